@@ -1,0 +1,164 @@
+/*
+ * vexport — export screen recordings into finished videos.
+ *
+ * Public API. Every function returns 0 on success or a negative errno-style code
+ * (VX_ERR(EINVAL), ...); the human-readable reason is passed to the log callback and kept
+ * in the context (vx_last_error()). The library never prints on its own.
+ *
+ * Typical use:
+ *     VxSettings s; vx_default_settings(&s); s.log_cb = my_log;
+ *     VxContext *ctx; vx_open(&ctx, &s);
+ *     VxProject *p; vx_project_load(ctx, "project.json", &p);
+ *     VxExportOptions o; vx_default_export_options(&o); o.output_path = "out.mp4";
+ *     VxJob *job; vx_job_create(ctx, p, &o, &job);
+ *     int ret = vx_job_run(job);          // blocks; vx_job_cancel(job) from elsewhere
+ *     vx_job_free(&job); vx_project_free(&p); vx_close(&ctx);
+ */
+#ifndef VEXPORT_VEXPORT_H
+#define VEXPORT_VEXPORT_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vexport/convert.h"
+#include "vexport/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef VX_API
+#if defined(__GNUC__)
+#define VX_API __attribute__((visibility("default")))
+#else
+#define VX_API
+#endif
+#endif
+
+/** Negative error codes: VX_ERR(EINVAL) etc. */
+#define VX_ERR(e) (-(e))
+/** The job was cancelled through vx_job_cancel(). */
+#define VX_ECANCELED VX_ERR(ECANCELED)
+
+/** Log levels, most severe first. */
+enum VxLogLevel {
+    VX_LOG_ERROR = 0,
+    VX_LOG_WARNING = 1,
+    VX_LOG_INFO = 2,
+    VX_LOG_VERBOSE = 3,
+    VX_LOG_DEBUG = 4,
+};
+
+/** CPU capability bits, for VxSettings.cpu_mask and VEXPORT_CPU. */
+enum VxCpuFlags {
+    VX_CPU_SSE41 = 1 << 0,
+    VX_CPU_AVX2 = 1 << 1,
+    VX_CPU_AVX512 = 1 << 2,
+    VX_CPU_NEON = 1 << 3,
+};
+
+typedef struct VxContext VxContext;
+typedef struct VxProject VxProject;
+typedef struct VxJob VxJob;
+
+typedef void (*VxLogCallback)(void *opaque, int level, const char *message);
+
+typedef struct VxSettings {
+    /** Threads for all stages together, encoder included. 0 (default) = number of cores. */
+    int threads;
+    /** Capabilities allowed (VxCpuFlags). Default: all (~0u). The VEXPORT_CPU environment
+     *  variable ("c", "sse4", "avx2", "avx512", "neon") lowers it further. */
+    unsigned cpu_mask;
+    /** Messages up to this level reach log_cb. Default VX_LOG_INFO. */
+    int log_level;
+    /** Receives every log line (without trailing newline). Default NULL: messages are kept
+     *  for vx_last_error() only. Called from any of the library's threads. */
+    VxLogCallback log_cb;
+    void *log_opaque;
+    uint8_t reserved[64];
+} VxSettings;
+
+/** Fills *s with the defaults documented above. */
+VX_API void vx_default_settings(VxSettings *s);
+/** Opens a context. On failure *ctx is NULL. */
+VX_API int vx_open(VxContext **ctx, const VxSettings *s);
+/** Closes a context and sets *ctx to NULL. NULL is fine. */
+VX_API void vx_close(VxContext **ctx);
+/** The last error message on this context ("" if none). Owned by the context. */
+VX_API const char *vx_last_error(const VxContext *ctx);
+/** A short text for an error code. */
+VX_API const char *vx_strerror(int code);
+/** The library's version string ("1.2.3"). */
+VX_API const char *vx_version(void);
+
+/** Reads and validates a project file (docs/project-format.md). Relative paths resolve
+ *  against the file's folder. On failure the message names the key and the problem. */
+VX_API int vx_project_load(VxContext *ctx, const char *path, VxProject **out);
+/** Same, from a JSON text; relative paths resolve against base_dir (NULL = current folder).
+ *  `name` is used in messages (e.g. the file name). */
+VX_API int vx_project_parse(VxContext *ctx, const char *json, const char *base_dir,
+                            const char *name, VxProject **out);
+VX_API void vx_project_free(VxProject **p);
+
+/** Progress of a running job. */
+typedef struct VxProgress {
+    int64_t frame;       /**< frames written so far */
+    int64_t total;       /**< frames the export will have */
+    double fps;          /**< average frames per second so far */
+    double eta_s;        /**< estimated seconds left (-1 if unknown) */
+    double elapsed_s;    /**< seconds since the job started */
+    int done;            /**< 1 on the final call after a successful export */
+    double duration_s;   /**< duration of the output video in seconds */
+    const char *mode;    /**< "composite" for now; later passthrough modes name themselves */
+} VxProgress;
+
+typedef void (*VxProgressCallback)(void *opaque, const VxProgress *p);
+
+typedef struct VxExportOptions {
+    /** Output file (MP4). Written to a temporary beside it and renamed at the end. Required. */
+    const char *output_path;
+    /** libavcodec encoder name. NULL (default) = libx264 (or libx265 for "hevc"). */
+    const char *encoder;
+    /** Encoder preset. NULL (default) = "veryfast" for libx264/libx265. */
+    const char *preset;
+    /** Constant rate factor; < 0 (default) = the project's output.quality. */
+    double crf;
+    /** Target bit rate in bit/s; > 0 overrides crf. Default 0. */
+    int64_t bitrate;
+    /** "key=value" options passed to the encoder, n_encoder_opts of them. Not copied. */
+    const char *const *encoder_opts;
+    int n_encoder_opts;
+    /** Threads for this job; 0 (default) = the context's setting. */
+    int threads;
+    VxProgressCallback progress_cb;
+    void *progress_opaque;
+    uint8_t reserved[64];
+} VxExportOptions;
+
+VX_API void vx_default_export_options(VxExportOptions *o);
+
+/** Prepares an export of project p with options o (both may be freed after this returns). */
+VX_API int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                         VxJob **job);
+/** Runs the export in the calling thread. Returns 0, VX_ECANCELED, or another error. On any
+ *  error the output path is left untouched and the temporary removed. */
+VX_API int vx_job_run(VxJob *job);
+/** Asks a running job to stop. Safe from any thread and from a signal handler. */
+VX_API void vx_job_cancel(VxJob *job);
+VX_API void vx_job_free(VxJob **job);
+
+/** Renders the composed output frame shown at time t (seconds) as RGBA into a newly
+ *  allocated image (free with vx_image_free). */
+VX_API int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out);
+
+/** Prints what vexport sees of a media file, as text, through the callback (one line per
+ *  call). */
+VX_API int vx_probe(VxContext *ctx, const char *path,
+                    void (*line_cb)(void *opaque, const char *line), void *opaque);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,81 @@
+/* Logging and error reporting: messages go to the context's callback and last-error buffer,
+ * never to stderr. */
+#include <stdio.h>
+#include <string.h>
+
+#include <libavutil/error.h>
+
+#include "internal.h"
+
+static void vx_vlog(VxContext *ctx, int level, int keep, const char *fmt, va_list ap)
+{
+    char buf[VX_ERRBUF];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (!ctx)
+        return;
+    if (keep)
+        memcpy(ctx->last_error, buf, sizeof(buf));
+    if (ctx->s.log_cb && level <= ctx->s.log_level)
+        ctx->s.log_cb(ctx->s.log_opaque, level, buf);
+}
+
+void vx_log(VxContext *ctx, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vx_vlog(ctx, level, 0, fmt, ap);
+    va_end(ap);
+}
+
+int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vx_vlog(ctx, VX_LOG_ERROR, 1, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *vx_averr(int code, char *buf, size_t len)
+{
+    av_strerror(code, buf, len);
+    return buf;
+}
+
+int vx_from_averror(int code)
+{
+    if (code >= 0)
+        return 0;
+    switch (code) {
+    case AVERROR_INVALIDDATA:
+    case AVERROR_DECODER_NOT_FOUND:
+    case AVERROR_DEMUXER_NOT_FOUND:
+    case AVERROR_STREAM_NOT_FOUND:
+    case AVERROR_PATCHWELCOME:
+        return VX_ERR(EINVAL);
+    case AVERROR_ENCODER_NOT_FOUND:
+    case AVERROR_MUXER_NOT_FOUND:
+        return VX_ERR(ENOSYS);
+    case AVERROR_EXIT:
+        return VX_ECANCELED;
+    default:
+        /* AVERROR(e) is -e for errno values */
+        return code > -4096 ? code : VX_ERR(EIO);
+    }
+}
+
+const char *vx_strerror(int code)
+{
+    switch (-code) {
+    case 0: return "success";
+    case EINVAL: return "invalid input";
+    case ENOENT: return "file not found";
+    case ENOMEM: return "out of memory";
+    case ENOSYS: return "not supported";
+    case ECANCELED: return "cancelled";
+    case EIO: return "input/output error";
+    case ENOSPC: return "no space left on device";
+    case EACCES: return "permission denied";
+    default: return strerror(-code);
+    }
+}

@@ -1,0 +1,310 @@
+/* The export pipeline: a decode thread feeds decoded frames, by reference, through a bounded
+ * queue to the compose -> encode -> mux loop. The composed frame comes from the compositor's
+ * pool and is the encoder's input as it is (no copy). */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define QUEUE_CAP 4
+
+typedef struct Item {
+    AVFrame *f;
+    double t;
+} Item;
+
+typedef struct Queue {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    Item items[QUEUE_CAP];
+    int head, count;
+    int done;  /* producer finished (status in err) */
+    int abort; /* consumer gave up */
+    int err;
+} Queue;
+
+typedef struct Decoder {
+    VxSource *src;
+    Queue q;
+    atomic_int *cancel;
+} Decoder;
+
+static void *decode_thread(void *arg)
+{
+    Decoder *d = arg;
+    Queue *q = &d->q;
+    int err = 0;
+    for (;;) {
+        if (atomic_load(d->cancel)) {
+            err = VX_ECANCELED;
+            break;
+        }
+        Item it = {0};
+        int ret = vx_source_read(d->src, &it.f, &it.t);
+        if (ret == AVERROR_EOF)
+            break;
+        if (ret < 0) {
+            err = ret;
+            break;
+        }
+        pthread_mutex_lock(&q->mu);
+        while (q->count == QUEUE_CAP && !q->abort)
+            pthread_cond_wait(&q->cv, &q->mu);
+        if (q->abort) {
+            pthread_mutex_unlock(&q->mu);
+            av_frame_free(&it.f);
+            break;
+        }
+        q->items[(q->head + q->count) % QUEUE_CAP] = it;
+        q->count++;
+        pthread_cond_broadcast(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+    }
+    pthread_mutex_lock(&q->mu);
+    q->done = 1;
+    q->err = err;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* Next decoded frame: 1 with *it filled, 0 at the end, or a negative error. */
+static int queue_pop(Queue *q, Item *it)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!q->count && !q->done)
+        pthread_cond_wait(&q->cv, &q->mu);
+    int ret;
+    if (q->count) {
+        *it = q->items[q->head];
+        q->head = (q->head + 1) % QUEUE_CAP;
+        q->count--;
+        pthread_cond_broadcast(&q->cv);
+        ret = 1;
+    } else {
+        ret = q->err;
+    }
+    pthread_mutex_unlock(&q->mu);
+    return ret;
+}
+
+static void queue_abort(Queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->abort = 1;
+    while (q->count) {
+        av_frame_free(&q->items[q->head].f);
+        q->head = (q->head + 1) % QUEUE_CAP;
+        q->count--;
+    }
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct Sink {
+    VxMuxer *mux;
+    AVRational tb;
+    int idx;
+} Sink;
+
+static int write_packet(void *opaque, AVPacket *pkt)
+{
+    Sink *s = opaque;
+    return vx_muxer_write(s->mux, s->idx, pkt, s->tb);
+}
+
+static const char *default_encoder(const VxProject *p)
+{
+    return p->codec == VX_CODEC_HEVC ? "libx265" : "libx264";
+}
+
+int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                    atomic_int *cancel)
+{
+    VxSource *src = NULL;
+    VxMuxer *mux = NULL;
+    VxEncoder *enc = NULL;
+    VxCompose *comp = NULL;
+    VxAudio *aud = NULL;
+    Decoder dec;
+    pthread_t thr;
+    int thread_started = 0, ret;
+    Item cur = {0}, next = {0};
+    int have_next = 0, src_done = 0;
+    memset(&dec, 0, sizeof(dec));
+    const double t0 = now_s();
+
+    if ((ret = vx_source_open(ctx, p->screen, &src)) < 0)
+        goto end;
+    const VxSourceInfo *si = vx_source_info(src);
+    VxLayout l;
+    VxTimeline tl;
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+        goto end;
+    if ((ret = vx_timeline_init(ctx, p, si, &tl)) < 0)
+        goto end;
+    vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
+    vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
+           l.W, l.H, l.rw, l.rh, l.x, l.y, tl.frames, tl.fps.num, tl.fps.den);
+    if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
+        goto end;
+    const char *encname = o->encoder ? o->encoder : default_encoder(p);
+    VxEncodeParams ep = {
+        .encoder = encname,
+        .preset = o->preset ? o->preset
+                  : (!strcmp(encname, "libx264") || !strcmp(encname, "libx265")) ? "veryfast"
+                                                                                  : NULL,
+        .crf = o->crf >= 0 ? o->crf : p->quality,
+        .bitrate = o->bitrate,
+        .opts = o->encoder_opts,
+        .n_opts = o->n_encoder_opts,
+        .threads = o->threads > 0 ? o->threads : ctx->s.threads,
+        .width = l.W,
+        .height = l.H,
+        .fps = tl.fps,
+        .matrix = l.matrix,
+        .global_header = !!(vx_muxer_format(mux)->flags & AVFMT_GLOBALHEADER),
+    };
+    if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
+        goto end;
+    if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0)
+        goto end;
+    if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
+        goto end;
+    if (p->audio_mode == VX_AUDIO_FILE ||
+        (p->audio_mode == VX_AUDIO_SOURCE && si->has_audio)) {
+        int own = p->audio_mode == VX_AUDIO_SOURCE;
+        ret = vx_audio_open(ctx, own ? p->screen : p->audio, own ? si->start : 0, tl.duration,
+                            vx_muxer_format(mux), &aud);
+        if (ret < 0)
+            goto end;
+        if ((ret = vx_muxer_add_audio(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
+            goto end;
+    }
+    if ((ret = vx_muxer_start(mux)) < 0)
+        goto end;
+
+    dec.src = src;
+    dec.cancel = cancel;
+    pthread_mutex_init(&dec.q.mu, NULL);
+    pthread_cond_init(&dec.q.cv, NULL);
+    if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
+        ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the decode thread");
+        goto end;
+    }
+    thread_started = 1;
+
+    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0};
+    Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1};
+    const double eps = 1e-4;
+    VxProgress pr = {0};
+    pr.total = tl.frames;
+    pr.mode = "composite";
+    pr.duration_s = tl.frames * av_q2d(av_inv_q(tl.fps));
+    for (int64_t n = 0; n < tl.frames; n++) {
+        if (atomic_load(cancel)) {
+            ret = VX_ECANCELED;
+            goto end;
+        }
+        const double t = vx_timeline_time(&tl, n);
+        /* advance to the last source frame shown at t */
+        for (;;) {
+            if (!have_next && !src_done) {
+                ret = queue_pop(&dec.q, &next);
+                if (ret < 0)
+                    goto end;
+                have_next = ret == 1;
+                src_done = ret == 0;
+            }
+            if (have_next && (!cur.f || next.t <= t + eps)) {
+                av_frame_free(&cur.f);
+                cur = next;
+                next.f = NULL;
+                have_next = 0;
+                continue;
+            }
+            break;
+        }
+        if (!cur.f) {
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
+            goto end;
+        }
+        if (src_done && !have_next && cur.t < tl.duration - fmax(0.5, 0.1 * tl.duration) &&
+            t > cur.t + 0.5) {
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is truncated or damaged: its video "
+                          "ends at %.2f s of the %.2f s it declares", p->screen, cur.t,
+                          tl.duration);
+            goto end;
+        }
+        AVFrame *out = NULL;
+        if ((ret = vx_compose_get_frame(comp, &out)) < 0)
+            goto end;
+        ret = vx_compose_frame(comp, cur.f, out);
+        if (ret >= 0) {
+            out->pts = n;
+            ret = vx_encoder_send(enc, out, write_packet, &vsink);
+        }
+        av_frame_free(&out);
+        if (ret < 0)
+            goto end;
+        if (aud && (ret = vx_audio_pull(aud, t + 0.5, write_packet, &asink)) < 0)
+            goto end;
+        if (o->progress_cb) {
+            double el = now_s() - t0;
+            pr.frame = n + 1;
+            pr.elapsed_s = el;
+            pr.fps = el > 0 ? (n + 1) / el : 0;
+            pr.eta_s = pr.fps > 0 ? (tl.frames - n - 1) / pr.fps : -1;
+            o->progress_cb(o->progress_opaque, &pr);
+        }
+    }
+    if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)
+        goto end;
+    if (aud && (ret = vx_audio_pull(aud, tl.duration + 10, write_packet, &asink)) < 0)
+        goto end;
+    if (atomic_load(cancel)) {
+        ret = VX_ECANCELED;
+        goto end;
+    }
+    if ((ret = vx_muxer_finish(mux)) < 0)
+        goto end;
+    if (o->progress_cb) {
+        pr.done = 1;
+        pr.frame = tl.frames;
+        pr.elapsed_s = now_s() - t0;
+        pr.fps = pr.elapsed_s > 0 ? tl.frames / pr.elapsed_s : 0;
+        pr.eta_s = 0;
+        o->progress_cb(o->progress_opaque, &pr);
+    }
+    ret = 0;
+end:
+    if (thread_started) {
+        queue_abort(&dec.q);
+        pthread_join(thr, NULL);
+        queue_abort(&dec.q); /* frees anything queued before the thread saw the abort */
+    }
+    if (dec.src) {
+        pthread_mutex_destroy(&dec.q.mu);
+        pthread_cond_destroy(&dec.q.cv);
+    }
+    av_frame_free(&cur.f);
+    av_frame_free(&next.f);
+    if (ret == VX_ECANCELED)
+        vx_fail(ctx, ret, "export cancelled");
+    vx_audio_close(&aud);
+    vx_compose_free(&comp);
+    vx_encoder_close(&enc);
+    vx_muxer_close(&mux);
+    vx_source_close(&src);
+    return ret;
+}

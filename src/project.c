@@ -1,0 +1,529 @@
+/* project.json -> validated VxProject (docs/project-format.md). Every error names the key
+ * path and the problem; unknown keys are errors. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "internal.h"
+
+typedef struct Parser {
+    VxContext *ctx;
+    const char *name;     /* file name for messages */
+    const char *base_dir; /* for relative paths */
+    int err;
+} Parser;
+
+static int perr(Parser *ps, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int perr(Parser *ps, const char *path, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (!ps->err)
+        ps->err = vx_fail(ps->ctx, VX_ERR(EINVAL), "%s: %s: %s", ps->name, path, msg);
+    return ps->err;
+}
+
+static const char *type_name(json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double:
+    case json_type_int: return "a number";
+    case json_type_object: return "an object";
+    case json_type_array: return "an array";
+    case json_type_string: return "a string";
+    }
+    return "?";
+}
+
+/* Rejects keys of o not in the NULL-terminated list. */
+static int check_keys(Parser *ps, json_object *o, const char *path, const char *const *keys)
+{
+    json_object_object_foreach(o, k, v) {
+        (void)v;
+        int ok = 0;
+        for (const char *const *p = keys; *p; p++)
+            ok |= !strcmp(*p, k);
+        if (!ok) {
+            char full[256];
+            snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", k);
+            return perr(ps, full, "unknown key");
+        }
+    }
+    return 0;
+}
+
+static int get_number(Parser *ps, json_object *v, const char *path, double lo, double hi,
+                      double *out)
+{
+    json_type t = json_object_get_type(v);
+    if (t != json_type_double && t != json_type_int)
+        return perr(ps, path, "expected a number, got %s", type_name(v));
+    double d = json_object_get_double(v);
+    if (!isfinite(d))
+        return perr(ps, path, "expected a finite number");
+    if (d < lo || d > hi)
+        return perr(ps, path, "%g is out of range (%g to %g)", d, lo, hi);
+    *out = d;
+    return 0;
+}
+
+static int get_int(Parser *ps, json_object *v, const char *path, int lo, int hi, int *out)
+{
+    double d;
+    int ret = get_number(ps, v, path, lo, hi, &d);
+    if (ret < 0)
+        return ret;
+    if (d != floor(d))
+        return perr(ps, path, "expected a whole number, got %g", d);
+    *out = (int)d;
+    return 0;
+}
+
+static int get_string(Parser *ps, json_object *v, const char *path, const char **out)
+{
+    if (!json_object_is_type(v, json_type_string))
+        return perr(ps, path, "expected a string, got %s", type_name(v));
+    *out = json_object_get_string(v);
+    if (!**out)
+        return perr(ps, path, "must not be empty");
+    return 0;
+}
+
+static int parse_color(Parser *ps, json_object *v, const char *path, VxRGB *c)
+{
+    const char *s;
+    int ret = get_string(ps, v, path, &s);
+    if (ret < 0)
+        return ret;
+    unsigned r, g, b;
+    size_t n = strlen(s);
+    if (s[0] != '#' || (n != 7 && n != 4))
+        return perr(ps, path, "expected a colour \"#rrggbb\", got \"%s\"", s);
+    for (size_t i = 1; i < n; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            return perr(ps, path, "expected a colour \"#rrggbb\", got \"%s\"", s);
+    if (n == 7) {
+        sscanf(s + 1, "%2x%2x%2x", &r, &g, &b);
+    } else {
+        sscanf(s + 1, "%1x%1x%1x", &r, &g, &b);
+        r *= 17, g *= 17, b *= 17;
+    }
+    c->r = r / 255.0, c->g = g / 255.0, c->b = b / 255.0;
+    return 0;
+}
+
+static int get_path(Parser *ps, json_object *v, const char *path, char **out)
+{
+    const char *s;
+    int ret = get_string(ps, v, path, &s);
+    if (ret < 0)
+        return ret;
+    size_t n = strlen(s) + (ps->base_dir ? strlen(ps->base_dir) : 0) + 2;
+    char *p = malloc(n);
+    if (!p)
+        return ps->err = VX_ERR(ENOMEM);
+    if (s[0] == '/' || !ps->base_dir || !*ps->base_dir)
+        snprintf(p, n, "%s", s);
+    else
+        snprintf(p, n, "%s/%s", ps->base_dir, s);
+    free(*out);
+    *out = p;
+    return 0;
+}
+
+static int parse_output(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"width", "height", "fps", "codec", "quality", NULL};
+    json_object *v;
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "output", "expected an object, got %s", type_name(o));
+    if (check_keys(ps, o, "output", keys))
+        return ps->err;
+    int hw = json_object_object_get_ex(o, "width", &v);
+    if (hw && get_int(ps, v, "output.width", 16, 8192, &p->width))
+        return ps->err;
+    int hh = json_object_object_get_ex(o, "height", &v);
+    if (hh && get_int(ps, v, "output.height", 16, 8192, &p->height))
+        return ps->err;
+    if (hw != hh)
+        return perr(ps, hw ? "output.height" : "output.width",
+                    "give both output.width and output.height, or neither");
+    if (json_object_object_get_ex(o, "fps", &v) &&
+        get_number(ps, v, "output.fps", 1, 240, &p->fps))
+        return ps->err;
+    if (json_object_object_get_ex(o, "codec", &v)) {
+        const char *s;
+        if (get_string(ps, v, "output.codec", &s))
+            return ps->err;
+        if (!strcmp(s, "h264"))
+            p->codec = VX_CODEC_H264;
+        else if (!strcmp(s, "hevc") || !strcmp(s, "h265"))
+            p->codec = VX_CODEC_HEVC;
+        else
+            return perr(ps, "output.codec", "expected \"h264\" or \"hevc\", got \"%s\"", s);
+    }
+    if (json_object_object_get_ex(o, "quality", &v) &&
+        get_number(ps, v, "output.quality", 0, 51, &p->quality))
+        return ps->err;
+    return 0;
+}
+
+static int parse_sources(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"screen", "audio", NULL};
+    json_object *v;
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "sources", "expected an object, got %s", type_name(o));
+    if (check_keys(ps, o, "sources", keys))
+        return ps->err;
+    if (!json_object_object_get_ex(o, "screen", &v))
+        return perr(ps, "sources.screen", "missing (the screen recording to export)");
+    if (get_path(ps, v, "sources.screen", &p->screen))
+        return ps->err;
+    if (json_object_object_get_ex(o, "audio", &v)) {
+        if (!json_object_is_type(v, json_type_array))
+            return perr(ps, "sources.audio", "expected an array of paths, got %s",
+                        type_name(v));
+        size_t n = json_object_array_length(v);
+        if (n > 1)
+            return perr(ps, "sources.audio",
+                        "mixing %zu tracks is not supported yet; give at most one", n);
+        if (n == 0) {
+            p->audio_mode = VX_AUDIO_NONE;
+        } else {
+            p->audio_mode = VX_AUDIO_FILE;
+            if (get_path(ps, json_object_array_get_idx(v, 0), "sources.audio[0]", &p->audio))
+                return ps->err;
+        }
+    }
+    return 0;
+}
+
+static int parse_background(Parser *ps, json_object *o, VxProject *p)
+{
+    json_object *v;
+    if (json_object_is_type(o, json_type_string)) {
+        p->bg_type = VX_BG_SOLID;
+        return parse_color(ps, o, "background", &p->bg_color);
+    }
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "background", "expected a colour string or an object, got %s",
+                    type_name(o));
+    const char *type;
+    if (!json_object_object_get_ex(o, "type", &v))
+        return perr(ps, "background.type", "missing (\"solid\", \"gradient\" or \"image\")");
+    if (get_string(ps, v, "background.type", &type))
+        return ps->err;
+    if (!strcmp(type, "solid")) {
+        static const char *const keys[] = {"type", "color", NULL};
+        if (check_keys(ps, o, "background", keys))
+            return ps->err;
+        p->bg_type = VX_BG_SOLID;
+        if (!json_object_object_get_ex(o, "color", &v))
+            return perr(ps, "background.color", "missing");
+        return parse_color(ps, v, "background.color", &p->bg_color);
+    }
+    if (!strcmp(type, "gradient")) {
+        static const char *const keys[] = {"type", "angle", "stops", NULL};
+        if (check_keys(ps, o, "background", keys))
+            return ps->err;
+        p->bg_type = VX_BG_GRADIENT;
+        if (json_object_object_get_ex(o, "angle", &v) &&
+            get_number(ps, v, "background.angle", -3600, 3600, &p->bg_angle))
+            return ps->err;
+        if (!json_object_object_get_ex(o, "stops", &v))
+            return perr(ps, "background.stops", "missing (at least two colour stops)");
+        if (!json_object_is_type(v, json_type_array))
+            return perr(ps, "background.stops", "expected an array, got %s", type_name(v));
+        size_t n = json_object_array_length(v);
+        if (n < 2 || n > 64)
+            return perr(ps, "background.stops", "expected 2 to 64 stops, got %zu", n);
+        p->stops = calloc(n, sizeof(*p->stops));
+        if (!p->stops)
+            return ps->err = VX_ERR(ENOMEM);
+        p->n_stops = (int)n;
+        for (size_t i = 0; i < n; i++) {
+            static const char *const skeys[] = {"at", "color", NULL};
+            char path[64];
+            json_object *s = json_object_array_get_idx(v, i), *f;
+            snprintf(path, sizeof(path), "background.stops[%zu]", i);
+            if (!json_object_is_type(s, json_type_object))
+                return perr(ps, path, "expected an object {\"at\", \"color\"}, got %s",
+                            type_name(s));
+            if (check_keys(ps, s, path, skeys))
+                return ps->err;
+            char fp[80];
+            snprintf(fp, sizeof(fp), "%s.at", path);
+            if (!json_object_object_get_ex(s, "at", &f))
+                p->stops[i].at = (double)i / (double)(n - 1);
+            else if (get_number(ps, f, fp, 0, 1, &p->stops[i].at))
+                return ps->err;
+            if (i && p->stops[i].at < p->stops[i - 1].at)
+                return perr(ps, fp, "stops must be in increasing order");
+            snprintf(fp, sizeof(fp), "%s.color", path);
+            if (!json_object_object_get_ex(s, "color", &f))
+                return perr(ps, fp, "missing");
+            if (parse_color(ps, f, fp, &p->stops[i].c))
+                return ps->err;
+        }
+        return 0;
+    }
+    if (!strcmp(type, "image")) {
+        static const char *const keys[] = {"type", "path", NULL};
+        if (check_keys(ps, o, "background", keys))
+            return ps->err;
+        p->bg_type = VX_BG_IMAGE;
+        if (!json_object_object_get_ex(o, "path", &v))
+            return perr(ps, "background.path", "missing (the image file)");
+        return get_path(ps, v, "background.path", &p->bg_image);
+    }
+    return perr(ps, "background.type", "expected \"solid\", \"gradient\" or \"image\", got \"%s\"",
+                type);
+}
+
+static int parse_shadow(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"blur", "offset_x", "offset_y", "opacity", "color", NULL};
+    json_object *v;
+    if (json_object_is_type(o, json_type_null))
+        return 0;
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "shadow", "expected an object or null, got %s", type_name(o));
+    if (check_keys(ps, o, "shadow", keys))
+        return ps->err;
+    p->shadow = 1;
+    if (json_object_object_get_ex(o, "blur", &v) &&
+        get_number(ps, v, "shadow.blur", 0, 1000, &p->sh_blur))
+        return ps->err;
+    if (json_object_object_get_ex(o, "offset_x", &v) &&
+        get_number(ps, v, "shadow.offset_x", -2000, 2000, &p->sh_dx))
+        return ps->err;
+    if (json_object_object_get_ex(o, "offset_y", &v) &&
+        get_number(ps, v, "shadow.offset_y", -2000, 2000, &p->sh_dy))
+        return ps->err;
+    if (json_object_object_get_ex(o, "opacity", &v) &&
+        get_number(ps, v, "shadow.opacity", 0, 1, &p->sh_opacity))
+        return ps->err;
+    if (json_object_object_get_ex(o, "color", &v) &&
+        parse_color(ps, v, "shadow.color", &p->sh_color))
+        return ps->err;
+    return 0;
+}
+
+static int parse_root(Parser *ps, json_object *root, VxProject *p)
+{
+    static const char *const keys[] = {"version", "output", "sources", "background",
+                                       "padding", "radius", "shadow", NULL};
+    json_object *v;
+    if (!json_object_is_type(root, json_type_object))
+        return perr(ps, "(top level)", "expected an object, got %s", type_name(root));
+    if (check_keys(ps, root, "", keys))
+        return ps->err;
+    if (json_object_object_get_ex(root, "version", &v)) {
+        int ver;
+        if (get_int(ps, v, "version", 1, 1000, &ver))
+            return ps->err;
+        if (ver != 1)
+            return perr(ps, "version", "version %d is not supported (this vexport reads 1)", ver);
+    }
+    if (json_object_object_get_ex(root, "output", &v) && parse_output(ps, v, p))
+        return ps->err;
+    if (!json_object_object_get_ex(root, "sources", &v))
+        return perr(ps, "sources", "missing (at least {\"screen\": \"recording.mp4\"})");
+    if (parse_sources(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "background", &v) && parse_background(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "padding", &v) &&
+        get_number(ps, v, "padding", 0, 0.45, &p->padding))
+        return ps->err;
+    if (json_object_object_get_ex(root, "radius", &v) &&
+        get_number(ps, v, "radius", 0, 4096, &p->radius))
+        return ps->err;
+    if (json_object_object_get_ex(root, "shadow", &v) && parse_shadow(ps, v, p))
+        return ps->err;
+    return 0;
+}
+
+static void project_defaults(VxProject *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->quality = 20;
+    p->bg_type = VX_BG_SOLID;
+    p->sh_blur = 32;
+    p->sh_dy = 8;
+    p->sh_opacity = 0.5;
+}
+
+void vx_project_free(VxProject **pp)
+{
+    if (!pp || !*pp)
+        return;
+    VxProject *p = *pp;
+    free(p->screen);
+    free(p->audio);
+    free(p->stops);
+    free(p->bg_image);
+    free(p);
+    *pp = NULL;
+}
+
+int vx_project_parse(VxContext *ctx, const char *json, const char *base_dir, const char *name,
+                     VxProject **out)
+{
+    if (!ctx || !json || !out)
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    Parser ps = {ctx, name ? name : "project", base_dir, 0};
+    json_tokener *tok = json_tokener_new();
+    if (!tok)
+        return VX_ERR(ENOMEM);
+    size_t len = strlen(json);
+    json_object *root = json_tokener_parse_ex(tok, json, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    if (!root || jerr != json_tokener_success || (size_t)json_tokener_get_parse_end(tok) < len) {
+        size_t off = json_tokener_get_parse_end(tok);
+        int trailing = root && jerr == json_tokener_success;
+        if (trailing) {
+            /* only whitespace may follow the document */
+            while (off < len && isspace((unsigned char)json[off]))
+                off++;
+            if (off == len)
+                goto parsed;
+        }
+        int line = 1, col = 1;
+        for (size_t i = 0; i < off && i < len; i++) {
+            if (json[i] == '\n')
+                line++, col = 1;
+            else
+                col++;
+        }
+        const char *why = trailing ? "unexpected text after the project object"
+                          : jerr == json_tokener_continue ? "unexpected end of file"
+                                                          : json_tokener_error_desc(jerr);
+        json_object_put(root);
+        json_tokener_free(tok);
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s:%d:%d: invalid JSON: %s", ps.name, line, col,
+                       why);
+    }
+parsed:
+    json_tokener_free(tok);
+    VxProject *p = malloc(sizeof(*p));
+    if (!p) {
+        json_object_put(root);
+        return VX_ERR(ENOMEM);
+    }
+    project_defaults(p);
+    int ret = parse_root(&ps, root, p);
+    json_object_put(root);
+    if (ret < 0) {
+        vx_project_free(&p);
+        return ret;
+    }
+    if (p->width & 1 || p->height & 1) {
+        vx_log(ctx, VX_LOG_WARNING, "%s: output size %dx%d rounded down to %dx%d (4:2:0 needs "
+               "even sizes)", ps.name, p->width, p->height, p->width & ~1, p->height & ~1);
+        p->width &= ~1;
+        p->height &= ~1;
+    }
+    *out = p;
+    return 0;
+}
+
+int vx_project_load(VxContext *ctx, const char *path, VxProject **out)
+{
+    if (!ctx || !path || !out)
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vx_fail(ctx, VX_ERR(errno), "%s: cannot open: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? cap * 2 : 8192;
+            if (cap > (64u << 20)) {
+                free(buf);
+                fclose(f);
+                return vx_fail(ctx, VX_ERR(EINVAL), "%s: too large for a project file", path);
+            }
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return VX_ERR(ENOMEM);
+            }
+            buf = nb;
+        }
+        size_t n = fread(buf + len, 1, 4096, f);
+        len += n;
+        if (n < 4096)
+            break;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (rerr) {
+        free(buf);
+        return vx_fail(ctx, VX_ERR(EIO), "%s: read error", path);
+    }
+    buf[len] = 0;
+    if (memchr(buf, 0, len)) {
+        free(buf);
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: not a JSON project file (binary data)", path);
+    }
+    char *dir = strdup(path);
+    if (!dir) {
+        free(buf);
+        return VX_ERR(ENOMEM);
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        dir[0] = 0;
+    int ret = vx_project_parse(ctx, buf, slash ? (dir[0] ? dir : "/") : NULL, path, out);
+    free(dir);
+    free(buf);
+    return ret;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+    *dst = NULL;
+    return src && !(*dst = strdup(src)) ? -1 : 0;
+}
+
+int vx_project_clone(const VxProject *p, VxProject **out)
+{
+    VxProject *c = malloc(sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    *c = *p;
+    c->stops = NULL;
+    int bad = dup_str(&c->screen, p->screen) | dup_str(&c->audio, p->audio) |
+              dup_str(&c->bg_image, p->bg_image);
+    if (p->n_stops && !bad) {
+        c->stops = malloc(sizeof(*c->stops) * (size_t)p->n_stops);
+        if (c->stops)
+            memcpy(c->stops, p->stops, sizeof(*c->stops) * (size_t)p->n_stops);
+        else
+            bad = 1;
+    }
+    if (bad) {
+        vx_project_free(&c);
+        return VX_ERR(ENOMEM);
+    }
+    *out = c;
+    return 0;
+}

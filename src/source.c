@@ -1,0 +1,502 @@
+/* Demux + decode of the screen recording, normalised to 8-bit 4:2:0 in the output's colour
+ * and with its rotation applied; also still images (background pictures). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+
+#include "internal.h"
+
+struct VxSource {
+    VxContext *ctx;
+    char *path;
+    AVFormatContext *fmt;
+    AVCodecContext *dec;
+    int vidx;
+    AVPacket *pkt;
+    AVFrame *frm;
+    VxSourceInfo info;
+    int64_t start_pts; /* AV_NOPTS_VALUE until the first frame */
+    int out_matrix, out_range;
+    struct SwsContext *sws;
+    int sws_w, sws_h, sws_fmt, sws_key;
+    int eof_sent;
+    int64_t frames;
+    double last_t;
+};
+
+static int sws_colorspace(int matrix)
+{
+    return matrix == VX_MATRIX_BT601 ? SWS_CS_ITU601
+           : matrix == VX_MATRIX_BT2020 ? SWS_CS_BT2020
+                                        : SWS_CS_ITU709;
+}
+
+static int frame_matrix(const AVFrame *f, int coded_h)
+{
+    switch (f->colorspace) {
+    case AVCOL_SPC_BT709: return VX_MATRIX_BT709;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M:
+    case AVCOL_SPC_FCC:
+    case AVCOL_SPC_SMPTE240M: return VX_MATRIX_BT601;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return VX_MATRIX_BT2020;
+    default: return coded_h >= 720 ? VX_MATRIX_BT709 : VX_MATRIX_BT601;
+    }
+}
+
+static int frame_range(const AVFrame *f)
+{
+    if (f->color_range == AVCOL_RANGE_JPEG)
+        return VX_RANGE_FULL;
+    if (f->color_range == AVCOL_RANGE_MPEG)
+        return VX_RANGE_LIMITED;
+    switch (f->format) {
+    case AV_PIX_FMT_YUVJ420P:
+    case AV_PIX_FMT_YUVJ422P:
+    case AV_PIX_FMT_YUVJ444P: return VX_RANGE_FULL;
+    default: return VX_RANGE_LIMITED;
+    }
+}
+
+static const char *matrix_name(int m)
+{
+    return m == VX_MATRIX_BT601 ? "BT.601" : m == VX_MATRIX_BT2020 ? "BT.2020" : "BT.709";
+}
+
+int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
+{
+    char eb[128];
+    *out = NULL;
+    VxSource *s = calloc(1, sizeof(*s));
+    if (!s)
+        return VX_ERR(ENOMEM);
+    s->ctx = ctx;
+    s->start_pts = AV_NOPTS_VALUE;
+    s->path = strdup(path);
+    s->pkt = av_packet_alloc();
+    s->frm = av_frame_alloc();
+    int ret;
+    if (!s->path || !s->pkt || !s->frm) {
+        ret = VX_ERR(ENOMEM);
+        goto fail;
+    }
+    ret = avformat_open_input(&s->fmt, path, NULL, NULL);
+    if (ret < 0) {
+        if (ret == AVERROR(ENOENT))
+            ret = vx_fail(ctx, VX_ERR(ENOENT), "%s: file not found", path);
+        else if (ret == AVERROR_INVALIDDATA)
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: not a video file vexport can read, or "
+                          "damaged (%s)", path, vx_averr(ret, eb, sizeof(eb)));
+        else
+            ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot open: %s", path,
+                          vx_averr(ret, eb, sizeof(eb)));
+        goto fail;
+    }
+    ret = avformat_find_stream_info(s->fmt, NULL);
+    if (ret < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot read stream information: %s", path,
+                      vx_averr(ret, eb, sizeof(eb)));
+        goto fail;
+    }
+    const AVCodec *codec = NULL;
+    ret = av_find_best_stream(s->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (ret < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: %s", path,
+                      ret == AVERROR_DECODER_NOT_FOUND ? "no decoder for its video codec"
+                                                       : "no video stream");
+        goto fail;
+    }
+    s->vidx = ret;
+    AVStream *st = s->fmt->streams[s->vidx];
+    for (unsigned i = 0; i < s->fmt->nb_streams; i++)
+        if ((int)i != s->vidx)
+            s->fmt->streams[i]->discard = AVDISCARD_ALL;
+    if (st->codecpar->width < 1 || st->codecpar->height < 1) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the video stream has no size", path);
+        goto fail;
+    }
+    if (st->codecpar->width > 16384 || st->codecpar->height > 16384 ||
+        (int64_t)st->codecpar->width * st->codecpar->height > 8192 * 8192) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is larger than vexport supports "
+                      "(8192x8192 pixels in all)", path, st->codecpar->width, st->codecpar->height);
+        goto fail;
+    }
+    s->dec = avcodec_alloc_context3(codec);
+    if (!s->dec) {
+        ret = VX_ERR(ENOMEM);
+        goto fail;
+    }
+    avcodec_parameters_to_context(s->dec, st->codecpar);
+    s->dec->pkt_timebase = st->time_base;
+    s->dec->thread_count = ctx->s.threads > 0 ? ctx->s.threads : 0;
+    ret = avcodec_open2(s->dec, codec, NULL);
+    if (ret < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot open the %s decoder: %s", path,
+                      codec->name, vx_averr(ret, eb, sizeof(eb)));
+        goto fail;
+    }
+    /* rotation: display matrix gives a counter-clockwise angle */
+    const uint8_t *dm = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (dm) {
+        double a = -av_display_rotation_get((const int32_t *)dm);
+        if (!isnan(a)) {
+            int r = (int)lrint(a / 90.0) * 90 % 360;
+            s->info.rotation = r < 0 ? r + 360 : r;
+        }
+    }
+    int cw = st->codecpar->width, ch = st->codecpar->height;
+    s->info.width = s->info.rotation % 180 ? ch : cw;
+    s->info.height = s->info.rotation % 180 ? cw : ch;
+    s->info.fps = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    double dur = 0;
+    if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+        dur = st->duration * av_q2d(st->time_base);
+    else if (s->fmt->duration > 0)
+        dur = s->fmt->duration / (double)AV_TIME_BASE;
+    s->info.duration = dur;
+    s->info.start = st->start_time != AV_NOPTS_VALUE ? st->start_time * av_q2d(st->time_base) : 0;
+    s->info.has_audio = av_find_best_stream(s->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0;
+    /* colour as tagged (refined by the first frame) */
+    AVFrame probe = {0};
+    probe.colorspace = st->codecpar->color_space;
+    probe.color_range = st->codecpar->color_range;
+    probe.format = st->codecpar->format;
+    s->info.matrix = frame_matrix(&probe, ch);
+    s->info.range = frame_range(&probe);
+    s->out_matrix = s->info.matrix;
+    s->out_range = VX_RANGE_LIMITED;
+    vx_log(ctx, VX_LOG_VERBOSE, "%s: %s %dx%d %s, %.3f s, %.3f fps, %s %s range, rotation %d",
+           path, codec->name, cw, ch, av_get_pix_fmt_name(st->codecpar->format), dur,
+           av_q2d(s->info.fps), matrix_name(s->info.matrix),
+           s->info.range ? "full" : "limited", s->info.rotation);
+    *out = s;
+    return 0;
+fail:
+    vx_source_close(&s);
+    return ret;
+}
+
+const VxSourceInfo *vx_source_info(const VxSource *s)
+{
+    return &s->info;
+}
+
+void vx_source_set_output_color(VxSource *s, int matrix, int range)
+{
+    s->out_matrix = matrix;
+    s->out_range = range;
+}
+
+void vx_source_close(VxSource **ps)
+{
+    if (!ps || !*ps)
+        return;
+    VxSource *s = *ps;
+    avcodec_free_context(&s->dec);
+    avformat_close_input(&s->fmt);
+    av_packet_free(&s->pkt);
+    av_frame_free(&s->frm);
+    sws_freeContext(s->sws);
+    free(s->path);
+    free(s);
+    *ps = NULL;
+}
+
+/* Re-expresses 4:2:0 limited-range Y'CbCr of matrix `from` in matrix `to`, through R'G'B':
+ * each luma sample uses its block's chroma; chroma comes from the block's mean R'G'B'. */
+static void convert_matrix(AVFrame *f, int from, int to)
+{
+    double kr1, kb1, kr2, kb2;
+    vx_matrix_coefs(from, &kr1, &kb1);
+    vx_matrix_coefs(to, &kr2, &kb2);
+    const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
+    const int w = f->width, h = f->height;
+    const int nv12 = f->format == AV_PIX_FMT_NV12;
+    for (int j = 0; j < (h + 1) / 2; j++) {
+        uint8_t *u = f->data[1] + j * f->linesize[1];
+        uint8_t *v = nv12 ? u + 1 : f->data[2] + j * f->linesize[2];
+        const int step = nv12 ? 2 : 1;
+        for (int i = 0; i < (w + 1) / 2; i++) {
+            double pb = (u[i * step] - 128) / 224.0, pr = (v[i * step] - 128) / 224.0;
+            double sr = 0, sg = 0, sb = 0;
+            int n = 0;
+            for (int dy = 0; dy < 2 && 2 * j + dy < h; dy++) {
+                for (int dx = 0; dx < 2 && 2 * i + dx < w; dx++) {
+                    uint8_t *py = f->data[0] + (2 * j + dy) * f->linesize[0] + 2 * i + dx;
+                    double y = (*py - 16) / 219.0;
+                    double r = y + 2 * (1 - kr1) * pr, b = y + 2 * (1 - kb1) * pb;
+                    double g = (y - kr1 * r - kb1 * b) / kg1;
+                    double y2 = kr2 * r + kg2 * g + kb2 * b;
+                    long q = lrint(16 + 219 * y2);
+                    *py = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+                    sr += r, sg += g, sb += b, n++;
+                }
+            }
+            sr /= n, sg /= n, sb /= n;
+            double yy = kr2 * sr + kg2 * sg + kb2 * sb;
+            long cb = lrint(128 + 224 * (sb - yy) / (2 * (1 - kb2)));
+            long cr = lrint(128 + 224 * (sr - yy) / (2 * (1 - kr2)));
+            u[i * step] = (uint8_t)(cb < 0 ? 0 : cb > 255 ? 255 : cb);
+            v[i * step] = (uint8_t)(cr < 0 ? 0 : cr > 255 ? 255 : cr);
+        }
+    }
+}
+
+/* Rotates a YUV420P frame clockwise by rot degrees into a new frame. */
+static int rotate_frame(const AVFrame *src, int rot, AVFrame **out)
+{
+    AVFrame *d = av_frame_alloc();
+    if (!d)
+        return VX_ERR(ENOMEM);
+    d->format = AV_PIX_FMT_YUV420P;
+    d->width = rot == 180 ? src->width : src->height;
+    d->height = rot == 180 ? src->height : src->width;
+    int ret = av_frame_get_buffer(d, 64);
+    if (ret < 0) {
+        av_frame_free(&d);
+        return VX_ERR(ENOMEM);
+    }
+    av_frame_copy_props(d, src);
+    for (int p = 0; p < 3; p++) {
+        int sw = p ? (src->width + 1) / 2 : src->width, sh = p ? (src->height + 1) / 2 : src->height;
+        const uint8_t *s = src->data[p];
+        const int ss = src->linesize[p];
+        uint8_t *dd = d->data[p];
+        const int ds = d->linesize[p];
+        for (int y = 0; y < sh; y++) {
+            for (int x = 0; x < sw; x++) {
+                int dx, dy;
+                if (rot == 90)
+                    dx = sh - 1 - y, dy = x;
+                else if (rot == 180)
+                    dx = sw - 1 - x, dy = sh - 1 - y;
+                else
+                    dx = y, dy = sw - 1 - x;
+                dd[dy * ds + dx] = s[y * ss + x];
+            }
+        }
+    }
+    *out = d;
+    return 0;
+}
+
+/* Brings a decoded frame to 8-bit 4:2:0 (NV12 or YUV420P) in the output colour. */
+static int normalise(VxSource *s, AVFrame *in, AVFrame **out)
+{
+    int matrix = frame_matrix(in, in->height), range = frame_range(in);
+    int fmt = in->format;
+    int direct = (fmt == AV_PIX_FMT_NV12 || fmt == AV_PIX_FMT_YUV420P ||
+                  fmt == AV_PIX_FMT_YUVJ420P) && range == s->out_range;
+    AVFrame *f = NULL;
+    int ret;
+    if (direct && matrix == s->out_matrix && !s->info.rotation) {
+        f = av_frame_clone(in);
+        if (!f)
+            return VX_ERR(ENOMEM);
+        *out = f;
+        return 0;
+    }
+    f = av_frame_alloc();
+    if (!f)
+        return VX_ERR(ENOMEM);
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = in->width;
+    f->height = in->height;
+    if ((ret = av_frame_get_buffer(f, 64)) < 0) {
+        av_frame_free(&f);
+        return VX_ERR(ENOMEM);
+    }
+    av_frame_copy_props(f, in);
+    if (direct && fmt != AV_PIX_FMT_NV12) {
+        av_image_copy(f->data, f->linesize, (const uint8_t **)in->data, in->linesize,
+                      AV_PIX_FMT_YUV420P, in->width, in->height);
+    } else {
+        int key = fmt * 4 + range;
+        if (!s->sws || s->sws_w != in->width || s->sws_h != in->height || s->sws_key != key) {
+            sws_freeContext(s->sws);
+            s->sws = sws_getContext(in->width, in->height, fmt, in->width, in->height,
+                                    AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND |
+                                    SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
+            if (!s->sws) {
+                av_frame_free(&f);
+                return vx_fail(s->ctx, VX_ERR(ENOSYS), "%s: cannot convert pixel format %s",
+                               s->path, av_get_pix_fmt_name(fmt));
+            }
+            const int *cs = sws_getCoefficients(sws_colorspace(matrix));
+            sws_setColorspaceDetails(s->sws, cs, range == VX_RANGE_FULL, cs,
+                                     s->out_range == VX_RANGE_FULL, 0, 1 << 16, 1 << 16);
+            s->sws_w = in->width, s->sws_h = in->height, s->sws_key = key;
+        }
+        sws_scale(s->sws, (const uint8_t *const *)in->data, in->linesize, 0, in->height,
+                  f->data, f->linesize);
+    }
+    if (matrix != s->out_matrix)
+        convert_matrix(f, matrix, s->out_matrix);
+    if (s->info.rotation) {
+        AVFrame *r = NULL;
+        ret = rotate_frame(f, s->info.rotation, &r);
+        av_frame_free(&f);
+        if (ret < 0)
+            return ret;
+        f = r;
+    }
+    *out = f;
+    return 0;
+}
+
+int vx_source_read(VxSource *s, AVFrame **out, double *t)
+{
+    char eb[128];
+    *out = NULL;
+    for (;;) {
+        int ret = avcodec_receive_frame(s->dec, s->frm);
+        if (ret >= 0) {
+            int64_t pts = s->frm->best_effort_timestamp;
+            if (pts == AV_NOPTS_VALUE)
+                pts = s->frm->pts;
+            if (s->start_pts == AV_NOPTS_VALUE)
+                s->start_pts = pts != AV_NOPTS_VALUE ? pts : 0;
+            double tt = pts == AV_NOPTS_VALUE
+                            ? s->last_t + (s->info.fps.num ? av_q2d(av_inv_q(s->info.fps)) : 1 / 30.0)
+                            : (pts - s->start_pts) * av_q2d(s->fmt->streams[s->vidx]->time_base);
+            if (s->frm->decode_error_flags || (s->frm->flags & AV_FRAME_FLAG_CORRUPT))
+                vx_log(s->ctx, VX_LOG_WARNING, "%s: frame at %.3f s is damaged; shown as decoded",
+                       s->path, tt);
+            ret = normalise(s, s->frm, out);
+            av_frame_unref(s->frm);
+            if (ret < 0)
+                return ret;
+            s->frames++;
+            s->last_t = tt;
+            *t = tt;
+            return 0;
+        }
+        if (ret == AVERROR_EOF)
+            return AVERROR_EOF;
+        if (ret != AVERROR(EAGAIN))
+            return vx_fail(s->ctx, VX_ERR(EINVAL), "%s: cannot decode video: %s", s->path,
+                           vx_averr(ret, eb, sizeof(eb)));
+        if (s->eof_sent)
+            return AVERROR_EOF;
+        ret = av_read_frame(s->fmt, s->pkt);
+        if (ret == AVERROR_EOF || ret == AVERROR(EIO) || ret == AVERROR_INVALIDDATA) {
+            if (ret != AVERROR_EOF)
+                vx_log(s->ctx, VX_LOG_WARNING, "%s: read error (%s); treating as the end",
+                       s->path, vx_averr(ret, eb, sizeof(eb)));
+            avcodec_send_packet(s->dec, NULL);
+            s->eof_sent = 1;
+            continue;
+        }
+        if (ret < 0)
+            return vx_fail(s->ctx, vx_from_averror(ret), "%s: read error: %s", s->path,
+                           vx_averr(ret, eb, sizeof(eb)));
+        if (s->pkt->stream_index == s->vidx) {
+            ret = avcodec_send_packet(s->dec, s->pkt);
+            if (ret < 0 && ret != AVERROR(EAGAIN) && ret != AVERROR_INVALIDDATA) {
+                av_packet_unref(s->pkt);
+                return vx_fail(s->ctx, VX_ERR(EINVAL), "%s: cannot decode video: %s", s->path,
+                               vx_averr(ret, eb, sizeof(eb)));
+            }
+            if (ret == AVERROR_INVALIDDATA)
+                vx_log(s->ctx, VX_LOG_WARNING, "%s: damaged video packet skipped", s->path);
+        }
+        av_packet_unref(s->pkt);
+    }
+}
+
+int vx_source_seek(VxSource *s, double t)
+{
+    AVStream *st = s->fmt->streams[s->vidx];
+    int64_t start = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
+    if (s->start_pts == AV_NOPTS_VALUE)
+        s->start_pts = start;
+    int64_t ts = s->start_pts + (int64_t)(t / av_q2d(st->time_base));
+    int ret = av_seek_frame(s->fmt, s->vidx, ts, AVSEEK_FLAG_BACKWARD);
+    if (ret < 0)
+        ret = av_seek_frame(s->fmt, s->vidx, s->start_pts, AVSEEK_FLAG_BACKWARD);
+    avcodec_flush_buffers(s->dec);
+    s->eof_sent = 0;
+    return ret < 0 ? VX_ERR(EIO) : 0;
+}
+
+int vx_image_load(VxContext *ctx, const char *path, VxImage **out)
+{
+    char eb[128];
+    *out = NULL;
+    AVFormatContext *fmt = NULL;
+    AVCodecContext *dec = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *frm = av_frame_alloc();
+    struct SwsContext *sws = NULL;
+    int ret = 0;
+    if (!pkt || !frm) {
+        ret = VX_ERR(ENOMEM);
+        goto end;
+    }
+    ret = avformat_open_input(&fmt, path, NULL, NULL);
+    if (ret < 0) {
+        ret = vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
+                      "%s: cannot open image: %s", path, vx_averr(ret, eb, sizeof(eb)));
+        goto end;
+    }
+    avformat_find_stream_info(fmt, NULL);
+    const AVCodec *codec = NULL;
+    int idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    if (idx < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: not an image", path);
+        goto end;
+    }
+    dec = avcodec_alloc_context3(codec);
+    if (!dec) {
+        ret = VX_ERR(ENOMEM);
+        goto end;
+    }
+    avcodec_parameters_to_context(dec, fmt->streams[idx]->codecpar);
+    if ((ret = avcodec_open2(dec, codec, NULL)) < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot decode image", path);
+        goto end;
+    }
+    ret = AVERROR(EAGAIN);
+    while (ret == AVERROR(EAGAIN)) {
+        int r = av_read_frame(fmt, pkt);
+        if (r < 0)
+            avcodec_send_packet(dec, NULL);
+        else if (pkt->stream_index == idx)
+            avcodec_send_packet(dec, pkt);
+        av_packet_unref(pkt);
+        ret = avcodec_receive_frame(dec, frm);
+        if (r < 0 && ret == AVERROR(EAGAIN))
+            ret = AVERROR_EOF;
+    }
+    if (ret < 0) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot decode image: %s", path,
+                      vx_averr(ret, eb, sizeof(eb)));
+        goto end;
+    }
+    VxImage *im = vx_image_alloc(VX_PIX_RGBA, frm->width, frm->height);
+    sws = sws_getContext(frm->width, frm->height, frm->format, frm->width, frm->height,
+                         AV_PIX_FMT_RGBA, SWS_POINT, NULL, NULL, NULL);
+    if (!im || !sws) {
+        vx_image_free(&im);
+        ret = VX_ERR(ENOMEM);
+        goto end;
+    }
+    int stride = (int)im->stride[0];
+    sws_scale(sws, (const uint8_t *const *)frm->data, frm->linesize, 0, frm->height,
+              im->data, &stride);
+    *out = im;
+    ret = 0;
+end:
+    sws_freeContext(sws);
+    av_frame_free(&frm);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+    return ret;
+}

@@ -1,0 +1,296 @@
+/* Public entry points: context, settings, jobs, preview frames, probing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libavutil/display.h>
+#include <libavutil/pixdesc.h>
+
+#include "internal.h"
+
+int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                    atomic_int *cancel);
+
+struct VxJob {
+    VxContext *ctx;
+    VxProject *p;
+    VxExportOptions o;
+    char *output, *encoder, *preset;
+    char **opts;
+    atomic_int cancel;
+};
+
+void vx_default_settings(VxSettings *s)
+{
+    if (!s)
+        return;
+    memset(s, 0, sizeof(*s));
+    s->cpu_mask = ~0u;
+    s->log_level = VX_LOG_INFO;
+}
+
+const char *vx_version(void)
+{
+    return VEXPORT_VERSION_STRING;
+}
+
+int vx_open(VxContext **pctx, const VxSettings *s)
+{
+    if (!pctx)
+        return VX_ERR(EINVAL);
+    *pctx = NULL;
+    if (s && (s->threads < 0 || s->threads > 256))
+        return VX_ERR(EINVAL);
+    VxContext *ctx = calloc(1, sizeof(*ctx));
+    if (!ctx)
+        return VX_ERR(ENOMEM);
+    if (s)
+        ctx->s = *s;
+    else
+        vx_default_settings(&ctx->s);
+    ctx->cpu_flags = vx_cpu_effective(ctx->s.cpu_mask);
+    av_log_set_level(AV_LOG_QUIET); /* libav* must not print: we report through log_cb */
+    *pctx = ctx;
+    return 0;
+}
+
+void vx_close(VxContext **ctx)
+{
+    if (!ctx || !*ctx)
+        return;
+    free(*ctx);
+    *ctx = NULL;
+}
+
+const char *vx_last_error(const VxContext *ctx)
+{
+    return ctx ? ctx->last_error : "";
+}
+
+void vx_default_export_options(VxExportOptions *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof(*o));
+    o->crf = -1;
+}
+
+static char *dup_or_null(const char *s, int *bad)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *bad = 1;
+    return d;
+}
+
+/* Refuses to overwrite one of the inputs. */
+static int check_not_input(VxContext *ctx, const char *out, const char *in)
+{
+    struct stat a, b;
+    if (in && stat(out, &a) == 0 && stat(in, &b) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino)
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: the output would overwrite the input %s", out, in);
+    return 0;
+}
+
+int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, VxJob **out)
+{
+    if (!ctx || !p || !o || !out)
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    if (!o->output_path || !*o->output_path)
+        return vx_fail(ctx, VX_ERR(EINVAL), "no output file given");
+    if (o->n_encoder_opts < 0 || (o->n_encoder_opts && !o->encoder_opts) || o->threads < 0 ||
+        o->bitrate < 0)
+        return vx_fail(ctx, VX_ERR(EINVAL), "invalid export options");
+    int ret;
+    if ((ret = check_not_input(ctx, o->output_path, p->screen)) < 0 ||
+        (ret = check_not_input(ctx, o->output_path, p->audio)) < 0 ||
+        (ret = check_not_input(ctx, o->output_path, p->bg_image)) < 0)
+        return ret;
+    VxJob *j = calloc(1, sizeof(*j));
+    if (!j)
+        return VX_ERR(ENOMEM);
+    j->ctx = ctx;
+    atomic_init(&j->cancel, 0);
+    int bad = vx_project_clone(p, &j->p) < 0;
+    j->o = *o;
+    j->output = dup_or_null(o->output_path, &bad);
+    j->encoder = dup_or_null(o->encoder, &bad);
+    j->preset = dup_or_null(o->preset, &bad);
+    if (o->n_encoder_opts) {
+        j->opts = calloc((size_t)o->n_encoder_opts, sizeof(*j->opts));
+        bad |= !j->opts;
+        for (int i = 0; j->opts && i < o->n_encoder_opts; i++)
+            j->opts[i] = dup_or_null(o->encoder_opts[i], &bad);
+    }
+    if (bad) {
+        vx_job_free(&j);
+        return VX_ERR(ENOMEM);
+    }
+    j->o.output_path = j->output;
+    j->o.encoder = j->encoder;
+    j->o.preset = j->preset;
+    j->o.encoder_opts = (const char *const *)j->opts;
+    *out = j;
+    return 0;
+}
+
+int vx_job_run(VxJob *j)
+{
+    if (!j)
+        return VX_ERR(EINVAL);
+    return vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel);
+}
+
+void vx_job_cancel(VxJob *j)
+{
+    if (j)
+        atomic_store(&j->cancel, 1);
+}
+
+void vx_job_free(VxJob **pj)
+{
+    if (!pj || !*pj)
+        return;
+    VxJob *j = *pj;
+    vx_project_free(&j->p);
+    free(j->output);
+    free(j->encoder);
+    free(j->preset);
+    for (int i = 0; j->opts && i < j->o.n_encoder_opts; i++)
+        free(j->opts[i]);
+    free(j->opts);
+    free(j);
+    *pj = NULL;
+}
+
+int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
+{
+    if (!ctx || !p || !out || !(t >= 0))
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    VxSource *src = NULL;
+    VxCompose *comp = NULL;
+    AVFrame *cur = NULL, *next = NULL, *frame = NULL;
+    VxLayout l;
+    int ret = vx_source_open(ctx, p->screen, &src);
+    if (ret < 0)
+        return ret;
+    const VxSourceInfo *si = vx_source_info(src);
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+        goto end;
+    if (t > si->duration && si->duration > 0)
+        t = si->duration;
+    vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
+    if ((ret = vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &comp)) < 0)
+        goto end;
+    vx_source_seek(src, t);
+    for (;;) {
+        double ft;
+        ret = vx_source_read(src, &next, &ft);
+        if (ret == AVERROR_EOF)
+            break;
+        if (ret < 0)
+            goto end;
+        if (cur && ft > t + 1e-4) {
+            av_frame_free(&next);
+            break;
+        }
+        av_frame_free(&cur);
+        cur = next;
+        next = NULL;
+    }
+    if (!cur) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
+        goto end;
+    }
+    if ((ret = vx_compose_get_frame(comp, &frame)) < 0 ||
+        (ret = vx_compose_frame(comp, cur, frame)) < 0)
+        goto end;
+    VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame->data[0], frame->data[1]},
+                   {frame->linesize[0], frame->linesize[1]}};
+    VxImage *rgba = vx_image_alloc(VX_PIX_RGBA, l.W, l.H);
+    VxColorSpec cs = {l.matrix, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
+    if (!rgba) {
+        ret = VX_ERR(ENOMEM);
+        goto end;
+    }
+    vx_convert(&yuv, rgba, &cs);
+    *out = rgba;
+    ret = 0;
+end:
+    av_frame_free(&frame);
+    av_frame_free(&cur);
+    vx_compose_free(&comp);
+    vx_source_close(&src);
+    return ret;
+}
+
+static const char *color_desc(int v, const char *(*name)(int))
+{
+    const char *n = name(v);
+    return n ? n : "unknown";
+}
+
+static const char *prim_name(int v) { return av_color_primaries_name(v); }
+static const char *trc_name(int v) { return av_color_transfer_name(v); }
+static const char *spc_name(int v) { return av_color_space_name(v); }
+static const char *rng_name(int v) { return av_color_range_name(v); }
+
+int vx_probe(VxContext *ctx, const char *path, void (*line_cb)(void *, const char *), void *opaque)
+{
+    char eb[128], line[512];
+    if (!ctx || !path || !line_cb)
+        return VX_ERR(EINVAL);
+    AVFormatContext *fmt = NULL;
+    int ret = avformat_open_input(&fmt, path, NULL, NULL);
+    if (ret < 0)
+        return vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
+                       "%s: %s", path, ret == AVERROR(ENOENT) ? "file not found"
+                                                              : vx_averr(ret, eb, sizeof(eb)));
+    if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
+        avformat_close_input(&fmt);
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot read stream information", path);
+    }
+    snprintf(line, sizeof(line), "%s: %s, duration %.3f s, %u stream%s", path,
+             fmt->iformat->long_name ? fmt->iformat->long_name : fmt->iformat->name,
+             fmt->duration > 0 ? fmt->duration / (double)AV_TIME_BASE : 0.0, fmt->nb_streams,
+             fmt->nb_streams == 1 ? "" : "s");
+    line_cb(opaque, line);
+    for (unsigned i = 0; i < fmt->nb_streams; i++) {
+        const AVStream *st = fmt->streams[i];
+        const AVCodecParameters *cp = st->codecpar;
+        double dur = st->duration > 0 ? st->duration * av_q2d(st->time_base) : 0;
+        if (cp->codec_type == AVMEDIA_TYPE_VIDEO) {
+            AVRational fr = st->avg_frame_rate.num ? st->avg_frame_rate : st->r_frame_rate;
+            const uint8_t *dm = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+            char rot[48] = "";
+            if (dm)
+                snprintf(rot, sizeof(rot), ", rotation %.0f",
+                         -av_display_rotation_get((const int32_t *)dm));
+            snprintf(line, sizeof(line),
+                     "  stream %u: video %s %dx%d %s, %.3f fps, %.3f s, primaries %s, transfer %s, "
+                     "matrix %s, range %s%s",
+                     i, avcodec_get_name(cp->codec_id), cp->width, cp->height,
+                     cp->format >= 0 ? av_get_pix_fmt_name(cp->format) : "?",
+                     fr.den ? av_q2d(fr) : 0.0, dur, color_desc(cp->color_primaries, prim_name),
+                     color_desc(cp->color_trc, trc_name), color_desc(cp->color_space, spc_name),
+                     color_desc(cp->color_range, rng_name), rot);
+        } else if (cp->codec_type == AVMEDIA_TYPE_AUDIO) {
+            snprintf(line, sizeof(line), "  stream %u: audio %s %d Hz, %d channel%s, %.3f s", i,
+                     avcodec_get_name(cp->codec_id), cp->sample_rate, cp->ch_layout.nb_channels,
+                     cp->ch_layout.nb_channels == 1 ? "" : "s", dur);
+        } else {
+            snprintf(line, sizeof(line), "  stream %u: %s %s", i,
+                     av_get_media_type_string(cp->codec_type) ? av_get_media_type_string(cp->codec_type) : "data",
+                     avcodec_get_name(cp->codec_id));
+        }
+        line_cb(opaque, line);
+    }
+    avformat_close_input(&fmt);
+    return 0;
+}

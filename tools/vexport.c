@@ -1,0 +1,685 @@
+/* vexport command-line tool: a thin client of the public API (include/vexport). */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <libavcodec/avcodec.h>
+
+#include "demo_scene.h"
+#include "vexport/vexport.h"
+
+#define MAX_OPTS 64
+
+enum { PROG_AUTO, PROG_BAR, PROG_JSON, PROG_NONE };
+
+typedef struct Cli {
+    int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    int progress;
+    const char *output;
+    const char *project;
+    VxExportOptions eo;
+    const char *enc_opts[MAX_OPTS];
+    int n_enc_opts;
+    int threads;
+    const char *cpu;
+    /* flag-mode project fields */
+    json_object *flags; /* built from --screen etc. */
+    double at;
+    int have_at;
+    /* synth */
+    VxtSceneOptions scene;
+    /* progress state */
+    double last_print;
+    int json_first;
+} Cli;
+
+static volatile sig_atomic_t g_signal;
+static VxJob *volatile g_job;
+
+static void on_signal(int sig)
+{
+    g_signal = sig;
+    if (g_job)
+        vx_job_cancel(g_job);
+}
+
+static void log_cb(void *opaque, int level, const char *msg)
+{
+    const Cli *c = opaque;
+    if (level == VX_LOG_ERROR)
+        return; /* errors are printed once, by the caller, from vx_last_error() */
+    if (level == VX_LOG_WARNING && c->verbosity < 1)
+        return;
+    fprintf(stderr, "vexport: %s%s\n", level == VX_LOG_WARNING ? "warning: " : "", msg);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void print_json_string(const char *s)
+{
+    json_object *o = json_object_new_string(s);
+    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+    json_object_put(o);
+}
+
+static void progress_cb(void *opaque, const VxProgress *p)
+{
+    Cli *c = opaque;
+    double t = now_s();
+    if (c->progress == PROG_JSON) {
+        if (p->done) {
+            printf("{\"done\":true,\"output\":");
+            print_json_string(c->output);
+            printf(",\"duration\":%.3f,\"frames\":%lld,\"seconds\":%.3f,\"fps\":%.2f}\n",
+                   p->duration_s, (long long)p->frame, p->elapsed_s, p->fps);
+        } else if (c->json_first || t - c->last_print >= 0.25 || p->frame == p->total) {
+            printf("{\"frame\":%lld,\"total\":%lld,\"fps\":%.2f,\"eta_s\":%.2f",
+                   (long long)p->frame, (long long)p->total, p->fps, p->eta_s);
+            if (c->json_first)
+                printf(",\"mode\":\"%s\"", p->mode ? p->mode : "composite");
+            printf("}\n");
+            c->json_first = 0;
+            c->last_print = t;
+        }
+        fflush(stdout);
+    } else if (c->progress == PROG_BAR) {
+        if (!p->done && t - c->last_print < 0.1 && p->frame != p->total)
+            return;
+        c->last_print = t;
+        const int width = 30;
+        double frac = p->total ? (double)p->frame / p->total : 0;
+        int fill = (int)(frac * width);
+        char bar[64];
+        for (int i = 0; i < width; i++)
+            bar[i] = i < fill ? '#' : '-';
+        bar[width] = 0;
+        if (p->done)
+            printf("\r[%s] 100%%  %lld frames in %.1f s (%.1f fps)          \n", bar,
+                   (long long)p->frame, p->elapsed_s, p->fps);
+        else
+            printf("\r[%s] %3d%%  %lld/%lld  %.1f fps  ETA %.0f s   ", bar, (int)(frac * 100),
+                   (long long)p->frame, (long long)p->total, p->fps, p->eta_s < 0 ? 0 : p->eta_s);
+        fflush(stdout);
+    }
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage:\n"
+        "  vexport render PROJECT.json -o OUT.mp4 [encoder options]\n"
+        "  vexport render --screen REC.mp4 [--background SPEC] [--padding F] [--radius PX]\n"
+        "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
+        "                 [--audio FILE|none] -o OUT.mp4 [encoder options]\n"
+        "  vexport frame PROJECT.json --at SECONDS -o FRAME.png\n"
+        "  vexport demo [-o demo.mp4] [encoder options]\n"
+        "  vexport probe FILE\n"
+        "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
+        "  vexport version\n"
+        "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH\n"
+        "encoder options: --encoder NAME (default libx264) --preset P (default veryfast)\n"
+        "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)  --threads N\n"
+        "  --cpu c|sse4|avx2|avx512|neon  --progress bar|json|none  -v | -q\n"
+        "exit codes: 0 ok, 1 bad input or usage, 2 runtime failure, 130 interrupted\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vexport: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(see `vexport help`)\n");
+    return 1;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(d))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+static json_object *flag_obj(Cli *c, const char *key)
+{
+    if (!c->flags)
+        c->flags = json_object_new_object();
+    json_object *o;
+    if (!json_object_object_get_ex(c->flags, key, &o)) {
+        o = json_object_new_object();
+        json_object_object_add(c->flags, key, o);
+    }
+    return o;
+}
+
+/* --background SPEC -> project "background" */
+static int flag_background(Cli *c, const char *spec)
+{
+    json_object *bg;
+    if (!strncmp(spec, "gradient:", 9)) {
+        char *dup = strdup(spec + 9), *save = NULL;
+        char *ang = strtok_r(dup, ":", &save);
+        double a;
+        if (!ang || parse_double(ang, &a) < 0) {
+            free(dup);
+            return usage_error("--background %s: expected gradient:ANGLE:#c1:#c2", spec);
+        }
+        bg = json_object_new_object();
+        json_object_object_add(bg, "type", json_object_new_string("gradient"));
+        json_object_object_add(bg, "angle", json_object_new_double(a));
+        json_object *stops = json_object_new_array();
+        for (char *col; (col = strtok_r(NULL, ":", &save));) {
+            json_object *s = json_object_new_object();
+            json_object_object_add(s, "color", json_object_new_string(col));
+            json_object_array_add(stops, s);
+        }
+        json_object_object_add(bg, "stops", stops);
+        free(dup);
+    } else if (!strncmp(spec, "image:", 6)) {
+        bg = json_object_new_object();
+        json_object_object_add(bg, "type", json_object_new_string("image"));
+        json_object_object_add(bg, "path", json_object_new_string(spec + 6));
+    } else {
+        bg = json_object_new_string(spec);
+    }
+    if (!c->flags)
+        c->flags = json_object_new_object();
+    json_object_object_add(c->flags, "background", bg);
+    return 0;
+}
+
+static int flag_shadow(Cli *c, const char *spec)
+{
+    static const char *const keys[] = {"blur", "opacity", "offset_x", "offset_y", "color"};
+    json_object *sh = flag_obj(c, "shadow");
+    char *dup = strdup(spec), *save = NULL, *tok = strtok_r(dup, ":", &save);
+    for (int i = 0; tok && i < 5; i++, tok = strtok_r(NULL, ":", &save)) {
+        double v;
+        if (i == 4) {
+            json_object_object_add(sh, keys[i], json_object_new_string(tok));
+        } else if (parse_double(tok, &v) < 0) {
+            free(dup);
+            return usage_error("--shadow %s: expected BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]", spec);
+        } else {
+            json_object_object_add(sh, keys[i], json_object_new_double(v));
+        }
+    }
+    free(dup);
+    return 0;
+}
+
+/* Parses options shared by the subcommands; returns 0, or an exit code. */
+static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED()                                                 \
+    do {                                                       \
+        if (!v)                                                \
+            return usage_error("%s needs a value", a);         \
+        i++;                                                   \
+    } while (0)
+        double d;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            NEED();
+            c->output = v;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            c->verbosity = 2;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            c->verbosity = 0;
+        } else if (!strcmp(a, "--encoder")) {
+            NEED();
+            c->eo.encoder = v;
+        } else if (!strcmp(a, "--preset")) {
+            NEED();
+            c->eo.preset = v;
+        } else if (!strcmp(a, "--crf")) {
+            NEED();
+            if (parse_double(v, &d) < 0 || d < 0 || d > 63)
+                return usage_error("--crf %s: expected a number from 0 to 63", v);
+            c->eo.crf = d;
+        } else if (!strcmp(a, "--bitrate")) {
+            NEED();
+            char *end;
+            double b = strtod(v, &end);
+            if (*end == 'k' || *end == 'K')
+                b *= 1e3, end++;
+            else if (*end == 'M' || *end == 'm')
+                b *= 1e6, end++;
+            if (end == v || *end || !(b > 0))
+                return usage_error("--bitrate %s: expected bits per second (e.g. 8M)", v);
+            c->eo.bitrate = (int64_t)b;
+        } else if (!strcmp(a, "--encoder-opt")) {
+            NEED();
+            if (c->n_enc_opts == MAX_OPTS)
+                return usage_error("too many %s", a);
+            if (!strchr(v, '='))
+                return usage_error("--encoder-opt %s: expected key=value", v);
+            c->enc_opts[c->n_enc_opts++] = v;
+        } else if (!strcmp(a, "--threads")) {
+            NEED();
+            if (parse_double(v, &d) < 0 || d < 0 || d > 256 || d != floor(d))
+                return usage_error("--threads %s: expected a whole number from 0 to 256", v);
+            c->threads = (int)d;
+        } else if (!strcmp(a, "--cpu")) {
+            NEED();
+            if (strcmp(v, "c") && strcmp(v, "sse4") && strcmp(v, "avx2") && strcmp(v, "avx512") &&
+                strcmp(v, "neon"))
+                return usage_error("--cpu %s: expected c, sse4, avx2, avx512 or neon", v);
+            c->cpu = v;
+        } else if (!strcmp(a, "--progress")) {
+            NEED();
+            if (!strcmp(v, "bar"))
+                c->progress = PROG_BAR;
+            else if (!strcmp(v, "json"))
+                c->progress = PROG_JSON;
+            else if (!strcmp(v, "none"))
+                c->progress = PROG_NONE;
+            else
+                return usage_error("--progress %s: expected bar, json or none", v);
+        } else if (!strcmp(a, "--at")) {
+            NEED();
+            if (parse_double(v, &c->at) < 0 || c->at < 0)
+                return usage_error("--at %s: expected seconds (>= 0)", v);
+            c->have_at = 1;
+        } else if (allow_flags && !strcmp(a, "--screen")) {
+            NEED();
+            json_object_object_add(flag_obj(c, "sources"), "screen", json_object_new_string(v));
+        } else if (allow_flags && !strcmp(a, "--audio")) {
+            NEED();
+            json_object *arr = json_object_new_array();
+            if (strcmp(v, "none"))
+                json_object_array_add(arr, json_object_new_string(v));
+            json_object_object_add(flag_obj(c, "sources"), "audio", arr);
+        } else if (allow_flags && !strcmp(a, "--background")) {
+            NEED();
+            int r = flag_background(c, v);
+            if (r)
+                return r;
+        } else if (allow_flags && (!strcmp(a, "--padding") || !strcmp(a, "--radius"))) {
+            NEED();
+            if (parse_double(v, &d) < 0)
+                return usage_error("%s: expected a number", a);
+            if (!c->flags)
+                c->flags = json_object_new_object();
+            json_object_object_add(c->flags, a + 2, json_object_new_double(d));
+        } else if (allow_flags && !strcmp(a, "--shadow")) {
+            NEED();
+            int r = flag_shadow(c, v);
+            if (r)
+                return r;
+        } else if ((allow_flags || !strcmp(argv[-1], "synth")) && !strcmp(a, "--size")) {
+            NEED();
+            int w, h;
+            char x;
+            if (sscanf(v, "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 1 || h < 1)
+                return usage_error("--size %s: expected WIDTHxHEIGHT", v);
+            json_object *o = flag_obj(c, "output");
+            json_object_object_add(o, "width", json_object_new_int(w));
+            json_object_object_add(o, "height", json_object_new_int(h));
+            c->scene.width = w, c->scene.height = h;
+        } else if (!strcmp(a, "--fps")) {
+            NEED();
+            if (parse_double(v, &d) < 0 || d <= 0)
+                return usage_error("--fps %s: expected a positive number", v);
+            json_object_object_add(flag_obj(c, "output"), "fps", json_object_new_double(d));
+            c->scene.fps = (int)lrint(d);
+        } else if (!strcmp(a, "--seconds")) {
+            NEED();
+            if (parse_double(v, &d) < 0 || d <= 0)
+                return usage_error("--seconds %s: expected a positive number", v);
+            c->scene.seconds = d;
+        } else if (!strcmp(a, "--no-audio")) {
+            c->scene.audio = 0;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option %s", a);
+        } else if (!c->project) {
+            c->project = a;
+        } else {
+            return usage_error("unexpected argument %s", a);
+        }
+#undef NEED
+    }
+    return 0;
+}
+
+static int exit_code(int err)
+{
+    if (err == VX_ECANCELED)
+        return g_signal == SIGTERM ? 143 : 130;
+    switch (-err) {
+    case EINVAL:
+    case ENOENT:
+    case ENOSYS:
+    case EACCES:
+    case ENOTDIR:
+    case EISDIR:
+    case EROFS:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+static int fail(VxContext *ctx, int err)
+{
+    const char *msg = ctx ? vx_last_error(ctx) : "";
+    if (err == VX_ECANCELED)
+        fprintf(stderr, "\nvexport: interrupted; nothing was written\n");
+    else
+        fprintf(stderr, "vexport: error: %s\n", *msg ? msg : vx_strerror(err));
+    return exit_code(err);
+}
+
+static int open_ctx(Cli *c, VxContext **ctx)
+{
+    VxSettings s;
+    vx_default_settings(&s);
+    s.log_cb = log_cb;
+    s.log_opaque = c;
+    s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_WARNING;
+    s.threads = c->threads;
+    if (c->cpu)
+        s.cpu_mask = !strcmp(c->cpu, "c") ? 0u
+                     : !strcmp(c->cpu, "sse4") ? (unsigned)VX_CPU_SSE41
+                     : !strcmp(c->cpu, "avx2") ? (unsigned)(VX_CPU_SSE41 | VX_CPU_AVX2)
+                     : !strcmp(c->cpu, "avx512") ? (unsigned)(VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512)
+                                                 : (unsigned)VX_CPU_NEON;
+    int ret = vx_open(ctx, &s);
+    if (ret < 0)
+        fprintf(stderr, "vexport: error: cannot start: %s\n", vx_strerror(ret));
+    return ret;
+}
+
+static int load_project(Cli *c, VxContext *ctx, VxProject **p)
+{
+    if (c->project && c->flags)
+        return usage_error("give a project file or --screen flags, not both (%s)", c->project) ? -1 : -1;
+    if (c->project)
+        return vx_project_load(ctx, c->project, p);
+    if (!c->flags)
+        return usage_error("%s", "nothing to render: give PROJECT.json or --screen REC.mp4") ? -1 : -1;
+    const char *json = json_object_to_json_string_ext(c->flags, JSON_C_TO_STRING_PLAIN);
+    return vx_project_parse(ctx, json, NULL, "command line", p);
+}
+
+static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
+{
+    VxJob *job = NULL;
+    c->eo.output_path = c->output;
+    c->eo.encoder_opts = c->enc_opts;
+    c->eo.n_encoder_opts = c->n_enc_opts;
+    c->eo.threads = c->threads;
+    c->eo.progress_cb = progress_cb;
+    c->eo.progress_opaque = c;
+    if (c->progress == PROG_AUTO)
+        c->progress = isatty(STDOUT_FILENO) && c->verbosity ? PROG_BAR : PROG_NONE;
+    c->json_first = 1;
+    int ret = vx_job_create(ctx, p, &c->eo, &job);
+    if (ret < 0)
+        return fail(ctx, ret);
+    g_job = job;
+    if (g_signal) /* interrupted before the job existed */
+        vx_job_cancel(job);
+    ret = vx_job_run(job);
+    g_job = NULL;
+    vx_job_free(&job);
+    if (ret < 0)
+        return fail(ctx, ret);
+    if (c->progress != PROG_JSON && c->verbosity)
+        fprintf(stderr, "vexport: wrote %s\n", c->output);
+    return 0;
+}
+
+static int cmd_render(Cli *c, int argc, char **argv)
+{
+    int r = parse_args(c, argc, argv, 1);
+    if (r)
+        return r;
+    if (!c->output)
+        return usage_error("%s", "render needs -o OUT.mp4");
+    VxContext *ctx = NULL;
+    VxProject *p = NULL;
+    if (open_ctx(c, &ctx) < 0)
+        return 2;
+    int ret = load_project(c, ctx, &p);
+    if (ret < 0) {
+        r = ret == -1 ? 1 : fail(ctx, ret);
+    } else {
+        r = run_export(c, ctx, p);
+    }
+    vx_project_free(&p);
+    vx_close(&ctx);
+    return r;
+}
+
+/* Writes RGBA as PNG through libavcodec, atomically. */
+static int write_png(const VxImage *im, const char *path)
+{
+    const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+    AVCodecContext *enc = codec ? avcodec_alloc_context3(codec) : NULL;
+    AVFrame *f = av_frame_alloc();
+    AVPacket *pkt = av_packet_alloc();
+    int ret = -1;
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s.partial", path);
+    if (!enc || !f || !pkt)
+        goto end;
+    enc->width = im->width;
+    enc->height = im->height;
+    enc->pix_fmt = AV_PIX_FMT_RGBA;
+    enc->time_base = (AVRational){1, 1};
+    if (avcodec_open2(enc, codec, NULL) < 0)
+        goto end;
+    f->format = AV_PIX_FMT_RGBA;
+    f->width = im->width;
+    f->height = im->height;
+    f->data[0] = im->data[0];
+    f->linesize[0] = (int)im->stride[0];
+    if (avcodec_send_frame(enc, f) < 0 || avcodec_receive_packet(enc, pkt) < 0)
+        goto end;
+    FILE *out = fopen(tmp, "wb");
+    if (!out) {
+        fprintf(stderr, "vexport: error: %s: cannot write: %s\n", path, strerror(errno));
+        ret = -2;
+        goto end;
+    }
+    int ok = fwrite(pkt->data, 1, pkt->size, out) == (size_t)pkt->size;
+    ok &= fclose(out) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        fprintf(stderr, "vexport: error: %s: cannot write: %s\n", path, strerror(errno));
+        remove(tmp);
+        ret = -2;
+        goto end;
+    }
+    ret = 0;
+end:
+    if (ret == -1)
+        fprintf(stderr, "vexport: error: %s: PNG encoding failed\n", path);
+    avcodec_free_context(&enc);
+    av_frame_free(&f);
+    av_packet_free(&pkt);
+    return ret;
+}
+
+static int cmd_frame(Cli *c, int argc, char **argv)
+{
+    int r = parse_args(c, argc, argv, 1);
+    if (r)
+        return r;
+    if (!c->output)
+        return usage_error("%s", "frame needs -o FRAME.png");
+    if (!c->have_at)
+        c->at = 0;
+    VxContext *ctx = NULL;
+    VxProject *p = NULL;
+    VxImage *img = NULL;
+    if (open_ctx(c, &ctx) < 0)
+        return 2;
+    int ret = load_project(c, ctx, &p);
+    if (ret == -1)
+        r = 1;
+    else if (ret < 0 || (ret = vx_render_frame(ctx, p, c->at, &img)) < 0)
+        r = fail(ctx, ret);
+    else
+        r = write_png(img, c->output) < 0 ? 2 : 0;
+    vx_image_free(&img);
+    vx_project_free(&p);
+    vx_close(&ctx);
+    return r;
+}
+
+static void probe_line(void *opaque, const char *line)
+{
+    (void)opaque;
+    printf("%s\n", line);
+}
+
+static int cmd_probe(Cli *c, int argc, char **argv)
+{
+    int r = parse_args(c, argc, argv, 0);
+    if (r)
+        return r;
+    if (!c->project)
+        return usage_error("%s", "probe needs a FILE");
+    VxContext *ctx = NULL;
+    if (open_ctx(c, &ctx) < 0)
+        return 2;
+    int ret = vx_probe(ctx, c->project, probe_line, NULL);
+    r = ret < 0 ? fail(ctx, ret) : 0;
+    vx_close(&ctx);
+    return r;
+}
+
+static int cmd_synth(Cli *c, int argc, char **argv)
+{
+    int r = parse_args(c, argc, argv, 0);
+    if (r)
+        return r;
+    if (!c->output)
+        return usage_error("%s", "synth needs -o REC.mp4");
+    char err[512] = "";
+    int ret = vxt_scene_write(c->output, &c->scene, err, sizeof(err));
+    if (ret < 0) {
+        fprintf(stderr, "vexport: error: %s: %s\n", c->output, err);
+        return 2;
+    }
+    return 0;
+}
+
+static const char demo_project[] =
+    "{\"output\":{\"width\":1920,\"height\":1080,\"fps\":60},"
+    "\"sources\":{\"screen\":\"%s\"},"
+    "\"background\":{\"type\":\"gradient\",\"angle\":135,\"stops\":["
+    "{\"at\":0,\"color\":\"#4f46e5\"},{\"at\":0.55,\"color\":\"#9333ea\"},"
+    "{\"at\":1,\"color\":\"#ec4899\"}]},"
+    "\"padding\":0.06,\"radius\":18,"
+    "\"shadow\":{\"blur\":48,\"offset_x\":0,\"offset_y\":16,\"opacity\":0.5,\"color\":\"#000000\"}}";
+
+static int cmd_demo(Cli *c, int argc, char **argv)
+{
+    int r = parse_args(c, argc, argv, 0);
+    if (r)
+        return r;
+    if (!c->output)
+        c->output = "demo.mp4";
+    char rec[4096];
+    snprintf(rec, sizeof(rec), "%s.recording.mp4", c->output);
+    if (c->verbosity)
+        fprintf(stderr, "vexport: generating the demo's synthetic screen recording "
+                "(1920x1080, 60 fps, 10 s)...\n");
+    VxtSceneOptions so;
+    vxt_scene_defaults(&so);
+    char err[512] = "";
+    int ret = vxt_scene_write(rec, &so, err, sizeof(err));
+    if (ret < 0) {
+        remove(rec);
+        fprintf(stderr, "vexport: error: %s: %s\n", rec, err);
+        return 2;
+    }
+    if (g_signal) {
+        remove(rec);
+        return g_signal == SIGTERM ? 143 : 130;
+    }
+    VxContext *ctx = NULL;
+    VxProject *p = NULL;
+    if (open_ctx(c, &ctx) < 0) {
+        remove(rec);
+        return 2;
+    }
+    json_object *js = json_object_new_string(rec);
+    char *doc = malloc(sizeof(demo_project) + 2 * strlen(rec) + 16);
+    const char *quoted = json_object_to_json_string_ext(js, JSON_C_TO_STRING_PLAIN |
+                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
+    /* quoted includes its quotes; the template has its own */
+    char inner[8192];
+    snprintf(inner, sizeof(inner), "%.*s", (int)strlen(quoted) - 2, quoted + 1);
+    sprintf(doc, demo_project, inner);
+    json_object_put(js);
+    ret = vx_project_parse(ctx, doc, NULL, "demo project", &p);
+    free(doc);
+    if (c->verbosity)
+        fprintf(stderr, "vexport: rendering the demo project into %s\n", c->output);
+    r = ret < 0 ? fail(ctx, ret) : run_export(c, ctx, p);
+    remove(rec);
+    vx_project_free(&p);
+    vx_close(&ctx);
+    return r;
+}
+
+int main(int argc, char **argv)
+{
+    Cli c;
+    memset(&c, 0, sizeof(c));
+    c.verbosity = 1;
+    vx_default_export_options(&c.eo);
+    vxt_scene_defaults(&c.scene);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (argc < 2) {
+        usage(stderr);
+        return 1;
+    }
+    const char *cmd = argv[1];
+    int r;
+    if (!strcmp(cmd, "render"))
+        r = cmd_render(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "frame"))
+        r = cmd_frame(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "probe"))
+        r = cmd_probe(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "demo"))
+        r = cmd_demo(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "synth"))
+        r = cmd_synth(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("vexport %s\n", vx_version());
+        r = 0;
+    } else if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        r = 0;
+    } else {
+        r = usage_error("unknown command '%s'", cmd);
+    }
+    if (c.flags)
+        json_object_put(c.flags);
+    return r;
+}
