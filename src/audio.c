@@ -142,8 +142,10 @@ int vx_audio_open(VxContext *ctx, const char *path, double start, double duratio
     AVStream *st = a->fmt->streams[a->idx];
     a->itb = st->time_base;
     a->start_ts = (int64_t)(start / av_q2d(a->itb) + 0.5);
-    a->copy = avformat_query_codec(ofmt, st->codecpar->codec_id, FF_COMPLIANCE_NORMAL) == 1 &&
-              st->codecpar->codec_id != AV_CODEC_ID_NONE;
+    /* copy only what every MP4 player decodes; Opus, AC-3, PCM... are re-encoded as AAC */
+    enum AVCodecID id = st->codecpar->codec_id;
+    a->copy = (id == AV_CODEC_ID_AAC || id == AV_CODEC_ID_MP3 || id == AV_CODEC_ID_ALAC) &&
+              avformat_query_codec(ofmt, id, FF_COMPLIANCE_NORMAL) == 1;
     if (a->copy) {
         a->par = avcodec_parameters_alloc();
         if (!a->par || avcodec_parameters_copy(a->par, st->codecpar) < 0) {

@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "cpu.h"
+#include "vexport/vexport.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

@@ -31,12 +31,7 @@ const char *vx_averr(int code, char *buf, size_t len);
 /* Maps an AVERROR to our negative errno-style code. */
 int vx_from_averror(int code);
 
-/* ---- cpu.c ---- */
-unsigned vx_cpu_detect(void);
-/* Applies VEXPORT_CPU and the settings' mask to the detected flags. */
-unsigned vx_cpu_effective(unsigned settings_mask);
-/* Parses "c", "sse4", "avx2", "avx512", "neon" into a mask; -1 if unknown. */
-long vx_cpu_parse_level(const char *s);
+#include "cpu.h"
 
 /* ---- project.c ---- */
 typedef struct VxRGB { double r, g, b; } VxRGB; /* gamma-encoded R'G'B', 0..1 */

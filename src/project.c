@@ -79,7 +79,7 @@ static int get_number(Parser *ps, json_object *v, const char *path, double lo, d
 
 static int get_int(Parser *ps, json_object *v, const char *path, int lo, int hi, int *out)
 {
-    double d;
+    double d = 0;
     int ret = get_number(ps, v, path, lo, hi, &d);
     if (ret < 0)
         return ret;
@@ -101,7 +101,7 @@ static int get_string(Parser *ps, json_object *v, const char *path, const char *
 
 static int parse_color(Parser *ps, json_object *v, const char *path, VxRGB *c)
 {
-    const char *s;
+    const char *s = NULL;
     int ret = get_string(ps, v, path, &s);
     if (ret < 0)
         return ret;
@@ -124,7 +124,7 @@ static int parse_color(Parser *ps, json_object *v, const char *path, VxRGB *c)
 
 static int get_path(Parser *ps, json_object *v, const char *path, char **out)
 {
-    const char *s;
+    const char *s = NULL;
     int ret = get_string(ps, v, path, &s);
     if (ret < 0)
         return ret;
@@ -162,7 +162,7 @@ static int parse_output(Parser *ps, json_object *o, VxProject *p)
         get_number(ps, v, "output.fps", 1, 240, &p->fps))
         return ps->err;
     if (json_object_object_get_ex(o, "codec", &v)) {
-        const char *s;
+        const char *s = NULL;
         if (get_string(ps, v, "output.codec", &s))
             return ps->err;
         if (!strcmp(s, "h264"))
@@ -330,7 +330,7 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
     if (check_keys(ps, root, "", keys))
         return ps->err;
     if (json_object_object_get_ex(root, "version", &v)) {
-        int ver;
+        int ver = 0;
         if (get_int(ps, v, "version", 1, 1000, &ver))
             return ps->err;
         if (ver != 1)

@@ -32,6 +32,7 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
     int taps = (int)ceil(2.0 * support) + 1;
     if (taps > n_src)
         taps = n_src;
+    f->n_src = n_src;
     f->n_out = n_out;
     f->taps = taps;
     f->pos = malloc(sizeof(*f->pos) * (size_t)n_out);
@@ -94,22 +95,47 @@ static void hscale_c(int16_t *dst, const uint8_t *src, int step, const VxScaleFi
     }
 }
 
+/* Accumulates tap by tap over a block of the row (a loop order compilers vectorise), then
+ * rounds, clips and stores with the destination's step. */
+static inline void vscale_block(uint8_t *dst, int step, const int16_t *const *rows,
+                                const int16_t *coef, int taps, int x0, int n)
+{
+    enum { BLOCK = 256 };
+    const int shift = VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS;
+    int32_t acc[BLOCK];
+    for (int x = 0; x < n; x++)
+        acc[x] = 1 << (shift - 1);
+    for (int t = 0; t < taps; t++) {
+        const int16_t *r = rows[t] + x0;
+        const int32_t c = coef[t];
+        for (int x = 0; x < n; x++)
+            acc[x] += r[x] * c;
+    }
+    for (int x = 0; x < n; x++) {
+        int v = acc[x] >> shift;
+        dst[(x0 + x) * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+}
+
 static void vscale_c(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
                      int taps, int w)
 {
-    const int shift = VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS;
-    for (int x = 0; x < w; x++) {
-        int sum = 1 << (shift - 1);
-        for (int t = 0; t < taps; t++)
-            sum += rows[t][x] * coef[t];
-        sum >>= shift;
-        dst[x * step] = (uint8_t)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
+    for (int x0 = 0; x0 < w; x0 += 256) {
+        int n = w - x0 < 256 ? w - x0 : 256;
+        if (step == 1)
+            vscale_block(dst, 1, rows, coef, taps, x0, n);
+        else
+            vscale_block(dst, step, rows, coef, taps, x0, n);
     }
 }
 
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
 {
-    (void)cpu_flags; /* SIMD versions slot in here, in order of capability */
     d->hscale = hscale_c;
     d->vscale = vscale_c;
+#if defined(VX_ARCH_X86)
+    vx_scale_dsp_init_x86(d, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
 }

@@ -11,6 +11,7 @@
 #define VX_SCALE_MID_BITS 6
 
 typedef struct VxScaleFilter {
+    int n_src;      /* source samples */
     int n_out;      /* outputs */
     int taps;       /* taps per output */
     int32_t *pos;   /* first source index per output, so pos[i] + taps <= n_src */
@@ -32,5 +33,6 @@ typedef struct VxScaleDSP {
 } VxScaleDSP;
 
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags);
+void vx_scale_dsp_init_x86(VxScaleDSP *d, unsigned cpu_flags);
 
 #endif

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Styled export vs "the floor" (a bare ffmpeg decode + encode of the same clip).
+
+    python3 bench/floor.py [--runs 5] [--size 1920x1080] [--fps 60] [--seconds 10]
+                           [--preset veryfast] [--crf 23] [--clip FILE]
+
+Without --clip it generates a screen-like clip (the demo's synthetic desktop: windows,
+scrolling text, a moving pointer) with `vexport synth`. Runs the floor and vexport
+alternately, --runs times each, and prints the medians and their ratio (cost vs floor).
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--size", default="1920x1080")
+    ap.add_argument("--fps", type=int, default=60)
+    ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--preset", default="veryfast")
+    ap.add_argument("--crf", default="23")
+    ap.add_argument("--clip")
+    ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="vexport-bench-")
+    clip = a.clip
+    if not clip:
+        clip = os.path.join(tmp, "clip.mp4")
+        subprocess.run([a.vexport, "synth", "-o", clip, "--size", a.size, "--fps", str(a.fps),
+                        "--seconds", str(a.seconds), "--no-audio"], check=True)
+    out = os.path.join(tmp, "out.mp4")
+    floor = ["ffmpeg", "-v", "error", "-y", "-i", clip, "-an", "-c:v", "libx264", "-preset",
+             a.preset, "-crf", a.crf, "-f", "mp4", out]
+    ours = [a.vexport, "render", "--screen", clip, "--size", a.size,
+            "--background", "gradient:135:#4f46e5:#9333ea:#ec4899", "--padding", "0.06",
+            "--radius", "18", "--shadow", "48:0.5:0:16", "--audio", "none",
+            "--preset", a.preset, "--crf", a.crf, "-q", "-o", out]
+    tf, tv = [], []
+    for i in range(a.runs):
+        tf.append(timed(floor))
+        tv.append(timed(ours))
+        print(f"run {i + 1}: floor {tf[-1]:.2f} s, vexport {tv[-1]:.2f} s", file=sys.stderr)
+    mf, mv = statistics.median(tf), statistics.median(tv)
+    print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
+          f"{a.runs} alternating runs")
+    print(f"floor   median {mf:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tf)})")
+    print(f"vexport median {mv:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tv)})")
+    print(f"cost vs floor: {mv / mf:.3f}")
+
+
+if __name__ == "__main__":
+    main()
