@@ -171,9 +171,8 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
     const int W = x1 - x0, H = y1 - y0;
     float *a = malloc(sizeof(*a) * (size_t)W * H);
     double *k = malloc(sizeof(*k) * (2 * rad + 1));
-    float *tmp = malloc(sizeof(*tmp) * (size_t)(W > H ? W : H));
-    if (!a || !k || !tmp) {
-        free(a), free(k), free(tmp);
+    if (!a || !k) {
+        free(a), free(k);
         return VX_ERR(ENOMEM);
     }
     for (int y = 0; y < H; y++)
@@ -184,37 +183,45 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
         double ks = 0;
         for (int i = -rad; i <= rad; i++)
             ks += k[i + rad] = exp(-(i * i) / (2 * sigma * sigma));
+        float *kf = malloc(sizeof(*kf) * (2 * rad + 1));
+        float *pad = malloc(sizeof(*pad) * (size_t)(W + 2 * rad));
+        float *b2 = malloc(sizeof(*b2) * (size_t)W * H);
+        if (!kf || !pad || !b2) {
+            free(kf), free(pad), free(b2), free(a), free(k);
+            return VX_ERR(ENOMEM);
+        }
         for (int i = 0; i <= 2 * rad; i++)
-            k[i] /= ks;
-        /* separable; beyond the frame the shape continues (clamped coordinates); the region
-         * ends either at the frame or where the alpha is zero, so clamping to it is exact */
+            kf[i] = (float)(k[i] / ks);
+        /* Separable, each pass as tap-outer / pixel-inner loops (they vectorise). Beyond the
+         * frame the shape continues (edge samples repeat); the region ends either at the frame
+         * or where the alpha is zero, so repeating its edge is exact. */
         for (int y = 0; y < H; y++) {
-            float *row = a + (size_t)y * W;
-            for (int x = 0; x < W; x++) {
-                double s = 0;
-                for (int i = -rad; i <= rad; i++) {
-                    int xx = x + i < 0 ? 0 : x + i >= W ? W - 1 : x + i;
-                    s += k[i + rad] * row[xx];
-                }
-                tmp[x] = (float)s;
+            float *row = a + (size_t)y * W, *out = b2 + (size_t)y * W;
+            for (int x = 0; x < rad; x++)
+                pad[x] = row[0], pad[rad + W + x] = row[W - 1];
+            memcpy(pad + rad, row, sizeof(*row) * W);
+            memset(out, 0, sizeof(*out) * W);
+            for (int i = 0; i <= 2 * rad; i++) {
+                const float kk = kf[i], *src = pad + i;
+                for (int x = 0; x < W; x++)
+                    out[x] += kk * src[x];
             }
-            memcpy(row, tmp, sizeof(*tmp) * W);
         }
-        for (int x = 0; x < W; x++) {
-            for (int y = 0; y < H; y++) {
-                double s = 0;
-                for (int i = -rad; i <= rad; i++) {
-                    int yy = y + i < 0 ? 0 : y + i >= H ? H - 1 : y + i;
-                    s += k[i + rad] * a[(size_t)yy * W + x];
-                }
-                tmp[y] = (float)s;
+        for (int y = 0; y < H; y++) {
+            float *out = a + (size_t)y * W;
+            memset(out, 0, sizeof(*out) * W);
+            for (int i = -rad; i <= rad; i++) {
+                int yy = y + i < 0 ? 0 : y + i >= H ? H - 1 : y + i;
+                const float kk = kf[i + rad], *src = b2 + (size_t)yy * W;
+                for (int x = 0; x < W; x++)
+                    out[x] += kk * src[x];
             }
-            for (int y = 0; y < H; y++)
-                a[(size_t)y * W + x] = tmp[y];
         }
+        free(kf);
+        free(pad);
+        free(b2);
     }
     free(k);
-    free(tmp);
     for (size_t i = 0; i < (size_t)W * H; i++)
         a[i] *= (float)p->sh_opacity;
     sh->a = a, sh->x0 = x0, sh->y0 = y0, sh->w = W, sh->h = H;
