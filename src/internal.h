@@ -73,6 +73,9 @@ typedef struct VxSourceInfo {
     int matrix, range;  /* VxMatrix / VxRange of the decoded frames */
     int has_audio;
     double start;       /* seconds of the first video frame in the file's timeline */
+    int codec_id;       /* enum AVCodecID of the video */
+    int pix_fmt;        /* enum AVPixelFormat as stored */
+    int audio_codec_id; /* enum AVCodecID of the best audio stream, 0 if none */
 } VxSourceInfo;
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out);
@@ -150,7 +153,8 @@ typedef struct VxMuxer VxMuxer;
 int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out);
 const AVOutputFormat *vx_muxer_format(const VxMuxer *m);
 int vx_muxer_add_video(VxMuxer *m, const AVCodecContext *enc);
-int vx_muxer_add_audio(VxMuxer *m, const AVCodecParameters *par, AVRational tb);
+/* A stream copied from (or encoded to) par, with time base tb. */
+int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb);
 int vx_muxer_start(VxMuxer *m);
 /* Writes a packet of stream idx (0 video, 1 audio), with pts in src_tb. */
 int vx_muxer_write(VxMuxer *m, int idx, AVPacket *pkt, AVRational src_tb);

@@ -67,7 +67,7 @@ int vx_muxer_add_video(VxMuxer *m, const AVCodecContext *enc)
     return 0;
 }
 
-int vx_muxer_add_audio(VxMuxer *m, const AVCodecParameters *par, AVRational tb)
+int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb)
 {
     AVStream *st = avformat_new_stream(m->oc, NULL);
     if (!st)

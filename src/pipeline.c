@@ -128,6 +128,120 @@ static const char *default_encoder(const VxProject *p)
     return p->codec == VX_CODEC_HEVC ? "libx265" : "libx264";
 }
 
+/* Passthrough: returns NULL when the recording can be copied as it is, else why not. */
+static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
+                                 const VxSourceInfo *si, const AVOutputFormat *of)
+{
+    if (o->no_passthrough)
+        return "--no-passthrough";
+    if (o->encoder || o->preset || o->crf >= 0 || o->bitrate > 0 || o->n_encoder_opts)
+        return "encoder settings were given";
+    if (p->width && (p->width != si->width || p->height != si->height))
+        return "the output size differs from the recording's";
+    if (p->padding > 0 || p->radius > 0)
+        return "the screen is styled (padding or rounded corners)";
+    if (si->rotation)
+        return "the recording is rotated";
+    double fps = av_q2d(si->fps);
+    if (p->fps > 0 && fabs(p->fps - fps) > 1e-3)
+        return "the frame rate changes";
+    if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264))
+        return "the recording's codec differs from the output's";
+    if (si->pix_fmt != AV_PIX_FMT_YUV420P && si->pix_fmt != AV_PIX_FMT_YUVJ420P &&
+        si->pix_fmt != AV_PIX_FMT_NV12)
+        return "the recording is not 8-bit 4:2:0";
+    if (avformat_query_codec(of, si->codec_id, FF_COMPLIANCE_NORMAL) != 1)
+        return "the container cannot hold the recording's codec";
+    if (p->audio_mode == VX_AUDIO_FILE)
+        return "a separate audio file is mixed in";
+    if (p->audio_mode == VX_AUDIO_SOURCE && si->has_audio &&
+        si->audio_codec_id != AV_CODEC_ID_AAC && si->audio_codec_id != AV_CODEC_ID_MP3 &&
+        si->audio_codec_id != AV_CODEC_ID_ALAC)
+        return "the recording's audio must be re-encoded";
+    return NULL;
+}
+
+/* Stream copy of the recording's video (and its audio unless the project drops it). */
+static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                     const VxSourceInfo *si, VxMuxer *mux, atomic_int *cancel)
+{
+    char eb[128];
+    AVFormatContext *in = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = pkt ? avformat_open_input(&in, p->screen, NULL, NULL) : AVERROR(ENOMEM);
+    if (ret < 0 || (ret = avformat_find_stream_info(in, NULL)) < 0) {
+        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", p->screen,
+                      vx_averr(ret, eb, sizeof(eb)));
+        goto end;
+    }
+    int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
+                  p->audio_mode == VX_AUDIO_SOURCE
+                      ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};
+    int n_out = 0, out_of[64];
+    for (unsigned i = 0; i < in->nb_streams && i < 64; i++)
+        out_of[i] = -1;
+    for (int k = 0; k < 2; k++) {
+        if (map[k] < 0)
+            continue;
+        AVStream *st = in->streams[map[k]];
+        if ((ret = vx_muxer_add_stream(mux, st->codecpar, st->time_base)) < 0)
+            goto end;
+        out_of[map[k]] = n_out++;
+    }
+    if ((ret = vx_muxer_start(mux)) < 0)
+        goto end;
+    const double t0 = now_s(), fps = av_q2d(si->fps) > 0 ? av_q2d(si->fps) : 30;
+    VxProgress pr = {0};
+    pr.total = (int64_t)(si->duration * fps + 0.5);
+    pr.mode = "remux";
+    pr.duration_s = si->duration;
+    int64_t vframes = 0;
+    while ((ret = av_read_frame(in, pkt)) >= 0) {
+        if (atomic_load(cancel)) {
+            ret = VX_ECANCELED;
+            goto end;
+        }
+        int idx = pkt->stream_index < 64 ? out_of[pkt->stream_index] : -1;
+        if (idx < 0) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        int is_video = pkt->stream_index == map[0];
+        AVRational tb = in->streams[pkt->stream_index]->time_base;
+        ret = vx_muxer_write(mux, idx, pkt, tb);
+        av_packet_unref(pkt);
+        if (ret < 0)
+            goto end;
+        if (is_video && o->progress_cb) {
+            double el = now_s() - t0;
+            pr.frame = ++vframes < pr.total ? vframes : pr.total;
+            pr.elapsed_s = el;
+            pr.fps = el > 0 ? vframes / el : 0;
+            pr.eta_s = pr.fps > 0 ? (pr.total - pr.frame) / pr.fps : -1;
+            o->progress_cb(o->progress_opaque, &pr);
+        }
+    }
+    if (ret != AVERROR_EOF) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: read error: %s", p->screen,
+                      vx_averr(ret, eb, sizeof(eb)));
+        goto end;
+    }
+    if ((ret = vx_muxer_finish(mux)) < 0)
+        goto end;
+    if (o->progress_cb) {
+        pr.done = 1;
+        pr.frame = vframes;
+        pr.elapsed_s = now_s() - t0;
+        pr.eta_s = 0;
+        o->progress_cb(o->progress_opaque, &pr);
+    }
+    ret = 0;
+end:
+    av_packet_free(&pkt);
+    avformat_close_input(&in);
+    return ret;
+}
+
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                     atomic_int *cancel)
 {
@@ -158,6 +272,14 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl.frames, tl.fps.num, tl.fps.den);
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
+    const char *why = why_not_remux(p, o, si, vx_muxer_format(mux));
+    if (!why) {
+        vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
+               "changes it)");
+        ret = run_remux(ctx, p, o, si, mux, cancel);
+        goto end;
+    }
+    vx_log(ctx, VX_LOG_VERBOSE, "composite path: %s", why);
     const char *encname = o->encoder ? o->encoder : default_encoder(p);
     VxEncodeParams ep = {
         .encoder = encname,
@@ -188,7 +310,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
                             vx_muxer_format(mux), &aud);
         if (ret < 0)
             goto end;
-        if ((ret = vx_muxer_add_audio(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
+        if ((ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
             goto end;
     }
     if ((ret = vx_muxer_start(mux)) < 0)

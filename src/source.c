@@ -161,7 +161,11 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         dur = s->fmt->duration / (double)AV_TIME_BASE;
     s->info.duration = dur;
     s->info.start = st->start_time != AV_NOPTS_VALUE ? st->start_time * av_q2d(st->time_base) : 0;
-    s->info.has_audio = av_find_best_stream(s->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) >= 0;
+    int aidx = av_find_best_stream(s->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+    s->info.has_audio = aidx >= 0;
+    s->info.audio_codec_id = aidx >= 0 ? s->fmt->streams[aidx]->codecpar->codec_id : 0;
+    s->info.codec_id = st->codecpar->codec_id;
+    s->info.pix_fmt = st->codecpar->format;
     /* colour as tagged (refined by the first frame) */
     AVFrame probe = {0};
     probe.colorspace = st->codecpar->color_space;

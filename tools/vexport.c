@@ -131,6 +131,7 @@ static void usage(FILE *f)
         "encoder options: --encoder NAME (default libx264) --preset P (default veryfast)\n"
         "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)  --threads N\n"
         "  --cpu c|sse4|avx2|avx512|neon  --progress bar|json|none  -v | -q\n"
+        "  --no-passthrough (always re-encode, even when the recording could be copied)\n"
         "exit codes: 0 ok, 1 bad input or usage, 2 runtime failure, 130 interrupted\n");
 }
 
@@ -291,6 +292,8 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
                 c->progress = PROG_NONE;
             else
                 return usage_error("--progress %s: expected bar, json or none", v);
+        } else if (!strcmp(a, "--no-passthrough")) {
+            c->eo.no_passthrough = 1;
         } else if (!strcmp(a, "--at")) {
             NEED();
             if (parse_double(v, &c->at) < 0 || c->at < 0)

@@ -110,7 +110,7 @@ typedef struct VxProgress {
     double elapsed_s;    /**< seconds since the job started */
     int done;            /**< 1 on the final call after a successful export */
     double duration_s;   /**< duration of the output video in seconds */
-    const char *mode;    /**< "composite" for now; later passthrough modes name themselves */
+    const char *mode;    /**< "composite" (decode, compose, encode) or "remux" (stream copy) */
 } VxProgress;
 
 typedef void (*VxProgressCallback)(void *opaque, const VxProgress *p);
@@ -133,7 +133,10 @@ typedef struct VxExportOptions {
     int threads;
     VxProgressCallback progress_cb;
     void *progress_opaque;
-    uint8_t reserved[64];
+    /** 1 = always decode, compose and encode, even when the recording could be copied as it
+     *  is (passthrough). Default 0: copy when nothing would change. */
+    int no_passthrough;
+    uint8_t reserved[60];
 } VxExportOptions;
 
 VX_API void vx_default_export_options(VxExportOptions *o);
