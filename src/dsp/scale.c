@@ -19,6 +19,7 @@ void vx_scale_filter_free(VxScaleFilter *f)
 {
     free(f->pos);
     free(f->coef);
+    free(f->coef_pad);
     memset(f, 0, sizeof(*f));
 }
 
@@ -78,6 +79,17 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
         cf[big] += (1 << VX_SCALE_COEF_BITS) - total;
     }
     free(w);
+    f->ptaps = taps <= 8 ? 8 : taps <= 16 ? 16 : 0;
+    if (f->ptaps) {
+        f->coef_pad = calloc((size_t)n_out * (size_t)f->ptaps, sizeof(*f->coef_pad));
+        if (!f->coef_pad) {
+            vx_scale_filter_free(f);
+            return -1;
+        }
+        for (int i = 0; i < n_out; i++)
+            memcpy(f->coef_pad + (size_t)i * f->ptaps, f->coef + (size_t)i * taps,
+                   sizeof(*f->coef) * (size_t)taps);
+    }
     return 0;
 }
 

@@ -16,6 +16,8 @@ typedef struct VxScaleFilter {
     int taps;       /* taps per output */
     int32_t *pos;   /* first source index per output, so pos[i] + taps <= n_src */
     int16_t *coef;  /* n_out * taps coefficients */
+    int ptaps;      /* taps rounded up to 8 or 16 (0 if more than 16) */
+    int16_t *coef_pad; /* n_out * ptaps coefficients, zero-padded, for SIMD kernels */
     int identity;   /* 1 when output i is exactly source i */
 } VxScaleFilter;
 

@@ -23,32 +23,27 @@ static inline __m128i dot8(const uint8_t *s, const int16_t *c)
 void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
 {
     const int taps = f->taps, n = f->n_out;
-    if (step != 1 || taps > 16) {
+    if (step != 1 || !f->ptaps) {
         for (int i = 0; i < n; i++)
             dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
                                 f->coef + (size_t)i * taps, taps);
         return;
     }
-    /* coefficients padded with zeros to 8 or 16 taps, 4 outputs at a time; reads stay inside
-     * the row: an output whose padded read would pass its end goes through the scalar path */
-    const int ptaps = taps <= 8 ? 8 : 16;
-    int16_t cbuf[4][16];
+    /* zero-padded coefficients (8 or 16 taps), 4 outputs at a time; reads stay inside the
+     * row: an output whose padded read would pass its end goes through the scalar path */
+    const int ptaps = f->ptaps;
     const __m128i rnd = _mm_set1_epi32(1 << (MID_SHIFT - 1));
     int i = 0;
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i + 3] + ptaps > f->n_src)
             break;
-        for (int k = 0; k < 4; k++) {
-            const int16_t *c = f->coef + (size_t)(i + k) * taps;
-            for (int t = 0; t < ptaps; t++)
-                cbuf[k][t] = t < taps ? c[t] : 0;
-        }
+        const int16_t *c = f->coef_pad + (size_t)i * ptaps;
         __m128i m[4];
         for (int k = 0; k < 4; k++) {
             const uint8_t *s = src + f->pos[i + k];
-            m[k] = dot8(s, cbuf[k]);
+            m[k] = dot8(s, c + k * ptaps);
             if (ptaps == 16)
-                m[k] = _mm_add_epi32(m[k], dot8(s + 8, cbuf[k] + 8));
+                m[k] = _mm_add_epi32(m[k], dot8(s + 8, c + k * ptaps + 8));
         }
         __m128i sum = _mm_hadd_epi32(_mm_hadd_epi32(m[0], m[1]), _mm_hadd_epi32(m[2], m[3]));
         sum = _mm_srai_epi32(_mm_add_epi32(sum, rnd), MID_SHIFT);
