@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libavutil/buffer.h>
+#include <libavutil/pixdesc.h>
 
 #include "dsp/blend.h"
 #include "internal.h"
@@ -63,9 +64,10 @@ static double round_half_up(double v)
     return floor(v + 0.5);
 }
 
-int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayout *l)
+int vx_layout_compute(VxContext *ctx, const VxProject *p, const VxSourceInfo *si, VxLayout *l)
 {
     memset(l, 0, sizeof(*l));
+    const int sw = si->width, sh = si->height;
     l->sw = sw, l->sh = sh;
     if (p->width && p->height) {
         const int W = p->width, H = p->height;
@@ -429,11 +431,14 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
     if (vx_plane_scaler_init(&c->sy, &c->sdsp, l->sw, l->sh, l->rw, l->rh, rx, 0.5 * rx - 0.5,
                              ry, 0.5 * ry - 0.5) < 0)
         goto fail;
-    if (vx_plane_scaler_init(&c->sc, &c->sdsp, (l->sw + 1) / 2, (l->sh + 1) / 2, c->cw, c->ch,
-                             rx, 0.25 * rx - 0.25, ry, 0.5 * ry - 0.5) < 0)
+    /* output chroma column i sits at luma 2i (left-sited), row j at luma 2j + 0.5; mapped to
+     * source luma by the luma rule, then onto the source's chroma grid (spacing fx, fy,
+     * sample 0 at cx, cy): a left-sited 4:2:0 source at native size is exactly a copy */
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    if (vx_plane_scaler_init(&c->sc, &c->sdsp, (l->sw + fx - 1) / fx, (l->sh + fy - 1) / fy,
+                             c->cw, c->ch, 2 * rx / fx, (0.5 * rx - 0.5 - l->cx) / fx,
+                             2 * ry / fy, (ry - 0.5 - l->cy) / fy) < 0)
         goto fail;
-    /* native size: chroma positions coincide too, so both planes are plain copies */
-    c->sc.h.identity = c->sc.v.identity = c->sy.h.identity && c->sy.v.identity;
     c->pool = av_buffer_pool_init2(c->size + 64, c, pool_alloc, NULL);
     if (!c->pool)
         goto fail;
@@ -499,6 +504,9 @@ int vx_compose_frame(VxCompose *c, const AVFrame *src, AVFrame *dst)
     d.u = dst->data[1], d.suv = dst->linesize[1];
     d.step = c->fmt == AV_PIX_FMT_NV12 ? 2 : 1;
     d.v = d.step == 2 ? d.u + 1 : dst->data[2];
+    const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src->format);
+    if (!sd || sd->log2_chroma_w != l->sub_x || sd->log2_chroma_h != l->sub_y)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: source frame layout changed");
     const int s_nv12 = src->format == AV_PIX_FMT_NV12;
     const uint8_t *su = src->data[1], *sv = s_nv12 ? src->data[1] + 1 : src->data[2];
     const int sstep = s_nv12 ? 2 : 1;

@@ -76,12 +76,18 @@ typedef struct VxSourceInfo {
     int codec_id;       /* enum AVCodecID of the video */
     int pix_fmt;        /* enum AVPixelFormat as stored */
     int audio_codec_id; /* enum AVCodecID of the best audio stream, 0 if none */
+    /* Delivered frames: 8-bit planar (or NV12) with chroma subsampled by 2^sub_x, 2^sub_y
+     * (4:2:0, 4:2:2, 4:4:0 or 4:4:4), chroma sample (0, 0) sitting at (chroma_x, chroma_y)
+     * luma pixels from luma sample (0, 0): (0, 0.5) for left-sited 4:2:0. Set once the output
+     * colour is known (vx_source_set_output_color). */
+    int sub_x, sub_y;
+    double chroma_x, chroma_y;
 } VxSourceInfo;
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out);
 const VxSourceInfo *vx_source_info(const VxSource *s);
-/* Next decoded frame, normalised to 8-bit 4:2:0 (NV12 or YUV420P) in the output matrix and
- * range, rotation applied; *t = seconds from the first frame. Returns 0, AVERROR_EOF at the
+/* Next decoded frame, normalised to the layout VxSourceInfo describes, in the output matrix
+ * and range, rotation applied; *t = seconds from the first frame. Returns 0, AVERROR_EOF at the
  * end, or a negative error. The frame is a new reference owned by the caller. */
 int vx_source_read(VxSource *s, AVFrame **frame, double *t);
 /* Seek so that the next frames start at or before t. */
@@ -98,10 +104,12 @@ typedef struct VxLayout {
     int W, H;          /* output size */
     int x, y, rw, rh;  /* screen rectangle */
     int sw, sh;        /* screen source size */
+    int sub_x, sub_y;  /* source chroma subsampling and siting, from VxSourceInfo once */
+    double cx, cy;     /* the output colour is set on the source */
     int matrix;        /* output matrix */
 } VxLayout;
 
-int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayout *l);
+int vx_layout_compute(VxContext *ctx, const VxProject *p, const VxSourceInfo *si, VxLayout *l);
 int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int out_fmt,
                       VxCompose **out);
 /* Allocates an output frame (from the pool) whose static layer is already drawn. */

@@ -263,11 +263,13 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     const VxSourceInfo *si = vx_source_info(src);
     VxLayout l;
     VxTimeline tl;
-    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+    if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
         goto end;
     if ((ret = vx_timeline_init(ctx, p, si, &tl)) < 0)
         goto end;
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
+    /* the frames' chroma layout depends on the colour conversion */
+    l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl.frames, tl.fps.num, tl.fps.den);
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)

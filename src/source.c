@@ -6,6 +6,7 @@
 
 #include <libavutil/display.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -25,6 +26,8 @@ struct VxSource {
     struct SwsContext *sws;
     int sws_w, sws_h, sws_fmt, sws_key;
     int eof_sent;
+    enum AVPixelFormat target; /* planar 8-bit format frames are brought to before rotation */
+    int sws_hpos, sws_vpos; /* source chroma position for swscale, 1/256 luma pixel */
     int64_t frames;
     double last_t;
 };
@@ -64,10 +67,47 @@ static int frame_range(const AVFrame *f)
     }
 }
 
+/* Chroma sample (0, 0) position in luma pixels for a chroma location. */
+static void chroma_siting(enum AVChromaLocation loc, double *x, double *y)
+{
+    switch (loc) {
+    case AVCHROMA_LOC_CENTER: *x = 0.5, *y = 0.5; break;
+    case AVCHROMA_LOC_TOPLEFT: *x = 0, *y = 0; break;
+    case AVCHROMA_LOC_TOP: *x = 0.5, *y = 0; break;
+    case AVCHROMA_LOC_BOTTOMLEFT: *x = 0, *y = 1; break;
+    case AVCHROMA_LOC_BOTTOM: *x = 0.5, *y = 1; break;
+    default: *x = 0, *y = 0.5; break; /* left: what H.264/HEVC assume */
+    }
+}
+
+/* Where chroma (0, 0) lands after rotate_frame() turns a w x h picture whose chroma planes are
+ * subsampled by (fx, fy) and sited at (bx, by): the planes are rotated as arrays, so the
+ * siting rotates with them. */
+static void rotated_siting(int rot, int w, int h, int fx, int fy, double bx, double by,
+                           double *cx, double *cy)
+{
+    const int cw = (w + fx - 1) / fx, ch = (h + fy - 1) / fy;
+    switch (rot) {
+    case 90: *cx = h - 1 - by - fy * (ch - 1), *cy = bx; break;
+    case 180: *cx = w - 1 - bx - fx * (cw - 1), *cy = h - 1 - by - fy * (ch - 1); break;
+    case 270: *cx = by, *cy = w - 1 - bx - fx * (cw - 1); break;
+    default: *cx = bx, *cy = by; break;
+    }
+}
+
+/* 8-bit planar format with chroma subsampled by 2^sx horizontally and 2^sy vertically. */
+static enum AVPixelFormat planar_format(int sx, int sy)
+{
+    return sx ? (sy ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUV422P)
+              : (sy ? AV_PIX_FMT_YUV440P : AV_PIX_FMT_YUV444P);
+}
+
 static const char *matrix_name(int m)
 {
     return m == VX_MATRIX_BT601 ? "BT.601" : m == VX_MATRIX_BT2020 ? "BT.2020" : "BT.709";
 }
+
+static void update_siting(VxSource *s);
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
 {
@@ -175,6 +215,7 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     s->info.range = frame_range(&probe);
     s->out_matrix = s->info.matrix;
     s->out_range = VX_RANGE_LIMITED;
+    update_siting(s);
     vx_log(ctx, VX_LOG_VERBOSE, "%s: %s %dx%d %s, %.3f s, %.3f fps, %s %s range, rotation %d",
            path, codec->name, cw, ch, av_get_pix_fmt_name(st->codecpar->format), dur,
            av_q2d(s->info.fps), matrix_name(s->info.matrix),
@@ -191,10 +232,36 @@ const VxSourceInfo *vx_source_info(const VxSource *s)
     return &s->info;
 }
 
+/* The delivered frames' layout: the source's own chroma subsampling (at most 2 per axis) and
+ * siting, or 4:4:4 when the matrix must change; then rotated. */
+static void update_siting(VxSource *s)
+{
+    const AVCodecParameters *par = s->fmt->streams[s->vidx]->codecpar;
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(par->format);
+    int sx = d ? FFMIN(d->log2_chroma_w, 1) : 1, sy = d ? FFMIN(d->log2_chroma_h, 1) : 1;
+    if (d && (d->flags & AV_PIX_FMT_FLAG_RGB))
+        sx = sy = 0; /* RGB sources (screen capture codecs) keep full chroma */
+    double bx, by;
+    chroma_siting(par->chroma_location, &bx, &by);
+    /* an axis that is not subsampled has its chroma on the luma samples */
+    s->sws_hpos = sx ? (int)(bx * 256) : 0;
+    s->sws_vpos = sy ? (int)(by * 256) : 0;
+    if (s->info.matrix != s->out_matrix)
+        sx = sy = 0;
+    s->target = planar_format(sx, sy);
+    bx = sx ? bx : 0, by = sy ? by : 0;
+    rotated_siting(s->info.rotation, par->width, par->height, 1 << sx, 1 << sy, bx, by,
+                   &s->info.chroma_x, &s->info.chroma_y);
+    int quarter = s->info.rotation == 90 || s->info.rotation == 270;
+    s->info.sub_x = quarter ? sy : sx;
+    s->info.sub_y = quarter ? sx : sy;
+}
+
 void vx_source_set_output_color(VxSource *s, int matrix, int range)
 {
     s->out_matrix = matrix;
     s->out_range = range;
+    update_siting(s);
 }
 
 void vx_source_close(VxSource **ps)
@@ -212,53 +279,42 @@ void vx_source_close(VxSource **ps)
     *ps = NULL;
 }
 
-/* Re-expresses 4:2:0 limited-range Y'CbCr of matrix `from` in matrix `to`, through R'G'B':
- * each luma sample uses its block's chroma; chroma comes from the block's mean R'G'B'. */
-static void convert_matrix(AVFrame *f, int from, int to)
+/* Re-expresses 4:4:4 limited-range Y'CbCr of matrix `from` in matrix `to`, in place, per
+ * pixel, through unclipped R'G'B'. */
+static void convert_matrix_444(AVFrame *f, int from, int to)
 {
     double kr1, kb1, kr2, kb2;
     vx_matrix_coefs(from, &kr1, &kb1);
     vx_matrix_coefs(to, &kr2, &kb2);
     const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
-    const int w = f->width, h = f->height;
-    const int nv12 = f->format == AV_PIX_FMT_NV12;
-    for (int j = 0; j < (h + 1) / 2; j++) {
-        uint8_t *u = f->data[1] + j * f->linesize[1];
-        uint8_t *v = nv12 ? u + 1 : f->data[2] + j * f->linesize[2];
-        const int step = nv12 ? 2 : 1;
-        for (int i = 0; i < (w + 1) / 2; i++) {
-            double pb = (u[i * step] - 128) / 224.0, pr = (v[i * step] - 128) / 224.0;
-            double sr = 0, sg = 0, sb = 0;
-            int n = 0;
-            for (int dy = 0; dy < 2 && 2 * j + dy < h; dy++) {
-                for (int dx = 0; dx < 2 && 2 * i + dx < w; dx++) {
-                    uint8_t *py = f->data[0] + (2 * j + dy) * f->linesize[0] + 2 * i + dx;
-                    double y = (*py - 16) / 219.0;
-                    double r = y + 2 * (1 - kr1) * pr, b = y + 2 * (1 - kb1) * pb;
-                    double g = (y - kr1 * r - kb1 * b) / kg1;
-                    double y2 = kr2 * r + kg2 * g + kb2 * b;
-                    long q = lrint(16 + 219 * y2);
-                    *py = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
-                    sr += r, sg += g, sb += b, n++;
-                }
-            }
-            sr /= n, sg /= n, sb /= n;
-            double yy = kr2 * sr + kg2 * sg + kb2 * sb;
-            long cb = lrint(128 + 224 * (sb - yy) / (2 * (1 - kb2)));
-            long cr = lrint(128 + 224 * (sr - yy) / (2 * (1 - kr2)));
-            u[i * step] = (uint8_t)(cb < 0 ? 0 : cb > 255 ? 255 : cb);
-            v[i * step] = (uint8_t)(cr < 0 ? 0 : cr > 255 ? 255 : cr);
+    for (int y = 0; y < f->height; y++) {
+        uint8_t *py = f->data[0] + y * f->linesize[0];
+        uint8_t *pu = f->data[1] + y * f->linesize[1], *pv = f->data[2] + y * f->linesize[2];
+        for (int x = 0; x < f->width; x++) {
+            double yy = (py[x] - 16) / 219.0, pb = (pu[x] - 128) / 224.0, pr = (pv[x] - 128) / 224.0;
+            double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
+            double g = (yy - kr1 * r - kb1 * b) / kg1;
+            double y2 = kr2 * r + kg2 * g + kb2 * b;
+            long qy = lrint(16 + 219 * y2);
+            long qu = lrint(128 + 224 * (b - y2) / (2 * (1 - kb2)));
+            long qv = lrint(128 + 224 * (r - y2) / (2 * (1 - kr2)));
+            py[x] = (uint8_t)(qy < 0 ? 0 : qy > 255 ? 255 : qy);
+            pu[x] = (uint8_t)(qu < 0 ? 0 : qu > 255 ? 255 : qu);
+            pv[x] = (uint8_t)(qv < 0 ? 0 : qv > 255 ? 255 : qv);
         }
     }
 }
 
-/* Rotates a YUV420P frame clockwise by rot degrees into a new frame. */
+/* Rotates a planar 8-bit frame clockwise by rot degrees into a new frame (subsampling axes
+ * swap with a quarter turn). */
 static int rotate_frame(const AVFrame *src, int rot, AVFrame **out)
 {
+    const AVPixFmtDescriptor *d0 = av_pix_fmt_desc_get(src->format);
+    const int sx = d0->log2_chroma_w, sy = d0->log2_chroma_h;
     AVFrame *d = av_frame_alloc();
     if (!d)
         return VX_ERR(ENOMEM);
-    d->format = AV_PIX_FMT_YUV420P;
+    d->format = rot == 180 ? src->format : planar_format(sy, sx);
     d->width = rot == 180 ? src->width : src->height;
     d->height = rot == 180 ? src->height : src->width;
     int ret = av_frame_get_buffer(d, 64);
@@ -268,7 +324,8 @@ static int rotate_frame(const AVFrame *src, int rot, AVFrame **out)
     }
     av_frame_copy_props(d, src);
     for (int p = 0; p < 3; p++) {
-        int sw = p ? (src->width + 1) / 2 : src->width, sh = p ? (src->height + 1) / 2 : src->height;
+        int sw = p ? AV_CEIL_RSHIFT(src->width, sx) : src->width;
+        int sh = p ? AV_CEIL_RSHIFT(src->height, sy) : src->height;
         const uint8_t *s = src->data[p];
         const int ss = src->linesize[p];
         uint8_t *dd = d->data[p];
@@ -290,61 +347,93 @@ static int rotate_frame(const AVFrame *src, int rot, AVFrame **out)
     return 0;
 }
 
-/* Brings a decoded frame to 8-bit 4:2:0 (NV12 or YUV420P) in the output colour. */
+/* swscale context converting fmt at w x h into dst_fmt at the same size, chroma positions
+ * as the source has them (and left-sited when it subsamples), range as the output wants. */
+static struct SwsContext *make_sws(VxSource *s, int w, int h, int fmt, int dst_fmt, int matrix,
+                                   int range)
+{
+    struct SwsContext *c = sws_alloc_context();
+    if (!c)
+        return NULL;
+    av_opt_set_int(c, "srcw", w, 0);
+    av_opt_set_int(c, "srch", h, 0);
+    av_opt_set_int(c, "src_format", fmt, 0);
+    av_opt_set_int(c, "dstw", w, 0);
+    av_opt_set_int(c, "dsth", h, 0);
+    av_opt_set_int(c, "dst_format", dst_fmt, 0);
+    av_opt_set_int(c, "sws_flags", SWS_BICUBIC | SWS_ACCURATE_RND, 0);
+    av_opt_set_int(c, "src_h_chr_pos", s->sws_hpos, 0);
+    av_opt_set_int(c, "src_v_chr_pos", s->sws_vpos, 0);
+    /* the target keeps the source's subsampling, so its chroma stays where it was */
+    av_opt_set_int(c, "dst_h_chr_pos", s->sws_hpos, 0);
+    av_opt_set_int(c, "dst_v_chr_pos", s->sws_vpos, 0);
+    if (sws_init_context(c, NULL, NULL) < 0) {
+        sws_freeContext(c);
+        return NULL;
+    }
+    const int *cs = sws_getCoefficients(sws_colorspace(matrix));
+    sws_setColorspaceDetails(c, cs, range == VX_RANGE_FULL, cs, s->out_range == VX_RANGE_FULL, 0,
+                             1 << 16, 1 << 16);
+    return c;
+}
+
+static AVFrame *new_frame(int fmt, int w, int h, const AVFrame *props)
+{
+    AVFrame *f = av_frame_alloc();
+    if (!f)
+        return NULL;
+    f->format = fmt;
+    f->width = w;
+    f->height = h;
+    if (av_frame_get_buffer(f, 64) < 0) {
+        av_frame_free(&f);
+        return NULL;
+    }
+    av_frame_copy_props(f, props);
+    return f;
+}
+
+/* Brings a decoded frame to the 8-bit planar format the compositor was set up for
+ * (s->target: the source's own subsampling, or 4:4:4 when the matrix must change, so that
+ * conversion is exact per pixel), in the output's colour, rotated. NV12 and YUV420P frames
+ * that need nothing pass by reference. */
 static int normalise(VxSource *s, AVFrame *in, AVFrame **out)
 {
-    int matrix = frame_matrix(in, in->height), range = frame_range(in);
-    int fmt = in->format;
-    int direct = (fmt == AV_PIX_FMT_NV12 || fmt == AV_PIX_FMT_YUV420P ||
-                  fmt == AV_PIX_FMT_YUVJ420P) && range == s->out_range;
-    AVFrame *f = NULL;
-    int ret;
-    if (direct && matrix == s->out_matrix && !s->info.rotation) {
-        f = av_frame_clone(in);
+    const int matrix = frame_matrix(in, in->height), range = frame_range(in);
+    const int fmt = in->format;
+    const int need_matrix = matrix != s->out_matrix;
+    const int is420 = fmt == AV_PIX_FMT_NV12 || fmt == AV_PIX_FMT_YUV420P ||
+                      fmt == AV_PIX_FMT_YUVJ420P;
+    if (is420 && s->target == AV_PIX_FMT_YUV420P && range == s->out_range && !need_matrix &&
+        !s->info.rotation) {
+        AVFrame *f = av_frame_clone(in);
         if (!f)
             return VX_ERR(ENOMEM);
         *out = f;
         return 0;
     }
-    f = av_frame_alloc();
+    const int mid = need_matrix ? AV_PIX_FMT_YUV444P : s->target;
+    AVFrame *f = new_frame(mid, in->width, in->height, in);
     if (!f)
         return VX_ERR(ENOMEM);
-    f->format = AV_PIX_FMT_YUV420P;
-    f->width = in->width;
-    f->height = in->height;
-    if ((ret = av_frame_get_buffer(f, 64)) < 0) {
-        av_frame_free(&f);
-        return VX_ERR(ENOMEM);
-    }
-    av_frame_copy_props(f, in);
-    if (direct && fmt != AV_PIX_FMT_NV12) {
-        av_image_copy(f->data, f->linesize, (const uint8_t **)in->data, in->linesize,
-                      AV_PIX_FMT_YUV420P, in->width, in->height);
-    } else {
-        int key = fmt * 4 + range;
-        if (!s->sws || s->sws_w != in->width || s->sws_h != in->height || s->sws_key != key) {
-            sws_freeContext(s->sws);
-            s->sws = sws_getContext(in->width, in->height, fmt, in->width, in->height,
-                                    AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND |
-                                    SWS_FULL_CHR_H_INT, NULL, NULL, NULL);
-            if (!s->sws) {
-                av_frame_free(&f);
-                return vx_fail(s->ctx, VX_ERR(ENOSYS), "%s: cannot convert pixel format %s",
-                               s->path, av_get_pix_fmt_name(fmt));
-            }
-            const int *cs = sws_getCoefficients(sws_colorspace(matrix));
-            sws_setColorspaceDetails(s->sws, cs, range == VX_RANGE_FULL, cs,
-                                     s->out_range == VX_RANGE_FULL, 0, 1 << 16, 1 << 16);
-            s->sws_w = in->width, s->sws_h = in->height, s->sws_key = key;
+    const int key = (fmt * 4 + range) * 64 + mid;
+    if (!s->sws || s->sws_w != in->width || s->sws_h != in->height || s->sws_key != key) {
+        sws_freeContext(s->sws);
+        s->sws = make_sws(s, in->width, in->height, fmt, mid, matrix, range);
+        if (!s->sws) {
+            av_frame_free(&f);
+            return vx_fail(s->ctx, VX_ERR(ENOSYS), "%s: cannot convert pixel format %s",
+                           s->path, av_get_pix_fmt_name(fmt));
         }
-        sws_scale(s->sws, (const uint8_t *const *)in->data, in->linesize, 0, in->height,
-                  f->data, f->linesize);
+        s->sws_w = in->width, s->sws_h = in->height, s->sws_key = key;
     }
-    if (matrix != s->out_matrix)
-        convert_matrix(f, matrix, s->out_matrix);
+    sws_scale(s->sws, (const uint8_t *const *)in->data, in->linesize, 0, in->height, f->data,
+              f->linesize);
+    if (need_matrix)
+        convert_matrix_444(f, matrix, s->out_matrix);
     if (s->info.rotation) {
         AVFrame *r = NULL;
-        ret = rotate_frame(f, s->info.rotation, &r);
+        int ret = rotate_frame(f, s->info.rotation, &r);
         av_frame_free(&f);
         if (ret < 0)
             return ret;

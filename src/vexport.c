@@ -181,11 +181,13 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     if (ret < 0)
         return ret;
     const VxSourceInfo *si = vx_source_info(src);
-    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+    if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
         goto end;
     if (t > si->duration && si->duration > 0)
         t = si->duration;
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
+    /* the frames' chroma layout depends on the colour conversion */
+    l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     if ((ret = vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &comp)) < 0)
         goto end;
     vx_source_seek(src, t);
