@@ -364,9 +364,11 @@ static struct SwsContext *make_sws(VxSource *s, int w, int h, int fmt, int dst_f
     av_opt_set_int(c, "sws_flags", SWS_BICUBIC | SWS_ACCURATE_RND, 0);
     av_opt_set_int(c, "src_h_chr_pos", s->sws_hpos, 0);
     av_opt_set_int(c, "src_v_chr_pos", s->sws_vpos, 0);
-    /* the target keeps the source's subsampling, so its chroma stays where it was */
-    av_opt_set_int(c, "dst_h_chr_pos", s->sws_hpos, 0);
-    av_opt_set_int(c, "dst_v_chr_pos", s->sws_vpos, 0);
+    /* a subsampled axis of the target keeps the source's siting (no shift); an axis that is
+     * not subsampled has its chroma on the luma samples */
+    const AVPixFmtDescriptor *dd = av_pix_fmt_desc_get(dst_fmt);
+    av_opt_set_int(c, "dst_h_chr_pos", dd->log2_chroma_w ? s->sws_hpos : 0, 0);
+    av_opt_set_int(c, "dst_v_chr_pos", dd->log2_chroma_h ? s->sws_vpos : 0, 0);
     if (sws_init_context(c, NULL, NULL) < 0) {
         sws_freeContext(c);
         return NULL;

@@ -96,6 +96,20 @@ static int check_not_input(VxContext *ctx, const char *out, const char *in)
     return 0;
 }
 
+/* A file the project names must exist and be readable, whatever path the export takes. */
+static int check_input(VxContext *ctx, const char *key, const char *path)
+{
+    struct stat st;
+    if (!path)
+        return 0;
+    if (stat(path, &st) != 0)
+        return vx_fail(ctx, VX_ERR(errno), "%s: %s: %s", key, path,
+                       errno == ENOENT ? "file not found" : strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return vx_fail(ctx, VX_ERR(EISDIR), "%s: %s: is a folder, not a file", key, path);
+    return 0;
+}
+
 int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, VxJob **out)
 {
     if (!ctx || !p || !o || !out)
@@ -107,6 +121,10 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
         o->bitrate < 0)
         return vx_fail(ctx, VX_ERR(EINVAL), "invalid export options");
     int ret;
+    if ((ret = check_input(ctx, "sources.screen", p->screen)) < 0 ||
+        (ret = check_input(ctx, "sources.audio", p->audio)) < 0 ||
+        (ret = check_input(ctx, "background.path", p->bg_image)) < 0)
+        return ret;
     if ((ret = check_not_input(ctx, o->output_path, p->screen)) < 0 ||
         (ret = check_not_input(ctx, o->output_path, p->audio)) < 0 ||
         (ret = check_not_input(ctx, o->output_path, p->bg_image)) < 0)

@@ -1309,6 +1309,15 @@ static void ref_build(const Layout *L, const Source *s, const Background *bg, co
         }
     }
 
+    /* the scaled screen is clipped to the 8-bit range before it is blended
+     * (docs/project-format.md): the cubic's overshoot at sharp text cannot be stored */
+    for (size_t i = 0; i < (size_t)rw * rh; i++)
+        ly[i] = clampd(ly[i], 0, 255);
+    for (size_t i = 0; i < (size_t)ncw * nch; i++) {
+        cu[i] = clampd(cu[i], 0, 255);
+        cv[i] = clampd(cv[i], 0, 255);
+    }
+
     /* compose */
     for (int j = 0; j < H; j++) {
         for (int i = 0; i < W; i++) {
