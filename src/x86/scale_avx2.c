@@ -34,6 +34,31 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
     const int ptaps = f->ptaps;
     const __m128i rnd = _mm_set1_epi32(1 << (MID_SHIFT - 1));
     int i = 0;
+    if (ptaps == 8) {
+        /* 8 outputs per iteration, two per 256-bit multiply-add: output k in the low lane,
+         * output k + 4 in the high lane, so three horizontal adds leave them in order */
+        const __m256i rnd8 = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+        for (; i + 8 <= n; i += 8) {
+            if (f->pos[i + 7] + 8 > f->n_src)
+                break;
+            const int16_t *c = f->coef_pad + (size_t)i * 8;
+            __m256i m[4];
+            for (int k = 0; k < 4; k++) {
+                __m128i b = _mm_loadl_epi64((const __m128i *)(src + f->pos[i + k]));
+                b = _mm_castpd_si128(_mm_loadh_pd(_mm_castsi128_pd(b),
+                                                  (const double *)(src + f->pos[i + k + 4])));
+                __m256i cf = _mm256_inserti128_si256(
+                    _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(c + 8 * k))),
+                    _mm_loadu_si128((const __m128i *)(c + 8 * (k + 4))), 1);
+                m[k] = _mm256_madd_epi16(_mm256_cvtepu8_epi16(b), cf);
+            }
+            __m256i sum = _mm256_hadd_epi32(_mm256_hadd_epi32(m[0], m[1]),
+                                            _mm256_hadd_epi32(m[2], m[3]));
+            sum = _mm256_srai_epi32(_mm256_add_epi32(sum, rnd8), MID_SHIFT);
+            __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
+            _mm_storeu_si128((__m128i *)(dst + i), _mm256_castsi256_si128(w));
+        }
+    }
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i + 3] + ptaps > f->n_src)
             break;
