@@ -408,14 +408,22 @@ static int open_ctx(Cli *c, VxContext **ctx)
     return ret;
 }
 
+/* load_project's answer after it printed a usage message (not a library error code) */
+#define USAGE_FAILED (-100000)
+
+/* Loads the project (file or flags). Returns 0, a library error, or USAGE_FAILED. */
 static int load_project(Cli *c, VxContext *ctx, VxProject **p)
 {
-    if (c->project && c->flags)
-        return usage_error("give a project file or --screen flags, not both (%s)", c->project) ? -1 : -1;
+    if (c->project && c->flags) {
+        usage_error("give a project file or --screen flags, not both (%s)", c->project);
+        return USAGE_FAILED;
+    }
     if (c->project)
         return vx_project_load(ctx, c->project, p);
-    if (!c->flags)
-        return usage_error("%s", "nothing to render: give PROJECT.json or --screen REC.mp4") ? -1 : -1;
+    if (!c->flags) {
+        usage_error("%s", "nothing to render: give PROJECT.json or --screen REC.mp4");
+        return USAGE_FAILED;
+    }
     const char *json = json_object_to_json_string_ext(c->flags, JSON_C_TO_STRING_PLAIN);
     return vx_project_parse(ctx, json, NULL, "command line", p);
 }
@@ -461,7 +469,7 @@ static int cmd_render(Cli *c, int argc, char **argv)
         return 2;
     int ret = load_project(c, ctx, &p);
     if (ret < 0) {
-        r = ret == -1 ? 1 : fail(ctx, ret);
+        r = ret == USAGE_FAILED ? 1 : fail(ctx, ret);
     } else {
         r = run_export(c, ctx, p);
     }
@@ -534,7 +542,7 @@ static int cmd_frame(Cli *c, int argc, char **argv)
     if (open_ctx(c, &ctx) < 0)
         return 2;
     int ret = load_project(c, ctx, &p);
-    if (ret == -1)
+    if (ret == USAGE_FAILED)
         r = 1;
     else if (ret < 0 || (ret = vx_render_frame(ctx, p, c->at, &img)) < 0)
         r = fail(ctx, ret);
@@ -584,9 +592,10 @@ static int cmd_synth(Cli *c, int argc, char **argv)
     return 0;
 }
 
+/* The demo's project; sources.screen is filled in with the generated recording. */
 static const char demo_project[] =
     "{\"output\":{\"width\":1920,\"height\":1080,\"fps\":60},"
-    "\"sources\":{\"screen\":\"%s\"},"
+    "\"sources\":{\"screen\":\"\"},"
     "\"background\":{\"type\":\"gradient\",\"angle\":135,\"stops\":["
     "{\"at\":0,\"color\":\"#4f46e5\"},{\"at\":0.55,\"color\":\"#9333ea\"},"
     "{\"at\":1,\"color\":\"#ec4899\"}]},"
@@ -624,17 +633,12 @@ static int cmd_demo(Cli *c, int argc, char **argv)
         remove(rec);
         return 2;
     }
-    json_object *js = json_object_new_string(rec);
-    char *doc = malloc(sizeof(demo_project) + 2 * strlen(rec) + 16);
-    const char *quoted = json_object_to_json_string_ext(js, JSON_C_TO_STRING_PLAIN |
-                                                            JSON_C_TO_STRING_NOSLASHESCAPE);
-    /* quoted includes its quotes; the template has its own */
-    char inner[8192];
-    snprintf(inner, sizeof(inner), "%.*s", (int)strlen(quoted) - 2, quoted + 1);
-    sprintf(doc, demo_project, inner);
-    json_object_put(js);
-    ret = vx_project_parse(ctx, doc, NULL, "demo project", &p);
-    free(doc);
+    json_object *doc = json_tokener_parse(demo_project), *sources;
+    json_object_object_get_ex(doc, "sources", &sources);
+    json_object_object_add(sources, "screen", json_object_new_string(rec));
+    ret = vx_project_parse(ctx, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
+                           NULL, "demo project", &p);
+    json_object_put(doc);
     if (c->verbosity)
         fprintf(stderr, "vexport: rendering the demo project into %s\n", c->output);
     r = ret < 0 ? fail(ctx, ret) : run_export(c, ctx, p);

@@ -21,19 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vexport/convert.h"
+#include "vexport/convert.h" /* also defines VX_API */
 #include "vexport/version.h"
 
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef VX_API
-#if defined(__GNUC__)
-#define VX_API __attribute__((visibility("default")))
-#else
-#define VX_API
-#endif
 #endif
 
 /** Negative error codes: VX_ERR(EINVAL) etc. */
