@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Runs the whole test suite (installs missing packages, builds, generates the test media).
-# Ends with "N passed, N failed".
+# Runs the whole test suite: installs missing packages, builds, generates the test media,
+# runs the tests, then runs them again built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (VEXPORT_SANITIZE=0 skips that second pass). Ends with "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --tests build
 media="$PWD/build/media"
 VEXPORT="$PWD/build/vexport" bash tests/media/make-media.sh "$media"
-set +e
-meson test -C build --print-errorlogs --num-processes 2 "$@"
-rc=$?
-set -e
-python3 tests/summary.py build/meson-logs/testlog.json
+logs=(build/meson-logs/testlog.json)
+rc=0
+meson test -C build --print-errorlogs --num-processes 2 "$@" || rc=$?
+if [ "${VEXPORT_SANITIZE:-1}" != 0 ]; then
+  echo "== the same tests built with ASan + UBSan"
+  if [ ! -f build-asan/build.ninja ]; then
+    meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dbuildtype=debugoptimized -Dmedia_dir="$media" >/dev/null
+  fi
+  ninja -C build-asan
+  export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
+  # valgrind cannot run an ASan binary; it ran in the plain build above
+  meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite memcheck "$@" || rc=$?
+  logs+=(build-asan/meson-logs/testlog.json)
+fi
+python3 tests/summary.py "${logs[@]}"
 exit $rc
