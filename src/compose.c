@@ -42,6 +42,14 @@ struct VxCompose {
     int by, bc;
     uint8_t *my, *mc;     /* (2 * by) x rw and (2 * bc) x cw */
     uint8_t *my_full, *mc_full; /* 1 if that band row is all 255 */
+    /* incremental compose: only what changed since the previous source frame is rescaled */
+    int incremental;
+    AVFrame *prev_src, *prev_out;
+    VxSpans chg_y, chg_c;   /* changed samples per source row (luma, chroma) */
+    VxSpans wr_y, wr_c;     /* samples written per output row of the rectangle */
+    VxScaleKeep ky, ku, kv; /* the kept horizontal pass of each plane */
+    uint8_t *force_y, *force_c; /* rectangle rows that cross corners: always redrawn */
+    int64_t frames, reused, rows_total, rows_scaled;
 };
 
 int vx_output_matrix(int height)
@@ -49,14 +57,27 @@ int vx_output_matrix(int height)
     return height >= 720 ? VX_MATRIX_BT709 : VX_MATRIX_BT601;
 }
 
-void vx_rgb_to_ycbcr(int matrix, VxRGB c, double *y, double *cb, double *cr)
+/* R'G'B' -> limited-range Y'CbCr coefficients of a matrix, computed once per layer. */
+typedef struct YuvCoefs {
+    double kr, kg, kb, cb, cr;
+} YuvCoefs;
+
+static YuvCoefs yuv_coefs(int matrix)
 {
-    double kr, kb;
-    vx_matrix_coefs(matrix, &kr, &kb);
-    double yy = kr * c.r + (1 - kr - kb) * c.g + kb * c.b;
+    YuvCoefs k;
+    vx_matrix_coefs(matrix, &k.kr, &k.kb);
+    k.kg = 1 - k.kr - k.kb;
+    k.cb = 224 / (2 * (1 - k.kb));
+    k.cr = 224 / (2 * (1 - k.kr));
+    return k;
+}
+
+static inline void rgb_to_ycbcr(const YuvCoefs *k, VxRGB c, double *y, double *cb, double *cr)
+{
+    double yy = k->kr * c.r + k->kg * c.g + k->kb * c.b;
     *y = 16 + 219 * yy;
-    *cb = 128 + 224 * (c.b - yy) / (2 * (1 - kb));
-    *cr = 128 + 224 * (c.r - yy) / (2 * (1 - kr));
+    *cb = 128 + k->cb * (c.b - yy);
+    *cr = 128 + k->cr * (c.r - yy);
 }
 
 static double round_half_up(double v)
@@ -156,6 +177,14 @@ static double shadow_at(const Shadow *s, int x, int y)
     return s->a[(size_t)y * s->w + x];
 }
 
+/* o += k * s over n floats: the blur's inner loop, kept apart so it vectorises */
+static __attribute__((noinline)) void saxpy(float *restrict o, const float *restrict s, float k,
+                                            int n)
+{
+    for (int x = 0; x < n; x++)
+        o[x] += k * s[x];
+}
+
 static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow *sh)
 {
     memset(sh, 0, sizeof(*sh));
@@ -203,20 +232,15 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
                 pad[x] = row[0], pad[rad + W + x] = row[W - 1];
             memcpy(pad + rad, row, sizeof(*row) * W);
             memset(out, 0, sizeof(*out) * W);
-            for (int i = 0; i <= 2 * rad; i++) {
-                const float kk = kf[i], *src = pad + i;
-                for (int x = 0; x < W; x++)
-                    out[x] += kk * src[x];
-            }
+            for (int i = 0; i <= 2 * rad; i++)
+                saxpy(out, pad + i, kf[i], W);
         }
         for (int y = 0; y < H; y++) {
             float *out = a + (size_t)y * W;
             memset(out, 0, sizeof(*out) * W);
             for (int i = -rad; i <= rad; i++) {
                 int yy = y + i < 0 ? 0 : y + i >= H ? H - 1 : y + i;
-                const float kk = kf[i + rad], *src = b2 + (size_t)yy * W;
-                for (int x = 0; x < W; x++)
-                    out[x] += kk * src[x];
+                saxpy(out, b2 + (size_t)yy * W, kf[i + rad], W);
             }
         }
         free(kf);
@@ -275,6 +299,7 @@ static int render_static(VxCompose *c, const VxProject *p)
         ret = VX_ERR(ENOMEM);
         goto end;
     }
+    const YuvCoefs yk = yuv_coefs(l->matrix);
     const double ang = p->bg_angle * M_PI / 180.0;
     const double gdx = sin(ang), gdy = -cos(ang);
     const double glen = fabs(W * sin(ang)) + fabs(H * cos(ang));
@@ -297,7 +322,7 @@ static int render_static(VxCompose *c, const VxProject *p)
                 col.b += a * (p->sh_color.b - col.b);
             }
             double yy;
-            vx_rgb_to_ycbcr(l->matrix, col, &yy, &rcb[x], &rcr[x]);
+            rgb_to_ycbcr(&yk, col, &yy, &rcb[x], &rcr[x]);
             py[x] = q8(yy);
         }
         if ((y & 1) || y == H - 1) {
@@ -442,6 +467,23 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
     c->pool = av_buffer_pool_init2(c->size + 64, c, pool_alloc, NULL);
     if (!c->pool)
         goto fail;
+    const char *inc = getenv("VEXPORT_INCREMENTAL"); /* "0" turns it off, for tests */
+    c->incremental = !(inc && !strcmp(inc, "0")) && !(c->sy.h.identity && c->sy.v.identity);
+    if (c->incremental) {
+        const int sch = (l->sh + fy - 1) / fy;
+        c->chg_y.lo = malloc(sizeof(int) * l->sh), c->chg_y.hi = malloc(sizeof(int) * l->sh);
+        c->chg_c.lo = malloc(sizeof(int) * sch), c->chg_c.hi = malloc(sizeof(int) * sch);
+        c->wr_y.lo = malloc(sizeof(int) * l->rh), c->wr_y.hi = malloc(sizeof(int) * l->rh);
+        c->wr_c.lo = malloc(sizeof(int) * c->ch), c->wr_c.hi = malloc(sizeof(int) * c->ch);
+        c->force_y = calloc((size_t)l->rh, 1), c->force_c = calloc((size_t)c->ch, 1);
+        if (!c->chg_y.lo || !c->chg_y.hi || !c->chg_c.lo || !c->chg_c.hi || !c->wr_y.lo ||
+            !c->wr_y.hi || !c->wr_c.lo || !c->wr_c.hi || !c->force_y || !c->force_c)
+            goto fail;
+        for (int b = 0; b < 2 * c->by; b++)
+            c->force_y[b < c->by ? b : l->rh - 2 * c->by + b] = !c->my_full[b];
+        for (int b = 0; b < 2 * c->bc; b++)
+            c->force_c[b < c->bc ? b : c->ch - 2 * c->bc + b] = !c->mc_full[b];
+    }
     *out = c;
     return 0;
 fail:
@@ -493,7 +535,22 @@ static void blend_bands(VxCompose *c, uint8_t *dst, const uint8_t *under, ptrdif
     }
 }
 
-int vx_compose_frame(VxCompose *c, const AVFrame *src, AVFrame *dst)
+/* Planes of a source frame: y, u, v, chroma stride and step (NV12 interleaves u and v). */
+typedef struct SrcPlanes {
+    const uint8_t *y, *u, *v;
+    ptrdiff_t sy, suv;
+    int step;
+} SrcPlanes;
+
+static SrcPlanes src_planes(const AVFrame *f)
+{
+    SrcPlanes p = {f->data[0], f->data[1], f->data[2], f->linesize[0], f->linesize[1], 1};
+    if (f->format == AV_PIX_FMT_NV12)
+        p.v = f->data[1] + 1, p.step = 2;
+    return p;
+}
+
+static int compose_full(VxCompose *c, const AVFrame *src, AVFrame *dst)
 {
     const VxLayout *l = &c->l;
     if (src->width != l->sw || src->height != l->sh)
@@ -507,9 +564,10 @@ int vx_compose_frame(VxCompose *c, const AVFrame *src, AVFrame *dst)
     const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src->format);
     if (!sd || sd->log2_chroma_w != l->sub_x || sd->log2_chroma_h != l->sub_y)
         return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: source frame layout changed");
-    const int s_nv12 = src->format == AV_PIX_FMT_NV12;
-    const uint8_t *su = src->data[1], *sv = s_nv12 ? src->data[1] + 1 : src->data[2];
-    const int sstep = s_nv12 ? 2 : 1;
+    const SrcPlanes sp = src_planes(src);
+    const uint8_t *su = sp.u, *sv = sp.v;
+    const int sstep = sp.step;
+    const int s_nv12 = sstep == 2;
     const ptrdiff_t oy = l->y * d.sy + l->x, ouv = (l->y / 2) * d.suv + (l->x / 2) * d.step;
 
     vx_plane_scale(&c->sy, src->data[0], src->linesize[0], 1, d.y + oy, d.sy, 1);
@@ -523,11 +581,160 @@ int vx_compose_frame(VxCompose *c, const AVFrame *src, AVFrame *dst)
     return 0;
 }
 
+static inline uint64_t load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+/* The samples of row a that differ from row b (n samples `step` bytes apart), as [lo, hi). */
+static void changed_span(const uint8_t *a, const uint8_t *b, int n, int step, int *lo, int *hi)
+{
+    const int bytes = (n - 1) * step + 1;
+    if (!memcmp(a, b, (size_t)bytes)) {
+        *lo = *hi = 0;
+        return;
+    }
+    /* they differ somewhere: close in from both ends, 8 bytes at a time */
+    int l = 0, r = bytes;
+    while (l + 8 <= bytes && load64(a + l) == load64(b + l))
+        l += 8;
+    while (a[l] == b[l])
+        l++;
+    while (r - 8 > l && load64(a + r - 8) == load64(b + r - 8))
+        r -= 8;
+    while (a[r - 1] == b[r - 1])
+        r--;
+    *lo = l / step;
+    *hi = (r - 1) / step + 1;
+}
+
+/* Keeps, from the previous output row, the samples outside the span just written. */
+static void keep_row(uint8_t *d, const uint8_t *prev, int n, int step, int lo, int hi)
+{
+    if (lo >= hi) {
+        memcpy(d, prev, (size_t)n * step);
+        return;
+    }
+    memcpy(d, prev, (size_t)lo * step);
+    memcpy(d + (ptrdiff_t)hi * step, prev + (ptrdiff_t)hi * step, (size_t)(n - hi) * step);
+}
+
+/* Rescales only what changed since the previous source frame and keeps the rest of the
+ * previous output; bit-exact with compose_full. */
+static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
+{
+    const VxLayout *l = &c->l;
+    const SrcPlanes s = src_planes(src), p = src_planes(c->prev_src);
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    const int scw = (l->sw + fx - 1) / fx, sch = (l->sh + fy - 1) / fy;
+    for (int y = 0; y < l->sh; y++)
+        changed_span(s.y + y * s.sy, p.y + y * p.sy, l->sw, 1, &c->chg_y.lo[y], &c->chg_y.hi[y]);
+    for (int y = 0; y < sch; y++) {
+        /* u and v share their spans (NV12 rows hold both anyway) */
+        int lo, hi, lo2, hi2;
+        changed_span(s.u + y * s.suv, p.u + y * p.suv, scw, s.step, &lo, &hi);
+        changed_span(s.v + y * s.suv, p.v + y * p.suv, scw, s.step, &lo2, &hi2);
+        if (lo2 < hi2) {
+            lo = lo < hi && lo < lo2 ? lo : lo2;
+            hi = hi > hi2 ? hi : hi2;
+        }
+        c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
+    }
+    Planes d;
+    d.y = dst->data[0], d.sy = dst->linesize[0];
+    d.u = dst->data[1], d.suv = dst->linesize[1];
+    d.step = c->fmt == AV_PIX_FMT_NV12 ? 2 : 1;
+    d.v = d.step == 2 ? d.u + 1 : dst->data[2];
+    const ptrdiff_t oy = l->y * d.sy + l->x, ouv = (l->y / 2) * d.suv + (l->x / 2) * d.step;
+    if (vx_plane_scale_changed(&c->sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
+                               d.sy, 1, &c->wr_y) < 0 ||
+        vx_plane_scale_changed(&c->sc, &c->kv, s.v, s.suv, s.step, &c->chg_c, c->force_c,
+                               d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
+        vx_plane_scale_changed(&c->sc, &c->ku, s.u, s.suv, s.step, &c->chg_c, c->force_c,
+                               d.u + ouv, d.suv, d.step, &c->wr_c) < 0)
+        return VX_ERR(ENOMEM);
+    /* everything not rewritten comes from the previous output (u and v were written over the
+     * same spans, so for NV12 one copy per row keeps both) */
+    const AVFrame *po = c->prev_out;
+    const uint8_t *py = po->data[0] + oy;
+    for (int j = 0; j < l->rh; j++) {
+        keep_row(d.y + oy + j * d.sy, py + j * d.sy, l->rw, 1, c->wr_y.lo[j], c->wr_y.hi[j]);
+        c->rows_scaled += c->wr_y.lo[j] < c->wr_y.hi[j];
+    }
+    c->rows_total += l->rh;
+    for (int j = 0; j < c->ch; j++) {
+        const ptrdiff_t o = ouv + j * d.suv;
+        if (d.step == 2) {
+            keep_row(d.u + o, po->data[1] + o, c->cw, 2, c->wr_c.lo[j], c->wr_c.hi[j]);
+        } else {
+            keep_row(d.u + o, po->data[1] + o, c->cw, 1, c->wr_c.lo[j], c->wr_c.hi[j]);
+            keep_row(d.v + o, po->data[2] + o, c->cw, 1, c->wr_c.lo[j], c->wr_c.hi[j]);
+        }
+    }
+    /* the rows that cross corners were redrawn whole (force), so they blend once */
+    blend_bands(c, d.y + oy, c->sp.y + oy, d.sy, 1, c->my, c->my_full, c->by, l->rh, l->rw);
+    blend_bands(c, d.u + ouv, c->sp.u + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
+    blend_bands(c, d.v + ouv, c->sp.v + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
+    return 0;
+}
+
+int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out)
+{
+    *out = NULL;
+    c->frames++;
+    if (c->prev_out && c->prev_src && src->buf[0] && c->prev_src->buf[0] &&
+        src->buf[0]->buffer == c->prev_src->buf[0]->buffer && src->data[0] == c->prev_src->data[0]) {
+        /* the same source frame again (a lower source frame rate): the same picture */
+        c->reused++;
+        *out = av_frame_clone(c->prev_out);
+        return *out ? 0 : VX_ERR(ENOMEM);
+    }
+    AVFrame *dst = NULL;
+    int ret = vx_compose_get_frame(c, &dst);
+    if (ret < 0)
+        return ret;
+    if (c->incremental && c->prev_out && c->prev_src && c->prev_src->format == src->format)
+        ret = compose_changed(c, src, dst);
+    else
+        ret = compose_full(c, src, dst);
+    if (ret < 0) {
+        av_frame_free(&dst);
+        return ret;
+    }
+    if (c->incremental) {
+        av_frame_free(&c->prev_out);
+        av_frame_free(&c->prev_src);
+        c->prev_out = av_frame_clone(dst);
+        c->prev_src = av_frame_clone(src);
+        if (!c->prev_out || !c->prev_src) {
+            av_frame_free(&dst);
+            return VX_ERR(ENOMEM);
+        }
+    }
+    *out = dst;
+    return 0;
+}
+
+void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled)
+{
+    *frames = c->frames;
+    *reused = c->reused;
+    *rows_scaled = c->rows_total ? (double)c->rows_scaled / c->rows_total : 1.0;
+}
+
 void vx_compose_free(VxCompose **pc)
 {
     if (!pc || !*pc)
         return;
     VxCompose *c = *pc;
+    av_frame_free(&c->prev_src);
+    av_frame_free(&c->prev_out);
+    free(c->chg_y.lo), free(c->chg_y.hi), free(c->chg_c.lo), free(c->chg_c.hi);
+    free(c->wr_y.lo), free(c->wr_y.hi), free(c->wr_c.lo), free(c->wr_c.hi);
+    free(c->force_y), free(c->force_c);
+    vx_scale_keep_free(&c->ky), vx_scale_keep_free(&c->ku), vx_scale_keep_free(&c->kv);
     av_buffer_pool_uninit(&c->pool);
     vx_plane_scaler_free(&c->sy);
     vx_plane_scaler_free(&c->sc);

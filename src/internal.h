@@ -114,8 +114,11 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
                       VxCompose **out);
 /* Allocates an output frame (from the pool) whose static layer is already drawn. */
 int vx_compose_get_frame(VxCompose *c, AVFrame **out);
-/* Draws src (normalised source frame) into dst (from vx_compose_get_frame). */
-int vx_compose_frame(VxCompose *c, const AVFrame *src, AVFrame *dst);
+/* The output frame for the normalised source frame src: a pooled frame with only what changed
+ * since the previous call redrawn, or the previous output again when src is the same frame. */
+int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out);
+/* Frames composed, of which reused whole, and the share of rectangle rows rescaled. */
+void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled);
 void vx_compose_free(VxCompose **c);
 
 /* ---- encode.c ---- */
@@ -182,7 +185,6 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
 double vx_timeline_time(const VxTimeline *tl, int64_t n);
 
 /* ---- color helpers (compose.c) ---- */
-void vx_rgb_to_ycbcr(int matrix, VxRGB c, double *y, double *cb, double *cr);
 void vx_matrix_coefs(int matrix, double *kr, double *kb);
 int vx_output_matrix(int height);
 

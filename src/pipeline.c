@@ -371,13 +371,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         AVFrame *out = NULL;
-        if ((ret = vx_compose_get_frame(comp, &out)) < 0)
+        if ((ret = vx_compose_next(comp, cur.f, &out)) < 0)
             goto end;
-        ret = vx_compose_frame(comp, cur.f, out);
-        if (ret >= 0) {
-            out->pts = n;
-            ret = vx_encoder_send(enc, out, write_packet, &vsink);
-        }
+        out->pts = n;
+        ret = vx_encoder_send(enc, out, write_packet, &vsink);
         av_frame_free(&out);
         if (ret < 0)
             goto end;
@@ -402,6 +399,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     }
     if ((ret = vx_muxer_finish(mux)) < 0)
         goto end;
+    int64_t cf, cr;
+    double rows;
+    vx_compose_stats(comp, &cf, &cr, &rows);
+    vx_log(ctx, VX_LOG_VERBOSE, "compose: %" PRId64 " frames, %" PRId64 " repeated whole, "
+           "%.0f%% of the screen's rows rescaled in the others", cf, cr, 100 * rows);
     if (o->progress_cb) {
         pr.done = 1;
         pr.frame = tl.frames;

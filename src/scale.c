@@ -11,6 +11,8 @@ void vx_plane_scaler_free(VxPlaneScaler *s)
     free(s->ring);
     free(s->ring_tag);
     free(s->rows);
+    free(s->first_out);
+    free(s->last_out);
     memset(s, 0, sizeof(*s));
 }
 
@@ -69,4 +71,94 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
                        taps, w);
     }
+}
+
+void vx_scale_keep_free(VxScaleKeep *k)
+{
+    free(k->mid);
+    free(k->mid_lo);
+    free(k->mid_hi);
+    memset(k, 0, sizeof(*k));
+}
+
+/* The sample -> output maps of the horizontal filter, on first use. */
+static int maps_init(VxPlaneScaler *s)
+{
+    const int n = s->h.n_out, taps = s->h.taps;
+    s->first_out = malloc(sizeof(*s->first_out) * (size_t)s->src_w);
+    s->last_out = malloc(sizeof(*s->last_out) * (size_t)s->src_w);
+    if (!s->first_out || !s->last_out)
+        return -1;
+    /* pos is non-decreasing, so both maps are found in one sweep each */
+    for (int x = 0, i = 0; x < s->src_w; x++) {
+        while (i < n && s->h.pos[i] + taps - 1 < x)
+            i++;
+        s->first_out[x] = i;
+    }
+    for (int x = s->src_w - 1, i = n - 1; x >= 0; x--) {
+        while (i >= 0 && s->h.pos[i] > x)
+            i--;
+        s->last_out[x] = i;
+    }
+    return 0;
+}
+
+int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                           ptrdiff_t src_stride, int src_step, const VxSpans *changed,
+                           const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                           int dst_step, VxSpans *written)
+{
+    const int n = s->h.n_out, taps = s->v.taps;
+    if (!s->first_out && maps_init(s) < 0)
+        return -1;
+    if (!k->mid) {
+        k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * n);
+        k->mid_lo = malloc(sizeof(*k->mid_lo) * (size_t)s->src_h);
+        k->mid_hi = malloc(sizeof(*k->mid_hi) * (size_t)s->src_h);
+        k->valid = 0;
+        if (!k->mid || !k->mid_lo || !k->mid_hi)
+            return -1;
+    }
+    /* horizontal pass of the changed spans, into the kept rows */
+    for (int y = 0; y < s->src_h; y++) {
+        int x0 = k->valid ? changed->lo[y] : 0, x1 = k->valid ? changed->hi[y] : s->src_w;
+        k->mid_lo[y] = k->mid_hi[y] = 0;
+        if (x0 >= x1)
+            continue;
+        int a = s->first_out[x0], b = s->last_out[x1 - 1] + 1;
+        if (a >= b)
+            continue;
+        VxScaleFilter view = s->h;
+        view.n_out = b - a;
+        view.pos += a;
+        view.coef += (size_t)a * s->h.taps;
+        if (view.coef_pad)
+            view.coef_pad += (size_t)a * s->h.ptaps;
+        s->dsp->hscale(k->mid + (size_t)y * n + a, src + y * src_stride, src_step, &view);
+        k->mid_lo[y] = a, k->mid_hi[y] = b;
+    }
+    k->valid = 1;
+    /* vertical pass of each output row over the union of its source rows' changes */
+    for (int j = 0; j < s->v.n_out; j++) {
+        const int p = s->v.pos[j];
+        int c0 = n, c1 = 0;
+        if (force && force[j]) {
+            c0 = 0, c1 = n;
+        } else {
+            for (int t = 0; t < taps; t++) {
+                if (k->mid_lo[p + t] < k->mid_hi[p + t]) {
+                    c0 = k->mid_lo[p + t] < c0 ? k->mid_lo[p + t] : c0;
+                    c1 = k->mid_hi[p + t] > c1 ? k->mid_hi[p + t] : c1;
+                }
+            }
+        }
+        written->lo[j] = c0, written->hi[j] = c1;
+        if (c0 >= c1)
+            continue;
+        for (int t = 0; t < taps; t++)
+            s->rows[t] = k->mid + (size_t)(p + t) * n + c0;
+        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step, dst_step, s->rows,
+                       s->v.coef + (size_t)j * taps, taps, c1 - c0);
+    }
+    return 0;
 }

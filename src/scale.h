@@ -16,7 +16,22 @@ typedef struct VxPlaneScaler {
     int *ring_tag;        /* source row held by each ring slot, -1 if none */
     int ring_rows;
     const int16_t **rows; /* v.taps row pointers */
+    /* for incremental scaling (vx_plane_scale_changed) */
+    int *first_out;       /* per source sample x: first output whose taps read x */
+    int *last_out;        /* per source sample x: last output whose taps read x */
 } VxPlaneScaler;
+
+/* What incremental scaling keeps of one plane between calls (zero-initialise it). */
+typedef struct VxScaleKeep {
+    int16_t *mid;         /* the horizontal pass of every source row */
+    int *mid_lo, *mid_hi; /* per source row: outputs of mid rewritten by the last call */
+    int valid;
+} VxScaleKeep;
+
+/* A span [lo, hi) per row; empty when lo >= hi. */
+typedef struct VxSpans {
+    int *lo, *hi;
+} VxSpans;
 
 /* dst (dst_w x dst_h) sample i reads source position rx * i + ox (x) and ry * j + oy (y). */
 int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int src_h,
@@ -24,6 +39,16 @@ int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int
 /* Scales the whole plane; steps are the distances between samples (2 for NV12 chroma). */
 void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                     uint8_t *dst, ptrdiff_t dst_stride, int dst_step);
+/* Scales incrementally: `changed` gives, per source row, the samples that differ from the
+ * source of the previous call (every row is taken as changed on the first call). Only the
+ * outputs those samples reach are recomputed and written; `force` (may be NULL) marks output
+ * rows to write whole. `written` receives, per output row, the span written; the caller keeps
+ * the rest from the previous output. The result is bit-exact with vx_plane_scale. */
+int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                           ptrdiff_t src_stride,
+                           int src_step, const VxSpans *changed, const uint8_t *force,
+                           uint8_t *dst, ptrdiff_t dst_stride, int dst_step, VxSpans *written);
 void vx_plane_scaler_free(VxPlaneScaler *s);
+void vx_scale_keep_free(VxScaleKeep *k);
 
 #endif

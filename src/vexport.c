@@ -228,8 +228,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
         goto end;
     }
-    if ((ret = vx_compose_get_frame(comp, &frame)) < 0 ||
-        (ret = vx_compose_frame(comp, cur, frame)) < 0)
+    if ((ret = vx_compose_next(comp, cur, &frame)) < 0)
         goto end;
     VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame->data[0], frame->data[1]},
                    {frame->linesize[0], frame->linesize[1]}};
