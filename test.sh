@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs missing packages, builds, generates the test media,
-# runs the tests, then runs them again built with AddressSanitizer + UndefinedBehaviorSanitizer
-# (VEXPORT_SANITIZE=0 skips that second pass). Ends with "N passed, N failed, N skipped".
+# runs the tests, then runs them again built with AddressSanitizer + UndefinedBehaviorSanitizer,
+# and the exports that exercise the pipeline's threads built with ThreadSanitizer
+# (VEXPORT_SANITIZE=0 skips both). Ends with "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --tests build
@@ -22,6 +23,15 @@ if [ "${VEXPORT_SANITIZE:-1}" != 0 ]; then
   # valgrind cannot run an ASan binary; it ran in the plain build above
   meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite memcheck "$@" || rc=$?
   logs+=(build-asan/meson-logs/testlog.json)
+  echo "== the pipeline's exports built with TSan"
+  if [ ! -f build-tsan/build.ninja ]; then
+    meson setup build-tsan -Db_sanitize=thread -Db_lundef=false \
+      -Dbuildtype=debugoptimized -Dmedia_dir="$media" >/dev/null
+  fi
+  ninja -C build-tsan
+  meson test -C build-tsan --print-errorlogs --num-processes 1 --timeout-multiplier 4 \
+    --suite threads || rc=$?
+  logs+=(build-tsan/meson-logs/testlog.json)
 fi
 python3 tests/summary.py "${logs[@]}"
 exit $rc

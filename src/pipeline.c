@@ -282,6 +282,16 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     }
     vx_log(ctx, VX_LOG_VERBOSE, "composite path: %s", why);
+    /* decoding starts now, overlapping the encoder's start-up and the static layer */
+    dec.src = src;
+    dec.cancel = cancel;
+    pthread_mutex_init(&dec.q.mu, NULL);
+    pthread_cond_init(&dec.q.cv, NULL);
+    if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
+        ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the decode thread");
+        goto end;
+    }
+    thread_started = 1;
     const char *encname = o->encoder ? o->encoder : default_encoder(p);
     VxEncodeParams ep = {
         .encoder = encname,
@@ -318,15 +328,6 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_muxer_start(mux)) < 0)
         goto end;
 
-    dec.src = src;
-    dec.cancel = cancel;
-    pthread_mutex_init(&dec.q.mu, NULL);
-    pthread_cond_init(&dec.q.cv, NULL);
-    if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
-        ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the decode thread");
-        goto end;
-    }
-    thread_started = 1;
 
     Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0};
     Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1};

@@ -195,8 +195,13 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     s->info.height = s->info.rotation % 180 ? cw : ch;
     s->info.fps = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
     double dur = 0;
+    const AVDictionaryEntry *tag = av_dict_get(st->metadata, "DURATION", NULL, 0);
+    int hh, mm;
+    double ss;
     if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
         dur = st->duration * av_q2d(st->time_base);
+    else if (tag && sscanf(tag->value, "%d:%d:%lf", &hh, &mm, &ss) == 3)
+        dur = hh * 3600.0 + mm * 60.0 + ss; /* Matroska/WebM keep each stream's length here */
     else if (s->fmt->duration > 0)
         dur = s->fmt->duration / (double)AV_TIME_BASE;
     s->info.duration = dur;
