@@ -20,9 +20,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def timed(cmd):
+    """Wall seconds and peak resident memory (MiB) of one run."""
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
 
 
 def main():
@@ -49,10 +54,12 @@ def main():
             "--background", "gradient:135:#4f46e5:#9333ea:#ec4899", "--padding", "0.06",
             "--radius", "18", "--shadow", "48:0.5:0:16", "--audio", "none",
             "--preset", a.preset, "--crf", a.crf, "-q", "-o", out]
-    tf, tv = [], []
+    tf, tv, rf, rv = [], [], [], []
     for i in range(a.runs):
-        tf.append(timed(floor))
-        tv.append(timed(ours))
+        for times, rss, cmd in ((tf, rf, floor), (tv, rv, ours)):
+            t, m = timed(cmd)
+            times.append(t)
+            rss.append(m)
         print(f"run {i + 1}: floor {tf[-1]:.2f} s, vexport {tv[-1]:.2f} s", file=sys.stderr)
     mf, mv = statistics.median(tf), statistics.median(tv)
     print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
@@ -60,6 +67,8 @@ def main():
     print(f"floor   median {mf:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tf)})")
     print(f"vexport median {mv:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tv)})")
     print(f"cost vs floor: {mv / mf:.3f}")
+    print(f"peak memory: floor {statistics.median(rf):.0f} MiB, vexport {statistics.median(rv):.0f} MiB "
+          f"(+{statistics.median(rv) - statistics.median(rf):.0f} MiB)")
 
 
 if __name__ == "__main__":

@@ -185,6 +185,91 @@ static __attribute__((noinline)) void saxpy(float *restrict o, const float *rest
         o[x] += k * s[x];
 }
 
+/* Gaussian blur (sigma in samples) of a W x H float plane, in place. Separable, each pass as
+ * tap-outer / pixel-inner loops (they vectorise); beyond the edges samples repeat. */
+static int blur_plane(float *a, int W, int H, double sigma)
+{
+    const int rad = (int)ceil(3 * sigma);
+    if (rad < 1)
+        return 0;
+    float *kf = malloc(sizeof(*kf) * (2 * rad + 1));
+    float *pad = malloc(sizeof(*pad) * (size_t)(W + 2 * rad));
+    float *b2 = malloc(sizeof(*b2) * (size_t)W * H);
+    if (!kf || !pad || !b2) {
+        free(kf), free(pad), free(b2);
+        return VX_ERR(ENOMEM);
+    }
+    double ks = 0;
+    for (int i = -rad; i <= rad; i++)
+        ks += exp(-(i * i) / (2 * sigma * sigma));
+    for (int i = -rad; i <= rad; i++)
+        kf[i + rad] = (float)(exp(-(i * i) / (2 * sigma * sigma)) / ks);
+    for (int y = 0; y < H; y++) {
+        float *row = a + (size_t)y * W, *out = b2 + (size_t)y * W;
+        for (int x = 0; x < rad; x++)
+            pad[x] = row[0], pad[rad + W + x] = row[W - 1];
+        memcpy(pad + rad, row, sizeof(*row) * W);
+        memset(out, 0, sizeof(*out) * W);
+        for (int i = 0; i <= 2 * rad; i++)
+            saxpy(out, pad + i, kf[i], W);
+    }
+    for (int y = 0; y < H; y++) {
+        float *out = a + (size_t)y * W;
+        memset(out, 0, sizeof(*out) * W);
+        for (int i = -rad; i <= rad; i++) {
+            int yy = y + i < 0 ? 0 : y + i >= H ? H - 1 : y + i;
+            saxpy(out, b2 + (size_t)yy * W, kf[i + rad], W);
+        }
+    }
+    free(kf);
+    free(pad);
+    free(b2);
+    return 0;
+}
+
+/* A wide blur is smooth enough to compute on a grid f times coarser: the shape's coverage is
+ * averaged over f x f cells, blurred with the sigma that leaves the same total spread once the
+ * cell average ((f^2 - 1) / 12) and the bilinear return to full resolution (f^2 / 6) are
+ * added, and interpolated back. Its error stays far below a code value. */
+static int blur_coarse(float *a, int W, int H, double sigma, int f)
+{
+    const int Wc = (W + f - 1) / f, Hc = (H + f - 1) / f;
+    float *c = calloc((size_t)Wc * Hc, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            c[(size_t)(y / f) * Wc + x / f] += a[(size_t)y * W + x];
+    for (int v = 0; v < Hc; v++)
+        for (int u = 0; u < Wc; u++) {
+            int cw = (u + 1) * f > W ? W - u * f : f, ch = (v + 1) * f > H ? H - v * f : f;
+            c[(size_t)v * Wc + u] /= (float)(cw * ch);
+        }
+    double sc = sqrt(sigma * sigma - (3.0 * f * f - 1) / 12.0) / f;
+    int ret = blur_plane(c, Wc, Hc, sc);
+    if (ret < 0) {
+        free(c);
+        return ret;
+    }
+    for (int y = 0; y < H; y++) {
+        double vy = (y + 0.5) / f - 0.5;
+        int v0 = (int)floor(vy);
+        double fy = vy - v0;
+        int va = v0 < 0 ? 0 : v0 >= Hc ? Hc - 1 : v0, vb = v0 + 1 >= Hc ? Hc - 1 : v0 + 1 < 0 ? 0 : v0 + 1;
+        for (int x = 0; x < W; x++) {
+            double ux = (x + 0.5) / f - 0.5;
+            int u0 = (int)floor(ux);
+            double fx = ux - u0;
+            int ua = u0 < 0 ? 0 : u0 >= Wc ? Wc - 1 : u0, ub = u0 + 1 >= Wc ? Wc - 1 : u0 + 1 < 0 ? 0 : u0 + 1;
+            double top = c[(size_t)va * Wc + ua] * (1 - fx) + c[(size_t)va * Wc + ub] * fx;
+            double bot = c[(size_t)vb * Wc + ua] * (1 - fx) + c[(size_t)vb * Wc + ub] * fx;
+            a[(size_t)y * W + x] = (float)(top * (1 - fy) + bot * fy);
+        }
+    }
+    free(c);
+    return 0;
+}
+
 static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow *sh)
 {
     memset(sh, 0, sizeof(*sh));
@@ -201,53 +286,22 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
         return 0;
     const int W = x1 - x0, H = y1 - y0;
     float *a = malloc(sizeof(*a) * (size_t)W * H);
-    double *k = malloc(sizeof(*k) * (2 * rad + 1));
-    if (!a || !k) {
-        free(a), free(k);
+    if (!a)
         return VX_ERR(ENOMEM);
-    }
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++)
             a[(size_t)y * W + x] =
                 (float)rrect_coverage(x0 + x + 0.5, y0 + y + 0.5, sx, sy, l->rw, l->rh, r);
-    if (rad) {
-        double ks = 0;
-        for (int i = -rad; i <= rad; i++)
-            ks += k[i + rad] = exp(-(i * i) / (2 * sigma * sigma));
-        float *kf = malloc(sizeof(*kf) * (2 * rad + 1));
-        float *pad = malloc(sizeof(*pad) * (size_t)(W + 2 * rad));
-        float *b2 = malloc(sizeof(*b2) * (size_t)W * H);
-        if (!kf || !pad || !b2) {
-            free(kf), free(pad), free(b2), free(a), free(k);
-            return VX_ERR(ENOMEM);
-        }
-        for (int i = 0; i <= 2 * rad; i++)
-            kf[i] = (float)(k[i] / ks);
-        /* Separable, each pass as tap-outer / pixel-inner loops (they vectorise). Beyond the
-         * frame the shape continues (edge samples repeat); the region ends either at the frame
-         * or where the alpha is zero, so repeating its edge is exact. */
-        for (int y = 0; y < H; y++) {
-            float *row = a + (size_t)y * W, *out = b2 + (size_t)y * W;
-            for (int x = 0; x < rad; x++)
-                pad[x] = row[0], pad[rad + W + x] = row[W - 1];
-            memcpy(pad + rad, row, sizeof(*row) * W);
-            memset(out, 0, sizeof(*out) * W);
-            for (int i = 0; i <= 2 * rad; i++)
-                saxpy(out, pad + i, kf[i], W);
-        }
-        for (int y = 0; y < H; y++) {
-            float *out = a + (size_t)y * W;
-            memset(out, 0, sizeof(*out) * W);
-            for (int i = -rad; i <= rad; i++) {
-                int yy = y + i < 0 ? 0 : y + i >= H ? H - 1 : y + i;
-                saxpy(out, b2 + (size_t)yy * W, kf[i + rad], W);
-            }
-        }
-        free(kf);
-        free(pad);
-        free(b2);
+    /* the region ends at the frame or where the alpha is zero, so repeating its edge samples
+     * is exact: beyond the frame the shape continues */
+    const int f = (int)(sigma / 6);
+    int ret = 0;
+    if (rad)
+        ret = f >= 2 ? blur_coarse(a, W, H, sigma, f) : blur_plane(a, W, H, sigma);
+    if (ret < 0) {
+        free(a);
+        return ret;
     }
-    free(k);
     for (size_t i = 0; i < (size_t)W * H; i++)
         a[i] *= (float)p->sh_opacity;
     sh->a = a, sh->x0 = x0, sh->y0 = y0, sh->w = W, sh->h = H;
