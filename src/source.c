@@ -198,12 +198,16 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     const AVDictionaryEntry *tag = av_dict_get(st->metadata, "DURATION", NULL, 0);
     int hh, mm;
     double ss;
+    /* the video's own length: the tag (Matroska/WebM) and the file's duration are end times
+     * counted from 0 and from the file's start, so the video's first timestamp comes off */
+    const double vstart = st->start_time != AV_NOPTS_VALUE ? st->start_time * av_q2d(st->time_base) : 0;
+    const double fstart = s->fmt->start_time != AV_NOPTS_VALUE ? s->fmt->start_time / (double)AV_TIME_BASE : 0;
     if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
         dur = st->duration * av_q2d(st->time_base);
     else if (tag && sscanf(tag->value, "%d:%d:%lf", &hh, &mm, &ss) == 3)
-        dur = hh * 3600.0 + mm * 60.0 + ss; /* Matroska/WebM keep each stream's length here */
+        dur = hh * 3600.0 + mm * 60.0 + ss - vstart;
     else if (s->fmt->duration > 0)
-        dur = s->fmt->duration / (double)AV_TIME_BASE;
+        dur = s->fmt->duration / (double)AV_TIME_BASE + fstart - vstart;
     s->info.duration = dur;
     s->info.start = st->start_time != AV_NOPTS_VALUE ? st->start_time * av_q2d(st->time_base) : 0;
     int aidx = av_find_best_stream(s->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);

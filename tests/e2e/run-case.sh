@@ -246,6 +246,22 @@ yuv444)
     check p
     ;;
 
+prores)
+    # ProRes 422 HQ (10-bit 4:2:2) in MOV: chroma read on its own grid
+    need prores.mov
+    link prores.mov rec.mov
+    fitted p rec.mov 1920 1080 ", $GRAD, \"padding\": 0.06, \"radius\": 18"
+    render p $ENC
+    check p
+    ;;
+av1)
+    # AV1 in Matroska
+    need av1.mkv
+    link av1.mkv rec.mkv
+    fitted p rec.mkv 1280 720 ", $GRAD, \"padding\": 0.06, \"radius\": 18, $SHADOW"
+    render p $ENC
+    check p
+    ;;
 vp9)
     # VP9 + Opus in WebM: Opus is copied into the MP4
     need vp9.webm

@@ -138,6 +138,26 @@ have 10bit.mp4 $want || {
     fi
 }
 
+# prores.mov: 640x360 ProRes 422 HQ, 10-bit 4:2:2, tagged bt709/tv (what macOS tools export)
+want=prores,640,360,yuv422p10le
+have prores.mov $want || {
+    src720
+    # shellcheck disable=SC2086
+    ff -i "$work/s720.mp4" -vf "scale=640:360:flags=bicubic,format=yuv422p10le" \
+        -c:v prores_ks -profile:v 3 $BT709 -c:a copy "$work/prores.mov"
+    done_ prores.mov "$work/prores.mov" $want
+}
+
+# av1.mkv: 640x360 AV1 (libaom, fastest setting), tagged bt709/tv
+want=av1,640,360,yuv420p
+have av1.mkv $want || {
+    src720
+    # shellcheck disable=SC2086
+    ff -i "$work/s720.mp4" -vf "scale=640:360:flags=bicubic" -c:v libaom-av1 -cpu-used 8 \
+        -row-mt 1 -crf 20 -b:v 0 $BT709 -c:a copy "$work/av1.mkv"
+    done_ av1.mkv "$work/av1.mkv" $want
+}
+
 # vp9.webm: 960x540 VP9 + Opus 2 s (BT.601 / SMPTE 170M, as the synth tags below 720 lines)
 want=vp9,960,540,yuv420p
 have vp9.webm $want || {
