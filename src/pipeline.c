@@ -9,7 +9,7 @@
 
 #include "internal.h"
 
-#define QUEUE_CAP 4
+#define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
 
 typedef struct Item {
     AVFrame *f;
