@@ -589,50 +589,57 @@ static void blend_bands(VxCompose *c, uint8_t *dst, const uint8_t *under, ptrdif
     }
 }
 
-/* Planes of a source frame: y, u, v, chroma stride and step (NV12 interleaves u and v). */
+/* Planes of a source frame: y, u, v with their strides, and the chroma step (NV12
+ * interleaves u and v). */
 typedef struct SrcPlanes {
     const uint8_t *y, *u, *v;
-    ptrdiff_t sy, suv;
+    ptrdiff_t sy, su, sv;
     int step;
 } SrcPlanes;
 
 static SrcPlanes src_planes(const AVFrame *f)
 {
-    SrcPlanes p = {f->data[0], f->data[1], f->data[2], f->linesize[0], f->linesize[1], 1};
+    SrcPlanes p = {f->data[0], f->data[1], f->data[2],
+                   f->linesize[0], f->linesize[1], f->linesize[2], 1};
     if (f->format == AV_PIX_FMT_NV12)
-        p.v = f->data[1] + 1, p.step = 2;
+        p.v = f->data[1] + 1, p.sv = f->linesize[1], p.step = 2;
     return p;
 }
 
-static int compose_full(VxCompose *c, const AVFrame *src, AVFrame *dst)
+/* Planes of an output frame, and the offsets of the screen rectangle in them. */
+static Planes dst_planes(const VxCompose *c, const AVFrame *dst, ptrdiff_t *oy, ptrdiff_t *ouv)
 {
-    const VxLayout *l = &c->l;
-    if (src->width != l->sw || src->height != l->sh)
-        return vx_fail(c->ctx, VX_ERR(EINVAL), "the recording changes size mid-stream "
-                       "(%dx%d, was %dx%d); not supported", src->width, src->height, l->sw, l->sh);
     Planes d;
     d.y = dst->data[0], d.sy = dst->linesize[0];
     d.u = dst->data[1], d.suv = dst->linesize[1];
     d.step = c->fmt == AV_PIX_FMT_NV12 ? 2 : 1;
     d.v = d.step == 2 ? d.u + 1 : dst->data[2];
-    const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src->format);
-    if (!sd || sd->log2_chroma_w != l->sub_x || sd->log2_chroma_h != l->sub_y)
-        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: source frame layout changed");
-    const SrcPlanes sp = src_planes(src);
-    const uint8_t *su = sp.u, *sv = sp.v;
-    const int sstep = sp.step;
-    const int s_nv12 = sstep == 2;
-    const ptrdiff_t oy = l->y * d.sy + l->x, ouv = (l->y / 2) * d.suv + (l->x / 2) * d.step;
+    *oy = c->l.y * d.sy + c->l.x;
+    *ouv = (c->l.y / 2) * d.suv + (c->l.x / 2) * d.step;
+    return d;
+}
 
-    vx_plane_scale(&c->sy, src->data[0], src->linesize[0], 1, d.y + oy, d.sy, 1);
-    vx_plane_scale(&c->sc, su, src->linesize[1], sstep, d.u + ouv, d.suv, d.step);
-    vx_plane_scale(&c->sc, sv, s_nv12 ? src->linesize[1] : src->linesize[2], sstep, d.v + ouv,
-                   d.suv, d.step);
+/* Blends the rows that cross rounded corners with the static layer (each such row must have
+ * been drawn whole, so it blends once). */
+static void blend_corners(VxCompose *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv)
+{
+    const VxLayout *l = &c->l;
+    blend_bands(c, d->y + oy, c->sp.y + oy, d->sy, 1, c->my, c->my_full, c->by, l->rh, l->rw);
+    blend_bands(c, d->u + ouv, c->sp.u + ouv, d->suv, d->step, c->mc, c->mc_full, c->bc, c->ch,
+                c->cw);
+    blend_bands(c, d->v + ouv, c->sp.v + ouv, d->suv, d->step, c->mc, c->mc_full, c->bc, c->ch,
+                c->cw);
+}
 
-    blend_bands(c, d.y + oy, c->sp.y + oy, d.sy, 1, c->my, c->my_full, c->by, l->rh, l->rw);
-    blend_bands(c, d.u + ouv, c->sp.u + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
-    blend_bands(c, d.v + ouv, c->sp.v + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
-    return 0;
+static void compose_full(VxCompose *c, const AVFrame *src, AVFrame *dst)
+{
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
+    const SrcPlanes s = src_planes(src);
+    vx_plane_scale(&c->sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
+    vx_plane_scale(&c->sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
+    vx_plane_scale(&c->sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
+    blend_corners(c, &d, oy, ouv);
 }
 
 static inline uint64_t load64(const uint8_t *p)
@@ -688,25 +695,21 @@ static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
     for (int y = 0; y < sch; y++) {
         /* u and v share their spans (NV12 rows hold both anyway) */
         int lo, hi, lo2, hi2;
-        changed_span(s.u + y * s.suv, p.u + y * p.suv, scw, s.step, &lo, &hi);
-        changed_span(s.v + y * s.suv, p.v + y * p.suv, scw, s.step, &lo2, &hi2);
+        changed_span(s.u + y * s.su, p.u + y * p.su, scw, s.step, &lo, &hi);
+        changed_span(s.v + y * s.sv, p.v + y * p.sv, scw, s.step, &lo2, &hi2);
         if (lo2 < hi2) {
             lo = lo < hi && lo < lo2 ? lo : lo2;
             hi = hi > hi2 ? hi : hi2;
         }
         c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
     }
-    Planes d;
-    d.y = dst->data[0], d.sy = dst->linesize[0];
-    d.u = dst->data[1], d.suv = dst->linesize[1];
-    d.step = c->fmt == AV_PIX_FMT_NV12 ? 2 : 1;
-    d.v = d.step == 2 ? d.u + 1 : dst->data[2];
-    const ptrdiff_t oy = l->y * d.sy + l->x, ouv = (l->y / 2) * d.suv + (l->x / 2) * d.step;
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
     if (vx_plane_scale_changed(&c->sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
                                d.sy, 1, &c->wr_y) < 0 ||
-        vx_plane_scale_changed(&c->sc, &c->kv, s.v, s.suv, s.step, &c->chg_c, c->force_c,
+        vx_plane_scale_changed(&c->sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
                                d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
-        vx_plane_scale_changed(&c->sc, &c->ku, s.u, s.suv, s.step, &c->chg_c, c->force_c,
+        vx_plane_scale_changed(&c->sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
                                d.u + ouv, d.suv, d.step, &c->wr_c) < 0)
         return VX_ERR(ENOMEM);
     /* everything not rewritten comes from the previous output (u and v were written over the
@@ -727,16 +730,20 @@ static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
             keep_row(d.v + o, po->data[2] + o, c->cw, 1, c->wr_c.lo[j], c->wr_c.hi[j]);
         }
     }
-    /* the rows that cross corners were redrawn whole (force), so they blend once */
-    blend_bands(c, d.y + oy, c->sp.y + oy, d.sy, 1, c->my, c->my_full, c->by, l->rh, l->rw);
-    blend_bands(c, d.u + ouv, c->sp.u + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
-    blend_bands(c, d.v + ouv, c->sp.v + ouv, d.suv, d.step, c->mc, c->mc_full, c->bc, c->ch, c->cw);
+    blend_corners(c, &d, oy, ouv); /* corner rows were redrawn whole (force) */
     return 0;
 }
 
 int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out)
 {
+    const VxLayout *l = &c->l;
     *out = NULL;
+    if (src->width != l->sw || src->height != l->sh)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "the recording changes size mid-stream "
+                       "(%dx%d, was %dx%d); not supported", src->width, src->height, l->sw, l->sh);
+    const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src->format);
+    if (!sd || sd->log2_chroma_w != l->sub_x || sd->log2_chroma_h != l->sub_y)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: source frame layout changed");
     c->frames++;
     if (c->prev_out && c->prev_src && src->buf[0] && c->prev_src->buf[0] &&
         src->buf[0]->buffer == c->prev_src->buf[0]->buffer && src->data[0] == c->prev_src->data[0]) {
@@ -752,7 +759,7 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out)
     if (c->incremental && c->prev_out && c->prev_src && c->prev_src->format == src->format)
         ret = compose_changed(c, src, dst);
     else
-        ret = compose_full(c, src, dst);
+        compose_full(c, src, dst);
     if (ret < 0) {
         av_frame_free(&dst);
         return ret;
