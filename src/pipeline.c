@@ -111,6 +111,20 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Reports `frames` of pr->total written since t0 to the progress callback; done marks the
+ * final call after a successful export. */
+static void report(const VxExportOptions *o, VxProgress *pr, int64_t frames, double t0, int done)
+{
+    if (!o->progress_cb)
+        return;
+    pr->frame = frames;
+    pr->elapsed_s = now_s() - t0;
+    pr->fps = pr->elapsed_s > 0 ? frames / pr->elapsed_s : 0;
+    pr->eta_s = done ? 0 : pr->fps > 0 ? (pr->total - frames) / pr->fps : -1;
+    pr->done = done;
+    o->progress_cb(o->progress_opaque, pr);
+}
+
 typedef struct Sink {
     VxMuxer *mux;
     AVRational tb;
@@ -212,13 +226,9 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
         av_packet_unref(pkt);
         if (ret < 0)
             goto end;
-        if (is_video && o->progress_cb) {
-            double el = now_s() - t0;
-            pr.frame = ++vframes < pr.total ? vframes : pr.total;
-            pr.elapsed_s = el;
-            pr.fps = el > 0 ? vframes / el : 0;
-            pr.eta_s = pr.fps > 0 ? (pr.total - pr.frame) / pr.fps : -1;
-            o->progress_cb(o->progress_opaque, &pr);
+        if (is_video) {
+            vframes++;
+            report(o, &pr, vframes < pr.total ? vframes : pr.total, t0, 0);
         }
     }
     if (ret != AVERROR_EOF) {
@@ -228,13 +238,7 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
     }
     if ((ret = vx_muxer_finish(mux)) < 0)
         goto end;
-    if (o->progress_cb) {
-        pr.done = 1;
-        pr.frame = vframes;
-        pr.elapsed_s = now_s() - t0;
-        pr.eta_s = 0;
-        o->progress_cb(o->progress_opaque, &pr);
-    }
+    report(o, &pr, vframes, t0, 1);
     ret = 0;
 end:
     av_packet_free(&pkt);
@@ -381,14 +385,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         if (aud && (ret = vx_audio_pull(aud, t + 0.5, write_packet, &asink)) < 0)
             goto end;
-        if (o->progress_cb) {
-            double el = now_s() - t0;
-            pr.frame = n + 1;
-            pr.elapsed_s = el;
-            pr.fps = el > 0 ? (n + 1) / el : 0;
-            pr.eta_s = pr.fps > 0 ? (tl.frames - n - 1) / pr.fps : -1;
-            o->progress_cb(o->progress_opaque, &pr);
-        }
+        report(o, &pr, n + 1, t0, 0);
     }
     if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)
         goto end;
@@ -405,14 +402,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     vx_compose_stats(comp, &cf, &cr, &rows);
     vx_log(ctx, VX_LOG_VERBOSE, "compose: %" PRId64 " frames, %" PRId64 " repeated whole, "
            "%.0f%% of the screen's rows rescaled in the others", cf, cr, 100 * rows);
-    if (o->progress_cb) {
-        pr.done = 1;
-        pr.frame = tl.frames;
-        pr.elapsed_s = now_s() - t0;
-        pr.fps = pr.elapsed_s > 0 ? tl.frames / pr.elapsed_s : 0;
-        pr.eta_s = 0;
-        o->progress_cb(o->progress_opaque, &pr);
-    }
+    report(o, &pr, tl.frames, t0, 1);
     ret = 0;
 end:
     if (thread_started) {
