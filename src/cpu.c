@@ -44,8 +44,10 @@ unsigned vx_cpu_detect(void)
 #endif
 }
 
-long vx_cpu_parse_level(const char *s)
+long vx_cpu_level_mask(const char *s)
 {
+    if (!s)
+        return VX_ERR(EINVAL);
     if (!strcmp(s, "c") || !strcmp(s, "none"))
         return 0;
     if (!strcmp(s, "sse4"))
@@ -56,7 +58,7 @@ long vx_cpu_parse_level(const char *s)
         return VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512;
     if (!strcmp(s, "neon"))
         return VX_CPU_NEON;
-    return -1;
+    return VX_ERR(EINVAL);
 }
 
 unsigned vx_cpu_effective(unsigned settings_mask)
@@ -64,7 +66,7 @@ unsigned vx_cpu_effective(unsigned settings_mask)
     unsigned f = vx_cpu_detect() & settings_mask;
     const char *env = getenv("VEXPORT_CPU");
     if (env && *env) {
-        long m = vx_cpu_parse_level(env);
+        long m = vx_cpu_level_mask(env);
         if (m >= 0)
             f &= (unsigned)m;
     }

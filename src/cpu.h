@@ -5,7 +5,6 @@
 unsigned vx_cpu_detect(void);
 /* Applies VEXPORT_CPU and a settings mask to the detected flags. */
 unsigned vx_cpu_effective(unsigned settings_mask);
-/* Parses "c", "sse4", "avx2", "avx512", "neon" into a mask; -1 if unknown. */
-long vx_cpu_parse_level(const char *s);
+/* The level names are parsed by vx_cpu_level_mask (public, vexport.h). */
 
 #endif

@@ -27,7 +27,8 @@ typedef struct Cli {
     const char *enc_opts[MAX_OPTS];
     int n_enc_opts;
     int threads;
-    const char *cpu;
+    unsigned cpu_mask; /* from --cpu, when cpu_set */
+    int cpu_set;
     /* flag-mode project fields */
     json_object *flags; /* built from --screen etc. */
     double at;
@@ -278,10 +279,11 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             c->threads = (int)d;
         } else if (!strcmp(a, "--cpu")) {
             NEED();
-            if (strcmp(v, "c") && strcmp(v, "sse4") && strcmp(v, "avx2") && strcmp(v, "avx512") &&
-                strcmp(v, "neon"))
+            long mask = vx_cpu_level_mask(v);
+            if (mask < 0)
                 return usage_error("--cpu %s: expected c, sse4, avx2, avx512 or neon", v);
-            c->cpu = v;
+            c->cpu_mask = (unsigned)mask;
+            c->cpu_set = 1;
         } else if (!strcmp(a, "--progress")) {
             NEED();
             if (!strcmp(v, "bar"))
@@ -396,12 +398,8 @@ static int open_ctx(Cli *c, VxContext **ctx)
     s.log_opaque = c;
     s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_WARNING;
     s.threads = c->threads;
-    if (c->cpu)
-        s.cpu_mask = !strcmp(c->cpu, "c") ? 0u
-                     : !strcmp(c->cpu, "sse4") ? (unsigned)VX_CPU_SSE41
-                     : !strcmp(c->cpu, "avx2") ? (unsigned)(VX_CPU_SSE41 | VX_CPU_AVX2)
-                     : !strcmp(c->cpu, "avx512") ? (unsigned)(VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512)
-                                                 : (unsigned)VX_CPU_NEON;
+    if (c->cpu_set)
+        s.cpu_mask = c->cpu_mask;
     int ret = vx_open(ctx, &s);
     if (ret < 0)
         fprintf(stderr, "vexport: error: cannot start: %s\n", vx_strerror(ret));

@@ -50,6 +50,11 @@ enum VxCpuFlags {
     VX_CPU_NEON = 1 << 3,
 };
 
+/** The VxCpuFlags allowed at a SIMD level named "c", "sse4", "avx2", "avx512" or "neon" (the
+ *  names VEXPORT_CPU and the tool's --cpu take), for VxSettings.cpu_mask; VX_ERR(EINVAL) for
+ *  any other name. */
+VX_API long vx_cpu_level_mask(const char *level);
+
 typedef struct VxContext VxContext;
 typedef struct VxProject VxProject;
 typedef struct VxJob VxJob;
