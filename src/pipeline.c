@@ -166,8 +166,16 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
         return "the recording is not 8-bit 4:2:0";
     if (avformat_query_codec(of, si->codec_id, FF_COMPLIANCE_NORMAL) != 1)
         return "the container cannot hold the recording's codec";
+    if (p->n_segs)
+        return "the timeline cuts or changes speed";
+    if (p->n_zooms)
+        return "the screen zooms";
+    if (p->cursor.track && p->cursor.draw)
+        return "the cursor is drawn";
+    if (p->camera.path)
+        return "a camera bubble is drawn";
     if (p->audio_mode == VX_AUDIO_FILE)
-        return "a separate audio file is mixed in";
+        return "separate audio tracks are mixed in";
     if (p->audio_mode == VX_AUDIO_SOURCE && si->has_audio &&
         si->audio_codec_id != AV_CODEC_ID_AAC && si->audio_codec_id != AV_CODEC_ID_MP3 &&
         si->audio_codec_id != AV_CODEC_ID_ALAC)
@@ -258,6 +266,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     pthread_t thr;
     int thread_started = 0, ret;
     Item cur = {0}, next = {0};
+    VxTimeline tl = {0};
     int have_next = 0, src_done = 0;
     memset(&dec, 0, sizeof(dec));
     const double t0 = now_s();
@@ -266,7 +275,6 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     const VxSourceInfo *si = vx_source_info(src);
     VxLayout l;
-    VxTimeline tl;
     if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
         goto end;
     if ((ret = vx_timeline_init(ctx, p, si, &tl)) < 0)
@@ -319,16 +327,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
         goto end;
-    if (p->audio_mode == VX_AUDIO_FILE ||
-        (p->audio_mode == VX_AUDIO_SOURCE && si->has_audio)) {
-        int own = p->audio_mode == VX_AUDIO_SOURCE;
-        ret = vx_audio_open(ctx, own ? p->screen : p->audio, own ? si->start : 0, tl.duration,
-                            vx_muxer_format(mux), &aud);
-        if (ret < 0)
-            goto end;
-        if ((ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
-            goto end;
-    }
+    if ((ret = vx_audio_open(ctx, p, si, &tl, vx_muxer_format(mux), &aud)) < 0)
+        goto end;
+    if (aud &&
+        (ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
+        goto end;
     if ((ret = vx_muxer_start(mux)) < 0)
         goto end;
 
@@ -423,5 +426,6 @@ end:
     vx_encoder_close(&enc);
     vx_muxer_close(&mux);
     vx_source_close(&src);
+    vx_timeline_free(&tl);
     return ret;
 }

@@ -121,14 +121,22 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
         o->bitrate < 0)
         return vx_fail(ctx, VX_ERR(EINVAL), "invalid export options");
     int ret;
-    if ((ret = check_input(ctx, "sources.screen", p->screen)) < 0 ||
-        (ret = check_input(ctx, "sources.audio", p->audio)) < 0 ||
-        (ret = check_input(ctx, "background.path", p->bg_image)) < 0)
-        return ret;
-    if ((ret = check_not_input(ctx, o->output_path, p->screen)) < 0 ||
-        (ret = check_not_input(ctx, o->output_path, p->audio)) < 0 ||
-        (ret = check_not_input(ctx, o->output_path, p->bg_image)) < 0)
-        return ret;
+    const char *inputs[4 + 16] = {p->screen, p->bg_image, p->cursor.track, p->camera.path};
+    const char *keys[4 + 16] = {"sources.screen", "background.path", "sources.cursor",
+                                "sources.camera"};
+    char track_keys[16][32];
+    int n_in = 4;
+    for (int i = 0; i < p->n_tracks && i < 16; i++) {
+        snprintf(track_keys[i], sizeof(track_keys[i]), "sources.audio[%d]", i);
+        keys[n_in] = track_keys[i];
+        inputs[n_in++] = p->tracks[i].path;
+    }
+    for (int i = 0; i < n_in; i++)
+        if ((ret = check_input(ctx, keys[i], inputs[i])) < 0)
+            return ret;
+    for (int i = 0; i < n_in; i++)
+        if ((ret = check_not_input(ctx, o->output_path, inputs[i])) < 0)
+            return ret;
     VxJob *j = calloc(1, sizeof(*j));
     if (!j)
         return VX_ERR(ENOMEM);
