@@ -13,4 +13,7 @@ void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags)
 {
     (void)cpu_flags;
     d->mask = mask_c;
+#if defined(VX_ARCH_AARCH64)
+    vx_blend_dsp_init_arm(d, cpu_flags);
+#endif
 }

@@ -18,5 +18,6 @@ typedef struct VxBlendDSP {
 } VxBlendDSP;
 
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags);
+void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags);
 
 #endif

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Builds the FFmpeg-free kernels and their tests for aarch64 (-Dkernels_only=true, Debian's
+# cross gcc) and runs them under qemu-user: every NEON kernel against its C reference, and
+# the C path alone with VEXPORT_CPU=c.
+#   tests/dsp/cross-test.sh [BUILD_DIR]     (default: build-aarch64)
+# Exit 77 (meson's "skipped") with the reason when the cross tools are missing.
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$src/build-aarch64}
+
+skip() { echo "SKIP: $*"; exit 77; }
+case $(uname -m) in
+  aarch64|arm64) skip "the host is aarch64: dsp-checkasm already runs NEON natively" ;;
+esac
+command -v aarch64-linux-gnu-gcc >/dev/null ||
+  skip "no aarch64-linux-gnu-gcc (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)"
+[ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] ||
+  skip "no aarch64 libc (apt-get install libc6-dev-arm64-cross)"
+qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
+[ -n "$qemu" ] || skip "no qemu-aarch64 (apt-get install qemu-user)"
+command -v meson >/dev/null && command -v ninja >/dev/null || skip "no meson or ninja"
+
+mkdir -p "$out"
+cat > "$out/qemu.ini" <<EOT
+[binaries]
+exe_wrapper = ['$qemu', '-L', '/usr/aarch64-linux-gnu']
+EOT
+if [ ! -f "$out/build.ninja" ]; then
+  meson setup "$out" "$src" --cross-file "$src/scripts/cross/aarch64-linux-gnu.ini" \
+    --cross-file "$out/qemu.ini" -Dkernels_only=true -Dwerror_ci=true >"$out/setup.log" 2>&1 ||
+    { cat "$out/setup.log"; exit 1; }
+fi
+ninja -C "$out" >"$out/ninja.log" 2>&1 || { cat "$out/ninja.log"; exit 1; }
+
+start=$(date +%s)
+rc=0
+meson test -C "$out" --no-rebuild --print-errorlogs --num-processes 2 --suite dsp || rc=$?
+# the CPU mask turns NEON off: the C path runs alone, and NEON is reported skipped
+log=$(VEXPORT_CPU=c "$qemu" -L /usr/aarch64-linux-gnu "$out/tests/dsp/checkasm" --list) || rc=1
+echo "$log"
+echo "$log" | grep -q "^skip neon" || { echo "FAIL: VEXPORT_CPU=c did not turn NEON off"; rc=1; }
+echo "qemu run time: $(( $(date +%s) - start )) s"
+exit $rc
