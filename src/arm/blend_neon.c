@@ -51,3 +51,8 @@ void vx_blend_mask_neon(uint8_t *dst, const uint8_t *under, const uint8_t *m, in
 {
     mix_row(dst, dst, under, m, step, w);
 }
+
+void vx_blend_over_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, int step, int w)
+{
+    mix_row(dst, src, dst, m, step, w);
+}

@@ -15,6 +15,7 @@ void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
 {
     if (cpu_flags & VX_CPU_NEON) {
         d->mask = vx_blend_mask_neon;
+        d->over = vx_blend_over_neon;
     }
 }
 

@@ -123,6 +123,9 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
     }
 }
 
+static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const char *what,
+                       const char *isa, int w);
+
 static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
 {
     for (int wi = 0; wi < n_widths; wi++) {
@@ -143,6 +146,10 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
             if (memcmp(a, b, bytes + 2 * GUARD))
                 fail("blend_mask", isa, w, "differs from C");
             check_guard(b, bytes, "blend_mask", isa, w);
+            /* over: the same rows, "under" drawn over the result */
+            ref->over(a + GUARD, under, m, step, w);
+            simd->over(b + GUARD, under, m, step, w);
+            check_same(a, b, bytes, "blend_over", isa, w);
             free(under);
             free(m);
             free(a);
@@ -302,8 +309,8 @@ int main(int argc, char **argv)
         printf("%s: %s (hscale %s, vscale %s)\n", levels[l].name,
                failures == before ? "ok" : "FAILED",
                s.hscale == sref.hscale ? "C" : "simd", s.vscale == sref.vscale ? "C" : "simd");
-        printf("  (blend mask %s, rgb_to_yuv420 %s, yuv420_to_rgb %s)\n",
-               b.mask == bref.mask ? "C" : "simd",
+        printf("  (blend mask %s, over %s, rgb_to_yuv420 %s, yuv420_to_rgb %s)\n",
+               b.mask == bref.mask ? "C" : "simd", b.over == bref.over ? "C" : "simd",
                cv.rgb_to_yuv420 == cref.rgb_to_yuv420 ? "C" : "simd",
                cv.yuv420_to_rgb == cref.yuv420_to_rgb ? "C" : "simd");
         tested++;
