@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "dsp/blend.h"
@@ -43,6 +45,34 @@ static void check_guard(const uint8_t *buf, size_t len, const char *what, const 
         }
 }
 
+/* An input buffer of len bytes that ends where an unreadable page begins: a kernel reading
+ * past the last sample it was given (the next row, or the plane after the frame) faults
+ * instead of passing. edge_free takes the same len. */
+static size_t page_round(size_t len)
+{
+    const size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    return (len + pg - 1) / pg * pg;
+}
+
+static uint8_t *edge_alloc(size_t len)
+{
+    const size_t pg = (size_t)sysconf(_SC_PAGESIZE), body = page_round(len);
+    void *base = NULL;
+    if (posix_memalign(&base, pg, body + pg) || mprotect((uint8_t *)base + body, pg, PROT_NONE)) {
+        printf("FAIL: cannot allocate a page-guarded buffer\n");
+        exit(1);
+    }
+    return (uint8_t *)base + body - len;
+}
+
+static void edge_free(void *p, size_t len)
+{
+    const size_t body = page_round(len);
+    uint8_t *base = (uint8_t *)p + len - body;
+    mprotect(base + body, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE);
+    free(base);
+}
+
 static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const char *isa)
 {
     for (int wi = 0; wi < n_widths; wi++) {
@@ -60,8 +90,10 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
             }
             for (int step = 1; step <= 2; step++) {
                 const int align = (int)(rnd() % 4);
-                uint8_t *src = malloc((size_t)n_src * step + align);
-                for (int i = 0; i < n_src * step + align; i++)
+                /* up to the last sample: with step 2, the other plane's last byte is not there */
+                const size_t span = (size_t)(n_src - 1) * step + 1 + align;
+                uint8_t *src = edge_alloc(span);
+                for (size_t i = 0; i < span; i++)
                     src[i] = (uint8_t)rnd();
                 size_t bytes = sizeof(int16_t) * n_out;
                 uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
@@ -73,7 +105,7 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                 if (memcmp(a + GUARD, b + GUARD, bytes))
                     fail("hscale", isa, n_out, "differs from C");
                 check_guard(b, bytes, "hscale", isa, n_out);
-                free(src);
+                edge_free(src, span);
                 free(a);
                 free(b);
             }
@@ -98,8 +130,8 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
             const int16_t *crows[16];
             const int align = (int)(rnd() % 8);
             for (int t = 0; t < taps; t++) {
-                rows[t] = malloc(sizeof(int16_t) * (w + 8));
-                for (int x = 0; x < w + 8; x++)
+                rows[t] = (int16_t *)edge_alloc(sizeof(int16_t) * (w + align));
+                for (int x = 0; x < w + align; x++)
                     rows[t][x] = (int16_t)((int)(rnd() % 24000) - 3000);
                 crows[t] = rows[t] + align;
             }
@@ -118,7 +150,7 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                 free(b);
             }
             for (int t = 0; t < taps; t++)
-                free(rows[t]);
+                edge_free(rows[t], sizeof(int16_t) * (w + align));
         }
     }
 }
@@ -132,11 +164,14 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
         const int w = widths[wi];
         for (int step = 1; step <= 2; step++) {
             size_t bytes = (size_t)w * step;
-            uint8_t *under = malloc(bytes), *m = malloc(w);
+            const size_t span = (size_t)(w - 1) * step + 1;
+            uint8_t *under = edge_alloc(span), *m = edge_alloc(w);
             uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
             memset(a, GUARD_BYTE, bytes + 2 * GUARD);
             for (size_t i = 0; i < bytes; i++)
-                under[i] = (uint8_t)rnd(), a[GUARD + i] = (uint8_t)rnd();
+                a[GUARD + i] = (uint8_t)rnd();
+            for (size_t i = 0; i < span; i++)
+                under[i] = (uint8_t)rnd();
             for (int i = 0; i < w; i++)
                 m[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd());
             memcpy(b, a, bytes + 2 * GUARD);
@@ -150,8 +185,8 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
             ref->over(a + GUARD, under, m, step, w);
             simd->over(b + GUARD, under, m, step, w);
             check_same(a, b, bytes, "blend_over", isa, w);
-            free(under);
-            free(m);
+            edge_free(under, span);
+            edge_free(m, w);
             free(a);
             free(b);
         }
@@ -217,7 +252,7 @@ static void test_convert(const VxConvertDSP *ref, const VxConvertDSP *simd, cons
             const int uvstep = 1 + (rep & 1), interleaved = rep == 1;
             const int align = (int)(r >> 4) % 4;
             const int last_row = (r >> 6) % 4 == 0; /* one row: s1 == s0, no y1 */
-            uint8_t *s0 = malloc(4 * (size_t)w + align), *s1 = malloc(4 * (size_t)w + align);
+            uint8_t *s0 = edge_alloc(4 * (size_t)w + align), *s1 = edge_alloc(4 * (size_t)w + align);
             for (size_t i = 0; i < 4 * (size_t)w + align; i++)
                 s0[i] = (uint8_t)rnd(), s1[i] = (uint8_t)rnd();
             const uint8_t *p0 = s0 + align, *p1 = last_row ? p0 : s1 + align;
@@ -238,25 +273,29 @@ static void test_convert(const VxConvertDSP *ref, const VxConvertDSP *simd, cons
             check_same(uv[0][0], uv[1][0], uvlen, "rgb_to_yuv420 (chroma)", isa, w);
             check_same(uv[0][1], uv[1][1], uvlen, "rgb_to_yuv420 (chroma 2)", isa, w);
 
-            /* and back: the luma and chroma rows just made, plus random ones */
-            uint8_t *yr = y[0][0] + GUARD, *ur = uv[0][0] + GUARD;
-            uint8_t *vr = interleaved ? ur + 1 : uv[0][1] + GUARD;
+            /* and back: the luma and chroma rows just made, plus random ones, in buffers that
+             * end with their last sample */
+            const size_t cspan = interleaved ? uvlen : (size_t)(cw - 1) * uvstep + 1;
+            uint8_t *yr = edge_alloc(w), *ur = edge_alloc(cspan), *vr = edge_alloc(cspan);
+            memcpy(yr, y[0][0] + GUARD, w);
+            memcpy(ur, uv[0][0] + GUARD, cspan);
+            memcpy(vr, (interleaved ? uv[0][0] + 1 : uv[0][1]) + GUARD, cspan - interleaved);
             if (rep >= 2) {
                 for (int i = 0; i < w; i++)
                     yr[i] = (uint8_t)rnd();
-                for (size_t i = 0; i < uvlen; i++)
-                    ur[i] = (uint8_t)rnd(); /* both planes when interleaved */
-                if (!interleaved)
-                    for (size_t i = 0; i < uvlen; i++)
-                        vr[i] = (uint8_t)rnd();
+                for (size_t i = 0; i < cspan; i++)
+                    ur[i] = (uint8_t)rnd(), vr[i] = (uint8_t)rnd();
             }
+            const uint8_t *vin = interleaved ? ur + 1 : vr;
             uint8_t *a = guarded(4 * (size_t)w), *b = guarded(4 * (size_t)w);
-            ref->yuv420_to_rgb(a + GUARD, yr, ur, vr, uvstep, w, &c);
-            simd->yuv420_to_rgb(b + GUARD, yr, ur, vr, uvstep, w, &c);
+            ref->yuv420_to_rgb(a + GUARD, yr, ur, vin, uvstep, w, &c);
+            simd->yuv420_to_rgb(b + GUARD, yr, ur, vin, uvstep, w, &c);
             check_same(a, b, 4 * (size_t)w, "yuv420_to_rgb", isa, w);
             for (int k = 0; k < 2; k++)
                 free(y[k][0]), free(y[k][1]), free(uv[k][0]), free(uv[k][1]);
-            free(a), free(b), free(s0), free(s1);
+            free(a), free(b);
+            edge_free(s0, 4 * (size_t)w + align), edge_free(s1, 4 * (size_t)w + align);
+            edge_free(yr, w), edge_free(ur, cspan), edge_free(vr, cspan);
         }
     }
 }
