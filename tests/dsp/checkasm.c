@@ -3,6 +3,7 @@
  * both sample steps, with guard bytes around every output checked untouched.
  * FFmpeg-free: builds with the kernels alone. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@ static void fail(const char *what, const char *isa, int w, const char *detail)
 }
 
 static int widths[80], n_widths;
+
+/* the kernel family under test, named if it crashes (an access outside its buffers) */
+static const char *volatile cur_what = "", *volatile cur_isa = "";
+
+static void on_crash(int sig)
+{
+    static const char msg[] = "FAIL: a kernel crashed (accessed memory outside its buffers): ";
+    (void)sig;
+    (void)!write(1, msg, sizeof(msg) - 1);
+    (void)!write(1, cur_what, strlen(cur_what));
+    (void)!write(1, " [", 2);
+    (void)!write(1, cur_isa, strlen(cur_isa));
+    (void)!write(1, "]\n", 2);
+    _exit(1);
+}
 
 static void check_guard(const uint8_t *buf, size_t len, const char *what, const char *isa, int w)
 {
@@ -75,6 +91,7 @@ static void edge_free(void *p, size_t len)
 
 static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const char *isa)
 {
+    cur_what = "hscale", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int n_out = widths[wi];
         for (int rep = 0; rep < 3; rep++) {
@@ -116,6 +133,7 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
 
 static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const char *isa)
 {
+    cur_what = "vscale", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi];
         for (int taps = 1; taps <= 13; taps += 3) {
@@ -160,6 +178,7 @@ static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const cha
 
 static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
 {
+    cur_what = "blend", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi];
         for (int step = 1; step <= 2; step++) {
@@ -240,6 +259,7 @@ static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const cha
 
 static void test_convert(const VxConvertDSP *ref, const VxConvertDSP *simd, const char *isa)
 {
+    cur_what = "convert", cur_isa = isa;
     static const double mats[3][2] = {{0.2126, 0.0722}, {0.299, 0.114}, {0.2627, 0.0593}};
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi], cw = (w + 1) / 2;
@@ -304,6 +324,8 @@ int main(int argc, char **argv)
 {
     /* --list: only say which levels would run (checks that VEXPORT_CPU masks them) */
     const int list = argc > 1 && !strcmp(argv[1], "--list");
+    signal(SIGSEGV, on_crash);
+    signal(SIGBUS, on_crash);
     for (int w = 1; w <= 70; w++)
         widths[n_widths++] = w;
     widths[n_widths++] = 1920;
