@@ -1,7 +1,8 @@
 /* checkasm-style kernel tests: every SIMD kernel the CPU can run is bit-exact with its C
  * reference on random inputs, for widths 1..70, 1920, 1921 and 3840, unaligned pointers and
- * both sample steps, with guard bytes around every output checked untouched.
- * FFmpeg-free: builds with the kernels alone. */
+ * both sample steps, with guard bytes around every output checked untouched and every input
+ * ending at an unreadable page. VEXPORT_CPU masks levels off (--list: the levels that run).
+ * FFmpeg-free: builds with the kernels alone (tests/dsp/cross-test.sh runs it for aarch64). */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
