@@ -127,6 +127,8 @@ static void usage(FILE *f)
         "  vexport demo [-o demo.mp4] [encoder options]\n"
         "  vexport probe FILE\n"
         "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
+        "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
+        "                [--mic MIC.m4a]\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH\n"
         "encoder options: --encoder NAME (default libx264) --preset P (default veryfast)\n"
@@ -350,6 +352,17 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             c->scene.seconds = d;
         } else if (!strcmp(a, "--no-audio")) {
             c->scene.audio = 0;
+        } else if (!strcmp(a, "--no-pointer")) {
+            c->scene.pointer = 0;
+        } else if (!strcmp(a, "--cursor-track")) {
+            NEED();
+            c->scene.cursor_track = v;
+        } else if (!strcmp(a, "--webcam")) {
+            NEED();
+            c->scene.webcam = v;
+        } else if (!strcmp(a, "--mic")) {
+            NEED();
+            c->scene.mic = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option %s", a);
         } else if (!c->project) {
