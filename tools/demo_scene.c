@@ -1099,8 +1099,8 @@ static int scene_init(Scene *sc, int w, int h, int fps, int nframes, int cam, in
         sc->kr = 0.2126, sc->kb = 0.0722;
     else
         sc->kr = 0.299, sc->kb = 0.114;
-    if (cam)
-        sc->adv = 6 * sc->s;
+    if (cam) /* the smallest counter box, so that a round bubble hides it */
+        sc->s = 1, sc->adv = 6;
     else
         layout(sc);
     int cw = (w + 1) >> 1, ch = (h + 1) >> 1;

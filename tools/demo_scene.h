@@ -51,7 +51,8 @@
  * (BT.601 / SMPTE 170M, limited range) in MP4, no audio: a soft vertical gradient with a
  * head-and-shoulders figure that sways, blinks and moves its mouth while the microphone
  * track speaks. Its frame n carries the same counter box as the screen (text and 16-bit
- * barcode, layout above, with s = vxt_scene_scale(640, 480) = 2) in its bottom-left corner.
+ * barcode, layout above) in its bottom-left corner, but with s = 1 (box 135x17, cells 4x4
+ * pixels) so that a round bubble cut from the middle hides it.
  *
  * Microphone track (mic set): AAC-LC, 48 kHz mono, 96 kb/s, in an M4A (MP4) file exactly as
  * long as the screen recording (the encoder's priming aside): a synthetic voice, glottal
