@@ -28,7 +28,7 @@
 #define CLICK_DUR 0.35      /* click ring, seconds */
 #define MAX_T 604800.0      /* a week */
 #define MAX_COORD 1e6
-#define SS 4                /* supersampling of the sprite master (and phase steps per px) */
+#define SS 4                /* sub-pixel phases per output pixel */
 #define MAX_SPRITE 512      /* output pixels: the drawn cursor is at most this tall/wide */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -298,18 +298,22 @@ typedef struct FState {
 typedef struct Sprite {
     uint8_t *rgba; /* premultiplied RGBA, w*h*4, NULL = not rendered */
     int w, h;
+    int ox, oy;    /* output pixel of sprite (0, 0), relative to the even anchor */
+    int x0, y0, x1, y1; /* the pixels with alpha > 0 (x0 >= x1: none) */
 } Sprite;
 
-/* One cursor shape (the arrow, or an image) rendered at one scale. */
+/* One cursor shape (the arrow, or an image): a fine premultiplied RGBA raster of it held as a
+ * summed-area table, so a sprite at any scale and phase is an exact box filter of the raster
+ * (4 lookups per pixel and channel); the sprites of the current scale are cached by phase. */
 typedef struct Shape {
     const VxImage *img; /* NULL = the arrow */
-    double hx, hy;      /* hotspot (image pixels) */
-    int scale_key;      /* round(log2(scale) * 256); INT_MIN = nothing rendered */
-    double key_hx, key_hy; /* hotspot the master was rendered with */
-    double scale;
-    uint8_t *master;    /* premultiplied RGBA at SS x SS samples per output pixel */
-    int mw, mh;         /* master size in samples (multiples of SS) */
-    int mx0, my0;       /* output pixel of master column/row 0, relative to the hotspot */
+    int d;              /* raster samples per unit (arrow unit / image pixel) */
+    int gw, gh;         /* raster size in samples */
+    double gx0, gy0;    /* units from the shape's origin (tip / image pixel (0, 0)) to sample 0 */
+    uint32_t *sat;      /* (gw + 1) x (gh + 1) x 4 sums; NULL = not built yet */
+    double hx, hy;      /* hotspot (units from the origin) */
+    int scale_key;      /* round(log2(scale) * 256) of the cached sprites; INT_MIN = none */
+    double key_hx, key_hy; /* hotspot of the cached sprites */
     Sprite sprites[2 * SS][2 * SS]; /* by phase (quarter pixels within an even pair) */
 } Shape;
 
@@ -655,16 +659,21 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     return 0;
 }
 
-static void shape_clear(Shape *s)
+static void sprites_clear(Shape *s)
 {
-    free(s->master);
-    s->master = NULL;
     for (int i = 0; i < 2 * SS; i++)
         for (int j = 0; j < 2 * SS; j++) {
             free(s->sprites[i][j].rgba);
             s->sprites[i][j].rgba = NULL;
         }
     s->scale_key = INT_MIN;
+}
+
+static void shape_clear(Shape *s)
+{
+    sprites_clear(s);
+    free(s->sat);
+    s->sat = NULL;
 }
 
 void vx_cursor_free(VxCursor **pc)
@@ -739,79 +748,124 @@ static void sample_image(const VxImage *im, double x, double y, double px[4])
         }
 }
 
-/* Renders the shape's master at scale s (output pixels per recording/image pixel). */
-static int render_master(Shape *sh, double s, int key)
+/* Builds the shape's raster and its summed-area table. */
+static int build_sat(Shape *sh)
 {
-    shape_clear(sh);
-    double bx0, by0, bx1, by1; /* extent relative to the hotspot, output pixels */
     if (sh->img) {
-        bx0 = -sh->hx * s, by0 = -sh->hy * s;
-        bx1 = (sh->img->width - sh->hx) * s, by1 = (sh->img->height - sh->hy) * s;
+        const int ext = sh->img->width > sh->img->height ? sh->img->width : sh->img->height;
+        sh->d = ext <= 256 ? 4 : ext <= 512 ? 2 : 1; /* bilinear magnification up to d */
+        sh->gx0 = sh->gy0 = -1;
+        sh->gw = (sh->img->width + 2) * sh->d, sh->gh = (sh->img->height + 2) * sh->d;
     } else {
-        bx0 = by0 = -OUTLINE * s;
-        bx1 = (10.6 + OUTLINE) * s, by1 = (17.3 + OUTLINE) * s;
+        sh->d = 16;
+        sh->gx0 = sh->gy0 = -OUTLINE - 0.5;
+        sh->gw = (int)ceil((10.6 + OUTLINE + 0.5 - sh->gx0) * sh->d);
+        sh->gh = (int)ceil((17.3 + OUTLINE + 0.5 - sh->gy0) * sh->d);
     }
-    sh->mx0 = (int)floor(bx0) - 1, sh->my0 = (int)floor(by0) - 1;
-    int pw = (int)ceil(bx1) + 1 - sh->mx0, ph = (int)ceil(by1) + 1 - sh->my0;
-    sh->mw = pw * SS, sh->mh = ph * SS;
-    sh->master = malloc((size_t)sh->mw * sh->mh * 4);
-    if (!sh->master)
+    const size_t stride = (size_t)(sh->gw + 1) * 4;
+    sh->sat = calloc((size_t)(sh->gh + 1) * stride, sizeof(*sh->sat));
+    if (!sh->sat)
         return VX_ERR(ENOMEM);
-    for (int j = 0; j < sh->mh; j++) {
-        uint8_t *row = sh->master + (size_t)j * sh->mw * 4;
-        double v = sh->my0 + (j + 0.5) / SS;
-        for (int i = 0; i < sh->mw; i++) {
-            double u = sh->mx0 + (i + 0.5) / SS;
-            uint8_t *p = row + i * 4;
+    for (int j = 0; j < sh->gh; j++) {
+        const double v = sh->gy0 + (j + 0.5) / sh->d;
+        uint32_t row[4] = {0, 0, 0, 0};
+        const uint32_t *up = sh->sat + (size_t)j * stride;
+        uint32_t *out = sh->sat + (size_t)(j + 1) * stride;
+        for (int i = 0; i < sh->gw; i++) {
+            const double u = sh->gx0 + (i + 0.5) / sh->d;
+            unsigned px[4];
             if (sh->img) {
-                double px[4];
-                sample_image(sh->img, u / s + sh->hx, v / s + sh->hy, px);
+                double f[4];
+                sample_image(sh->img, u, v, f);
                 for (int k = 0; k < 4; k++)
-                    p[k] = (uint8_t)lrint(px[k] > 255 ? 255 : px[k]);
+                    px[k] = (unsigned)lrint(f[k] > 255 ? 255 : f[k]);
             } else {
-                double d = arrow_dist(u / s, v / s);
-                uint8_t c = d < 0 ? 0 : 255, a = d < OUTLINE ? 255 : 0;
-                p[0] = p[1] = p[2] = a ? c : 0;
-                p[3] = a;
+                double dist = arrow_dist(u, v);
+                unsigned al = dist < OUTLINE ? 255 : 0;
+                px[0] = px[1] = px[2] = dist < 0 ? 0 : al;
+                px[3] = al;
+            }
+            for (int k = 0; k < 4; k++) {
+                row[k] += px[k];
+                out[(i + 1) * 4 + k] = up[(i + 1) * 4 + k] + row[k];
             }
         }
     }
-    sh->scale = s;
-    sh->scale_key = key;
-    sh->key_hx = sh->hx, sh->key_hy = sh->hy;
     return 0;
 }
 
-/* The sprite for phase (qx, qy) quarter pixels: output pixel (i, j) of the sprite sits at
- * (mx0 + i, my0 + j) from the even anchor and averages an SS x SS block of the master. */
-static int render_sprite(Shape *sh, int qx, int qy)
+/* Integral of channel k over [0, u) x [0, v) samples (the raster is piecewise constant, so
+ * this is the bilinear interpolation of the table). */
+typedef struct Tap { int i; double f; } Tap;
+
+static Tap tap(double u, int n)
+{
+    if (u <= 0)
+        return (Tap){0, 0};
+    if (u >= n)
+        return (Tap){n - 1, 1};
+    int i = (int)u;
+    return (Tap){i, u - i};
+}
+
+static void integral(const Shape *sh, Tap x, Tap y, double out[4])
+{
+    const size_t stride = (size_t)(sh->gw + 1) * 4;
+    const uint32_t *s0 = sh->sat + (size_t)y.i * stride + (size_t)x.i * 4, *s1 = s0 + stride;
+    for (int k = 0; k < 4; k++) {
+        double a = s0[k] + (double)x.f * ((double)s0[4 + k] - s0[k]);
+        double b = s1[k] + (double)x.f * ((double)s1[4 + k] - s1[k]);
+        out[k] = a + y.f * (b - a);
+    }
+}
+
+/* The sprite at scale s (output pixels per unit) with the hotspot qx/4, qy/4 output pixels
+ * right of and below the even anchor. */
+static int render_sprite(Shape *sh, double s, int qx, int qy)
 {
     Sprite *sp = &sh->sprites[qy][qx];
-    sp->w = sh->mw / SS + 2, sp->h = sh->mh / SS + 2;
+    const double hx = qx / (double)SS, hy = qy / (double)SS;
+    /* output position (from the anchor) of raster sample edge 0, and of the far edge */
+    const double ex0 = hx + (sh->gx0 - sh->hx) * s, ey0 = hy + (sh->gy0 - sh->hy) * s;
+    const double ex1 = ex0 + (double)sh->gw / sh->d * s, ey1 = ey0 + (double)sh->gh / sh->d * s;
+    sp->ox = (int)floor(ex0), sp->oy = (int)floor(ey0);
+    sp->w = (int)ceil(ex1) - sp->ox, sp->h = (int)ceil(ey1) - sp->oy;
+    Tap *tx = malloc((size_t)(sp->w + 1) * sizeof(*tx));
     sp->rgba = malloc((size_t)sp->w * sp->h * 4);
-    if (!sp->rgba)
+    if (!tx || !sp->rgba) {
+        free(tx);
+        free(sp->rgba);
+        sp->rgba = NULL;
         return VX_ERR(ENOMEM);
+    }
+    const double k = sh->d / s, norm = 1.0 / (k * k);
+    for (int i = 0; i <= sp->w; i++)
+        tx[i] = tap((sp->ox + i - ex0) * k, sh->gw);
+    sp->x0 = sp->w, sp->y0 = sp->h, sp->x1 = sp->y1 = 0;
+    double top[4], bot[4], prev[4], cur[4];
     for (int j = 0; j < sp->h; j++) {
+        const Tap y0 = tap((sp->oy + j - ey0) * k, sh->gh), y1 = tap((sp->oy + j + 1 - ey0) * k, sh->gh);
         uint8_t *d = sp->rgba + (size_t)j * sp->w * 4;
+        integral(sh, tx[0], y0, top);
+        integral(sh, tx[0], y1, bot);
+        for (int c = 0; c < 4; c++)
+            prev[c] = bot[c] - top[c];
         for (int i = 0; i < sp->w; i++) {
-            unsigned sum[4] = {0, 0, 0, 0};
-            for (int b = 0; b < SS; b++) {
-                int my = j * SS - qy + b;
-                if (my < 0 || my >= sh->mh)
-                    continue;
-                const uint8_t *row = sh->master + (size_t)my * sh->mw * 4;
-                for (int a = 0; a < SS; a++) {
-                    int mx = i * SS - qx + a;
-                    if (mx < 0 || mx >= sh->mw)
-                        continue;
-                    for (int k = 0; k < 4; k++)
-                        sum[k] += row[mx * 4 + k];
-                }
+            integral(sh, tx[i + 1], y0, top);
+            integral(sh, tx[i + 1], y1, bot);
+            for (int c = 0; c < 4; c++) {
+                cur[c] = bot[c] - top[c];
+                double val = (cur[c] - prev[c]) * norm;
+                d[i * 4 + c] = (uint8_t)(val <= 0 ? 0 : val >= 255 ? 255 : (int)(val + 0.5));
+                prev[c] = cur[c];
             }
-            for (int k = 0; k < 4; k++)
-                d[i * 4 + k] = (uint8_t)((sum[k] + SS * SS / 2) / (SS * SS));
+            if (d[i * 4 + 3]) {
+                sp->x0 = i < sp->x0 ? i : sp->x0, sp->y0 = j < sp->y0 ? j : sp->y0;
+                sp->x1 = i >= sp->x1 ? i + 1 : sp->x1, sp->y1 = j >= sp->y1 ? j + 1 : sp->y1;
+            }
         }
     }
+    free(tx);
     return 0;
 }
 
@@ -874,7 +928,7 @@ static void rect_union(VxRect *r, int x0, int y0, int x1, int y1)
 }
 
 /* Blends a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel (0, 0) lands on
- * output pixel (X, Y) (X, Y even), scaled by opacity op, clipped to the view's clip rectangle
+ * output pixel (X, Y), scaled by opacity op, clipped to the view's clip rectangle
  * and the frame. */
 static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoefs *co,
                        const uint8_t *src, int sw, int sh, ptrdiff_t ss, int X, int Y,
@@ -1006,20 +1060,29 @@ static int draw_locked(VxCursor *c, double t, const VxView *v, const VxConvCoefs
     } else if (s * 20 > MAX_SPRITE) {
         s = MAX_SPRITE / 20.0;
     }
-    /* scale to 1/256 octave: zooms that hold still reuse the rendered master */
-    const int key = (int)lrint(log2(s) * 256);
-    if ((key != sh->scale_key || sh->hx != sh->key_hx || sh->hy != sh->key_hy) &&
-        (ret = render_master(sh, exp2(key / 256.0), key)) < 0)
+    if (!sh->sat && (ret = build_sat(sh)) < 0)
         return ret;
+    /* sprites are cached per scale (to 1/256 octave, so a zoom holding still reuses them)
+     * and per quarter-pixel phase */
+    const int key = (int)lrint(log2(s) * 256);
+    if (key != sh->scale_key || sh->hx != sh->key_hx || sh->hy != sh->key_hy) {
+        sprites_clear(sh);
+        sh->scale_key = key, sh->key_hx = sh->hx, sh->key_hy = sh->hy;
+    }
+    s = exp2(key / 256.0);
     const long long q4x = llrint(ox * SS), q4y = llrint(oy * SS);
     const long long ax = q4x >= 0 ? q4x / (2 * SS) : -((-q4x + 2 * SS - 1) / (2 * SS));
     const long long ay = q4y >= 0 ? q4y / (2 * SS) : -((-q4y + 2 * SS - 1) / (2 * SS));
     const int qx = (int)(q4x - ax * 2 * SS), qy = (int)(q4y - ay * 2 * SS);
     Sprite *sp = &sh->sprites[qy][qx];
-    if (!sp->rgba && (ret = render_sprite(sh, qx, qy)) < 0)
+    if (!sp->rgba && (ret = render_sprite(sh, s, qx, qy)) < 0)
         return ret;
-    return blend_block(c, dst, v, co, sp->rgba, sp->w, sp->h, (ptrdiff_t)sp->w * 4,
-                       (int)(ax * 2) + sh->mx0, (int)(ay * 2) + sh->my0, op, drawn);
+    if (sp->x0 >= sp->x1)
+        return 0;
+    return blend_block(c, dst, v, co, sp->rgba + ((size_t)sp->y0 * sp->w + sp->x0) * 4,
+                       sp->x1 - sp->x0, sp->y1 - sp->y0, (ptrdiff_t)sp->w * 4,
+                       (int)(ax * 2) + sp->ox + sp->x0, (int)(ay * 2) + sp->oy + sp->y0, op,
+                       drawn);
 }
 
 int vx_cursor_draw(VxCursor *c, double t, const VxView *v, int matrix, AVFrame *dst,
