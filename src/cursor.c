@@ -289,6 +289,23 @@ void vx_cursor_track_free(VxCursorTrack **pt)
 /* ------------------------------------------------------------------------------------------ */
 /* The cursor object */
 
+/* Blend coefficients, 15 fractional bits (as the rgba_nv12 kernel of dsp/blend.h on the
+ * scaleblend branch derives them from VxConvCoefs), for RGBA byte order. */
+typedef struct BlendK { int y[3], u[3], v[3], y_off; } BlendK;
+
+static int to15(int32_t conv)
+{
+    return (conv + (1 << (VX_CONV_BITS - 16))) >> (VX_CONV_BITS - 15);
+}
+
+static void blend_k(const VxConvCoefs *c, BlendK *k)
+{
+    k->y[0] = to15(c->yr), k->y[1] = to15(c->yg), k->y[2] = to15(c->yb);
+    k->u[0] = to15(c->ur), k->u[1] = to15(c->ug), k->u[2] = to15(c->ub);
+    k->v[0] = to15(c->vr), k->v[1] = to15(c->vg), k->v[2] = to15(c->vb);
+    k->y_off = to15(c->y_off);
+}
+
 typedef struct FState {
     double x, y;   /* filtered position */
     double rx, ry; /* previous raw input (one-euro) */
@@ -330,7 +347,7 @@ struct VxCursor {
     pthread_mutex_t lock; /* guards the shapes and the scratch buffer (draw) */
     Shape *shapes;      /* [0] the arrow, [1 + i] image i */
     int n_shapes;
-    VxConvCoefs coefs[3]; /* per VxMatrix */
+    BlendK coefs[3];    /* per VxMatrix */
     uint8_t *tmp;
     size_t tmp_size;
 };
@@ -629,8 +646,11 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     c->o = *o;
     c->o.track = NULL; /* not owned */
     pthread_mutex_init(&c->lock, NULL);
-    for (int m = 0; m < 3; m++)
-        fill_coefs(m, &c->coefs[m]);
+    for (int m = 0; m < 3; m++) {
+        VxConvCoefs cc;
+        fill_coefs(m, &cc);
+        blend_k(&cc, &c->coefs[m]);
+    }
     char *buf = NULL;
     size_t len = 0;
     int ret = read_file(ctx, o->track, &buf, &len);
@@ -869,35 +889,42 @@ static int render_sprite(Shape *sh, double s, int qx, int qy)
     return 0;
 }
 
-/* Blends two rows of premultiplied RGBA (s0, s1; w even) into luma rows y0, y1 and one chroma
- * row (u, v at step uvstep) of a limited-range 4:2:0 frame. Chroma takes the 2x2 mean.
- * Same semantics as the rgba_nv12 kernel with premultiplied = 1. */
-static void blend_rows(uint8_t *y0, uint8_t *y1, uint8_t *u, uint8_t *v, int uvstep,
-                       const uint8_t *s0, const uint8_t *s1, int w, const VxConvCoefs *c)
+static inline uint8_t clip8(int v)
 {
-    const int yoa = (int)lrint(c->y_off / 255.0), uvoa = (int)lrint(c->uv_off / 255.0);
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* Blends two rows of premultiplied RGBA (s0, s1; w even) into luma rows y0, y1 and one chroma
+ * row (u, v at step uvstep) of a limited-range 4:2:0 frame, chroma from the 2x2 block.
+ * Bit-exact with rgba_nv12(..., premultiplied = 1) of dsp/blend.h (scaleblend branch):
+ *   y = clip8(P + div255(y (255 - a) + off a)), P = (k.y . s + 2^14) >> 15
+ *   u = clip8(Cm + div255(u (255 - am) + 128 am)), am = (A + 2) >> 2,
+ *   Cm = (k.u . Q + 2^16) >> 17, Q, A = sums over the block. */
+static void blend_rows(uint8_t *y0, uint8_t *y1, uint8_t *u, uint8_t *v, int uvstep,
+                       const uint8_t *s0, const uint8_t *s1, int w, const BlendK *k)
+{
+    const int off = k->y_off >> 15;
     for (int x = 0; x < w; x += 2) {
         const uint8_t *p[4] = {s0 + x * 4, s0 + x * 4 + 4, s1 + x * 4, s1 + x * 4 + 4};
         uint8_t *yy[4] = {y0 + x, y0 + x + 1, y1 + x, y1 + x + 1};
-        int r = 0, g = 0, b = 0, a = 0;
-        for (int k = 0; k < 4; k++) {
-            int pa = p[k][3];
-            r += p[k][0], g += p[k][1], b += p[k][2], a += pa;
-            if (!pa)
+        int q[3] = {0, 0, 0}, A = 0;
+        for (int i = 0; i < 4; i++) {
+            const int a = p[i][3];
+            q[0] += p[i][0], q[1] += p[i][1], q[2] += p[i][2], A += a;
+            if (!a && !p[i][0] && !p[i][1] && !p[i][2])
                 continue;
-            int val = (*yy[k] * (255 - pa) * 257 + c->yr * p[k][0] + c->yg * p[k][1] +
-                       c->yb * p[k][2] + yoa * pa + 32768) >> 16;
-            *yy[k] = (uint8_t)(val < 0 ? 0 : val > 255 ? 255 : val);
+            const int P = (k->y[0] * p[i][0] + k->y[1] * p[i][1] + k->y[2] * p[i][2] +
+                           (1 << 14)) >> 15;
+            *yy[i] = clip8(P + (int)vx_div255(*yy[i] * (255u - a) + (unsigned)(off * a)));
         }
-        if (!a)
+        if (!A && !q[0] && !q[1] && !q[2])
             continue;
+        const int am = (A + 2) >> 2;
         uint8_t *cu = u + (x / 2) * uvstep, *cv = v + (x / 2) * uvstep;
-        int vu = (*cu * (1020 - a) * 257 + c->ur * r + c->ug * g + c->ub * b + uvoa * a +
-                  (1 << 17)) >> 18;
-        int vv = (*cv * (1020 - a) * 257 + c->vr * r + c->vg * g + c->vb * b + uvoa * a +
-                  (1 << 17)) >> 18;
-        *cu = (uint8_t)(vu < 0 ? 0 : vu > 255 ? 255 : vu);
-        *cv = (uint8_t)(vv < 0 ? 0 : vv > 255 ? 255 : vv);
+        const int cmu = (k->u[0] * q[0] + k->u[1] * q[1] + k->u[2] * q[2] + (1 << 16)) >> 17;
+        const int cmv = (k->v[0] * q[0] + k->v[1] * q[1] + k->v[2] * q[2] + (1 << 16)) >> 17;
+        *cu = clip8(cmu + (int)vx_div255(*cu * (255u - am) + 128u * am));
+        *cv = clip8(cmv + (int)vx_div255(*cv * (255u - am) + 128u * am));
     }
 }
 
@@ -930,7 +957,7 @@ static void rect_union(VxRect *r, int x0, int y0, int x1, int y1)
 /* Blends a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel (0, 0) lands on
  * output pixel (X, Y), scaled by opacity op, clipped to the view's clip rectangle
  * and the frame. */
-static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoefs *co,
+static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *co,
                        const uint8_t *src, int sw, int sh, ptrdiff_t ss, int X, int Y,
                        double op, VxRect *drawn)
 {
@@ -990,7 +1017,7 @@ static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvC
 
 /* Click ring: radius (4 + 20 e) units, e = 1 - (1 - u)^3, stroke 3 units, opacity
  * 0.9 (1 - u), u = (t - down) / CLICK_DUR; units = size x view scale output pixels. */
-static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoefs *co,
+static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *co,
                      double cx, double cy, double u, double k, VxRect *drawn)
 {
     double e = 1 - (1 - u) * (1 - u) * (1 - u);
@@ -1025,7 +1052,7 @@ static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoe
     return ret;
 }
 
-static int draw_locked(VxCursor *c, double t, const VxView *v, const VxConvCoefs *co,
+static int draw_locked(VxCursor *c, double t, const VxView *v, const BlendK *co,
                        AVFrame *dst, VxRect *drawn)
 {
     double x, y;
