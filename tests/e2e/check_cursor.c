@@ -16,8 +16,9 @@
  *    elsewhere);
  *  - the differing region's top-left corner, moved in by the arrow's outline (1.25 units,
  *    docs/cursor-track.md), is the track position mapped to output pixels, within --tol;
- *  - during the first 0.2 s after a button-down, ring pixels differ up or left of the tip
- *    (where the arrow is not); more than 0.45 s after any button-down nothing does.
+ *  - during the first 0.2 s after a button-down, ring pixels differ (by half --thresh) up or
+ *    left of the tip (where the arrow is not); more than 0.45 s after any button-down
+ *    nothing does.
  * Exit 0 pass, 1 fail, 2 usage / unreadable input. */
 #include <math.h>
 #include <stdio.h>
@@ -222,15 +223,22 @@ int main(int argc, char **argv)
             for (int i = 0; i < a.w; i++) {
                 int sd = a.y[n][(size_t)j * a.w + i] - b.y[n][(size_t)j * a.w + i];
                 int d = abs(sd);
-                if (d <= thresh)
+                if (d <= thresh / 2)
                     continue;
                 double dx = i + 0.5 - ex, dy = j + 0.5 - ey;
-                if (hypot(dx, dy) > reach) {
-                    far++;
+                /* ring pixels count from half the threshold: a fading ring of a colour
+                 * close to the screen's is faint */
+                if (dx < -outline - 1.5 || dy < -outline - 1.5) {
+                    if (hypot(dx, dy) <= reach)
+                        ring_px++;
+                    else if (d > thresh)
+                        far++;
                     continue;
                 }
-                if (dx < -outline - 1.5 || dy < -outline - 1.5) {
-                    ring_px++;
+                if (d <= thresh)
+                    continue;
+                if (hypot(dx, dy) > reach) {
+                    far++;
                     continue;
                 }
                 bx0 = i < bx0 ? i : bx0, by0 = j < by0 ? j : by0;
@@ -254,10 +262,10 @@ int main(int argc, char **argv)
             snprintf(why, sizeof(why), "no cursor drawn near (%.1f, %.1f)", ex, ey);
         else if (visible) {
             /* the white outline's corner; while a ring may touch it, the black fill's: its
-             * left edge is the tip's column, its first fully black row ~1.5 units down */
+             * left edge is the tip's column, its first fully black row ~1.5 px down */
             double tx = bx0 + outline, ty = by0 + outline;
             if (recent)
-                tx = dx0 - 0.25, ty = dy0 - 1.5 * k;
+                tx = dx0 - 0.25, ty = dy0 - 1.5;
             double err = hypot(tx - ex, ty - ey);
             max_err = err > max_err ? err : max_err;
             if (fabs(tx - ex) > tol || fabs(ty - ey) > tol)
@@ -283,7 +291,7 @@ int main(int argc, char **argv)
         } else if (verbose) {
             printf("ok frame %d (t=%.3f): box %d,%d-%d,%d, tip off by (%.2f, %.2f), ring %d\n",
                    n, t, bx0, by0, bx1, by1, recent ? dx0 - 0.25 - ex : bx0 + outline - ex,
-                   recent ? dy0 - 1.5 * k - ey : by0 + outline - ey, ring_px);
+                   recent ? dy0 - 1.5 - ey : by0 + outline - ey, ring_px);
         }
     }
     int in_video = 0;

@@ -70,7 +70,27 @@ EOF
         (cd / && "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 4) \
             >"$tmp/render.log" 2>&1 || { cat "$tmp/render.log"; fail "vexport render $p"; }
     done
-    "$CHECK_CURSOR" "$tmp/a.mp4" "$tmp/b.mp4" "$tmp/track.jsonl" || fail "tool export"
+    "$CHECK_CURSOR" "$tmp/a.mp4" "$tmp/b.mp4" "$tmp/track.jsonl" || fail "native canvas"
+    # fitted into 1280x720 with padding 0.05 (docs/project-format.md, Geometry): margin 36,
+    # scale min(1208/640, 648/360) = 1.8, rectangle 1152x648 at (64, 36); cursor size 1.5
+    for p in c d; do
+        draw=true
+        [ $p = d ] && draw=false
+        cat >"$tmp/$p.json" <<EOF
+{
+  "version": 1,
+  "output": { "width": 1280, "height": 720, "fps": 30 },
+  "sources": { "screen": "clip.mp4", "cursor": "track.jsonl" },
+  "padding": 0.05,
+  "background": "#202020",
+  "cursor": { "smoothing": "none", "size": 1.5, "draw": $draw, "click_color": "#ffcc00" }
+}
+EOF
+        (cd / && "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 4) \
+            >"$tmp/render.log" 2>&1 || { cat "$tmp/render.log"; fail "vexport render $p"; }
+    done
+    "$CHECK_CURSOR" "$tmp/c.mp4" "$tmp/d.mp4" "$tmp/track.jsonl" --map 0,0,1.8,64,36 \
+        --size 1.5 || fail "fitted 1280x720, size 1.5"
     ;;
 *)
     echo "usage: cursor.sh tool|lib"; exit 2 ;;
