@@ -749,18 +749,21 @@ static double arrow_dist(double x, double y)
 }
 
 /* Bilinear sample of premultiplied RGBA from a straight-alpha image at (x, y) (pixel centres
- * at +0.5), transparent outside. */
+ * at +0.5, edge pixels repeated), transparent outside [0, w) x [0, h): at scale 1 and a whole
+ * pixel phase the image comes out exactly, with sharp borders. */
 static void sample_image(const VxImage *im, double x, double y, double px[4])
 {
+    px[0] = px[1] = px[2] = px[3] = 0;
+    if (x < 0 || y < 0 || x >= im->width || y >= im->height)
+        return;
     x -= 0.5, y -= 0.5;
     int x0 = (int)floor(x), y0 = (int)floor(y);
     double fx = x - x0, fy = y - y0;
-    px[0] = px[1] = px[2] = px[3] = 0;
     for (int j = 0; j < 2; j++)
         for (int i = 0; i < 2; i++) {
             int xx = x0 + i, yy = y0 + j;
-            if (xx < 0 || yy < 0 || xx >= im->width || yy >= im->height)
-                continue;
+            xx = xx < 0 ? 0 : xx >= im->width ? im->width - 1 : xx;
+            yy = yy < 0 ? 0 : yy >= im->height ? im->height - 1 : yy;
             double w = (i ? fx : 1 - fx) * (j ? fy : 1 - fy);
             const uint8_t *p = im->data[0] + yy * im->stride[0] + xx * 4;
             double a = p[3] * w / 255.0;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
 
 #include "cursor.h"
@@ -442,6 +443,85 @@ static void test_draw(VxContext *ctx)
     av_frame_free(&b);
 }
 
+/* A w x h PNG of one opaque colour, written with libavcodec's encoder. */
+static int write_png(const char *name, int w, int h, const uint8_t rgba[4])
+{
+    const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+    if (!codec)
+        return -1;
+    AVCodecContext *enc = avcodec_alloc_context3(codec);
+    enc->width = w, enc->height = h, enc->pix_fmt = AV_PIX_FMT_RGBA;
+    enc->time_base = (AVRational){1, 25};
+    AVFrame *f = av_frame_alloc();
+    f->format = AV_PIX_FMT_RGBA, f->width = w, f->height = h;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = -1;
+    if (avcodec_open2(enc, codec, NULL) >= 0 && av_frame_get_buffer(f, 0) >= 0) {
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                memcpy(f->data[0] + y * f->linesize[0] + 4 * x, rgba, 4);
+        if (avcodec_send_frame(enc, f) >= 0 && avcodec_send_frame(enc, NULL) >= 0 &&
+            avcodec_receive_packet(enc, pkt) >= 0) {
+            char p[512];
+            snprintf(p, sizeof(p), "%s/%s", dir, name);
+            FILE *fp = fopen(p, "wb");
+            fwrite(pkt->data, 1, pkt->size, fp);
+            fclose(fp);
+            ret = 0;
+        }
+    }
+    av_packet_free(&pkt);
+    av_frame_free(&f);
+    avcodec_free_context(&enc);
+    return ret;
+}
+
+static void test_image(VxContext *ctx)
+{
+    static const uint8_t red[4] = {255, 0, 0, 255};
+    CHECK(write_png("red.png", 6, 6, red) == 0, "cannot write a PNG");
+    const char *text = "{\"t\":0,\"x\":200,\"y\":100}\n"
+                       "{\"t\":1,\"image\":\"red.png\",\"hotspot\":[2,3]}\n"
+                       "{\"t\":2,\"image\":\"default\"}\n";
+    VxCursorOpts o = defaults();
+    o.smoothing = VX_SMOOTH_NONE;
+    VxCursor *c = open_track(ctx, text, &o);
+    if (!c)
+        return;
+    VxView v = {0, 0, 1, 0, 0, 0, 0, 640, 360};
+    VxRect r;
+    AVFrame *f = make_frame(AV_PIX_FMT_NV12, 640, 360);
+    vx_cursor_draw(c, 1.5, &v, VX_MATRIX_BT601, f, &r);
+    /* pixel (0, 0) of the image at the hotspot minus (2, 3): covers [198, 204) x [97, 103) */
+    int cr = f->data[1][(98 / 2) * f->linesize[1] + 200 + 1];
+    CHECK(abs(Y(f, 199, 98) - 81) <= 1 && abs(Y(f, 203, 102) - 81) <= 1, "image red: %d %d",
+          Y(f, 199, 98), Y(f, 203, 102));
+    CHECK(cr > 230, "image red chroma: Cr %d", cr);
+    CHECK(Y(f, 197, 98) == 97 && Y(f, 204, 98) == 97 && Y(f, 200, 96) == 97 &&
+          Y(f, 200, 103) == 97, "image outside [198, 204) x [97, 103): %d %d %d %d",
+          Y(f, 197, 98), Y(f, 204, 98), Y(f, 200, 96), Y(f, 200, 103));
+    av_frame_free(&f);
+    /* twice the size through a 2x view: 24 x 24 output pixels */
+    f = make_frame(AV_PIX_FMT_NV12, 640, 360);
+    VxView z = {100, 50, 2, 0, 0, 0, 0, 640, 360};
+    o.size = 2;
+    vx_cursor_free(&c);
+    c = open_track(ctx, text, &o);
+    vx_cursor_draw(c, 1.5, &z, VX_MATRIX_BT601, f, &r);
+    /* hotspot at (200, 100) -> output (200, 100); image from (200 - 8, 100 - 12), 24 px */
+    CHECK(abs(Y(f, 193, 89) - 81) <= 1 && abs(Y(f, 215, 111) - 81) <= 1 &&
+          Y(f, 191, 89) == 97 && Y(f, 216, 100) == 97 && Y(f, 200, 87) == 97,
+          "scaled image: %d %d %d %d %d", Y(f, 193, 89), Y(f, 215, 111), Y(f, 191, 89),
+          Y(f, 216, 100), Y(f, 200, 87));
+    av_frame_free(&f);
+    /* back to the arrow */
+    f = make_frame(AV_PIX_FMT_NV12, 640, 360);
+    vx_cursor_draw(c, 2.5, &z, VX_MATRIX_BT601, f, &r);
+    CHECK(Y(f, 202, 110) < 24, "default arrow again: %d", Y(f, 202, 110));
+    av_frame_free(&f);
+    vx_cursor_free(&c);
+}
+
 int main(void)
 {
     VxContext *ctx = NULL;
@@ -454,6 +534,7 @@ int main(void)
     test_smoothing(ctx);
     test_idle(ctx);
     test_draw(ctx);
+    test_image(ctx);
     char cmd[300];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd)) {
