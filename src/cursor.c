@@ -2,8 +2,8 @@
  * (or the track's images) and click rings over the composed NV12/I420 frame in Y'CbCr.
  *
  * Positions are evaluated as pure functions of t: the smoothing filters run on a fixed 240 Hz
- * grid from the first move, with the filter state kept every second (checkpoints), so a
- * position costs at most one second of filter steps and does not depend on the output frame
+ * grid from the first move, with the filter state kept every 1/4 s (checkpoints), so a
+ * position costs at most 60 filter steps and does not depend on the output frame
  * rate, on seeks or on the order of calls. */
 #include <errno.h>
 #include <limits.h>
@@ -21,12 +21,12 @@
 #include "dsp/convert.h"
 
 #define RATE 240            /* filter steps per second */
-#define CP_STEPS RATE       /* steps between checkpoints */
+#define CP_STEPS (RATE / 4) /* steps between checkpoints */
 #define MAX_GAP 0.1         /* moves further apart: hold, then move during the last 0.1 s */
 #define SETTLE 10.0         /* seconds the filter runs past the last move */
 #define FADE 0.3            /* idle fade-out, seconds */
 #define CLICK_DUR 0.35      /* click ring, seconds */
-#define MAX_T 604800.0      /* a week */
+#define MAX_T 86400.0       /* a day */
 #define MAX_COORD 1e6
 #define SS 4                /* sub-pixel phases per output pixel */
 #define MAX_SPRITE 512      /* output pixels: the drawn cursor is at most this tall/wide */
@@ -422,7 +422,7 @@ static void fstep(const VxCursor *c, FState *s, int64_t k, int *hint)
 static void smoothed_at(const VxCursor *c, double t, double *x, double *y)
 {
     const VxTrackMove *m = c->tr->moves;
-    int hint = 0;
+    int hint = -1; /* binary search */
     if (c->o.smoothing == VX_SMOOTH_NONE || t >= c->t_end || t <= c->t0) {
         raw_at(c->tr, t, &hint, x, y);
         if (t <= c->t0)
