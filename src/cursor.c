@@ -350,6 +350,8 @@ struct VxCursor {
     BlendK coefs[3];    /* per VxMatrix */
     uint8_t *tmp;
     size_t tmp_size;
+    uint8_t *ring;      /* click ring raster */
+    size_t ring_size;
 };
 
 /* Raw (unsmoothed) position at t; *hint: a move index to start the search from. */
@@ -713,6 +715,7 @@ void vx_cursor_free(VxCursor **pc)
     free(c->chg);
     free(c->cps);
     free(c->tmp);
+    free(c->ring);
     pthread_mutex_destroy(&c->lock);
     free(c);
     *pc = NULL;
@@ -908,6 +911,11 @@ static void blend_rows(uint8_t *y0, uint8_t *y1, uint8_t *u, uint8_t *v, int uvs
 {
     const int off = k->y_off >> 15;
     for (int x = 0; x < w; x += 2) {
+        uint64_t z0, z1; /* a transparent block (most of a ring's box) costs two loads */
+        memcpy(&z0, s0 + x * 4, 8);
+        memcpy(&z1, s1 + x * 4, 8);
+        if (!(z0 | z1))
+            continue;
         const uint8_t *p[4] = {s0 + x * 4, s0 + x * 4 + 4, s1 + x * 4, s1 + x * 4 + 4};
         uint8_t *yy[4] = {y0 + x, y0 + x + 1, y1 + x, y1 + x + 1};
         int q[3] = {0, 0, 0}, A = 0;
@@ -1032,27 +1040,54 @@ static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *c
     if (ext > 4 * MAX_SPRITE)
         return 0;
     int X = 2 * (int)floor((cx - ext) / 2), Y = 2 * (int)floor((cy - ext) / 2);
-    int w = (int)ceil(cx + ext) - X + 1, h = (int)ceil(cy + ext) - Y + 1;
-    w = (w + 1) & ~1, h = (h + 1) & ~1;
-    uint8_t *buf = malloc((size_t)w * h * 4);
-    if (!buf)
-        return VX_ERR(ENOMEM);
+    int X1 = (int)ceil(cx + ext) + 1, Y1 = (int)ceil(cy + ext) + 1;
+    /* only what can show: the clip rectangle (even-aligned outwards) within the frame */
+    const int cx0 = (v->clip_x0 > 0 ? v->clip_x0 : 0) & ~1, cy0 = (v->clip_y0 > 0 ? v->clip_y0 : 0) & ~1;
+    const int cx1 = v->clip_x1 < dst->width ? v->clip_x1 : dst->width;
+    const int cy1 = v->clip_y1 < dst->height ? v->clip_y1 : dst->height;
+    X = X > cx0 ? X : cx0, Y = Y > cy0 ? Y : cy0;
+    X1 = X1 < cx1 ? X1 : cx1, Y1 = Y1 < cy1 ? Y1 : cy1;
+    if (X >= X1 || Y >= Y1)
+        return 0;
+    const int w = (X1 - X + 1) & ~1, h = (Y1 - Y + 1) & ~1;
+    const size_t need = (size_t)w * h * 4;
+    if (need > c->ring_size) {
+        uint8_t *nb = realloc(c->ring, need);
+        if (!nb)
+            return VX_ERR(ENOMEM);
+        c->ring = nb, c->ring_size = need;
+    }
+    uint8_t *buf = c->ring;
+    memset(buf, 0, need);
     const VxRGB col = c->o.click_color;
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++) {
-            double dx = X + i + 0.5 - cx, dy = Y + j + 0.5 - cy;
-            double d = fabs(sqrt(dx * dx + dy * dy) - r);
-            double cov = hw + 0.5 - d;
-            cov = (cov < 0 ? 0 : cov > 1 ? 1 : cov) * op;
-            uint8_t *p = buf + ((size_t)j * w + i) * 4;
-            p[0] = (uint8_t)lrint(col.r * cov * 255);
-            p[1] = (uint8_t)lrint(col.g * cov * 255);
-            p[2] = (uint8_t)lrint(col.b * cov * 255);
-            p[3] = (uint8_t)lrint(cov * 255);
+    const double ro = r + hw + 0.5, ri = r - hw - 0.5; /* coverage is 0 outside [ri, ro] */
+    for (int j = 0; j < h; j++) {
+        const double dy = Y + j + 0.5 - cy;
+        if (fabs(dy) >= ro)
+            continue;
+        /* the row's pixels whose centres can lie in the annulus: |dx| in [xi, xo] */
+        const double xo = sqrt(ro * ro - dy * dy) + 0.5;
+        const double xi = ri > fabs(dy) ? sqrt(ri * ri - dy * dy) - 0.5 : 0;
+        for (int side = -1; side <= 1; side += 2) {
+            double a0 = side < 0 ? cx - xo : cx + xi, a1 = side < 0 ? cx - xi : cx + xo;
+            int i0 = (int)floor(a0) - X, i1 = (int)ceil(a1) - X;
+            i0 = i0 < 0 ? 0 : i0, i1 = i1 > w ? w : i1;
+            for (int i = i0; i < i1; i++) { /* (a chord's middle pixel may be done twice) */
+                const double dx = X + i + 0.5 - cx;
+                const double d = fabs(sqrt(dx * dx + dy * dy) - r);
+                double cov = hw + 0.5 - d;
+                if (cov <= 0)
+                    continue;
+                cov = (cov > 1 ? 1 : cov) * op;
+                uint8_t *p = buf + ((size_t)j * w + i) * 4;
+                p[0] = (uint8_t)(col.r * cov * 255 + 0.5);
+                p[1] = (uint8_t)(col.g * cov * 255 + 0.5);
+                p[2] = (uint8_t)(col.b * cov * 255 + 0.5);
+                p[3] = (uint8_t)(cov * 255 + 0.5);
+            }
         }
-    int ret = blend_block(c, dst, v, co, buf, w, h, (ptrdiff_t)w * 4, X, Y, 1.0, drawn);
-    free(buf);
-    return ret;
+    }
+    return blend_block(c, dst, v, co, buf, w, h, (ptrdiff_t)w * 4, X, Y, 1.0, drawn);
 }
 
 static int draw_locked(VxCursor *c, double t, const VxView *v, const BlendK *co,
