@@ -231,6 +231,27 @@ static void test_smoothing(VxContext *ctx)
     free(text);
 }
 
+static AVFrame *make_frame(int fmt, int w, int h)
+{
+    AVFrame *f = av_frame_alloc();
+    f->format = fmt, f->width = w, f->height = h;
+    av_frame_get_buffer(f, 0);
+    for (int y = 0; y < h; y++)
+        memset(f->data[0] + y * f->linesize[0], 97, (size_t)w);
+    for (int y = 0; y < h / 2; y++) {
+        if (fmt == AV_PIX_FMT_NV12)
+            for (int x = 0; x < w / 2; x++)
+                f->data[1][y * f->linesize[1] + 2 * x] = 152,
+                f->data[1][y * f->linesize[1] + 2 * x + 1] = 104;
+        else
+            memset(f->data[1] + y * f->linesize[1], 152, (size_t)w / 2),
+            memset(f->data[2] + y * f->linesize[2], 104, (size_t)w / 2);
+    }
+    return f;
+}
+
+static int Y(const AVFrame *f, int x, int y) { return f->data[0][y * f->linesize[0] + x]; }
+
 static void test_idle(VxContext *ctx)
 {
     const char *text = "{\"t\":0,\"x\":10,\"y\":10}\n{\"t\":0.05,\"x\":20,\"y\":10}\n"
@@ -254,29 +275,24 @@ static void test_idle(VxContext *ctx)
         CHECK(vis == cases[i].vis, "idle: at %g visible %d, expected %d", cases[i].t, vis,
               cases[i].vis);
     }
+    /* the fade: halfway through it (idle 1.15 s, 0.15 s into the fade) the black arrow is half
+     * transparent; gone at idle 1.31 s */
+    VxView v = {0, 0, 1, 0, 0, 0, 0, 640, 360};
+    VxRect r;
+    int ys[3];
+    const double ts[3] = {1.0, 1.2, 1.36};
+    for (int i = 0; i < 3; i++) {
+        AVFrame *f = make_frame(AV_PIX_FMT_NV12, 640, 360);
+        vx_cursor_draw(c, ts[i], &v, VX_MATRIX_BT601, f, &r);
+        ys[i] = Y(f, 21, 15); /* inside the arrow at (20, 10) */
+        av_frame_free(&f);
+    }
+    /* opacity 1, 1 - 0.15 / 0.3 = 0.5, 0 */
+    CHECK(ys[0] == 16 && abs(ys[1] - (16 + 97) / 2) <= 2 && ys[2] == 97,
+          "fade: arrow body %d, %d, %d; expected 16, 56, 97", ys[0], ys[1], ys[2]);
     vx_cursor_free(&c);
 }
 
-static AVFrame *make_frame(int fmt, int w, int h)
-{
-    AVFrame *f = av_frame_alloc();
-    f->format = fmt, f->width = w, f->height = h;
-    av_frame_get_buffer(f, 0);
-    for (int y = 0; y < h; y++)
-        memset(f->data[0] + y * f->linesize[0], 97, (size_t)w);
-    for (int y = 0; y < h / 2; y++) {
-        if (fmt == AV_PIX_FMT_NV12)
-            for (int x = 0; x < w / 2; x++)
-                f->data[1][y * f->linesize[1] + 2 * x] = 152,
-                f->data[1][y * f->linesize[1] + 2 * x + 1] = 104;
-        else
-            memset(f->data[1] + y * f->linesize[1], 152, (size_t)w / 2),
-            memset(f->data[2] + y * f->linesize[2], 104, (size_t)w / 2);
-    }
-    return f;
-}
-
-static int Y(const AVFrame *f, int x, int y) { return f->data[0][y * f->linesize[0] + x]; }
 
 static AVFrame *make_frame_y(int w, int h, int yv)
 {
