@@ -344,6 +344,10 @@ struct VxCursor {
     FState *cps;        /* filter state at step k * CP_STEPS */
     int64_t n_steps;    /* filtered steps */
     int n_cps;
+    pthread_mutex_t pos_lock; /* guards the last position's filter state */
+    int64_t last_k;     /* step of last_s; -1 = none */
+    FState last_s;
+    int last_hint;
     pthread_mutex_t lock; /* guards the shapes and the scratch buffer (draw) */
     Shape *shapes;      /* [0] the arrow, [1 + i] image i */
     int n_shapes;
@@ -421,7 +425,7 @@ static void fstep(const VxCursor *c, FState *s, int64_t k, int *hint)
     }
 }
 
-static void smoothed_at(const VxCursor *c, double t, double *x, double *y)
+static void smoothed_at(VxCursor *c, double t, double *x, double *y)
 {
     const VxTrackMove *m = c->tr->moves;
     int hint = -1; /* binary search */
@@ -438,11 +442,24 @@ static void smoothed_at(const VxCursor *c, double t, double *x, double *y)
         return;
     }
     double f = ft - (double)k;
-    int64_t cp = k / CP_STEPS;
-    FState s = c->cps[cp];
+    /* start from the checkpoint, or from the last state asked for when it is on the way (calls
+     * in time order, as the zoom path's 240 Hz pass makes): the same steps either way, so the
+     * same result */
+    int64_t j = k / CP_STEPS * CP_STEPS;
+    FState s = c->cps[k / CP_STEPS];
     hint = -1;
-    for (int64_t j = cp * CP_STEPS; j < k; j++)
+    pthread_mutex_lock(&c->pos_lock);
+    if (c->last_k >= j && c->last_k <= k) {
+        j = c->last_k;
+        s = c->last_s;
+        hint = c->last_hint;
+    }
+    pthread_mutex_unlock(&c->pos_lock);
+    for (; j < k; j++)
         fstep(c, &s, j, &hint);
+    pthread_mutex_lock(&c->pos_lock);
+    c->last_k = k, c->last_s = s, c->last_hint = hint;
+    pthread_mutex_unlock(&c->pos_lock);
     FState s1 = s;
     fstep(c, &s1, k, &hint);
     *x = s.x + (s1.x - s.x) * f;
@@ -648,6 +665,8 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     c->o = *o;
     c->o.track = NULL; /* not owned */
     pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->pos_lock, NULL);
+    c->last_k = -1;
     for (int m = 0; m < 3; m++) {
         VxConvCoefs cc;
         fill_coefs(m, &cc);
@@ -717,6 +736,7 @@ void vx_cursor_free(VxCursor **pc)
     free(c->tmp);
     free(c->ring);
     pthread_mutex_destroy(&c->lock);
+    pthread_mutex_destroy(&c->pos_lock);
     free(c);
     *pc = NULL;
 }

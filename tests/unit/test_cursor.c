@@ -190,6 +190,17 @@ static void test_smoothing(VxContext *ctx)
         vx_cursor_pos(c, 3.5, &x2, &y2, &vis);
         vx_cursor_pos(c, 0.7371, &x2, &y2, &vis);
         CHECK(x == x2 && y == y2, "mode %d: order of calls changes the answer", mode);
+        {
+            double fx[500], fy[500];
+            int same = 1;
+            for (int i = 0; i < 500; i++) /* in time order (each continues the last) */
+                vx_cursor_pos(c, i * 0.00417, &fx[i], &fy[i], &vis);
+            for (int i = 499; i >= 0; i--) { /* backwards (each from a checkpoint) */
+                vx_cursor_pos(c, i * 0.00417, &x, &y, &vis);
+                same &= x == fx[i] && y == fy[i];
+            }
+            CHECK(same, "mode %d: positions asked in time order differ from backwards", mode);
+        }
         /* follows the path (lags a little), and is smoother than it */
         for (int i = 0; i < 600; i++) {
             double t = i / 600.0;
