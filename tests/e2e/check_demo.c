@@ -15,11 +15,15 @@
  *           = n.
  *       DIR/mic.m4a: AAC mono 48 kHz, 14 s long; silent before 0.5 s, speaking from 1 to 3.5 s,
  *           peaks below -3 dBFS.
- *   check_demo output PROJECT.json OUT.mp4
+ *   check_demo output PROJECT.json OUT.mp4 [--expect-camera]
  *       The frame count and the audio duration follow the project's timeline; frames shown
  *       while no zoom is active show the recording frame the timeline maps them to (barcode
  *       read through the fitted geometry of docs/project-format.md); the microphone is heard
  *       in the mix (energy outside the screen's 440 Hz / 1 kHz tones while the voice speaks).
+ *       --expect-camera: every 20th frame has the round camera bubble's white border where
+ *       the project puts it (docs/project-format.md, Camera bubble: a box w = 2 round(size M
+ *       / 2) wide, M = min(W, H), its corner at (W - m - w, H - m - w), m = margin M, rounded
+ *       to even; the border inside its edge).
  * Prints one line per check, then PASS or FAIL; exits 0 or 1 (2 if it could not run).
  */
 #include <libavcodec/avcodec.h>
@@ -421,6 +425,9 @@ typedef struct OutCtx {
     int nzoom;
     double ox, oy, scale;
     int want[64], nwant, got[64], expect[64];
+    int cam;                 /* check the camera bubble */
+    double bcx, bcy, br;     /* centre and radius of the middle of its border */
+    int cam_frames, cam_bad; /* frames checked, frames without the border */
 } OutCtx;
 
 static void out_cb(void *o, const AVFrame *f, int64_t n)
@@ -429,6 +436,19 @@ static void out_cb(void *o, const AVFrame *f, int64_t n)
     for (int i = 0; i < c->nwant; i++)
         if (c->want[i] == n)
             c->got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
+    if (c->cam && n % 20 == 0) {
+        /* four points of the white border: top, bottom, left, right */
+        static const int dx[4] = {0, 0, -1, 1}, dy[4] = {-1, 1, 0, 0};
+        int white = 0;
+        for (int k = 0; k < 4; k++) {
+            int x = (int)floor(c->bcx + dx[k] * c->br), y = (int)floor(c->bcy + dy[k] * c->br);
+            white += f->data[0][(size_t)y * f->linesize[0] + x] > 200;
+        }
+        c->cam_frames++;
+        if (white < 4 && !c->cam_bad++)
+            printf("     output frame %lld: the bubble's border is white at %d of 4 points\n",
+                   (long long)n, white);
+    }
 }
 
 /* Notches (RBJ biquads, Q 8) at the screen's 440 Hz tone and 1 kHz beep, so what is left is
@@ -445,7 +465,7 @@ static void notch(Pcm *p, double f0)
     }
 }
 
-static void check_output(const char *project, const char *out)
+static void check_output(const char *project, const char *out, int cam)
 {
     json_object *root = json_object_from_file(project), *v, *tl, *zm;
     if (!root)
@@ -485,6 +505,22 @@ static void check_output(const char *project, const char *out)
     c.ox = 2 * round((1920 - rw) / 4);
     c.oy = 2 * round((1080 - rh) / 4);
     c.scale = rw / 1920;
+    c.cam = cam;
+    if (cam) {
+        json_object *co;
+        if (!json_object_object_get_ex(root, "camera", &co))
+            die("%s: no camera", project);
+        double size = json_object_object_get_ex(co, "size", &v) ? json_object_get_double(v) : 0;
+        double mg = json_object_object_get_ex(co, "margin", &v) ? json_object_get_double(v) : 0;
+        double bd = json_object_object_get_ex(co, "border", &v) ? json_object_get_double(v) : 0;
+        double bw = 2 * round(size * 1080 / 2);
+        double x0 = 2 * round((1920 - mg * 1080 - bw) / 2), y0 = 2 * round((1080 - mg * 1080 - bw) / 2);
+        c.bcx = x0 + bw / 2.0;
+        c.bcy = y0 + bw / 2.0;
+        c.br = bw / 2.0 - bd / 2;
+        if (bd < 3)
+            die("%s: the camera border is too thin to check", project);
+    }
     json_object_put(root);
 
     int64_t frames = (int64_t)floor(t * fps + 0.5);
@@ -524,6 +560,9 @@ static void check_output(const char *project, const char *out)
     check(c.nwant >= 20 && !wrong, "output: %d unzoomed frames show the recording frame the "
           "timeline (cut, 2x) maps them to (%d wrong)", c.nwant, wrong);
 
+    if (cam)
+        check(c.cam_frames > 20 && !c.cam_bad, "output: the camera bubble's border is there in "
+              "%d of %d frames checked (every 20th)", c.cam_frames - c.cam_bad, c.cam_frames);
     check(me.ai >= 0, "output: has audio");
     if (me.ai >= 0) {
         Pcm p;
@@ -547,10 +586,12 @@ int main(int argc, char **argv)
     av_log_set_level(AV_LOG_ERROR);
     if (argc == 3 && !strcmp(argv[1], "inputs"))
         check_inputs(argv[2]);
-    else if (argc == 4 && !strcmp(argv[1], "output"))
-        check_output(argv[2], argv[3]);
+    else if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "--expect-camera"))) &&
+             !strcmp(argv[1], "output"))
+        check_output(argv[2], argv[3], argc == 5);
     else
-        die("usage: check_demo inputs DIR | check_demo output PROJECT.json OUT.mp4");
+        die("usage: check_demo inputs DIR | check_demo output PROJECT.json OUT.mp4 "
+            "[--expect-camera]");
     printf("%s\n", g_fail ? "FAIL" : "PASS");
     return g_fail;
 }

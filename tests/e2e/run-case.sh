@@ -152,7 +152,10 @@ demo-picture)
     cmp "$tmp/in/demo-project.json" "$docs/demo-project.json" ||
         fail "docs/demo-project.json differs from the project vexport demo renders"
     "$CHECK_DEMO" inputs "$tmp/in" || fail "the demo's inputs are not as documented"
-    "$CHECK_DEMO" output "$tmp/in/demo-project.json" "$out/out.mp4" ||
+    # the camera bubble is checked once the library draws it (src/camera.c is in the tree)
+    cam=
+    [ -f "$docs/../src/camera.c" ] && cam=--expect-camera
+    "$CHECK_DEMO" output "$tmp/in/demo-project.json" "$out/out.mp4" $cam ||
         fail "the demo's output does not follow its project"
     "$VXCHECK" - "$out/out.mp4" --size 1920x1080 --fps 60 --expect-frames 600 --expect-audio yes ||
         fail "vxcheck found problems"
