@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dsp/convert.h"
 #include "internal.h"
@@ -22,47 +23,6 @@ void vx_matrix_coefs(int matrix, double *kr, double *kb)
     case VX_MATRIX_BT2020: *kr = 0.2627, *kb = 0.0593; break;
     default: *kr = 0.2126, *kb = 0.0722; break;
     }
-}
-
-static int rgb_offsets(int fmt, VxConvCoefs *c)
-{
-    switch (fmt) {
-    case VX_PIX_RGBA: c->roff = 0, c->goff = 1, c->boff = 2, c->aoff = 3; return 0;
-    case VX_PIX_BGRA: c->boff = 0, c->goff = 1, c->roff = 2, c->aoff = 3; return 0;
-    case VX_PIX_ARGB: c->aoff = 0, c->roff = 1, c->goff = 2, c->boff = 3; return 0;
-    case VX_PIX_ABGR: c->aoff = 0, c->boff = 1, c->goff = 2, c->roff = 3; return 0;
-    }
-    return -1;
-}
-
-static void make_coefs(const VxColorSpec *spec, VxConvCoefs *c)
-{
-    double kr, kb, kg;
-    vx_matrix_coefs(spec->matrix, &kr, &kb);
-    kg = 1 - kr - kb;
-    const int full = spec->range == VX_RANGE_FULL;
-    const double ys = full ? 1.0 : 219.0 / 255.0, cs = full ? 1.0 : 224.0 / 255.0;
-    const double one = (double)(1 << VX_CONV_BITS);
-    c->yr = (int32_t)lrint(kr * ys * one);
-    c->yg = (int32_t)lrint(kg * ys * one);
-    c->yb = (int32_t)lrint(kb * ys * one);
-    c->ur = (int32_t)lrint(-kr / (2 * (1 - kb)) * cs * one);
-    c->ug = (int32_t)lrint(-kg / (2 * (1 - kb)) * cs * one);
-    c->ub = (int32_t)lrint(0.5 * cs * one);
-    c->vr = (int32_t)lrint(0.5 * cs * one);
-    c->vg = (int32_t)lrint(-kg / (2 * (1 - kr)) * cs * one);
-    c->vb = (int32_t)lrint(-kb / (2 * (1 - kr)) * cs * one);
-    c->y_off = full ? 0 : 16 << VX_CONV_BITS;
-    c->uv_off = 128 << VX_CONV_BITS;
-    /* inverse */
-    const double yk = 1.0 / ys, ck = 1.0 / cs;
-    c->ky = (int32_t)lrint(yk * one);
-    c->ky_off = full ? 0 : -(int32_t)lrint(16 * yk * one);
-    c->rv = (int32_t)lrint(2 * (1 - kr) * ck * one);
-    c->gu = (int32_t)lrint(-2 * (1 - kb) * kb / kg * ck * one);
-    c->gv = (int32_t)lrint(-2 * (1 - kr) * kr / kg * ck * one);
-    c->bu = (int32_t)lrint(2 * (1 - kb) * ck * one);
-    c->left_sited = spec->chroma_loc != VX_CHROMA_CENTER;
 }
 
 static int is_rgb(int f)
@@ -89,7 +49,28 @@ static void chroma_ptrs(const VxImage *im, int row, uint8_t **u, uint8_t **v, in
     }
 }
 
-int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0, int y1)
+/* Checks one image's planes: pointers present and every row at least as wide as its pixels. */
+static int check_image(const VxImage *im)
+{
+    const int cw = (im->width + 1) / 2;
+    if (is_rgb(im->format))
+        return im->data[0] && llabs((long long)im->stride[0]) >= 4LL * im->width;
+    if (im->format == VX_PIX_NV12)
+        return im->data[0] && im->data[1] && llabs((long long)im->stride[0]) >= im->width &&
+               llabs((long long)im->stride[1]) >= 2LL * cw;
+    if (im->format == VX_PIX_I420)
+        return im->data[0] && im->data[1] && im->data[2] &&
+               llabs((long long)im->stride[0]) >= im->width &&
+               llabs((long long)im->stride[1]) >= cw && llabs((long long)im->stride[2]) >= cw;
+    return 1; /* unknown formats are refused later with ENOSYS */
+}
+
+/* Output frames at least this large are written with streaming stores: they do not fit the
+ * caches next to their source, so reading them in first (RFO) would only cost bandwidth. */
+#define VX_NT_MIN_BYTES (8u << 20)
+
+int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
+                       int y1, int nt)
 {
     static const VxColorSpec def = {VX_MATRIX_BT709, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
     if (!src || !dst || src->width != dst->width || src->height != dst->height ||
@@ -100,15 +81,16 @@ int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, i
     if (!spec)
         spec = &def;
     if (spec->matrix < 0 || spec->matrix > VX_MATRIX_BT2020 || spec->range < 0 ||
-        spec->range > 1)
+        spec->range > 1 || spec->chroma_loc < 0 || spec->chroma_loc > VX_CHROMA_CENTER)
+        return VX_ERR(EINVAL);
+    if (!check_image(src) || !check_image(dst))
         return VX_ERR(EINVAL);
     pthread_once(&g_once, init_dsp);
     VxConvCoefs c;
-    memset(&c, 0, sizeof(c));
-    make_coefs(spec, &c);
     const int w = src->width, h = src->height;
     if (is_rgb(src->format) && is_yuv(dst->format)) {
-        rgb_offsets(src->format, &c);
+        vx_conv_coefs_init(&c, spec->matrix, spec->range, spec->chroma_loc, src->format);
+        c.nt_store = nt < 0 ? (size_t)w * h * 3 / 2 >= VX_NT_MIN_BYTES : nt;
         for (int y = y0; y < y1; y += 2) {
             const uint8_t *s0 = src->data[0] + y * src->stride[0];
             const uint8_t *s1 = y + 1 < h ? s0 + src->stride[0] : s0;
@@ -122,7 +104,7 @@ int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, i
         return 0;
     }
     if (is_yuv(src->format) && is_rgb(dst->format)) {
-        rgb_offsets(dst->format, &c);
+        vx_conv_coefs_init(&c, spec->matrix, spec->range, spec->chroma_loc, dst->format);
         for (int y = y0; y < y1; y++) {
             uint8_t *u, *v;
             int step;
@@ -135,11 +117,75 @@ int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, i
     return VX_ERR(ENOSYS);
 }
 
+int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0, int y1)
+{
+    return vx_convert_rows_nt(src, dst, spec, y0, y1, -1);
+}
+
 int vx_convert(const VxImage *src, VxImage *dst, const VxColorSpec *spec)
 {
     if (!src)
         return VX_ERR(EINVAL);
     return vx_convert_rows(src, dst, spec, 0, src->height);
+}
+
+typedef struct ConvJob {
+    const VxImage *src;
+    VxImage *dst;
+    const VxColorSpec *spec;
+    int y0, y1, ret;
+} ConvJob;
+
+static void *conv_thread(void *arg)
+{
+    ConvJob *j = arg;
+    j->ret = vx_convert_rows(j->src, j->dst, j->spec, j->y0, j->y1);
+    return NULL;
+}
+
+#define VX_CONVERT_MAX_THREADS 64
+
+int vx_convert_threads(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
+                       int n_threads)
+{
+    if (!src || !dst)
+        return VX_ERR(EINVAL);
+    if (n_threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        n_threads = n > 0 ? (int)n : 1;
+    }
+    if (n_threads > VX_CONVERT_MAX_THREADS)
+        n_threads = VX_CONVERT_MAX_THREADS;
+    const int pairs = (src->height + 1) / 2; /* bands split on even rows */
+    if (n_threads > pairs)
+        n_threads = pairs;
+    if (n_threads <= 1)
+        return vx_convert(src, dst, spec);
+    /* validate once up front, so a bad call starts no thread */
+    int ret = vx_convert_rows_nt(src, dst, spec, 0, src->height < 2 ? src->height : 2, -1);
+    if (ret < 0)
+        return ret;
+    ConvJob jobs[VX_CONVERT_MAX_THREADS];
+    pthread_t tid[VX_CONVERT_MAX_THREADS];
+    int started[VX_CONVERT_MAX_THREADS] = {0};
+    for (int i = 0; i < n_threads; i++) {
+        const int p0 = (int)((long long)pairs * i / n_threads);
+        const int p1 = (int)((long long)pairs * (i + 1) / n_threads);
+        jobs[i] = (ConvJob){src, dst, spec, 2 * p0, 2 * p1 < src->height ? 2 * p1 : src->height,
+                            0};
+    }
+    for (int i = 1; i < n_threads; i++)
+        started[i] = pthread_create(&tid[i], NULL, conv_thread, &jobs[i]) == 0;
+    conv_thread(&jobs[0]);
+    for (int i = 1; i < n_threads; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else /* no thread to be had: do its band here */
+            conv_thread(&jobs[i]);
+        if (jobs[i].ret < 0)
+            ret = jobs[i].ret;
+    }
+    return jobs[0].ret < 0 ? jobs[0].ret : ret;
 }
 
 VxImage *vx_image_alloc(int format, int width, int height)

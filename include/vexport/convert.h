@@ -58,6 +58,15 @@ VX_API int vx_convert(const VxImage *src, VxImage *dst, const VxColorSpec *spec)
 VX_API int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
                            int y0, int y1);
 
+/** Converts src into dst like vx_convert, splitting the rows into n_threads bands of
+ *  even height, one per thread (the calling thread does the first band). n_threads <= 0 =
+ *  one per online CPU; it is capped at 64 and at one band per row pair. Returns when all
+ *  bands are done: 0 or the first negative error (the same checks as vx_convert, made
+ *  before any thread starts). Threads are created per call: for small images, or calls
+ *  made every frame, vx_convert_rows on the application's own threads costs less. */
+VX_API int vx_convert_threads(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
+                              int n_threads);
+
 /** Allocates an image with 64-byte aligned rows. Returns NULL on failure. */
 VX_API VxImage *vx_image_alloc(int format, int width, int height);
 VX_API void vx_image_free(VxImage **img);

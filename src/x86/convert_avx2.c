@@ -1,0 +1,197 @@
+/* AVX2 RGB <-> Y'CbCr 4:2:0 kernels, bit-exact with the C reference in src/dsp/convert.c.
+ *
+ * RGB -> YUV, 32 pixels of two rows per iteration: a pixel's 4 bytes split into the 16-bit
+ * words of bytes 0/2 (AND 0x00ff00ff) and bytes 1/3 (>> 8), so one pmaddwd pair gives its
+ * 32-bit luma sum whatever the byte order (alpha gets a zero coefficient). Chroma sums the
+ * two rows' words first, adds each pixel's left neighbour (one lane rotation carried across
+ * iterations), then pmaddwd + horizontal pair add gives the [1 2 1] x 2 weighted sums. */
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "dsp/convert.h"
+
+void vx_rgb_to_yuv420_avx2(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                           uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
+void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                           int uvstep, int w, const VxConvCoefs *c);
+
+/* Coefficients of bytes a and b of a pixel as one int16 pair. */
+static inline __m256i pair16(const int32_t *k, int a, int b)
+{
+    return _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)k[a] | (uint32_t)k[b] << 16));
+}
+
+static inline void store256(uint8_t *p, __m256i v, int nt)
+{
+    if (nt)
+        _mm256_stream_si256((__m256i *)p, v);
+    else
+        _mm256_storeu_si256((__m256i *)p, v);
+}
+
+static inline void store128(uint8_t *p, __m128i v, int nt)
+{
+    if (nt)
+        _mm_stream_si128((__m128i *)p, v);
+    else
+        _mm_storeu_si128((__m128i *)p, v);
+}
+
+static inline __attribute__((always_inline)) void
+rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1, uint8_t *u,
+                   uint8_t *v, int n, const VxConvCoefs *c, const int nv12, const int left,
+                   const int nt)
+{
+    int32_t ky[4] = {0}, ku[4] = {0}, kv[4] = {0};
+    ky[c->roff] = c->yr, ky[c->goff] = c->yg, ky[c->boff] = c->yb;
+    ku[c->roff] = c->ur, ku[c->goff] = c->ug, ku[c->boff] = c->ub;
+    kv[c->roff] = c->vr, kv[c->goff] = c->vg, kv[c->boff] = c->vb;
+    const __m256i ye = pair16(ky, 0, 2), yo = pair16(ky, 1, 3);
+    const __m256i ue = pair16(ku, 0, 2), uo = pair16(ku, 1, 3);
+    const __m256i ve = pair16(kv, 0, 2), vo = pair16(kv, 1, 3);
+    const __m256i m = _mm256_set1_epi32(0x00ff00ff);
+    const __m256i yadd = _mm256_set1_epi32(c->y_off + (1 << (VX_CONV_BITS - 1)));
+    const __m256i cadd = _mm256_set1_epi32((c->uv_off << 3) + (1 << (VX_CONV_BITS + 2)));
+    const __m256i rot = _mm256_setr_epi32(7, 0, 1, 2, 3, 4, 5, 6);
+    const __m256i qperm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i ce = _mm256_setzero_si256(), co = ce;
+    for (int x = 0; x < n; x += 32) {
+        __m256i Y0[4], Y1[4], U[4], V[4];
+        for (int g = 0; g < 4; g++) {
+            const __m256i a = _mm256_loadu_si256((const __m256i *)(s0 + 4 * (x + 8 * g)));
+            const __m256i b = _mm256_loadu_si256((const __m256i *)(s1 + 4 * (x + 8 * g)));
+            const __m256i ae = _mm256_and_si256(a, m), ao = _mm256_srli_epi16(a, 8);
+            const __m256i be = _mm256_and_si256(b, m), bo = _mm256_srli_epi16(b, 8);
+            Y0[g] = _mm256_srai_epi32(
+                _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(ae, ye),
+                                                  _mm256_madd_epi16(ao, yo)), yadd),
+                VX_CONV_BITS);
+            Y1[g] = _mm256_srai_epi32(
+                _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(be, ye),
+                                                  _mm256_madd_epi16(bo, yo)), yadd),
+                VX_CONV_BITS);
+            const __m256i se = _mm256_add_epi16(ae, be), so = _mm256_add_epi16(ao, bo);
+            __m256i we, wo;
+            if (left) {
+                if (x == 0 && g == 0) /* pixel -1 is pixel 0 */
+                    ce = se, co = so;
+                const __m256i re = _mm256_permutevar8x32_epi32(se, rot);
+                const __m256i ro = _mm256_permutevar8x32_epi32(so, rot);
+                we = _mm256_add_epi16(se, _mm256_blend_epi32(re, ce, 1));
+                wo = _mm256_add_epi16(so, _mm256_blend_epi32(ro, co, 1));
+                ce = re, co = ro;
+            } else {
+                we = _mm256_add_epi16(se, se);
+                wo = _mm256_add_epi16(so, so);
+            }
+            U[g] = _mm256_add_epi32(_mm256_madd_epi16(we, ue), _mm256_madd_epi16(wo, uo));
+            V[g] = _mm256_add_epi32(_mm256_madd_epi16(we, ve), _mm256_madd_epi16(wo, vo));
+        }
+        store256(y0 + x,
+                 _mm256_permutevar8x32_epi32(
+                     _mm256_packus_epi16(_mm256_packs_epi32(Y0[0], Y0[1]),
+                                         _mm256_packs_epi32(Y0[2], Y0[3])), qperm), nt);
+        if (y1)
+            store256(y1 + x,
+                     _mm256_permutevar8x32_epi32(
+                         _mm256_packus_epi16(_mm256_packs_epi32(Y1[0], Y1[1]),
+                                             _mm256_packs_epi32(Y1[2], Y1[3])), qperm), nt);
+        __m256i u01 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(U[0], U[1]), 0xd8);
+        __m256i u23 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(U[2], U[3]), 0xd8);
+        __m256i v01 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(V[0], V[1]), 0xd8);
+        __m256i v23 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(V[2], V[3]), 0xd8);
+        u01 = _mm256_srai_epi32(_mm256_add_epi32(u01, cadd), VX_CONV_BITS + 3);
+        u23 = _mm256_srai_epi32(_mm256_add_epi32(u23, cadd), VX_CONV_BITS + 3);
+        v01 = _mm256_srai_epi32(_mm256_add_epi32(v01, cadd), VX_CONV_BITS + 3);
+        v23 = _mm256_srai_epi32(_mm256_add_epi32(v23, cadd), VX_CONV_BITS + 3);
+        const __m256i uv = _mm256_permutevar8x32_epi32(
+            _mm256_packus_epi16(_mm256_packs_epi32(u01, u23), _mm256_packs_epi32(v01, v23)),
+            qperm); /* U0..15 | V0..15 */
+        const __m128i lo = _mm256_castsi256_si128(uv), hi = _mm256_extracti128_si256(uv, 1);
+        if (nv12) {
+            store128(u + x, _mm_unpacklo_epi8(lo, hi), nt);
+            store128(u + x + 16, _mm_unpackhi_epi8(lo, hi), nt);
+        } else {
+            store128(u + x / 2, lo, nt);
+            store128(v + x / 2, hi, nt);
+        }
+    }
+}
+
+void vx_rgb_to_yuv420_avx2(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                           uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c)
+{
+    const int nv12 = uvstep == 2;
+    int n = w & ~31;
+    if (uvstep != 1 && !(nv12 && v == u + 1))
+        n = 0; /* a layout the vector stores do not know: all in C */
+    const int nt = c->nt_store && !(((uintptr_t)y0 | (uintptr_t)(y1 ? y1 : y0)) & 31) &&
+                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & 15);
+    if (n) {
+        if (nv12) {
+            if (c->left_sited) {
+                if (nt)
+                    rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 1, 1);
+                else
+                    rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 1, 0);
+            } else {
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 0, 0);
+            }
+        } else {
+            if (c->left_sited)
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 0, 1, 0);
+            else
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 0, 0, 0);
+        }
+        if (nt)
+            _mm_sfence();
+    }
+    if (n < w)
+        vx_rgb_to_yuv420_part_c(s0, s1, y0, y1, u, v, uvstep, n, w, c);
+}
+
+void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                           int uvstep, int w, const VxConvCoefs *c)
+{
+    int n = w & ~7;
+    if (uvstep != 1 && !(uvstep == 2 && v == u + 1))
+        n = 0;
+    const __m256i ky = _mm256_set1_epi32(c->ky & 0xffff), kyoff = _mm256_set1_epi32(c->ky_off);
+    /* chroma words in each lane: Cb low, Cr high */
+    const __m256i kr = _mm256_set1_epi32((int32_t)((uint32_t)c->rv << 16));
+    const __m256i kg = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu | (uint32_t)c->gv << 16));
+    const __m256i kb = _mm256_set1_epi32((int32_t)(uint16_t)c->bu);
+    const __m256i c128 = _mm256_set1_epi16(128), zero = _mm256_setzero_si256();
+    const __m256i c255 = _mm256_set1_epi32(255);
+    const __m256i alpha = _mm256_set1_epi32((int32_t)(255u << (8 * c->aoff)));
+    const __m128i shr = _mm_cvtsi32_si128(8 * c->roff), shg = _mm_cvtsi32_si128(8 * c->goff),
+                  shb = _mm_cvtsi32_si128(8 * c->boff);
+    const __m256i dup = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
+    for (int x = 0; x < n; x += 8) {
+        const __m256i yv = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(y + x)));
+        __m128i uvb;
+        if (uvstep == 2) {
+            uvb = _mm_loadl_epi64((const __m128i *)(u + x));
+        } else {
+            uint32_t a, b;
+            __builtin_memcpy(&a, u + x / 2, 4);
+            __builtin_memcpy(&b, v + x / 2, 4);
+            uvb = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)b));
+        }
+        const __m256i uv = _mm256_sub_epi16(
+            _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi16(uvb), dup), c128);
+        const __m256i yy = _mm256_add_epi32(_mm256_madd_epi16(yv, ky), kyoff);
+        __m256i r = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kr)), VX_CONV_IBITS);
+        __m256i g = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kg)), VX_CONV_IBITS);
+        __m256i b = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kb)), VX_CONV_IBITS);
+        r = _mm256_min_epi32(_mm256_max_epi32(r, zero), c255);
+        g = _mm256_min_epi32(_mm256_max_epi32(g, zero), c255);
+        b = _mm256_min_epi32(_mm256_max_epi32(b, zero), c255);
+        const __m256i px = _mm256_or_si256(
+            _mm256_or_si256(_mm256_sll_epi32(r, shr), _mm256_sll_epi32(g, shg)),
+            _mm256_or_si256(_mm256_sll_epi32(b, shb), alpha));
+        _mm256_storeu_si256((__m256i *)(dst + 4 * x), px);
+    }
+    if (n < w)
+        vx_yuv420_to_rgb_part_c(dst, y, u, v, uvstep, n, w, c);
+}

@@ -1,0 +1,199 @@
+/* AVX-512 (F/BW/VL) RGB <-> Y'CbCr 4:2:0 kernels, bit-exact with the C reference in
+ * src/dsp/convert.c. Same scheme as convert_avx2.c on 16-pixel vectors, 64 pixels of two
+ * rows per iteration: the left neighbour comes from valignd across iterations, chroma pairs
+ * are added with a 64-bit shift and gathered in order with one vpermt2d. */
+#include <immintrin.h>
+#include <stdint.h>
+
+#include "dsp/convert.h"
+
+void vx_rgb_to_yuv420_avx512(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                             uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
+void vx_yuv420_to_rgb_avx512(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                             int uvstep, int w, const VxConvCoefs *c);
+
+static inline __m512i pair16(const int32_t *k, int a, int b)
+{
+    return _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)k[a] | (uint32_t)k[b] << 16));
+}
+
+static inline void store512(uint8_t *p, __m512i v, int nt)
+{
+    if (nt)
+        _mm512_stream_si512((void *)p, v);
+    else
+        _mm512_storeu_si512((void *)p, v);
+}
+
+static inline void store256(uint8_t *p, __m256i v, int nt)
+{
+    if (nt)
+        _mm256_stream_si256((__m256i *)p, v);
+    else
+        _mm256_storeu_si256((__m256i *)p, v);
+}
+
+/* 4 x 16 dwords (already packed by packs/packus within 128-bit lanes) back in order */
+static inline __m512i lane_fix(__m512i v)
+{
+    const __m512i idx =
+        _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    return _mm512_permutexvar_epi32(idx, v);
+}
+
+static inline __attribute__((always_inline)) void
+rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1, uint8_t *u,
+                   uint8_t *v, int n, const VxConvCoefs *c, const int nv12, const int left,
+                   const int nt)
+{
+    int32_t ky[4] = {0}, ku[4] = {0}, kv[4] = {0};
+    ky[c->roff] = c->yr, ky[c->goff] = c->yg, ky[c->boff] = c->yb;
+    ku[c->roff] = c->ur, ku[c->goff] = c->ug, ku[c->boff] = c->ub;
+    kv[c->roff] = c->vr, kv[c->goff] = c->vg, kv[c->boff] = c->vb;
+    const __m512i ye = pair16(ky, 0, 2), yo = pair16(ky, 1, 3);
+    const __m512i ue = pair16(ku, 0, 2), uo = pair16(ku, 1, 3);
+    const __m512i ve = pair16(kv, 0, 2), vo = pair16(kv, 1, 3);
+    const __m512i m = _mm512_set1_epi32(0x00ff00ff);
+    const __m512i yadd = _mm512_set1_epi32(c->y_off + (1 << (VX_CONV_BITS - 1)));
+    const __m512i cadd = _mm512_set1_epi32((c->uv_off << 3) + (1 << (VX_CONV_BITS + 2)));
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
+                                           28, 30);
+    __m512i pe = _mm512_setzero_si512(), po = pe;
+    for (int x = 0; x < n; x += 64) {
+        __m512i Y0[4], Y1[4], U[4], V[4];
+        for (int g = 0; g < 4; g++) {
+            const __m512i a = _mm512_loadu_si512((const void *)(s0 + 4 * (x + 16 * g)));
+            const __m512i b = _mm512_loadu_si512((const void *)(s1 + 4 * (x + 16 * g)));
+            const __m512i ae = _mm512_and_si512(a, m), ao = _mm512_srli_epi16(a, 8);
+            const __m512i be = _mm512_and_si512(b, m), bo = _mm512_srli_epi16(b, 8);
+            Y0[g] = _mm512_srai_epi32(
+                _mm512_add_epi32(_mm512_add_epi32(_mm512_madd_epi16(ae, ye),
+                                                  _mm512_madd_epi16(ao, yo)), yadd),
+                VX_CONV_BITS);
+            Y1[g] = _mm512_srai_epi32(
+                _mm512_add_epi32(_mm512_add_epi32(_mm512_madd_epi16(be, ye),
+                                                  _mm512_madd_epi16(bo, yo)), yadd),
+                VX_CONV_BITS);
+            const __m512i se = _mm512_add_epi16(ae, be), so = _mm512_add_epi16(ao, bo);
+            __m512i we, wo;
+            if (left) {
+                if (x == 0 && g == 0) { /* pixel -1 is pixel 0 */
+                    pe = _mm512_broadcastd_epi32(_mm512_castsi512_si128(se));
+                    po = _mm512_broadcastd_epi32(_mm512_castsi512_si128(so));
+                }
+                we = _mm512_add_epi16(se, _mm512_alignr_epi32(se, pe, 15));
+                wo = _mm512_add_epi16(so, _mm512_alignr_epi32(so, po, 15));
+                pe = se, po = so;
+            } else {
+                we = _mm512_add_epi16(se, se);
+                wo = _mm512_add_epi16(so, so);
+            }
+            const __m512i uu = _mm512_add_epi32(_mm512_madd_epi16(we, ue), _mm512_madd_epi16(wo, uo));
+            const __m512i vv = _mm512_add_epi32(_mm512_madd_epi16(we, ve), _mm512_madd_epi16(wo, vo));
+            /* pair sums land in the even dwords */
+            U[g] = _mm512_add_epi32(uu, _mm512_srli_epi64(uu, 32));
+            V[g] = _mm512_add_epi32(vv, _mm512_srli_epi64(vv, 32));
+        }
+        store512(y0 + x,
+                 lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y0[0], Y0[1]),
+                                              _mm512_packs_epi32(Y0[2], Y0[3]))), nt);
+        if (y1)
+            store512(y1 + x,
+                     lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y1[0], Y1[1]),
+                                                  _mm512_packs_epi32(Y1[2], Y1[3]))), nt);
+        __m512i u01 = _mm512_permutex2var_epi32(U[0], even, U[1]);
+        __m512i u23 = _mm512_permutex2var_epi32(U[2], even, U[3]);
+        __m512i v01 = _mm512_permutex2var_epi32(V[0], even, V[1]);
+        __m512i v23 = _mm512_permutex2var_epi32(V[2], even, V[3]);
+        u01 = _mm512_srai_epi32(_mm512_add_epi32(u01, cadd), VX_CONV_BITS + 3);
+        u23 = _mm512_srai_epi32(_mm512_add_epi32(u23, cadd), VX_CONV_BITS + 3);
+        v01 = _mm512_srai_epi32(_mm512_add_epi32(v01, cadd), VX_CONV_BITS + 3);
+        v23 = _mm512_srai_epi32(_mm512_add_epi32(v23, cadd), VX_CONV_BITS + 3);
+        const __m512i uv = lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(u01, u23),
+                                                        _mm512_packs_epi32(v01, v23)));
+        const __m256i lo = _mm512_castsi512_si256(uv), hi = _mm512_extracti64x4_epi64(uv, 1);
+        if (nv12) {
+            const __m256i a = _mm256_unpacklo_epi8(lo, hi), b = _mm256_unpackhi_epi8(lo, hi);
+            store256(u + x, _mm256_permute2x128_si256(a, b, 0x20), nt);
+            store256(u + x + 32, _mm256_permute2x128_si256(a, b, 0x31), nt);
+        } else {
+            store256(u + x / 2, lo, nt);
+            store256(v + x / 2, hi, nt);
+        }
+    }
+}
+
+void vx_rgb_to_yuv420_avx512(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                             uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c)
+{
+    const int nv12 = uvstep == 2;
+    int n = w & ~63;
+    if (uvstep != 1 && !(nv12 && v == u + 1))
+        n = 0; /* a layout the vector stores do not know: all in C */
+    const int nt = c->nt_store && !(((uintptr_t)y0 | (uintptr_t)(y1 ? y1 : y0)) & 63) &&
+                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & 31);
+    if (n) {
+        if (nv12) {
+            if (c->left_sited) {
+                if (nt)
+                    rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 1, 1);
+                else
+                    rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 1, 0);
+            } else {
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 1, 0, 0);
+            }
+        } else {
+            if (c->left_sited)
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 0, 1, 0);
+            else
+                rgb_to_yuv420_body(s0, s1, y0, y1, u, v, n, c, 0, 0, 0);
+        }
+        if (nt)
+            _mm_sfence();
+    }
+    if (n < w)
+        vx_rgb_to_yuv420_part_c(s0, s1, y0, y1, u, v, uvstep, n, w, c);
+}
+
+void vx_yuv420_to_rgb_avx512(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                             int uvstep, int w, const VxConvCoefs *c)
+{
+    int n = w & ~15;
+    if (uvstep != 1 && !(uvstep == 2 && v == u + 1))
+        n = 0;
+    const __m512i ky = _mm512_set1_epi32(c->ky & 0xffff), kyoff = _mm512_set1_epi32(c->ky_off);
+    const __m512i kr = _mm512_set1_epi32((int32_t)((uint32_t)c->rv << 16));
+    const __m512i kg = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu | (uint32_t)c->gv << 16));
+    const __m512i kb = _mm512_set1_epi32((int32_t)(uint16_t)c->bu);
+    const __m512i c128 = _mm512_set1_epi16(128), zero = _mm512_setzero_si512();
+    const __m512i c255 = _mm512_set1_epi32(255);
+    const __m512i alpha = _mm512_set1_epi32((int32_t)(255u << (8 * c->aoff)));
+    const __m128i shr = _mm_cvtsi32_si128(8 * c->roff), shg = _mm_cvtsi32_si128(8 * c->goff),
+                  shb = _mm_cvtsi32_si128(8 * c->boff);
+    const __m512i dup = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    for (int x = 0; x < n; x += 16) {
+        const __m512i yv = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(y + x)));
+        __m128i uvb;
+        if (uvstep == 2)
+            uvb = _mm_loadu_si128((const __m128i *)(u + x));
+        else
+            uvb = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(u + x / 2)),
+                                    _mm_loadl_epi64((const __m128i *)(v + x / 2)));
+        const __m512i uv = _mm512_sub_epi16(
+            _mm512_permutexvar_epi32(dup, _mm512_castsi256_si512(_mm256_cvtepu8_epi16(uvb))),
+            c128);
+        const __m512i yy = _mm512_add_epi32(_mm512_madd_epi16(yv, ky), kyoff);
+        __m512i r = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kr)), VX_CONV_IBITS);
+        __m512i g = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kg)), VX_CONV_IBITS);
+        __m512i b = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kb)), VX_CONV_IBITS);
+        r = _mm512_min_epi32(_mm512_max_epi32(r, zero), c255);
+        g = _mm512_min_epi32(_mm512_max_epi32(g, zero), c255);
+        b = _mm512_min_epi32(_mm512_max_epi32(b, zero), c255);
+        const __m512i px = _mm512_or_si512(
+            _mm512_or_si512(_mm512_sll_epi32(r, shr), _mm512_sll_epi32(g, shg)),
+            _mm512_or_si512(_mm512_sll_epi32(b, shb), alpha));
+        _mm512_storeu_si512((void *)(dst + 4 * x), px);
+    }
+    if (n < w)
+        vx_yuv420_to_rgb_part_c(dst, y, u, v, uvstep, n, w, c);
+}
