@@ -1,6 +1,7 @@
 /* RGBA -> NV12 conversion speed and accuracy, single thread.
  *
  *   build/bench/convert_bench [--runs 9] [--frames 16] [--speed] [--accuracy] [--wall]
+ *                             [--only 4k|1080p]
  *
  * Times are this thread's CPU time (--wall: wall-clock time).
  *
@@ -282,20 +283,23 @@ static void accuracy(void)
 
 int main(int argc, char **argv)
 {
-    int runs = 9, frames = 16, speed = 0, acc = 0;
+    int runs = 9, frames = 16, speed = 0, acc = 0, do4k = 1, do1080 = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
             frames = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--wall"))
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+            const char *o = argv[++i];
+            do4k = !strcmp(o, "4k"), do1080 = !strcmp(o, "1080p");
+        } else if (!strcmp(argv[i], "--wall"))
             bench_clock = CLOCK_MONOTONIC;
         else if (!strcmp(argv[i], "--speed"))
             speed = 1;
         else if (!strcmp(argv[i], "--accuracy"))
             acc = 1;
         else {
-            fprintf(stderr, "usage: %s [--runs N] [--frames N] [--speed] [--accuracy] [--wall]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--runs N] [--frames N] [--speed] [--accuracy] [--wall] [--only 4k|1080p]\n", argv[0]);
             return 2;
         }
     }
@@ -311,14 +315,16 @@ int main(int argc, char **argv)
                            M_LIBYUV,
 #endif
                            M_SWS, M_FLOOR};
-        bench("4K RGBA -> NV12 BT.709", 3840, 2160, frames, 1, runs, m4k,
+        if (do4k)
+            bench("4K RGBA -> NV12 BT.709", 3840, 2160, frames, 1, runs, m4k,
               (int)(sizeof(m4k) / sizeof(m4k[0])), M_VX);
         const int m1080[] = {M_VX, M_VX_NT,
 #ifdef HAVE_LIBYUV
                              M_LIBYUV,
 #endif
                              M_FLOOR};
-        bench("1080p RGBA -> NV12 BT.709", 1920, 1080, 1, 20, runs, m1080,
+        if (do1080)
+            bench("1080p RGBA -> NV12 BT.709", 1920, 1080, 1, 20, runs, m1080,
               (int)(sizeof(m1080) / sizeof(m1080[0])), M_VX);
     }
     if (acc)

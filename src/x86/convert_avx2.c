@@ -56,7 +56,7 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
     const __m256i qperm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     __m256i ce = _mm256_setzero_si256(), co = ce;
     for (int x = 0; x < n; x += 32) {
-        __m256i Y0[4], Y1[4], U[4], V[4];
+        __m256i Y0[4], Y1[4], E[4], O[4];
         for (int g = 0; g < 4; g++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *)(s0 + 4 * (x + 8 * g)));
             const __m256i b = _mm256_loadu_si256((const __m256i *)(s1 + 4 * (x + 8 * g)));
@@ -70,22 +70,22 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
                 _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(be, ye),
                                                   _mm256_madd_epi16(bo, yo)), yadd),
                 VX_CONV_BITS);
+            /* the two rows' words, then the footprint's words summed in the even dwords */
             const __m256i se = _mm256_add_epi16(ae, be), so = _mm256_add_epi16(ao, bo);
-            __m256i we, wo;
             if (left) {
                 if (x == 0 && g == 0) /* pixel -1 is pixel 0 */
                     ce = se, co = so;
                 const __m256i re = _mm256_permutevar8x32_epi32(se, rot);
                 const __m256i ro = _mm256_permutevar8x32_epi32(so, rot);
-                we = _mm256_add_epi16(se, _mm256_blend_epi32(re, ce, 1));
-                wo = _mm256_add_epi16(so, _mm256_blend_epi32(ro, co, 1));
+                const __m256i we = _mm256_add_epi16(se, _mm256_blend_epi32(re, ce, 1));
+                const __m256i wo = _mm256_add_epi16(so, _mm256_blend_epi32(ro, co, 1));
                 ce = re, co = ro;
+                E[g] = _mm256_add_epi16(we, _mm256_srli_epi64(we, 32));
+                O[g] = _mm256_add_epi16(wo, _mm256_srli_epi64(wo, 32));
             } else {
-                we = _mm256_add_epi16(se, se);
-                wo = _mm256_add_epi16(so, so);
+                E[g] = _mm256_slli_epi16(_mm256_add_epi16(se, _mm256_srli_epi64(se, 32)), 1);
+                O[g] = _mm256_slli_epi16(_mm256_add_epi16(so, _mm256_srli_epi64(so, 32)), 1);
             }
-            U[g] = _mm256_add_epi32(_mm256_madd_epi16(we, ue), _mm256_madd_epi16(wo, uo));
-            V[g] = _mm256_add_epi32(_mm256_madd_epi16(we, ve), _mm256_madd_epi16(wo, vo));
         }
         store256(y0 + x,
                  _mm256_permutevar8x32_epi32(
@@ -96,14 +96,31 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
                      _mm256_permutevar8x32_epi32(
                          _mm256_packus_epi16(_mm256_packs_epi32(Y1[0], Y1[1]),
                                              _mm256_packs_epi32(Y1[2], Y1[3])), qperm), nt);
-        __m256i u01 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(U[0], U[1]), 0xd8);
-        __m256i u23 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(U[2], U[3]), 0xd8);
-        __m256i v01 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(V[0], V[1]), 0xd8);
-        __m256i v23 = _mm256_permute4x64_epi64(_mm256_hadd_epi32(V[2], V[3]), 0xd8);
-        u01 = _mm256_srai_epi32(_mm256_add_epi32(u01, cadd), VX_CONV_BITS + 3);
-        u23 = _mm256_srai_epi32(_mm256_add_epi32(u23, cadd), VX_CONV_BITS + 3);
-        v01 = _mm256_srai_epi32(_mm256_add_epi32(v01, cadd), VX_CONV_BITS + 3);
-        v23 = _mm256_srai_epi32(_mm256_add_epi32(v23, cadd), VX_CONV_BITS + 3);
+        /* 8 chroma footprints in order per vector (even dwords of two vectors, then the
+         * 64-bit halves of the lanes swapped into place), then one dot product each */
+        __m256i f[4];
+        for (int k = 0; k < 2; k++) {
+            f[2 * k] = _mm256_permute4x64_epi64(
+                _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(E[2 * k]),
+                                                      _mm256_castsi256_ps(E[2 * k + 1]), 0x88)),
+                0xd8);
+            f[2 * k + 1] = _mm256_permute4x64_epi64(
+                _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(O[2 * k]),
+                                                      _mm256_castsi256_ps(O[2 * k + 1]), 0x88)),
+                0xd8);
+        }
+        const __m256i u01 = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[0], ue), _mm256_madd_epi16(f[1], uo)), cadd),
+            VX_CONV_BITS + 3);
+        const __m256i u23 = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[2], ue), _mm256_madd_epi16(f[3], uo)), cadd),
+            VX_CONV_BITS + 3);
+        const __m256i v01 = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[0], ve), _mm256_madd_epi16(f[1], vo)), cadd),
+            VX_CONV_BITS + 3);
+        const __m256i v23 = _mm256_srai_epi32(
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[2], ve), _mm256_madd_epi16(f[3], vo)), cadd),
+            VX_CONV_BITS + 3);
         const __m256i uv = _mm256_permutevar8x32_epi32(
             _mm256_packus_epi16(_mm256_packs_epi32(u01, u23), _mm256_packs_epi32(v01, v23)),
             qperm); /* U0..15 | V0..15 */

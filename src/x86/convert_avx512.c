@@ -7,10 +7,18 @@
 
 #include "dsp/convert.h"
 
-void vx_rgb_to_yuv420_avx512(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
-                             uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
-void vx_yuv420_to_rgb_avx512(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
-                             int uvstep, int w, const VxConvCoefs *c);
+/* Built twice: plain AVX-512 (F/BW/VL) and with AVX512-VNNI (-DVX_AVX512_VNNI), where each
+ * multiply-add pair becomes one vpdpwssd; both are bit-exact with C. */
+#ifdef VX_AVX512_VNNI
+#define FN(name) name##_avx512vnni
+#else
+#define FN(name) name##_avx512
+#endif
+
+void FN(vx_rgb_to_yuv420)(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                          uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
+void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                          int uvstep, int w, const VxConvCoefs *c);
 
 static inline __m512i pair16(const int32_t *k, int a, int b)
 {
@@ -41,6 +49,13 @@ static inline __m512i lane_fix(__m512i v)
     return _mm512_permutexvar_epi32(idx, v);
 }
 
+/* acc + the pmaddwd of a and b: one vpdpwssd where AVX512-VNNI is there */
+#ifdef VX_AVX512_VNNI
+#define DOT(acc, a, b) _mm512_dpwssd_epi32(acc, a, b)
+#else
+#define DOT(acc, a, b) _mm512_add_epi32(acc, _mm512_madd_epi16(a, b))
+#endif
+
 static inline __attribute__((always_inline)) void
 rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1, uint8_t *u,
                    uint8_t *v, int n, const VxConvCoefs *c, const int nv12, const int left,
@@ -60,39 +75,30 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
                                            28, 30);
     __m512i pe = _mm512_setzero_si512(), po = pe;
     for (int x = 0; x < n; x += 64) {
-        __m512i Y0[4], Y1[4], U[4], V[4];
+        __m512i Y0[4], Y1[4], E[4], O[4];
         for (int g = 0; g < 4; g++) {
             const __m512i a = _mm512_loadu_si512((const void *)(s0 + 4 * (x + 16 * g)));
             const __m512i b = _mm512_loadu_si512((const void *)(s1 + 4 * (x + 16 * g)));
             const __m512i ae = _mm512_and_si512(a, m), ao = _mm512_srli_epi16(a, 8);
             const __m512i be = _mm512_and_si512(b, m), bo = _mm512_srli_epi16(b, 8);
-            Y0[g] = _mm512_srai_epi32(
-                _mm512_add_epi32(_mm512_add_epi32(_mm512_madd_epi16(ae, ye),
-                                                  _mm512_madd_epi16(ao, yo)), yadd),
-                VX_CONV_BITS);
-            Y1[g] = _mm512_srai_epi32(
-                _mm512_add_epi32(_mm512_add_epi32(_mm512_madd_epi16(be, ye),
-                                                  _mm512_madd_epi16(bo, yo)), yadd),
-                VX_CONV_BITS);
-            const __m512i se = _mm512_add_epi16(ae, be), so = _mm512_add_epi16(ao, bo);
-            __m512i we, wo;
+            Y0[g] = _mm512_srai_epi32(DOT(DOT(yadd, ae, ye), ao, yo), VX_CONV_BITS);
+            Y1[g] = _mm512_srai_epi32(DOT(DOT(yadd, be, ye), bo, yo), VX_CONV_BITS);
+            /* the two rows' words, then the footprint's words summed in the even dwords */
+            __m512i se = _mm512_add_epi16(ae, be), so = _mm512_add_epi16(ao, bo);
             if (left) {
                 if (x == 0 && g == 0) { /* pixel -1 is pixel 0 */
                     pe = _mm512_broadcastd_epi32(_mm512_castsi512_si128(se));
                     po = _mm512_broadcastd_epi32(_mm512_castsi512_si128(so));
                 }
-                we = _mm512_add_epi16(se, _mm512_alignr_epi32(se, pe, 15));
-                wo = _mm512_add_epi16(so, _mm512_alignr_epi32(so, po, 15));
+                const __m512i we = _mm512_add_epi16(se, _mm512_alignr_epi32(se, pe, 15));
+                const __m512i wo = _mm512_add_epi16(so, _mm512_alignr_epi32(so, po, 15));
                 pe = se, po = so;
+                E[g] = _mm512_add_epi16(we, _mm512_srli_epi64(we, 32));
+                O[g] = _mm512_add_epi16(wo, _mm512_srli_epi64(wo, 32));
             } else {
-                we = _mm512_add_epi16(se, se);
-                wo = _mm512_add_epi16(so, so);
+                E[g] = _mm512_slli_epi16(_mm512_add_epi16(se, _mm512_srli_epi64(se, 32)), 1);
+                O[g] = _mm512_slli_epi16(_mm512_add_epi16(so, _mm512_srli_epi64(so, 32)), 1);
             }
-            const __m512i uu = _mm512_add_epi32(_mm512_madd_epi16(we, ue), _mm512_madd_epi16(wo, uo));
-            const __m512i vv = _mm512_add_epi32(_mm512_madd_epi16(we, ve), _mm512_madd_epi16(wo, vo));
-            /* pair sums land in the even dwords */
-            U[g] = _mm512_add_epi32(uu, _mm512_srli_epi64(uu, 32));
-            V[g] = _mm512_add_epi32(vv, _mm512_srli_epi64(vv, 32));
         }
         store512(y0 + x,
                  lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y0[0], Y0[1]),
@@ -101,21 +107,22 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
             store512(y1 + x,
                      lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y1[0], Y1[1]),
                                                   _mm512_packs_epi32(Y1[2], Y1[3]))), nt);
-        __m512i u01 = _mm512_permutex2var_epi32(U[0], even, U[1]);
-        __m512i u23 = _mm512_permutex2var_epi32(U[2], even, U[3]);
-        __m512i v01 = _mm512_permutex2var_epi32(V[0], even, V[1]);
-        __m512i v23 = _mm512_permutex2var_epi32(V[2], even, V[3]);
-        u01 = _mm512_srai_epi32(_mm512_add_epi32(u01, cadd), VX_CONV_BITS + 3);
-        u23 = _mm512_srai_epi32(_mm512_add_epi32(u23, cadd), VX_CONV_BITS + 3);
-        v01 = _mm512_srai_epi32(_mm512_add_epi32(v01, cadd), VX_CONV_BITS + 3);
-        v23 = _mm512_srai_epi32(_mm512_add_epi32(v23, cadd), VX_CONV_BITS + 3);
+        /* 16 chroma footprints in order per vector, then one dot product each */
+        const __m512i e01 = _mm512_permutex2var_epi32(E[0], even, E[1]);
+        const __m512i o01 = _mm512_permutex2var_epi32(O[0], even, O[1]);
+        const __m512i e23 = _mm512_permutex2var_epi32(E[2], even, E[3]);
+        const __m512i o23 = _mm512_permutex2var_epi32(O[2], even, O[3]);
+        const __m512i u01 = _mm512_srai_epi32(DOT(DOT(cadd, e01, ue), o01, uo), VX_CONV_BITS + 3);
+        const __m512i u23 = _mm512_srai_epi32(DOT(DOT(cadd, e23, ue), o23, uo), VX_CONV_BITS + 3);
+        const __m512i v01 = _mm512_srai_epi32(DOT(DOT(cadd, e01, ve), o01, vo), VX_CONV_BITS + 3);
+        const __m512i v23 = _mm512_srai_epi32(DOT(DOT(cadd, e23, ve), o23, vo), VX_CONV_BITS + 3);
         const __m512i uv = lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(u01, u23),
                                                         _mm512_packs_epi32(v01, v23)));
         const __m256i lo = _mm512_castsi512_si256(uv), hi = _mm512_extracti64x4_epi64(uv, 1);
         if (nv12) {
-            const __m256i a = _mm256_unpacklo_epi8(lo, hi), b = _mm256_unpackhi_epi8(lo, hi);
-            store256(u + x, _mm256_permute2x128_si256(a, b, 0x20), nt);
-            store256(u + x + 32, _mm256_permute2x128_si256(a, b, 0x31), nt);
+            const __m256i ua = _mm256_unpacklo_epi8(lo, hi), ub = _mm256_unpackhi_epi8(lo, hi);
+            store256(u + x, _mm256_permute2x128_si256(ua, ub, 0x20), nt);
+            store256(u + x + 32, _mm256_permute2x128_si256(ua, ub, 0x31), nt);
         } else {
             store256(u + x / 2, lo, nt);
             store256(v + x / 2, hi, nt);
@@ -123,8 +130,8 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
     }
 }
 
-void vx_rgb_to_yuv420_avx512(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
-                             uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c)
+void FN(vx_rgb_to_yuv420)(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
+                          uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c)
 {
     const int nv12 = uvstep == 2;
     int n = w & ~63;
@@ -155,8 +162,8 @@ void vx_rgb_to_yuv420_avx512(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, 
         vx_rgb_to_yuv420_part_c(s0, s1, y0, y1, u, v, uvstep, n, w, c);
 }
 
-void vx_yuv420_to_rgb_avx512(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
-                             int uvstep, int w, const VxConvCoefs *c)
+void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
+                          int uvstep, int w, const VxConvCoefs *c)
 {
     int n = w & ~15;
     if (uvstep != 1 && !(uvstep == 2 && v == u + 1))
@@ -182,10 +189,10 @@ void vx_yuv420_to_rgb_avx512(uint8_t *dst, const uint8_t *y, const uint8_t *u, c
         const __m512i uv = _mm512_sub_epi16(
             _mm512_permutexvar_epi32(dup, _mm512_castsi256_si512(_mm256_cvtepu8_epi16(uvb))),
             c128);
-        const __m512i yy = _mm512_add_epi32(_mm512_madd_epi16(yv, ky), kyoff);
-        __m512i r = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kr)), VX_CONV_IBITS);
-        __m512i g = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kg)), VX_CONV_IBITS);
-        __m512i b = _mm512_srai_epi32(_mm512_add_epi32(yy, _mm512_madd_epi16(uv, kb)), VX_CONV_IBITS);
+        const __m512i yy = DOT(kyoff, yv, ky);
+        __m512i r = _mm512_srai_epi32(DOT(yy, uv, kr), VX_CONV_IBITS);
+        __m512i g = _mm512_srai_epi32(DOT(yy, uv, kg), VX_CONV_IBITS);
+        __m512i b = _mm512_srai_epi32(DOT(yy, uv, kb), VX_CONV_IBITS);
         r = _mm512_min_epi32(_mm512_max_epi32(r, zero), c255);
         g = _mm512_min_epi32(_mm512_max_epi32(g, zero), c255);
         b = _mm512_min_epi32(_mm512_max_epi32(b, zero), c255);

@@ -204,6 +204,7 @@ int main(void)
         {"sse4", VX_CPU_SSE41},
         {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2},
         {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512},
+        {"avx512vnni", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512 | VX_CPU_AVX512VNNI},
         {"neon", VX_CPU_NEON},
     };
     const unsigned have = vx_cpu_detect();
