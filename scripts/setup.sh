@@ -13,7 +13,7 @@ pkgs=(gcc pkg-config meson ninja-build
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
-  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind)
+  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev)
 fi
 
 missing=()
