@@ -37,6 +37,11 @@ static inline void store128(uint8_t *p, __m128i v, int nt)
         _mm_storeu_si128((__m128i *)p, v);
 }
 
+/* Source bytes prefetched ahead of the loads in each of the two rows: without it a 4K frame
+ * from memory ran well below the speed of a plain copy of the same bytes (one core cannot
+ * keep enough misses in flight while it also computes). See convert_avx512.c. */
+#define PREFETCH 2048
+
 static inline __attribute__((always_inline)) void
 rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1, uint8_t *u,
                    uint8_t *v, int n, const VxConvCoefs *c, const int nv12, const int left,
@@ -57,6 +62,10 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
     __m256i ce = _mm256_setzero_si256(), co = ce;
     for (int x = 0; x < n; x += 32) {
         __m256i Y0[4], Y1[4], E[4], O[4];
+        _mm_prefetch((const char *)s0 + 4 * x + PREFETCH, _MM_HINT_T0);
+        _mm_prefetch((const char *)s0 + 4 * x + PREFETCH + 64, _MM_HINT_T0);
+        _mm_prefetch((const char *)s1 + 4 * x + PREFETCH, _MM_HINT_T0);
+        _mm_prefetch((const char *)s1 + 4 * x + PREFETCH + 64, _MM_HINT_T0);
         for (int g = 0; g < 4; g++) {
             const __m256i a = _mm256_loadu_si256((const __m256i *)(s0 + 4 * (x + 8 * g)));
             const __m256i b = _mm256_loadu_si256((const __m256i *)(s1 + 4 * (x + 8 * g)));
