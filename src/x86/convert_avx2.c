@@ -57,11 +57,15 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
     const __m256i m = _mm256_set1_epi32(0x00ff00ff);
     const __m256i yadd = _mm256_set1_epi32(c->y_off + (1 << (VX_CONV_BITS - 1)));
     const __m256i cadd = _mm256_set1_epi32((c->uv_off << 3) + (1 << (VX_CONV_BITS + 2)));
-    const __m256i rot = _mm256_setr_epi32(7, 0, 1, 2, 3, 4, 5, 6);
+    /* chroma comes out in the order c0 c1 c4 c5 | c2 c3 c6 c7 (vshufps within lanes), and
+     * stays so until the bytes are packed: the left neighbours follow that order */
+    const __m256i prev = _mm256_setr_epi32(7, 0, 5, 2, 1, 4, 3, 6);
     const __m256i qperm = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-    __m256i ce = _mm256_setzero_si256(), co = ce;
+    const __m256i nvshuf = _mm256_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15,
+                                            0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+    __m256i carry[2] = {_mm256_setzero_si256(), _mm256_setzero_si256()};
     for (int x = 0; x < n; x += 32) {
-        __m256i Y0[4], Y1[4], E[4], O[4];
+        __m256i Y0[4], Y1[4], S[2][4];
         _mm_prefetch((const char *)s0 + 4 * x + PREFETCH, _MM_HINT_T0);
         _mm_prefetch((const char *)s0 + 4 * x + PREFETCH + 64, _MM_HINT_T0);
         _mm_prefetch((const char *)s1 + 4 * x + PREFETCH, _MM_HINT_T0);
@@ -79,22 +83,9 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
                 _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(be, ye),
                                                   _mm256_madd_epi16(bo, yo)), yadd),
                 VX_CONV_BITS);
-            /* the two rows' words, then the footprint's words summed in the even dwords */
-            const __m256i se = _mm256_add_epi16(ae, be), so = _mm256_add_epi16(ao, bo);
-            if (left) {
-                if (x == 0 && g == 0) /* pixel -1 is pixel 0 */
-                    ce = se, co = so;
-                const __m256i re = _mm256_permutevar8x32_epi32(se, rot);
-                const __m256i ro = _mm256_permutevar8x32_epi32(so, rot);
-                const __m256i we = _mm256_add_epi16(se, _mm256_blend_epi32(re, ce, 1));
-                const __m256i wo = _mm256_add_epi16(so, _mm256_blend_epi32(ro, co, 1));
-                ce = re, co = ro;
-                E[g] = _mm256_add_epi16(we, _mm256_srli_epi64(we, 32));
-                O[g] = _mm256_add_epi16(wo, _mm256_srli_epi64(wo, 32));
-            } else {
-                E[g] = _mm256_slli_epi16(_mm256_add_epi16(se, _mm256_srli_epi64(se, 32)), 1);
-                O[g] = _mm256_slli_epi16(_mm256_add_epi16(so, _mm256_srli_epi64(so, 32)), 1);
-            }
+            /* the two rows' words: bytes 0/2 and bytes 1/3 of each pixel */
+            S[0][g] = _mm256_add_epi16(ae, be);
+            S[1][g] = _mm256_add_epi16(ao, bo);
         }
         store256(y0 + x,
                  _mm256_permutevar8x32_epi32(
@@ -105,41 +96,47 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
                      _mm256_permutevar8x32_epi32(
                          _mm256_packus_epi16(_mm256_packs_epi32(Y1[0], Y1[1]),
                                              _mm256_packs_epi32(Y1[2], Y1[3])), qperm), nt);
-        /* 8 chroma footprints in order per vector (even dwords of two vectors, then the
-         * 64-bit halves of the lanes swapped into place), then one dot product each */
-        __m256i f[4];
-        for (int k = 0; k < 2; k++) {
-            f[2 * k] = _mm256_permute4x64_epi64(
-                _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(E[2 * k]),
-                                                      _mm256_castsi256_ps(E[2 * k + 1]), 0x88)),
-                0xd8);
-            f[2 * k + 1] = _mm256_permute4x64_epi64(
-                _mm256_castps_si256(_mm256_shuffle_ps(_mm256_castsi256_ps(O[2 * k]),
-                                                      _mm256_castsi256_ps(O[2 * k + 1]), 0x88)),
-                0xd8);
-        }
+        /* per 16 pixels: even and odd pixels' words (8 chroma footprints), the filter on
+         * those, then one pmaddwd pair per chroma sample */
+        __m256i F[2][2];
+        for (int k = 0; k < 2; k++)
+            for (int t = 0; t < 2; t++) {
+                const __m256 pa = _mm256_castsi256_ps(S[t][2 * k]);
+                const __m256 pb = _mm256_castsi256_ps(S[t][2 * k + 1]);
+                const __m256i ev = _mm256_castps_si256(_mm256_shuffle_ps(pa, pb, 0x88));
+                const __m256i od = _mm256_castps_si256(_mm256_shuffle_ps(pa, pb, 0xdd));
+                if (left) {
+                    if (x == 0 && k == 0) /* pixel -1 is pixel 0 */
+                        carry[t] = ev;
+                    const __m256i r = _mm256_permutevar8x32_epi32(od, prev);
+                    const __m256i pv = _mm256_blend_epi32(r, carry[t], 1);
+                    carry[t] = r;
+                    F[k][t] = _mm256_add_epi16(_mm256_add_epi16(ev, od), _mm256_add_epi16(ev, pv));
+                } else {
+                    F[k][t] = _mm256_slli_epi16(_mm256_add_epi16(ev, od), 1);
+                }
+            }
         const __m256i u01 = _mm256_srai_epi32(
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[0], ue), _mm256_madd_epi16(f[1], uo)), cadd),
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(F[0][0], ue), _mm256_madd_epi16(F[0][1], uo)), cadd),
             VX_CONV_BITS + 3);
         const __m256i u23 = _mm256_srai_epi32(
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[2], ue), _mm256_madd_epi16(f[3], uo)), cadd),
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(F[1][0], ue), _mm256_madd_epi16(F[1][1], uo)), cadd),
             VX_CONV_BITS + 3);
         const __m256i v01 = _mm256_srai_epi32(
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[0], ve), _mm256_madd_epi16(f[1], vo)), cadd),
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(F[0][0], ve), _mm256_madd_epi16(F[0][1], vo)), cadd),
             VX_CONV_BITS + 3);
         const __m256i v23 = _mm256_srai_epi32(
-            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(f[2], ve), _mm256_madd_epi16(f[3], vo)), cadd),
+            _mm256_add_epi32(_mm256_add_epi32(_mm256_madd_epi16(F[1][0], ve), _mm256_madd_epi16(F[1][1], vo)), cadd),
             VX_CONV_BITS + 3);
-        const __m256i uv = _mm256_permutevar8x32_epi32(
-            _mm256_packus_epi16(_mm256_packs_epi32(u01, u23), _mm256_packs_epi32(v01, v23)),
-            qperm); /* U0..15 | V0..15 */
-        const __m128i lo = _mm256_castsi256_si128(uv), hi = _mm256_extracti128_si256(uv, 1);
+        /* lane 0: U 0 1 4 5 8 9 12 13, V the same; lane 1: U 2 3 6 7 10 11 14 15, V too */
+        const __m256i uv =
+            _mm256_packus_epi16(_mm256_packs_epi32(u01, u23), _mm256_packs_epi32(v01, v23));
         if (nv12) {
-            store128(u + x, _mm_unpacklo_epi8(lo, hi), nt);
-            store128(u + x + 16, _mm_unpackhi_epi8(lo, hi), nt);
+            store256(u + x, _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(uv, nvshuf), qperm), nt);
         } else {
-            store128(u + x / 2, lo, nt);
-            store128(v + x / 2, hi, nt);
+            const __m128i lo = _mm256_castsi256_si128(uv), hi = _mm256_extracti128_si256(uv, 1);
+            store128(u + x / 2, _mm_unpacklo_epi16(lo, hi), nt);
+            store128(v + x / 2, _mm_unpackhi_epi16(lo, hi), nt);
         }
     }
 }
@@ -152,7 +149,7 @@ void vx_rgb_to_yuv420_avx2(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
     if (uvstep != 1 && !(nv12 && v == u + 1))
         n = 0; /* a layout the vector stores do not know: all in C */
     const int nt = c->nt_store && !(((uintptr_t)y0 | (uintptr_t)(y1 ? y1 : y0)) & 31) &&
-                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & 15);
+                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & (nv12 ? 31 : 15));
     if (n) {
         if (nv12) {
             if (c->left_sited) {
