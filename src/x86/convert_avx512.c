@@ -1,7 +1,7 @@
 /* AVX-512 (F/BW/VL) RGB <-> Y'CbCr 4:2:0 kernels, bit-exact with the C reference in
  * src/dsp/convert.c. Same scheme as convert_avx2.c on 16-pixel vectors, 64 pixels of two
- * rows per iteration: the left neighbour comes from valignd across iterations, chroma pairs
- * are added with a 64-bit shift and gathered in order with one vpermt2d. */
+ * rows per iteration: even and odd pixels' words are gathered in order (vpermt2d), the left
+ * neighbour comes from valignd across iterations, and NV12 is interleaved with one vpshufb. */
 #include <immintrin.h>
 #include <stdint.h>
 
@@ -79,9 +79,13 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
     const __m512i cadd = _mm512_set1_epi32((c->uv_off << 3) + (1 << (VX_CONV_BITS + 2)));
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26,
                                            28, 30);
-    __m512i pe = _mm512_setzero_si512(), po = pe;
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    const __m512i nvshuf = _mm512_broadcast_i32x4(
+        _mm_setr_epi8(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15));
+    const __m512i nvperm = _mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7);
+    __m512i carry[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
     for (int x = 0; x < n; x += 64) {
-        __m512i Y0[4], Y1[4], E[4], O[4];
+        __m512i Y0[4], Y1[4], S[2][4];
         for (int k = 0; k < 256; k += 64) {
             _mm_prefetch((const char *)s0 + 4 * x + PREFETCH + k, _MM_HINT_T0);
             _mm_prefetch((const char *)s1 + 4 * x + PREFETCH + k, _MM_HINT_T0);
@@ -93,22 +97,9 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
             const __m512i be = _mm512_and_si512(b, m), bo = _mm512_srli_epi16(b, 8);
             Y0[g] = _mm512_srai_epi32(DOT(DOT(yadd, ae, ye), ao, yo), VX_CONV_BITS);
             Y1[g] = _mm512_srai_epi32(DOT(DOT(yadd, be, ye), bo, yo), VX_CONV_BITS);
-            /* the two rows' words, then the footprint's words summed in the even dwords */
-            __m512i se = _mm512_add_epi16(ae, be), so = _mm512_add_epi16(ao, bo);
-            if (left) {
-                if (x == 0 && g == 0) { /* pixel -1 is pixel 0 */
-                    pe = _mm512_broadcastd_epi32(_mm512_castsi512_si128(se));
-                    po = _mm512_broadcastd_epi32(_mm512_castsi512_si128(so));
-                }
-                const __m512i we = _mm512_add_epi16(se, _mm512_alignr_epi32(se, pe, 15));
-                const __m512i wo = _mm512_add_epi16(so, _mm512_alignr_epi32(so, po, 15));
-                pe = se, po = so;
-                E[g] = _mm512_add_epi16(we, _mm512_srli_epi64(we, 32));
-                O[g] = _mm512_add_epi16(wo, _mm512_srli_epi64(wo, 32));
-            } else {
-                E[g] = _mm512_slli_epi16(_mm512_add_epi16(se, _mm512_srli_epi64(se, 32)), 1);
-                O[g] = _mm512_slli_epi16(_mm512_add_epi16(so, _mm512_srli_epi64(so, 32)), 1);
-            }
+            /* the two rows' words: bytes 0/2 and bytes 1/3 of each pixel */
+            S[0][g] = _mm512_add_epi16(ae, be);
+            S[1][g] = _mm512_add_epi16(ao, bo);
         }
         store512(y0 + x,
                  lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y0[0], Y0[1]),
@@ -117,25 +108,36 @@ rgb_to_yuv420_body(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y
             store512(y1 + x,
                      lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(Y1[0], Y1[1]),
                                                   _mm512_packs_epi32(Y1[2], Y1[3]))), nt);
-        /* 16 chroma footprints in order per vector, then one dot product each */
-        const __m512i e01 = _mm512_permutex2var_epi32(E[0], even, E[1]);
-        const __m512i o01 = _mm512_permutex2var_epi32(O[0], even, O[1]);
-        const __m512i e23 = _mm512_permutex2var_epi32(E[2], even, E[3]);
-        const __m512i o23 = _mm512_permutex2var_epi32(O[2], even, O[3]);
-        const __m512i u01 = _mm512_srai_epi32(DOT(DOT(cadd, e01, ue), o01, uo), VX_CONV_BITS + 3);
-        const __m512i u23 = _mm512_srai_epi32(DOT(DOT(cadd, e23, ue), o23, uo), VX_CONV_BITS + 3);
-        const __m512i v01 = _mm512_srai_epi32(DOT(DOT(cadd, e01, ve), o01, vo), VX_CONV_BITS + 3);
-        const __m512i v23 = _mm512_srai_epi32(DOT(DOT(cadd, e23, ve), o23, vo), VX_CONV_BITS + 3);
-        const __m512i uv = lane_fix(_mm512_packus_epi16(_mm512_packs_epi32(u01, u23),
-                                                        _mm512_packs_epi32(v01, v23)));
-        const __m256i lo = _mm512_castsi512_si256(uv), hi = _mm512_extracti64x4_epi64(uv, 1);
+        /* per 32 pixels: even and odd pixels' words in order (16 chroma footprints), the
+         * filter on those, then one dot product per chroma sample */
+        __m512i F[2][2];
+        for (int k = 0; k < 2; k++)
+            for (int t = 0; t < 2; t++) {
+                const __m512i ev = _mm512_permutex2var_epi32(S[t][2 * k], even, S[t][2 * k + 1]);
+                const __m512i od = _mm512_permutex2var_epi32(S[t][2 * k], odd, S[t][2 * k + 1]);
+                if (left) {
+                    if (x == 0 && k == 0) /* pixel -1 is pixel 0 */
+                        carry[t] = _mm512_broadcastd_epi32(_mm512_castsi512_si128(ev));
+                    const __m512i pv = _mm512_alignr_epi32(od, carry[t], 15);
+                    carry[t] = od;
+                    F[k][t] = _mm512_add_epi16(_mm512_add_epi16(ev, od), _mm512_add_epi16(ev, pv));
+                } else {
+                    F[k][t] = _mm512_slli_epi16(_mm512_add_epi16(ev, od), 1);
+                }
+            }
+        const __m512i u01 = _mm512_srai_epi32(DOT(DOT(cadd, F[0][0], ue), F[0][1], uo), VX_CONV_BITS + 3);
+        const __m512i u23 = _mm512_srai_epi32(DOT(DOT(cadd, F[1][0], ue), F[1][1], uo), VX_CONV_BITS + 3);
+        const __m512i v01 = _mm512_srai_epi32(DOT(DOT(cadd, F[0][0], ve), F[0][1], vo), VX_CONV_BITS + 3);
+        const __m512i v23 = _mm512_srai_epi32(DOT(DOT(cadd, F[1][0], ve), F[1][1], vo), VX_CONV_BITS + 3);
+        /* 128-bit lane k: U 4k..4k+3, U 16+4k.., V 4k.., V 16+4k.. */
+        const __m512i uv = _mm512_packus_epi16(_mm512_packs_epi32(u01, u23),
+                                               _mm512_packs_epi32(v01, v23));
         if (nv12) {
-            const __m256i ua = _mm256_unpacklo_epi8(lo, hi), ub = _mm256_unpackhi_epi8(lo, hi);
-            store256(u + x, _mm256_permute2x128_si256(ua, ub, 0x20), nt);
-            store256(u + x + 32, _mm256_permute2x128_si256(ua, ub, 0x31), nt);
+            store512(u + x, _mm512_permutexvar_epi64(nvperm, _mm512_shuffle_epi8(uv, nvshuf)), nt);
         } else {
-            store256(u + x / 2, lo, nt);
-            store256(v + x / 2, hi, nt);
+            const __m512i o = lane_fix(uv);
+            store256(u + x / 2, _mm512_castsi512_si256(o), nt);
+            store256(v + x / 2, _mm512_extracti64x4_epi64(o, 1), nt);
         }
     }
 }
@@ -148,7 +150,7 @@ void FN(vx_rgb_to_yuv420)(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uin
     if (uvstep != 1 && !(nv12 && v == u + 1))
         n = 0; /* a layout the vector stores do not know: all in C */
     const int nt = c->nt_store && !(((uintptr_t)y0 | (uintptr_t)(y1 ? y1 : y0)) & 63) &&
-                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & 31);
+                   !(((uintptr_t)u | (uintptr_t)(nv12 ? u : v)) & (nv12 ? 63 : 31));
     if (n) {
         if (nv12) {
             if (c->left_sited) {
