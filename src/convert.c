@@ -69,22 +69,35 @@ static int check_image(const VxImage *im)
  * caches next to their source, so reading them in first (RFO) would only cost bandwidth. */
 #define VX_NT_MIN_BYTES (8u << 20)
 
-int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
-                       int y1, int nt)
+static const VxColorSpec default_spec = {VX_MATRIX_BT709, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
+
+/* The checks of every entry point: 0, VX_ERR(EINVAL) or VX_ERR(ENOSYS). */
+static int check_args(const VxImage *src, const VxImage *dst, const VxColorSpec *spec)
 {
-    static const VxColorSpec def = {VX_MATRIX_BT709, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
     if (!src || !dst || src->width != dst->width || src->height != dst->height ||
         src->width < 1 || src->height < 1)
         return VX_ERR(EINVAL);
-    if (y0 < 0 || y1 > src->height || y0 >= y1 || (y0 & 1) || ((y1 & 1) && y1 != src->height))
-        return VX_ERR(EINVAL);
-    if (!spec)
-        spec = &def;
-    if (spec->matrix < 0 || spec->matrix > VX_MATRIX_BT2020 || spec->range < 0 ||
-        spec->range > 1 || spec->chroma_loc < 0 || spec->chroma_loc > VX_CHROMA_CENTER)
+    if (spec && (spec->matrix < 0 || spec->matrix > VX_MATRIX_BT2020 || spec->range < 0 ||
+                 spec->range > 1 || spec->chroma_loc < 0 || spec->chroma_loc > VX_CHROMA_CENTER))
         return VX_ERR(EINVAL);
     if (!check_image(src) || !check_image(dst))
         return VX_ERR(EINVAL);
+    if (!(is_rgb(src->format) && is_yuv(dst->format)) &&
+        !(is_yuv(src->format) && is_rgb(dst->format)))
+        return VX_ERR(ENOSYS);
+    return 0;
+}
+
+int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
+                       int y1, int nt)
+{
+    int ret = check_args(src, dst, spec);
+    if (ret < 0)
+        return ret;
+    if (y0 < 0 || y1 > src->height || y0 >= y1 || (y0 & 1) || ((y1 & 1) && y1 != src->height))
+        return VX_ERR(EINVAL);
+    if (!spec)
+        spec = &default_spec;
     pthread_once(&g_once, init_dsp);
     VxConvCoefs c;
     const int w = src->width, h = src->height;
@@ -161,8 +174,7 @@ int vx_convert_threads(const VxImage *src, VxImage *dst, const VxColorSpec *spec
         n_threads = pairs;
     if (n_threads <= 1)
         return vx_convert(src, dst, spec);
-    /* validate once up front, so a bad call starts no thread */
-    int ret = vx_convert_rows_nt(src, dst, spec, 0, src->height < 2 ? src->height : 2, -1);
+    int ret = check_args(src, dst, spec); /* once up front: a bad call starts no thread */
     if (ret < 0)
         return ret;
     ConvJob jobs[VX_CONVERT_MAX_THREADS];
