@@ -32,20 +32,19 @@ static int is_rgb(int f)
 
 static int is_yuv(int f)
 {
-    return f == VX_PIX_NV12 || f == VX_PIX_I420;
+    return f == VX_PIX_NV12 || f == VX_PIX_NV21 || f == VX_PIX_I420;
 }
 
 /* Chroma plane pointers of a YUV image: u, v and the step between samples. */
 static void chroma_ptrs(const VxImage *im, int row, uint8_t **u, uint8_t **v, int *step)
 {
+    uint8_t *base = im->data[1] + row * im->stride[1];
     if (im->format == VX_PIX_NV12) {
-        *u = im->data[1] + row * im->stride[1];
-        *v = *u + 1;
-        *step = 2;
+        *u = base, *v = base + 1, *step = 2;
+    } else if (im->format == VX_PIX_NV21) {
+        *v = base, *u = base + 1, *step = 2;
     } else {
-        *u = im->data[1] + row * im->stride[1];
-        *v = im->data[2] + row * im->stride[2];
-        *step = 1;
+        *u = base, *v = im->data[2] + row * im->stride[2], *step = 1;
     }
 }
 
@@ -55,7 +54,7 @@ static int check_image(const VxImage *im)
     const int cw = (im->width + 1) / 2;
     if (is_rgb(im->format))
         return im->data[0] && llabs((long long)im->stride[0]) >= 4LL * im->width;
-    if (im->format == VX_PIX_NV12)
+    if (im->format == VX_PIX_NV12 || im->format == VX_PIX_NV21)
         return im->data[0] && im->data[1] && llabs((long long)im->stride[0]) >= im->width &&
                llabs((long long)im->stride[1]) >= 2LL * cw;
     if (im->format == VX_PIX_I420)
@@ -104,6 +103,14 @@ int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec
     if (is_rgb(src->format) && is_yuv(dst->format)) {
         vx_conv_coefs_init(&c, spec->matrix, spec->range, spec->chroma_loc, src->format);
         c.nt_store = nt < 0 ? (size_t)w * h * 3 / 2 >= VX_NT_MIN_BYTES : nt;
+        /* NV21: the kernels write Cr where they write "u" (the first byte of a pair) */
+        const int swap = dst->format == VX_PIX_NV21;
+        if (swap) {
+            int32_t t;
+            t = c.ur, c.ur = c.vr, c.vr = t;
+            t = c.ug, c.ug = c.vg, c.vg = t;
+            t = c.ub, c.ub = c.vb, c.vb = t;
+        }
         for (int y = y0; y < y1; y += 2) {
             const uint8_t *s0 = src->data[0] + y * src->stride[0];
             const uint8_t *s1 = y + 1 < h ? s0 + src->stride[0] : s0;
@@ -112,7 +119,10 @@ int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec
             uint8_t *u, *v;
             int step;
             chroma_ptrs(dst, y / 2, &u, &v, &step);
-            g_dsp.rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
+            if (swap)
+                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, v, u, step, w, &c);
+            else
+                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
         }
         return 0;
     }
@@ -213,7 +223,7 @@ VxImage *vx_image_alloc(int format, int width, int height)
     if (is_rgb(format)) {
         im->stride[0] = (ptrdiff_t)((4 * (size_t)width + 63) & ~(size_t)63);
         sizes[0] = im->stride[0] * (size_t)height;
-    } else if (format == VX_PIX_NV12) {
+    } else if (format == VX_PIX_NV12 || format == VX_PIX_NV21) {
         im->stride[0] = (ptrdiff_t)(((size_t)width + 63) & ~(size_t)63);
         im->stride[1] = (ptrdiff_t)((2 * cw + 63) & ~(size_t)63);
         sizes[0] = im->stride[0] * (size_t)height;

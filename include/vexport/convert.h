@@ -29,6 +29,7 @@ enum VxPixFmt {
     VX_PIX_ABGR,
     VX_PIX_NV12, /**< Y plane, then interleaved Cb/Cr at half width and height */
     VX_PIX_I420, /**< Y, Cb, Cr planes; chroma at half width and height (rounded up) */
+    VX_PIX_NV21, /**< as NV12 with Cr before Cb in the chroma plane */
 };
 
 enum VxMatrix { VX_MATRIX_BT601 = 0, VX_MATRIX_BT709 = 1, VX_MATRIX_BT2020 = 2 };
@@ -49,7 +50,7 @@ typedef struct VxColorSpec {
 } VxColorSpec;
 
 /** Converts src into dst (both allocated by the caller, same width and height).
- *  Supported: RGB formats -> NV12/I420, NV12/I420 -> RGB formats; any width and height (odd
+ *  Supported: RGB formats -> NV12/NV21/I420 and back; any width and height (odd
  *  too), any stride, a negative stride (data at the last row) reads or writes bottom-up.
  *  spec NULL = BT.709 limited left-sited.
  *  RGB -> YUV: every sample is within 1 code value of the double-precision value (of the

@@ -175,13 +175,17 @@ void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
                            int uvstep, int w, const VxConvCoefs *c)
 {
     int n = w & ~7;
-    if (uvstep != 1 && !(uvstep == 2 && v == u + 1))
+    /* interleaved chroma in either order: Cb Cr (NV12) or Cr Cb (NV21) */
+    const int swap = uvstep == 2 && u == v + 1;
+    if (uvstep != 1 && !(uvstep == 2 && v == u + 1) && !swap)
         n = 0;
+    const uint8_t *uv2 = swap ? v : u;
     const __m256i ky = _mm256_set1_epi32(c->ky & 0xffff), kyoff = _mm256_set1_epi32(c->ky_off);
-    /* chroma words in each lane: Cb low, Cr high */
-    const __m256i kr = _mm256_set1_epi32((int32_t)((uint32_t)c->rv << 16));
-    const __m256i kg = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu | (uint32_t)c->gv << 16));
-    const __m256i kb = _mm256_set1_epi32((int32_t)(uint16_t)c->bu);
+    const int32_t kcb = swap ? 16 : 0, kcr = swap ? 0 : 16; /* bit offset of Cb / Cr words */
+    const __m256i kr = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->rv << kcr));
+    const __m256i kg = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu << kcb |
+                                                   (uint32_t)(uint16_t)c->gv << kcr));
+    const __m256i kb = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->bu << kcb));
     const __m256i c128 = _mm256_set1_epi16(128), zero = _mm256_setzero_si256();
     const __m256i c255 = _mm256_set1_epi32(255);
     const __m256i alpha = _mm256_set1_epi32((int32_t)(255u << (8 * c->aoff)));
@@ -192,7 +196,7 @@ void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
         const __m256i yv = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(y + x)));
         __m128i uvb;
         if (uvstep == 2) {
-            uvb = _mm_loadl_epi64((const __m128i *)(u + x));
+            uvb = _mm_loadl_epi64((const __m128i *)(uv2 + x));
         } else {
             uint32_t a, b;
             __builtin_memcpy(&a, u + x / 2, 4);

@@ -178,12 +178,17 @@ void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, cons
                           int uvstep, int w, const VxConvCoefs *c)
 {
     int n = w & ~15;
-    if (uvstep != 1 && !(uvstep == 2 && v == u + 1))
+    /* interleaved chroma in either order: Cb Cr (NV12) or Cr Cb (NV21) */
+    const int swap = uvstep == 2 && u == v + 1;
+    if (uvstep != 1 && !(uvstep == 2 && v == u + 1) && !swap)
         n = 0;
+    const uint8_t *uv2 = swap ? v : u;
     const __m512i ky = _mm512_set1_epi32(c->ky & 0xffff), kyoff = _mm512_set1_epi32(c->ky_off);
-    const __m512i kr = _mm512_set1_epi32((int32_t)((uint32_t)c->rv << 16));
-    const __m512i kg = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu | (uint32_t)c->gv << 16));
-    const __m512i kb = _mm512_set1_epi32((int32_t)(uint16_t)c->bu);
+    const int32_t kcb = swap ? 16 : 0, kcr = swap ? 0 : 16; /* bit offset of Cb / Cr words */
+    const __m512i kr = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->rv << kcr));
+    const __m512i kg = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu << kcb |
+                                                   (uint32_t)(uint16_t)c->gv << kcr));
+    const __m512i kb = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->bu << kcb));
     const __m512i c128 = _mm512_set1_epi16(128), zero = _mm512_setzero_si512();
     const __m512i c255 = _mm512_set1_epi32(255);
     const __m512i alpha = _mm512_set1_epi32((int32_t)(255u << (8 * c->aoff)));
@@ -194,7 +199,7 @@ void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, cons
         const __m512i yv = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(y + x)));
         __m128i uvb;
         if (uvstep == 2)
-            uvb = _mm_loadu_si128((const __m128i *)(u + x));
+            uvb = _mm_loadu_si128((const __m128i *)(uv2 + x));
         else
             uvb = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(u + x / 2)),
                                     _mm_loadl_epi64((const __m128i *)(v + x / 2)));

@@ -1,6 +1,6 @@
 /* checkasm-style tests of the conversion kernels: every SIMD version this CPU can run is
  * bit-exact with the C reference on random pixels, for widths 1..70, 1920, 1921 and 3840,
- * every RGB byte order, NV12 and I420 chroma, both chroma sitings, every matrix and range,
+ * every RGB byte order, NV12, NV21 and I420 chroma, both chroma sitings, every matrix and range,
  * unaligned pointers, a last odd row (no second luma row), the streaming-store path, and
  * whole frames driven with negative strides; guard bytes around every output are checked
  * untouched. FFmpeg-free: builds with the kernels alone. */
@@ -127,8 +127,9 @@ static void test_yuv_to_rgb(const VxConvertDSP *ref, const VxConvertDSP *simd, c
 {
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi], cw = (w + 1) / 2;
-        for (int variant = 0; variant < 8; variant++) {
-            const int fmt = rgb_fmts[variant % 4], nv12 = (variant >> 2) & 1;
+        for (int variant = 0; variant < 12; variant++) {
+            /* chroma: 0 I420, 1 NV12 (Cb Cr), 2 NV21 (Cr Cb) */
+            const int fmt = rgb_fmts[variant % 4], kind = variant / 4;
             const int al = (int)(rnd() % 5);
             VxConvCoefs c;
             random_coefs(&c, fmt);
@@ -136,10 +137,14 @@ static void test_yuv_to_rgb(const VxConvertDSP *ref, const VxConvertDSP *simd, c
                 v = buf_new(cw, (int)(rnd() % 3));
             buf_random(&y), buf_random(&u), buf_random(&v);
             Buf a = buf_new(4 * (size_t)w, al), b = buf_new(4 * (size_t)w, al);
-            ref->yuv420_to_rgb(a.p, y.p, u.p, nv12 ? u.p + 1 : v.p, nv12 ? 2 : 1, w, &c);
-            simd->yuv420_to_rgb(b.p, y.p, u.p, nv12 ? u.p + 1 : v.p, nv12 ? 2 : 1, w, &c);
+            const uint8_t *cb = kind == 2 ? u.p + 1 : u.p;
+            const uint8_t *cr = kind == 0 ? v.p : kind == 1 ? u.p + 1 : u.p;
+            ref->yuv420_to_rgb(a.p, y.p, cb, cr, kind ? 2 : 1, w, &c);
+            simd->yuv420_to_rgb(b.p, y.p, cb, cr, kind ? 2 : 1, w, &c);
             checks++;
-            buf_check(&a, &b, nv12 ? "yuv420_to_rgb from NV12" : "yuv420_to_rgb from I420", isa, w);
+            static const char *names[3] = {"yuv420_to_rgb from I420", "yuv420_to_rgb from NV12",
+                                           "yuv420_to_rgb from NV21"};
+            buf_check(&a, &b, names[kind], isa, w);
             Buf *all[] = {&y, &u, &v, &a, &b};
             for (int i = 0; i < 5; i++)
                 free(all[i]->base);

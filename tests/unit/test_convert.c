@@ -161,6 +161,34 @@ static void test_threads(void)
     vx_image_free(&b);
 }
 
+/* NV21 is NV12 with Cr first: the same bytes swapped, both ways */
+static void test_nv21(void)
+{
+    const int w = 77, h = 9, cw = (w + 1) / 2;
+    VxImage *src = vx_image_alloc(VX_PIX_RGBA, w, h);
+    VxImage *a = vx_image_alloc(VX_PIX_NV12, w, h), *b = vx_image_alloc(VX_PIX_NV21, w, h);
+    VxImage *ra = vx_image_alloc(VX_PIX_BGRA, w, h), *rb = vx_image_alloc(VX_PIX_BGRA, w, h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < 4 * w; x++)
+            src->data[0][y * src->stride[0] + x] = (uint8_t)(rand() & 255);
+    int bad = vx_convert(src, a, NULL) || vx_convert(src, b, NULL);
+    for (int y = 0; y < (h + 1) / 2 && !bad; y++)
+        for (int i = 0; i < cw; i++)
+            if (a->data[1][y * a->stride[1] + 2 * i] != b->data[1][y * b->stride[1] + 2 * i + 1] ||
+                a->data[1][y * a->stride[1] + 2 * i + 1] != b->data[1][y * b->stride[1] + 2 * i])
+                bad = 1;
+    bad |= vx_convert(a, ra, NULL) || vx_convert(b, rb, NULL);
+    for (int y = 0; y < h && !bad; y++)
+        if (memcmp(ra->data[0] + y * ra->stride[0], rb->data[0] + y * rb->stride[0], 4 * w))
+            bad = 1;
+    if (bad) {
+        printf("FAIL NV21 is not NV12 with Cb and Cr swapped\n");
+        failures++;
+    }
+    vx_image_free(&src), vx_image_free(&a), vx_image_free(&b);
+    vx_image_free(&ra), vx_image_free(&rb);
+}
+
 int main(void)
 {
     srand(1);
@@ -172,6 +200,7 @@ int main(void)
         }
     test_roundtrip();
     test_threads();
+    test_nv21();
     VxImage *a = vx_image_alloc(VX_PIX_RGBA, 4, 4), *b = vx_image_alloc(VX_PIX_RGBA, 4, 4);
     if (vx_convert(a, b, NULL) >= 0) {
         printf("FAIL RGBA -> RGBA must be refused\n");
