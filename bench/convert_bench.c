@@ -12,6 +12,7 @@
  *    (sws_scale RGBA -> NV12, same size) and a "copy floor" that reads the 4 bytes of every
  *    pixel and writes 1.5 bytes a pixel with plain AVX2 loads and stores.
  *  - 1080p RGBA -> NV12 with one frame converted over and over (in cache), against libyuv.
+ *  - 1080p NV12 -> RGBA the same way, against libyuv NV12ToABGR (BT.601).
  *  - 640x360 the same way: 1.2 MB in all, within one core's L2, so the kernels' own
  *    instruction cost shows.
  *  Every method runs once per round, the rounds alternate them; the median of --runs rounds
@@ -35,6 +36,7 @@
 #include "vexport/convert.h"
 #ifdef HAVE_LIBYUV
 #include <libyuv/convert.h>
+#include <libyuv/convert_argb.h>
 #include <libyuv/convert_from_argb.h>
 #endif
 
@@ -89,10 +91,11 @@ __attribute__((target("avx2"))) static void copy_floor(const VxImage *s, VxImage
     }
 }
 
-enum { M_VX, M_VX_PLAIN, M_VX_NT, M_LIBYUV, M_SWS, M_FLOOR, M_N };
+enum { M_VX, M_VX_PLAIN, M_VX_NT, M_LIBYUV, M_SWS, M_FLOOR, M_VX_RGB, M_LIBYUV_RGB, M_N };
 static const char *mname[M_N] = {
     "vexport vx_convert", "vexport, plain stores", "vexport, streaming stores",
-    "libyuv ABGRToNV12", "swscale sws_scale", "copy floor (AVX2 load/store)"};
+    "libyuv ABGRToNV12", "swscale sws_scale", "copy floor (AVX2 load/store)",
+    "vexport vx_convert NV12 -> RGBA", "libyuv NV12ToABGR"};
 
 static void run_method(int m, VxImage *s, VxImage *d, const VxColorSpec *cs,
                        struct SwsContext *sws)
@@ -114,6 +117,14 @@ static void run_method(int m, VxImage *s, VxImage *d, const VxColorSpec *cs,
         break;
     }
     case M_FLOOR: copy_floor(s, d); break;
+    /* the other way: the NV12 frame back into the RGBA one */
+    case M_VX_RGB: vx_convert(d, s, cs); break;
+#ifdef HAVE_LIBYUV
+    case M_LIBYUV_RGB:
+        NV12ToABGR(d->data[0], (int)d->stride[0], d->data[1], (int)d->stride[1], s->data[0],
+                   (int)s->stride[0], s->width, s->height);
+        break;
+#endif
     }
 }
 
@@ -328,6 +339,14 @@ int main(int argc, char **argv)
         if (do1080)
             bench("1080p RGBA -> NV12 BT.709", 1920, 1080, 1, 20, runs, m1080,
               (int)(sizeof(m1080) / sizeof(m1080[0])), M_VX);
+        const int mrgb[] = {M_VX_RGB,
+#ifdef HAVE_LIBYUV
+                            M_LIBYUV_RGB
+#endif
+        };
+        if (do1080)
+            bench("1080p NV12 -> RGBA BT.709", 1920, 1080, 1, 20, runs, mrgb,
+                  (int)(sizeof(mrgb) / sizeof(mrgb[0])), M_VX_RGB);
         /* small enough for the core's own L2: the kernels' compute, not the caches */
         if (dol2)
             bench("360p RGBA -> NV12 BT.709", 640, 360, 1, 200, runs, m1080,

@@ -186,11 +186,15 @@ void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
     const __m256i kg = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu << kcb |
                                                    (uint32_t)(uint16_t)c->gv << kcr));
     const __m256i kb = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)c->bu << kcb));
-    const __m256i c128 = _mm256_set1_epi16(128), zero = _mm256_setzero_si256();
-    const __m256i c255 = _mm256_set1_epi32(255);
-    const __m256i alpha = _mm256_set1_epi32((int32_t)(255u << (8 * c->aoff)));
-    const __m128i shr = _mm_cvtsi32_si128(8 * c->roff), shg = _mm_cvtsi32_si128(8 * c->goff),
-                  shb = _mm_cvtsi32_si128(8 * c->boff);
+    const __m256i c128 = _mm256_set1_epi16(128), c255 = _mm256_set1_epi32(255);
+    /* after packs/packus each 128-bit lane holds R of its 4 pixels, then G, B, A: one
+     * vpshufb puts them in the pixel's byte order */
+    uint8_t order[16];
+    for (int p = 0; p < 4; p++) {
+        order[4 * p + c->roff] = (uint8_t)p, order[4 * p + c->goff] = (uint8_t)(4 + p);
+        order[4 * p + c->boff] = (uint8_t)(8 + p), order[4 * p + c->aoff] = (uint8_t)(12 + p);
+    }
+    const __m256i shuf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)order));
     const __m256i dup = _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3);
     for (int x = 0; x < n; x += 8) {
         const __m256i yv = _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(y + x)));
@@ -206,15 +210,12 @@ void vx_yuv420_to_rgb_avx2(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
         const __m256i uv = _mm256_sub_epi16(
             _mm256_permutevar8x32_epi32(_mm256_cvtepu8_epi16(uvb), dup), c128);
         const __m256i yy = _mm256_add_epi32(_mm256_madd_epi16(yv, ky), kyoff);
-        __m256i r = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kr)), VX_CONV_IBITS);
-        __m256i g = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kg)), VX_CONV_IBITS);
-        __m256i b = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kb)), VX_CONV_IBITS);
-        r = _mm256_min_epi32(_mm256_max_epi32(r, zero), c255);
-        g = _mm256_min_epi32(_mm256_max_epi32(g, zero), c255);
-        b = _mm256_min_epi32(_mm256_max_epi32(b, zero), c255);
-        const __m256i px = _mm256_or_si256(
-            _mm256_or_si256(_mm256_sll_epi32(r, shr), _mm256_sll_epi32(g, shg)),
-            _mm256_or_si256(_mm256_sll_epi32(b, shb), alpha));
+        const __m256i r = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kr)), VX_CONV_IBITS);
+        const __m256i g = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kg)), VX_CONV_IBITS);
+        const __m256i b = _mm256_srai_epi32(_mm256_add_epi32(yy, _mm256_madd_epi16(uv, kb)), VX_CONV_IBITS);
+        /* the saturating packs are the reference's clip to 0..255 */
+        const __m256i px = _mm256_shuffle_epi8(
+            _mm256_packus_epi16(_mm256_packs_epi32(r, g), _mm256_packs_epi32(b, c255)), shuf);
         _mm256_storeu_si256((__m256i *)(dst + 4 * x), px);
     }
     if (n < w)

@@ -189,11 +189,15 @@ void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, cons
     const __m512i kg = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->gu << kcb |
                                                    (uint32_t)(uint16_t)c->gv << kcr));
     const __m512i kb = _mm512_set1_epi32((int32_t)((uint32_t)(uint16_t)c->bu << kcb));
-    const __m512i c128 = _mm512_set1_epi16(128), zero = _mm512_setzero_si512();
-    const __m512i c255 = _mm512_set1_epi32(255);
-    const __m512i alpha = _mm512_set1_epi32((int32_t)(255u << (8 * c->aoff)));
-    const __m128i shr = _mm_cvtsi32_si128(8 * c->roff), shg = _mm_cvtsi32_si128(8 * c->goff),
-                  shb = _mm_cvtsi32_si128(8 * c->boff);
+    const __m512i c128 = _mm512_set1_epi16(128), c255 = _mm512_set1_epi32(255);
+    /* after packs/packus each 128-bit lane holds R of its 4 pixels, then G, B, A: one
+     * vpshufb puts them in the pixel's byte order */
+    uint8_t order[16];
+    for (int p = 0; p < 4; p++) {
+        order[4 * p + c->roff] = (uint8_t)p, order[4 * p + c->goff] = (uint8_t)(4 + p);
+        order[4 * p + c->boff] = (uint8_t)(8 + p), order[4 * p + c->aoff] = (uint8_t)(12 + p);
+    }
+    const __m512i shuf = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)order));
     const __m512i dup = _mm512_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
     for (int x = 0; x < n; x += 16) {
         const __m512i yv = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(y + x)));
@@ -207,15 +211,12 @@ void FN(vx_yuv420_to_rgb)(uint8_t *dst, const uint8_t *y, const uint8_t *u, cons
             _mm512_permutexvar_epi32(dup, _mm512_castsi256_si512(_mm256_cvtepu8_epi16(uvb))),
             c128);
         const __m512i yy = DOT(kyoff, yv, ky);
-        __m512i r = _mm512_srai_epi32(DOT(yy, uv, kr), VX_CONV_IBITS);
-        __m512i g = _mm512_srai_epi32(DOT(yy, uv, kg), VX_CONV_IBITS);
-        __m512i b = _mm512_srai_epi32(DOT(yy, uv, kb), VX_CONV_IBITS);
-        r = _mm512_min_epi32(_mm512_max_epi32(r, zero), c255);
-        g = _mm512_min_epi32(_mm512_max_epi32(g, zero), c255);
-        b = _mm512_min_epi32(_mm512_max_epi32(b, zero), c255);
-        const __m512i px = _mm512_or_si512(
-            _mm512_or_si512(_mm512_sll_epi32(r, shr), _mm512_sll_epi32(g, shg)),
-            _mm512_or_si512(_mm512_sll_epi32(b, shb), alpha));
+        const __m512i r = _mm512_srai_epi32(DOT(yy, uv, kr), VX_CONV_IBITS);
+        const __m512i g = _mm512_srai_epi32(DOT(yy, uv, kg), VX_CONV_IBITS);
+        const __m512i b = _mm512_srai_epi32(DOT(yy, uv, kb), VX_CONV_IBITS);
+        /* the saturating packs are the reference's clip to 0..255 */
+        const __m512i px = _mm512_shuffle_epi8(
+            _mm512_packus_epi16(_mm512_packs_epi32(r, g), _mm512_packs_epi32(b, c255)), shuf);
         _mm512_storeu_si512((void *)(dst + 4 * x), px);
     }
     if (n < w)
