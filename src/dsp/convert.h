@@ -23,7 +23,8 @@ typedef struct VxConvCoefs {
     int32_t ky, rv, gu, gv, bu, ky_off;
     int roff, goff, boff, aoff; /* byte offsets of R, G, B, A in a pixel */
     int left_sited;             /* chroma filter [1 2 1]/4 (left) or [1 1]/2 (centre) */
-    int nt_store;               /* hint: the output will not be read soon (streaming stores) */
+    int nt_store; /* hint: the output will not be read soon (streaming stores, where a kernel
+                     has them: the x86 NV12 left-sited RGB -> YUV path) */
 } VxConvCoefs;
 
 typedef struct VxConvertDSP {

@@ -3,8 +3,13 @@
  * RGB -> YUV, 32 pixels of two rows per iteration: a pixel's 4 bytes split into the 16-bit
  * words of bytes 0/2 (AND 0x00ff00ff) and bytes 1/3 (>> 8), so one pmaddwd pair gives its
  * 32-bit luma sum whatever the byte order (alpha gets a zero coefficient). Chroma sums the
- * two rows' words first, adds each pixel's left neighbour (one lane rotation carried across
- * iterations), then pmaddwd + horizontal pair add gives the [1 2 1] x 2 weighted sums. */
+ * two rows' words, splits even and odd pixels (vshufps), adds the left neighbour (the odd
+ * pixel before, one vpermd + vpblendd carried across iterations) for the [1 2 1] x 2 sums of
+ * R, G and B, then one pmaddwd pair gives each chroma sample. Streaming stores (the nt_store
+ * hint) are used on the NV12 left-sited path, the one that writes 4K frames.
+ *
+ * YUV -> RGB, 8 pixels per iteration: Y and the pixel's [Cb, Cr] words through pmaddwd, the
+ * saturating packs clip, one vpshufb puts R, G, B, A in the format's byte order. */
 #include <immintrin.h>
 #include <stdint.h>
 
