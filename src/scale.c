@@ -19,15 +19,22 @@ void vx_plane_scaler_free(VxPlaneScaler *s)
 int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int src_h,
                          int dst_w, int dst_h, double rx, double ox, double ry, double oy)
 {
+    return vx_plane_scaler_init2(s, dsp, VX_SCALE_HQ, src_w, src_h, dst_w, dst_h, rx, ox, ry, oy);
+}
+
+int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int src_w,
+                          int src_h, int dst_w, int dst_h, double rx, double ox, double ry,
+                          double oy)
+{
     memset(s, 0, sizeof(*s));
     s->dsp = dsp;
     s->src_w = src_w;
     s->src_h = src_h;
-    if (vx_scale_filter_build(&s->h, src_w, dst_w, rx, ox) < 0 ||
-        vx_scale_filter_build(&s->v, src_h, dst_h, ry, oy) < 0)
+    if (vx_scale_filter_build2(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
+        vx_scale_filter_build2(&s->v, kind, src_h, dst_h, ry, oy) < 0)
         goto fail;
     s->ring_rows = s->v.taps;
-    s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * (size_t)dst_w);
+    s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
     s->ring_tag = malloc(sizeof(*s->ring_tag) * (size_t)s->ring_rows);
     s->rows = malloc(sizeof(*s->rows) * (size_t)s->v.taps);
     if (!s->ring || !s->ring_tag || !s->rows)
@@ -70,6 +77,33 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         }
         s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
                        taps, w);
+    }
+}
+
+void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                       ptrdiff_t dst_stride)
+{
+    const int w = 2 * s->h.n_out, taps = s->v.taps;
+    if (s->h.identity && s->v.identity) {
+        for (int j = 0; j < s->v.n_out; j++)
+            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)w);
+        return;
+    }
+    for (int k = 0; k < s->ring_rows; k++)
+        s->ring_tag[k] = -1;
+    for (int j = 0; j < s->v.n_out; j++) {
+        const int p = s->v.pos[j];
+        for (int t = 0; t < taps; t++) {
+            const int row = p + t, slot = row % s->ring_rows;
+            int16_t *r = s->ring + (size_t)slot * w;
+            if (s->ring_tag[slot] != row) {
+                s->dsp->hscale2(r, src + row * src_stride, &s->h);
+                s->ring_tag[slot] = row;
+            }
+            s->rows[t] = r;
+        }
+        /* the vertical pass does not care which channel a column holds */
+        s->dsp->vscale(dst + j * dst_stride, 1, s->rows, s->v.coef + (size_t)j * taps, taps, w);
     }
 }
 
@@ -128,14 +162,34 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         int a = s->first_out[x0], b = s->last_out[x1 - 1] + 1;
         if (a >= b)
             continue;
+        k->mid_lo[y] = a, k->mid_hi[y] = b;
+        /* the grouped kernels work in groups of 4 outputs: widen the span to whole groups
+         * (the extra outputs read no changed sample, so they are rewritten unchanged) */
+        if (s->h.g1.n) {
+            a &= ~3;
+            b = (b + 3) & ~3;
+            b = b > n ? n : b;
+        }
         VxScaleFilter view = s->h;
         view.n_out = b - a;
         view.pos += a;
         view.coef += (size_t)a * s->h.taps;
         if (view.coef_pad)
             view.coef_pad += (size_t)a * s->h.ptaps;
+        view.g2.n = 0;
+        if (s->h.g1.n) {
+            const int ga = a / 4, gn = (b - a) / 4;
+            view.g1.n = s->h.g1.n - ga < gn ? s->h.g1.n - ga : gn;
+            view.g1.nfull = s->h.g1.nfull - ga;
+            view.g1.nfull = view.g1.nfull < 0 ? 0 : view.g1.nfull > view.g1.n ? view.g1.n
+                                                                                 : view.g1.nfull;
+            view.g1.base += ga;
+            view.g1.idx += (size_t)ga * 16;
+            view.g1.coef += (size_t)ga * 8;
+            if (view.g1.n <= 0)
+                view.g1.n = view.g1.nfull = 0;
+        }
         s->dsp->hscale(k->mid + (size_t)y * n + a, src + y * src_stride, src_step, &view);
-        k->mid_lo[y] = a, k->mid_hi[y] = b;
     }
     k->valid = 1;
     /* vertical pass of each output row over the union of its source rows' changes */

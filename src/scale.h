@@ -12,7 +12,7 @@ typedef struct VxPlaneScaler {
     VxScaleFilter h, v;
     int src_w, src_h;
     const VxScaleDSP *dsp;
-    int16_t *ring;        /* ring_rows rows of h.n_out values */
+    int16_t *ring;        /* ring_rows rows of 2 * h.n_out values (two channels for _uv) */
     int *ring_tag;        /* source row held by each ring slot, -1 if none */
     int ring_rows;
     const int16_t **rows; /* v.taps row pointers */
@@ -36,9 +36,20 @@ typedef struct VxSpans {
 /* dst (dst_w x dst_h) sample i reads source position rx * i + ox (x) and ry * j + oy (y). */
 int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int src_h,
                          int dst_w, int dst_h, double rx, double ox, double ry, double oy);
+/* The same with a filter kind (VX_SCALE_HQ or VX_SCALE_BILINEAR, dsp/scale.h);
+ * vx_plane_scaler_init is this with VX_SCALE_HQ. Any ratio up or down; ox, oy may be
+ * fractional (sub-sample pans). Building is cheap enough to redo per frame (BENCHMARKS.md). */
+int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int src_w,
+                          int src_h, int dst_w, int dst_h, double rx, double ox, double ry,
+                          double oy);
 /* Scales the whole plane; steps are the distances between samples (2 for NV12 chroma). */
 void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                     uint8_t *dst, ptrdiff_t dst_stride, int dst_step);
+/* Scales a plane of two interleaved channels (NV12 UV) in one pass: src_w x src_h and
+ * dst_w x dst_h count sample pairs. Bit-exact with two vx_plane_scale calls at step 2 (one per
+ * channel), about twice as fast. */
+void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                       ptrdiff_t dst_stride);
 /* Scales incrementally: `changed` gives, per source row, the samples that differ from the
  * source of the previous call (every row is taken as changed on the first call). Only the
  * outputs those samples reach are recomputed and written; `force` (may be NULL) marks output

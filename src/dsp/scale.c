@@ -15,8 +15,64 @@ static double catmull_rom(double x)
     return 0.0;
 }
 
+static double triangle(double x)
+{
+    x = fabs(x);
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+static void groups_free(VxScaleGroups *g)
+{
+    free(g->base);
+    free(g->idx);
+    free(g->coef);
+}
+
+/* Regroups the filter for the shuffle kernels (see VxScaleGroups); ch = channels = step. */
+static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
+{
+    memset(g, 0, sizeof(*g));
+    const int outs = 4 / ch, n = f->n_out / outs, pairs = (f->taps + 1) / 2;
+    if (n < 1 || 2 * pairs * ch > 16)
+        return 0;
+    for (int k = 0; k < n; k++) { /* every group's taps in one 16-byte window? */
+        const int o0 = k * outs;
+        if ((f->pos[o0 + outs - 1] - f->pos[o0]) * ch + (ch - 1) + (2 * pairs - 1) * ch > 15)
+            return 0;
+    }
+    g->base = malloc(sizeof(*g->base) * (size_t)n);
+    g->idx = malloc((size_t)n * 16);
+    g->coef = malloc(sizeof(*g->coef) * (size_t)n * 8 * pairs);
+    if (!g->base || !g->idx || !g->coef) {
+        groups_free(g);
+        memset(g, 0, sizeof(*g));
+        return -1;
+    }
+    g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch;
+    g->cstride = (ptrdiff_t)n * 8;
+    const int taps = f->taps;
+    for (int k = 0; k < n; k++) {
+        const int o0 = k * outs;
+        g->base[k] = f->pos[o0] * ch;
+        if (g->base[k] + 16 <= f->n_src * ch)
+            g->nfull = k + 1;
+        for (int j = 0; j < 4; j++) {
+            const int o = o0 + j / ch, b = (f->pos[o] - f->pos[o0]) * ch + j % ch;
+            uint8_t *ix = g->idx + (size_t)k * 16 + 4 * j;
+            ix[0] = (uint8_t)b, ix[1] = 0x80, ix[2] = (uint8_t)(b + ch), ix[3] = 0x80;
+            for (int p = 0; p < pairs; p++)
+                for (int e = 0; e < 2; e++)
+                    g->coef[p * g->cstride + k * 8 + 2 * j + e] =
+                        2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
+        }
+    }
+    return 0;
+}
+
 void vx_scale_filter_free(VxScaleFilter *f)
 {
+    groups_free(&f->g1);
+    groups_free(&f->g2);
     free(f->pos);
     free(f->coef);
     free(f->coef_pad);
@@ -25,11 +81,18 @@ void vx_scale_filter_free(VxScaleFilter *f)
 
 int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, double offset)
 {
+    return vx_scale_filter_build2(f, VX_SCALE_HQ, n_src, n_out, ratio, offset);
+}
+
+int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset)
+{
     memset(f, 0, sizeof(*f));
-    if (n_src < 1 || n_out < 1 || !(ratio > 0))
+    if (n_src < 1 || n_out < 1 || !(ratio > 0) || (kind != VX_SCALE_HQ && kind != VX_SCALE_BILINEAR))
         return -1;
+    double (*kernel)(double) = kind == VX_SCALE_BILINEAR ? triangle : catmull_rom;
     double widen = ratio > 1.0 ? ratio : 1.0;
-    double support = 2.0 * widen;
+    double support = (kind == VX_SCALE_BILINEAR ? 1.0 : 2.0) * widen;
     int taps = (int)ceil(2.0 * support) + 1;
     if (taps > n_src)
         taps = n_src;
@@ -54,7 +117,7 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
             w[k] = 0;
         double sum = 0;
         for (int k = lo; k <= hi; k++) {
-            double wk = catmull_rom((k - c) / widen);
+            double wk = kernel((k - c) / widen);
             w[k < 0 ? 0 : k >= n_src ? n_src - 1 : k] += wk;
             sum += wk;
         }
@@ -90,6 +153,10 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
             memcpy(f->coef_pad + (size_t)i * f->ptaps, f->coef + (size_t)i * taps,
                    sizeof(*f->coef) * (size_t)taps);
     }
+    if (groups_build(&f->g1, f, 1) < 0 || groups_build(&f->g2, f, 2) < 0) {
+        vx_scale_filter_free(f);
+        return -1;
+    }
     return 0;
 }
 
@@ -107,24 +174,50 @@ static void hscale_c(int16_t *dst, const uint8_t *src, int step, const VxScaleFi
     }
 }
 
+static void hscale2_c(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    const int taps = f->taps;
+    for (int i = 0; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * taps;
+        int su = 0, sv = 0;
+        for (int t = 0; t < taps; t++)
+            su += s[2 * t] * c[t], sv += s[2 * t + 1] * c[t];
+        enum { R = 1 << (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS - 1) };
+        dst[2 * i] = (int16_t)((su + R) >> (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS));
+        dst[2 * i + 1] = (int16_t)((sv + R) >> (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS));
+    }
+}
+
+/* Vertical pass: each tap's product is rounded to 16 bits on its own (what a 16-bit
+ * multiply-high-with-rounding instruction does, so SIMD keeps 16 lanes per 256 bits with no
+ * widening): mid (6 fractional bits) * coef (14) >> 15 leaves 5 fractional bits; the taps are
+ * summed in 16 bits (wrapping, as SIMD does; the sum stays below 2^15 for any filter this
+ * builder makes: |mid| < 2^15 / 1.3 and the coefficients' absolute sum is < 1.3). The per-tap
+ * rounding adds at most taps / 64 of a code value of error before the final rounding;
+ * tests/dsp/scale_accuracy.c bounds the result against a double-precision resampler. */
+static inline int16_t vx_mulhrs(int16_t a, int16_t b)
+{
+    return (int16_t)((a * b + (1 << 14)) >> 15);
+}
+
 /* Accumulates tap by tap over a block of the row (a loop order compilers vectorise), then
  * rounds, clips and stores with the destination's step. */
 static inline void vscale_block(uint8_t *dst, int step, const int16_t *const *rows,
                                 const int16_t *coef, int taps, int x0, int n)
 {
     enum { BLOCK = 256 };
-    const int shift = VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS;
-    int32_t acc[BLOCK];
+    int16_t acc[BLOCK];
     for (int x = 0; x < n; x++)
-        acc[x] = 1 << (shift - 1);
+        acc[x] = 1 << (VX_SCALE_OUT_BITS - 1);
     for (int t = 0; t < taps; t++) {
         const int16_t *r = rows[t] + x0;
-        const int32_t c = coef[t];
+        const int16_t c = coef[t];
         for (int x = 0; x < n; x++)
-            acc[x] += r[x] * c;
+            acc[x] = (int16_t)(acc[x] + vx_mulhrs(r[x], c));
     }
     for (int x = 0; x < n; x++) {
-        int v = acc[x] >> shift;
+        int v = acc[x] >> VX_SCALE_OUT_BITS;
         dst[(x0 + x) * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 }
@@ -144,6 +237,7 @@ static void vscale_c(uint8_t *dst, int step, const int16_t *const *rows, const i
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
 {
     d->hscale = hscale_c;
+    d->hscale2 = hscale2_c;
     d->vscale = vscale_c;
 #if defined(VX_ARCH_X86)
     vx_scale_dsp_init_x86(d, cpu_flags);

@@ -1,6 +1,7 @@
-/* Separable plane scaling kernels (Catmull-Rom, widened when shrinking).
+/* Separable plane scaling kernels (Catmull-Rom, widened when shrinking; or bilinear).
  * Coefficients are 14-bit fixed point summing to 1 << 14; the horizontal pass keeps 6
- * fractional bits in int16, the vertical pass rounds to 8-bit. Kept free of FFmpeg. */
+ * fractional bits in int16; the vertical pass rounds each tap's product to 16 bits (5
+ * fractional bits), sums in 16 bits and rounds to 8-bit. Kept free of FFmpeg. */
 #ifndef VX_DSP_SCALE_H
 #define VX_DSP_SCALE_H
 
@@ -9,6 +10,8 @@
 
 #define VX_SCALE_COEF_BITS 14
 #define VX_SCALE_MID_BITS 6
+/* fractional bits of the vertical pass's 16-bit sum: MID + COEF - 15 */
+#define VX_SCALE_OUT_BITS (VX_SCALE_MID_BITS + VX_SCALE_COEF_BITS - 15)
 
 typedef struct VxScaleFilter {
     int n_src;      /* source samples */
@@ -19,17 +22,46 @@ typedef struct VxScaleFilter {
     int ptaps;      /* taps rounded up to 8 or 16 (0 if more than 16) */
     int16_t *coef_pad; /* n_out * ptaps coefficients, zero-padded, for SIMD kernels */
     int identity;   /* 1 when output i is exactly source i */
+    /* The same filter regrouped for shuffle-based SIMD kernels: a group is 4 int32 lanes
+     * (4 outputs of one channel, or 2 outputs x 2 interleaved channels) whose taps all lie in
+     * one 16-byte load; g1 serves one channel at step 1, g2 two interleaved channels (NV12
+     * UV). n is 0 when some group does not fit (strong shrinking): the kernels then fall back
+     * to the per-output path. */
+    struct VxScaleGroups {
+        int n;          /* full groups (outputs beyond n * outs take the per-output path) */
+        int nfull;      /* leading groups whose 16-byte load stays inside the row */
+        int outs;       /* outputs per group: 4 or 2 */
+        int pairs;      /* tap pairs: (taps + 1) / 2 */
+        int inc;        /* shuffle index step from one tap pair to the next (2 * step) */
+        ptrdiff_t cstride; /* int16s from one pair's coefficients to the next's */
+        int32_t *base;  /* byte offset of each group's 16-byte load */
+        uint8_t *idx;   /* 16 shuffle indices per group: lane j reads bytes idx[4j], idx[4j+2]
+                         * (+ inc per pair); the odd bytes are 0x80 (zero) */
+        int16_t *coef;  /* [pair][group][lane][2] */
+    } g1, g2;
 } VxScaleFilter;
+
+typedef struct VxScaleGroups VxScaleGroups;
+
+/* Filter kinds: the high-quality one (Catmull-Rom, widened when shrinking) and bilinear
+ * (a triangle, widened when shrinking: an area-like average). */
+enum { VX_SCALE_HQ = 0, VX_SCALE_BILINEAR = 1 };
 
 /* Output i is centred on source position ratio * i + offset (in source samples); the
  * kernel is widened by max(1, ratio). Samples outside [0, n_src) repeat the edge. */
 int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, double offset);
+int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset);
 void vx_scale_filter_free(VxScaleFilter *f);
 
 typedef struct VxScaleDSP {
     /* dst[i] = sum_t src[(pos[i] + t) * step] * coef[i * taps + t] >> (14 - 6), i < n_out */
     void (*hscale)(int16_t *dst, const uint8_t *src, int src_step, const VxScaleFilter *f);
-    /* dst[x * step] = clip8(sum_t rows[t][x] * coef[t] >> 20), x < w */
+    /* two interleaved channels (NV12 UV): dst[2 * i + ch] = sum_t src[2 * (pos[i] + t) + ch]
+     * * coef[i * taps + t] >> (14 - 6), i < n_out, ch < 2 */
+    void (*hscale2)(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
+    /* dst[x * step] = clip8((16 + sum_t (rows[t][x] * coef[t] + 2^14) >> 15) >> 5), x < w,
+     * the sum in wrapping int16 (see vscale_block in scale.c) */
     void (*vscale)(uint8_t *dst, int dst_step, const int16_t *const *rows,
                    const int16_t *coef, int taps, int w);
 } VxScaleDSP;

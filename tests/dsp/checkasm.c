@@ -52,24 +52,32 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
             int n_src = (int)(n_out * ratio) + 1 + (int)(rnd() % 3);
             double off = (rnd() % 1000) / 1000.0 - 0.5;
             VxScaleFilter f;
-            if (vx_scale_filter_build(&f, n_src, n_out, ratio, off) < 0) {
+            const int kind = rnd() % 3 == 0 ? VX_SCALE_BILINEAR : VX_SCALE_HQ;
+            if (vx_scale_filter_build2(&f, kind, n_src, n_out, ratio, off) < 0) {
                 fail("hscale", isa, n_out, "filter build failed");
                 continue;
             }
-            for (int step = 1; step <= 2; step++) {
+            /* step 1, step 2 at the first and at the second channel, two channels */
+            for (int mode = 0; mode < 4; mode++) {
+                const int step = mode == 0 ? 1 : 2, ch = mode == 2;
                 const int align = (int)(rnd() % 4);
                 uint8_t *src = malloc((size_t)n_src * step + align);
                 for (int i = 0; i < n_src * step + align; i++)
                     src[i] = (uint8_t)rnd();
-                size_t bytes = sizeof(int16_t) * n_out;
+                size_t bytes = sizeof(int16_t) * n_out * (mode == 3 ? 2 : 1);
                 uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
                 memset(a, GUARD_BYTE, bytes + 2 * GUARD);
                 memset(b, GUARD_BYTE, bytes + 2 * GUARD);
-                ref->hscale((int16_t *)(a + GUARD), src + align, step, &f);
-                simd->hscale((int16_t *)(b + GUARD), src + align, step, &f);
+                if (mode == 3) {
+                    ref->hscale2((int16_t *)(a + GUARD), src + align, &f);
+                    simd->hscale2((int16_t *)(b + GUARD), src + align, &f);
+                } else {
+                    ref->hscale((int16_t *)(a + GUARD), src + align + ch, step, &f);
+                    simd->hscale((int16_t *)(b + GUARD), src + align + ch, step, &f);
+                }
                 checks++;
                 if (memcmp(a + GUARD, b + GUARD, bytes))
-                    fail("hscale", isa, n_out, "differs from C");
+                    fail(mode == 3 ? "hscale2" : "hscale", isa, n_out, "differs from C");
                 check_guard(b, bytes, "hscale", isa, n_out);
                 free(src);
                 free(a);

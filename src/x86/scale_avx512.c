@@ -1,0 +1,117 @@
+/* AVX-512 (F/BW/VL) scaling kernels, bit-exact with the C reference in dsp/scale.c: the
+ * shuffle-grouped horizontal pass four groups (16 lanes) at a time, and the vertical pass 32
+ * samples at a time with masked loads and stores for the tail (no scalar remainder). */
+#include <immintrin.h>
+
+#include "dsp/scale.h"
+
+#define MID_SHIFT (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS)
+
+int vx_hscale_groups_avx2(int16_t *dst, const uint8_t *src, const VxScaleGroups *g);
+void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f);
+void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
+
+static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *g)
+{
+    const __m512i rnd = _mm512_set1_epi32(1 << (MID_SHIFT - 1));
+    const __m512i inc = _mm512_set1_epi8((char)g->inc);
+    const int n = g->nfull, pairs = g->pairs;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+        __m512i s = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(src + g->base[k])));
+        s = _mm512_inserti32x4(s, _mm_loadu_si128((const __m128i *)(src + g->base[k + 1])), 1);
+        s = _mm512_inserti32x4(s, _mm_loadu_si128((const __m128i *)(src + g->base[k + 2])), 2);
+        s = _mm512_inserti32x4(s, _mm_loadu_si128((const __m128i *)(src + g->base[k + 3])), 3);
+        __m512i idx = _mm512_loadu_si512(g->idx + (size_t)k * 16);
+        const int16_t *c = g->coef + (size_t)k * 8;
+        __m512i acc = rnd;
+        for (int p = 0; p < pairs; p++, c += g->cstride) {
+            acc = _mm512_add_epi32(acc, _mm512_madd_epi16(_mm512_shuffle_epi8(s, idx),
+                                                          _mm512_loadu_si512(c)));
+            idx = _mm512_add_epi8(idx, inc);
+        }
+        /* |sum| < 2^15 after the shift (coefficients' absolute sum < 1.3), so the
+         * truncating narrow equals the C reference's int16 cast */
+        _mm256_storeu_si256((__m256i *)(dst + 4 * k),
+                            _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc, MID_SHIFT)));
+    }
+    if (k < n) {
+        VxScaleGroups rest = *g;
+        rest.nfull = n - k;
+        rest.base += k;
+        rest.idx += (size_t)k * 16;
+        rest.coef += (size_t)k * 8;
+        vx_hscale_groups_avx2(dst + 4 * k, src, &rest);
+    }
+    return 4 * n;
+}
+
+static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, int taps)
+{
+    int sum = 0;
+    for (int t = 0; t < taps; t++)
+        sum += s[t * step] * c[t];
+    return (int16_t)((sum + (1 << (MID_SHIFT - 1))) >> MID_SHIFT);
+}
+
+void vx_hscale_avx512(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
+{
+    if (step != 1 || !f->g1.n) {
+        vx_hscale_avx2(dst, src, step, f);
+        return;
+    }
+    const int taps = f->taps;
+    for (int i = groups_avx512(dst, src, &f->g1); i < f->n_out; i++)
+        dst[i] = hscale_one(src + f->pos[i], 1, f->coef + (size_t)i * taps, taps);
+}
+
+void vx_hscale2_avx512(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    if (!f->g2.n) {
+        vx_hscale2_avx2(dst, src, f);
+        return;
+    }
+    const int taps = f->taps;
+    for (int i = groups_avx512(dst, src, &f->g2) / 2; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * taps;
+        dst[2 * i] = hscale_one(s, 2, c, taps);
+        dst[2 * i + 1] = hscale_one(s + 1, 2, c, taps);
+    }
+}
+
+void vx_vscale_avx512(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
+                      int taps, int w)
+{
+    const __m512i rnd = _mm512_set1_epi16(1 << (VX_SCALE_OUT_BITS - 1)), zero = _mm512_setzero_si512();
+    int x = 0;
+    for (; x + 64 <= w && step == 1; x += 64) {
+        __m512i a = rnd, b = rnd;
+        for (int t = 0; t < taps; t++) {
+            const __m512i c = _mm512_set1_epi16(coef[t]);
+            a = _mm512_add_epi16(a, _mm512_mulhrs_epi16(_mm512_loadu_si512(rows[t] + x), c));
+            b = _mm512_add_epi16(b, _mm512_mulhrs_epi16(_mm512_loadu_si512(rows[t] + x + 32), c));
+        }
+        a = _mm512_srai_epi16(a, VX_SCALE_OUT_BITS);
+        b = _mm512_srai_epi16(b, VX_SCALE_OUT_BITS);
+        _mm256_storeu_si256((__m256i *)(dst + x), _mm512_cvtusepi16_epi8(_mm512_max_epi16(a, zero)));
+        _mm256_storeu_si256((__m256i *)(dst + x + 32), _mm512_cvtusepi16_epi8(_mm512_max_epi16(b, zero)));
+    }
+    for (; x < w; x += 32) {
+        const int rem = w - x;
+        const __mmask32 m = rem >= 32 ? ~(__mmask32)0 : ((__mmask32)1 << rem) - 1;
+        __m512i a = rnd;
+        for (int t = 0; t < taps; t++)
+            a = _mm512_add_epi16(a, _mm512_mulhrs_epi16(_mm512_maskz_loadu_epi16(m, rows[t] + x),
+                                                        _mm512_set1_epi16(coef[t])));
+        /* clip below at 0, then the unsigned saturating narrow clips above at 255 */
+        __m256i px = _mm512_cvtusepi16_epi8(_mm512_max_epi16(_mm512_srai_epi16(a, VX_SCALE_OUT_BITS), zero));
+        if (step == 1) {
+            _mm256_mask_storeu_epi8(dst + x, m, px);
+        } else { /* every other byte: the other channel's samples are not touched */
+            const __mmask64 m2 = 0x5555555555555555ull &
+                                 (rem >= 32 ? ~0ull : (1ull << (2 * rem)) - 1);
+            _mm512_mask_storeu_epi8(dst + 2 * x, m2, _mm512_cvtepu8_epi16(px));
+        }
+    }
+}
