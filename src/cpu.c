@@ -27,7 +27,8 @@ static unsigned detect_x86(void)
     __cpuid_count(7, 0, a, b, c, d);
     if (b & bit_AVX2)
         flags |= VX_CPU_AVX2;
-    if ((xlo & 0xe0) == 0xe0 && (b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512VL))
+    if ((xlo & 0xe0) == 0xe0 && (b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512VL) &&
+        (c & bit_AVX512VBMI) && (c & bit_AVX512VNNI))
         flags |= VX_CPU_AVX512;
     return flags;
 }

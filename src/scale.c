@@ -33,7 +33,7 @@ int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int
     if (vx_scale_filter_build2(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
         vx_scale_filter_build2(&s->v, kind, src_h, dst_h, ry, oy) < 0)
         goto fail;
-    s->ring_rows = s->v.taps;
+    s->ring_rows = s->v.taps + 1; /* + 1: room for the row after the window (pairs) */
     s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
     s->ring_tag = malloc(sizeof(*s->ring_tag) * (size_t)s->ring_rows);
     s->rows = malloc(sizeof(*s->rows) * (size_t)s->v.taps);
@@ -45,10 +45,45 @@ fail:
     return -1;
 }
 
+/* The ring holds source rows p .. p + taps (slot = row % ring_rows): the window of output
+ * row j plus the row after it, so a missing row and the one after are filtered together
+ * (hscale_rows2 reads the filter tables once for both). */
+static void scale_rows(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
+                       int channels, uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+{
+    const int w = channels * s->h.n_out, taps = s->v.taps, nr = s->ring_rows;
+    const int last = s->v.pos[s->v.n_out - 1] + taps - 1; /* the last row any output reads */
+    for (int k = 0; k < nr; k++)
+        s->ring_tag[k] = -1;
+    for (int j = 0; j < s->v.n_out; j++) {
+        const int p = s->v.pos[j];
+        for (int t = 0; t < taps; t++) {
+            const int row = p + t, slot = row % nr;
+            int16_t *r = s->ring + (size_t)slot * w;
+            if (s->ring_tag[slot] != row) {
+                const int next = row + 1, nslot = next % nr;
+                if (src_step == channels && next <= last && s->ring_tag[nslot] != next) {
+                    s->dsp->hscale_rows2(r, s->ring + (size_t)nslot * w, src + row * src_stride,
+                                         src + next * src_stride, channels, &s->h);
+                    s->ring_tag[nslot] = next;
+                } else if (channels == 2) {
+                    s->dsp->hscale2(r, src + row * src_stride, &s->h);
+                } else {
+                    s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
+                }
+                s->ring_tag[slot] = row;
+            }
+            s->rows[t] = r;
+        }
+        s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
+                       taps, w);
+    }
+}
+
 void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                     uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
 {
-    const int w = s->h.n_out, taps = s->v.taps;
+    const int w = s->h.n_out;
     if (s->h.identity && s->v.identity) {
         for (int j = 0; j < s->v.n_out; j++) {
             const uint8_t *sr = src + j * src_stride;
@@ -62,49 +97,19 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         }
         return;
     }
-    for (int k = 0; k < s->ring_rows; k++)
-        s->ring_tag[k] = -1;
-    for (int j = 0; j < s->v.n_out; j++) {
-        const int p = s->v.pos[j];
-        for (int t = 0; t < taps; t++) {
-            const int row = p + t, slot = row % s->ring_rows;
-            int16_t *r = s->ring + (size_t)slot * w;
-            if (s->ring_tag[slot] != row) {
-                s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
-                s->ring_tag[slot] = row;
-            }
-            s->rows[t] = r;
-        }
-        s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
-                       taps, w);
-    }
+    scale_rows(s, src, src_stride, src_step, 1, dst, dst_stride, dst_step);
 }
 
 void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
                        ptrdiff_t dst_stride)
 {
-    const int w = 2 * s->h.n_out, taps = s->v.taps;
     if (s->h.identity && s->v.identity) {
         for (int j = 0; j < s->v.n_out; j++)
-            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)w);
+            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)2 * s->h.n_out);
         return;
     }
-    for (int k = 0; k < s->ring_rows; k++)
-        s->ring_tag[k] = -1;
-    for (int j = 0; j < s->v.n_out; j++) {
-        const int p = s->v.pos[j];
-        for (int t = 0; t < taps; t++) {
-            const int row = p + t, slot = row % s->ring_rows;
-            int16_t *r = s->ring + (size_t)slot * w;
-            if (s->ring_tag[slot] != row) {
-                s->dsp->hscale2(r, src + row * src_stride, &s->h);
-                s->ring_tag[slot] = row;
-            }
-            s->rows[t] = r;
-        }
-        /* the vertical pass does not care which channel a column holds */
-        s->dsp->vscale(dst + j * dst_stride, 1, s->rows, s->v.coef + (size_t)j * taps, taps, w);
-    }
+    /* the vertical pass does not care which channel a column holds */
+    scale_rows(s, src, src_stride, 2, 2, dst, dst_stride, 1);
 }
 
 void vx_scale_keep_free(VxScaleKeep *k)
@@ -163,11 +168,13 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         if (a >= b)
             continue;
         k->mid_lo[y] = a, k->mid_hi[y] = b;
-        /* the grouped kernels work in groups of 4 outputs: widen the span to whole groups
-         * (the extra outputs read no changed sample, so they are rewritten unchanged) */
+        /* the grouped kernels work in groups of 4 outputs, blocks of 16: widen the span to
+         * whole ones (the extra outputs read no changed sample, so they are rewritten
+         * unchanged) */
+        const int al = s->h.g1.nb ? 16 : 4;
         if (s->h.g1.n) {
-            a &= ~3;
-            b = (b + 3) & ~3;
+            a -= a % al;
+            b = (b + al - 1) / al * al;
             b = b > n ? n : b;
         }
         VxScaleFilter view = s->h;
@@ -178,16 +185,21 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
             view.coef_pad += (size_t)a * s->h.ptaps;
         view.g2.n = 0;
         if (s->h.g1.n) {
+            VxScaleGroups *g = &view.g1;
             const int ga = a / 4, gn = (b - a) / 4;
-            view.g1.n = s->h.g1.n - ga < gn ? s->h.g1.n - ga : gn;
-            view.g1.nfull = s->h.g1.nfull - ga;
-            view.g1.nfull = view.g1.nfull < 0 ? 0 : view.g1.nfull > view.g1.n ? view.g1.n
-                                                                                 : view.g1.nfull;
-            view.g1.base += ga;
-            view.g1.idx += (size_t)ga * 16;
-            view.g1.coef += (size_t)ga * 8;
-            if (view.g1.n <= 0)
-                view.g1.n = view.g1.nfull = 0;
+            g->n = g->n - ga < gn ? g->n - ga : gn;
+            g->nfull = g->nfull - ga < 0 ? 0 : g->nfull - ga > g->n ? g->n : g->nfull - ga;
+            g->base += ga;
+            g->idx += (size_t)ga * 16;
+            g->coef += (size_t)ga * 8;
+            if (g->nb) {
+                const int gb = ga / 4;
+                g->bidx += (size_t)gb * g->pairs * 64;
+                g->nb = (g->n + 3) / 4;
+                g->nbfull = g->nbfull - gb < 0 ? 0 : g->nbfull - gb > g->nb ? g->nb : g->nbfull - gb;
+            }
+            if (g->n <= 0)
+                g->n = g->nfull = g->nb = 0;
         }
         s->dsp->hscale(k->mid + (size_t)y * n + a, src + y * src_stride, src_step, &view);
     }

@@ -26,6 +26,7 @@ static void groups_free(VxScaleGroups *g)
     free(g->base);
     free(g->idx);
     free(g->coef);
+    free(g->bidx);
 }
 
 /* Regroups the filter for the shuffle kernels (see VxScaleGroups); ch = channels = step. */
@@ -40,22 +41,24 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
         if ((f->pos[o0 + outs - 1] - f->pos[o0]) * ch + (ch - 1) + (2 * pairs - 1) * ch > 15)
             return 0;
     }
+    const int n4 = (n + 3) & ~3;
     g->base = malloc(sizeof(*g->base) * (size_t)n);
     g->idx = malloc((size_t)n * 16);
-    g->coef = malloc(sizeof(*g->coef) * (size_t)n * 8 * pairs);
-    if (!g->base || !g->idx || !g->coef) {
-        groups_free(g);
-        memset(g, 0, sizeof(*g));
-        return -1;
-    }
+    g->coef = calloc((size_t)n4 * 8 * pairs, sizeof(*g->coef));
+    if (!g->base || !g->idx || !g->coef)
+        goto fail;
     g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch;
-    g->cstride = (ptrdiff_t)n * 8;
+    g->cstride = (ptrdiff_t)n4 * 8;
+    g->bytes = f->n_src * ch;
     const int taps = f->taps;
+    int w64 = 1;
     for (int k = 0; k < n; k++) {
         const int o0 = k * outs;
         g->base[k] = f->pos[o0] * ch;
-        if (g->base[k] + 16 <= f->n_src * ch)
+        if (g->base[k] + 16 <= g->bytes)
             g->nfull = k + 1;
+        if (k % 4 && g->base[k] - g->base[k & ~3] > 48)
+            w64 = 0;
         for (int j = 0; j < 4; j++) {
             const int o = o0 + j / ch, b = (f->pos[o] - f->pos[o0]) * ch + j % ch;
             uint8_t *ix = g->idx + (size_t)k * 16 + 4 * j;
@@ -66,7 +69,27 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
                         2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
         }
     }
+    if (w64) {
+        const int nb = n4 / 4;
+        g->bidx = calloc((size_t)nb * pairs, 64);
+        if (!g->bidx)
+            goto fail;
+        for (int k = 0; k < n; k++) {
+            const int d = g->base[k] - g->base[k & ~3];
+            for (int p = 0; p < pairs; p++)
+                for (int i = 0; i < 16; i++)
+                    g->bidx[((size_t)(k / 4) * pairs + p) * 64 + (k % 4) * 16 + i] =
+                        (uint8_t)(g->idx[(size_t)k * 16 + i] + d + p * g->inc);
+        }
+        for (int b = 0; b < nb && g->base[4 * b] + 64 <= g->bytes; b++)
+            g->nbfull = b + 1;
+        g->nb = nb;
+    }
     return 0;
+fail:
+    groups_free(g);
+    memset(g, 0, sizeof(*g));
+    return -1;
 }
 
 void vx_scale_filter_free(VxScaleFilter *f)
@@ -93,7 +116,9 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
     double (*kernel)(double) = kind == VX_SCALE_BILINEAR ? triangle : catmull_rom;
     double widen = ratio > 1.0 ? ratio : 1.0;
     double support = (kind == VX_SCALE_BILINEAR ? 1.0 : 2.0) * widen;
-    int taps = (int)ceil(2.0 * support) + 1;
+    /* the taps of output i are the integers k with |k - c| < support: at most
+     * floor(2 * support) + 1 of them */
+    int taps = (int)floor(2.0 * support) + 1;
     if (taps > n_src)
         taps = n_src;
     f->n_src = n_src;
@@ -234,8 +259,21 @@ static void vscale_c(uint8_t *dst, int step, const int16_t *const *rows, const i
     }
 }
 
+static void hscale_rows2_c(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
+                           const uint8_t *src1, int channels, const VxScaleFilter *f)
+{
+    if (channels == 2) {
+        hscale2_c(dst0, src0, f);
+        hscale2_c(dst1, src1, f);
+    } else {
+        hscale_c(dst0, src0, 1, f);
+        hscale_c(dst1, src1, 1, f);
+    }
+}
+
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
 {
+    d->hscale_rows2 = hscale_rows2_c;
     d->hscale = hscale_c;
     d->hscale2 = hscale2_c;
     d->vscale = vscale_c;

@@ -33,11 +33,17 @@ typedef struct VxScaleFilter {
         int outs;       /* outputs per group: 4 or 2 */
         int pairs;      /* tap pairs: (taps + 1) / 2 */
         int inc;        /* shuffle index step from one tap pair to the next (2 * step) */
+        int bytes;      /* bytes in a source row (n_src * step) */
+        /* blocks of 4 groups from group 0, for a byte permute over one 64-byte load */
+        int nb;         /* ceil(n / 4) blocks; 0 when some block's bytes span more than 64 */
+        int nbfull;     /* leading blocks whose 64-byte load stays inside the row */
+        uint8_t *bidx;  /* [block][pair][64] byte indices from base[4 * block]: lane j reads
+                         * bytes bidx[4j], bidx[4j+2] (the odd bytes are to be zeroed) */
         ptrdiff_t cstride; /* int16s from one pair's coefficients to the next's */
         int32_t *base;  /* byte offset of each group's 16-byte load */
         uint8_t *idx;   /* 16 shuffle indices per group: lane j reads bytes idx[4j], idx[4j+2]
                          * (+ inc per pair); the odd bytes are 0x80 (zero) */
-        int16_t *coef;  /* [pair][group][lane][2] */
+        int16_t *coef;  /* [pair][group][lane][2], zero groups padding n to whole blocks */
     } g1, g2;
 } VxScaleFilter;
 
@@ -60,6 +66,10 @@ typedef struct VxScaleDSP {
     /* two interleaved channels (NV12 UV): dst[2 * i + ch] = sum_t src[2 * (pos[i] + t) + ch]
      * * coef[i * taps + t] >> (14 - 6), i < n_out, ch < 2 */
     void (*hscale2)(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
+    /* two source rows through the same filter: hscale (channels 1, step 1) or hscale2
+     * (channels 2) of src0 into dst0 and of src1 into dst1; SIMD reads the filter once */
+    void (*hscale_rows2)(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const uint8_t *src1,
+                         int channels, const VxScaleFilter *f);
     /* dst[x * step] = clip8((16 + sum_t (rows[t][x] * coef[t] + 2^14) >> 15) >> 5), x < w,
      * the sum in wrapping int16 (see vscale_block in scale.c) */
     void (*vscale)(uint8_t *dst, int dst_step, const int16_t *const *rows,

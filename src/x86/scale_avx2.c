@@ -204,3 +204,15 @@ void vx_vscale_avx2(uint8_t *dst, int step, const int16_t *const *rows, const in
         dst[x * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 }
+
+void vx_hscale_rows2_avx2(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const uint8_t *src1,
+                          int channels, const VxScaleFilter *f)
+{
+    if (channels == 2) {
+        vx_hscale2_avx2(dst0, src0, f);
+        vx_hscale2_avx2(dst1, src1, f);
+    } else {
+        vx_hscale_avx2(dst0, src0, 1, f);
+        vx_hscale_avx2(dst1, src1, 1, f);
+    }
+}

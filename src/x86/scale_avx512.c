@@ -11,11 +11,46 @@ int vx_hscale_groups_avx2(int16_t *dst, const uint8_t *src, const VxScaleGroups 
 void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f);
 void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
 
+/* Four groups (16 lanes) per 512-bit vector. With blocks (nb), the four groups' bytes come
+ * from one 64-byte load (masked at the row's end, so every group is done here) and a byte
+ * permute per tap pair places each lane's two samples as 16-bit words, zeroing the high
+ * bytes; a dot-product accumulate (VNNI) adds them. Otherwise four 16-byte loads and in-lane
+ * shuffles. 512-bit vector work runs on two ports only, so uops are what counts here. */
 static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *g)
 {
     const __m512i rnd = _mm512_set1_epi32(1 << (MID_SHIFT - 1));
+    const int pairs = g->pairs;
+    if (g->nb) {
+        const int n = g->n;
+        const uint8_t *ix = g->bidx;
+        for (int b = 0; b < g->nb; b++) {
+            const int b0 = g->base[4 * b];
+            __m512i s;
+            if (b < g->nbfull) {
+                s = _mm512_loadu_si512(src + b0);
+            } else {
+                const int rem = g->bytes - b0;
+                s = _mm512_maskz_loadu_epi8(rem >= 64 ? ~0ull : (1ull << rem) - 1, src + b0);
+            }
+            const int16_t *c = g->coef + (size_t)b * 32;
+            __m512i acc = rnd;
+            for (int p = 0; p < pairs; p++, c += g->cstride, ix += 64) {
+                __m512i px = _mm512_maskz_permutexvar_epi8(0x5555555555555555ull,
+                                                           _mm512_loadu_si512(ix), s);
+                acc = _mm512_dpwssd_epi32(acc, px, _mm512_loadu_si512(c));
+            }
+            /* |sum| < 2^15 after the shift (coefficients' absolute sum < 1.3), so the
+             * truncating narrow equals the C reference's int16 cast */
+            __m256i r = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc, MID_SHIFT));
+            if (4 * b + 4 <= n)
+                _mm256_storeu_si256((__m256i *)(dst + 16 * b), r);
+            else
+                _mm256_mask_storeu_epi16(dst + 16 * b, (__mmask16)((1u << (4 * (n - 4 * b))) - 1), r);
+        }
+        return 4 * n;
+    }
     const __m512i inc = _mm512_set1_epi8((char)g->inc);
-    const int n = g->nfull, pairs = g->pairs;
+    const int n = g->nfull;
     int k = 0;
     for (; k + 4 <= n; k += 4) {
         __m512i s = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(src + g->base[k])));
@@ -30,8 +65,6 @@ static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *
                                                           _mm512_loadu_si512(c)));
             idx = _mm512_add_epi8(idx, inc);
         }
-        /* |sum| < 2^15 after the shift (coefficients' absolute sum < 1.3), so the
-         * truncating narrow equals the C reference's int16 cast */
         _mm256_storeu_si256((__m256i *)(dst + 4 * k),
                             _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc, MID_SHIFT)));
     }
@@ -92,10 +125,11 @@ void vx_vscale_avx512(uint8_t *dst, int step, const int16_t *const *rows, const 
             a = _mm512_add_epi16(a, _mm512_mulhrs_epi16(_mm512_loadu_si512(rows[t] + x), c));
             b = _mm512_add_epi16(b, _mm512_mulhrs_epi16(_mm512_loadu_si512(rows[t] + x + 32), c));
         }
-        a = _mm512_srai_epi16(a, VX_SCALE_OUT_BITS);
-        b = _mm512_srai_epi16(b, VX_SCALE_OUT_BITS);
-        _mm256_storeu_si256((__m256i *)(dst + x), _mm512_cvtusepi16_epi8(_mm512_max_epi16(a, zero)));
-        _mm256_storeu_si256((__m256i *)(dst + x + 32), _mm512_cvtusepi16_epi8(_mm512_max_epi16(b, zero)));
+        /* packus clips to 0..255 but interleaves 128-bit lanes: a qword permute restores
+         * the order (two uops where two clip-and-narrow pairs take six) */
+        __m512i px = _mm512_packus_epi16(_mm512_srai_epi16(a, VX_SCALE_OUT_BITS),
+                                         _mm512_srai_epi16(b, VX_SCALE_OUT_BITS));
+        _mm512_storeu_si512(dst + x, _mm512_permutexvar_epi64(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7), px));
     }
     for (; x < w; x += 32) {
         const int rem = w - x;
@@ -112,6 +146,67 @@ void vx_vscale_avx512(uint8_t *dst, int step, const int16_t *const *rows, const 
             const __mmask64 m2 = 0x5555555555555555ull &
                                  (rem >= 32 ? ~0ull : (1ull << (2 * rem)) - 1);
             _mm512_mask_storeu_epi8(dst + 2 * x, m2, _mm512_cvtepu8_epi16(px));
+        }
+    }
+}
+
+/* two rows through the same filter tables: the tables (about 16 bytes per output, more than
+ * L1 holds for a 4K row) are read once for both */
+static int rows2_blocks(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const uint8_t *src1,
+                        const VxScaleGroups *g)
+{
+    const __m512i rnd = _mm512_set1_epi32(1 << (MID_SHIFT - 1));
+    const int pairs = g->pairs, n = g->n;
+    const uint8_t *ix = g->bidx;
+    for (int b = 0; b < g->nb; b++) {
+        const int b0 = g->base[4 * b];
+        __m512i s0, s1;
+        if (b < g->nbfull) {
+            s0 = _mm512_loadu_si512(src0 + b0);
+            s1 = _mm512_loadu_si512(src1 + b0);
+        } else {
+            const int rem = g->bytes - b0;
+            const __mmask64 ml = rem >= 64 ? ~0ull : (1ull << rem) - 1;
+            s0 = _mm512_maskz_loadu_epi8(ml, src0 + b0);
+            s1 = _mm512_maskz_loadu_epi8(ml, src1 + b0);
+        }
+        const int16_t *c = g->coef + (size_t)b * 32;
+        __m512i acc0 = rnd, acc1 = rnd;
+        for (int p = 0; p < pairs; p++, c += g->cstride, ix += 64) {
+            const __m512i x = _mm512_loadu_si512(ix), cf = _mm512_loadu_si512(c);
+            acc0 = _mm512_dpwssd_epi32(acc0, _mm512_maskz_permutexvar_epi8(0x5555555555555555ull, x, s0), cf);
+            acc1 = _mm512_dpwssd_epi32(acc1, _mm512_maskz_permutexvar_epi8(0x5555555555555555ull, x, s1), cf);
+        }
+        __m256i r0 = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc0, MID_SHIFT));
+        __m256i r1 = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc1, MID_SHIFT));
+        const __mmask16 m = 4 * b + 4 <= n ? 0xffff : (__mmask16)((1u << (4 * (n - 4 * b))) - 1);
+        _mm256_mask_storeu_epi16(dst0 + 16 * b, m, r0);
+        _mm256_mask_storeu_epi16(dst1 + 16 * b, m, r1);
+    }
+    return 4 * n;
+}
+
+void vx_hscale_rows2_avx512(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
+                            const uint8_t *src1, int channels, const VxScaleFilter *f)
+{
+    const VxScaleGroups *g = channels == 2 ? &f->g2 : &f->g1;
+    if (!g->nb) {
+        if (channels == 2) {
+            vx_hscale2_avx512(dst0, src0, f);
+            vx_hscale2_avx512(dst1, src1, f);
+        } else {
+            vx_hscale_avx512(dst0, src0, 1, f);
+            vx_hscale_avx512(dst1, src1, 1, f);
+        }
+        return;
+    }
+    const int taps = f->taps;
+    for (int i = rows2_blocks(dst0, dst1, src0, src1, g) / channels; i < f->n_out; i++) {
+        const int16_t *c = f->coef + (size_t)i * taps;
+        const ptrdiff_t o = (ptrdiff_t)f->pos[i] * channels;
+        for (int ch = 0; ch < channels; ch++) {
+            dst0[channels * i + ch] = hscale_one(src0 + o + ch, channels, c, taps);
+            dst1[channels * i + ch] = hscale_one(src1 + o + ch, channels, c, taps);
         }
     }
 }
