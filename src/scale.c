@@ -30,8 +30,9 @@ int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int
     s->dsp = dsp;
     s->src_w = src_w;
     s->src_h = src_h;
-    if (vx_scale_filter_build2(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
-        vx_scale_filter_build2(&s->v, kind, src_h, dst_h, ry, oy) < 0)
+    /* the horizontal filter's SIMD tables are built on first use, for the layouts used */
+    if (vx_scale_filter_build3(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
+        vx_scale_filter_build3(&s->v, kind, src_h, dst_h, ry, oy) < 0)
         goto fail;
     s->ring_rows = s->v.taps + 1; /* + 1: room for the row after the window (pairs) */
     s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
@@ -97,6 +98,7 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         }
         return;
     }
+    vx_scale_filter_groups(&s->h, 1); /* if it fails, the kernels take their other path */
     scale_rows(s, src, src_stride, src_step, 1, dst, dst_stride, dst_step);
 }
 
@@ -108,6 +110,7 @@ void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_strid
             memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)2 * s->h.n_out);
         return;
     }
+    vx_scale_filter_groups(&s->h, 2);
     /* the vertical pass does not care which channel a column holds */
     scale_rows(s, src, src_stride, 2, 2, dst, dst_stride, 1);
 }
@@ -150,6 +153,7 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
     const int n = s->h.n_out, taps = s->v.taps;
     if (!s->first_out && maps_init(s) < 0)
         return -1;
+    vx_scale_filter_groups(&s->h, 1);
     if (!k->mid) {
         k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * n);
         k->mid_lo = malloc(sizeof(*k->mid_lo) * (size_t)s->src_h);

@@ -15,6 +15,13 @@ static double catmull_rom(double x)
     return 0.0;
 }
 
+/* floor() for the filter builder's index math, inline (libm's is a call without SSE4.1) */
+static inline int ifloor(double x)
+{
+    int i = (int)x;
+    return i - (x < i);
+}
+
 static double triangle(double x)
 {
     x = fabs(x);
@@ -107,13 +114,34 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
     return vx_scale_filter_build2(f, VX_SCALE_HQ, n_src, n_out, ratio, offset);
 }
 
+int vx_scale_filter_groups(VxScaleFilter *f, int channels)
+{
+    const unsigned bit = channels == 2 ? 2 : 1;
+    if (f->gbuilt & bit)
+        return 0;
+    f->gbuilt |= bit;
+    return groups_build(channels == 2 ? &f->g2 : &f->g1, f, channels);
+}
+
 int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset)
+{
+    if (vx_scale_filter_build3(f, kind, n_src, n_out, ratio, offset) < 0)
+        return -1;
+    if (vx_scale_filter_groups(f, 1) < 0 || vx_scale_filter_groups(f, 2) < 0) {
+        vx_scale_filter_free(f);
+        return -1;
+    }
+    return 0;
+}
+
+int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
                            double offset)
 {
     memset(f, 0, sizeof(*f));
     if (n_src < 1 || n_out < 1 || !(ratio > 0) || (kind != VX_SCALE_HQ && kind != VX_SCALE_BILINEAR))
         return -1;
-    double (*kernel)(double) = kind == VX_SCALE_BILINEAR ? triangle : catmull_rom;
+    const int bil = kind == VX_SCALE_BILINEAR;
     double widen = ratio > 1.0 ? ratio : 1.0;
     double support = (kind == VX_SCALE_BILINEAR ? 1.0 : 2.0) * widen;
     /* the taps of output i are the integers k with |k - c| < support: at most
@@ -135,14 +163,15 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
     f->identity = ratio == 1.0 && offset == 0.0 && n_out <= n_src;
     for (int i = 0; i < n_out; i++) {
         double c = ratio * i + offset;
-        int lo = (int)floor(c - support) + 1, hi = (int)floor(c + support);
+        int lo = ifloor(c - support) + 1, hi = ifloor(c + support);
         int cmin = lo < 0 ? 0 : lo >= n_src ? n_src - 1 : lo;
         int cmax = hi < 0 ? 0 : hi >= n_src ? n_src - 1 : hi;
         for (int k = cmin; k <= cmax; k++)
             w[k] = 0;
         double sum = 0;
+        const double iw = 1.0 / widen;
         for (int k = lo; k <= hi; k++) {
-            double wk = kernel((k - c) / widen);
+            double wk = bil ? triangle((k - c) * iw) : catmull_rom((k - c) * iw);
             w[k < 0 ? 0 : k >= n_src ? n_src - 1 : k] += wk;
             sum += wk;
         }
@@ -156,10 +185,11 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
         f->pos[i] = start;
         int16_t *cf = f->coef + (size_t)i * taps;
         int total = 0, big = 0;
+        const double norm = (1 << VX_SCALE_COEF_BITS) / sum;
         for (int t = 0; t < taps; t++) {
             int k = start + t;
-            double v = (k >= cmin && k <= cmax) ? w[k] / sum : 0.0;
-            cf[t] = (int16_t)lrint(v * (1 << VX_SCALE_COEF_BITS));
+            double v = (k >= cmin && k <= cmax) ? w[k] * norm : 0.0;
+            cf[t] = (int16_t)(v < 0 ? v - 0.5 : v + 0.5); /* rounded, ties away from 0 */
             total += cf[t];
             if (cf[t] > cf[big])
                 big = t;
@@ -177,10 +207,6 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
         for (int i = 0; i < n_out; i++)
             memcpy(f->coef_pad + (size_t)i * f->ptaps, f->coef + (size_t)i * taps,
                    sizeof(*f->coef) * (size_t)taps);
-    }
-    if (groups_build(&f->g1, f, 1) < 0 || groups_build(&f->g2, f, 2) < 0) {
-        vx_scale_filter_free(f);
-        return -1;
     }
     return 0;
 }

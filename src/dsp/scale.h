@@ -45,6 +45,7 @@ typedef struct VxScaleFilter {
                          * (+ inc per pair); the odd bytes are 0x80 (zero) */
         int16_t *coef;  /* [pair][group][lane][2], zero groups padding n to whole blocks */
     } g1, g2;
+    unsigned gbuilt; /* bit 0: g1 built (or tried), bit 1: g2 */
 } VxScaleFilter;
 
 typedef struct VxScaleGroups VxScaleGroups;
@@ -58,6 +59,12 @@ enum { VX_SCALE_HQ = 0, VX_SCALE_BILINEAR = 1 };
 int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, double offset);
 int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
                            double offset);
+/* build2 without the grouped tables (g1, g2 stay empty: what a vertical filter wants, or a
+ * horizontal one whose tables are built on first use by vx_scale_filter_groups) */
+int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset);
+/* Builds g1 (channels 1) or g2 (channels 2) once; build2 builds both. */
+int vx_scale_filter_groups(VxScaleFilter *f, int channels);
 void vx_scale_filter_free(VxScaleFilter *f);
 
 typedef struct VxScaleDSP {
