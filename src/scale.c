@@ -198,7 +198,7 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
             g->coef += (size_t)ga * 8;
             if (g->nb) {
                 const int gb = ga / 4;
-                g->bidx += (size_t)gb * g->pairs * 64;
+                g->bidx += (size_t)gb * 64;
                 g->nb = (g->n + 3) / 4;
                 g->nbfull = g->nbfull - gb < 0 ? 0 : g->nbfull - gb > g->nb ? g->nb : g->nbfull - gb;
             }

@@ -78,15 +78,13 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
     }
     if (w64) {
         const int nb = n4 / 4;
-        g->bidx = calloc((size_t)nb * pairs, 64);
+        g->bidx = calloc((size_t)nb, 64);
         if (!g->bidx)
             goto fail;
         for (int k = 0; k < n; k++) {
             const int d = g->base[k] - g->base[k & ~3];
-            for (int p = 0; p < pairs; p++)
-                for (int i = 0; i < 16; i++)
-                    g->bidx[((size_t)(k / 4) * pairs + p) * 64 + (k % 4) * 16 + i] =
-                        (uint8_t)(g->idx[(size_t)k * 16 + i] + d + p * g->inc);
+            for (int i = 0; i < 16; i++)
+                g->bidx[(size_t)k * 16 + i] = (uint8_t)(g->idx[(size_t)k * 16 + i] + d);
         }
         for (int b = 0; b < nb && g->base[4 * b] + 64 <= g->bytes; b++)
             g->nbfull = b + 1;

@@ -37,8 +37,8 @@ typedef struct VxScaleFilter {
         /* blocks of 4 groups from group 0, for a byte permute over one 64-byte load */
         int nb;         /* ceil(n / 4) blocks; 0 when some block's bytes span more than 64 */
         int nbfull;     /* leading blocks whose 64-byte load stays inside the row */
-        uint8_t *bidx;  /* [block][pair][64] byte indices from base[4 * block]: lane j reads
-                         * bytes bidx[4j], bidx[4j+2] (the odd bytes are to be zeroed) */
+        uint8_t *bidx;  /* [block][64] byte indices from base[4 * block]: lane j reads bytes
+                         * bidx[4j], bidx[4j+2] (+ inc per pair; odd bytes are zeroed) */
         ptrdiff_t cstride; /* int16s from one pair's coefficients to the next's */
         int32_t *base;  /* byte offset of each group's 16-byte load */
         uint8_t *idx;   /* 16 shuffle indices per group: lane j reads bytes idx[4j], idx[4j+2]

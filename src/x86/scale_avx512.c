@@ -14,7 +14,8 @@ void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
 /* Four groups (16 lanes) per 512-bit vector. With blocks (nb), the four groups' bytes come
  * from one 64-byte load (masked at the row's end, so every group is done here) and a byte
  * permute per tap pair places each lane's two samples as 16-bit words, zeroing the high
- * bytes; a dot-product accumulate (VNNI) adds them. Otherwise four 16-byte loads and in-lane
+ * bytes; a dot-product accumulate (VNNI) adds them. The next pair's indices are the previous
+ * ones plus inc: computing them beats loading them (the tables stream from L2). Otherwise four 16-byte loads and in-lane
  * shuffles. 512-bit vector work runs on two ports only, so uops are what counts here. */
 static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *g)
 {
@@ -23,6 +24,7 @@ static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *
     if (g->nb) {
         const int n = g->n;
         const uint8_t *ix = g->bidx;
+        const __m512i inc = _mm512_set1_epi8((char)g->inc);
         for (int b = 0; b < g->nb; b++) {
             const int b0 = g->base[4 * b];
             __m512i s;
@@ -34,10 +36,11 @@ static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *
             }
             const int16_t *c = g->coef + (size_t)b * 32;
             __m512i acc = rnd;
-            for (int p = 0; p < pairs; p++, c += g->cstride, ix += 64) {
-                __m512i px = _mm512_maskz_permutexvar_epi8(0x5555555555555555ull,
-                                                           _mm512_loadu_si512(ix), s);
+            __m512i x = _mm512_loadu_si512(ix + (size_t)b * 64);
+            for (int p = 0; p < pairs; p++, c += g->cstride) {
+                __m512i px = _mm512_maskz_permutexvar_epi8(0x5555555555555555ull, x, s);
                 acc = _mm512_dpwssd_epi32(acc, px, _mm512_loadu_si512(c));
+                x = _mm512_add_epi8(x, inc);
             }
             /* |sum| < 2^15 after the shift (coefficients' absolute sum < 1.3), so the
              * truncating narrow equals the C reference's int16 cast */
@@ -158,6 +161,7 @@ static int rows2_blocks(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const
     const __m512i rnd = _mm512_set1_epi32(1 << (MID_SHIFT - 1));
     const int pairs = g->pairs, n = g->n;
     const uint8_t *ix = g->bidx;
+    const __m512i inc = _mm512_set1_epi8((char)g->inc);
     for (int b = 0; b < g->nb; b++) {
         const int b0 = g->base[4 * b];
         __m512i s0, s1;
@@ -172,10 +176,12 @@ static int rows2_blocks(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const
         }
         const int16_t *c = g->coef + (size_t)b * 32;
         __m512i acc0 = rnd, acc1 = rnd;
-        for (int p = 0; p < pairs; p++, c += g->cstride, ix += 64) {
-            const __m512i x = _mm512_loadu_si512(ix), cf = _mm512_loadu_si512(c);
+        __m512i x = _mm512_loadu_si512(ix + (size_t)b * 64);
+        for (int p = 0; p < pairs; p++, c += g->cstride) {
+            const __m512i cf = _mm512_loadu_si512(c);
             acc0 = _mm512_dpwssd_epi32(acc0, _mm512_maskz_permutexvar_epi8(0x5555555555555555ull, x, s0), cf);
             acc1 = _mm512_dpwssd_epi32(acc1, _mm512_maskz_permutexvar_epi8(0x5555555555555555ull, x, s1), cf);
+            x = _mm512_add_epi8(x, inc);
         }
         __m256i r0 = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc0, MID_SHIFT));
         __m256i r1 = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc1, MID_SHIFT));
