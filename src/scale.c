@@ -34,7 +34,7 @@ int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int
     if (vx_scale_filter_build3(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
         vx_scale_filter_build3(&s->v, kind, src_h, dst_h, ry, oy) < 0)
         goto fail;
-    s->ring_rows = s->v.taps + 1; /* + 1: room for the row after the window (pairs) */
+    s->ring_rows = s->v.taps + VX_SCALE_MAX_ROWS - 1; /* room for rows after the window */
     s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
     s->ring_tag = malloc(sizeof(*s->ring_tag) * (size_t)s->ring_rows);
     s->rows = malloc(sizeof(*s->rows) * (size_t)s->v.taps);
@@ -46,9 +46,9 @@ fail:
     return -1;
 }
 
-/* The ring holds source rows p .. p + taps (slot = row % ring_rows): the window of output
- * row j plus the row after it, so a missing row and the one after are filtered together
- * (hscale_rows2 reads the filter tables once for both). */
+/* The ring holds source rows p .. p + taps + VX_SCALE_MAX_ROWS - 2 (slot = row % ring_rows):
+ * the window of output row j plus the rows after it, so a missing row and the next ones are
+ * filtered together (hscale_rows reads the filter tables once for all of them). */
 static void scale_rows(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                        int channels, uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
 {
@@ -62,17 +62,22 @@ static void scale_rows(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_strid
             const int row = p + t, slot = row % nr;
             int16_t *r = s->ring + (size_t)slot * w;
             if (s->ring_tag[slot] != row) {
-                const int next = row + 1, nslot = next % nr;
-                if (src_step == channels && next <= last && s->ring_tag[nslot] != next) {
-                    s->dsp->hscale_rows2(r, s->ring + (size_t)nslot * w, src + row * src_stride,
-                                         src + next * src_stride, channels, &s->h);
-                    s->ring_tag[nslot] = next;
-                } else if (channels == 2) {
-                    s->dsp->hscale2(r, src + row * src_stride, &s->h);
+                if (src_step == channels) {
+                    int16_t *d[VX_SCALE_MAX_ROWS];
+                    const uint8_t *sr[VX_SCALE_MAX_ROWS];
+                    int n = 0;
+                    for (int q = row; n < VX_SCALE_MAX_ROWS && q <= last; q++, n++) {
+                        if (n && s->ring_tag[q % nr] == q)
+                            break;
+                        d[n] = s->ring + (size_t)(q % nr) * w;
+                        sr[n] = src + q * src_stride;
+                        s->ring_tag[q % nr] = q;
+                    }
+                    s->dsp->hscale_rows(d, sr, n, channels, &s->h);
                 } else {
                     s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
+                    s->ring_tag[slot] = row;
                 }
-                s->ring_tag[slot] = row;
             }
             s->rows[t] = r;
         }

@@ -283,21 +283,20 @@ static void vscale_c(uint8_t *dst, int step, const int16_t *const *rows, const i
     }
 }
 
-static void hscale_rows2_c(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
-                           const uint8_t *src1, int channels, const VxScaleFilter *f)
+static void hscale_rows_c(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                          const VxScaleFilter *f)
 {
-    if (channels == 2) {
-        hscale2_c(dst0, src0, f);
-        hscale2_c(dst1, src1, f);
-    } else {
-        hscale_c(dst0, src0, 1, f);
-        hscale_c(dst1, src1, 1, f);
+    for (int r = 0; r < nr; r++) {
+        if (channels == 2)
+            hscale2_c(dst[r], src[r], f);
+        else
+            hscale_c(dst[r], src[r], 1, f);
     }
 }
 
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
 {
-    d->hscale_rows2 = hscale_rows2_c;
+    d->hscale_rows = hscale_rows_c;
     d->hscale = hscale_c;
     d->hscale2 = hscale2_c;
     d->vscale = vscale_c;

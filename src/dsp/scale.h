@@ -10,6 +10,7 @@
 
 #define VX_SCALE_COEF_BITS 14
 #define VX_SCALE_MID_BITS 6
+#define VX_SCALE_MAX_ROWS 2 /* 4 measured slower: 4 source and 4 output rows overflow L1 at 4K */
 /* fractional bits of the vertical pass's 16-bit sum: MID + COEF - 15 */
 #define VX_SCALE_OUT_BITS (VX_SCALE_MID_BITS + VX_SCALE_COEF_BITS - 15)
 
@@ -73,10 +74,10 @@ typedef struct VxScaleDSP {
     /* two interleaved channels (NV12 UV): dst[2 * i + ch] = sum_t src[2 * (pos[i] + t) + ch]
      * * coef[i * taps + t] >> (14 - 6), i < n_out, ch < 2 */
     void (*hscale2)(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
-    /* two source rows through the same filter: hscale (channels 1, step 1) or hscale2
-     * (channels 2) of src0 into dst0 and of src1 into dst1; SIMD reads the filter once */
-    void (*hscale_rows2)(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const uint8_t *src1,
-                         int channels, const VxScaleFilter *f);
+    /* nr (1 to VX_SCALE_MAX_ROWS) source rows through the same filter: hscale (channels 1,
+     * step 1) or hscale2 (channels 2) of src[r] into dst[r]; SIMD reads the filter once */
+    void (*hscale_rows)(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                        const VxScaleFilter *f);
     /* dst[x * step] = clip8((16 + sum_t (rows[t][x] * coef[t] + 2^14) >> 15) >> 5), x < w,
      * the sum in wrapping int16 (see vscale_block in scale.c) */
     void (*vscale)(uint8_t *dst, int dst_step, const int16_t *const *rows,

@@ -205,14 +205,13 @@ void vx_vscale_avx2(uint8_t *dst, int step, const int16_t *const *rows, const in
     }
 }
 
-void vx_hscale_rows2_avx2(int16_t *dst0, int16_t *dst1, const uint8_t *src0, const uint8_t *src1,
-                          int channels, const VxScaleFilter *f)
+void vx_hscale_rows_avx2(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                         const VxScaleFilter *f)
 {
-    if (channels == 2) {
-        vx_hscale2_avx2(dst0, src0, f);
-        vx_hscale2_avx2(dst1, src1, f);
-    } else {
-        vx_hscale_avx2(dst0, src0, 1, f);
-        vx_hscale_avx2(dst1, src1, 1, f);
+    for (int r = 0; r < nr; r++) {
+        if (channels == 2)
+            vx_hscale2_avx2(dst[r], src[r], f);
+        else
+            vx_hscale_avx2(dst[r], src[r], 1, f);
     }
 }

@@ -12,10 +12,10 @@ void vx_hscale2_avx512(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 void vx_vscale_avx512(uint8_t *dst, int dst_step, const int16_t *const *rows, const int16_t *coef,
                       int taps, int w);
 
-void vx_hscale_rows2_avx2(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
-                          const uint8_t *src1, int channels, const VxScaleFilter *f);
-void vx_hscale_rows2_avx512(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
-                            const uint8_t *src1, int channels, const VxScaleFilter *f);
+void vx_hscale_rows_avx2(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                         const VxScaleFilter *f);
+void vx_hscale_rows_avx512(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                           const VxScaleFilter *f);
 
 void vx_scale_dsp_init_x86(VxScaleDSP *d, unsigned cpu_flags)
 {
@@ -23,12 +23,12 @@ void vx_scale_dsp_init_x86(VxScaleDSP *d, unsigned cpu_flags)
         d->hscale = vx_hscale_avx2;
         d->vscale = vx_vscale_avx2;
         d->hscale2 = vx_hscale2_avx2;
-        d->hscale_rows2 = vx_hscale_rows2_avx2;
+        d->hscale_rows = vx_hscale_rows_avx2;
     }
     if ((cpu_flags & VX_CPU_AVX2) && (cpu_flags & VX_CPU_AVX512)) {
         d->hscale = vx_hscale_avx512;
         d->hscale2 = vx_hscale2_avx512;
         d->vscale = vx_vscale_avx512;
-        d->hscale_rows2 = vx_hscale_rows2_avx512;
+        d->hscale_rows = vx_hscale_rows_avx512;
     }
 }

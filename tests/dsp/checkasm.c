@@ -83,22 +83,28 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                 free(a);
                 free(b);
             }
-            /* two rows at once, one and two channels */
+            /* several rows at once, one and two channels */
             for (int ch = 1; ch <= 2; ch++) {
-                uint8_t *src = malloc((size_t)n_src * ch * 2 + 3);
-                for (int i = 0; i < n_src * ch * 2 + 3; i++)
+                const int nr = 1 + (int)(rnd() % VX_SCALE_MAX_ROWS);
+                const size_t row = (size_t)n_src * ch + 1;
+                uint8_t *src = malloc(row * nr + 3);
+                for (size_t i = 0; i < row * nr + 3; i++)
                     src[i] = (uint8_t)rnd();
-                const uint8_t *s0 = src + 1, *s1 = src + 2 + n_src * ch; /* unaligned */
-                size_t bytes = sizeof(int16_t) * n_out * ch;
-                uint8_t *a = malloc(2 * (bytes + 2 * GUARD)), *b = malloc(2 * (bytes + 2 * GUARD));
-                memset(a, GUARD_BYTE, 2 * (bytes + 2 * GUARD));
-                memset(b, GUARD_BYTE, 2 * (bytes + 2 * GUARD));
-                const size_t r1 = bytes + 3 * GUARD;
-                ref->hscale_rows2((int16_t *)(a + GUARD), (int16_t *)(a + r1), s0, s1, ch, &f);
-                simd->hscale_rows2((int16_t *)(b + GUARD), (int16_t *)(b + r1), s0, s1, ch, &f);
+                const uint8_t *sr[VX_SCALE_MAX_ROWS];
+                for (int r = 0; r < nr; r++)
+                    sr[r] = src + 1 + r * row; /* unaligned */
+                const size_t bytes = sizeof(int16_t) * n_out * ch, span = bytes + 2 * GUARD;
+                uint8_t *a = malloc(span * nr), *b = malloc(span * nr);
+                memset(a, GUARD_BYTE, span * nr);
+                memset(b, GUARD_BYTE, span * nr);
+                int16_t *da[VX_SCALE_MAX_ROWS], *db[VX_SCALE_MAX_ROWS];
+                for (int r = 0; r < nr; r++)
+                    da[r] = (int16_t *)(a + r * span + GUARD), db[r] = (int16_t *)(b + r * span + GUARD);
+                ref->hscale_rows(da, sr, nr, ch, &f);
+                simd->hscale_rows(db, sr, nr, ch, &f);
                 checks++;
-                if (memcmp(a, b, 2 * (bytes + 2 * GUARD)))
-                    fail("hscale_rows2", isa, n_out, "differs from C (or wrote outside)");
+                if (memcmp(a, b, span * nr))
+                    fail("hscale_rows", isa, n_out, "differs from C (or wrote outside)");
                 free(src);
                 free(a);
                 free(b);
