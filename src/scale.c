@@ -150,23 +150,62 @@ static int maps_init(VxPlaneScaler *s)
     return 0;
 }
 
-int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
-                           ptrdiff_t src_stride, int src_step, const VxSpans *changed,
-                           const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
-                           int dst_step, VxSpans *written)
+/* A view of outputs [a, b) of the horizontal filter for the kernels: the per-output arrays
+ * and the channel layout's grouped tables (a must be a whole number of blocks, or groups
+ * when there are no blocks); the other layout's tables are hidden. */
+static VxScaleFilter filter_view(const VxScaleFilter *h, int channels, int a, int b)
 {
-    const int n = s->h.n_out, taps = s->v.taps;
+    VxScaleFilter view = *h;
+    view.n_out = b - a;
+    view.pos += a;
+    view.coef += (size_t)a * h->taps;
+    if (view.coef_pad)
+        view.coef_pad += (size_t)a * h->ptaps;
+    VxScaleGroups *g = channels == 2 ? &view.g2 : &view.g1;
+    (channels == 2 ? &view.g1 : &view.g2)->n = 0;
+    if (g->n) {
+        const int ga = a / g->outs, gn = (b - a) / g->outs;
+        g->n = g->n - ga < gn ? g->n - ga : gn;
+        g->nfull = g->nfull - ga < 0 ? 0 : g->nfull - ga > g->n ? g->n : g->nfull - ga;
+        g->base += ga;
+        g->idx += (size_t)ga * 16;
+        g->coef += (size_t)ga * 8;
+        if (g->nb) {
+            const int gb = ga / 4;
+            g->bidx += (size_t)gb * 64;
+            g->nb = (g->n + 3) / 4;
+            g->nbfull = g->nbfull - gb < 0 ? 0 : g->nbfull - gb > g->nb ? g->nb : g->nbfull - gb;
+        }
+        if (g->n <= 0)
+            g->n = g->nfull = g->nb = 0;
+    }
+    return view;
+}
+
+static int scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                         ptrdiff_t src_stride, int src_step, int channels,
+                         const VxSpans *changed, const uint8_t *force, uint8_t *dst,
+                         ptrdiff_t dst_stride, int dst_step, VxSpans *written)
+{
+    const int n = s->h.n_out, taps = s->v.taps, nc = n * channels;
     if (!s->first_out && maps_init(s) < 0)
         return -1;
-    vx_scale_filter_groups(&s->h, 1);
+    vx_scale_filter_groups(&s->h, channels);
+    if (k->mid && k->channels != channels)
+        vx_scale_keep_free(k);
     if (!k->mid) {
-        k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * n);
+        k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * nc);
         k->mid_lo = malloc(sizeof(*k->mid_lo) * (size_t)s->src_h);
         k->mid_hi = malloc(sizeof(*k->mid_hi) * (size_t)s->src_h);
         k->valid = 0;
+        k->channels = channels;
         if (!k->mid || !k->mid_lo || !k->mid_hi)
             return -1;
     }
+    const VxScaleGroups *g = channels == 2 ? &s->h.g2 : &s->h.g1;
+    /* the grouped kernels work in groups, blocks of 4 groups: a span is widened to whole
+     * ones (the extra outputs read no changed sample, so they are rewritten unchanged) */
+    const int al = g->n ? (g->nb ? 4 : 1) * g->outs : 1;
     /* horizontal pass of the changed spans, into the kept rows */
     for (int y = 0; y < s->src_h; y++) {
         int x0 = k->valid ? changed->lo[y] : 0, x1 = k->valid ? changed->hi[y] : s->src_w;
@@ -177,40 +216,15 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         if (a >= b)
             continue;
         k->mid_lo[y] = a, k->mid_hi[y] = b;
-        /* the grouped kernels work in groups of 4 outputs, blocks of 16: widen the span to
-         * whole ones (the extra outputs read no changed sample, so they are rewritten
-         * unchanged) */
-        const int al = s->h.g1.nb ? 16 : 4;
-        if (s->h.g1.n) {
-            a -= a % al;
-            b = (b + al - 1) / al * al;
-            b = b > n ? n : b;
-        }
-        VxScaleFilter view = s->h;
-        view.n_out = b - a;
-        view.pos += a;
-        view.coef += (size_t)a * s->h.taps;
-        if (view.coef_pad)
-            view.coef_pad += (size_t)a * s->h.ptaps;
-        view.g2.n = 0;
-        if (s->h.g1.n) {
-            VxScaleGroups *g = &view.g1;
-            const int ga = a / 4, gn = (b - a) / 4;
-            g->n = g->n - ga < gn ? g->n - ga : gn;
-            g->nfull = g->nfull - ga < 0 ? 0 : g->nfull - ga > g->n ? g->n : g->nfull - ga;
-            g->base += ga;
-            g->idx += (size_t)ga * 16;
-            g->coef += (size_t)ga * 8;
-            if (g->nb) {
-                const int gb = ga / 4;
-                g->bidx += (size_t)gb * 64;
-                g->nb = (g->n + 3) / 4;
-                g->nbfull = g->nbfull - gb < 0 ? 0 : g->nbfull - gb > g->nb ? g->nb : g->nbfull - gb;
-            }
-            if (g->n <= 0)
-                g->n = g->nfull = g->nb = 0;
-        }
-        s->dsp->hscale(k->mid + (size_t)y * n + a, src + y * src_stride, src_step, &view);
+        a -= a % al;
+        b = (b + al - 1) / al * al;
+        b = b > n ? n : b;
+        const VxScaleFilter view = filter_view(&s->h, channels, a, b);
+        int16_t *m = k->mid + (size_t)y * nc + (size_t)a * channels;
+        if (channels == 2)
+            s->dsp->hscale2(m, src + y * src_stride, &view);
+        else
+            s->dsp->hscale(m, src + y * src_stride, src_step, &view);
     }
     k->valid = 1;
     /* vertical pass of each output row over the union of its source rows' changes */
@@ -231,9 +245,27 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         if (c0 >= c1)
             continue;
         for (int t = 0; t < taps; t++)
-            s->rows[t] = k->mid + (size_t)(p + t) * n + c0;
-        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step, dst_step, s->rows,
-                       s->v.coef + (size_t)j * taps, taps, c1 - c0);
+            s->rows[t] = k->mid + (size_t)(p + t) * nc + (size_t)c0 * channels;
+        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step * channels, dst_step,
+                       s->rows, s->v.coef + (size_t)j * taps, taps, (c1 - c0) * channels);
     }
     return 0;
+}
+
+int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                           ptrdiff_t src_stride, int src_step, const VxSpans *changed,
+                           const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                           int dst_step, VxSpans *written)
+{
+    return scale_changed(s, k, src, src_stride, src_step, 1, changed, force, dst, dst_stride,
+                         dst_step, written);
+}
+
+int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                              ptrdiff_t src_stride, const VxSpans *changed,
+                              const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                              VxSpans *written)
+{
+    return scale_changed(s, k, src, src_stride, 2, 2, changed, force, dst, dst_stride, 1,
+                         written);
 }

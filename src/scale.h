@@ -26,6 +26,7 @@ typedef struct VxScaleKeep {
     int16_t *mid;         /* the horizontal pass of every source row */
     int *mid_lo, *mid_hi; /* per source row: outputs of mid rewritten by the last call */
     int valid;
+    int channels;         /* 1, or 2 for vx_plane_scale_uv_changed */
 } VxScaleKeep;
 
 /* A span [lo, hi) per row; empty when lo >= hi. */
@@ -59,6 +60,13 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
                            ptrdiff_t src_stride,
                            int src_step, const VxSpans *changed, const uint8_t *force,
                            uint8_t *dst, ptrdiff_t dst_stride, int dst_step, VxSpans *written);
+/* The same for an interleaved two-channel plane (NV12 UV), as vx_plane_scale_uv: `changed`
+ * and `written` count sample pairs; bit-exact with vx_plane_scale_uv. Keep one VxScaleKeep
+ * per plane (a keep used with the other call is reset). */
+int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                              ptrdiff_t src_stride, const VxSpans *changed,
+                              const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                              VxSpans *written);
 void vx_plane_scaler_free(VxPlaneScaler *s);
 void vx_scale_keep_free(VxScaleKeep *k);
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu.h"
 #include "scale.h"
@@ -63,6 +64,44 @@ static int run(const VxScaleDSP *dsp, int sw, int sh, int dw, int dh, double ox,
     int uv_bad = 0;
     for (int i = 0; i < dw * dh; i++)
         uv_bad |= dst2[2 * i] != dst[i];
+    /* incremental, both layouts: a first call (all changed), then a changed rectangle; the
+     * written spans over the previous output must equal a full scale of the new source */
+    for (int ch = 1; ch <= 2; ch++) {
+        uint8_t *sc = malloc((size_t)ch * sw * sh), *inc = malloc((size_t)ch * dw * dh);
+        uint8_t *full = malloc((size_t)ch * dw * dh);
+        memcpy(sc, ch == 2 ? src2 : src, (size_t)ch * sw * sh);
+        VxScaleKeep keep = {0};
+        VxSpans chg, wr;
+        chg.lo = calloc(sh, sizeof(int)), chg.hi = calloc(sh, sizeof(int));
+        wr.lo = calloc(dh, sizeof(int)), wr.hi = calloc(dh, sizeof(int));
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass) { /* change a rectangle */
+                const int x0 = rand() % sw, x1 = x0 + 1 + rand() % (sw - x0);
+                const int y0 = rand() % sh, y1 = y0 + 1 + rand() % (sh - y0);
+                for (int y = 0; y < sh; y++) {
+                    chg.lo[y] = y >= y0 && y < y1 ? x0 : 0;
+                    chg.hi[y] = y >= y0 && y < y1 ? x1 : 0;
+                    for (int x = chg.lo[y]; x < chg.hi[y]; x++)
+                        for (int c = 0; c < ch; c++)
+                            sc[(y * sw + x) * ch + c] = (uint8_t)rand();
+                }
+            }
+            if (ch == 2)
+                vx_plane_scale_uv_changed(&s, &keep, sc, 2 * sw, &chg, NULL, inc, 2 * dw, &wr);
+            else
+                vx_plane_scale_changed(&s, &keep, sc, sw, 1, &chg, NULL, inc, dw, 1, &wr);
+        }
+        if (ch == 2)
+            vx_plane_scale_uv(&s, sc, 2 * sw, full, 2 * dw);
+        else
+            vx_plane_scale(&s, sc, sw, 1, full, dw, 1);
+        if (memcmp(inc, full, (size_t)ch * dw * dh)) {
+            printf("incremental (%d channel%s) differs from a full scale\n", ch, ch == 2 ? "s" : "");
+            uv_bad = 1;
+        }
+        vx_scale_keep_free(&keep);
+        free(chg.lo), free(chg.hi), free(wr.lo), free(wr.hi), free(sc), free(inc), free(full);
+    }
     free(src2), free(dst2);
     /* reference: horizontal pass in double over all rows, then vertical */
     double *tmp = malloc(sizeof(double) * (size_t)dw * sh), *col = malloc(sizeof(double) * sh);
