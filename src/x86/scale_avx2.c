@@ -205,13 +205,73 @@ void vx_vscale_avx2(uint8_t *dst, int step, const int16_t *const *rows, const in
     }
 }
 
+/* vx_hscale_groups_avx2 for two rows sharing each load of the tables (indices and
+ * coefficients stream from L2 for a 4K row); 4 groups (16 outputs) per iteration. */
+static int groups_rows2_avx2(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
+                             const uint8_t *src1, const VxScaleGroups *g)
+{
+    const __m256i rnd = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+    const __m256i inc = _mm256_set1_epi8((char)g->inc);
+    const int n = g->nfull, pairs = g->pairs;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+        __m256i acc[2][2];
+        for (int h = 0; h < 2; h++) {
+            const int kk = k + 2 * h;
+            __m256i s0 = _mm256_loadu2_m128i((const __m128i *)(src0 + g->base[kk + 1]),
+                                             (const __m128i *)(src0 + g->base[kk]));
+            __m256i s1 = _mm256_loadu2_m128i((const __m128i *)(src1 + g->base[kk + 1]),
+                                             (const __m128i *)(src1 + g->base[kk]));
+            __m256i idx = _mm256_loadu_si256((const __m256i *)(g->idx + (size_t)kk * 16));
+            const int16_t *c = g->coef + (size_t)kk * 8;
+            __m256i a0 = rnd, a1 = rnd;
+            for (int p = 0; p < pairs; p++, c += g->cstride) {
+                const __m256i cf = _mm256_loadu_si256((const __m256i *)c);
+                a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_shuffle_epi8(s0, idx), cf));
+                a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_shuffle_epi8(s1, idx), cf));
+                idx = _mm256_add_epi8(idx, inc);
+            }
+            acc[0][h] = _mm256_srai_epi32(a0, MID_SHIFT);
+            acc[1][h] = _mm256_srai_epi32(a1, MID_SHIFT);
+        }
+        /* |sums| < 2^15: the saturating pack equals the C reference's int16 cast */
+        _mm256_storeu_si256((__m256i *)(dst0 + 4 * k),
+                            _mm256_permute4x64_epi64(_mm256_packs_epi32(acc[0][0], acc[0][1]), 0xd8));
+        _mm256_storeu_si256((__m256i *)(dst1 + 4 * k),
+                            _mm256_permute4x64_epi64(_mm256_packs_epi32(acc[1][0], acc[1][1]), 0xd8));
+    }
+    if (k < n) {
+        VxScaleGroups rest = *g;
+        rest.nfull = n - k;
+        rest.base += k;
+        rest.idx += (size_t)k * 16;
+        rest.coef += (size_t)k * 8;
+        vx_hscale_groups_avx2(dst0 + 4 * k, src0, &rest);
+        vx_hscale_groups_avx2(dst1 + 4 * k, src1, &rest);
+    }
+    return 4 * n;
+}
+
 void vx_hscale_rows_avx2(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
                          const VxScaleFilter *f)
 {
+    const VxScaleGroups *g = channels == 2 ? &f->g2 : &f->g1;
     for (int r = 0; r < nr; r++) {
-        if (channels == 2)
+        if (r + 1 < nr && g->n) {
+            const int taps = f->taps;
+            for (int i = groups_rows2_avx2(dst[r], dst[r + 1], src[r], src[r + 1], g) / channels;
+                 i < f->n_out; i++) {
+                const int16_t *c = f->coef + (size_t)i * taps;
+                const ptrdiff_t o = (ptrdiff_t)f->pos[i] * channels;
+                for (int q = r; q < r + 2; q++)
+                    for (int ch = 0; ch < channels; ch++)
+                        dst[q][channels * i + ch] = hscale_one(src[q] + o + ch, channels, c, taps);
+            }
+            r++;
+        } else if (channels == 2) {
             vx_hscale2_avx2(dst[r], src[r], f);
-        else
+        } else {
             vx_hscale_avx2(dst[r], src[r], 1, f);
+        }
     }
 }
