@@ -116,9 +116,16 @@ void vx_hscale2_avx512(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
     }
 }
 
+void vx_vscale_avx2(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
+                    int taps, int w);
+
 void vx_vscale_avx512(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
                       int taps, int w)
 {
+    if (step > 2) { /* e.g. one channel of RGBA (an image background): rare, not vectorised */
+        vx_vscale_avx2(dst, step, rows, coef, taps, w);
+        return;
+    }
     const __m512i rnd = _mm512_set1_epi16(1 << (VX_SCALE_OUT_BITS - 1)), zero = _mm512_setzero_si512();
     int x = 0;
     for (; x + 64 <= w && step == 1; x += 64) {

@@ -57,9 +57,9 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                 fail("hscale", isa, n_out, "filter build failed");
                 continue;
             }
-            /* step 1, step 2 at the first and at the second channel, two channels */
-            for (int mode = 0; mode < 4; mode++) {
-                const int step = mode == 0 ? 1 : 2, ch = mode == 2;
+            /* step 1, step 2 at the first and at the second channel, two channels, step 4 */
+            for (int mode = 0; mode < 5; mode++) {
+                const int step = mode == 0 ? 1 : mode == 4 ? 4 : 2, ch = mode == 2;
                 const int align = (int)(rnd() % 4);
                 uint8_t *src = malloc((size_t)n_src * step + align);
                 for (int i = 0; i < n_src * step + align; i++)
@@ -135,7 +135,7 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                     rows[t][x] = (int16_t)((int)(rnd() % 24000) - 3000);
                 crows[t] = rows[t] + align;
             }
-            for (int step = 1; step <= 2; step++) {
+            for (int step = 1; step <= 4; step += step < 2 ? 1 : 2) { /* 1, 2, 4 (RGBA) */
                 size_t bytes = (size_t)w * step;
                 uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
                 memset(a, GUARD_BYTE, bytes + 2 * GUARD);
