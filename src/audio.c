@@ -105,8 +105,8 @@ static int open_transcode(VxAudio *a, AVStream *st)
     return 0;
 }
 
-int vx_audio_open(VxContext *ctx, const char *path, double start, double duration,
-                  const AVOutputFormat *ofmt, VxAudio **out)
+static int audio_open_file(VxContext *ctx, const char *path, double start, double duration,
+                           const AVOutputFormat *ofmt, VxAudio **out)
 {
     char eb[128];
     *out = NULL;
@@ -338,4 +338,16 @@ int vx_audio_pull(VxAudio *a, double until, int (*cb)(void *, AVPacket *), void 
         }
         /* kept in the source timeline; the loop sends it now or holds it for later */
     }
+}
+
+/* v1: one track, played as it is over the whole output (the mixer replaces this). */
+int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
+                  const struct VxTimeline *tl, const AVOutputFormat *ofmt, VxAudio **out)
+{
+    *out = NULL;
+    if (p->audio_mode == VX_AUDIO_NONE || (p->audio_mode == VX_AUDIO_SOURCE && !si->has_audio))
+        return 0;
+    if (p->audio_mode == VX_AUDIO_SOURCE || !p->tracks[0].path)
+        return audio_open_file(ctx, p->screen, si->start, tl->duration, ofmt, out);
+    return audio_open_file(ctx, p->tracks[0].path, 0, tl->duration, ofmt, out);
 }

@@ -42,14 +42,75 @@ enum { VX_CODEC_H264, VX_CODEC_HEVC };
 
 typedef struct VxGradStop { double at; VxRGB c; } VxGradStop;
 
+/* Times are seconds of the recording (source time) unless named otherwise. */
+enum { VX_SEG_AUDIO_AUTO, VX_SEG_AUDIO_KEEP, VX_SEG_AUDIO_MUTE };
+typedef struct VxSegment {
+    double start, end;  /* kept range of the recording, start < end */
+    double speed;       /* 0.25..16 */
+    int audio;          /* VX_SEG_AUDIO_*: auto = tempo-preserving for 0.5..2, muted beyond */
+} VxSegment;
+
+enum { VX_ZOOM_RECT, VX_ZOOM_CENTER, VX_ZOOM_FOLLOW };
+enum { VX_EASE_INOUT, VX_EASE_SPRING, VX_EASE_LINEAR };
+typedef struct VxZoom {
+    double start, end;   /* when the zoom is fully in: it eases in before start ... */
+    int mode;            /* VX_ZOOM_* */
+    double x, y, w, h;   /* RECT: source rectangle (source pixels) */
+    double cx, cy;       /* CENTER: centre (source pixels) */
+    double scale;        /* CENTER/FOLLOW: magnification >= 1 */
+    double transition;   /* seconds of easing in (before start) and out (after end) */
+    int ease;            /* VX_EASE_* */
+    double stiffness, damping; /* spring parameters */
+    double dead_zone;    /* FOLLOW: fraction of the zoomed view the cursor may move in freely */
+} VxZoom;
+
+enum { VX_SMOOTH_NONE, VX_SMOOTH_ONE_EURO, VX_SMOOTH_SPRING };
+enum { VX_CLICK_NONE, VX_CLICK_RING };
+typedef struct VxCursorOpts {
+    char *track;         /* cursor track file (docs/cursor-track.md); NULL = no cursor data */
+    int draw;            /* 1 = draw the cursor (default when a track is given) */
+    double size;         /* scale of the cursor image relative to its source size; 1 */
+    int smoothing;       /* VX_SMOOTH_*; default one-euro */
+    double min_cutoff, beta; /* one-euro filter parameters (Hz, 1/(px/s)) */
+    double stiffness, damping; /* spring smoothing */
+    double hide_idle;    /* hide after this many seconds without motion; 0 = never */
+    int click;           /* VX_CLICK_* highlight on button down */
+    VxRGB click_color;
+} VxCursorOpts;
+
+enum { VX_SHAPE_CIRCLE, VX_SHAPE_ROUNDED, VX_SHAPE_SQUARE };
+enum { VX_CORNER_BR, VX_CORNER_BL, VX_CORNER_TR, VX_CORNER_TL, VX_CORNER_POS };
+typedef struct VxCameraOpts {
+    char *path;          /* NULL = no camera */
+    int shape;           /* VX_SHAPE_* */
+    double radius;       /* ROUNDED: corner radius as a fraction of the bubble's size */
+    int corner;          /* VX_CORNER_*; POS = at (px, py) */
+    double px, py;       /* POS: centre as fractions of the output */
+    double size;         /* bubble width/diameter as a fraction of the output's smaller side */
+    double margin;       /* distance from the corner as a fraction of the smaller side */
+    int mirror;
+    double border;       /* border width in output pixels, 0 = none */
+    VxRGB border_color;
+    int shadow;          /* drop shadow under the bubble */
+    double offset;       /* camera time = recording time - offset */
+} VxCameraOpts;
+
+typedef struct VxAudioTrack {
+    char *path;          /* NULL = the screen recording's own audio */
+    double gain_db;      /* -60..+24 */
+    int mute;
+    double offset;       /* the track's time 0 sits at this recording time */
+} VxAudioTrack;
+
 struct VxProject {
     int width, height; /* 0 = native canvas */
     double fps;        /* 0 = source */
     int codec;
     double quality;
     char *screen;
-    int audio_mode;
-    char *audio;
+    int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */
+    VxAudioTrack *tracks;
+    int n_tracks;
     int bg_type;
     VxRGB bg_color;
     double bg_angle;
@@ -60,6 +121,12 @@ struct VxProject {
     int shadow;
     double sh_blur, sh_dx, sh_dy, sh_opacity;
     VxRGB sh_color;
+    VxSegment *segs;     /* kept ranges in output order; NULL = the whole recording at 1x */
+    int n_segs;
+    VxZoom *zooms;       /* sorted by start, not overlapping (transitions included) */
+    int n_zooms;
+    VxCursorOpts cursor;
+    VxCameraOpts camera;
 };
 int vx_project_clone(const VxProject *p, VxProject **out);
 
@@ -98,6 +165,31 @@ void vx_source_close(VxSource **s);
 /* Decodes a still image to RGBA. */
 int vx_image_load(VxContext *ctx, const char *path, VxImage **out);
 
+/* ---- geometry shared by the compositor and the overlays ---- */
+/* Maps recording pixels to output pixels: out = ox + (src - sx0) * scale; drawing is clipped
+ * to [clip_x0, clip_x1) x [clip_y0, clip_y1) (the screen rectangle). */
+typedef struct VxView {
+    double sx0, sy0, scale;
+    double ox, oy;
+    int clip_x0, clip_y0, clip_x1, clip_y1;
+} VxView;
+/* A rectangle of output pixels [x0, x1) x [y0, y1); empty when x0 >= x1. */
+typedef struct VxRect { int x0, y0, x1, y1; } VxRect;
+/* The part of the recording shown in the screen rectangle (source pixels, fractional). */
+typedef struct VxZoomView { double x, y, w, h; } VxZoomView;
+
+/* ---- zoom.c ---- */
+typedef struct VxZoomPath VxZoomPath;
+/* Cursor position (recording pixels) at recording time t; *visible = 0 when unknown. */
+typedef void (*VxCursorPosFn)(void *opaque, double t, double *x, double *y, int *visible);
+/* The zoom path of the project over a sw x sh recording; *out = NULL when nothing zooms.
+ * pos (may be NULL without "follow" segments) gives the cursor for "follow": "cursor". */
+int vx_zoom_path_create(VxContext *ctx, const VxProject *p, int sw, int sh, VxCursorPosFn pos,
+                        void *opaque, VxZoomPath **out);
+/* The view at recording time t (the whole recording while nothing zooms). */
+void vx_zoom_path_view(const VxZoomPath *zp, double t, VxZoomView *v);
+void vx_zoom_path_free(VxZoomPath **zp);
+
 /* ---- compose.c ---- */
 typedef struct VxCompose VxCompose;
 typedef struct VxLayout {
@@ -114,9 +206,22 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
                       VxCompose **out);
 /* Allocates an output frame (from the pool) whose static layer is already drawn. */
 int vx_compose_get_frame(VxCompose *c, AVFrame **out);
-/* The output frame for the normalised source frame src: a pooled frame with only what changed
- * since the previous call redrawn, or the previous output again when src is the same frame. */
-int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out);
+/* Something drawn over the composed frame (cursor, camera bubble). */
+#define VX_MAX_OVERLAYS 4
+typedef struct VxOverlay {
+    /* Draws at recording time t through view v into dst; *drawn = the pixels touched. */
+    int (*draw)(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn);
+    void *opaque;
+    /* Everything it may draw outside the screen rectangle (restored from the background
+     * before it draws); empty if it stays inside. */
+    VxRect outside;
+} VxOverlay;
+/* The output frame for the normalised source frame src shown through view (NULL = the whole
+ * recording) with the overlays drawn at recording time t: a pooled frame with only what
+ * changed since the previous call redrawn, or the previous output again when nothing
+ * changed. */
+int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
+                    const VxOverlay *ov, int n_ov, double t, AVFrame **out);
 /* Frames composed, of which reused whole, and the share of rectangle rows rescaled. */
 void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled);
 void vx_compose_free(VxCompose **c);
@@ -147,10 +252,13 @@ void vx_encoder_close(VxEncoder **e);
 
 /* ---- audio.c ---- */
 typedef struct VxAudio VxAudio;
-/* Opens the audio input (a file's first audio stream). start = seconds of the screen's first
- * frame in that file's timeline (0 for a separate file), duration = video duration. */
-int vx_audio_open(VxContext *ctx, const char *path, double start, double duration,
-                  const AVOutputFormat *ofmt, VxAudio **out);
+/* Opens the project's audio (p->tracks, or the recording's own audio when audio_mode is
+ * SOURCE), laid out on the timeline tl (cuts, speeds) and mixed. si->start = seconds of the
+ * screen's first frame in the recording's own timeline. *out = NULL (and 0 returned) when the
+ * export has no audio. */
+struct VxTimeline;
+int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
+                  const struct VxTimeline *tl, const AVOutputFormat *ofmt, VxAudio **out);
 /* Parameters for the output stream. */
 const AVCodecParameters *vx_audio_codecpar(const VxAudio *a);
 AVRational vx_audio_time_base(const VxAudio *a);
@@ -175,14 +283,63 @@ int vx_muxer_finish(VxMuxer *m);
 void vx_muxer_close(VxMuxer **m);
 
 /* ---- timeline.c ---- */
+/* One kept range as placed in the output. */
+typedef struct VxTlSeg {
+    double src_start, src_end; /* recording time */
+    double out_start, out_end; /* output time */
+    double speed;
+    int audio_keep;            /* 1: audio plays (tempo-preserved), 0: muted */
+} VxTlSeg;
 typedef struct VxTimeline {
     AVRational fps;
     int64_t frames;
-    double duration;
+    double duration;   /* output duration, seconds */
+    VxTlSeg *segs;     /* at least one */
+    int n_segs;
 } VxTimeline;
 int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
                      VxTimeline *tl);
+/* Output time of frame n. */
 double vx_timeline_time(const VxTimeline *tl, int64_t n);
+/* Recording time shown at output time t, and the segment index it falls in. */
+double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
+void vx_timeline_free(VxTimeline *tl);
+
+/* ---- overlays drawn over the composed frame (cursor.c, camera.c) ---- */
+typedef struct VxCursor VxCursor;
+/* Loads the track (and cursor images). src_w/src_h: the recording's size. */
+int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
+                   VxCursor **out);
+/* Smoothed cursor position (recording pixels) at recording time t; *visible = 0 while hidden
+ * (idle, or outside the track). */
+void vx_cursor_pos(VxCursor *c, double t, double *x, double *y, int *visible);
+/* Draws the cursor at recording time t into the NV12/I420 frame dst (output colour `matrix`,
+ * limited range) through view v; *drawn receives the pixels touched (empty if none). */
+int vx_cursor_draw(VxCursor *c, double t, const VxView *v, int matrix, AVFrame *dst,
+                   VxRect *drawn);
+void vx_cursor_free(VxCursor **c);
+
+typedef struct VxCamera VxCamera;
+/* Opens the camera recording and prepares the bubble for a W x H output in `matrix`. */
+int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
+                   VxCamera **out);
+/* The bubble's place in the output (fixed for the export). */
+VxRect vx_camera_rect(const VxCamera *c);
+/* Draws the camera frame shown at recording time t into dst (NV12/I420). */
+int vx_camera_draw(VxCamera *c, double t, AVFrame *dst);
+void vx_camera_free(VxCamera **c);
+
+/* ---- scene.c ---- */
+typedef struct VxScene VxScene;
+/* Timeline, zoom path and overlays of the project for this recording and layout. */
+int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
+                  const VxLayout *l, VxScene **out);
+const VxTimeline *vx_scene_timeline(const VxScene *sc);
+/* At output time t: the recording time shown and the view of the recording. */
+void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view);
+/* The overlays to draw (count returned). */
+int vx_scene_overlays(const VxScene *sc, const VxOverlay **ov);
+void vx_scene_close(VxScene **sc);
 
 /* ---- color helpers (compose.c) ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);

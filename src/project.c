@@ -178,9 +178,361 @@ static int parse_output(Parser *ps, json_object *o, VxProject *p)
     return 0;
 }
 
+static int get_bool(Parser *ps, json_object *v, const char *path, int *out)
+{
+    if (!json_object_is_type(v, json_type_boolean))
+        return perr(ps, path, "expected true or false, got %s", type_name(v));
+    *out = json_object_get_boolean(v);
+    return 0;
+}
+
+/* Looks up key in o; *v is NULL when absent. Fills path with "prefix.key". */
+static int has(json_object *o, const char *prefix, const char *key, json_object **v,
+               char *path, size_t n)
+{
+    snprintf(path, n, "%s.%s", prefix, key);
+    if (!json_object_object_get_ex(o, key, v))
+        *v = NULL;
+    return *v != NULL;
+}
+
+/* One of names (NULL-terminated) -> its index. */
+static int get_enum(Parser *ps, json_object *v, const char *path, const char *const *names,
+                    int *out)
+{
+    const char *s = NULL;
+    if (get_string(ps, v, path, &s))
+        return ps->err;
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(names[i], s)) {
+            *out = i;
+            return 0;
+        }
+    char list[256] = "";
+    for (int i = 0; names[i]; i++)
+        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"",
+                 i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
+    return perr(ps, path, "expected %s, got \"%s\"", list, s);
+}
+
+static int parse_tracks(Parser *ps, json_object *v, VxProject *p)
+{
+    static const char *const keys[] = {"path", "screen", "gain_db", "mute", "offset", NULL};
+    if (!json_object_is_type(v, json_type_array))
+        return perr(ps, "sources.audio", "expected an array of tracks, got %s", type_name(v));
+    size_t n = json_object_array_length(v);
+    if (n > 16)
+        return perr(ps, "sources.audio", "at most 16 tracks, got %zu", n);
+    p->audio_mode = n ? VX_AUDIO_FILE : VX_AUDIO_NONE;
+    if (!n)
+        return 0;
+    if (!(p->tracks = calloc(n, sizeof(*p->tracks))))
+        return ps->err = VX_ERR(ENOMEM);
+    p->n_tracks = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        VxAudioTrack *t = &p->tracks[i];
+        json_object *e = json_object_array_get_idx(v, i), *f;
+        char pre[64], path[96];
+        snprintf(pre, sizeof(pre), "sources.audio[%zu]", i);
+        if (json_object_is_type(e, json_type_string)) {
+            if (get_path(ps, e, pre, &t->path))
+                return ps->err;
+            continue;
+        }
+        if (!json_object_is_type(e, json_type_object))
+            return perr(ps, pre, "expected a path or an object, got %s", type_name(e));
+        if (check_keys(ps, e, pre, keys))
+            return ps->err;
+        int screen = 0;
+        if (has(e, pre, "screen", &f, path, sizeof(path)) && get_bool(ps, f, path, &screen))
+            return ps->err;
+        if (has(e, pre, "path", &f, path, sizeof(path))) {
+            if (screen)
+                return perr(ps, path, "give \"path\" or \"screen\": true, not both");
+            if (get_path(ps, f, path, &t->path))
+                return ps->err;
+        } else if (!screen) {
+            return perr(ps, path, "missing (an audio file, or \"screen\": true for the "
+                        "recording's own audio)");
+        }
+        if (has(e, pre, "gain_db", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, -60, 24, &t->gain_db))
+            return ps->err;
+        if (has(e, pre, "mute", &f, path, sizeof(path)) && get_bool(ps, f, path, &t->mute))
+            return ps->err;
+        if (has(e, pre, "offset", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, -86400, 86400, &t->offset))
+            return ps->err;
+    }
+    return 0;
+}
+
+static int parse_timeline(Parser *ps, json_object *v, VxProject *p)
+{
+    static const char *const keys[] = {"start", "end", "speed", "audio", NULL};
+    static const char *const audio[] = {"auto", "keep", "mute", NULL};
+    if (!json_object_is_type(v, json_type_array))
+        return perr(ps, "timeline", "expected an array of ranges, got %s", type_name(v));
+    size_t n = json_object_array_length(v);
+    if (n < 1 || n > 10000)
+        return perr(ps, "timeline", "expected 1 to 10000 ranges, got %zu", n);
+    if (!(p->segs = calloc(n, sizeof(*p->segs))))
+        return ps->err = VX_ERR(ENOMEM);
+    p->n_segs = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        VxSegment *g = &p->segs[i];
+        json_object *e = json_object_array_get_idx(v, i), *f;
+        char pre[64], path[96];
+        snprintf(pre, sizeof(pre), "timeline[%zu]", i);
+        if (!json_object_is_type(e, json_type_object))
+            return perr(ps, pre, "expected an object {\"start\", \"end\", \"speed\"}, got %s",
+                        type_name(e));
+        if (check_keys(ps, e, pre, keys))
+            return ps->err;
+        g->speed = 1;
+        g->end = -1;
+        if (has(e, pre, "start", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 0, 86400 * 7, &g->start))
+            return ps->err;
+        if (has(e, pre, "end", &f, path, sizeof(path))) {
+            if (get_number(ps, f, path, 0, 86400 * 7, &g->end))
+                return ps->err;
+            if (g->end <= g->start)
+                return perr(ps, path, "the range ends (%g s) before it starts (%g s)", g->end,
+                            g->start);
+        }
+        if (has(e, pre, "speed", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 0.25, 16, &g->speed))
+            return ps->err;
+        if (has(e, pre, "audio", &f, path, sizeof(path)) &&
+            get_enum(ps, f, path, audio, &g->audio))
+            return ps->err;
+        if (g->end < 0 && i + 1 < n)
+            return perr(ps, pre, "only the last range may leave out \"end\"");
+        if (i && g->start < p->segs[i - 1].end - 1e-9)
+            return perr(ps, path, "ranges must be in order and must not overlap (this one "
+                        "starts at %g s, before the previous one ends at %g s)", g->start,
+                        p->segs[i - 1].end);
+    }
+    return 0;
+}
+
+static int parse_point(Parser *ps, json_object *v, const char *path, int n, double *out)
+{
+    if (!json_object_is_type(v, json_type_array) || (int)json_object_array_length(v) != n)
+        return perr(ps, path, "expected an array of %d numbers", n);
+    for (int i = 0; i < n; i++) {
+        char ep[128];
+        snprintf(ep, sizeof(ep), "%s[%d]", path, i);
+        if (get_number(ps, json_object_array_get_idx(v, (size_t)i), ep, -1e6, 1e6, &out[i]))
+            return ps->err;
+    }
+    return 0;
+}
+
+static int parse_zoom(Parser *ps, json_object *v, VxProject *p)
+{
+    static const char *const keys[] = {"start", "end", "rect", "center", "scale", "follow",
+                                       "transition", "ease", "stiffness", "damping",
+                                       "dead_zone", NULL};
+    static const char *const eases[] = {"ease-in-out", "spring", "linear", NULL};
+    if (!json_object_is_type(v, json_type_array))
+        return perr(ps, "zoom", "expected an array of zoom segments, got %s", type_name(v));
+    size_t n = json_object_array_length(v);
+    if (n > 10000)
+        return perr(ps, "zoom", "at most 10000 segments, got %zu", n);
+    if (n && !(p->zooms = calloc(n, sizeof(*p->zooms))))
+        return ps->err = VX_ERR(ENOMEM);
+    p->n_zooms = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        VxZoom *z = &p->zooms[i];
+        json_object *e = json_object_array_get_idx(v, i), *f;
+        char pre[64], path[96];
+        snprintf(pre, sizeof(pre), "zoom[%zu]", i);
+        if (!json_object_is_type(e, json_type_object))
+            return perr(ps, pre, "expected an object, got %s", type_name(e));
+        if (check_keys(ps, e, pre, keys))
+            return ps->err;
+        z->scale = 2;
+        z->transition = 0.6;
+        z->stiffness = 170;
+        z->damping = 26;
+        z->dead_zone = 0.5;
+        if (!has(e, pre, "start", &f, path, sizeof(path)))
+            return perr(ps, path, "missing");
+        if (get_number(ps, f, path, 0, 86400 * 7, &z->start))
+            return ps->err;
+        if (!has(e, pre, "end", &f, path, sizeof(path)))
+            return perr(ps, path, "missing");
+        if (get_number(ps, f, path, 0, 86400 * 7, &z->end))
+            return ps->err;
+        if (z->end <= z->start)
+            return perr(ps, path, "the zoom ends (%g s) before it starts (%g s)", z->end,
+                        z->start);
+        int modes = 0;
+        if (has(e, pre, "rect", &f, path, sizeof(path))) {
+            double r[4];
+            if (parse_point(ps, f, path, 4, r))
+                return ps->err;
+            if (r[2] <= 0 || r[3] <= 0)
+                return perr(ps, path, "width and height must be positive");
+            z->mode = VX_ZOOM_RECT, z->x = r[0], z->y = r[1], z->w = r[2], z->h = r[3];
+            modes++;
+        }
+        if (has(e, pre, "center", &f, path, sizeof(path))) {
+            double c[2];
+            if (parse_point(ps, f, path, 2, c))
+                return ps->err;
+            z->mode = VX_ZOOM_CENTER, z->cx = c[0], z->cy = c[1];
+            modes++;
+        }
+        if (has(e, pre, "follow", &f, path, sizeof(path))) {
+            const char *s = NULL;
+            if (get_string(ps, f, path, &s))
+                return ps->err;
+            if (strcmp(s, "cursor"))
+                return perr(ps, path, "expected \"cursor\", got \"%s\"", s);
+            z->mode = VX_ZOOM_FOLLOW;
+            modes++;
+        }
+        if (modes != 1)
+            return perr(ps, pre, "give exactly one of \"rect\", \"center\" or "
+                        "\"follow\": \"cursor\"");
+        if (has(e, pre, "scale", &f, path, sizeof(path))) {
+            if (z->mode == VX_ZOOM_RECT)
+                return perr(ps, path, "a \"rect\" zoom takes its scale from the rectangle");
+            if (get_number(ps, f, path, 1, 16, &z->scale))
+                return ps->err;
+        }
+        if (has(e, pre, "transition", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 0, 10, &z->transition))
+            return ps->err;
+        if (has(e, pre, "ease", &f, path, sizeof(path)) && get_enum(ps, f, path, eases, &z->ease))
+            return ps->err;
+        if (has(e, pre, "stiffness", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 1, 10000, &z->stiffness))
+            return ps->err;
+        if (has(e, pre, "damping", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 0.1, 1000, &z->damping))
+            return ps->err;
+        if (has(e, pre, "dead_zone", &f, path, sizeof(path)) &&
+            get_number(ps, f, path, 0, 0.95, &z->dead_zone))
+            return ps->err;
+        if (i && z->start - z->transition < p->zooms[i - 1].end + p->zooms[i - 1].transition - 1e-9)
+            return perr(ps, pre, "zoom segments must be in order and must not overlap, "
+                        "transitions included (this one eases in from %g s, the previous one "
+                        "eases out until %g s)", z->start - z->transition,
+                        p->zooms[i - 1].end + p->zooms[i - 1].transition);
+    }
+    return 0;
+}
+
+static int parse_cursor(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"draw", "size", "smoothing", "min_cutoff", "beta",
+                                       "stiffness", "damping", "hide_when_idle", "click",
+                                       "click_color", NULL};
+    static const char *const smooth[] = {"none", "one-euro", "spring", NULL};
+    static const char *const click[] = {"none", "ring", NULL};
+    VxCursorOpts *c = &p->cursor;
+    json_object *f;
+    char path[96];
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "cursor", "expected an object, got %s", type_name(o));
+    if (check_keys(ps, o, "cursor", keys))
+        return ps->err;
+    c->draw = 1;
+    if (has(o, "cursor", "draw", &f, path, sizeof(path)) && get_bool(ps, f, path, &c->draw))
+        return ps->err;
+    if (has(o, "cursor", "size", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0.1, 10, &c->size))
+        return ps->err;
+    if (has(o, "cursor", "smoothing", &f, path, sizeof(path)) &&
+        get_enum(ps, f, path, smooth, &c->smoothing))
+        return ps->err;
+    if (has(o, "cursor", "min_cutoff", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0.001, 1000, &c->min_cutoff))
+        return ps->err;
+    if (has(o, "cursor", "beta", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, 100, &c->beta))
+        return ps->err;
+    if (has(o, "cursor", "stiffness", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 1, 10000, &c->stiffness))
+        return ps->err;
+    if (has(o, "cursor", "damping", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0.1, 1000, &c->damping))
+        return ps->err;
+    if (has(o, "cursor", "hide_when_idle", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, 86400, &c->hide_idle))
+        return ps->err;
+    if (has(o, "cursor", "click", &f, path, sizeof(path)) && get_enum(ps, f, path, click, &c->click))
+        return ps->err;
+    if (has(o, "cursor", "click_color", &f, path, sizeof(path)) &&
+        parse_color(ps, f, path, &c->click_color))
+        return ps->err;
+    return 0;
+}
+
+static int parse_camera(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"shape", "radius", "corner", "position", "size",
+                                       "margin", "mirror", "border", "border_color", "shadow",
+                                       "offset", NULL};
+    static const char *const shapes[] = {"circle", "rounded", "square", NULL};
+    static const char *const corners[] = {"bottom-right", "bottom-left", "top-right",
+                                          "top-left", NULL};
+    VxCameraOpts *c = &p->camera;
+    json_object *f;
+    char path[96];
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "camera", "expected an object, got %s", type_name(o));
+    if (check_keys(ps, o, "camera", keys))
+        return ps->err;
+    if (has(o, "camera", "shape", &f, path, sizeof(path)) && get_enum(ps, f, path, shapes, &c->shape))
+        return ps->err;
+    if (has(o, "camera", "radius", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, 0.5, &c->radius))
+        return ps->err;
+    if (has(o, "camera", "corner", &f, path, sizeof(path))) {
+        if (get_enum(ps, f, path, corners, &c->corner))
+            return ps->err;
+        if (json_object_object_get_ex(o, "position", &f))
+            return perr(ps, "camera.position", "give \"corner\" or \"position\", not both");
+    }
+    if (has(o, "camera", "position", &f, path, sizeof(path))) {
+        double xy[2];
+        if (parse_point(ps, f, path, 2, xy))
+            return ps->err;
+        if (xy[0] < 0 || xy[0] > 1 || xy[1] < 0 || xy[1] > 1)
+            return perr(ps, path, "expected fractions of the output (0 to 1)");
+        c->corner = VX_CORNER_POS, c->px = xy[0], c->py = xy[1];
+    }
+    if (has(o, "camera", "size", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0.05, 1, &c->size))
+        return ps->err;
+    if (has(o, "camera", "margin", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, 0.45, &c->margin))
+        return ps->err;
+    if (has(o, "camera", "mirror", &f, path, sizeof(path)) && get_bool(ps, f, path, &c->mirror))
+        return ps->err;
+    if (has(o, "camera", "border", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, 100, &c->border))
+        return ps->err;
+    if (has(o, "camera", "border_color", &f, path, sizeof(path)) &&
+        parse_color(ps, f, path, &c->border_color))
+        return ps->err;
+    if (has(o, "camera", "shadow", &f, path, sizeof(path)) && get_bool(ps, f, path, &c->shadow))
+        return ps->err;
+    if (has(o, "camera", "offset", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, -86400, 86400, &c->offset))
+        return ps->err;
+    return 0;
+}
+
+
 static int parse_sources(Parser *ps, json_object *o, VxProject *p)
 {
-    static const char *const keys[] = {"screen", "audio", NULL};
+    static const char *const keys[] = {"screen", "audio", "camera", "cursor", NULL};
     json_object *v;
     if (!json_object_is_type(o, json_type_object))
         return perr(ps, "sources", "expected an object, got %s", type_name(o));
@@ -190,22 +542,14 @@ static int parse_sources(Parser *ps, json_object *o, VxProject *p)
         return perr(ps, "sources.screen", "missing (the screen recording to export)");
     if (get_path(ps, v, "sources.screen", &p->screen))
         return ps->err;
-    if (json_object_object_get_ex(o, "audio", &v)) {
-        if (!json_object_is_type(v, json_type_array))
-            return perr(ps, "sources.audio", "expected an array of paths, got %s",
-                        type_name(v));
-        size_t n = json_object_array_length(v);
-        if (n > 1)
-            return perr(ps, "sources.audio",
-                        "mixing %zu tracks is not supported yet; give at most one", n);
-        if (n == 0) {
-            p->audio_mode = VX_AUDIO_NONE;
-        } else {
-            p->audio_mode = VX_AUDIO_FILE;
-            if (get_path(ps, json_object_array_get_idx(v, 0), "sources.audio[0]", &p->audio))
-                return ps->err;
-        }
-    }
+    if (json_object_object_get_ex(o, "audio", &v) && parse_tracks(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(o, "camera", &v) &&
+        get_path(ps, v, "sources.camera", &p->camera.path))
+        return ps->err;
+    if (json_object_object_get_ex(o, "cursor", &v) &&
+        get_path(ps, v, "sources.cursor", &p->cursor.track))
+        return ps->err;
     return 0;
 }
 
@@ -323,7 +667,8 @@ static int parse_shadow(Parser *ps, json_object *o, VxProject *p)
 static int parse_root(Parser *ps, json_object *root, VxProject *p)
 {
     static const char *const keys[] = {"version", "output", "sources", "background",
-                                       "padding", "radius", "shadow", NULL};
+                                       "padding", "radius", "shadow", "timeline", "zoom",
+                                       "cursor", "camera", NULL};
     json_object *v;
     if (!json_object_is_type(root, json_type_object))
         return perr(ps, "(top level)", "expected an object, got %s", type_name(root));
@@ -352,6 +697,20 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
         return ps->err;
     if (json_object_object_get_ex(root, "shadow", &v) && parse_shadow(ps, v, p))
         return ps->err;
+    if (json_object_object_get_ex(root, "timeline", &v) && parse_timeline(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "zoom", &v) && parse_zoom(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "cursor", &v) && parse_cursor(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "camera", &v) && parse_camera(ps, v, p))
+        return ps->err;
+    for (int i = 0; i < p->n_zooms; i++)
+        if (p->zooms[i].mode == VX_ZOOM_FOLLOW && !p->cursor.track)
+            return perr(ps, "zoom", "\"follow\": \"cursor\" needs a cursor track "
+                        "(sources.cursor)");
+    if (p->cursor.track && !json_object_object_get_ex(root, "cursor", &v))
+        p->cursor.draw = 1;
     return 0;
 }
 
@@ -363,6 +722,20 @@ static void project_defaults(VxProject *p)
     p->sh_blur = 32;
     p->sh_dy = 8;
     p->sh_opacity = 0.5;
+    p->cursor.size = 1;
+    p->cursor.smoothing = VX_SMOOTH_ONE_EURO;
+    p->cursor.min_cutoff = 1.0;
+    p->cursor.beta = 0.01;
+    p->cursor.stiffness = 300;
+    p->cursor.damping = 30;
+    p->cursor.click = VX_CLICK_RING;
+    p->cursor.click_color = (VxRGB){1, 1, 1};
+    p->camera.shape = VX_SHAPE_CIRCLE;
+    p->camera.radius = 0.2;
+    p->camera.size = 0.22;
+    p->camera.margin = 0.04;
+    p->camera.border_color = (VxRGB){1, 1, 1};
+    p->camera.shadow = 1;
 }
 
 void vx_project_free(VxProject **pp)
@@ -371,9 +744,15 @@ void vx_project_free(VxProject **pp)
         return;
     VxProject *p = *pp;
     free(p->screen);
-    free(p->audio);
+    for (int i = 0; i < p->n_tracks; i++)
+        free(p->tracks[i].path);
+    free(p->tracks);
     free(p->stops);
     free(p->bg_image);
+    free(p->segs);
+    free(p->zooms);
+    free(p->cursor.track);
+    free(p->camera.path);
     free(p);
     *pp = NULL;
 }
@@ -504,21 +883,42 @@ static int dup_str(char **dst, const char *src)
     return src && !(*dst = strdup(src)) ? -1 : 0;
 }
 
+static int dup_mem(void **dst, const void *src, size_t size)
+{
+    *dst = NULL;
+    if (!size)
+        return 0;
+    if (!(*dst = malloc(size)))
+        return -1;
+    memcpy(*dst, src, size);
+    return 0;
+}
+
 int vx_project_clone(const VxProject *p, VxProject **out)
 {
     VxProject *c = malloc(sizeof(*c));
     if (!c)
         return VX_ERR(ENOMEM);
     *c = *p;
-    c->stops = NULL;
-    int bad = dup_str(&c->screen, p->screen) | dup_str(&c->audio, p->audio) |
-              dup_str(&c->bg_image, p->bg_image);
-    if (p->n_stops && !bad) {
-        c->stops = malloc(sizeof(*c->stops) * (size_t)p->n_stops);
-        if (c->stops)
-            memcpy(c->stops, p->stops, sizeof(*c->stops) * (size_t)p->n_stops);
-        else
+    c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL;
+    c->screen = c->bg_image = c->cursor.track = c->camera.path = NULL;
+    c->n_tracks = 0;
+    int bad = dup_str(&c->screen, p->screen) | dup_str(&c->bg_image, p->bg_image) |
+              dup_str(&c->cursor.track, p->cursor.track) |
+              dup_str(&c->camera.path, p->camera.path) |
+              dup_mem((void **)&c->stops, p->stops, sizeof(*p->stops) * (size_t)p->n_stops) |
+              dup_mem((void **)&c->segs, p->segs, sizeof(*p->segs) * (size_t)p->n_segs) |
+              dup_mem((void **)&c->zooms, p->zooms, sizeof(*p->zooms) * (size_t)p->n_zooms);
+    if (!bad && p->n_tracks) {
+        if ((c->tracks = calloc((size_t)p->n_tracks, sizeof(*c->tracks)))) {
+            c->n_tracks = p->n_tracks;
+            for (int i = 0; i < p->n_tracks; i++) {
+                c->tracks[i] = p->tracks[i];
+                bad |= dup_str(&c->tracks[i].path, p->tracks[i].path);
+            }
+        } else {
             bad = 1;
+        }
     }
     if (bad) {
         vx_project_free(&c);

@@ -78,6 +78,8 @@ void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags)
     d->rgba_nv12 = rgba_nv12_c;
 #if defined(VX_ARCH_X86)
     vx_blend_dsp_init_x86(d, cpu_flags);
+#elif defined(VX_ARCH_AARCH64)
+    vx_blend_dsp_init_arm(d, cpu_flags);
 #else
     (void)cpu_flags;
 #endif

@@ -98,5 +98,6 @@ typedef struct VxBlendDSP {
 
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags);
 void vx_blend_dsp_init_x86(VxBlendDSP *d, unsigned cpu_flags);
+void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags);
 
 #endif

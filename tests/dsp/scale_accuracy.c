@@ -178,9 +178,9 @@ int main(void)
     const unsigned have = vx_cpu_detect();
     const struct { const char *n; unsigned f; } levels[] = {
         {"c", 0}, {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2},
-        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512}};
+        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512}, {"neon", VX_CPU_NEON}};
     int fails = 0;
-    for (int l = 0; l < 3; l++) {
+    for (int l = 0; l < (int)(sizeof(levels) / sizeof(levels[0])); l++) {
         if ((levels[l].f & have) != levels[l].f)
             continue;
         VxScaleDSP dsp;
