@@ -70,7 +70,9 @@ typedef struct VxBlendDSP {
     /* dst[x*step] = (src[x*step] * m[x] + dst[x*step] * (255 - m[x])) / 255, rounded: src
      * drawn over dst through a coverage mask (camera bubble, NV12 over NV12). For an NV12 UV
      * row either call it twice at step 2 (u at +0, v at +1, m one value per chroma sample)
-     * or call over_uv once. */
+     * or call over_uv once. At step 2 (mask too) the AVX2 version rewrites the other
+     * channel's bytes with their own values: do not blend the two channels of one row from
+     * two threads at once. */
     void (*over)(uint8_t *dst, const uint8_t *src, const uint8_t *m, int step, int w);
     /* The same for an interleaved UV row of w chroma samples (2 * w bytes): dst[2x] and
      * dst[2x+1] both use m[x]. Identical results to two over() calls at step 2. */
