@@ -827,7 +827,10 @@ static int pull_copy(VxAudio *a, double until, int (*cb)(void *, AVPacket *), vo
             continue;
         }
         double t = (a->pkt->pts - a->start_ts) * av_q2d(a->itb);
-        if (t < 0) { /* before the video's first frame */
+        /* before the video's first frame: dropped, but for the one packet just before it (the
+         * encoder's priming: the decoder needs it to overlap into the first kept samples; the
+         * muxer's edit list hides it, as in the source) */
+        if (t + 2 * a->pkt->duration * av_q2d(a->itb) <= 1e-9) {
             av_packet_unref(a->pkt);
             continue;
         }

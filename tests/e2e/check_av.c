@@ -8,14 +8,15 @@
  *       over [from, to] (default: 0.25 s from each end).
  *   check_av peak OUT.mp4 MAX_DBFS [MIN_RMS_DBFS]
  *       no sample of any channel above MAX_DBFS (and the RMS of the mix at least MIN_RMS).
- *   check_av timeline OUT.mp4 SRC.mp4 RANGES [--video]
+ *   check_av timeline OUT.mp4 SRC.mp4 RANGES [--video] [--beep-phase P]
  *       RANGES = "start:end:speed:audio,..." (audio auto|keep|mute), as in the project. SRC is a
  *       `vexport synth` recording: a 440 Hz tone and a 1 kHz beep at every whole second
  *       (tools/demo_scene.h). Checks: the audio lasts as long as the video (within one frame);
  *       every beep of the kept audio is in the output where the timeline puts it (within one
  *       frame) and there are no others; muted ranges are silent, kept ones hold the tone at
  *       the source's level (1.5 dB). --video: every output frame's barcode names the source
- *       frame the timeline maps it to.
+ *       frame the timeline maps it to. --beep-phase P: the beeps sit at recording times n + P
+ *       (the audio was shifted against the video by -P).
  *   check_av same OUT.mp4 SRC.mp4
  *       the output's audio stream is the source's, copied: same codec parameters, and its
  *       packets are the source's packets, byte for byte, in order.
@@ -316,7 +317,16 @@ typedef struct Range {
 static int cmd_timeline(int argc, char **argv)
 {
     Range r[64];
-    int nr = 0, video = argc > 3 && !strcmp(argv[3], "--video");
+    int nr = 0, video = 0;
+    double phase = 0;
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "--video"))
+            video = 1;
+        else if (!strcmp(argv[i], "--beep-phase") && i + 1 < argc)
+            phase = atof(argv[++i]);
+        else
+            die("unknown option %s", argv[i]);
+    }
     char *spec = argv[2], *save = NULL;
     double out = 0;
     for (char *tok = strtok_r(spec, ",", &save); tok && nr < 64; tok = strtok_r(NULL, ",", &save)) {
@@ -366,7 +376,7 @@ static int cmd_timeline(int argc, char **argv)
     for (int i = 0; i < nr; i++) {
         if (!r[i].keep)
             continue;
-        for (double k = ceil(r[i].start - 1e-9); k < r[i].end - 0.05 && nw < 256; k++)
+        for (double k = ceil(r[i].start - phase - 1e-9) + phase; k < r[i].end - 0.05 && nw < 256; k++)
             want[nw++] = r[i].out0 + (k - r[i].start) / r[i].speed;
     }
     int matched = 0;
@@ -410,6 +420,22 @@ static int cmd_timeline(int argc, char **argv)
                   "(source %.2f)", i, r[i].start, r[i].end, r[i].speed, lv, src_tone);
         }
     }
+
+    /* joins: no click (a jump shows as a large second difference; the 440 Hz tone and the
+     * beep at -12 dBFS give at most 0.25 * (2 pi 1000 / rate)^2 = 0.004) */
+    double worst = 0, worst_t = 0;
+    for (int i = 1; i < nr; i++) {
+        int64_t c = (int64_t)llround(r[i].out0 * a.rate), w = a.rate / 50;
+        for (int64_t k = c - w; k <= c + w; k++)
+            if (k >= 1 && k + 1 < a.n) {
+                double d2 = fabs(a.m[k + 1] - 2 * a.m[k] + a.m[k - 1]);
+                if (d2 > worst)
+                    worst = d2, worst_t = (double)k / a.rate;
+            }
+    }
+    if (nr > 1)
+        check(worst < 0.02, "joins without clicks: largest second difference within 20 ms of a "
+              "join %.4f at %.4f s (want < 0.02)", worst, worst_t);
 
     if (video) {
         int bad = 0;

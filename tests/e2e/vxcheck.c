@@ -1972,7 +1972,11 @@ static void container_checks(const Opts *po, const Project *ppj, const Source *p
                     s1 = sa.start + (double)sa.n / sa.rate;
                 }
                 want_start = s0 > 0 ? s0 : 0;
-                want_end = s1 < vdur ? s1 : vdur;
+                /* copied audio ends with its packets; encoded audio is padded with silence to
+                 * the video's end (docs/project-format.md, Audio) */
+                int copied = sa.codec == oa.codec && (sc == AV_CODEC_ID_AAC || sc == AV_CODEC_ID_MP3 ||
+                                                      sc == AV_CODEC_ID_ALAC);
+                want_end = s1 < vdur && copied ? s1 : vdur;
             }
             check(fabs(astart - vstart - want_start) <= fd || fabs(astart - vstart) <= fd,
                   "audio starts at %.4f s, video at %.4f s (want audio at %.4f +- one frame %.4f)", astart, vstart,
