@@ -10,6 +10,7 @@
 #   loud        two full-scale tones summed: the limiter keeps every sample under -1 dBFS
 #   cuts        a timeline with cuts, 2x (tempo kept) and 4x (muted): beeps where the timeline
 #               puts them, audio as long as the video, silence where muted, no clicks
+#   speeds      0.5x and 4x with the tempo kept, a muted range, 0.3x (muted by default)
 #   cuts-video  the same export: every video frame comes from the source time the timeline says
 #   offset      the recording's audio shifted by the video's start time; a track's offset
 #   copy        nothing changes the audio: its packets are copied; a gain re-encodes it
@@ -89,6 +90,19 @@ EOF
 cuts)
     long
     chk timeline "$tmp/out.mp4" "$tmp/long.mp4" "$RANGES"
+    ;;
+speeds)
+    # 0.5x (tempo kept), 4x with "audio": "keep" (chained atempo), a muted 1x range, 0.3x
+    # (auto: muted, below 0.5x)
+    long
+    cat >"$tmp/sp.json" <<'EOF'
+{ "version": 1, "sources": { "screen": "long.mp4" },
+  "timeline": [ { "start": 0, "end": 1.5, "speed": 0.5 },
+                { "start": 2, "end": 6, "speed": 4, "audio": "keep" },
+                { "start": 6, "end": 8, "audio": "mute" }, { "start": 8, "end": 10, "speed": 0.3 } ] }
+EOF
+    render sp sp.mp4
+    chk timeline "$tmp/sp.mp4" "$tmp/long.mp4" "0:1.5:0.5,2:6:4:keep,6:8:1:mute,8:10:0.3"
     ;;
 cuts-video)
     long
