@@ -24,8 +24,14 @@
  * (a filter graph of trims, pads and concats per segment would hide it, and grows with the
  * number of cuts); pitch-preserving time stretching is a real algorithm (WSOLA), so it comes
  * from atempo. The limiter is ours too, so its ceiling is a guarantee (see limiter below).
+ *
+ * The mix runs on its own thread (decode, tempo, limiter and AAC encoding cost about 20 ms of
+ * CPU a second of audio, mostly the encoder): it encodes ahead into a queue of packets, and
+ * vx_audio_pull only hands the ready ones to the caller (the muxer stays on the caller's
+ * thread), so the audio is not a stage the video waits behind.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <libavfilter/avfilter.h>
@@ -41,6 +47,7 @@
 #define CHUNK 2048                   /* samples mixed at a time */
 #define JOIN_FADE (AAC_RATE / 200)   /* 5 ms fade on each side of a join */
 #define SEEK_GAP (30 * AAC_RATE)     /* a track skips more than this by seeking */
+#define QCAP 128                     /* encoded packets ready ahead (~2.7 s) */
 
 /* Look-ahead peak limiter. Ceiling -1 dBFS; look-ahead = attack = 5 ms; release 100 ms.
  * Per sample the gain that keeps it under the ceiling is g = min(1, ceiling / peak over the
@@ -176,6 +183,15 @@ struct VxAudio {
     AVFrame *efrm;
     int64_t next_pts; /* samples sent to the encoder */
     float *mix[2], *lout[2], *zero[2];
+    /* producer thread and its queue of encoded packets */
+    pthread_t thr;
+    int thr_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    AVPacket *q[QCAP];
+    int qh, qn;
+    int done_err; /* the producer finished: 1 = all queued, < 0 = its error */
+    int abort;
 };
 
 static void track_free(Track *t)
@@ -207,6 +223,17 @@ void vx_audio_close(VxAudio **pa)
     if (!pa || !*pa)
         return;
     VxAudio *a = *pa;
+    if (a->thr_started) {
+        pthread_mutex_lock(&a->mu);
+        a->abort = 1;
+        pthread_cond_broadcast(&a->cv);
+        pthread_mutex_unlock(&a->mu);
+        pthread_join(a->thr, NULL);
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+    }
+    for (int i = 0; i < a->qn; i++)
+        av_packet_free(&a->q[(a->qh + i) % QCAP]);
     avformat_close_input(&a->fmt);
     avcodec_parameters_free(&a->par);
     av_packet_free(&a->pkt);
@@ -696,6 +723,71 @@ static int pull_mix(VxAudio *a, double until, int (*cb)(void *, AVPacket *), voi
     return 0;
 }
 
+/* Producer side: queues a packet, waiting while the queue is full. */
+static int queue_packet(void *opaque, AVPacket *pkt)
+{
+    VxAudio *a = opaque;
+    AVPacket *c = av_packet_alloc();
+    if (!c)
+        return VX_ERR(ENOMEM);
+    av_packet_move_ref(c, pkt);
+    pthread_mutex_lock(&a->mu);
+    while (a->qn == QCAP && !a->abort)
+        pthread_cond_wait(&a->cv, &a->mu);
+    int aborted = a->abort;
+    if (!aborted) {
+        a->q[(a->qh + a->qn) % QCAP] = c;
+        a->qn++;
+        pthread_cond_broadcast(&a->cv);
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (aborted) {
+        av_packet_free(&c);
+        return VX_ERR(ECANCELED);
+    }
+    return 0;
+}
+
+static void *producer(void *opaque)
+{
+    VxAudio *a = opaque;
+    int ret = 0;
+    while (!a->flushed && ret >= 0)
+        ret = pull_mix(a, (double)a->seg_n0[a->n_segs] / AAC_RATE + 1, queue_packet, a);
+    pthread_mutex_lock(&a->mu);
+    a->done_err = ret < 0 ? ret : 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return NULL;
+}
+
+/* Consumer side: passes the queued packets with pts < until to cb, waiting for the producer
+ * when it has not got that far yet. */
+static int pull_queued(VxAudio *a, double until, int (*cb)(void *, AVPacket *), void *opaque)
+{
+    const int64_t lim = (int64_t)ceil(until * AAC_RATE);
+    for (;;) {
+        pthread_mutex_lock(&a->mu);
+        while (!a->qn && !a->done_err)
+            pthread_cond_wait(&a->cv, &a->mu);
+        AVPacket *p = NULL;
+        int err = a->done_err < 0 ? a->done_err : 0;
+        if (a->qn && a->q[a->qh]->pts < lim) {
+            p = a->q[a->qh];
+            a->qh = (a->qh + 1) % QCAP;
+            a->qn--;
+            pthread_cond_broadcast(&a->cv);
+        }
+        pthread_mutex_unlock(&a->mu);
+        if (!p)
+            return err; /* the next packet is for later, or the end (or the producer failed) */
+        int ret = cb(opaque, p);
+        av_packet_free(&p);
+        if (ret < 0)
+            return ret;
+    }
+}
+
 static int open_encoder(VxAudio *a)
 {
     char eb[128];
@@ -857,9 +949,9 @@ AVRational vx_audio_time_base(const VxAudio *a)
 
 int vx_audio_pull(VxAudio *a, double until, int (*cb)(void *, AVPacket *), void *opaque)
 {
-    if (a->flushed)
-        return 0;
-    return a->copy ? pull_copy(a, until, cb, opaque) : pull_mix(a, until, cb, opaque);
+    if (a->copy)
+        return a->flushed ? 0 : pull_copy(a, until, cb, opaque);
+    return pull_queued(a, until, cb, opaque);
 }
 
 int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
@@ -925,6 +1017,22 @@ int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
     }
     if ((ret = open_encoder(a)) < 0 || (ret = layout_segments(a, tl)) < 0)
         goto fail;
+    if (pthread_mutex_init(&a->mu, NULL)) {
+        ret = VX_ERR(ENOMEM);
+        goto fail;
+    }
+    if (pthread_cond_init(&a->cv, NULL)) {
+        pthread_mutex_destroy(&a->mu);
+        ret = VX_ERR(ENOMEM);
+        goto fail;
+    }
+    if (pthread_create(&a->thr, NULL, producer, a)) {
+        pthread_cond_destroy(&a->cv);
+        pthread_mutex_destroy(&a->mu);
+        ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the audio thread");
+        goto fail;
+    }
+    a->thr_started = 1;
     vx_log(ctx, VX_LOG_VERBOSE, "audio: %d track(s) mixed over %d segment(s), %.3f s, "
            "encoded as AAC 48 kHz stereo", a->n_tr, a->n_segs,
            (double)a->seg_n0[a->n_segs] / AAC_RATE);
