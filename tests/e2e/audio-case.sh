@@ -9,9 +9,9 @@
 #   mix         three tracks: 440 Hz at -6 dB gain, 1 kHz at +3 dB, 2.5 kHz muted
 #   loud        two full-scale tones summed: the limiter keeps every sample under -1 dBFS
 #   cuts        a timeline with cuts, 2x (tempo kept) and 4x (muted): beeps where the timeline
-#               puts them, audio as long as the video, silence where muted, no clicks
+#               puts them, audio as long as the video, silence where muted, no clicks, and
+#               every video frame from the source time the timeline maps it to (barcode)
 #   speeds      0.5x and 4x with the tempo kept, a muted range, 0.3x (muted by default)
-#   cuts-video  the same export: every video frame comes from the source time the timeline says
 #   offset      the recording's audio shifted by the video's start time; a track's offset
 #   copy        nothing changes the audio: its packets are copied; a gain re-encodes it
 
@@ -89,7 +89,7 @@ EOF
     ;;
 cuts)
     long
-    chk timeline "$tmp/out.mp4" "$tmp/long.mp4" "$RANGES"
+    chk timeline "$tmp/out.mp4" "$tmp/long.mp4" "$RANGES" --video
     ;;
 speeds)
     # 0.5x (tempo kept), 4x with "audio": "keep" (chained atempo), a muted 1x range, 0.3x
@@ -102,11 +102,7 @@ speeds)
                 { "start": 6, "end": 8, "audio": "mute" }, { "start": 8, "end": 10, "speed": 0.3 } ] }
 EOF
     render sp sp.mp4
-    chk timeline "$tmp/sp.mp4" "$tmp/long.mp4" "0:1.5:0.5,2:6:4:keep,6:8:1:mute,8:10:0.3"
-    ;;
-cuts-video)
-    long
-    chk timeline "$tmp/out.mp4" "$tmp/long.mp4" "$RANGES" --video
+    chk timeline "$tmp/sp.mp4" "$tmp/long.mp4" "0:1.5:0.5,2:6:4:keep,6:8:1:mute,8:10:0.3" --video
     ;;
 offset)
     long
@@ -116,7 +112,7 @@ offset)
         -map 1:v -map 0:a -c copy "$tmp/shifted.mp4" || fail "ffmpeg could not shift the video"
     sed 's/"long.mp4"/"shifted.mp4"/' "$tmp/p.json" >"$tmp/s.json"
     render s shifted-out.mp4
-    chk timeline "$tmp/shifted-out.mp4" "$tmp/long.mp4" "$RANGES" --beep-phase 0.5
+    chk timeline "$tmp/shifted-out.mp4" "$tmp/long.mp4" "$RANGES" --beep-phase 0.5 --video
     # a separate track placed by its offset: its time 0 at recording time 0.25
     sed 's/"screen": "long.mp4" }/"screen": "long.mp4", "audio": [ { "path": "long.mp4", "offset": 0.25 } ] }/' \
         "$tmp/p.json" >"$tmp/o.json"
