@@ -314,7 +314,7 @@ static int track_open(VxContext *ctx, Track *t, const char *path, double shift, 
     /* mono stays mono (and is then played at full level on both sides: swresample's
      * mono-to-stereo upmix would lower it by 3 dB); anything wider is mixed down to stereo */
     t->ch = t->dec->ch_layout.nb_channels >= 2 ? 2 : 1;
-    AVChannelLayout in_layout, out_layout;
+    AVChannelLayout in_layout = {0}, out_layout = {0};
     if (t->dec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
         av_channel_layout_default(&in_layout, t->dec->ch_layout.nb_channels);
     else
