@@ -414,6 +414,8 @@ static void track_seek(VxContext *ctx, Track *t, int64_t pos)
         vx_log(ctx, VX_LOG_WARNING, "%s: cannot seek in its audio", t->path);
         return;
     }
+    vx_log(ctx, VX_LOG_VERBOSE, "%s: audio seeks to %.3f s (recording time)", t->path,
+           (double)pos / AAC_RATE);
     avcodec_flush_buffers(t->dec);
     swr_close(t->swr);
     swr_init(t->swr);

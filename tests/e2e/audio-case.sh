@@ -13,6 +13,7 @@
 #               every video frame from the source time the timeline maps it to (barcode)
 #   speeds      0.5x and 4x with the tempo kept, a muted range, 0.3x (muted by default)
 #   offset      the recording's audio shifted by the video's start time; a track's offset
+#   seek        a long cut skipped by seeking the track
 #   copy        nothing changes the audio: its packets are copied; a gain re-encodes it
 
 set -u
@@ -119,6 +120,19 @@ offset)
     grep -q offset "$tmp/o.json" || fail "could not write the project"
     render o offset-out.mp4
     chk timeline "$tmp/offset-out.mp4" "$tmp/long.mp4" "$RANGES" --beep-phase 0.25
+    ;;
+seek)
+    # a cut of more than 30 s: the track seeks over it instead of decoding it
+    say "+ vexport synth --size 640x400 --fps 10 --seconds 40"
+    "$VEXPORT" synth -o "$tmp/r40.mp4" --size 640x400 --fps 10 --seconds 40 ||
+        fail "vexport synth failed"
+    cat >"$tmp/k.json" <<'EOF'
+{ "version": 1, "sources": { "screen": "r40.mp4" },
+  "timeline": [ { "start": 0, "end": 2 }, { "start": 35.5, "end": 38, "speed": 1.25 } ] }
+EOF
+    render k k.mp4
+    grep -q 'audio seeks to 35.500 s' "$tmp/render.log" || fail "the audio did not seek"
+    chk timeline "$tmp/k.mp4" "$tmp/r40.mp4" "0:2:1,35.5:38:1.25" --video
     ;;
 copy)
     need screen.mp4
