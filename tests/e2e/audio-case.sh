@@ -13,6 +13,7 @@
 #               every video frame from the source time the timeline maps it to (barcode)
 #   speeds      0.5x and 4x with the tempo kept, a muted range, 0.3x (muted by default)
 #   offset      the recording's audio shifted by the video's start time; a track's offset
+#   many        130 short ranges: beeps and frames still in place at the end (no drift)
 #   seek        a long cut skipped by seeking the track
 #   copy        nothing changes the audio: its packets are copied; a gain re-encodes it
 
@@ -120,6 +121,23 @@ offset)
     grep -q offset "$tmp/o.json" || fail "could not write the project"
     render o offset-out.mp4
     chk timeline "$tmp/offset-out.mp4" "$tmp/long.mp4" "$RANGES" --beep-phase 0.25
+    ;;
+many)
+    # 130 short ranges (0.1 s of every 0.15 s, alternately at 1x and 1.5x): no drift builds up
+    say "+ vexport synth --size 640x400 --fps 10 --seconds 20"
+    "$VEXPORT" synth -o "$tmp/r20.mp4" --size 640x400 --fps 10 --seconds 20 ||
+        fail "vexport synth failed"
+    awk 'BEGIN {
+        printf "{ \"version\": 1, \"output\": { \"fps\": 30 }, \"sources\": { \"screen\": \"r20.mp4\" }, \"timeline\": [" > "'"$tmp/m.json"'"
+        for (i = 0; i < 130; i++) {
+            s = i * 0.15; x = i % 2 ? 1.5 : 1
+            printf "%s{ \"start\": %.2f, \"end\": %.2f, \"speed\": %g }", i ? ", " : "", s, s + 0.1, x > "'"$tmp/m.json"'"
+            printf "%s%.2f:%.2f:%g", i ? "," : "", s, s + 0.1, x > "'"$tmp/m.ranges"'"
+        }
+        print "] }" > "'"$tmp/m.json"'"
+    }'
+    render m m.mp4
+    chk timeline "$tmp/m.mp4" "$tmp/r20.mp4" "$(cat "$tmp/m.ranges")" --video
     ;;
 seek)
     # a cut of more than 30 s: the track seeks over it instead of decoding it
