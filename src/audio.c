@@ -330,7 +330,7 @@ static int track_open(VxContext *ctx, Track *t, const char *path, double shift, 
         return VX_ERR(ENOMEM);
     vx_log(ctx, VX_LOG_VERBOSE, "audio track %s: %s, %d Hz, %d channel(s), gain %+.1f dB, "
            "recording time = file time %+.3f s", path, avcodec_get_name(st->codecpar->codec_id),
-           t->dec->sample_rate, t->dec->ch_layout.nb_channels, gain_db, -shift);
+           t->dec->sample_rate, t->dec->ch_layout.nb_channels, gain_db, shift ? -shift : 0.0);
     return 0;
 }
 
