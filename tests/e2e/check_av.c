@@ -225,6 +225,14 @@ static void load(const char *path, Audio *a, Video *v)
     avformat_close_input(&fc);
 }
 
+static void audio_free(Audio *a)
+{
+    free(a->c[0]);
+    free(a->c[1]);
+    free(a->m);
+    memset(a, 0, sizeof(*a));
+}
+
 /* Peak amplitude of a sine at freq in x[i0, i1) (Hann-windowed single DFT bin). */
 static double tone(const double *x, int64_t i0, int64_t i1, int rate, double freq)
 {
@@ -281,6 +289,7 @@ static int cmd_tones(int argc, char **argv)
             check(fabs(lv - want) <= 1.0, "%g Hz at %.2f dBFS (want %.2f +- 1 dB)", f, lv, want);
         }
     }
+    audio_free(&a);
     return 0;
 }
 
@@ -305,6 +314,7 @@ static int cmd_peak(int argc, char **argv)
         double r = db(rms(a.m, 0, a.n) * sqrt(2)); /* as the peak of a sine */
         check(r >= atof(argv[2]), "level %.2f dBFS (sine-equivalent RMS; want >= %s)", r, argv[2]);
     }
+    audio_free(&a);
     return 0;
 }
 
@@ -481,6 +491,14 @@ static int cmd_timeline(int argc, char **argv)
         check(bad == 0, "video: %d of %lld frames show another source frame than the timeline's",
               bad, (long long)v.frames);
     }
+    audio_free(&a);
+    audio_free(&s);
+    free(v.code);
+    if (video)
+        free(sv.code);
+    free(on);
+    free(want);
+    free(r);
     return 0;
 }
 
