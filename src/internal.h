@@ -347,6 +347,10 @@ void vx_scene_close(VxScene **sc);
 
 /* ---- color helpers (compose.c) ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);
+/* vx_convert_rows with the streaming-store choice forced: nt 1 = streaming stores for the
+ * RGB -> YUV output, 0 = plain stores, -1 = by frame size (what vx_convert_rows does). */
+int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
+                       int y1, int nt);
 int vx_output_matrix(int height);
 
 #endif

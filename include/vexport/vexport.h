@@ -48,6 +48,7 @@ enum VxCpuFlags {
     VX_CPU_AVX2 = 1 << 1,
     VX_CPU_AVX512 = 1 << 2,
     VX_CPU_NEON = 1 << 3,
+    VX_CPU_AVX512VNNI = 1 << 4, /**< AVX512-VNNI on top of VX_CPU_AVX512 (level "avx512") */
 };
 
 /** The VxCpuFlags allowed at a SIMD level named "c", "sse4", "avx2", "avx512" or "neon" (the

@@ -175,7 +175,13 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
 }
 
 static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const char *what,
-                       const char *isa, int w);
+                       const char *isa, int w)
+{
+    checks++;
+    if (memcmp(a, b, len + 2 * GUARD))
+        fail(what, isa, w, "differs from C");
+    check_guard(b, len, what, isa, w);
+}
 
 static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
 {
@@ -209,114 +215,6 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
             edge_free(m, w);
             free(a);
             free(b);
-        }
-    }
-}
-
-/* Coefficients as src/convert.c builds them, for one matrix (kr, kb), range and layout. */
-static void conv_coefs(VxConvCoefs *c, double kr, double kb, int full, int layout, int left)
-{
-    static const int offs[4][4] = {{0, 1, 2, 3}, {2, 1, 0, 3}, {1, 2, 3, 0}, {3, 2, 1, 0}};
-    const double kg = 1 - kr - kb, one = (double)(1 << VX_CONV_BITS);
-    const double ys = full ? 1.0 : 219.0 / 255.0, cs = full ? 1.0 : 224.0 / 255.0;
-    memset(c, 0, sizeof(*c));
-    c->yr = (int32_t)lrint(kr * ys * one);
-    c->yg = (int32_t)lrint(kg * ys * one);
-    c->yb = (int32_t)lrint(kb * ys * one);
-    c->ur = (int32_t)lrint(-kr / (2 * (1 - kb)) * cs * one);
-    c->ug = (int32_t)lrint(-kg / (2 * (1 - kb)) * cs * one);
-    c->ub = (int32_t)lrint(0.5 * cs * one);
-    c->vr = (int32_t)lrint(0.5 * cs * one);
-    c->vg = (int32_t)lrint(-kg / (2 * (1 - kr)) * cs * one);
-    c->vb = (int32_t)lrint(-kb / (2 * (1 - kr)) * cs * one);
-    c->y_off = full ? 0 : 16 << VX_CONV_BITS;
-    c->uv_off = 128 << VX_CONV_BITS;
-    c->ky = (int32_t)lrint(one / ys);
-    c->ky_off = full ? 0 : -(int32_t)lrint(16 / ys * one);
-    c->rv = (int32_t)lrint(2 * (1 - kr) / cs * one);
-    c->gu = (int32_t)lrint(-2 * (1 - kb) * kb / kg / cs * one);
-    c->gv = (int32_t)lrint(-2 * (1 - kr) * kr / kg / cs * one);
-    c->bu = (int32_t)lrint(2 * (1 - kb) / cs * one);
-    c->roff = offs[layout][0], c->goff = offs[layout][1];
-    c->boff = offs[layout][2], c->aoff = offs[layout][3];
-    c->left_sited = left;
-}
-
-static uint8_t *guarded(size_t len)
-{
-    uint8_t *b = malloc(len + 2 * GUARD);
-    memset(b, GUARD_BYTE, len + 2 * GUARD);
-    return b;
-}
-
-static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const char *what,
-                       const char *isa, int w)
-{
-    checks++;
-    if (memcmp(a, b, len + 2 * GUARD))
-        fail(what, isa, w, "differs from C");
-    check_guard(b, len, what, isa, w);
-}
-
-static void test_convert(const VxConvertDSP *ref, const VxConvertDSP *simd, const char *isa)
-{
-    cur_what = "convert", cur_isa = isa;
-    static const double mats[3][2] = {{0.2126, 0.0722}, {0.299, 0.114}, {0.2627, 0.0593}};
-    for (int wi = 0; wi < n_widths; wi++) {
-        const int w = widths[wi], cw = (w + 1) / 2;
-        for (int rep = 0; rep < 4; rep++) {
-            const unsigned r = rnd();
-            VxConvCoefs c;
-            conv_coefs(&c, mats[r % 3][0], mats[r % 3][1], (int)(r >> 2) & 1, rep,
-                       (int)(r >> 3) & 1);
-            /* I420 rows, NV12's interleaved row, and planes of their own with step 2 */
-            const int uvstep = 1 + (rep & 1), interleaved = rep == 1;
-            const int align = (int)(r >> 4) % 4;
-            const int last_row = (r >> 6) % 4 == 0; /* one row: s1 == s0, no y1 */
-            uint8_t *s0 = edge_alloc(4 * (size_t)w + align), *s1 = edge_alloc(4 * (size_t)w + align);
-            for (size_t i = 0; i < 4 * (size_t)w + align; i++)
-                s0[i] = (uint8_t)rnd(), s1[i] = (uint8_t)rnd();
-            const uint8_t *p0 = s0 + align, *p1 = last_row ? p0 : s1 + align;
-            uint8_t *y[2][2], *uv[2][2];
-            const size_t uvlen = (size_t)cw * uvstep;
-            for (int k = 0; k < 2; k++) {
-                y[k][0] = guarded(w), y[k][1] = guarded(w);
-                uv[k][0] = guarded(uvlen), uv[k][1] = guarded(uvlen);
-            }
-            for (int k = 0; k < 2; k++) {
-                const VxConvertDSP *d = k ? simd : ref;
-                uint8_t *u = uv[k][0] + GUARD, *v = interleaved ? u + 1 : uv[k][1] + GUARD;
-                d->rgb_to_yuv420(p0, p1, y[k][0] + GUARD, last_row ? NULL : y[k][1] + GUARD, u,
-                                 v, uvstep, w, &c);
-            }
-            check_same(y[0][0], y[1][0], w, "rgb_to_yuv420 (luma)", isa, w);
-            check_same(y[0][1], y[1][1], w, "rgb_to_yuv420 (luma 2)", isa, w);
-            check_same(uv[0][0], uv[1][0], uvlen, "rgb_to_yuv420 (chroma)", isa, w);
-            check_same(uv[0][1], uv[1][1], uvlen, "rgb_to_yuv420 (chroma 2)", isa, w);
-
-            /* and back: the luma and chroma rows just made, plus random ones, in buffers that
-             * end with their last sample */
-            const size_t cspan = interleaved ? uvlen : (size_t)(cw - 1) * uvstep + 1;
-            uint8_t *yr = edge_alloc(w), *ur = edge_alloc(cspan), *vr = edge_alloc(cspan);
-            memcpy(yr, y[0][0] + GUARD, w);
-            memcpy(ur, uv[0][0] + GUARD, cspan);
-            memcpy(vr, (interleaved ? uv[0][0] + 1 : uv[0][1]) + GUARD, cspan - interleaved);
-            if (rep >= 2) {
-                for (int i = 0; i < w; i++)
-                    yr[i] = (uint8_t)rnd();
-                for (size_t i = 0; i < cspan; i++)
-                    ur[i] = (uint8_t)rnd(), vr[i] = (uint8_t)rnd();
-            }
-            const uint8_t *vin = interleaved ? ur + 1 : vr;
-            uint8_t *a = guarded(4 * (size_t)w), *b = guarded(4 * (size_t)w);
-            ref->yuv420_to_rgb(a + GUARD, yr, ur, vin, uvstep, w, &c);
-            simd->yuv420_to_rgb(b + GUARD, yr, ur, vin, uvstep, w, &c);
-            check_same(a, b, 4 * (size_t)w, "yuv420_to_rgb", isa, w);
-            for (int k = 0; k < 2; k++)
-                free(y[k][0]), free(y[k][1]), free(uv[k][0]), free(uv[k][1]);
-            free(a), free(b);
-            edge_free(s0, 4 * (size_t)w + align), edge_free(s1, 4 * (size_t)w + align);
-            edge_free(yr, w), edge_free(ur, cspan), edge_free(vr, cspan);
         }
     }
 }
@@ -367,7 +265,6 @@ int main(int argc, char **argv)
         test_hscale(&sref, &s, levels[l].name);
         test_vscale(&sref, &s, levels[l].name);
         test_blend(&bref, &b, levels[l].name);
-        test_convert(&cref, &cv, levels[l].name);
         printf("%s: %s (hscale %s, vscale %s)\n", levels[l].name,
                failures == before ? "ok" : "FAILED",
                s.hscale == sref.hscale ? "C" : "simd", s.vscale == sref.vscale ? "C" : "simd");
