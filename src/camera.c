@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libavutil/pixdesc.h>
 
@@ -47,8 +48,16 @@ typedef struct Mask {
     int w, h, ox, oy;
 } Mask;
 
+/* A rendered bubble picture: luma bw x bh (stride bw); chroma, by step, one interleaved
+ * plane (2: NV12, stride bw) or u then v (1: I420, stride bw / 2). */
+typedef struct Pic {
+    uint8_t *y, *c;
+    int step;
+    struct Pic *next; /* free list */
+} Pic;
+
 typedef struct CamItem {
-    AVFrame *f;
+    Pic *p;
     double t;
 } CamItem;
 
@@ -69,8 +78,12 @@ struct VxCamera {
     int has_shadow;
     /* constant rows (shadow colour, border colour) used as the blend's "under" */
     uint8_t *sh_row_y, *sh_row_c, *bd_row_y, *bd_row_uv, *bd_row_u, *bd_row_v;
-    /* the bubble picture: luma bw x bh; chroma interleaved (NV12) or planar (I420) */
-    uint8_t *py, *puv, *pu, *pv;
+    uint8_t bY, bU, bV; /* border colour */
+    /* pictures: the first frame's, the pool the decode thread renders into, and a chroma
+     * buffer for a change of the output's layout */
+    Pic first_pic, pics[CAM_QUEUE + 2], conv;
+    Pic *free_pics;
+    int layout; /* chroma step the decode thread renders for (the last draw's) */
     VxScaleDSP sdsp;
     VxBlendDSP bdsp;
     VxPlaneScaler sy, sc;
@@ -86,11 +99,10 @@ struct VxCamera {
     int done, err, abort;
     unsigned gen;  /* seek requests; frames decoded for an older one are dropped */
     double seek_t;
-    /* consumer side (the drawing thread only) */
-    AVFrame *first, *cur;
+    int64_t rendered, seeks, draws;
+    double render_s; /* decode thread's time spent rendering pictures */
+    Pic *cur;    /* shown: the last taken from the queue (the first frame's at the start) */
     double first_t, cur_t;
-    unsigned cur_serial, serial, drawn_serial;
-    int drawn_step;
 };
 
 static uint8_t q8(double v)
@@ -297,108 +309,7 @@ end:
     return ret;
 }
 
-/* ---- decoding ---- */
-
-static void *decode_thread(void *arg)
-{
-    VxCamera *c = arg;
-    pthread_mutex_lock(&c->mu);
-    unsigned gen = c->gen;
-    for (;;) {
-        while (!c->abort && c->gen == gen && (c->qn == CAM_QUEUE || c->done))
-            pthread_cond_wait(&c->cv, &c->mu);
-        if (c->abort)
-            break;
-        if (c->gen != gen) {
-            gen = c->gen;
-            const double t = c->seek_t;
-            pthread_mutex_unlock(&c->mu);
-            int ret = vx_source_seek(c->src, t);
-            pthread_mutex_lock(&c->mu);
-            if (ret < 0 && c->gen == gen) {
-                c->err = vx_fail(c->ctx, ret, "%s: cannot seek to %.3f s", c->path, t);
-                c->done = 1;
-                pthread_cond_broadcast(&c->cv);
-            }
-            continue;
-        }
-        pthread_mutex_unlock(&c->mu);
-        AVFrame *f = NULL;
-        double t = 0;
-        int ret = vx_source_read(c->src, &f, &t);
-        pthread_mutex_lock(&c->mu);
-        if (c->gen != gen || c->abort) {
-            av_frame_free(&f); /* decoded for a position no longer wanted */
-            continue;
-        }
-        if (ret < 0) {
-            c->err = ret == AVERROR_EOF ? 0 : ret;
-            c->done = 1;
-        } else {
-            c->q[(c->qh + c->qn) % CAM_QUEUE] = (CamItem){f, t};
-            c->qn++;
-        }
-        pthread_cond_broadcast(&c->cv);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return NULL;
-}
-
-static void queue_flush(VxCamera *c)
-{
-    while (c->qn) {
-        av_frame_free(&c->q[c->qh].f);
-        c->qh = (c->qh + 1) % CAM_QUEUE;
-        c->qn--;
-    }
-}
-
-/* Makes c->cur the last camera frame at or before camera time target (called with mu held):
- * frames are taken from the queue in order; a jump back, or forward by more than SEEK_AHEAD,
- * restarts the decoder there. */
-static int advance(VxCamera *c, double target)
-{
-    double known = c->qn ? c->q[(c->qh + c->qn - 1) % CAM_QUEUE].t : c->cur_t;
-    int seek = c->cur && target < c->cur_t - CAM_EPS;
-    if (!seek && !(c->done && !c->qn) && target > known + SEEK_AHEAD)
-        seek = 1;
-    if (seek) {
-        queue_flush(c);
-        c->gen++;
-        c->seek_t = target;
-        c->done = 0, c->err = 0;
-        av_frame_free(&c->cur);
-        pthread_cond_broadcast(&c->cv);
-    }
-    for (;;) {
-        while (!c->qn && !c->done)
-            pthread_cond_wait(&c->cv, &c->mu);
-        if (!c->qn)
-            break;
-        const CamItem h = c->q[c->qh];
-        if (c->cur && h.t > target + CAM_EPS)
-            break;
-        av_frame_free(&c->cur);
-        c->cur = h.f, c->cur_t = h.t, c->cur_serial = ++c->serial;
-        c->q[c->qh].f = NULL;
-        c->qh = (c->qh + 1) % CAM_QUEUE;
-        c->qn--;
-        pthread_cond_broadcast(&c->cv);
-        if (h.t > target + CAM_EPS)
-            break; /* a seek landed after the target: the nearest frame there is */
-    }
-    if (c->err < 0)
-        return c->err;
-    if (!c->cur) { /* a seek found nothing (past the end of a damaged file): hold the first */
-        c->cur = av_frame_clone(c->first);
-        c->cur_t = c->first_t, c->cur_serial = 1;
-        if (!c->cur)
-            return VX_ERR(ENOMEM);
-    }
-    return 0;
-}
-
-/* ---- drawing ---- */
+/* ---- the bubble picture ---- */
 
 typedef struct Plane {
     uint8_t *p;
@@ -448,9 +359,34 @@ static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step
     }
 }
 
-/* Scales camera frame f into the bubble picture (chroma laid out for steps of `step`), mirrors
- * it and blends the border into its inner edge. */
-static int render_picture(VxCamera *c, const AVFrame *f, int step)
+/* The chroma planes of a picture in its layout: u, v and their stride. */
+static void pic_chroma(const VxCamera *c, const Pic *p, uint8_t **u, uint8_t **v, ptrdiff_t *cs)
+{
+    if (p->step == 2) {
+        *cs = c->bw, *u = p->c, *v = p->c + 1;
+    } else {
+        *cs = c->bw / 2, *u = p->c, *v = p->c + (size_t)(c->bw / 2) * (c->bh / 2);
+    }
+}
+
+/* Lays the picture's chroma out for `step`, all border colour (the scaler writes only the
+ * inner box). */
+static void pic_layout(VxCamera *c, Pic *p, int step)
+{
+    const size_t n = (size_t)(c->bw / 2) * (c->bh / 2);
+    p->step = step;
+    if (step == 2) {
+        for (size_t i = 0; i < 2 * n; i += 2)
+            p->c[i] = c->bU, p->c[i + 1] = c->bV;
+    } else {
+        memset(p->c, c->bU, n);
+        memset(p->c + n, c->bV, n);
+    }
+}
+
+/* Scales camera frame f into picture p (chroma laid out for steps of `step`), mirrors it and
+ * blends the border into its inner edge. Runs on the decode thread (and once in open). */
+static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
 {
     const AVPixFmtDescriptor *fd = av_pix_fmt_desc_get(f->format);
     if (f->width != c->cam_w || f->height != c->cam_h || !fd ||
@@ -458,21 +394,19 @@ static int render_picture(VxCamera *c, const AVFrame *f, int step)
         return vx_fail(c->ctx, VX_ERR(EINVAL), "%s: the camera recording changes size or "
                        "format mid-stream (%dx%d, was %dx%d); not supported", c->path,
                        f->width, f->height, c->cam_w, c->cam_h);
+    if (p->step != step)
+        pic_layout(c, p, step);
     const int bw = c->bw, bh = c->bh, ib = c->ib, iw = bw - 2 * ib, ih = bh - 2 * ib;
     const int ci = ib / 2, ciw = iw / 2, cih = ih / 2;
     const int nv12 = f->format == AV_PIX_FMT_NV12;
     const uint8_t *su = f->data[1], *sv = nv12 ? f->data[1] + 1 : f->data[2];
     const ptrdiff_t ssu = f->linesize[1], ssv = nv12 ? f->linesize[1] : f->linesize[2];
     const int sstep = nv12 ? 2 : 1;
-    uint8_t *y = c->py + (ptrdiff_t)ib * bw + ib;
-    vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
-    uint8_t *u, *v;
+    uint8_t *y = p->y + (ptrdiff_t)ib * bw + ib, *u, *v;
     ptrdiff_t cs;
-    if (step == 2) {
-        cs = bw, u = c->puv + (ptrdiff_t)ci * cs + 2 * ci, v = u + 1;
-    } else {
-        cs = bw / 2, u = c->pu + (ptrdiff_t)ci * cs + ci, v = c->pv + (ptrdiff_t)ci * cs + ci;
-    }
+    pic_chroma(c, p, &u, &v, &cs);
+    u += (ptrdiff_t)ci * cs + ci * step, v += (ptrdiff_t)ci * cs + ci * step;
+    vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
     vx_plane_scale(&c->sc, su, ssu, sstep, u, cs, step);
     vx_plane_scale(&c->sc, sv, ssv, sstep, v, cs, step);
     if (c->mirror) {
@@ -485,19 +419,171 @@ static int render_picture(VxCamera *c, const AVFrame *f, int step)
         }
     }
     if (c->border > 0) {
-        const Plane py = {c->py, bw, 1, bw, bh};
+        const Plane py = {p->y, bw, 1, bw, bh};
         blend_pass(&c->bdsp, &c->in_y, &py, c->bd_row_y, 0, 0);
-        if (step == 2) {
-            const Plane pu = {c->puv, bw, 2, bw / 2, bh / 2}, pv = {c->puv + 1, bw, 2, bw / 2, bh / 2};
-            blend_pass(&c->bdsp, &c->in_c, &pu, c->bd_row_uv, 0, 0);
-            blend_pass(&c->bdsp, &c->in_c, &pv, c->bd_row_uv + 1, 0, 0);
-        } else {
-            const Plane pu = {c->pu, bw / 2, 1, bw / 2, bh / 2}, pv = {c->pv, bw / 2, 1, bw / 2, bh / 2};
-            blend_pass(&c->bdsp, &c->in_c, &pu, c->bd_row_u, 0, 0);
-            blend_pass(&c->bdsp, &c->in_c, &pv, c->bd_row_v, 0, 0);
-        }
+        pic_chroma(c, p, &u, &v, &cs);
+        const Plane pu = {u, cs, step, bw / 2, bh / 2}, pv = {v, cs, step, bw / 2, bh / 2};
+        blend_pass(&c->bdsp, &c->in_c, &pu, step == 2 ? c->bd_row_uv : c->bd_row_u, 0, 0);
+        blend_pass(&c->bdsp, &c->in_c, &pv, step == 2 ? c->bd_row_uv + 1 : c->bd_row_v, 0, 0);
     }
     return 0;
+}
+
+/* ---- decoding ---- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Picture pool, under mu. */
+static Pic *pic_get(VxCamera *c)
+{
+    Pic *p = c->free_pics;
+    if (p)
+        c->free_pics = p->next;
+    return p;
+}
+
+static void pic_put(VxCamera *c, Pic *p)
+{
+    if (p && p != &c->first_pic) {
+        p->next = c->free_pics;
+        c->free_pics = p;
+    }
+}
+
+/* Decodes camera frames in order and renders each into a picture, keeping up to CAM_QUEUE
+ * ready; restarts where a seek request (gen) says. */
+static void *decode_thread(void *arg)
+{
+    VxCamera *c = arg;
+    pthread_mutex_lock(&c->mu);
+    unsigned gen = c->gen;
+    for (;;) {
+        while (!c->abort && c->gen == gen && (c->qn == CAM_QUEUE || c->done))
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (c->abort)
+            break;
+        if (c->gen != gen) {
+            gen = c->gen;
+            const double t = c->seek_t;
+            pthread_mutex_unlock(&c->mu);
+            int ret = vx_source_seek(c->src, t);
+            pthread_mutex_lock(&c->mu);
+            if (ret < 0 && c->gen == gen) {
+                c->err = vx_fail(c->ctx, ret, "%s: cannot seek to %.3f s", c->path, t);
+                c->done = 1;
+                pthread_cond_broadcast(&c->cv);
+            }
+            continue;
+        }
+        /* the pool holds CAM_QUEUE + 2: the queue is not full, one is shown, one is ours */
+        Pic *p = pic_get(c);
+        const int step = c->layout;
+        pthread_mutex_unlock(&c->mu);
+        AVFrame *f = NULL;
+        double t = 0;
+        int ret = p ? vx_source_read(c->src, &f, &t) : VX_ERR(EFAULT);
+        double dt = 0;
+        if (ret >= 0) {
+            dt = now_s();
+            ret = render_picture(c, f, p, step);
+            dt = now_s() - dt;
+            av_frame_free(&f);
+        }
+        pthread_mutex_lock(&c->mu);
+        c->rendered += ret >= 0, c->render_s += dt;
+        if (c->gen != gen || c->abort) {
+            pic_put(c, p); /* decoded for a position no longer wanted */
+            continue;
+        }
+        if (ret < 0) {
+            pic_put(c, p);
+            c->err = ret == AVERROR_EOF ? 0 : ret;
+            c->done = 1;
+        } else {
+            c->q[(c->qh + c->qn) % CAM_QUEUE] = (CamItem){p, t};
+            c->qn++;
+        }
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+static void queue_flush(VxCamera *c)
+{
+    while (c->qn) {
+        pic_put(c, c->q[c->qh].p);
+        c->qh = (c->qh + 1) % CAM_QUEUE;
+        c->qn--;
+    }
+}
+
+/* Makes c->cur the last camera frame at or before camera time target (called with mu held):
+ * frames are taken from the queue in order; a jump back, or forward by more than SEEK_AHEAD,
+ * restarts the decoder there. */
+static int advance(VxCamera *c, double target)
+{
+    double known = c->qn ? c->q[(c->qh + c->qn - 1) % CAM_QUEUE].t : c->cur_t;
+    int seek = c->cur && target < c->cur_t - CAM_EPS;
+    if (!seek && !(c->done && !c->qn) && target > known + SEEK_AHEAD)
+        seek = 1;
+    if (seek) {
+        c->seeks++;
+        queue_flush(c);
+        c->gen++;
+        c->seek_t = target;
+        c->done = 0, c->err = 0;
+        pic_put(c, c->cur);
+        c->cur = NULL;
+        pthread_cond_broadcast(&c->cv);
+    }
+    for (;;) {
+        while (!c->qn && !c->done)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (!c->qn)
+            break;
+        const CamItem h = c->q[c->qh];
+        if (c->cur && h.t > target + CAM_EPS)
+            break;
+        pic_put(c, c->cur);
+        c->cur = h.p, c->cur_t = h.t;
+        c->qh = (c->qh + 1) % CAM_QUEUE;
+        c->qn--;
+        pthread_cond_broadcast(&c->cv);
+        if (h.t > target + CAM_EPS)
+            break; /* a seek landed after the target: the nearest frame there is */
+    }
+    if (c->err < 0)
+        return c->err;
+    if (!c->cur) /* a seek found nothing (past the end of a damaged file): hold the first */
+        c->cur = &c->first_pic, c->cur_t = c->first_t;
+    return 0;
+}
+
+/* ---- drawing ---- */
+
+/* p's chroma in the other layout, in c->conv (the output's format changed between calls). */
+static const Pic *pic_convert(VxCamera *c, const Pic *p)
+{
+    const int n = c->bw / 2, rows = c->bh / 2;
+    const size_t plane = (size_t)n * rows;
+    c->conv.y = p->y;
+    c->conv.step = 3 - p->step;
+    for (int j = 0; j < rows; j++)
+        for (int i = 0; i < n; i++) {
+            uint8_t *il = (p->step == 2 ? p->c : c->conv.c) + (size_t)j * 2 * n + 2 * i;
+            uint8_t *pu = (p->step == 1 ? p->c : c->conv.c) + (size_t)j * n + i;
+            if (p->step == 2)
+                pu[0] = il[0], pu[plane] = il[1];
+            else
+                il[0] = pu[0], il[1] = pu[plane];
+        }
+    return &c->conv;
 }
 
 int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
@@ -509,21 +595,20 @@ int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
         return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: camera bubble drawn into a %dx%d "
                        "frame of format %d, set up for %dx%d NV12/I420", dst->width,
                        dst->height, dst->format, c->W, c->H);
+    const int step = dst->format == AV_PIX_FMT_NV12 ? 2 : 1;
     const double target = t - c->offset;
+    /* before the camera's first frame the first is held; after its last, the last */
+    const int before = target < c->first_t - CAM_EPS;
     pthread_mutex_lock(&c->mu);
-    int ret = target < c->first_t - CAM_EPS ? 0 : advance(c, target);
+    c->layout = step; /* what the decode thread renders from now on */
+    int ret = before ? 0 : advance(c, target);
+    c->draws++;
+    const Pic *p = before ? &c->first_pic : c->cur;
     pthread_mutex_unlock(&c->mu);
     if (ret < 0)
         return ret;
-    /* before the camera's first frame the first is held; after its last, the last */
-    const AVFrame *f = target < c->first_t - CAM_EPS ? c->first : c->cur;
-    const unsigned serial = f == c->first ? 1 : c->cur_serial;
-    const int step = dst->format == AV_PIX_FMT_NV12 ? 2 : 1;
-    if (serial != c->drawn_serial || step != c->drawn_step) {
-        if ((ret = render_picture(c, f, step)) < 0)
-            return ret;
-        c->drawn_serial = serial, c->drawn_step = step;
-    }
+    if (p->step != step)
+        p = pic_convert(c, p);
     const int CW = (c->W + 1) / 2, CH = (c->H + 1) / 2;
     const Plane y = {dst->data[0], dst->linesize[0], 1, c->W, c->H};
     Plane u, v;
@@ -539,14 +624,12 @@ int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
         blend_pass(d, &c->sh_c, &u, c->sh_row_c, 0, 0);
         blend_pass(d, &c->sh_c, &v, c->sh_row_c, 0, 0);
     }
-    blend_pass(d, &c->out_y, &y, c->py, c->bw, 1);
-    if (step == 2) {
-        blend_pass(d, &c->out_c, &u, c->puv, c->bw, 1);
-        blend_pass(d, &c->out_c, &v, c->puv + 1, c->bw, 0);
-    } else {
-        blend_pass(d, &c->out_c, &u, c->pu, c->bw / 2, 1);
-        blend_pass(d, &c->out_c, &v, c->pv, c->bw / 2, 1);
-    }
+    uint8_t *pu, *pv;
+    ptrdiff_t cs;
+    pic_chroma(c, p, &pu, &pv, &cs);
+    blend_pass(d, &c->out_y, &y, p->y, c->bw, 1);
+    blend_pass(d, &c->out_c, &u, pu, cs, 1);
+    blend_pass(d, &c->out_c, &v, pv, cs, step == 1);
     return 0;
 }
 
@@ -588,19 +671,6 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     const VxSourceInfo *si = vx_source_info(c->src);
     c->cam_w = si->width, c->cam_h = si->height;
     c->sub_x = si->sub_x, c->sub_y = si->sub_y;
-    /* the first frame now: a camera file without pictures fails here, not mid-export */
-    ret = vx_source_read(c->src, &c->first, &c->first_t);
-    if (ret == AVERROR_EOF) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the camera recording has no video frames",
-                      o->path);
-        goto fail;
-    }
-    if (ret < 0)
-        goto fail;
-    ret = VX_ERR(ENOMEM);
-    if (!(c->cur = av_frame_clone(c->first)))
-        goto fail;
-    c->cur_t = c->first_t, c->cur_serial = c->serial = 1;
 
     /* geometry */
     const int M = W < H ? W : H;
@@ -650,23 +720,28 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     const double yy = kr * bc.r + (1 - kr - kb) * bc.g + kb * bc.b;
     const uint8_t bY = q8(16 + 219 * yy), bU = q8(128 + 224 * (bc.b - yy) / (2 * (1 - kb))),
                   bV = q8(128 + 224 * (bc.r - yy) / (2 * (1 - kr)));
+    c->bY = bY, c->bU = bU, c->bV = bV;
     const int n = (c->has_shadow ? c->sh_y.w : bw) * 2;
     const size_t luma = (size_t)bw * bh, chroma = (size_t)(bw / 2) * (bh / 2);
     c->sh_row_y = malloc(n), c->sh_row_c = malloc(n), c->bd_row_y = malloc(n);
     c->bd_row_uv = malloc(n), c->bd_row_u = malloc(n), c->bd_row_v = malloc(n);
-    c->py = malloc(luma), c->puv = malloc(2 * chroma), c->pu = malloc(chroma);
-    c->pv = malloc(chroma);
     if (!c->sh_row_y || !c->sh_row_c || !c->bd_row_y || !c->bd_row_uv || !c->bd_row_u ||
-        !c->bd_row_v || !c->py || !c->puv || !c->pu || !c->pv)
+        !c->bd_row_v || !(c->conv.c = malloc(2 * chroma)))
         goto fail;
+    for (int i = 0; i <= CAM_QUEUE + 2; i++) {
+        Pic *p = i ? &c->pics[i - 1] : &c->first_pic;
+        if (!(p->y = malloc(luma + 2 * chroma)))
+            goto fail;
+        p->c = p->y + luma;
+        memset(p->y, bY, luma); /* outside the inner box the picture is the border */
+        pic_layout(c, p, 2);
+        if (i)
+            pic_put(c, p);
+    }
     memset(c->sh_row_y, 16, n), memset(c->sh_row_c, 128, n);
     memset(c->bd_row_y, bY, n), memset(c->bd_row_u, bU, n), memset(c->bd_row_v, bV, n);
     for (int i = 0; i < n; i += 2)
         c->bd_row_uv[i] = bU, c->bd_row_uv[i + 1] = bV;
-    /* outside the inner box the picture is the border (the scaler writes only the box) */
-    memset(c->py, bY, luma), memset(c->pu, bU, chroma), memset(c->pv, bV, chroma);
-    for (size_t i = 0; i < 2 * chroma; i += 2)
-        c->puv[i] = bU, c->puv[i + 1] = bV;
 
     /* scalers: a centre crop of the camera with the inner shape's aspect onto the inner
      * shape (b inside the bubble's edge); the inner box starts ib <= b inside it */
@@ -693,7 +768,19 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
                              (ox + (c->mirror ? rx : 0) - si->chroma_x) / fx, 2 * ry / fy,
                              (oy + 0.5 * ry - si->chroma_y) / fy) < 0)
         goto fail;
-    c->drawn_serial = 0;
+    /* the first frame now: a camera file without pictures fails here, not mid-export */
+    AVFrame *first = NULL;
+    ret = vx_source_read(c->src, &first, &c->first_t);
+    if (ret == AVERROR_EOF)
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the camera recording has no video frames",
+                      o->path);
+    if (ret >= 0)
+        ret = render_picture(c, first, &c->first_pic, 2);
+    av_frame_free(&first);
+    if (ret < 0)
+        goto fail;
+    c->cur = &c->first_pic, c->cur_t = c->first_t;
+    c->layout = 2;
     if (pthread_create(&c->th, NULL, decode_thread, c)) {
         ret = vx_fail(ctx, VX_ERR(EAGAIN), "%s: cannot start the camera's decode thread",
                       o->path);
@@ -720,10 +807,12 @@ void vx_camera_free(VxCamera **pc)
         pthread_cond_broadcast(&c->cv);
         pthread_mutex_unlock(&c->mu);
         pthread_join(c->th, NULL);
+        vx_log(c->ctx, VX_LOG_VERBOSE, "camera %s: %lld draws, %lld pictures rendered "
+               "(%.0f us each, on the decode thread), %lld seeks", c->path,
+               (long long)c->draws, (long long)c->rendered,
+               c->rendered ? c->render_s * 1e6 / c->rendered : 0.0, (long long)c->seeks);
     }
     queue_flush(c);
-    av_frame_free(&c->cur);
-    av_frame_free(&c->first);
     vx_source_close(&c->src);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
@@ -733,7 +822,9 @@ void vx_camera_free(VxCamera **pc)
     vx_plane_scaler_free(&c->sc);
     free(c->sh_row_y), free(c->sh_row_c), free(c->bd_row_y), free(c->bd_row_uv);
     free(c->bd_row_u), free(c->bd_row_v);
-    free(c->py), free(c->puv), free(c->pu), free(c->pv);
+    free(c->first_pic.y), free(c->conv.c);
+    for (int i = 0; i < CAM_QUEUE + 2; i++)
+        free(c->pics[i].y);
     free(c->path);
     free(c);
     *pc = NULL;
