@@ -173,45 +173,40 @@ static void set_row(Row *r, const uint8_t *act, const uint8_t *hole, int w)
     r->lo = lo, r->ilo = ilo, r->ihi = ihi, r->hi = hi;
 }
 
-/* Gaussian blur (sigma in samples) of a w x h plane in place; zero beyond the edges (the
- * caller's canvas is padded far enough that the shape's blur ends inside it). */
+/* Gaussian blur of a w x h plane in place, as three box blurs of width 2r + 1 (variance
+ * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
+ * beyond the edges (the caller's canvas is padded past the blur's reach, 3r <= 3 sigma + 1). */
 static int blur(float *a, int w, int h, double sigma)
 {
-    const int rad = (int)ceil(3 * sigma);
-    if (rad < 1)
+    const int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
         return 0;
     const int n = w > h ? w : h;
-    float *k = malloc(sizeof(*k) * (2 * rad + 1));
-    float *tmp = malloc(sizeof(*tmp) * (size_t)(n + 2 * rad));
-    float *col = malloc(sizeof(*col) * (size_t)n);
-    if (!k || !tmp || !col) {
-        free(k), free(tmp), free(col);
+    float *line = malloc(sizeof(*line) * (size_t)n);
+    if (!line)
         return VX_ERR(ENOMEM);
-    }
-    double sum = 0;
-    for (int i = -rad; i <= rad; i++)
-        sum += exp(-i * i / (2 * sigma * sigma));
-    for (int i = -rad; i <= rad; i++)
-        k[i + rad] = (float)(exp(-i * i / (2 * sigma * sigma)) / sum);
-    for (int pass = 0; pass < 2; pass++) {
-        const int len = pass ? h : w, lines = pass ? w : h;
-        const size_t step = pass ? (size_t)w : 1, next = pass ? 1 : (size_t)w;
+    const float k = 1.0f / (2 * r + 1);
+    for (int dir = 0; dir < 2; dir++) {
+        const int len = dir ? h : w, lines = dir ? w : h;
+        const size_t step = dir ? (size_t)w : 1, next = dir ? 1 : (size_t)w;
         for (int l = 0; l < lines; l++) {
             float *p = a + l * next;
-            memset(tmp, 0, sizeof(*tmp) * (size_t)(len + 2 * rad));
-            for (int i = 0; i < len; i++)
-                tmp[i + rad] = p[i * step];
-            for (int i = 0; i < len; i++) {
-                float s = 0;
-                for (int t = 0; t <= 2 * rad; t++)
-                    s += k[t] * tmp[i + t];
-                col[i] = s;
+            for (int pass = 0; pass < 3; pass++) {
+                double sum = 0; /* of samples [i - r, i + r] */
+                for (int i = 0; i < r && i < len; i++)
+                    sum += p[i * step];
+                for (int i = 0; i < len; i++) {
+                    if (i + r < len)
+                        sum += p[(i + r) * step];
+                    if (i - r - 1 >= 0)
+                        sum -= line[i - r - 1];
+                    line[i] = p[i * step];
+                    p[i * step] = (float)(sum * k);
+                }
             }
-            for (int i = 0; i < len; i++)
-                p[i * step] = col[i];
         }
     }
-    free(k), free(tmp), free(col);
+    free(line);
     return 0;
 }
 
@@ -643,7 +638,7 @@ VxRect vx_camera_rect(const VxCamera *c)
 
 static int even(double v)
 {
-    return 2 * (int)lrint(v / 2);
+    return 2 * (int)floor(v / 2 + 0.5);
 }
 
 int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
