@@ -15,7 +15,8 @@ CAM_FPS=24 CAM_FRAMES=72 SIZE=0.4 MARGIN=0.04 BORDER=4 MIRROR=1 OFFSET=0.5
 # checker reads), right half a fixed colour (which side it lands on shows the mirroring)
 ff -f lavfi -i testsrc2=s=640x360:r=30:d=4 -c:v libx264 -preset ultrafast -crf 18 \
    -pix_fmt yuv420p "$tmp/screen.mp4" || exit 1
-ff -f lavfi -i "color=c=black:s=320x240:r=$CAM_FPS,format=yuv420p,geq=lum='if(lt(X,W/2),16+3*N,200)':cb='if(lt(X,W/2),128,90)':cr='if(lt(X,W/2),128,170)'" \
+left='lt(X,W/2)'
+ff -f lavfi -i "color=c=black:s=320x240:r=$CAM_FPS,format=yuv420p,geq=lum='if($left,16+3*N,200)':cb='if($left,128,90)':cr='if($left,128,170)'" \
    -frames:v $CAM_FRAMES -c:v libx264 -qp 0 -g $CAM_FPS -pix_fmt yuv420p \
    -colorspace smpte170m -color_primaries smpte170m -color_trc smpte170m "$tmp/webcam.mp4" || exit 1
 
@@ -31,7 +32,8 @@ cat >"$tmp/cam.json" <<JSON
 JSON
 for p in ref cam; do
     "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 \
-        --progress none >"$tmp/$p.log" 2>&1 || { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
+        --progress none >"$tmp/$p.log" 2>&1 ||
+        { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
 done
 "$CHECK_CAMERA" "$tmp/cam.mp4" "$tmp/ref.mp4" $SIZE $MARGIN $BORDER $MIRROR $OFFSET $CAM_FPS \
     $CAM_FRAMES

@@ -134,7 +134,8 @@ int main(int argc, char **argv)
         const int M = W < H ? W : H;
         const int w = 2 * (int)floor(size * M / 2 + 0.5);
         const double m = margin * M;
-        const int x0 = 2 * (int)floor((W - m - w) / 2 + 0.5), y0 = 2 * (int)floor((H - m - w) / 2 + 0.5);
+        const int x0 = 2 * (int)floor((W - m - w) / 2 + 0.5);
+        const int y0 = 2 * (int)floor((H - m - w) / 2 + 0.5);
         const double cx = x0 + w / 2.0, cy = y0 + w / 2.0, R = w / 2.0;
         const double reach = 0.14 * w + 4; /* the shadow's reach beyond the bubble */
         /* the camera frame shown */

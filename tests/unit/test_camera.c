@@ -360,10 +360,9 @@ static void bench(const char *clip)
     }
     qsort(us, N, sizeof(double), cmp_d);
     VxRect r = vx_camera_rect(cam);
-    printf("bench: 1080p bubble %dx%d (rect with shadow %dx%d), camera 1280x720 30 fps: "
+    printf("bench: 1080p bubble (rect with shadow %dx%d), camera 1280x720 30 fps: "
            "draw median %.1f us, max %.1f us (%d frames)\n",
-           2 * (int)floor(0.22 * 1080 / 2 + 0.5), 2 * (int)floor(0.22 * 1080 / 2 + 0.5), r.x1 - r.x0,
-           r.y1 - r.y0, us[N / 2], us[N - 1], N);
+           r.x1 - r.x0, r.y1 - r.y0, us[N / 2], us[N - 1], N);
     av_frame_free(&a);
     vx_camera_free(&cam);
     vx_close(&ctx);
@@ -375,7 +374,8 @@ static int make_clip(const char *path, int w, int h, int fps, int frames, const 
     snprintf(cmd, sizeof(cmd),
              "ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i "
              "\"color=c=black:s=%dx%d:r=%d,format=yuv420p,"
-             "geq=lum='if(lt(X,W/2),20+N,%d)':cb='if(lt(X,W/2),128,%d)':cr='if(lt(X,W/2),128,%d)'\" "
+             "geq=lum='if(lt(X,W/2),20+N,%d)':cb='if(lt(X,W/2),128,%d)':"
+             "cr='if(lt(X,W/2),128,%d)'\" "
              "-frames:v %d -c:v libx264 -qp 0 -g %d -pix_fmt yuv420p %s "
              "-colorspace bt709 -color_primaries bt709 -color_trc bt709 \"%s\"",
              w, h, fps, RIGHT_Y, RIGHT_U, RIGHT_V, frames, fps, extra, path);
