@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vexport needs (only those missing), then builds it.
 #   scripts/setup.sh [--tests] [BUILD_DIR]
-# --tests also installs what the test suite needs (ffmpeg CLI, Xvfb for real screen recordings).
+# --tests also installs what the test suite needs (ffmpeg CLI, Xvfb for real screen recordings,
+# on x86_64 the aarch64 cross gcc and qemu-user for the NEON kernel tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,10 @@ pkgs=(gcc pkg-config meson ninja-build
       libjson-c-dev)
 if [ $tests = 1 ]; then
   pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind)
+  # the NEON kernels' tests: cross-built for aarch64 and run under qemu (tests/dsp/cross-test.sh)
+  if [ "$(uname -m)" = x86_64 ]; then
+    pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+  fi
 fi
 
 missing=()

@@ -37,6 +37,14 @@ struct VxCompose {
     VxScaleDSP sdsp;
     VxBlendDSP bdsp;
     VxPlaneScaler sy, sc; /* luma and chroma scalers (chroma used for u and v) */
+    /* zoom: scalers for the current zoomed view (zoomed), and what the previous output used */
+    VxPlaneScaler zy, zc;
+    VxZoomView zview;     /* the view zy/zc were built for */
+    int have_zoom;
+    VxZoomView prev_view;
+    int prev_zoomed;      /* previous output used zy/zc */
+    VxRect ov_prev[VX_MAX_OVERLAYS]; /* what the overlays drew over the previous output */
+    int n_ov_prev;
     int cw, ch;           /* chroma rectangle size */
     /* coverage masks of the corner bands: rows [0, by) and [rh - by, rh) */
     int by, bc;
@@ -481,6 +489,28 @@ static AVBufferRef *pool_alloc(void *opaque, size_t size)
     return b;
 }
 
+/* Luma and chroma scalers that map the source rectangle v (source pixels, fractional) onto
+ * the screen rectangle. */
+static int scalers_init(VxCompose *c, const VxZoomView *v, VxPlaneScaler *sy, VxPlaneScaler *sc)
+{
+    const VxLayout *l = &c->l;
+    const double rx = v->w / l->rw, ry = v->h / l->rh;
+    const double ox = v->x + 0.5 * rx - 0.5, oy = v->y + 0.5 * ry - 0.5;
+    if (vx_plane_scaler_init(sy, &c->sdsp, l->sw, l->sh, l->rw, l->rh, rx, ox, ry, oy) < 0)
+        return VX_ERR(ENOMEM);
+    /* output chroma column i sits at luma 2i (left-sited), row j at luma 2j + 0.5; mapped to
+     * source luma by the luma rule, then onto the source's chroma grid (spacing fx, fy,
+     * sample 0 at cx, cy): a left-sited 4:2:0 source at native size is exactly a copy */
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    if (vx_plane_scaler_init(sc, &c->sdsp, (l->sw + fx - 1) / fx, (l->sh + fy - 1) / fy, c->cw,
+                             c->ch, 2 * rx / fx, (ox - l->cx) / fx, 2 * ry / fy,
+                             (oy + 0.5 * ry - l->cy) / fy) < 0) {
+        vx_plane_scaler_free(sy);
+        return VX_ERR(ENOMEM);
+    }
+    return 0;
+}
+
 int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int out_fmt,
                       VxCompose **out)
 {
@@ -505,19 +535,12 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
         goto fail;
     if ((ret = build_masks(c, p)) < 0)
         goto fail;
-    const double rx = (double)l->sw / l->rw, ry = (double)l->sh / l->rh;
     ret = VX_ERR(ENOMEM);
-    if (vx_plane_scaler_init(&c->sy, &c->sdsp, l->sw, l->sh, l->rw, l->rh, rx, 0.5 * rx - 0.5,
-                             ry, 0.5 * ry - 0.5) < 0)
+    const VxZoomView full = {0, 0, l->sw, l->sh};
+    const int fy = 1 << l->sub_y;
+    if (scalers_init(c, &full, &c->sy, &c->sc) < 0)
         goto fail;
-    /* output chroma column i sits at luma 2i (left-sited), row j at luma 2j + 0.5; mapped to
-     * source luma by the luma rule, then onto the source's chroma grid (spacing fx, fy,
-     * sample 0 at cx, cy): a left-sited 4:2:0 source at native size is exactly a copy */
-    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
-    if (vx_plane_scaler_init(&c->sc, &c->sdsp, (l->sw + fx - 1) / fx, (l->sh + fy - 1) / fy,
-                             c->cw, c->ch, 2 * rx / fx, (0.5 * rx - 0.5 - l->cx) / fx,
-                             2 * ry / fy, (ry - 0.5 - l->cy) / fy) < 0)
-        goto fail;
+    c->prev_view = full;
     c->pool = av_buffer_pool_init2(c->size + 64, c, pool_alloc, NULL);
     if (!c->pool)
         goto fail;
@@ -631,15 +654,53 @@ static void blend_corners(VxCompose *c, const Planes *d, ptrdiff_t oy, ptrdiff_t
                 c->cw);
 }
 
-static void compose_full(VxCompose *c, const AVFrame *src, AVFrame *dst)
+static void compose_full(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc, const AVFrame *src,
+                         AVFrame *dst)
 {
     ptrdiff_t oy, ouv;
     const Planes d = dst_planes(c, dst, &oy, &ouv);
     const SrcPlanes s = src_planes(src);
-    vx_plane_scale(&c->sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
-    vx_plane_scale(&c->sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
-    vx_plane_scale(&c->sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
+    vx_plane_scale(sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
+    vx_plane_scale(sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
+    vx_plane_scale(sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
     blend_corners(c, &d, oy, ouv);
+}
+
+/* Widens the changed spans so that every output of the plane in columns [a, b) and rows
+ * [r0, r1) (rectangle-relative, in that plane's samples) is recomputed: each of them reads at
+ * least one sample marked changed. */
+static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int r0, int r1)
+{
+    if (a >= b || r0 >= r1)
+        return;
+    const int x0 = s->h.pos[a], x1 = s->h.pos[b - 1] + s->h.taps;
+    const int y0 = s->v.pos[r0], y1 = s->v.pos[r1 - 1] + s->v.taps;
+    for (int y = y0; y < y1; y++) {
+        if (chg->lo[y] >= chg->hi[y]) {
+            chg->lo[y] = x0, chg->hi[y] = x1;
+        } else {
+            chg->lo[y] = chg->lo[y] < x0 ? chg->lo[y] : x0;
+            chg->hi[y] = chg->hi[y] > x1 ? chg->hi[y] : x1;
+        }
+    }
+}
+
+/* The screen under what the overlays drew over the previous output must be redrawn. */
+static void mark_overlays(VxCompose *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc)
+{
+    const VxLayout *l = &c->l;
+    for (int i = 0; i < c->n_ov_prev; i++) {
+        const VxRect *r = &c->ov_prev[i];
+        int a = r->x0 - l->x, b = r->x1 - l->x, r0 = r->y0 - l->y, r1 = r->y1 - l->y;
+        a = a < 0 ? 0 : a, r0 = r0 < 0 ? 0 : r0;
+        b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
+        if (a >= b || r0 >= r1)
+            continue;
+        mark_outputs(sy, &c->chg_y, a, b, r0, r1);
+        /* chroma sample i covers luma columns 2i - 1 .. 2i + 1 (left-sited), rows 2j, 2j + 1 */
+        int ca = a / 2, cb = (b + 2) / 2, cr0 = r0 / 2, cr1 = (r1 + 1) / 2;
+        mark_outputs(sc, &c->chg_c, ca, cb > c->cw ? c->cw : cb, cr0, cr1 > c->ch ? c->ch : cr1);
+    }
 }
 
 static inline uint64_t load64(const uint8_t *p)
@@ -684,7 +745,8 @@ static void keep_row(uint8_t *d, const uint8_t *prev, int n, int step, int lo, i
 
 /* Rescales only what changed since the previous source frame and keeps the rest of the
  * previous output; bit-exact with compose_full. */
-static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
+static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
+                           const AVFrame *src, AVFrame *dst)
 {
     const VxLayout *l = &c->l;
     const SrcPlanes s = src_planes(src), p = src_planes(c->prev_src);
@@ -703,13 +765,14 @@ static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
         }
         c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
     }
+    mark_overlays(c, sy, sc);
     ptrdiff_t oy, ouv;
     const Planes d = dst_planes(c, dst, &oy, &ouv);
-    if (vx_plane_scale_changed(&c->sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
+    if (vx_plane_scale_changed(sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
                                d.sy, 1, &c->wr_y) < 0 ||
-        vx_plane_scale_changed(&c->sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
+        vx_plane_scale_changed(sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
                                d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
-        vx_plane_scale_changed(&c->sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
+        vx_plane_scale_changed(sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
                                d.u + ouv, d.suv, d.step, &c->wr_c) < 0)
         return VX_ERR(ENOMEM);
     /* everything not rewritten comes from the previous output (u and v were written over the
@@ -734,7 +797,50 @@ static int compose_changed(VxCompose *c, const AVFrame *src, AVFrame *dst)
     return 0;
 }
 
-int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out)
+static int same_view(const VxZoomView *a, const VxZoomView *b)
+{
+    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+/* Copies the rectangle r of the static layer into dst, outside the screen rectangle. */
+static void restore_static(VxCompose *c, AVFrame *dst, VxRect r)
+{
+    const VxLayout *l = &c->l;
+    r.x0 &= ~1, r.y0 &= ~1;
+    r.x0 = r.x0 < 0 ? 0 : r.x0, r.y0 = r.y0 < 0 ? 0 : r.y0;
+    r.x1 = r.x1 > l->W ? l->W : r.x1, r.y1 = r.y1 > l->H ? l->H : r.y1;
+    if (r.x0 >= r.x1 || r.y0 >= r.y1)
+        return;
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
+    for (int y = r.y0; y < r.y1; y++) {
+        const int in_rows = y >= l->y && y < l->y + l->rh;
+        /* the screen's columns on this row are drawn by the compositor; the rest is static */
+        const int spans[2][2] = {{r.x0, in_rows ? (l->x < r.x1 ? l->x : r.x1) : r.x1},
+                                 {in_rows ? (l->x + l->rw > r.x0 ? l->x + l->rw : r.x0) : r.x1,
+                                  r.x1}};
+        for (int k = 0; k < 2; k++) {
+            int a = spans[k][0], b = spans[k][1];
+            if (a >= b)
+                continue;
+            memcpy(d.y + y * d.sy + a, c->sp.y + y * c->sp.sy + a, (size_t)(b - a));
+            if (y & 1)
+                continue;
+            /* chroma of the 2x2 blocks of these columns (the screen starts on even x) */
+            const int ca = (a + 1) / 2, cb = (b + 1) / 2;
+            const ptrdiff_t o = (y / 2) * d.suv;
+            if (d.step == 2) {
+                memcpy(d.u + o + 2 * ca, c->sp.u + o + 2 * ca, (size_t)(cb - ca) * 2);
+            } else {
+                memcpy(d.u + o + ca, c->sp.u + o + ca, (size_t)(cb - ca));
+                memcpy(d.v + o + ca, c->sp.v + o + ca, (size_t)(cb - ca));
+            }
+        }
+    }
+}
+
+int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
+                    const VxOverlay *ov, int n_ov, double t, AVFrame **out)
 {
     const VxLayout *l = &c->l;
     *out = NULL;
@@ -744,26 +850,67 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out)
     const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(src->format);
     if (!sd || sd->log2_chroma_w != l->sub_x || sd->log2_chroma_h != l->sub_y)
         return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: source frame layout changed");
+    if (n_ov > VX_MAX_OVERLAYS)
+        return VX_ERR(EINVAL);
+    const VxZoomView full = {0, 0, l->sw, l->sh};
+    if (!view)
+        view = &full;
+    const int zoomed = !same_view(view, &full);
+    const int view_changed = !same_view(view, &c->prev_view);
     c->frames++;
-    if (c->prev_out && c->prev_src && src->buf[0] && c->prev_src->buf[0] &&
-        src->buf[0]->buffer == c->prev_src->buf[0]->buffer && src->data[0] == c->prev_src->data[0]) {
+    if (!n_ov && !view_changed && c->prev_out && c->prev_src && src->buf[0] &&
+        c->prev_src->buf[0] && src->buf[0]->buffer == c->prev_src->buf[0]->buffer &&
+        src->data[0] == c->prev_src->data[0]) {
         /* the same source frame again (a lower source frame rate): the same picture */
         c->reused++;
         *out = av_frame_clone(c->prev_out);
         return *out ? 0 : VX_ERR(ENOMEM);
     }
+    if (zoomed && (!c->have_zoom || !same_view(view, &c->zview))) {
+        if (c->have_zoom) {
+            vx_plane_scaler_free(&c->zy);
+            vx_plane_scaler_free(&c->zc);
+            c->have_zoom = 0;
+        }
+        if (scalers_init(c, view, &c->zy, &c->zc) < 0)
+            return VX_ERR(ENOMEM);
+        c->have_zoom = 1;
+        c->zview = *view;
+    }
+    VxPlaneScaler *sy = zoomed ? &c->zy : &c->sy, *sc = zoomed ? &c->zc : &c->sc;
     AVFrame *dst = NULL;
     int ret = vx_compose_get_frame(c, &dst);
     if (ret < 0)
         return ret;
-    if (c->incremental && c->prev_out && c->prev_src && c->prev_src->format == src->format)
-        ret = compose_changed(c, src, dst);
+    if (view_changed || zoomed != c->prev_zoomed)
+        c->ky.valid = c->ku.valid = c->kv.valid = 0; /* kept passes of another scaler */
+    if (c->incremental && !view_changed && c->prev_out && c->prev_src &&
+        c->prev_src->format == src->format)
+        ret = compose_changed(c, sy, sc, src, dst);
     else
-        compose_full(c, src, dst);
+        compose_full(c, sy, sc, src, dst);
     if (ret < 0) {
         av_frame_free(&dst);
         return ret;
     }
+    /* overlays: what they may draw outside the screen comes back from the static layer (a
+     * pooled buffer still holds an older frame's overlays there), then they draw */
+    VxView v = {view->x, view->y, l->rw / view->w, l->x, l->y, l->x, l->y, l->x + l->rw,
+                l->y + l->rh};
+    c->n_ov_prev = 0;
+    for (int i = 0; i < n_ov; i++)
+        restore_static(c, dst, ov[i].outside);
+    for (int i = 0; i < n_ov; i++) {
+        VxRect drawn = {0, 0, 0, 0};
+        if ((ret = ov[i].draw(ov[i].opaque, t, &v, dst, &drawn)) < 0) {
+            av_frame_free(&dst);
+            return ret;
+        }
+        if (drawn.x0 < drawn.x1 && drawn.y0 < drawn.y1)
+            c->ov_prev[c->n_ov_prev++] = drawn;
+    }
+    c->prev_view = *view;
+    c->prev_zoomed = zoomed;
     if (c->incremental) {
         av_frame_free(&c->prev_out);
         av_frame_free(&c->prev_src);
@@ -799,6 +946,8 @@ void vx_compose_free(VxCompose **pc)
     av_buffer_pool_uninit(&c->pool);
     vx_plane_scaler_free(&c->sy);
     vx_plane_scaler_free(&c->sc);
+    vx_plane_scaler_free(&c->zy);
+    vx_plane_scaler_free(&c->zc);
     free(c->stat);
     free(c->my);
     free(c->mc);

@@ -165,6 +165,31 @@ void vx_source_close(VxSource **s);
 /* Decodes a still image to RGBA. */
 int vx_image_load(VxContext *ctx, const char *path, VxImage **out);
 
+/* ---- geometry shared by the compositor and the overlays ---- */
+/* Maps recording pixels to output pixels: out = ox + (src - sx0) * scale; drawing is clipped
+ * to [clip_x0, clip_x1) x [clip_y0, clip_y1) (the screen rectangle). */
+typedef struct VxView {
+    double sx0, sy0, scale;
+    double ox, oy;
+    int clip_x0, clip_y0, clip_x1, clip_y1;
+} VxView;
+/* A rectangle of output pixels [x0, x1) x [y0, y1); empty when x0 >= x1. */
+typedef struct VxRect { int x0, y0, x1, y1; } VxRect;
+/* The part of the recording shown in the screen rectangle (source pixels, fractional). */
+typedef struct VxZoomView { double x, y, w, h; } VxZoomView;
+
+/* ---- zoom.c ---- */
+typedef struct VxZoomPath VxZoomPath;
+/* Cursor position (recording pixels) at recording time t; *visible = 0 when unknown. */
+typedef void (*VxCursorPosFn)(void *opaque, double t, double *x, double *y, int *visible);
+/* The zoom path of the project over a sw x sh recording; *out = NULL when nothing zooms.
+ * pos (may be NULL without "follow" segments) gives the cursor for "follow": "cursor". */
+int vx_zoom_path_create(VxContext *ctx, const VxProject *p, int sw, int sh, VxCursorPosFn pos,
+                        void *opaque, VxZoomPath **out);
+/* The view at recording time t (the whole recording while nothing zooms). */
+void vx_zoom_path_view(const VxZoomPath *zp, double t, VxZoomView *v);
+void vx_zoom_path_free(VxZoomPath **zp);
+
 /* ---- compose.c ---- */
 typedef struct VxCompose VxCompose;
 typedef struct VxLayout {
@@ -181,9 +206,22 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
                       VxCompose **out);
 /* Allocates an output frame (from the pool) whose static layer is already drawn. */
 int vx_compose_get_frame(VxCompose *c, AVFrame **out);
-/* The output frame for the normalised source frame src: a pooled frame with only what changed
- * since the previous call redrawn, or the previous output again when src is the same frame. */
-int vx_compose_next(VxCompose *c, const AVFrame *src, AVFrame **out);
+/* Something drawn over the composed frame (cursor, camera bubble). */
+#define VX_MAX_OVERLAYS 4
+typedef struct VxOverlay {
+    /* Draws at recording time t through view v into dst; *drawn = the pixels touched. */
+    int (*draw)(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn);
+    void *opaque;
+    /* Everything it may draw outside the screen rectangle (restored from the background
+     * before it draws); empty if it stays inside. */
+    VxRect outside;
+} VxOverlay;
+/* The output frame for the normalised source frame src shown through view (NULL = the whole
+ * recording) with the overlays drawn at recording time t: a pooled frame with only what
+ * changed since the previous call redrawn, or the previous output again when nothing
+ * changed. */
+int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
+                    const VxOverlay *ov, int n_ov, double t, AVFrame **out);
 /* Frames composed, of which reused whole, and the share of rectangle rows rescaled. */
 void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled);
 void vx_compose_free(VxCompose **c);
@@ -268,16 +306,6 @@ double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
 void vx_timeline_free(VxTimeline *tl);
 
 /* ---- overlays drawn over the composed frame (cursor.c, camera.c) ---- */
-/* Maps recording pixels to output pixels: out = ox + (src - sx0) * scale; drawing is clipped
- * to [clip_x0, clip_x1) x [clip_y0, clip_y1) (the screen rectangle). */
-typedef struct VxView {
-    double sx0, sy0, scale;
-    double ox, oy;
-    int clip_x0, clip_y0, clip_x1, clip_y1;
-} VxView;
-/* A rectangle of output pixels [x0, x1) x [y0, y1); empty when x0 >= x1. */
-typedef struct VxRect { int x0, y0, x1, y1; } VxRect;
-
 typedef struct VxCursor VxCursor;
 /* Loads the track (and cursor images). src_w/src_h: the recording's size. */
 int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
@@ -300,6 +328,18 @@ VxRect vx_camera_rect(const VxCamera *c);
 /* Draws the camera frame shown at recording time t into dst (NV12/I420). */
 int vx_camera_draw(VxCamera *c, double t, AVFrame *dst);
 void vx_camera_free(VxCamera **c);
+
+/* ---- scene.c ---- */
+typedef struct VxScene VxScene;
+/* Timeline, zoom path and overlays of the project for this recording and layout. */
+int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
+                  const VxLayout *l, VxScene **out);
+const VxTimeline *vx_scene_timeline(const VxScene *sc);
+/* At output time t: the recording time shown and the view of the recording. */
+void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view);
+/* The overlays to draw (count returned). */
+int vx_scene_overlays(const VxScene *sc, const VxOverlay **ov);
+void vx_scene_close(VxScene **sc);
 
 /* ---- color helpers (compose.c) ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);

@@ -30,13 +30,21 @@ typedef struct Decoder {
     VxSource *src;
     Queue q;
     atomic_int *cancel;
+    const VxTimeline *tl;
 } Decoder;
+
+/* A cut longer than this is skipped by seeking rather than decoded through. */
+#define SEEK_GAP_S 3.0
 
 static void *decode_thread(void *arg)
 {
     Decoder *d = arg;
     Queue *q = &d->q;
-    int err = 0;
+    const VxTimeline *tl = d->tl;
+    int err = 0, seg = 0;
+    double last_t = -1e300;
+    if (tl->segs[0].src_start > SEEK_GAP_S)
+        vx_source_seek(d->src, tl->segs[0].src_start);
     for (;;) {
         if (atomic_load(d->cancel)) {
             err = VX_ECANCELED;
@@ -48,6 +56,20 @@ static void *decode_thread(void *arg)
             break;
         if (ret < 0) {
             err = ret;
+            break;
+        }
+        if (it.t <= last_t) { /* a seek lands on an earlier keyframe: already delivered */
+            av_frame_free(&it.f);
+            continue;
+        }
+        last_t = it.t;
+        while (seg + 1 < tl->n_segs && it.t >= tl->segs[seg].src_end) {
+            seg++;
+            if (tl->segs[seg].src_start - it.t > SEEK_GAP_S)
+                vx_source_seek(d->src, tl->segs[seg].src_start);
+        }
+        if (seg == tl->n_segs - 1 && it.t > tl->segs[seg].src_end + 1) {
+            av_frame_free(&it.f); /* past the last kept range: done */
             break;
         }
         pthread_mutex_lock(&q->mu);
@@ -261,12 +283,12 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     VxMuxer *mux = NULL;
     VxEncoder *enc = NULL;
     VxCompose *comp = NULL;
+    VxScene *scene = NULL;
     VxAudio *aud = NULL;
     Decoder dec;
     pthread_t thr;
     int thread_started = 0, ret;
     Item cur = {0}, next = {0};
-    VxTimeline tl = {0};
     int have_next = 0, src_done = 0;
     memset(&dec, 0, sizeof(dec));
     const double t0 = now_s();
@@ -277,8 +299,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     VxLayout l;
     if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
         goto end;
-    if ((ret = vx_timeline_init(ctx, p, si, &tl)) < 0)
+    if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
         goto end;
+    const VxTimeline tl = *vx_scene_timeline(scene);
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
     /* the frames' chroma layout depends on the colour conversion */
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
@@ -297,6 +320,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     /* decoding starts now, overlapping the encoder's start-up and the static layer */
     dec.src = src;
     dec.cancel = cancel;
+    dec.tl = vx_scene_timeline(scene);
     pthread_mutex_init(&dec.q.mu, NULL);
     pthread_cond_init(&dec.q.cv, NULL);
     if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
@@ -349,7 +373,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         const double t = vx_timeline_time(&tl, n);
-        /* advance to the last source frame shown at t */
+        double ts;
+        VxZoomView view;
+        vx_scene_at(scene, t, &ts, &view);
+        /* advance to the last source frame shown at ts */
         for (;;) {
             if (!have_next && !src_done) {
                 ret = queue_pop(&dec.q, &next);
@@ -358,7 +385,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
                 have_next = ret == 1;
                 src_done = ret == 0;
             }
-            if (have_next && (!cur.f || next.t <= t + eps)) {
+            if (have_next && (!cur.f || next.t <= ts + eps)) {
                 av_frame_free(&cur.f);
                 cur = next;
                 next.f = NULL;
@@ -371,15 +398,17 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
             goto end;
         }
-        if (src_done && !have_next && cur.t < tl.duration - fmax(0.5, 0.1 * tl.duration) &&
-            t > cur.t + 0.5) {
+        if (src_done && !have_next && cur.t < si->duration - fmax(0.5, 0.1 * si->duration) &&
+            ts > cur.t + 0.5) {
             ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is truncated or damaged: its video "
                           "ends at %.2f s of the %.2f s it declares", p->screen, cur.t,
-                          tl.duration);
+                          si->duration);
             goto end;
         }
         AVFrame *out = NULL;
-        if ((ret = vx_compose_next(comp, cur.f, &out)) < 0)
+        const VxOverlay *ov;
+        const int n_ov = vx_scene_overlays(scene, &ov);
+        if ((ret = vx_compose_next(comp, cur.f, &view, ov, n_ov, ts, &out)) < 0)
             goto end;
         out->pts = n;
         ret = vx_encoder_send(enc, out, write_packet, &vsink);
@@ -426,6 +455,6 @@ end:
     vx_encoder_close(&enc);
     vx_muxer_close(&mux);
     vx_source_close(&src);
-    vx_timeline_free(&tl);
+    vx_scene_close(&scene);
     return ret;
 }

@@ -201,6 +201,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     *out = NULL;
     VxSource *src = NULL;
     VxCompose *comp = NULL;
+    VxScene *scene = NULL;
     AVFrame *cur = NULL, *next = NULL, *frame = NULL;
     VxLayout l;
     int ret = vx_source_open(ctx, p->screen, &src);
@@ -209,14 +210,23 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     const VxSourceInfo *si = vx_source_info(src);
     if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
         goto end;
-    if (t > si->duration && si->duration > 0)
-        t = si->duration;
+    if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
+        goto end;
+    const VxTimeline *tl = vx_scene_timeline(scene);
+    /* the frame shown at t: the last output frame that starts at or before it */
+    double last = vx_timeline_time(tl, tl->frames - 1);
+    t = vx_timeline_time(tl, (int64_t)(t * av_q2d(tl->fps) + 1e-6));
+    if (t > last)
+        t = last;
+    double ts;
+    VxZoomView view;
+    vx_scene_at(scene, t, &ts, &view);
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
     /* the frames' chroma layout depends on the colour conversion */
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     if ((ret = vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &comp)) < 0)
         goto end;
-    vx_source_seek(src, t);
+    vx_source_seek(src, ts);
     for (;;) {
         double ft;
         ret = vx_source_read(src, &next, &ft);
@@ -224,7 +234,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
             break;
         if (ret < 0)
             goto end;
-        if (cur && ft > t + 1e-4) {
+        if (cur && ft > ts + 1e-4) {
             av_frame_free(&next);
             break;
         }
@@ -236,7 +246,9 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
         goto end;
     }
-    if ((ret = vx_compose_next(comp, cur, &frame)) < 0)
+    const VxOverlay *ov;
+    const int n_ov = vx_scene_overlays(scene, &ov);
+    if ((ret = vx_compose_next(comp, cur, &view, ov, n_ov, ts, &frame)) < 0)
         goto end;
     VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame->data[0], frame->data[1]},
                    {frame->linesize[0], frame->linesize[1]}};
@@ -253,6 +265,7 @@ end:
     av_frame_free(&frame);
     av_frame_free(&cur);
     vx_compose_free(&comp);
+    vx_scene_close(&scene);
     vx_source_close(&src);
     return ret;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The compositor redraws only what changed since the previous source frame (and reuses the
-# previous output for a repeated source frame). That must be invisible: each export here is
+# previous output for a repeated source frame), and what the overlays covered. That must be invisible: each export here is
 # made with and without it, losslessly, and every decoded frame must be identical.
 set -eu
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vx-incremental.XXXXXX")
@@ -10,8 +10,12 @@ run() { # name input extra-args...
     name=$1 in=$2
     shift 2
     for inc in 0 1; do
-        VEXPORT_INCREMENTAL=$inc "$VEXPORT" render --screen "$in" --crf 0 --audio none -q \
-            -o "$dir/$name-$inc.mp4" "$@"
+        case $in in
+        *.json) VEXPORT_INCREMENTAL=$inc "$VEXPORT" render "$in" --crf 0 -q \
+                    -o "$dir/$name-$inc.mp4" "$@" ;;
+        *) VEXPORT_INCREMENTAL=$inc "$VEXPORT" render --screen "$in" --crf 0 --audio none -q \
+               -o "$dir/$name-$inc.mp4" "$@" ;;
+        esac
         ffmpeg -v error -i "$dir/$name-$inc.mp4" -f framemd5 - | grep -v '^#' | cut -d, -f6 \
             > "$dir/$name-$inc.md5"
     done
@@ -31,4 +35,13 @@ run odd "$MEDIA/odd.mp4" --preset ultrafast --size 854x480 --radius 5 --backgrou
 # an encoder that takes only planar 4:2:0 (the I420 output layout), lossless
 run i420 "$MEDIA/screen.mp4" --size 640x360 --radius 12 --encoder libvpx-vp9 \
     --encoder-opt lossless=1 --encoder-opt deadline=realtime --encoder-opt cpu-used=8
+# zoom: while the view moves every frame is drawn whole; while it holds still, only what
+# changed (the kept passes belong to the zoomed scaler, and must be dropped when it changes)
+cat > "$dir/zoom.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [] }, "output": { "width": 1280, "height": 720 },
+  "padding": 0.05, "radius": 14, "background": "#203040",
+  "zoom": [ { "start": 0.5, "end": 1.6, "rect": [ 100, 80, 640, 360 ], "transition": 0.3 },
+            { "start": 2.2, "end": 3.0, "center": [ 600, 300 ], "scale": 3, "transition": 0.2 } ] }
+EOF
+run zoom "$dir/zoom.json" --preset ultrafast
 exit $fail

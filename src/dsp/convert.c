@@ -63,4 +63,7 @@ void vx_convert_dsp_init(VxConvertDSP *d, unsigned cpu_flags)
     (void)cpu_flags;
     d->rgb_to_yuv420 = rgb_to_yuv420_c;
     d->yuv420_to_rgb = yuv420_to_rgb_c;
+#if defined(VX_ARCH_AARCH64)
+    vx_convert_dsp_init_arm(d, cpu_flags);
+#endif
 }

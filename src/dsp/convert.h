@@ -27,5 +27,6 @@ typedef struct VxConvertDSP {
 } VxConvertDSP;
 
 void vx_convert_dsp_init(VxConvertDSP *d, unsigned cpu_flags);
+void vx_convert_dsp_init_arm(VxConvertDSP *d, unsigned cpu_flags);
 
 #endif

@@ -147,6 +147,8 @@ void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
     d->vscale = vscale_c;
 #if defined(VX_ARCH_X86)
     vx_scale_dsp_init_x86(d, cpu_flags);
+#elif defined(VX_ARCH_AARCH64)
+    vx_scale_dsp_init_arm(d, cpu_flags);
 #else
     (void)cpu_flags;
 #endif

@@ -36,5 +36,6 @@ typedef struct VxScaleDSP {
 
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags);
 void vx_scale_dsp_init_x86(VxScaleDSP *d, unsigned cpu_flags);
+void vx_scale_dsp_init_arm(VxScaleDSP *d, unsigned cpu_flags);
 
 #endif

@@ -72,9 +72,10 @@ int main(void)
 {
     srand(7);
     const unsigned have = vx_cpu_detect();
-    const struct { const char *n; unsigned f; } levels[] = {{"c", 0}, {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2}};
+    const struct { const char *n; unsigned f; } levels[] = {
+        {"c", 0}, {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2}, {"neon", VX_CPU_NEON}};
     int fails = 0;
-    for (int l = 0; l < 2; l++) {
+    for (int l = 0; l < (int)(sizeof(levels) / sizeof(levels[0])); l++) {
         if ((levels[l].f & have) != levels[l].f)
             continue;
         VxScaleDSP dsp;

@@ -348,6 +348,55 @@ EOF
     check p --sample 0,1,2,3,60,61,238,239
     ;;
 
+zoom-rect)
+    # a rectangle zoom eases in and out (ease-in-out): every sampled frame, in the transitions
+    # too, must match the checker's own crop-and-scale of the recording at the view the
+    # project format's easing gives; fractional views included (no 1 px jitter)
+    need screen.mp4
+    link screen.mp4 rec.mp4
+    project p <<EOF
+{ "version": 1, "output": { "width": 1280, "height": 720 }, "sources": { "screen": "rec.mp4" },
+  $GRAD, "padding": 0.05, "radius": 12,
+  "zoom": [ { "start": 1.0, "end": 2.5, "rect": [ 200, 120, 480, 270 ], "transition": 0.5 } ] }
+EOF
+    render p $ENC
+    check p --sample 0,15,17,20,22,25,30,45,75,80,85,90,119
+    ;;
+
+zoom-center)
+    # centre + scale with a spring, at 60 fps from a 30 fps recording (each source frame shown
+    # twice, but the view moves every output frame), and a zoom that reaches the edge (clamped)
+    need screen.mp4
+    link screen.mp4 rec.mp4
+    project p <<EOF
+{ "version": 1, "output": { "width": 1280, "height": 720, "fps": 60 }, "sources": { "screen": "rec.mp4" },
+  $GRAD, "padding": 0.04, "radius": 16,
+  "zoom": [ { "start": 0.5, "end": 1.5, "center": [ 900, 500 ], "scale": 2.5, "ease": "spring",
+              "transition": 0.4 },
+            { "start": 2.6, "end": 3.2, "center": [ 1270, 20 ], "scale": 1.5, "ease": "linear",
+              "transition": 0.3 } ] }
+EOF
+    render p $ENC
+    check p --sample 0,7,8,13,19,24,30,60,95,100,140,150,160,180,200,230
+    ;;
+
+cuts)
+    # kept ranges with speed changes: each output frame comes from the recording time the
+    # timeline maps it to (the checker reads the source frame it expects and compares the
+    # picture), the frame count follows the kept ranges, and cuts join without repeats
+    need screen.mp4
+    link screen.mp4 rec.mp4
+    project p <<EOF
+{ "version": 1, "output": { "width": 1280, "height": 720 }, "sources": { "screen": "rec.mp4" },
+  $GRAD, "padding": 0.05, "radius": 12,
+  "timeline": [ { "start": 0, "end": 1 }, { "start": 1.5, "end": 2.5, "speed": 2 },
+                { "start": 2.9, "end": 3.5, "speed": 0.5 }, { "start": 3.7 } ] }
+EOF
+    render p $ENC
+    # 1 + 0.5 + 1.2 + 0.3 s at 30 fps
+    check p --expect-frames 90 --sample 0,29,30,31,44,45,46,60,80,81,89
+    ;;
+
 rotated)
     need rotated.mp4
     link rotated.mp4 rec.mp4

@@ -141,7 +141,24 @@ typedef struct Stop {
     double rgb[3]; /* 0..255 */
 } Stop;
 
+#define MAX_SEGS 64
+#define MAX_ZOOMS 64
+typedef struct Seg {
+    double start, end, speed; /* end < 0: the recording's end */
+} Seg;
+enum { ZOOM_RECT, ZOOM_CENTER, ZOOM_FOLLOW };
+enum { EASE_INOUT, EASE_SPRING, EASE_LINEAR };
+typedef struct Zoom {
+    double start, end, transition;
+    int mode, ease;
+    double x, y, w, h, cx, cy, scale, stiffness, damping;
+} Zoom;
+
 typedef struct Project {
+    int nsegs;
+    Seg segs[MAX_SEGS];
+    int nzooms;
+    Zoom zooms[MAX_ZOOMS];
     int have_size, W, H;
     int have_fps;
     double fps;
@@ -283,6 +300,50 @@ static void parse_project(const char *path, Project *p)
                 p->bg_image = resolve_path(base, json_object_get_string(v));
             } else {
                 die("project: unknown background type %s", t);
+            }
+        }
+    }
+    if (json_object_object_get_ex(root, "timeline", &o) && o) {
+        p->nsegs = (int)json_object_array_length(o);
+        if (p->nsegs > MAX_SEGS)
+            die("project: more than %d timeline ranges", MAX_SEGS);
+        for (int i = 0; i < p->nsegs; i++) {
+            json_object *e = json_object_array_get_idx(o, (size_t)i);
+            p->segs[i].start = jnum(e, "start", 0);
+            p->segs[i].end = jnum(e, "end", -1);
+            p->segs[i].speed = jnum(e, "speed", 1);
+        }
+    }
+    if (json_object_object_get_ex(root, "zoom", &o) && o) {
+        p->nzooms = (int)json_object_array_length(o);
+        if (p->nzooms > MAX_ZOOMS)
+            die("project: more than %d zoom segments", MAX_ZOOMS);
+        for (int i = 0; i < p->nzooms; i++) {
+            json_object *e = json_object_array_get_idx(o, (size_t)i), *a;
+            Zoom *z = &p->zooms[i];
+            z->start = jnum(e, "start", 0);
+            z->end = jnum(e, "end", 0);
+            z->transition = jnum(e, "transition", 0.6);
+            z->scale = jnum(e, "scale", 2);
+            z->stiffness = jnum(e, "stiffness", 170);
+            z->damping = jnum(e, "damping", 26);
+            z->ease = EASE_INOUT;
+            if (json_object_object_get_ex(e, "ease", &v)) {
+                const char *es = json_object_get_string(v);
+                z->ease = !strcmp(es, "spring") ? EASE_SPRING : !strcmp(es, "linear") ? EASE_LINEAR : EASE_INOUT;
+            }
+            if (json_object_object_get_ex(e, "rect", &a)) {
+                z->mode = ZOOM_RECT;
+                z->x = json_object_get_double(json_object_array_get_idx(a, 0));
+                z->y = json_object_get_double(json_object_array_get_idx(a, 1));
+                z->w = json_object_get_double(json_object_array_get_idx(a, 2));
+                z->h = json_object_get_double(json_object_array_get_idx(a, 3));
+            } else if (json_object_object_get_ex(e, "center", &a)) {
+                z->mode = ZOOM_CENTER;
+                z->cx = json_object_get_double(json_object_array_get_idx(a, 0));
+                z->cy = json_object_get_double(json_object_array_get_idx(a, 1));
+            } else {
+                z->mode = ZOOM_FOLLOW;
             }
         }
     }
@@ -749,6 +810,107 @@ static void source_scan(Source *s, const char *path)
     avformat_close_input(&fc);
 }
 
+/* ---- timeline and zoom, from the project format's rules ---- */
+
+/* Output duration of the timeline over a recording of dur seconds. */
+static double timeline_duration(const Project *p, double dur)
+{
+    if (!p->nsegs)
+        return dur;
+    double out = 0;
+    for (int i = 0; i < p->nsegs; i++) {
+        double e = p->segs[i].end < 0 || p->segs[i].end > dur ? dur : p->segs[i].end;
+        out += (e - p->segs[i].start) / p->segs[i].speed;
+    }
+    return out;
+}
+
+/* Recording time shown at output time t. */
+static double timeline_map(const Project *p, double dur, double t)
+{
+    if (!p->nsegs)
+        return t;
+    double out = 0;
+    for (int i = 0; i < p->nsegs; i++) {
+        double e = p->segs[i].end < 0 || p->segs[i].end > dur ? dur : p->segs[i].end;
+        double len = (e - p->segs[i].start) / p->segs[i].speed;
+        if (t < out + len - 1e-9 || i == p->nsegs - 1)
+            return p->segs[i].start + (t - out) * p->segs[i].speed;
+        out += len;
+    }
+    return t;
+}
+
+static double ease_of(const Zoom *z, double a)
+{
+    a = clampd(a, 0, 1);
+    if (z->ease == EASE_LINEAR)
+        return a;
+    if (z->ease == EASE_INOUT)
+        return a < 0.5 ? 4 * a * a * a : 1 - pow(2 - 2 * a, 3) / 2;
+    /* unit step response of x'' = k (1 - x) - c x', normalised to end at 1 */
+    double w = sqrt(z->stiffness), zeta = z->damping / (2 * w), T = z->transition, r[2];
+    for (int k = 0; k < 2; k++) {
+        double t = (k ? 1 : a) * T;
+        if (zeta >= 1) {
+            r[k] = 1 - (1 + w * t) * exp(-w * t);
+        } else {
+            double wd = w * sqrt(1 - zeta * zeta);
+            r[k] = 1 - exp(-zeta * w * t) * (cos(wd * t) + zeta * w / wd * sin(wd * t));
+        }
+    }
+    return r[0] / r[1];
+}
+
+/* The part of the recording (x, y, w, h) shown at recording time t; 0 if it cannot be
+ * predicted here (a cursor-following zoom). */
+static int zoom_view(const Project *p, double sw, double sh, double t, double v[4])
+{
+    v[0] = v[1] = 0, v[2] = sw, v[3] = sh;
+    for (int i = 0; i < p->nzooms; i++) {
+        const Zoom *z = &p->zooms[i];
+        if (t < z->start - z->transition || t > z->end + z->transition)
+            continue;
+        if (z->mode == ZOOM_FOLLOW)
+            return 0;
+        double e = 1;
+        if (t < z->start && z->transition > 0)
+            e = ease_of(z, (t - z->start + z->transition) / z->transition);
+        else if (t > z->end && z->transition > 0)
+            e = ease_of(z, (z->end + z->transition - t) / z->transition);
+        double cx, cy, w, h;
+        if (z->mode == ZOOM_RECT) {
+            w = z->w, h = z->h;
+            if (w / h < sw / sh)
+                w = h * sw / sh;
+            else
+                h = w * sh / sw;
+            cx = z->x + z->w / 2, cy = z->y + z->h / 2;
+        } else {
+            w = sw / z->scale, h = sh / z->scale, cx = z->cx, cy = z->cy;
+        }
+        w = fmin(w, sw), h = fmin(h, sh);
+        double x = clampd(cx - w / 2, 0, sw - w), y = clampd(cy - h / 2, 0, sh - h);
+        v[0] = e * x, v[1] = e * y, v[2] = sw + e * (w - sw), v[3] = sh + e * (h - sh);
+        return 1;
+    }
+    return 1;
+}
+
+/* index of the source frame shown at recording time ts */
+static int source_frame_at_time(const Source *s, double ts)
+{
+    int lo = 0, hi = s->npts - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if ((s->pts[mid] - s->pts0) * av_q2d(s->tb) <= ts + 1e-6)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
 /* index of the source frame shown at t = n / fps */
 static int source_frame_at(const Source *s, int64_t n, AVRational fpsq)
 {
@@ -1213,12 +1375,15 @@ static void ref_free(RefFrame *r)
 
 /* chroma sites moved by this many output luma samples (the chroma siting check only) */
 static double g_cdx, g_cdy;
+/* the part of the recording shown in the screen rectangle (zoom); w = 0: all of it */
+static double g_view[4];
 
 static void ref_build(const Layout *L, const Source *s, const Background *bg, const SrcFrame *sf, RefFrame *rf)
 {
     int W = L->W, H = L->H, CW = W / 2, CH = H / 2;
     int rw = L->rw, rh = L->rh;
-    double fx = (double)s->sw / rw, fy = (double)s->sh / rh;
+    const double vx = g_view[2] > 0 ? g_view[0] : 0, vy = g_view[2] > 0 ? g_view[1] : 0;
+    double fx = (g_view[2] > 0 ? g_view[2] : s->sw) / rw, fy = (g_view[2] > 0 ? g_view[3] : s->sh) / rh;
     Matrix sm = s->m;
     int conv = !sf->rgb_converted && (!matrix_eq(sm, L->m) || s->full);
     const Plane *P = sf->p;
@@ -1239,8 +1404,8 @@ static void ref_build(const Layout *L, const Source *s, const Background *bg, co
     double *lu = NULL, *lv = NULL;
     {
         Weights wx, wy;
-        weights_make(&wx, rw, fx, 0.5 * fx - 0.5, P[0].w);
-        weights_make(&wy, rh, fy, 0.5 * fy - 0.5, P[0].h);
+        weights_make(&wx, rw, fx, vx + 0.5 * fx - 0.5, P[0].w);
+        weights_make(&wy, rh, fy, vy + 0.5 * fy - 0.5, P[0].h);
         resample(&P[0], &wx, &wy, ly);
         weights_free(&wx);
         weights_free(&wy);
@@ -1249,8 +1414,8 @@ static void ref_build(const Layout *L, const Source *s, const Background *bg, co
             lv = xcalloc((size_t)rw * rh, sizeof(double));
             for (int c = 1; c <= 2; c++) {
                 const Plane *pc = &P[c];
-                weights_make(&wx, rw, fx / pc->sx, (0.5 * fx - 0.5 - pc->ox) / pc->sx, pc->w);
-                weights_make(&wy, rh, fy / pc->sy, (0.5 * fy - 0.5 - pc->oy) / pc->sy, pc->h);
+                weights_make(&wx, rw, fx / pc->sx, (vx + 0.5 * fx - 0.5 - pc->ox) / pc->sx, pc->w);
+                weights_make(&wy, rh, fy / pc->sy, (vy + 0.5 * fy - 0.5 - pc->oy) / pc->sy, pc->h);
                 resample(pc, &wx, &wy, c == 1 ? lu : lv);
                 weights_free(&wx);
                 weights_free(&wy);
@@ -1272,8 +1437,8 @@ static void ref_build(const Layout *L, const Source *s, const Background *bg, co
     double *cy = NULL;
     {
         /* source luma X = (u + 0.5)*fx - 0.5 with u = 2ic - x  => X = 2fx*ic + (0.5 - x)*fx - 0.5 */
-        double ax = 2 * fx, bx = (0.5 + 2 * ic0 - L->x + g_cdx) * fx - 0.5;
-        double ay = 2 * fy, by = (0.5 + 0.5 + 2 * jc0 - L->y + g_cdy) * fy - 0.5;
+        double ax = 2 * fx, bx = vx + (0.5 + 2 * ic0 - L->x + g_cdx) * fx - 0.5;
+        double ay = 2 * fy, by = vy + (0.5 + 0.5 + 2 * jc0 - L->y + g_cdy) * fy - 0.5;
         for (int c = 1; c <= 2; c++) {
             const Plane *pc = &P[c];
             Weights wx, wy;
@@ -2156,9 +2321,11 @@ int main(int argc, char **argv)
             fps = 60;
         if (o.fps > 0 && fabs(o.fps - fps) > 1e-9)
             check(0, "project frame rate %.4f differs from --fps %.4f", fps, o.fps);
-        N = (int64_t)llround(src.dur * fps);
+        N = (int64_t)llround(timeline_duration(&pj, src.dur) * fps);
         if (N < 1)
             N = 1;
+        if (pj.nsegs)
+            note("timeline: %d ranges, %.4f s of output", pj.nsegs, timeline_duration(&pj, src.dur));
         note("source %s: %dx%d%s, %s, %d frames, %.4f s, %.3f fps, %s %s range, %d-bit", pj.screen, src.w, src.h,
              src.rot ? (src.rot == 90 ? " rot90" : src.rot == 180 ? " rot180" : " rot270") : "",
              av_get_pix_fmt_name(src.fmt) ? av_get_pix_fmt_name(src.fmt) : "?", src.npts, src.dur,
@@ -2240,7 +2407,8 @@ int main(int argc, char **argv)
         sd.outm = L.m;
         int srcidx[MAX_SAMPLES];
         for (int i = 0; i < nsamples; i++) {
-            srcidx[i] = source_frame_at(&src, samples[i], fpsq);
+            srcidx[i] = pj.nsegs ? source_frame_at_time(&src, timeline_map(&pj, src.dur, samples[i] / fps))
+                                 : source_frame_at(&src, samples[i], fpsq);
             for (int dk = -2; dk <= 2; dk++) {
                 int k = srcidx[i] + dk, dup = 0;
                 if (k < 0 || k >= src.npts)
@@ -2278,6 +2446,14 @@ int main(int argc, char **argv)
             RefFrame rf;
             Stats st;
             double tr = now_s();
+            const double ts = timeline_map(&pj, src.dur, samples[i] / fps);
+            if (!zoom_view(&pj, src.sw, src.sh, ts, g_view)) {
+                note("frame %" PRId64 ": follows the cursor (not predicted here), not compared", samples[i]);
+                continue;
+            }
+            if (g_view[2] < src.sw || g_view[0] > 0)
+                note("frame %" PRId64 ": zoomed to [%.3f, %.3f, %.3f, %.3f] of the recording", samples[i], g_view[0],
+                     g_view[1], g_view[2], g_view[3]);
             ref_build(&L, &src, &bg, sf, &rf);
             compare(&L, &rf, of, &st);
             double py = psnr_of(st.sse_y, st.n_y), pc = psnr_of(st.sse_c, st.n_c);
@@ -2364,17 +2540,15 @@ int main(int argc, char **argv)
         if (o.png) {
             int k = 0;
             {
-                /* source frame shown at t = png_at */
-                AVRational tq = av_d2q(o.png_at, 1000000);
-                int lo = 0, hi = src.npts - 1;
-                while (lo < hi) {
-                    int mid = (lo + hi + 1) / 2;
-                    if (av_compare_ts(src.pts[mid] - src.pts0, src.tb, tq.num, (AVRational){ 1, tq.den }) <= 0)
-                        lo = mid;
-                    else
-                        hi = mid - 1;
-                }
-                k = lo;
+                /* source frame shown at output time png_at (the frame that starts at or
+                 * before it) */
+                double tout = floor(o.png_at * fps + 1e-6) / fps;
+                if (tout > (N - 1) / fps)
+                    tout = (N - 1) / fps;
+                double ts = timeline_map(&pj, src.dur, tout);
+                k = source_frame_at_time(&src, ts);
+                if (!zoom_view(&pj, src.sw, src.sh, ts, g_view))
+                    die("--at %.3f: the zoom follows the cursor there; pick another time", o.png_at);
             }
             SrcDecode s2;
             memset(&s2, 0, sizeof(s2));

@@ -1,0 +1,28 @@
+/* aarch64 dispatch: NEON is baseline there, but the CPU mask (VEXPORT_CPU=c, --cpu c) can still
+ * turn it off so the C references run (and are tested) on the same machine. */
+#include "arm/neon.h"
+#include "vexport/vexport.h"
+
+void vx_scale_dsp_init_arm(VxScaleDSP *d, unsigned cpu_flags)
+{
+    if (cpu_flags & VX_CPU_NEON) {
+        d->hscale = vx_hscale_neon;
+        d->vscale = vx_vscale_neon;
+    }
+}
+
+void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
+{
+    if (cpu_flags & VX_CPU_NEON) {
+        d->mask = vx_blend_mask_neon;
+        d->over = vx_blend_over_neon;
+    }
+}
+
+void vx_convert_dsp_init_arm(VxConvertDSP *d, unsigned cpu_flags)
+{
+    if (cpu_flags & VX_CPU_NEON) {
+        d->rgb_to_yuv420 = vx_rgb_to_yuv420_neon;
+        d->yuv420_to_rgb = vx_yuv420_to_rgb_neon;
+    }
+}

@@ -1,0 +1,133 @@
+/* NEON scaling kernels, bit-exact with the C reference in dsp/scale.c. */
+#include <arm_neon.h>
+
+#include "arm/neon.h"
+
+#define MID_SHIFT (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS)
+#define OUT_SHIFT (VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS)
+
+static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, int taps)
+{
+    int sum = 0;
+    for (int t = 0; t < taps; t++)
+        sum += s[t * step] * c[t];
+    return (int16_t)((sum + (1 << (MID_SHIFT - 1))) >> MID_SHIFT);
+}
+
+/* 8 samples at the given step (1, or 2 for one plane of interleaved chroma) */
+static inline uint8x8_t load8(const uint8_t *s, int step)
+{
+    return step == 1 ? vld1_u8(s) : vld2_u8(s).val[0];
+}
+
+/* dot product of 8 samples with 8 coefficients, as 4 partial int32 sums */
+static inline int32x4_t dot8(uint8x8_t px, const int16_t *c)
+{
+    const int16x8_t p = vreinterpretq_s16_u16(vmovl_u8(px));
+    const int16x8_t cf = vld1q_s16(c);
+    return vmlal_high_s16(vmull_s16(vget_low_s16(p), vget_low_s16(cf)), p, cf);
+}
+
+static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
+                          const VxScaleFilter *f)
+{
+    const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
+    /* the padded read of an output spans ptaps samples, and with step 2 one byte more than
+     * the last of them: such reads must stay inside the row, or the output goes scalar */
+    const int limit = f->n_src - ptaps - (step - 1);
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        if (f->pos[i] > limit || f->pos[i + 1] > limit || f->pos[i + 2] > limit ||
+            f->pos[i + 3] > limit)
+            break;
+        const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+        int32x4_t m[4];
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *s = src + (ptrdiff_t)f->pos[i + k] * step;
+            m[k] = dot8(load8(s, step), c + k * ptaps);
+            if (ptaps == 16)
+                m[k] = vaddq_s32(m[k], dot8(load8(s + 8 * step, step), c + k * ptaps + 8));
+        }
+        const int32x4_t sum = vpaddq_s32(vpaddq_s32(m[0], m[1]), vpaddq_s32(m[2], m[3]));
+        /* (sum + 128) >> 8 without overflow, then truncated to 16 bits like the C cast */
+        vst1_s16(dst + i, vrshrn_n_s32(sum, MID_SHIFT));
+    }
+    for (; i < n; i++)
+        dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step, f->coef + (size_t)i * taps,
+                            taps);
+}
+
+void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
+{
+    if (f->ptaps && step == 1) {
+        hscale_padded(dst, src, 1, f);
+    } else if (f->ptaps && step == 2) {
+        hscale_padded(dst, src, 2, f);
+    } else {
+        for (int i = 0; i < f->n_out; i++)
+            dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
+                                f->coef + (size_t)i * f->taps, f->taps);
+    }
+}
+
+static inline int16x4_t narrow_out(int32x4_t acc)
+{
+    return vqmovn_s32(vshrq_n_s32(acc, OUT_SHIFT)); /* >> 20 fits 16 bits: exact */
+}
+
+static inline void store_step(uint8_t *d, int step, const uint8_t *v, int n)
+{
+    for (int k = 0; k < n; k++)
+        d[k * step] = v[k];
+}
+
+void vx_vscale_neon(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
+                    int taps, int w)
+{
+    const int32x4_t rnd = vdupq_n_s32(1 << (OUT_SHIFT - 1));
+    int x = 0;
+    for (; x + 16 <= w; x += 16) {
+        int32x4_t a0 = rnd, a1 = rnd, a2 = rnd, a3 = rnd;
+        for (int t = 0; t < taps; t++) {
+            const int16x8_t r0 = vld1q_s16(rows[t] + x), r1 = vld1q_s16(rows[t] + x + 8);
+            const int16_t c = coef[t];
+            a0 = vmlal_n_s16(a0, vget_low_s16(r0), c);
+            a1 = vmlal_high_n_s16(a1, r0, c);
+            a2 = vmlal_n_s16(a2, vget_low_s16(r1), c);
+            a3 = vmlal_high_n_s16(a3, r1, c);
+        }
+        const uint8x16_t px =
+            vcombine_u8(vqmovun_s16(vcombine_s16(narrow_out(a0), narrow_out(a1))),
+                        vqmovun_s16(vcombine_s16(narrow_out(a2), narrow_out(a3))));
+        if (step == 1) {
+            vst1q_u8(dst + x, px);
+        } else {
+            uint8_t tmp[16];
+            vst1q_u8(tmp, px);
+            store_step(dst + (ptrdiff_t)x * step, step, tmp, 16);
+        }
+    }
+    for (; x + 8 <= w; x += 8) {
+        int32x4_t a0 = rnd, a1 = rnd;
+        for (int t = 0; t < taps; t++) {
+            const int16x8_t r0 = vld1q_s16(rows[t] + x);
+            a0 = vmlal_n_s16(a0, vget_low_s16(r0), coef[t]);
+            a1 = vmlal_high_n_s16(a1, r0, coef[t]);
+        }
+        const uint8x8_t px = vqmovun_s16(vcombine_s16(narrow_out(a0), narrow_out(a1)));
+        if (step == 1) {
+            vst1_u8(dst + x, px);
+        } else {
+            uint8_t tmp[8];
+            vst1_u8(tmp, px);
+            store_step(dst + (ptrdiff_t)x * step, step, tmp, 8);
+        }
+    }
+    for (; x < w; x++) {
+        int sum = 1 << (OUT_SHIFT - 1);
+        for (int t = 0; t < taps; t++)
+            sum += rows[t][x] * coef[t];
+        sum >>= OUT_SHIFT;
+        dst[x * step] = (uint8_t)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
+    }
+}

@@ -1,0 +1,65 @@
+/* The scene: what the output shows at each output time (DESIGN.md's data flow: "timeline:
+ * output frame n -> source times, zoom, cursor, camera"). It owns the timeline, the zoom
+ * path and the overlays, so the export and the single-frame render agree exactly. */
+#include <stdlib.h>
+
+#include "internal.h"
+
+struct VxScene {
+    VxTimeline tl;
+    VxZoomPath *zoom;
+    VxOverlay ov[VX_MAX_OVERLAYS];
+    int n_ov;
+    int sw, sh;
+};
+
+int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
+                  const VxLayout *l, VxScene **out)
+{
+    (void)l;
+    *out = NULL;
+    VxScene *sc = calloc(1, sizeof(*sc));
+    if (!sc)
+        return VX_ERR(ENOMEM);
+    sc->sw = si->width, sc->sh = si->height;
+    int ret = vx_timeline_init(ctx, p, si, &sc->tl);
+    if (ret >= 0)
+        ret = vx_zoom_path_create(ctx, p, si->width, si->height, NULL, NULL, &sc->zoom);
+    if (ret < 0) {
+        vx_scene_close(&sc);
+        return ret;
+    }
+    *out = sc;
+    return 0;
+}
+
+const VxTimeline *vx_scene_timeline(const VxScene *sc)
+{
+    return &sc->tl;
+}
+
+void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view)
+{
+    *t_rec = vx_timeline_src_time(&sc->tl, t, NULL);
+    if (sc->zoom)
+        vx_zoom_path_view(sc->zoom, *t_rec, view);
+    else
+        *view = (VxZoomView){0, 0, sc->sw, sc->sh};
+}
+
+int vx_scene_overlays(const VxScene *sc, const VxOverlay **ov)
+{
+    *ov = sc->ov;
+    return sc->n_ov;
+}
+
+void vx_scene_close(VxScene **psc)
+{
+    if (!psc || !*psc)
+        return;
+    VxScene *sc = *psc;
+    vx_zoom_path_free(&sc->zoom);
+    vx_timeline_free(&sc->tl);
+    free(sc);
+    *psc = NULL;
+}
