@@ -22,18 +22,26 @@ ff -f lavfi -i "color=c=black:s=320x240:r=$CAM_FPS,format=yuv420p,geq=lum='if($l
 
 common='"output": { "width": 640, "height": 360, "fps": 30 }, "background": "#203040",
   "padding": 0.05, "radius": 12'
-cat >"$tmp/ref.json" <<JSON
-{ $common, "sources": { "screen": "screen.mp4" } }
+# export PROJECT_EXTRA -> $tmp/{ref,cam}.mp4
+export_both() {
+    cat >"$tmp/ref.json" <<JSON
+{ $common, $1 "sources": { "screen": "screen.mp4" } }
 JSON
-cat >"$tmp/cam.json" <<JSON
-{ $common, "sources": { "screen": "screen.mp4", "camera": "webcam.mp4" },
+    cat >"$tmp/cam.json" <<JSON
+{ $common, $1 "sources": { "screen": "screen.mp4", "camera": "webcam.mp4" },
   "camera": { "size": $SIZE, "margin": $MARGIN, "border": $BORDER, "mirror": true,
               "offset": $OFFSET } }
 JSON
-for p in ref cam; do
-    "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 \
-        --progress none >"$tmp/$p.log" 2>&1 ||
-        { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
-done
+    for p in ref cam; do
+        "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 \
+            --progress none >"$tmp/$p.log" 2>&1 ||
+            { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
+    done
+}
+export_both ""
 "$CHECK_CAMERA" "$tmp/cam.mp4" "$tmp/ref.mp4" $SIZE $MARGIN $BORDER $MIRROR $OFFSET $CAM_FPS \
-    $CAM_FRAMES
+    $CAM_FRAMES || exit 1
+# a cut and a speed change: the camera follows the recording's time
+export_both '"timeline": [ { "start": 0, "end": 1.01 }, { "start": 2.5, "speed": 2 } ],'
+"$CHECK_CAMERA" "$tmp/cam.mp4" "$tmp/ref.mp4" $SIZE $MARGIN $BORDER $MIRROR $OFFSET $CAM_FPS \
+    $CAM_FRAMES 1.01 2.5 2

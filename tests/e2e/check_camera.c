@@ -3,6 +3,7 @@
  * decode) and libc, and takes the geometry from docs/project-format.md ("Camera bubble").
  *
  *   check_camera OUT.mp4 REF.mp4 SIZE MARGIN BORDER MIRROR OFFSET CAM_FPS CAM_FRAMES
+ *                [CUT RESUME SPEED]
  *
  * Both files are lossless exports of the same project, OUT with a circle bubble in the
  * bottom-right corner (white border of BORDER px, shadow on), REF without. The camera clip
@@ -10,8 +11,10 @@
  * and its right half at Y'CbCr (200, 90, 170). Checked on every frame:
  *  - away from the bubble and its shadow, OUT equals REF (±2);
  *  - inside the bubble (2 px clear of the border and of the camera's middle), the camera:
- *    the half named by MIRROR, in the frame shown at recording time n / fps: the last with
- *    k / CAM_FPS <= n / fps - OFFSET, the first before it starts, the last after it ends;
+ *    the half named by MIRROR, in the frame shown at recording time r: the last with
+ *    k / CAM_FPS <= r - OFFSET, the first before it starts, the last after it ends. Output
+ *    frame n shows r = n / fps, or with a cut (a timeline [0, CUT) then [RESUME, end) at
+ *    SPEED) r = RESUME + (n / fps - CUT) * SPEED from output time CUT on;
  *  - on the border ring, white (235, 128, 128);
  *  - below the bubble, the shadow: darker than REF on average.
  * Exit 0 when all hold, 1 otherwise (the first few differences are printed). */
@@ -101,11 +104,13 @@ static void report(const char *what, int n, int x, int y, int got, int want)
 
 int main(int argc, char **argv)
 {
-    if (argc != 10) {
+    if (argc != 10 && argc != 13) {
         fprintf(stderr, "usage: check_camera OUT REF SIZE MARGIN BORDER MIRROR OFFSET CAM_FPS "
-                        "CAM_FRAMES\n");
+                        "CAM_FRAMES [CUT RESUME SPEED]\n");
         return 2;
     }
+    const double cut = argc == 13 ? atof(argv[10]) : 1e9, resume = argc == 13 ? atof(argv[11]) : 0;
+    const double speed = argc == 13 ? atof(argv[12]) : 1;
     const double size = atof(argv[3]), margin = atof(argv[4]), border = atof(argv[5]);
     const int mirror = atoi(argv[6]);
     const double offset = atof(argv[7]), cam_fps = atof(argv[8]);
@@ -139,7 +144,8 @@ int main(int argc, char **argv)
         const double cx = x0 + w / 2.0, cy = y0 + w / 2.0, R = w / 2.0;
         const double reach = 0.14 * w + 4; /* the shadow's reach beyond the bubble */
         /* the camera frame shown */
-        const double ct = n / fps - offset;
+        const double to = n / fps, rec = to < cut ? to : resume + (to - cut) * speed;
+        const double ct = rec - offset;
         int k = (int)floor(ct * cam_fps + 1e-6);
         k = k < 0 ? 0 : k >= cam_frames ? cam_frames - 1 : k;
         const int ramp = 16 + 3 * k;
