@@ -288,6 +288,73 @@ static void check_formats(VxContext *ctx, const char *clip)
     vx_camera_free(&cam);
 }
 
+/* A bubble placed half outside the output (position [1, 0.5]) is clipped: its visible half is
+ * drawn, nothing is written beyond the frame (the frames' padding is checked). */
+static void check_clipped(VxContext *ctx, const char *clip)
+{
+    const int W = 640, H = 360;
+    VxCameraOpts o = defaults(clip);
+    o.corner = VX_CORNER_POS, o.px = 1.0, o.py = 0.5;
+    o.size = 0.5;
+    VxCamera *cam = NULL;
+    if (vx_camera_open(ctx, &o, W, H, VX_MATRIX_BT601, &cam) < 0) {
+        CHECK(0, "open: %s", vx_last_error(ctx));
+        return;
+    }
+    const int bw = 180, x0 = 640 - 90, y0 = 180 - 90; /* even already */
+    VxRect r = vx_camera_rect(cam);
+    CHECK(r.x1 == W && r.x0 < x0 && r.y0 < y0 && r.y1 > y0 + bw, "clipped rect %d,%d-%d,%d",
+          r.x0, r.y0, r.x1, r.y1);
+    AVFrame *f = flat_frame(AV_PIX_FMT_NV12, W, H);
+    /* guard bytes after each row: linesize is padded past the width */
+    const int pad = f->linesize[0] - W;
+    for (int y = 0; y < H && pad > 0; y++)
+        memset(f->data[0] + y * f->linesize[0] + W, 0xA5, pad);
+    int ret = vx_camera_draw(cam, 2.0, f);
+    CHECK(ret == 0, "draw %d", ret);
+    /* mirror off: the visible (left) half of the bubble shows the camera's left half */
+    CHECK(abs(Y(f, x0 + 30, y0 + 90) - ramp(2 * FPS - 1)) <= 1 ||
+              abs(Y(f, x0 + 30, y0 + 90) - ramp(2 * FPS)) <= 1,
+          "clipped bubble: luma %d", Y(f, x0 + 30, y0 + 90));
+    int guard = 0;
+    for (int y = 0; y < H && pad > 0; y++)
+        for (int x = W; x < W + pad; x++)
+            guard += f->data[0][y * f->linesize[0] + x] != 0xA5;
+    CHECK(!guard, "%d bytes written past the frame's width", guard);
+    av_frame_free(&f);
+    vx_camera_free(&cam);
+}
+
+/* A 4:2:2 full-range camera (MJPEG, as many webcams give) comes out in limited range with
+ * its colours. */
+static void check_422(VxContext *ctx, const char *clip)
+{
+    const int W = 640, H = 360;
+    VxCameraOpts o = defaults(clip);
+    o.shadow = 0;
+    o.size = 0.5;
+    VxCamera *cam = NULL;
+    /* JPEG is BT.601: a BT.601 output keeps the chroma at 4:2:2 up to the bubble's scaler */
+    if (vx_camera_open(ctx, &o, W, H, VX_MATRIX_BT601, &cam) < 0) {
+        CHECK(0, "open 4:2:2: %s", vx_last_error(ctx));
+        return;
+    }
+    int x0, y0, bw, bh;
+    geometry(&o, W, H, 1, &x0, &y0, &bw, &bh);
+    AVFrame *f = flat_frame(AV_PIX_FMT_YUV420P, W, H);
+    int ret = vx_camera_draw(cam, 10.0 / FPS + 0.001, f);
+    CHECK(ret == 0, "draw %d", ret);
+    const int lx = x0 + bw / 4, rx = x0 + 3 * bw / 4, y = y0 + bh / 2;
+    CHECK(abs(Y(f, lx, y) - ramp(10)) <= 2 && abs(Y(f, rx, y) - RIGHT_Y) <= 2,
+          "4:2:2 camera luma %d %d, want %d %d", Y(f, lx, y), Y(f, rx, y), ramp(10), RIGHT_Y);
+    CHECK(abs(U(f, rx / 2, y / 2) - RIGHT_U) <= 2 && abs(V(f, rx / 2, y / 2) - RIGHT_V) <= 2 &&
+              abs(U(f, lx / 2, y / 2) - 128) <= 2 && abs(V(f, lx / 2, y / 2) - 128) <= 2,
+          "4:2:2 camera chroma (%d %d) (%d %d)", U(f, lx / 2, y / 2), V(f, lx / 2, y / 2),
+          U(f, rx / 2, y / 2), V(f, rx / 2, y / 2));
+    av_frame_free(&f);
+    vx_camera_free(&cam);
+}
+
 static void check_errors(VxContext *ctx, const char *dir)
 {
     char path[1024];
@@ -406,6 +473,15 @@ int main(int argc, char **argv)
     }
     check_timing(ctx, clip);
     check_formats(ctx, clip);
+    check_clipped(ctx, clip);
+    char mjpeg[1024];
+    snprintf(mjpeg, sizeof(mjpeg), "%s/camera-mjpeg.mkv", argv[1]);
+    if (make_clip(mjpeg, 320, 240, FPS, 24, "-c:v mjpeg -q:v 1 -pix_fmt yuvj422p")) {
+        printf("FAIL: cannot make %s\n", mjpeg);
+        failures++;
+    } else {
+        check_422(ctx, mjpeg);
+    }
     check_errors(ctx, argv[1]);
     if (argc > 2 && !strcmp(argv[2], "--bench")) {
         snprintf(big, sizeof(big), "%s/camera-720p.mp4", argv[1]);
