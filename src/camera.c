@@ -1,16 +1,22 @@
 /* The camera bubble: a second recording (a webcam) drawn over the composed frame as a circle,
- * a rounded rectangle or a square, with an optional border and a drop shadow.
+ * a rounded rectangle or a square, with an optional border and a drop shadow
+ * (docs/project-format.md, "Camera bubble", gives the geometry and the formulas).
  *
  * The bubble does not move, so all but the camera picture is prepared once: 8-bit coverage
  * masks of the shape's outer edge, of its inner edge (inside the border) and of the shadow,
  * per luma and per chroma sample, each row with the span that needs blending and the span
- * inside it that is fully covered (copied, or skipped for the shadow under the bubble). Per
- * output frame, only when a new camera frame is due, the camera picture is scaled into a
- * buffer laid out like the output's planes and the border blended into its inner edge; then
- * the shadow and the bubble are blended over the frame in Y'CbCr.
+ * inside it that is fully covered (copied, or skipped for the shadow under the bubble).
  *
- * A decode thread keeps a few camera frames ready (bounded queue, condition variable), so the
- * export waits on the camera's decoder only when the camera is slower than the export. */
+ * A decode thread reads the camera and renders each frame into a bubble picture (scaled from a
+ * centre crop, mirrored, the border blended into its inner edge, laid out like the output's
+ * planes), keeping up to CAM_QUEUE ready in a bounded queue (mutex + condition variable, no
+ * polling). Drawing an output frame takes the picture due at its time from the queue and
+ * blends the shadow and the bubble over the frame in Y'CbCr: the export thread only blends.
+ *
+ * Contract: vx_camera_draw is called from one thread at a time; within vx_camera_rect, dst
+ * must hold the composed picture without the bubble (it blends over it: the shadow and the
+ * anti-aliased edge read what is under them). Before the camera's first frame the first is
+ * shown, after its last the last: the bubble is always drawn. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
