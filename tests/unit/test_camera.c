@@ -355,6 +355,28 @@ static void check_422(VxContext *ctx, const char *clip)
     vx_camera_free(&cam);
 }
 
+/* Degenerate sizes draw without faults: a 16x16 output with the smallest bubble and a border
+ * wider than it, and a bubble as big as the output. */
+static void check_tiny(VxContext *ctx, const char *clip)
+{
+    const int sizes[][2] = {{16, 16}, {18, 40}, {64, 36}};
+    for (int k = 0; k < 3; k++) {
+        VxCameraOpts o = defaults(clip);
+        o.size = k == 2 ? 1 : 0.05;
+        o.border = 12;
+        o.shape = k == 1 ? VX_SHAPE_ROUNDED : VX_SHAPE_CIRCLE;
+        VxCamera *cam = NULL;
+        int ret = vx_camera_open(ctx, &o, sizes[k][0], sizes[k][1], VX_MATRIX_BT601, &cam);
+        CHECK(ret == 0, "open %dx%d: %s", sizes[k][0], sizes[k][1], vx_last_error(ctx));
+        if (ret < 0)
+            continue;
+        AVFrame *f = flat_frame(AV_PIX_FMT_YUV420P, sizes[k][0], sizes[k][1]);
+        CHECK(vx_camera_draw(cam, 1.0, f) == 0, "draw %dx%d", sizes[k][0], sizes[k][1]);
+        av_frame_free(&f);
+        vx_camera_free(&cam);
+    }
+}
+
 static void check_errors(VxContext *ctx, const char *dir)
 {
     char path[1024];
@@ -474,6 +496,7 @@ int main(int argc, char **argv)
     check_timing(ctx, clip);
     check_formats(ctx, clip);
     check_clipped(ctx, clip);
+    check_tiny(ctx, clip);
     char mjpeg[1024];
     snprintf(mjpeg, sizeof(mjpeg), "%s/camera-mjpeg.mkv", argv[1]);
     if (make_clip(mjpeg, 320, 240, FPS, 24, "-c:v mjpeg -q:v 1 -pix_fmt yuvj422p")) {
