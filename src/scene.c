@@ -11,20 +11,38 @@ struct VxScene {
     VxOverlay ov[VX_MAX_OVERLAYS];
     int n_ov;
     int sw, sh;
+    VxCursor *cursor;
+    int matrix;
 };
+
+static void cursor_pos(void *opaque, double t, double *x, double *y, int *visible)
+{
+    vx_cursor_pos(opaque, t, x, y, visible);
+}
+
+static int cursor_draw(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn)
+{
+    const VxScene *sc = opaque;
+    return vx_cursor_draw(sc->cursor, t, v, sc->matrix, dst, drawn);
+}
 
 int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
                   const VxLayout *l, VxScene **out)
 {
-    (void)l;
     *out = NULL;
     VxScene *sc = calloc(1, sizeof(*sc));
     if (!sc)
         return VX_ERR(ENOMEM);
     sc->sw = si->width, sc->sh = si->height;
+    sc->matrix = l ? l->matrix : vx_output_matrix(si->height);
     int ret = vx_timeline_init(ctx, p, si, &sc->tl);
+    if (ret >= 0 && p->cursor.track)
+        ret = vx_cursor_open(ctx, &p->cursor, si->width, si->height, &sc->cursor);
     if (ret >= 0)
-        ret = vx_zoom_path_create(ctx, p, si->width, si->height, NULL, NULL, &sc->zoom);
+        ret = vx_zoom_path_create(ctx, p, si->width, si->height,
+                                  sc->cursor ? cursor_pos : NULL, sc->cursor, &sc->zoom);
+    if (ret >= 0 && sc->cursor && p->cursor.draw) /* clipped to the screen: nothing outside */
+        sc->ov[sc->n_ov++] = (VxOverlay){cursor_draw, sc, {0, 0, 0, 0}};
     if (ret < 0) {
         vx_scene_close(&sc);
         return ret;
@@ -59,6 +77,7 @@ void vx_scene_close(VxScene **psc)
         return;
     VxScene *sc = *psc;
     vx_zoom_path_free(&sc->zoom);
+    vx_cursor_free(&sc->cursor);
     vx_timeline_free(&sc->tl);
     free(sc);
     *psc = NULL;
