@@ -41,7 +41,9 @@ JSON
 export_both ""
 "$CHECK_CAMERA" "$tmp/cam.mp4" "$tmp/ref.mp4" $SIZE $MARGIN $BORDER $MIRROR $OFFSET $CAM_FPS \
     $CAM_FRAMES || exit 1
-# a cut and a speed change: the camera follows the recording's time
-export_both '"timeline": [ { "start": 0, "end": 1.01 }, { "start": 2.5, "speed": 2 } ],'
+# a cut and a speed change: the camera follows the recording's time; a zoom under the bubble
+# (the screen is redrawn under it each frame) does not move it
+export_both '"timeline": [ { "start": 0, "end": 1.01 }, { "start": 2.5, "speed": 2 } ],
+  "zoom": [ { "start": 0.5, "end": 3, "center": [ 500, 300 ], "scale": 2, "transition": 0.4 } ],'
 "$CHECK_CAMERA" "$tmp/cam.mp4" "$tmp/ref.mp4" $SIZE $MARGIN $BORDER $MIRROR $OFFSET $CAM_FPS \
     $CAM_FRAMES 1.01 2.5 2
