@@ -12,9 +12,10 @@ build=${1:-build}
 
 pkgs=(gcc pkg-config meson ninja-build
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+      libavfilter-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
-  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind)
+  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev)
   # the NEON kernels' tests: cross-built for aarch64 and run under qemu (tests/dsp/cross-test.sh)
   if [ "$(uname -m)" = x86_64 ]; then
     pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dsp/convert.h"
 #include "internal.h"
@@ -24,47 +25,6 @@ void vx_matrix_coefs(int matrix, double *kr, double *kb)
     }
 }
 
-static int rgb_offsets(int fmt, VxConvCoefs *c)
-{
-    switch (fmt) {
-    case VX_PIX_RGBA: c->roff = 0, c->goff = 1, c->boff = 2, c->aoff = 3; return 0;
-    case VX_PIX_BGRA: c->boff = 0, c->goff = 1, c->roff = 2, c->aoff = 3; return 0;
-    case VX_PIX_ARGB: c->aoff = 0, c->roff = 1, c->goff = 2, c->boff = 3; return 0;
-    case VX_PIX_ABGR: c->aoff = 0, c->boff = 1, c->goff = 2, c->roff = 3; return 0;
-    }
-    return -1;
-}
-
-static void make_coefs(const VxColorSpec *spec, VxConvCoefs *c)
-{
-    double kr, kb, kg;
-    vx_matrix_coefs(spec->matrix, &kr, &kb);
-    kg = 1 - kr - kb;
-    const int full = spec->range == VX_RANGE_FULL;
-    const double ys = full ? 1.0 : 219.0 / 255.0, cs = full ? 1.0 : 224.0 / 255.0;
-    const double one = (double)(1 << VX_CONV_BITS);
-    c->yr = (int32_t)lrint(kr * ys * one);
-    c->yg = (int32_t)lrint(kg * ys * one);
-    c->yb = (int32_t)lrint(kb * ys * one);
-    c->ur = (int32_t)lrint(-kr / (2 * (1 - kb)) * cs * one);
-    c->ug = (int32_t)lrint(-kg / (2 * (1 - kb)) * cs * one);
-    c->ub = (int32_t)lrint(0.5 * cs * one);
-    c->vr = (int32_t)lrint(0.5 * cs * one);
-    c->vg = (int32_t)lrint(-kg / (2 * (1 - kr)) * cs * one);
-    c->vb = (int32_t)lrint(-kb / (2 * (1 - kr)) * cs * one);
-    c->y_off = full ? 0 : 16 << VX_CONV_BITS;
-    c->uv_off = 128 << VX_CONV_BITS;
-    /* inverse */
-    const double yk = 1.0 / ys, ck = 1.0 / cs;
-    c->ky = (int32_t)lrint(yk * one);
-    c->ky_off = full ? 0 : -(int32_t)lrint(16 * yk * one);
-    c->rv = (int32_t)lrint(2 * (1 - kr) * ck * one);
-    c->gu = (int32_t)lrint(-2 * (1 - kb) * kb / kg * ck * one);
-    c->gv = (int32_t)lrint(-2 * (1 - kr) * kr / kg * ck * one);
-    c->bu = (int32_t)lrint(2 * (1 - kb) * ck * one);
-    c->left_sited = spec->chroma_loc != VX_CHROMA_CENTER;
-}
-
 static int is_rgb(int f)
 {
     return f == VX_PIX_RGBA || f == VX_PIX_BGRA || f == VX_PIX_ARGB || f == VX_PIX_ABGR;
@@ -72,43 +32,85 @@ static int is_rgb(int f)
 
 static int is_yuv(int f)
 {
-    return f == VX_PIX_NV12 || f == VX_PIX_I420;
+    return f == VX_PIX_NV12 || f == VX_PIX_NV21 || f == VX_PIX_I420;
 }
 
 /* Chroma plane pointers of a YUV image: u, v and the step between samples. */
 static void chroma_ptrs(const VxImage *im, int row, uint8_t **u, uint8_t **v, int *step)
 {
+    uint8_t *base = im->data[1] + row * im->stride[1];
     if (im->format == VX_PIX_NV12) {
-        *u = im->data[1] + row * im->stride[1];
-        *v = *u + 1;
-        *step = 2;
+        *u = base, *v = base + 1, *step = 2;
+    } else if (im->format == VX_PIX_NV21) {
+        *v = base, *u = base + 1, *step = 2;
     } else {
-        *u = im->data[1] + row * im->stride[1];
-        *v = im->data[2] + row * im->stride[2];
-        *step = 1;
+        *u = base, *v = im->data[2] + row * im->stride[2], *step = 1;
     }
 }
 
-int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0, int y1)
+/* Checks one image's planes: pointers present and every row at least as wide as its pixels. */
+static int check_image(const VxImage *im)
 {
-    static const VxColorSpec def = {VX_MATRIX_BT709, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
+    const int cw = (im->width + 1) / 2;
+    if (is_rgb(im->format))
+        return im->data[0] && llabs((long long)im->stride[0]) >= 4LL * im->width;
+    if (im->format == VX_PIX_NV12 || im->format == VX_PIX_NV21)
+        return im->data[0] && im->data[1] && llabs((long long)im->stride[0]) >= im->width &&
+               llabs((long long)im->stride[1]) >= 2LL * cw;
+    if (im->format == VX_PIX_I420)
+        return im->data[0] && im->data[1] && im->data[2] &&
+               llabs((long long)im->stride[0]) >= im->width &&
+               llabs((long long)im->stride[1]) >= cw && llabs((long long)im->stride[2]) >= cw;
+    return 1; /* unknown formats are refused later with ENOSYS */
+}
+
+/* Output frames at least this large are written with streaming stores: they do not fit the
+ * caches next to their source, so reading them in first (RFO) would only cost bandwidth. */
+#define VX_NT_MIN_BYTES (8u << 20)
+
+static const VxColorSpec default_spec = {VX_MATRIX_BT709, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
+
+/* The checks of every entry point: 0, VX_ERR(EINVAL) or VX_ERR(ENOSYS). */
+static int check_args(const VxImage *src, const VxImage *dst, const VxColorSpec *spec)
+{
     if (!src || !dst || src->width != dst->width || src->height != dst->height ||
         src->width < 1 || src->height < 1)
         return VX_ERR(EINVAL);
+    if (spec && (spec->matrix < 0 || spec->matrix > VX_MATRIX_BT2020 || spec->range < 0 ||
+                 spec->range > 1 || spec->chroma_loc < 0 || spec->chroma_loc > VX_CHROMA_CENTER))
+        return VX_ERR(EINVAL);
+    if (!check_image(src) || !check_image(dst))
+        return VX_ERR(EINVAL);
+    if (!(is_rgb(src->format) && is_yuv(dst->format)) &&
+        !(is_yuv(src->format) && is_rgb(dst->format)))
+        return VX_ERR(ENOSYS);
+    return 0;
+}
+
+int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
+                       int y1, int nt)
+{
+    int ret = check_args(src, dst, spec);
+    if (ret < 0)
+        return ret;
     if (y0 < 0 || y1 > src->height || y0 >= y1 || (y0 & 1) || ((y1 & 1) && y1 != src->height))
         return VX_ERR(EINVAL);
     if (!spec)
-        spec = &def;
-    if (spec->matrix < 0 || spec->matrix > VX_MATRIX_BT2020 || spec->range < 0 ||
-        spec->range > 1)
-        return VX_ERR(EINVAL);
+        spec = &default_spec;
     pthread_once(&g_once, init_dsp);
     VxConvCoefs c;
-    memset(&c, 0, sizeof(c));
-    make_coefs(spec, &c);
     const int w = src->width, h = src->height;
     if (is_rgb(src->format) && is_yuv(dst->format)) {
-        rgb_offsets(src->format, &c);
+        vx_conv_coefs_init(&c, spec->matrix, spec->range, spec->chroma_loc, src->format);
+        c.nt_store = nt < 0 ? (size_t)w * h * 3 / 2 >= VX_NT_MIN_BYTES : nt;
+        /* NV21: the kernels write Cr where they write "u" (the first byte of a pair) */
+        const int swap = dst->format == VX_PIX_NV21;
+        if (swap) {
+            int32_t t;
+            t = c.ur, c.ur = c.vr, c.vr = t;
+            t = c.ug, c.ug = c.vg, c.vg = t;
+            t = c.ub, c.ub = c.vb, c.vb = t;
+        }
         for (int y = y0; y < y1; y += 2) {
             const uint8_t *s0 = src->data[0] + y * src->stride[0];
             const uint8_t *s1 = y + 1 < h ? s0 + src->stride[0] : s0;
@@ -117,12 +119,15 @@ int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, i
             uint8_t *u, *v;
             int step;
             chroma_ptrs(dst, y / 2, &u, &v, &step);
-            g_dsp.rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
+            if (swap)
+                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, v, u, step, w, &c);
+            else
+                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
         }
         return 0;
     }
     if (is_yuv(src->format) && is_rgb(dst->format)) {
-        rgb_offsets(dst->format, &c);
+        vx_conv_coefs_init(&c, spec->matrix, spec->range, spec->chroma_loc, dst->format);
         for (int y = y0; y < y1; y++) {
             uint8_t *u, *v;
             int step;
@@ -135,11 +140,74 @@ int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, i
     return VX_ERR(ENOSYS);
 }
 
+int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0, int y1)
+{
+    return vx_convert_rows_nt(src, dst, spec, y0, y1, -1);
+}
+
 int vx_convert(const VxImage *src, VxImage *dst, const VxColorSpec *spec)
 {
     if (!src)
         return VX_ERR(EINVAL);
     return vx_convert_rows(src, dst, spec, 0, src->height);
+}
+
+typedef struct ConvJob {
+    const VxImage *src;
+    VxImage *dst;
+    const VxColorSpec *spec;
+    int y0, y1, ret;
+} ConvJob;
+
+static void *conv_thread(void *arg)
+{
+    ConvJob *j = arg;
+    j->ret = vx_convert_rows(j->src, j->dst, j->spec, j->y0, j->y1);
+    return NULL;
+}
+
+#define VX_CONVERT_MAX_THREADS 64
+
+int vx_convert_threads(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
+                       int n_threads)
+{
+    if (!src || !dst)
+        return VX_ERR(EINVAL);
+    if (n_threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        n_threads = n > 0 ? (int)n : 1;
+    }
+    if (n_threads > VX_CONVERT_MAX_THREADS)
+        n_threads = VX_CONVERT_MAX_THREADS;
+    const int pairs = (src->height + 1) / 2; /* bands split on even rows */
+    if (n_threads > pairs)
+        n_threads = pairs;
+    if (n_threads <= 1)
+        return vx_convert(src, dst, spec);
+    int ret = check_args(src, dst, spec); /* once up front: a bad call starts no thread */
+    if (ret < 0)
+        return ret;
+    ConvJob jobs[VX_CONVERT_MAX_THREADS];
+    pthread_t tid[VX_CONVERT_MAX_THREADS];
+    int started[VX_CONVERT_MAX_THREADS] = {0};
+    for (int i = 0; i < n_threads; i++) {
+        const int p0 = (int)((long long)pairs * i / n_threads);
+        const int p1 = (int)((long long)pairs * (i + 1) / n_threads);
+        jobs[i] = (ConvJob){src, dst, spec, 2 * p0, 2 * p1 < src->height ? 2 * p1 : src->height,
+                            0};
+    }
+    for (int i = 1; i < n_threads; i++)
+        started[i] = pthread_create(&tid[i], NULL, conv_thread, &jobs[i]) == 0;
+    conv_thread(&jobs[0]);
+    for (int i = 1; i < n_threads; i++) {
+        if (started[i])
+            pthread_join(tid[i], NULL);
+        else /* no thread to be had: do its band here */
+            conv_thread(&jobs[i]);
+        if (jobs[i].ret < 0)
+            ret = jobs[i].ret;
+    }
+    return jobs[0].ret < 0 ? jobs[0].ret : ret;
 }
 
 VxImage *vx_image_alloc(int format, int width, int height)
@@ -155,7 +223,7 @@ VxImage *vx_image_alloc(int format, int width, int height)
     if (is_rgb(format)) {
         im->stride[0] = (ptrdiff_t)((4 * (size_t)width + 63) & ~(size_t)63);
         sizes[0] = im->stride[0] * (size_t)height;
-    } else if (format == VX_PIX_NV12) {
+    } else if (format == VX_PIX_NV12 || format == VX_PIX_NV21) {
         im->stride[0] = (ptrdiff_t)(((size_t)width + 63) & ~(size_t)63);
         im->stride[1] = (ptrdiff_t)((2 * cw + 63) & ~(size_t)63);
         sizes[0] = im->stride[0] * (size_t)height;

@@ -27,8 +27,12 @@ static unsigned detect_x86(void)
     __cpuid_count(7, 0, a, b, c, d);
     if (b & bit_AVX2)
         flags |= VX_CPU_AVX2;
-    if ((xlo & 0xe0) == 0xe0 && (b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512VL))
+    if ((xlo & 0xe0) == 0xe0 && (b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512VL)) {
         flags |= VX_CPU_AVX512;
+        /* VNNI with VBMI (Ice Lake and later): the scaler's AVX-512 kernels need both */
+        if ((c & bit_AVX512VNNI) && (c & bit_AVX512VBMI))
+            flags |= VX_CPU_AVX512VNNI;
+    }
     return flags;
 }
 #endif
@@ -55,7 +59,7 @@ long vx_cpu_level_mask(const char *s)
     if (!strcmp(s, "avx2"))
         return VX_CPU_SSE41 | VX_CPU_AVX2;
     if (!strcmp(s, "avx512"))
-        return VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512;
+        return VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512 | VX_CPU_AVX512VNNI;
     if (!strcmp(s, "neon"))
         return VX_CPU_NEON;
     return VX_ERR(EINVAL);

@@ -295,7 +295,11 @@ typedef struct BlendK { int y[3], u[3], v[3], y_off; } BlendK;
 
 static int to15(int32_t conv)
 {
+#if VX_CONV_BITS > 15
     return (conv + (1 << (VX_CONV_BITS - 16))) >> (VX_CONV_BITS - 15);
+#else
+    return conv * (1 << (15 - VX_CONV_BITS));
+#endif
 }
 
 static void blend_k(const VxConvCoefs *c, BlendK *k)
@@ -520,28 +524,6 @@ void vx_cursor_pos(VxCursor *c, double t, double *x, double *y, int *visible)
     *visible = isfinite(t) && t >= c->t0 && idle_alpha(c, t) > 0;
 }
 
-static void fill_coefs(int matrix, VxConvCoefs *c)
-{
-    double kr, kb, kg;
-    vx_matrix_coefs(matrix, &kr, &kb);
-    kg = 1 - kr - kb;
-    const double ys = 219.0 / 255.0, cs = 224.0 / 255.0, one = (double)(1 << VX_CONV_BITS);
-    memset(c, 0, sizeof(*c));
-    c->yr = (int32_t)lrint(kr * ys * one);
-    c->yg = (int32_t)lrint(kg * ys * one);
-    c->yb = (int32_t)lrint(kb * ys * one);
-    c->ur = (int32_t)lrint(-kr / (2 * (1 - kb)) * cs * one);
-    c->ug = (int32_t)lrint(-kg / (2 * (1 - kb)) * cs * one);
-    c->ub = (int32_t)lrint(0.5 * cs * one);
-    c->vr = (int32_t)lrint(0.5 * cs * one);
-    c->vg = (int32_t)lrint(-kg / (2 * (1 - kr)) * cs * one);
-    c->vb = (int32_t)lrint(-kb / (2 * (1 - kr)) * cs * one);
-    c->y_off = 16 << VX_CONV_BITS;
-    c->uv_off = 128 << VX_CONV_BITS;
-    c->roff = 0, c->goff = 1, c->boff = 2, c->aoff = 3;
-    c->left_sited = 1;
-}
-
 static int read_file(VxContext *ctx, const char *path, char **buf, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -669,7 +651,7 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     c->last_k = -1;
     for (int m = 0; m < 3; m++) {
         VxConvCoefs cc;
-        fill_coefs(m, &cc);
+        vx_conv_coefs_init(&cc, m, VX_RANGE_LIMITED, VX_CHROMA_LEFT, VX_PIX_RGBA);
         blend_k(&cc, &c->coefs[m]);
     }
     char *buf = NULL;

@@ -4,7 +4,7 @@
 # made with and without it, losslessly, and every decoded frame must be identical.
 set -eu
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vx-incremental.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 fail=0
 run() { # name input extra-args...
     name=$1 in=$2
@@ -44,4 +44,18 @@ cat > "$dir/zoom.json" <<EOF
             { "start": 2.2, "end": 3.0, "center": [ 600, 300 ], "scale": 3, "transition": 0.2 } ] }
 EOF
 run zoom "$dir/zoom.json" --preset ultrafast
+# overlays: under where the cursor (and its click rings) was drawn in the previous frame the
+# screen is redrawn, whether the cursor moved or not, zoomed or not
+awk 'BEGIN { for (i = 0; i <= 480; i++) { t = i / 120; x = 640 + 400 * sin(1.3 * t); y = 330 + 200 * sin(0.9 * t + 1);
+             if (i > 200 && i < 260) { x = 700; y = 400 }
+             printf "{\"t\": %.4f, \"x\": %.2f, \"y\": %.2f}\n", t, x, y;
+             if (i % 90 == 45) printf "{\"t\": %.4f, \"down\": \"left\"}\n", t;
+             if (i % 90 == 55) printf "{\"t\": %.4f, \"up\": \"left\"}\n", t } }' > "$dir/track.jsonl"
+cat > "$dir/cursor.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl" },
+  "output": { "width": 1280, "height": 720, "fps": 60 }, "padding": 0.05, "radius": 14,
+  "cursor": { "smoothing": "spring", "size": 1.5 },
+  "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
+EOF
+run cursor "$dir/cursor.json" --preset ultrafast
 exit $fail

@@ -115,6 +115,80 @@ static void test_roundtrip(void)
     vx_image_free(&b);
 }
 
+/* vx_convert_threads gives the same bytes as vx_convert, for any thread count and an odd
+ * height; bad arguments are refused before any thread starts. */
+static void test_threads(void)
+{
+    const int w = 333, h = 101;
+    VxImage *src = vx_image_alloc(VX_PIX_ABGR, w, h);
+    VxImage *a = vx_image_alloc(VX_PIX_I420, w, h), *b = vx_image_alloc(VX_PIX_I420, w, h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < 4 * w; x++)
+            src->data[0][y * src->stride[0] + x] = (uint8_t)(rand() & 255);
+    VxColorSpec cs = {VX_MATRIX_BT2020, VX_RANGE_FULL, VX_CHROMA_CENTER};
+    if (vx_convert(src, a, &cs)) {
+        printf("FAIL vx_convert %dx%d\n", w, h);
+        failures++;
+    }
+    const int counts[] = {0, 1, 2, 3, 7, 64, 1000};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        for (int p = 0; p < 3; p++)
+            memset(b->data[p], 0, b->stride[p] * (p ? (h + 1) / 2 : h));
+        int ret = vx_convert_threads(src, b, &cs, counts[i]);
+        int same = ret == 0;
+        for (int p = 0; p < 3 && same; p++)
+            for (int y = 0; y < (p ? (h + 1) / 2 : h); y++)
+                if (memcmp(a->data[p] + y * a->stride[p], b->data[p] + y * b->stride[p],
+                           p ? (w + 1) / 2 : w))
+                    same = 0;
+        if (!same) {
+            printf("FAIL vx_convert_threads with %d threads: ret %d, differs from vx_convert\n",
+                   counts[i], ret);
+            failures++;
+        }
+    }
+    VxColorSpec bad = {VX_MATRIX_BT709, VX_RANGE_LIMITED, 7};
+    VxImage short_rows = *src;
+    short_rows.stride[0] = 4 * w - 4;
+    if (vx_convert_threads(src, b, &bad, 4) >= 0 || vx_convert(src, b, &bad) >= 0 ||
+        vx_convert(&short_rows, b, NULL) >= 0 || vx_convert_rows(src, b, NULL, 1, 4) >= 0) {
+        printf("FAIL a bad chroma siting, a row shorter than the width or an odd first row "
+               "must be refused\n");
+        failures++;
+    }
+    vx_image_free(&src);
+    vx_image_free(&a);
+    vx_image_free(&b);
+}
+
+/* NV21 is NV12 with Cr first: the same bytes swapped, both ways */
+static void test_nv21(void)
+{
+    const int w = 77, h = 9, cw = (w + 1) / 2;
+    VxImage *src = vx_image_alloc(VX_PIX_RGBA, w, h);
+    VxImage *a = vx_image_alloc(VX_PIX_NV12, w, h), *b = vx_image_alloc(VX_PIX_NV21, w, h);
+    VxImage *ra = vx_image_alloc(VX_PIX_BGRA, w, h), *rb = vx_image_alloc(VX_PIX_BGRA, w, h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < 4 * w; x++)
+            src->data[0][y * src->stride[0] + x] = (uint8_t)(rand() & 255);
+    int bad = vx_convert(src, a, NULL) || vx_convert(src, b, NULL);
+    for (int y = 0; y < (h + 1) / 2 && !bad; y++)
+        for (int i = 0; i < cw; i++)
+            if (a->data[1][y * a->stride[1] + 2 * i] != b->data[1][y * b->stride[1] + 2 * i + 1] ||
+                a->data[1][y * a->stride[1] + 2 * i + 1] != b->data[1][y * b->stride[1] + 2 * i])
+                bad = 1;
+    bad |= vx_convert(a, ra, NULL) || vx_convert(b, rb, NULL);
+    for (int y = 0; y < h && !bad; y++)
+        if (memcmp(ra->data[0] + y * ra->stride[0], rb->data[0] + y * rb->stride[0], 4 * w))
+            bad = 1;
+    if (bad) {
+        printf("FAIL NV21 is not NV12 with Cb and Cr swapped\n");
+        failures++;
+    }
+    vx_image_free(&src), vx_image_free(&a), vx_image_free(&b);
+    vx_image_free(&ra), vx_image_free(&rb);
+}
+
 int main(void)
 {
     srand(1);
@@ -125,6 +199,8 @@ int main(void)
             test_size(sizes[i][0], sizes[i][1], VX_PIX_I420, VX_MATRIX_BT601, flip);
         }
     test_roundtrip();
+    test_threads();
+    test_nv21();
     VxImage *a = vx_image_alloc(VX_PIX_RGBA, 4, 4), *b = vx_image_alloc(VX_PIX_RGBA, 4, 4);
     if (vx_convert(a, b, NULL) >= 0) {
         printf("FAIL RGBA -> RGBA must be refused\n");
