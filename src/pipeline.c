@@ -159,12 +159,17 @@ static int write_packet(void *opaque, AVPacket *pkt)
     return ret;
 }
 
-/* The thread budget (VxSettings.threads): n CPUs shared by decoding, composing (the job's
- * own thread) and encoding (see vexport.h). */
+/* The thread budget (VxSettings.threads): n CPUs shared by decoding, composing and encoding.
+ * Decoding a screen recording is the lightest stage: one thread (the decode thread itself)
+ * up to 15 CPUs, then one more per 8, at most 4. The encoder gets the rest. Composing runs on
+ * the job's thread, which otherwise only waits for the encoder's frame threads, so it takes
+ * no share of its own, except that the encoder keeps at least 2 threads: with 1, x264 would
+ * encode in the job's thread, one frame after the other with composing, and leave a core
+ * idle on a 2-CPU machine. */
 static void split_threads(int n, int *dec, int *enc)
 {
     *dec = n / 8 < 1 ? 1 : n / 8 > 4 ? 4 : n / 8;
-    *enc = n - *dec - 1 >= 1 ? n - *dec - 1 : 1;
+    *enc = n < 2 ? 1 : n - *dec >= 2 ? n - *dec : 2;
 }
 
 static int online_cpus(void)
@@ -371,10 +376,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
     snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
-    vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, compose %d (the job's "
-           "thread), encode %d (%s)", st->threads, st->decode_threads,
-           *st->hwaccel ? " (hardware)" : "", st->compose_threads, st->encode_threads,
-           st->encoder);
+    vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, encode %d (%s), compose "
+           "%d (the job's thread, while it waits for the encoder)", st->threads,
+           st->decode_threads, *st->hwaccel ? " (hardware)" : "", st->encode_threads,
+           st->encoder, st->compose_threads);
     if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0)
         goto end;
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)

@@ -451,10 +451,10 @@ static void print_stats(const Cli *c, const VxStats *st)
         fprintf(stderr, "vexport: stats: frames: %lld decoded, %lld composed, %lld copied "
                 "between compose and encode\n", (long long)st->frames_decoded,
                 (long long)st->frames_composed, (long long)st->frames_copied);
-        fprintf(stderr, "vexport: stats: threads: budget %d = decode %d%s%s + compose %d + "
-                "encode %d (%s)\n", st->threads, st->decode_threads,
-                *st->hwaccel ? " on " : "", st->hwaccel, st->compose_threads,
-                st->encode_threads, st->encoder);
+        fprintf(stderr, "vexport: stats: threads: budget %d: decode %d%s%s, encode %d (%s), "
+                "compose %d (the job's thread)\n", st->threads, st->decode_threads,
+                *st->hwaccel ? " on " : "", st->hwaccel, st->encode_threads, st->encoder,
+                st->compose_threads);
     } else {
         fprintf(stderr, "vexport: stats: stream copy %.2f s\n", st->mux_s);
     }

@@ -64,9 +64,10 @@ typedef void (*VxLogCallback)(void *opaque, int level, const char *message);
 typedef struct VxSettings {
     /** The thread budget: CPU threads for all stages together, the decoder's and the
      *  encoder's own threads included. 0 (default) = the number of online CPUs. An export
-     *  splits it as: decoding max(1, N/8) (at most 4), composing 1 (the job's own thread),
-     *  encoding the rest, at least 1 (see docs/performance.md); -v logs the split. The
-     *  output is the same for the same budget (x264's output depends on its thread count). */
+     *  of N splits it as: decoding max(1, N/8) threads (at most 4; 1 = the decode thread
+     *  itself), encoding the rest (at least 2 when N >= 2), composing on the job's thread
+     *  while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
+     *  The output is the same for the same budget (x264's depends on its thread count). */
     int threads;
     /** Capabilities allowed (VxCpuFlags). Default: all (~0u). The VEXPORT_CPU environment
      *  variable ("c", "sse4", "avx2", "avx512", "neon") lowers it further. */
