@@ -147,7 +147,8 @@ def main():
     for n, _ in cmds:
         ts = ", ".join(f"{t:.2f}" for t in res[n][0])
         print(f"{n:22s} median {med[n]:6.2f} s  (runs: {ts})  peak "
-              f"{statistics.median(res[n][1]):.0f} MiB  vs floor {med[n] / med['floor']:.2f}")
+              f"{statistics.median(res[n][1]):.0f} MiB  vs floor {med[n] / med['floor']:.2f}  "
+              f"CPU {statistics.median(res[n][2]):.2f} s")
     for n, _ in cmds:
         if n not in ("floor", "vexport"):
             print(f"vexport is {med[n] / med['vexport']:.2f}x faster than the {n}"

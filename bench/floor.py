@@ -19,15 +19,20 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def timed(cmd):
-    """Wall seconds and peak resident memory (MiB) of one run."""
+def measure(cmd):
+    """Wall seconds, peak resident memory (MiB) and CPU seconds (user + system) of one run."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return time.perf_counter() - t, usage.ru_maxrss / 1024
+    return time.perf_counter() - t, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd):
+    """Wall seconds and peak resident memory (MiB) of one run."""
+    return measure(cmd)[:2]
 
 
 GRADIENT = "gradient:135:#4f46e5:#9333ea:#ec4899"
@@ -59,13 +64,13 @@ def styled_cmd(vexport, clip, size, out, preset="veryfast", crf="23", background
 
 
 def alternate(cmds, runs, log=sys.stderr):
-    """Runs each (name, cmd) in turn, `runs` rounds; returns {name: (times, peak MiB)}."""
-    res = {name: ([], []) for name, _ in cmds}
+    """Runs each (name, cmd) in turn, `runs` rounds; returns {name: (wall s, peak MiB,
+    CPU s)}, one entry per run in each list."""
+    res = {name: ([], [], []) for name, _ in cmds}
     for i in range(runs):
         for name, cmd in cmds:
-            t, m = timed(cmd)
-            res[name][0].append(t)
-            res[name][1].append(m)
+            for lst, v in zip(res[name], measure(cmd)):
+                lst.append(v)
         print(f"run {i + 1}: " + ", ".join(f"{n} {res[n][0][-1]:.2f} s" for n, _ in cmds),
               file=log)
     return res
@@ -89,13 +94,15 @@ def main():
     res = alternate([("floor", floor_cmd(clip, out, a.preset, a.crf)),
                      ("vexport", styled_cmd(a.vexport, clip, a.size, out, a.preset, a.crf))],
                     a.runs)
-    (tf, rf), (tv, rv) = res["floor"], res["vexport"]
+    (tf, rf, cf), (tv, rv, cv) = res["floor"], res["vexport"]
     mf, mv = statistics.median(tf), statistics.median(tv)
     print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
           f"{a.runs} alternating runs")
     print(f"floor   median {mf:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tf)})")
     print(f"vexport median {mv:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tv)})")
     print(f"cost vs floor: {mv / mf:.3f}")
+    print(f"CPU time (user + system): floor {statistics.median(cf):.2f} s, vexport "
+          f"{statistics.median(cv):.2f} s ({statistics.median(cv) / statistics.median(cf):.3f})")
     print(f"peak memory: floor {statistics.median(rf):.0f} MiB, vexport {statistics.median(rv):.0f} MiB "
           f"(+{statistics.median(rv) - statistics.median(rf):.0f} MiB)")
 

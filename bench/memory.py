@@ -44,7 +44,7 @@ def sample(cmd, every=0.1):
         if pid:
             break
         m = rss_mib(proc.pid)
-        if m is not None:
+        if m:  # None once gone, 0 while exec'ing
             samples.append((time.perf_counter() - t0, m))
         time.sleep(every)
     if os.waitstatus_to_exitcode(status):

@@ -46,7 +46,7 @@ def main():
     if "stats: remux" not in check.stderr:
         sys.exit("vexport did not remux this clip:\n" + check.stderr)
     res = alternate([("ffmpeg -c copy", ffmpeg), ("vexport", ours)], a.runs)
-    (tf, rf), (tv, rv) = res["ffmpeg -c copy"], res["vexport"]
+    (tf, rf, _), (tv, rv, _) = res["ffmpeg -c copy"], res["vexport"]
     mf, mv = statistics.median(tf), statistics.median(tv)
     size_mb = os.path.getsize(clip) / 1e6
     print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s, {size_mb:.0f} MB, H.264 + AAC), "
