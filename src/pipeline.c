@@ -197,7 +197,8 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
 {
     if (o->no_passthrough)
         return "--no-passthrough";
-    if (o->encoder || o->preset || o->crf >= 0 || o->bitrate > 0 || o->n_encoder_opts)
+    if ((o->encoder && strcmp(o->encoder, "auto")) || o->preset || o->crf >= 0 ||
+        o->bitrate > 0 || o->n_encoder_opts)
         return "encoder settings were given";
     if (p->width && (p->width != si->width || p->height != si->height))
         return "the output size differs from the recording's";
@@ -347,6 +348,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_source_setup_decoder(src, o->hwaccel, st->decode_threads, st->hwaccel,
                                        sizeof(st->hwaccel))) < 0)
         goto end;
+    if (*st->hwaccel)
+        st->decode_threads = 1; /* the device decodes; one thread feeds it */
     /* decoding starts now, overlapping the encoder's start-up and the static layer */
     dec.src = src;
     dec.cancel = cancel;

@@ -5,7 +5,9 @@ set -eu
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vx-remux.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 "$VEXPORT" synth -o "$dir/src.mp4" --size 640x360 --fps 30 --seconds 3
-"$VEXPORT" render --screen "$dir/src.mp4" --stats -o "$dir/out.mp4" 2>"$dir/err"
+# --encoder auto and --hwaccel auto are the defaults: naming them changes nothing
+"$VEXPORT" render --screen "$dir/src.mp4" --stats --encoder auto --hwaccel auto \
+    -o "$dir/out.mp4" 2>"$dir/err"
 fail=0
 grep -q "stats: remux" "$dir/err" || { echo "FAIL: not remuxed: $(cat "$dir/err")"; fail=1; }
 for f in src out; do

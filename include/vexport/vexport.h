@@ -191,7 +191,8 @@ typedef struct VxStats {
     uint8_t reserved[64];
 } VxStats;
 
-/** Copies the job's statistics (zeros before vx_job_run()). */
+/** Copies the statistics of the job's last vx_job_run() (zeros before it), once it has
+ *  returned. */
 VX_API int vx_job_stats(const VxJob *job, VxStats *out);
 VX_API void vx_job_free(VxJob **job);
 
