@@ -404,6 +404,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s};
     Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s};
     const double eps = 1e-4;
+    st->setup_s = now_s() - t0;
     VxProgress pr = {0};
     pr.total = tl.frames;
     pr.mode = "composite";

@@ -442,6 +442,9 @@ static void print_stats(const Cli *c, const VxStats *st)
     const int comp = st->mode && !strcmp(st->mode, "composite");
     fprintf(stderr, "vexport: stats: %s, %.2f s wall, peak memory %.0f MiB\n",
             st->mode ? st->mode : "?", st->wall_s, st->peak_rss_kib / 1024.0);
+    if (comp)
+        fprintf(stderr, "vexport: stats: setup %.2f s (files, encoder, background layer)\n",
+                st->setup_s);
     if (comp) {
         fprintf(stderr, "vexport: stats: busy: decode %.2f s, compose %.2f s, encode %.2f s, "
                 "audio %.2f s, mux %.2f s\n", st->decode_s, st->compose_s, st->encode_s,
@@ -468,6 +471,7 @@ static void print_stats(const Cli *c, const VxStats *st)
 #define I(k, v) json_object_object_add(s, k, json_object_new_int64(v))
     json_object_object_add(s, "mode", json_object_new_string(st->mode ? st->mode : ""));
     D("wall_s", st->wall_s);
+    D("setup_s", st->setup_s);
     D("decode_s", st->decode_s);
     D("compose_s", st->compose_s);
     D("encode_s", st->encode_s);

@@ -167,6 +167,8 @@ VX_API void vx_job_cancel(VxJob *job);
 typedef struct VxStats {
     const char *mode;        /**< "composite" or "remux"; NULL before the job ran */
     double wall_s;           /**< the whole vx_job_run() */
+    double setup_s;          /**< opening the files, encoder, background layer: until the
+                                  first frame (it overlaps the decoder's start) */
     double decode_s;         /**< demux + decode + normalisation (decode thread) */
     double compose_s;        /**< compositing output frames */
     double encode_s;         /**< in the video encoder (its packets' muxing not included) */
