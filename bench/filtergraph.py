@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 
+TMPDIRS = []
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from floor import ROOT, alternate, floor_cmd, make_clip, styled_cmd  # noqa: E402
 
@@ -77,6 +78,7 @@ def main():
     a = ap.parse_args()
     W, H = map(int, a.size.split("x"))
     tmp = tempfile.mkdtemp(prefix="vexport-bench-")
+    TMPDIRS.append(tmp)
     clip = a.clip or make_clip(a.vexport, os.path.join(tmp, "clip.mp4"), a.size, a.fps,
                                a.seconds)
     probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries",
@@ -156,4 +158,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:  # the clips are large; --clip inputs are not in it
+        for d in TMPDIRS:
+            shutil.rmtree(d, ignore_errors=True)

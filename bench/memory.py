@@ -14,11 +14,13 @@ Clips come from `vexport synth` (the demo's synthetic desktop).
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
+TMPDIRS = []
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from floor import ROOT, floor_cmd, make_clip, styled_cmd, timed  # noqa: E402
 
@@ -67,6 +69,7 @@ def main():
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vexport-bench-")
+    TMPDIRS.append(tmp)
     out = os.path.join(tmp, "out.mp4")
     if not a.skip_4k:
         clip = make_clip(a.vexport, os.path.join(tmp, "clip4k.mp4"), a.size, a.fps, a.seconds)
@@ -96,4 +99,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:  # the clips are large; --clip inputs are not in it
+        for d in TMPDIRS:
+            shutil.rmtree(d, ignore_errors=True)

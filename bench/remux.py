@@ -10,11 +10,13 @@ alternate; prints the medians and their ratio (target: vexport <= 1.5x ffmpeg's 
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 
+TMPDIRS = []
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from floor import ROOT, alternate  # noqa: E402
 
@@ -38,6 +40,7 @@ def main():
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vexport-bench-")
+    TMPDIRS.append(tmp)
     clip = a.clip or make_recording(os.path.join(tmp, "rec.mp4"), a.size, a.fps, a.seconds)
     out_f, out_v = os.path.join(tmp, "ffmpeg.mp4"), os.path.join(tmp, "vexport.mp4")
     ffmpeg = ["ffmpeg", "-v", "error", "-y", "-i", clip, "-c", "copy", out_f]
@@ -58,4 +61,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:  # the clips are large; --clip inputs are not in it
+        for d in TMPDIRS:
+            shutil.rmtree(d, ignore_errors=True)
