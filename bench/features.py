@@ -74,9 +74,10 @@ def main():
     s = a.seconds
     feat["sources"].update({"cursor": "cursor.jsonl", "camera": "cam.mp4",
                             "audio": [{"screen": True}, {"path": "mic.m4a", "gain_db": -6}]})
-    feat["zoom"] = [{"start": 0.1 * s, "end": 0.45 * s, "follow": "cursor", "scale": 1.8},
-                    {"start": 0.6 * s, "end": 0.8 * s, "center": [w * 0.3, h * 0.3],
-                     "scale": 2}]
+    feat["zoom"] = [{"start": 0.15 * s, "end": 0.4 * s, "follow": "cursor", "scale": 1.8,
+                     "transition": 0.08 * s},
+                    {"start": 0.65 * s, "end": 0.85 * s, "center": [w * 0.3, h * 0.3],
+                     "scale": 2, "transition": 0.08 * s}]
     feat["cursor"] = {"click": "ring"}
     feat["camera"] = {"shape": "circle", "corner": "bottom-right", "border": 4}
     for name, proj in (("base", base), ("features", feat)):

@@ -1,8 +1,12 @@
 /* Video encoding through libavcodec. The composed pooled frame is the encoder's input: it is
- * sent by reference, never copied. */
+ * sent by reference, never copied (an encoder that takes only hardware surfaces gets it
+ * uploaded, and that copy is counted). "auto" tries the platform's hardware encoders first. */
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include <libavutil/hwcontext.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
@@ -12,7 +16,26 @@ struct VxEncoder {
     VxContext *ctx;
     AVCodecContext *c;
     AVPacket *pkt;
+    enum AVPixelFormat in_fmt; /* what the compositor gives: NV12 (or YUV420P) */
+    AVBufferRef *hw_frames;    /* set when the encoder takes hardware surfaces only */
+    int64_t copies;
 };
+
+/* Hardware encoders tried, in order, for "auto". */
+static const char *const hw_h264[] = {
+#ifdef __APPLE__
+    "h264_videotoolbox",
+#else
+    "h264_nvenc", "h264_qsv", "h264_vaapi",
+#endif
+    NULL};
+static const char *const hw_hevc[] = {
+#ifdef __APPLE__
+    "hevc_videotoolbox",
+#else
+    "hevc_nvenc", "hevc_qsv", "hevc_vaapi",
+#endif
+    NULL};
 
 static enum AVPixelFormat pick_format(const AVCodec *codec)
 {
@@ -28,18 +51,79 @@ static enum AVPixelFormat pick_format(const AVCodec *codec)
     return best;
 }
 
-int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
+/* A reason the hardware encoder `name` cannot work on this machine, found without opening it
+ * (opening some of them takes seconds to fail), or NULL. */
+static const char *hw_missing(const char *name)
+{
+#ifdef __linux__
+    if (strstr(name, "_vaapi") || strstr(name, "_qsv"))
+        return access("/dev/dri/renderD128", R_OK | W_OK) ? "no /dev/dri/renderD128" : NULL;
+    if (strstr(name, "_nvenc"))
+        return access("/dev/nvidiactl", F_OK) ? "no NVIDIA device (/dev/nvidiactl)" : NULL;
+#endif
+    (void)name;
+    return NULL;
+}
+
+/* Encoders that take only hardware surfaces (VAAPI): a device and a pool of NV12 surfaces. */
+static int setup_hw_frames(VxEncoder *e, const AVCodec *codec, const VxEncodeParams *p,
+                           char *why, size_t why_len)
+{
+    char eb[128];
+    for (int i = 0;; i++) {
+        const AVCodecHWConfig *cfg = avcodec_get_hw_config(codec, i);
+        if (!cfg) {
+            snprintf(why, why_len, "takes no 8-bit 4:2:0 input");
+            return VX_ERR(ENOSYS);
+        }
+        if (!(cfg->methods & AV_CODEC_HW_CONFIG_METHOD_HW_FRAMES_CTX))
+            continue;
+        AVBufferRef *dev = NULL;
+        int ret = av_hwdevice_ctx_create(&dev, cfg->device_type, NULL, NULL, 0);
+        if (ret < 0) {
+            snprintf(why, why_len, "no %s device (%s)", av_hwdevice_get_type_name(cfg->device_type),
+                     vx_averr(ret, eb, sizeof(eb)));
+            return VX_ERR(ENODEV);
+        }
+        e->hw_frames = av_hwframe_ctx_alloc(dev);
+        av_buffer_unref(&dev);
+        if (!e->hw_frames)
+            return VX_ERR(ENOMEM);
+        AVHWFramesContext *fc = (AVHWFramesContext *)e->hw_frames->data;
+        fc->format = cfg->pix_fmt;
+        fc->sw_format = AV_PIX_FMT_NV12;
+        fc->width = p->width;
+        fc->height = p->height;
+        fc->initial_pool_size = 16;
+        if ((ret = av_hwframe_ctx_init(e->hw_frames)) < 0) {
+            snprintf(why, why_len, "no NV12 surfaces (%s)", vx_averr(ret, eb, sizeof(eb)));
+            return VX_ERR(ENODEV);
+        }
+        e->c->hw_frames_ctx = av_buffer_ref(e->hw_frames);
+        e->c->pix_fmt = cfg->pix_fmt;
+        e->in_fmt = AV_PIX_FMT_NV12;
+        return e->c->hw_frames_ctx ? 0 : VX_ERR(ENOMEM);
+    }
+}
+
+/* Opens encoder `name`. On failure returns a negative code with the reason in why, and logs
+ * nothing: the caller decides whether it is an error or a fallback. */
+static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, VxEncoder **out,
+                    char *why, size_t why_len)
 {
     char eb[128];
     *out = NULL;
-    const AVCodec *codec = avcodec_find_encoder_by_name(p->encoder);
-    if (!codec || codec->type != AVMEDIA_TYPE_VIDEO)
-        return vx_fail(ctx, VX_ERR(ENOSYS), "encoder '%s' is not available in this FFmpeg "
-                       "(`ffmpeg -encoders` lists them)", p->encoder);
-    enum AVPixelFormat fmt = pick_format(codec);
-    if (fmt == AV_PIX_FMT_NONE)
-        return vx_fail(ctx, VX_ERR(ENOSYS), "encoder '%s' does not take 8-bit 4:2:0 input",
-                       p->encoder);
+    const AVCodec *codec = avcodec_find_encoder_by_name(name);
+    if (!codec || codec->type != AVMEDIA_TYPE_VIDEO) {
+        snprintf(why, why_len, "encoder '%s' is not available in this FFmpeg (`ffmpeg "
+                 "-encoders` lists them)", name);
+        return VX_ERR(ENOSYS);
+    }
+    const char *missing = hw_missing(name);
+    if (missing) {
+        snprintf(why, why_len, "%s: %s", name, missing);
+        return VX_ERR(ENODEV);
+    }
     VxEncoder *e = calloc(1, sizeof(*e));
     AVDictionary *opts = NULL;
     int ret = VX_ERR(ENOMEM);
@@ -53,7 +137,14 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     AVCodecContext *c = e->c;
     c->width = p->width;
     c->height = p->height;
-    c->pix_fmt = fmt;
+    c->pix_fmt = e->in_fmt = pick_format(codec);
+    if (c->pix_fmt == AV_PIX_FMT_NONE) {
+        char sub[256];
+        if ((ret = setup_hw_frames(e, codec, p, sub, sizeof(sub))) < 0) {
+            snprintf(why, why_len, "%s: %s", name, sub);
+            goto fail;
+        }
+    }
     c->time_base = av_inv_q(p->fps);
     c->framerate = p->fps;
     c->sample_aspect_ratio = (AVRational){1, 1};
@@ -67,8 +158,11 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     if (p->global_header)
         c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int has_priv = c->priv_data != NULL;
-    if (p->preset && has_priv && av_opt_find(c->priv_data, "preset", NULL, 0, 0))
-        av_dict_set(&opts, "preset", p->preset, 0);
+    const char *preset = p->preset;
+    if (!preset && (!strcmp(name, "libx264") || !strcmp(name, "libx265")))
+        preset = "veryfast";
+    if (preset && has_priv && av_opt_find(c->priv_data, "preset", NULL, 0, 0))
+        av_dict_set(&opts, "preset", preset, 0);
     if (p->bitrate > 0) {
         c->bit_rate = p->bitrate;
     } else if (has_priv && av_opt_find(c->priv_data, "crf", NULL, 0, 0)) {
@@ -82,7 +176,8 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     for (int i = 0; i < p->n_opts; i++) {
         const char *kv = p->opts[i], *eq = strchr(kv, '=');
         if (!eq || eq == kv) {
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "encoder option '%s': expected key=value", kv);
+            snprintf(why, why_len, "encoder option '%s': expected key=value", kv);
+            ret = VX_ERR(EINVAL);
             goto fail;
         }
         char key[128];
@@ -91,25 +186,58 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     }
     ret = avcodec_open2(c, codec, &opts);
     if (ret < 0) {
-        ret = vx_fail(ctx, vx_from_averror(ret) == VX_ERR(EINVAL) ? VX_ERR(EINVAL) : VX_ERR(EIO),
-                      "cannot open encoder %s at %dx%d: %s", p->encoder, p->width, p->height,
-                      vx_averr(ret, eb, sizeof(eb)));
+        snprintf(why, why_len, "cannot open encoder %s at %dx%d: %s", name, p->width,
+                 p->height, vx_averr(ret, eb, sizeof(eb)));
+        ret = vx_from_averror(ret) == VX_ERR(EINVAL) ? VX_ERR(EINVAL) : VX_ERR(EIO);
         goto fail;
     }
     const AVDictionaryEntry *left = av_dict_get(opts, "", NULL, AV_DICT_IGNORE_SUFFIX);
     if (left) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "encoder %s has no option '%s'", p->encoder, left->key);
+        snprintf(why, why_len, "encoder %s has no option '%s'", name, left->key);
+        ret = VX_ERR(EINVAL);
         goto fail;
     }
     av_dict_free(&opts);
-    vx_log(ctx, VX_LOG_VERBOSE, "encoder %s %dx%d %s %d/%d fps, %s", p->encoder, p->width,
-           p->height, av_get_pix_fmt_name(fmt), p->fps.num, p->fps.den,
-           p->bitrate > 0 ? "bitrate" : "crf");
+    vx_log(ctx, VX_LOG_VERBOSE, "encoder %s %dx%d %s%s %d/%d fps, %s, %d threads", name,
+           p->width, p->height, av_get_pix_fmt_name(e->in_fmt),
+           e->hw_frames ? " (uploaded to hardware surfaces)" : "", p->fps.num, p->fps.den,
+           p->bitrate > 0 ? "bitrate" : "crf", p->threads);
     *out = e;
     return 0;
 fail:
     av_dict_free(&opts);
     vx_encoder_close(&e);
+    return ret;
+}
+
+int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
+{
+    char why[512], tried[1024] = "";
+    *out = NULL;
+    if (p->try_hw) {
+        const char *const *names = !strncmp(p->encoder, "libx265", 7) ? hw_hevc : hw_h264;
+        for (int i = 0; names[i]; i++) {
+            if (!avcodec_find_encoder_by_name(names[i]))
+                continue; /* not built in: not worth a word */
+            why[0] = 0;
+            if (open_one(ctx, p, names[i], out, why, sizeof(why)) == 0) {
+                vx_log(ctx, VX_LOG_INFO, "encoder: %s (hardware)", names[i]);
+                return 0;
+            }
+            snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+                     *tried ? "; " : "", why);
+        }
+        vx_log(ctx, VX_LOG_INFO, "encoder: no hardware encoder usable (%s), encoding with %s",
+               *tried ? tried : "none in this FFmpeg", p->encoder);
+    }
+    why[0] = 0;
+    int ret = open_one(ctx, p, p->encoder, out, why, sizeof(why));
+    if (ret < 0 && *why) {
+        if (ret == VX_ERR(ENODEV))
+            return vx_fail(ctx, ret, "encoder %s cannot be used here (%s); --encoder auto "
+                           "falls back to software, or name libx264", p->encoder, why);
+        return vx_fail(ctx, ret, "%s", why);
+    }
     return ret;
 }
 
@@ -120,13 +248,43 @@ AVCodecContext *vx_encoder_avctx(VxEncoder *e)
 
 enum AVPixelFormat vx_encoder_pix_fmt(const VxEncoder *e)
 {
-    return e->c->pix_fmt;
+    return e->in_fmt;
+}
+
+int64_t vx_encoder_frames_copied(const VxEncoder *e)
+{
+    return e->copies;
+}
+
+const char *vx_encoder_name(const VxEncoder *e)
+{
+    return e->c->codec->name;
 }
 
 int vx_encoder_send(VxEncoder *e, AVFrame *f, int (*cb)(void *, AVPacket *), void *opaque)
 {
     char eb[128];
-    int ret = avcodec_send_frame(e->c, f);
+    AVFrame *hw = NULL;
+    int ret;
+    if (f && e->hw_frames) {
+        /* the one copy a surface-only encoder needs: NV12 into a hardware surface */
+        hw = av_frame_alloc();
+        if (!hw)
+            return VX_ERR(ENOMEM);
+        if ((ret = av_hwframe_get_buffer(e->hw_frames, hw, 0)) < 0 ||
+            (ret = av_hwframe_transfer_data(hw, f, 0)) < 0 ||
+            (ret = av_frame_copy_props(hw, f)) < 0) {
+            av_frame_free(&hw);
+            return vx_fail(e->ctx, VX_ERR(EIO), "upload to the encoder's surfaces failed: %s",
+                           vx_averr(ret, eb, sizeof(eb)));
+        }
+        e->copies++;
+        f = hw;
+    } else if (f && !f->buf[0]) {
+        e->copies++; /* libavcodec copies a frame that does not own its buffers */
+    }
+    ret = avcodec_send_frame(e->c, f);
+    av_frame_free(&hw);
     if (ret < 0 && ret != AVERROR_EOF)
         return vx_fail(e->ctx, VX_ERR(EIO), "encoding failed: %s", vx_averr(ret, eb, sizeof(eb)));
     for (;;) {
@@ -148,6 +306,7 @@ void vx_encoder_close(VxEncoder **pe)
     if (!pe || !*pe)
         return;
     avcodec_free_context(&(*pe)->c);
+    av_buffer_unref(&(*pe)->hw_frames);
     av_packet_free(&(*pe)->pkt);
     free(*pe);
     *pe = NULL;

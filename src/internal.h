@@ -157,6 +157,13 @@ const VxSourceInfo *vx_source_info(const VxSource *s);
  * and range, rotation applied; *t = seconds from the first frame. Returns 0, AVERROR_EOF at the
  * end, or a negative error. The frame is a new reference owned by the caller. */
 int vx_source_read(VxSource *s, AVFrame **frame, double *t);
+/* Reopens the decoder (before the first read) with `threads` threads (0 = libavcodec's
+ * choice) and, per hwaccel ("auto", "none" or a device type name, NULL = "auto"), a hardware
+ * device; hardware frames are then downloaded as NV12. Falling back to software is logged
+ * (INFO, WARNING for a type asked by name); it fails only when no decoder opens at all.
+ * Returns 0 or a negative error; *used gets the device type's name, "" for software. */
+int vx_source_setup_decoder(VxSource *s, const char *hwaccel, int threads, char *used,
+                            size_t used_len);
 /* Seek so that the next frames start at or before t. */
 int vx_source_seek(VxSource *s, double t);
 /* Sets the matrix/range the frames must be delivered in (defaults: the source's own). */
@@ -240,6 +247,9 @@ typedef struct VxEncodeParams {
     AVRational fps;
     int matrix;
     int global_header;
+    /* set when encoder was NULL or "auto": the hardware encoders this platform may have are
+     * tried first, then `encoder` (the software default) */
+    int try_hw;
 } VxEncodeParams;
 int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out);
 AVCodecContext *vx_encoder_avctx(VxEncoder *e);
@@ -248,6 +258,11 @@ enum AVPixelFormat vx_encoder_pix_fmt(const VxEncoder *e);
 /* Sends a frame (NULL = flush) and passes every packet produced to cb. */
 int vx_encoder_send(VxEncoder *e, AVFrame *f,
                     int (*cb)(void *opaque, AVPacket *pkt), void *opaque);
+/* Whole frames copied on their way into the encoder (hardware upload, or a frame without
+ * its own buffers, which libavcodec copies). */
+int64_t vx_encoder_frames_copied(const VxEncoder *e);
+/* The libavcodec name of the encoder opened. */
+const char *vx_encoder_name(const VxEncoder *e);
 void vx_encoder_close(VxEncoder **e);
 
 /* ---- audio.c ---- */
@@ -285,6 +300,10 @@ int vx_muxer_write(VxMuxer *m, int idx, AVPacket *pkt, AVRational src_tb);
 int vx_muxer_finish(VxMuxer *m);
 /* Removes the temporary unless finished. */
 void vx_muxer_close(VxMuxer **m);
+
+/* ---- pipeline.c ---- */
+int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                    atomic_int *cancel, VxStats *stats);
 
 /* ---- timeline.c ---- */
 /* One kept range as placed in the output. */

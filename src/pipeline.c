@@ -5,7 +5,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -31,10 +33,14 @@ typedef struct Decoder {
     Queue q;
     atomic_int *cancel;
     const VxTimeline *tl;
+    double busy, wait_full; /* --stats, written by the decode thread, read after the join */
+    int64_t frames;
 } Decoder;
 
 /* A cut longer than this is skipped by seeking rather than decoded through. */
 #define SEEK_GAP_S 3.0
+
+static double now_s(void);
 
 static void *decode_thread(void *arg)
 {
@@ -51,7 +57,9 @@ static void *decode_thread(void *arg)
             break;
         }
         Item it = {0};
+        double t0 = now_s();
         int ret = vx_source_read(d->src, &it.f, &it.t);
+        d->busy += now_s() - t0;
         if (ret == AVERROR_EOF)
             break;
         if (ret < 0) {
@@ -72,9 +80,14 @@ static void *decode_thread(void *arg)
             av_frame_free(&it.f); /* past the last kept range: done */
             break;
         }
+        d->frames++;
         pthread_mutex_lock(&q->mu);
-        while (q->count == QUEUE_CAP && !q->abort)
-            pthread_cond_wait(&q->cv, &q->mu);
+        if (q->count == QUEUE_CAP && !q->abort) {
+            t0 = now_s();
+            while (q->count == QUEUE_CAP && !q->abort)
+                pthread_cond_wait(&q->cv, &q->mu);
+            d->wait_full += now_s() - t0;
+        }
         if (q->abort) {
             pthread_mutex_unlock(&q->mu);
             av_frame_free(&it.f);
@@ -93,12 +106,17 @@ static void *decode_thread(void *arg)
     return NULL;
 }
 
-/* Next decoded frame: 1 with *it filled, 0 at the end, or a negative error. */
-static int queue_pop(Queue *q, Item *it)
+/* Next decoded frame: 1 with *it filled, 0 at the end, or a negative error. Time spent
+ * waiting for it is added to *waited. */
+static int queue_pop(Queue *q, Item *it, double *waited)
 {
     pthread_mutex_lock(&q->mu);
-    while (!q->count && !q->done)
-        pthread_cond_wait(&q->cv, &q->mu);
+    if (!q->count && !q->done) {
+        double t0 = now_s();
+        while (!q->count && !q->done)
+            pthread_cond_wait(&q->cv, &q->mu);
+        *waited += now_s() - t0;
+    }
     int ret;
     if (q->count) {
         *it = q->items[q->head];
@@ -151,12 +169,43 @@ typedef struct Sink {
     VxMuxer *mux;
     AVRational tb;
     int idx;
+    double *mux_s; /* --stats: time in the muxer, taken out of the caller's stage */
 } Sink;
 
 static int write_packet(void *opaque, AVPacket *pkt)
 {
     Sink *s = opaque;
-    return vx_muxer_write(s->mux, s->idx, pkt, s->tb);
+    double t0 = now_s();
+    int ret = vx_muxer_write(s->mux, s->idx, pkt, s->tb);
+    *s->mux_s += now_s() - t0;
+    return ret;
+}
+
+/* The thread budget (VxSettings.threads): n CPUs shared by decoding, composing and encoding.
+ * Decoding a screen recording is the lightest stage: one thread (the decode thread itself)
+ * up to 15 CPUs, then one more per 8, at most 4. The encoder gets the rest. Composing runs on
+ * the job's thread, which otherwise only waits for the encoder's frame threads, so it takes
+ * no share of its own, except that the encoder keeps at least 2 threads: with 1, x264 would
+ * encode in the job's thread, one frame after the other with composing, and leave a core
+ * idle on a 2-CPU machine. */
+static void split_threads(int n, int *dec, int *enc)
+{
+    *dec = n / 8 < 1 ? 1 : n / 8 > 4 ? 4 : n / 8;
+    *enc = n < 2 ? 1 : n - *dec >= 2 ? n - *dec : 2;
+}
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static void finish_stats(VxStats *st, double t0)
+{
+    struct rusage ru;
+    st->wall_s = now_s() - t0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        st->peak_rss_kib = ru.ru_maxrss;
 }
 
 static const char *default_encoder(const VxProject *p)
@@ -170,7 +219,8 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
 {
     if (o->no_passthrough)
         return "--no-passthrough";
-    if (o->encoder || o->preset || o->crf >= 0 || o->bitrate > 0 || o->n_encoder_opts)
+    if ((o->encoder && strcmp(o->encoder, "auto")) || o->preset || o->crf >= 0 ||
+        o->bitrate > 0 || o->n_encoder_opts)
         return "encoder settings were given";
     if (p->width && (p->width != si->width || p->height != si->height))
         return "the output size differs from the recording's";
@@ -281,7 +331,7 @@ end:
 }
 
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                    atomic_int *cancel)
+                    atomic_int *cancel, VxStats *st)
 {
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
@@ -296,6 +346,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     int have_next = 0, src_done = 0;
     memset(&dec, 0, sizeof(dec));
     const double t0 = now_s();
+    memset(st, 0, sizeof(*st));
 
     if ((ret = vx_source_open(ctx, p->screen, &src)) < 0)
         goto end;
@@ -317,10 +368,23 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if (!why) {
         vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
                "changes it)");
+        st->mode = "remux";
+        const double tr = now_s();
         ret = run_remux(ctx, p, o, si, mux, cancel);
+        st->mux_s = now_s() - tr;
         goto end;
     }
     vx_log(ctx, VX_LOG_VERBOSE, "composite path: %s", why);
+    st->mode = "composite";
+    st->threads = o->threads > 0 ? o->threads : ctx->s.threads > 0 ? ctx->s.threads
+                                                                    : online_cpus();
+    split_threads(st->threads, &st->decode_threads, &st->encode_threads);
+    st->compose_threads = 1;
+    if ((ret = vx_source_setup_decoder(src, o->hwaccel, st->decode_threads, st->hwaccel,
+                                       sizeof(st->hwaccel))) < 0)
+        goto end;
+    if (*st->hwaccel)
+        st->decode_threads = 1; /* the device decodes; one thread feeds it */
     /* decoding starts now, overlapping the encoder's start-up and the static layer */
     dec.src = src;
     dec.cancel = cancel;
@@ -332,17 +396,16 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     }
     thread_started = 1;
-    const char *encname = o->encoder ? o->encoder : default_encoder(p);
+    const int auto_enc = !o->encoder || !strcmp(o->encoder, "auto");
     VxEncodeParams ep = {
-        .encoder = encname,
-        .preset = o->preset ? o->preset
-                  : (!strcmp(encname, "libx264") || !strcmp(encname, "libx265")) ? "veryfast"
-                                                                                  : NULL,
+        .encoder = auto_enc ? default_encoder(p) : o->encoder,
+        .try_hw = auto_enc,
+        .preset = o->preset, /* NULL: veryfast for libx264/libx265 */
         .crf = o->crf >= 0 ? o->crf : p->quality,
         .bitrate = o->bitrate,
         .opts = o->encoder_opts,
         .n_opts = o->n_encoder_opts,
-        .threads = o->threads > 0 ? o->threads : ctx->s.threads,
+        .threads = st->encode_threads,
         .width = l.W,
         .height = l.H,
         .fps = tl.fps,
@@ -351,6 +414,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     };
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
+    snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
+    vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, encode %d (%s), compose "
+           "%d (the job's thread, while it waits for the encoder)", st->threads,
+           st->decode_threads, *st->hwaccel ? " (hardware)" : "", st->encode_threads,
+           st->encoder, st->compose_threads);
     if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0)
         goto end;
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
@@ -364,9 +432,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
 
 
-    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0};
-    Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1};
+    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s};
+    Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s};
     const double eps = 1e-4;
+    st->setup_s = now_s() - t0;
     VxProgress pr = {0};
     pr.total = tl.frames;
     pr.mode = "composite";
@@ -377,19 +446,19 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         const double t = vx_timeline_time(&tl, n);
-        double ts;
+        double trec;
         VxZoomView view;
-        vx_scene_at(scene, t, &ts, &view);
-        /* advance to the last source frame shown at ts */
+        vx_scene_at(scene, t, &trec, &view);
+        /* advance to the last source frame shown at trec */
         for (;;) {
             if (!have_next && !src_done) {
-                ret = queue_pop(&dec.q, &next);
+                ret = queue_pop(&dec.q, &next, &st->compose_wait_empty_s);
                 if (ret < 0)
                     goto end;
                 have_next = ret == 1;
                 src_done = ret == 0;
             }
-            if (have_next && (!cur.f || next.t <= ts + eps)) {
+            if (have_next && (!cur.f || next.t <= trec + eps)) {
                 av_frame_free(&cur.f);
                 cur = next;
                 next.f = NULL;
@@ -403,7 +472,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         if (src_done && !have_next && cur.t < si->duration - fmax(0.5, 0.1 * si->duration) &&
-            ts > cur.t + 0.5) {
+            trec > cur.t + 0.5) {
             ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is truncated or damaged: its video "
                           "ends at %.2f s of the %.2f s it declares", p->screen, cur.t,
                           si->duration);
@@ -412,27 +481,42 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         AVFrame *out = NULL;
         const VxOverlay *ov;
         const int n_ov = vx_scene_overlays(scene, &ov);
-        if ((ret = vx_compose_next(comp, cur.f, &view, ov, n_ov, ts, &out)) < 0)
+        double ts = now_s();
+        if ((ret = vx_compose_next(comp, cur.f, &view, ov, n_ov, trec, &out)) < 0)
             goto end;
+        st->compose_s += now_s() - ts;
         out->pts = n;
+        ts = now_s();
+        const double mux0 = st->mux_s;
         ret = vx_encoder_send(enc, out, write_packet, &vsink);
+        st->encode_s += now_s() - ts - (st->mux_s - mux0);
+        st->frames_composed++;
         av_frame_free(&out);
         if (ret < 0)
             goto end;
+        ts = now_s();
+        const double mux1 = st->mux_s;
         if (aud && (ret = vx_audio_pull(aud, t + 0.5, write_packet, &asink)) < 0)
             goto end;
+        st->audio_s += now_s() - ts - (st->mux_s - mux1);
         report(o, &pr, n + 1, t0, 0);
     }
+    double ts = now_s(), mux0 = st->mux_s;
     if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)
         goto end;
+    st->encode_s += now_s() - ts - (st->mux_s - mux0);
+    ts = now_s(), mux0 = st->mux_s;
     if (aud && (ret = vx_audio_pull(aud, tl.duration + 10, write_packet, &asink)) < 0)
         goto end;
+    st->audio_s += now_s() - ts - (st->mux_s - mux0);
     if (atomic_load(cancel)) {
         ret = VX_ECANCELED;
         goto end;
     }
+    ts = now_s();
     if ((ret = vx_muxer_finish(mux)) < 0)
         goto end;
+    st->mux_s += now_s() - ts;
     int64_t cf, cr;
     double rows;
     vx_compose_stats(comp, &cf, &cr, &rows);
@@ -445,7 +529,12 @@ end:
         queue_abort(&dec.q);
         pthread_join(thr, NULL);
         queue_abort(&dec.q); /* frees anything queued before the thread saw the abort */
+        st->decode_s = dec.busy;
+        st->decode_wait_full_s = dec.wait_full;
+        st->frames_decoded = dec.frames;
     }
+    if (enc)
+        st->frames_copied = vx_encoder_frames_copied(enc);
     if (dec.src) {
         pthread_mutex_destroy(&dec.q.mu);
         pthread_cond_destroy(&dec.q.cv);
@@ -460,5 +549,6 @@ end:
     vx_muxer_close(&mux);
     vx_source_close(&src);
     vx_scene_close(&scene);
+    finish_stats(st, t0);
     return ret;
 }

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <libavutil/display.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
@@ -30,6 +33,7 @@ struct VxSource {
     int sws_hpos, sws_vpos; /* source chroma position for swscale, 1/256 luma pixel */
     int64_t frames;
     double last_t;
+    enum AVPixelFormat hw_fmt; /* decoder's hardware frame format, AV_PIX_FMT_NONE = software */
 };
 
 static int sws_colorspace(int matrix)
@@ -118,6 +122,7 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         return VX_ERR(ENOMEM);
     s->ctx = ctx;
     s->start_pts = AV_NOPTS_VALUE;
+    s->hw_fmt = AV_PIX_FMT_NONE;
     s->path = strdup(path);
     s->pkt = av_packet_alloc();
     s->frm = av_frame_alloc();
@@ -234,6 +239,141 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
 fail:
     vx_source_close(&s);
     return ret;
+}
+
+/* ---- hardware decoding (vx_source_setup_decoder) ---- */
+
+/* Device types for "auto", most capable first; only those this FFmpeg has are tried. */
+static const char *const hw_order[] = {"cuda", "vaapi", "qsv", "videotoolbox", "d3d11va",
+                                       "dxva2", NULL};
+
+static enum AVPixelFormat pick_hw_format(AVCodecContext *c, const enum AVPixelFormat *fmts)
+{
+    const VxSource *s = c->opaque;
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++)
+        if (*p == s->hw_fmt)
+            return *p;
+    /* the device cannot decode this stream after all: the first software format */
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++) {
+        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(*p);
+        if (d && !(d->flags & AV_PIX_FMT_FLAG_HWACCEL))
+            return *p;
+    }
+    return AV_PIX_FMT_NONE;
+}
+
+/* Opens a decoder for the video stream on device type `type` (NONE = software) with `threads`
+ * threads; replaces s->dec on success, else leaves it and says why. */
+static int open_decoder(VxSource *s, enum AVHWDeviceType type, int threads, char *why,
+                        size_t why_len)
+{
+    char eb[128];
+    const AVCodec *codec = s->dec->codec;
+    enum AVPixelFormat hw_fmt = AV_PIX_FMT_NONE;
+    AVBufferRef *dev = NULL;
+    if (type != AV_HWDEVICE_TYPE_NONE) {
+        const char *tn = av_hwdevice_get_type_name(type);
+        for (int i = 0;; i++) {
+            const AVCodecHWConfig *cfg = avcodec_get_hw_config(codec, i);
+            if (!cfg) {
+                snprintf(why, why_len, "the %s decoder cannot use it", codec->name);
+                return VX_ERR(ENOSYS);
+            }
+            if ((cfg->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) &&
+                cfg->device_type == type) {
+                hw_fmt = cfg->pix_fmt;
+                break;
+            }
+        }
+#ifdef __linux__
+        /* say what is missing instead of the driver's generic error */
+        if ((!strcmp(tn, "vaapi") || !strcmp(tn, "qsv")) &&
+            access("/dev/dri/renderD128", R_OK | W_OK)) {
+            snprintf(why, why_len, "no /dev/dri/renderD128");
+            return VX_ERR(ENODEV);
+        }
+        if (!strcmp(tn, "cuda") && access("/dev/nvidiactl", F_OK)) {
+            snprintf(why, why_len, "no NVIDIA device (/dev/nvidiactl)");
+            return VX_ERR(ENODEV);
+        }
+#endif
+        int ret = av_hwdevice_ctx_create(&dev, type, NULL, NULL, 0);
+        if (ret < 0) {
+            snprintf(why, why_len, "cannot open the device: %s", vx_averr(ret, eb, sizeof(eb)));
+            return VX_ERR(ENODEV);
+        }
+    }
+    AVCodecContext *d = avcodec_alloc_context3(codec);
+    if (!d) {
+        av_buffer_unref(&dev);
+        return VX_ERR(ENOMEM);
+    }
+    avcodec_parameters_to_context(d, s->fmt->streams[s->vidx]->codecpar);
+    d->pkt_timebase = s->fmt->streams[s->vidx]->time_base;
+    d->thread_count = threads;
+    if (dev) {
+        d->hw_device_ctx = dev; /* the context owns it now */
+        d->get_format = pick_hw_format;
+        d->opaque = s;
+    }
+    enum AVPixelFormat old_fmt = s->hw_fmt;
+    s->hw_fmt = hw_fmt; /* read by pick_hw_format */
+    int ret = avcodec_open2(d, codec, NULL);
+    if (ret < 0) {
+        s->hw_fmt = old_fmt;
+        avcodec_free_context(&d);
+        snprintf(why, why_len, "cannot open the %s decoder: %s", codec->name,
+                 vx_averr(ret, eb, sizeof(eb)));
+        return VX_ERR(EINVAL);
+    }
+    avcodec_free_context(&s->dec);
+    s->dec = d;
+    return 0;
+}
+
+int vx_source_setup_decoder(VxSource *s, const char *hwaccel, int threads, char *used,
+                            size_t used_len)
+{
+    char why[256], tried[1024] = "";
+    snprintf(used, used_len, "%s", "");
+    if (!hwaccel)
+        hwaccel = "auto";
+    if (!strcmp(hwaccel, "auto")) {
+        for (int i = 0; hw_order[i]; i++) {
+            enum AVHWDeviceType t = av_hwdevice_find_type_by_name(hw_order[i]);
+            int built = 0;
+            for (enum AVHWDeviceType it = AV_HWDEVICE_TYPE_NONE;
+                 (it = av_hwdevice_iterate_types(it)) != AV_HWDEVICE_TYPE_NONE;)
+                built |= it == t;
+            if (t == AV_HWDEVICE_TYPE_NONE || !built)
+                continue;
+            why[0] = 0;
+            if (open_decoder(s, t, 1, why, sizeof(why)) == 0) {
+                snprintf(used, used_len, "%s", hw_order[i]);
+                vx_log(s->ctx, VX_LOG_INFO, "hwaccel: decoding with %s", hw_order[i]);
+                return 0;
+            }
+            snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s: %s",
+                     *tried ? "; " : "", hw_order[i], why);
+        }
+        vx_log(s->ctx, VX_LOG_INFO, "hwaccel: none usable (%s), decoding in software",
+               *tried ? tried : "this FFmpeg has no hardware decoding");
+    } else if (strcmp(hwaccel, "none")) {
+        enum AVHWDeviceType t = av_hwdevice_find_type_by_name(hwaccel);
+        why[0] = 0;
+        if (t != AV_HWDEVICE_TYPE_NONE && open_decoder(s, t, 1, why, sizeof(why)) == 0) {
+            snprintf(used, used_len, "%s", hwaccel);
+            vx_log(s->ctx, VX_LOG_INFO, "hwaccel: decoding with %s", hwaccel);
+            return 0;
+        }
+        vx_log(s->ctx, VX_LOG_WARNING, "hwaccel: %s unavailable (%s), decoding in software",
+               hwaccel, *why ? why : "unknown device type");
+    }
+    why[0] = 0;
+    int ret = open_decoder(s, AV_HWDEVICE_TYPE_NONE, threads, why, sizeof(why));
+    if (ret < 0)
+        return vx_fail(s->ctx, ret, "%s: %s", s->path, why);
+    return 0;
 }
 
 const VxSourceInfo *vx_source_info(const VxSource *s)
@@ -460,6 +600,23 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
     *out = NULL;
     for (;;) {
         int ret = avcodec_receive_frame(s->dec, s->frm);
+        if (ret >= 0 && s->frm->format == s->hw_fmt && s->hw_fmt != AV_PIX_FMT_NONE) {
+            /* a hardware surface: downloaded in the device's own layout (NV12 for 8-bit) */
+            AVFrame *sw = av_frame_alloc();
+            if (!sw)
+                return VX_ERR(ENOMEM);
+            if ((ret = av_hwframe_transfer_data(sw, s->frm, 0)) < 0 ||
+                (ret = av_frame_copy_props(sw, s->frm)) < 0) {
+                av_frame_free(&sw);
+                av_frame_unref(s->frm);
+                return vx_fail(s->ctx, VX_ERR(EIO), "%s: cannot read a decoded frame back "
+                               "from the hardware decoder: %s", s->path,
+                               vx_averr(ret, eb, sizeof(eb)));
+            }
+            av_frame_unref(s->frm);
+            av_frame_move_ref(s->frm, sw);
+            av_frame_free(&sw);
+        }
         if (ret >= 0) {
             int64_t pts = s->frm->best_effort_timestamp;
             if (pts == AV_NOPTS_VALUE)

@@ -5,20 +5,20 @@
 #include <sys/stat.h>
 
 #include <libavutil/display.h>
+#include <libavutil/hwcontext.h>
 #include <libavutil/pixdesc.h>
 
 #include "internal.h"
 
-int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                    atomic_int *cancel);
 
 struct VxJob {
     VxContext *ctx;
     VxProject *p;
     VxExportOptions o;
-    char *output, *encoder, *preset;
+    char *output, *encoder, *preset, *hwaccel;
     char **opts;
     atomic_int cancel;
+    VxStats stats;
 };
 
 void vx_default_settings(VxSettings *s)
@@ -120,6 +120,16 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     if (o->n_encoder_opts < 0 || (o->n_encoder_opts && !o->encoder_opts) || o->threads < 0 ||
         o->bitrate < 0)
         return vx_fail(ctx, VX_ERR(EINVAL), "invalid export options");
+    if (o->hwaccel && strcmp(o->hwaccel, "auto") && strcmp(o->hwaccel, "none") &&
+        av_hwdevice_find_type_by_name(o->hwaccel) == AV_HWDEVICE_TYPE_NONE) {
+        char names[256] = "";
+        for (enum AVHWDeviceType t = AV_HWDEVICE_TYPE_NONE;
+             (t = av_hwdevice_iterate_types(t)) != AV_HWDEVICE_TYPE_NONE;)
+            snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s",
+                     av_hwdevice_get_type_name(t));
+        return vx_fail(ctx, VX_ERR(EINVAL), "hwaccel '%s' is unknown: use auto, none or one "
+                       "this FFmpeg supports:%s", o->hwaccel, *names ? names : " (none)");
+    }
     int ret;
     const char *inputs[4 + 16] = {p->screen, p->bg_image, p->cursor.track, p->camera.path};
     const char *keys[4 + 16] = {"sources.screen", "background.path", "sources.cursor",
@@ -147,6 +157,7 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     j->output = dup_or_null(o->output_path, &bad);
     j->encoder = dup_or_null(o->encoder, &bad);
     j->preset = dup_or_null(o->preset, &bad);
+    j->hwaccel = dup_or_null(o->hwaccel, &bad);
     if (o->n_encoder_opts) {
         j->opts = calloc((size_t)o->n_encoder_opts, sizeof(*j->opts));
         bad |= !j->opts;
@@ -160,6 +171,7 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     j->o.output_path = j->output;
     j->o.encoder = j->encoder;
     j->o.preset = j->preset;
+    j->o.hwaccel = j->hwaccel;
     j->o.encoder_opts = (const char *const *)j->opts;
     *out = j;
     return 0;
@@ -169,7 +181,15 @@ int vx_job_run(VxJob *j)
 {
     if (!j)
         return VX_ERR(EINVAL);
-    return vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel);
+    return vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel, &j->stats);
+}
+
+int vx_job_stats(const VxJob *j, VxStats *out)
+{
+    if (!j || !out)
+        return VX_ERR(EINVAL);
+    *out = j->stats;
+    return 0;
 }
 
 void vx_job_cancel(VxJob *j)
@@ -187,6 +207,7 @@ void vx_job_free(VxJob **pj)
     free(j->output);
     free(j->encoder);
     free(j->preset);
+    free(j->hwaccel);
     for (int i = 0; j->opts && i < j->o.n_encoder_opts; i++)
         free(j->opts[i]);
     free(j->opts);

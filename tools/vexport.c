@@ -31,6 +31,7 @@ typedef struct Cli {
     const char *enc_opts[MAX_OPTS];
     int n_enc_opts;
     int threads;
+    int stats; /* --stats */
     unsigned cpu_mask; /* from --cpu, when cpu_set */
     int cpu_set;
     /* flag-mode project fields */
@@ -62,7 +63,7 @@ static void log_cb(void *opaque, int level, const char *msg)
     const Cli *c = opaque;
     if (level == VX_LOG_ERROR)
         return; /* errors are printed once, by the caller, from vx_last_error() */
-    if (level == VX_LOG_WARNING && c->verbosity < 1)
+    if ((level == VX_LOG_WARNING || level == VX_LOG_INFO) && c->verbosity < 1)
         return;
     fprintf(stderr, "vexport: %s%s\n", level == VX_LOG_WARNING ? "warning: " : "", msg);
 }
@@ -140,10 +141,14 @@ static void usage(FILE *f)
         "                [--mic MIC.m4a]\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH\n"
-        "encoder options: --encoder NAME (default libx264) --preset P (default veryfast)\n"
-        "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)  --threads N\n"
+        "encoder options: --encoder NAME --preset P (default veryfast for libx264)\n"
+        "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)\n"
+        "  --threads N (one budget for decoding, composing and encoding; default: the CPUs)\n"
         "  --cpu c|sse4|avx2|avx512|neon  --progress bar|json|none  -v | -q\n"
         "  --no-passthrough (always re-encode, even when the recording could be copied)\n"
+        "  --hwaccel auto|none|NAME (hardware decoding; default auto: used when it opens)\n"
+        "  --encoder auto (default: a hardware encoder when one opens, else libx264)\n"
+        "  --stats (print where the time went, frames copied, peak memory at the end)\n"
         "exit codes: 0 ok, 1 bad input or usage, 2 runtime failure, 130 interrupted\n");
 }
 
@@ -305,6 +310,11 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
                 c->progress = PROG_NONE;
             else
                 return usage_error("--progress %s: expected bar, json or none", v);
+        } else if (!strcmp(a, "--hwaccel")) {
+            NEED();
+            c->eo.hwaccel = v;
+        } else if (!strcmp(a, "--stats")) {
+            c->stats = 1;
         } else if (!strcmp(a, "--no-passthrough")) {
             c->eo.no_passthrough = 1;
         } else if (!strcmp(a, "--at")) {
@@ -424,7 +434,7 @@ static int open_ctx(Cli *c, VxContext **ctx)
     vx_default_settings(&s);
     s.log_cb = log_cb;
     s.log_opaque = c;
-    s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_WARNING;
+    s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_INFO;
     s.threads = c->threads;
     if (c->cpu_set)
         s.cpu_mask = c->cpu_mask;
@@ -454,6 +464,67 @@ static int load_project(Cli *c, VxContext *ctx, VxProject **p)
     return vx_project_parse(ctx, json, NULL, "command line", p);
 }
 
+/* --stats: a readable summary on stderr, and with --progress json a last JSON line. */
+static void print_stats(const Cli *c, const VxStats *st)
+{
+    const int comp = st->mode && !strcmp(st->mode, "composite");
+    fprintf(stderr, "vexport: stats: %s, %.2f s wall, peak memory %.0f MiB\n",
+            st->mode ? st->mode : "?", st->wall_s, st->peak_rss_kib / 1024.0);
+    if (comp)
+        fprintf(stderr, "vexport: stats: setup %.2f s (files, encoder, background layer)\n",
+                st->setup_s);
+    if (comp) {
+        fprintf(stderr, "vexport: stats: busy: decode %.2f s, compose %.2f s, encode %.2f s, "
+                "audio %.2f s, mux %.2f s\n", st->decode_s, st->compose_s, st->encode_s,
+                st->audio_s, st->mux_s);
+        fprintf(stderr, "vexport: stats: decode queue: decoder waited %.2f s (full), "
+                "compose waited %.2f s (empty)\n", st->decode_wait_full_s,
+                st->compose_wait_empty_s);
+        fprintf(stderr, "vexport: stats: frames: %lld decoded, %lld composed, %lld copied "
+                "between compose and encode\n", (long long)st->frames_decoded,
+                (long long)st->frames_composed, (long long)st->frames_copied);
+        fprintf(stderr, "vexport: stats: threads: budget %d: decode %d%s%s, encode %d (%s), "
+                "compose %d (the job's thread)\n", st->threads, st->decode_threads,
+                *st->hwaccel ? " on " : "", st->hwaccel, st->encode_threads, st->encoder,
+                st->compose_threads);
+    } else {
+        fprintf(stderr, "vexport: stats: stream copy %.2f s\n", st->mux_s);
+    }
+    if (c->progress != PROG_JSON)
+        return;
+    json_object *o = json_object_new_object(), *s = json_object_new_object();
+    char num[64];
+#define D(k, v) (snprintf(num, sizeof(num), "%.4f", (double)(v)), \
+                 json_object_object_add(s, k, json_object_new_double_s(v, num)))
+#define I(k, v) json_object_object_add(s, k, json_object_new_int64(v))
+    json_object_object_add(s, "mode", json_object_new_string(st->mode ? st->mode : ""));
+    D("wall_s", st->wall_s);
+    D("setup_s", st->setup_s);
+    D("decode_s", st->decode_s);
+    D("compose_s", st->compose_s);
+    D("encode_s", st->encode_s);
+    D("audio_s", st->audio_s);
+    D("mux_s", st->mux_s);
+    D("decode_wait_full_s", st->decode_wait_full_s);
+    D("compose_wait_empty_s", st->compose_wait_empty_s);
+    I("frames_decoded", st->frames_decoded);
+    I("frames_composed", st->frames_composed);
+    I("frames_copied", st->frames_copied);
+    I("peak_rss_kib", st->peak_rss_kib);
+    I("threads", st->threads);
+    I("decode_threads", st->decode_threads);
+    I("compose_threads", st->compose_threads);
+    I("encode_threads", st->encode_threads);
+    json_object_object_add(s, "hwaccel", json_object_new_string(st->hwaccel));
+    json_object_object_add(s, "encoder", json_object_new_string(st->encoder));
+#undef D
+#undef I
+    json_object_object_add(o, "stats", s);
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    fflush(stdout);
+    json_object_put(o);
+}
+
 static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
 {
     VxJob *job = NULL;
@@ -474,6 +545,9 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
         vx_job_cancel(job);
     ret = vx_job_run(job);
     g_job = NULL;
+    VxStats st;
+    if (ret >= 0 && c->stats && vx_job_stats(job, &st) == 0)
+        print_stats(c, &st);
     vx_job_free(&job);
     if (ret < 0)
         return fail(ctx, ret);

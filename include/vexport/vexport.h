@@ -63,7 +63,12 @@ typedef struct VxJob VxJob;
 typedef void (*VxLogCallback)(void *opaque, int level, const char *message);
 
 typedef struct VxSettings {
-    /** Threads for all stages together, encoder included. 0 (default) = number of cores. */
+    /** The thread budget: CPU threads for all stages together, the decoder's and the
+     *  encoder's own threads included. 0 (default) = the number of online CPUs. An export
+     *  of N splits it as: decoding max(1, N/8) threads (at most 4; 1 = the decode thread
+     *  itself), encoding the rest (at least 2 when N >= 2), composing on the job's thread
+     *  while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
+     *  The output is the same for the same budget (x264's depends on its thread count). */
     int threads;
     /** Capabilities allowed (VxCpuFlags). Default: all (~0u). The VEXPORT_CPU environment
      *  variable ("c", "sse4", "avx2", "avx512", "neon") lowers it further. */
@@ -116,7 +121,10 @@ typedef void (*VxProgressCallback)(void *opaque, const VxProgress *p);
 typedef struct VxExportOptions {
     /** Output file (MP4). Written to a temporary beside it and renamed at the end. Required. */
     const char *output_path;
-    /** libavcodec encoder name. NULL (default) = libx264 (or libx265 for "hevc"). */
+    /** libavcodec encoder name. NULL or "auto" (default): the platform's hardware encoder
+     *  when one opens (h264_videotoolbox on Apple; h264_nvenc, h264_qsv, h264_vaapi
+     *  elsewhere; hevc_* for "hevc"), else libx264 (libx265), with the reason logged at
+     *  VX_LOG_INFO. A name: that encoder, or an error naming why it cannot be opened. */
     const char *encoder;
     /** Encoder preset. NULL (default) = "veryfast" for libx264/libx265. */
     const char *preset;
@@ -134,7 +142,13 @@ typedef struct VxExportOptions {
     /** 1 = always decode, compose and encode, even when the recording could be copied as it
      *  is (passthrough). Default 0: copy when nothing would change. */
     int no_passthrough;
-    uint8_t reserved[60];
+    /** Hardware decoding: "auto" (or NULL, default): the first of this FFmpeg's device
+     *  types that opens (cuda, vaapi, qsv, videotoolbox, d3d11va, dxva2), else software;
+     *  "none": software; a type name ("vaapi", "cuda", ...): that one, else software with a
+     *  warning. Why each was not used is logged at VX_LOG_INFO. Decoded hardware frames are
+     *  downloaded as NV12. Not copied. */
+    const char *hwaccel;
+    uint8_t reserved[52];
 } VxExportOptions;
 
 VX_API void vx_default_export_options(VxExportOptions *o);
@@ -147,6 +161,42 @@ VX_API int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptio
 VX_API int vx_job_run(VxJob *job);
 /** Asks a running job to stop. Safe from any thread and from a signal handler. */
 VX_API void vx_job_cancel(VxJob *job);
+
+/** What a finished (or failed) vx_job_run() measured. Times are wall-clock seconds spent
+ *  inside each stage's work, summed over the export; the stages overlap (decoding runs in its
+ *  own thread), so the busy times may add up to more than wall_s. */
+typedef struct VxStats {
+    const char *mode;        /**< "composite" or "remux"; NULL before the job ran */
+    double wall_s;           /**< the whole vx_job_run() */
+    double setup_s;          /**< opening the files, encoder, background layer: until the
+                                  first frame (it overlaps the decoder's start) */
+    double decode_s;         /**< demux + decode + normalisation (decode thread) */
+    double compose_s;        /**< compositing output frames */
+    double encode_s;         /**< in the video encoder (its packets' muxing not included) */
+    double audio_s;          /**< audio decode, resample, encode (muxing not included) */
+    double mux_s;            /**< writing packets, video and audio (remux: reading too) */
+    /** The decoded-frame queue between the decode thread and compose: seconds its producer
+     *  waited because it was full, and its consumer waited because it was empty. Compose,
+     *  encode and mux hand frames and packets to each other directly, without queues. */
+    double decode_wait_full_s;
+    double compose_wait_empty_s;
+    int64_t frames_decoded;  /**< source frames decoded */
+    int64_t frames_composed; /**< output frames handed to the encoder */
+    /** Whole frames copied between compose and the encoder (a hardware encoder's upload,
+     *  or a frame the encoder had to copy because it did not own its buffers). 0 on the
+     *  software path: the pooled composed frame is the encoder's input. */
+    int64_t frames_copied;
+    int64_t peak_rss_kib;    /**< the process's peak resident memory (getrusage) */
+    int threads;             /**< the thread budget used, and its split: */
+    int decode_threads, compose_threads, encode_threads;
+    char hwaccel[16];        /**< hardware decoder device type used, "" = software */
+    char encoder[32];        /**< encoder used ("libx264", "h264_vaapi", ...), "" = remux */
+    uint8_t reserved[64];
+} VxStats;
+
+/** Copies the statistics of the job's last vx_job_run() (zeros before it), once it has
+ *  returned. */
+VX_API int vx_job_stats(const VxJob *job, VxStats *out);
 VX_API void vx_job_free(VxJob **job);
 
 /** Renders the composed output frame shown at time t (seconds) as RGBA into a newly

@@ -376,7 +376,7 @@ zoom-rect)
   $GRAD, "padding": 0.05, "radius": 12,
   "zoom": [ { "start": 1.0, "end": 2.5, "rect": [ 200, 120, 480, 270 ], "transition": 0.5 } ] }
 EOF
-    render p $ENC
+    render p $LOSSLESS
     check p --sample 0,15,17,20,22,25,30,45,75,80,85,90,119
     ;;
 
@@ -393,7 +393,7 @@ zoom-center)
             { "start": 2.6, "end": 3.2, "center": [ 1270, 20 ], "scale": 1.5, "ease": "linear",
               "transition": 0.3 } ] }
 EOF
-    render p $ENC
+    render p $LOSSLESS
     check p --sample 0,7,8,13,19,24,30,60,95,100,140,150,160,180,200,230
     ;;
 
