@@ -12,6 +12,7 @@ build=${1:-build}
 
 pkgs=(gcc pkg-config meson ninja-build
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+      libavfilter-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
   pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev)

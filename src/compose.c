@@ -661,8 +661,12 @@ static void compose_full(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc, con
     const Planes d = dst_planes(c, dst, &oy, &ouv);
     const SrcPlanes s = src_planes(src);
     vx_plane_scale(sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
-    vx_plane_scale(sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
-    vx_plane_scale(sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
+    if (s.step == 2 && d.step == 2) { /* NV12 into NV12: both chroma channels in one pass */
+        vx_plane_scale_uv(sc, s.u, s.su, d.u + ouv, d.suv);
+    } else {
+        vx_plane_scale(sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
+        vx_plane_scale(sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
+    }
     blend_corners(c, &d, oy, ouv);
 }
 
@@ -757,6 +761,11 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
     for (int y = 0; y < sch; y++) {
         /* u and v share their spans (NV12 rows hold both anyway) */
         int lo, hi, lo2, hi2;
+        if (s.step == 2) { /* NV12: one pass over the interleaved row */
+            changed_span(s.u + y * s.su, p.u + y * p.su, 2 * scw, 1, &lo, &hi);
+            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
+            continue;
+        }
         changed_span(s.u + y * s.su, p.u + y * p.su, scw, s.step, &lo, &hi);
         changed_span(s.v + y * s.sv, p.v + y * p.sv, scw, s.step, &lo2, &hi2);
         if (lo2 < hi2) {
@@ -768,12 +777,15 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
     mark_overlays(c, sy, sc);
     ptrdiff_t oy, ouv;
     const Planes d = dst_planes(c, dst, &oy, &ouv);
+    const int pairs = s.step == 2 && d.step == 2; /* NV12 into NV12: u and v in one pass */
     if (vx_plane_scale_changed(sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
                                d.sy, 1, &c->wr_y) < 0 ||
-        vx_plane_scale_changed(sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
-                               d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
-        vx_plane_scale_changed(sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
-                               d.u + ouv, d.suv, d.step, &c->wr_c) < 0)
+        (pairs ? vx_plane_scale_uv_changed(sc, &c->ku, s.u, s.su, &c->chg_c, c->force_c,
+                                           d.u + ouv, d.suv, &c->wr_c) < 0
+               : (vx_plane_scale_changed(sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
+                                         d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
+                  vx_plane_scale_changed(sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
+                                         d.u + ouv, d.suv, d.step, &c->wr_c) < 0)))
         return VX_ERR(ENOMEM);
     /* everything not rewritten comes from the previous output (u and v were written over the
      * same spans, so for NV12 one copy per row keeps both) */

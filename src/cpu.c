@@ -29,7 +29,8 @@ static unsigned detect_x86(void)
         flags |= VX_CPU_AVX2;
     if ((xlo & 0xe0) == 0xe0 && (b & bit_AVX512F) && (b & bit_AVX512BW) && (b & bit_AVX512VL)) {
         flags |= VX_CPU_AVX512;
-        if (c & bit_AVX512VNNI)
+        /* VNNI with VBMI (Ice Lake and later): the scaler's AVX-512 kernels need both */
+        if ((c & bit_AVX512VNNI) && (c & bit_AVX512VBMI))
             flags |= VX_CPU_AVX512VNNI;
     }
     return flags;

@@ -196,9 +196,12 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
         return "the cursor is drawn";
     if (p->camera.path)
         return "a camera bubble is drawn";
-    if (p->audio_mode == VX_AUDIO_FILE)
+    const int own_only = p->audio_mode == VX_AUDIO_FILE && p->n_tracks == 1 &&
+                         !p->tracks[0].path && !p->tracks[0].mute &&
+                         p->tracks[0].gain_db == 0 && p->tracks[0].offset == 0;
+    if (p->audio_mode == VX_AUDIO_FILE && !own_only)
         return "separate audio tracks are mixed in";
-    if (p->audio_mode == VX_AUDIO_SOURCE && si->has_audio &&
+    if ((p->audio_mode == VX_AUDIO_SOURCE || own_only) && si->has_audio &&
         si->audio_codec_id != AV_CODEC_ID_AAC && si->audio_codec_id != AV_CODEC_ID_MP3 &&
         si->audio_codec_id != AV_CODEC_ID_ALAC)
         return "the recording's audio must be re-encoded";
@@ -218,8 +221,9 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
                       vx_averr(ret, eb, sizeof(eb)));
         goto end;
     }
+    /* remux only runs with no audio, the recording's own, or one track that is it unchanged */
     int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
-                  p->audio_mode == VX_AUDIO_SOURCE
+                  p->audio_mode != VX_AUDIO_NONE
                       ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};
     int n_out = 0, out_of[64];
     for (unsigned i = 0; i < in->nb_streams && i < 64; i++)

@@ -19,15 +19,23 @@ void vx_plane_scaler_free(VxPlaneScaler *s)
 int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int src_h,
                          int dst_w, int dst_h, double rx, double ox, double ry, double oy)
 {
+    return vx_plane_scaler_init2(s, dsp, VX_SCALE_HQ, src_w, src_h, dst_w, dst_h, rx, ox, ry, oy);
+}
+
+int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int src_w,
+                          int src_h, int dst_w, int dst_h, double rx, double ox, double ry,
+                          double oy)
+{
     memset(s, 0, sizeof(*s));
     s->dsp = dsp;
     s->src_w = src_w;
     s->src_h = src_h;
-    if (vx_scale_filter_build(&s->h, src_w, dst_w, rx, ox) < 0 ||
-        vx_scale_filter_build(&s->v, src_h, dst_h, ry, oy) < 0)
+    /* the horizontal filter's SIMD tables are built on first use, for the layouts used */
+    if (vx_scale_filter_build3(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
+        vx_scale_filter_build3(&s->v, kind, src_h, dst_h, ry, oy) < 0)
         goto fail;
-    s->ring_rows = s->v.taps;
-    s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * (size_t)dst_w);
+    s->ring_rows = s->v.taps + VX_SCALE_MAX_ROWS - 1; /* room for rows after the window */
+    s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
     s->ring_tag = malloc(sizeof(*s->ring_tag) * (size_t)s->ring_rows);
     s->rows = malloc(sizeof(*s->rows) * (size_t)s->v.taps);
     if (!s->ring || !s->ring_tag || !s->rows)
@@ -38,10 +46,50 @@ fail:
     return -1;
 }
 
+/* The ring holds source rows p .. p + taps + VX_SCALE_MAX_ROWS - 2 (slot = row % ring_rows):
+ * the window of output row j plus the rows after it, so a missing row and the next ones are
+ * filtered together (hscale_rows reads the filter tables once for all of them). */
+static void scale_rows(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
+                       int channels, uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+{
+    const int w = channels * s->h.n_out, taps = s->v.taps, nr = s->ring_rows;
+    const int last = s->v.pos[s->v.n_out - 1] + taps - 1; /* the last row any output reads */
+    for (int k = 0; k < nr; k++)
+        s->ring_tag[k] = -1;
+    for (int j = 0; j < s->v.n_out; j++) {
+        const int p = s->v.pos[j];
+        for (int t = 0; t < taps; t++) {
+            const int row = p + t, slot = row % nr;
+            int16_t *r = s->ring + (size_t)slot * w;
+            if (s->ring_tag[slot] != row) {
+                if (src_step == channels) {
+                    int16_t *d[VX_SCALE_MAX_ROWS];
+                    const uint8_t *sr[VX_SCALE_MAX_ROWS];
+                    int n = 0;
+                    for (int q = row; n < VX_SCALE_MAX_ROWS && q <= last; q++, n++) {
+                        if (n && s->ring_tag[q % nr] == q)
+                            break;
+                        d[n] = s->ring + (size_t)(q % nr) * w;
+                        sr[n] = src + q * src_stride;
+                        s->ring_tag[q % nr] = q;
+                    }
+                    s->dsp->hscale_rows(d, sr, n, channels, &s->h);
+                } else {
+                    s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
+                    s->ring_tag[slot] = row;
+                }
+            }
+            s->rows[t] = r;
+        }
+        s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
+                       taps, w);
+    }
+}
+
 void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                     uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
 {
-    const int w = s->h.n_out, taps = s->v.taps;
+    const int w = s->h.n_out;
     if (s->h.identity && s->v.identity) {
         for (int j = 0; j < s->v.n_out; j++) {
             const uint8_t *sr = src + j * src_stride;
@@ -55,22 +103,21 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         }
         return;
     }
-    for (int k = 0; k < s->ring_rows; k++)
-        s->ring_tag[k] = -1;
-    for (int j = 0; j < s->v.n_out; j++) {
-        const int p = s->v.pos[j];
-        for (int t = 0; t < taps; t++) {
-            const int row = p + t, slot = row % s->ring_rows;
-            int16_t *r = s->ring + (size_t)slot * w;
-            if (s->ring_tag[slot] != row) {
-                s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
-                s->ring_tag[slot] = row;
-            }
-            s->rows[t] = r;
-        }
-        s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
-                       taps, w);
+    vx_scale_filter_groups(&s->h, 1); /* if it fails, the kernels take their other path */
+    scale_rows(s, src, src_stride, src_step, 1, dst, dst_stride, dst_step);
+}
+
+void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                       ptrdiff_t dst_stride)
+{
+    if (s->h.identity && s->v.identity) {
+        for (int j = 0; j < s->v.n_out; j++)
+            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)2 * s->h.n_out);
+        return;
     }
+    vx_scale_filter_groups(&s->h, 2);
+    /* the vertical pass does not care which channel a column holds */
+    scale_rows(s, src, src_stride, 2, 2, dst, dst_stride, 1);
 }
 
 void vx_scale_keep_free(VxScaleKeep *k)
@@ -103,22 +150,62 @@ static int maps_init(VxPlaneScaler *s)
     return 0;
 }
 
-int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
-                           ptrdiff_t src_stride, int src_step, const VxSpans *changed,
-                           const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
-                           int dst_step, VxSpans *written)
+/* A view of outputs [a, b) of the horizontal filter for the kernels: the per-output arrays
+ * and the channel layout's grouped tables (a must be a whole number of blocks, or groups
+ * when there are no blocks); the other layout's tables are hidden. */
+static VxScaleFilter filter_view(const VxScaleFilter *h, int channels, int a, int b)
 {
-    const int n = s->h.n_out, taps = s->v.taps;
+    VxScaleFilter view = *h;
+    view.n_out = b - a;
+    view.pos += a;
+    view.coef += (size_t)a * h->taps;
+    if (view.coef_pad)
+        view.coef_pad += (size_t)a * h->ptaps;
+    VxScaleGroups *g = channels == 2 ? &view.g2 : &view.g1;
+    (channels == 2 ? &view.g1 : &view.g2)->n = 0;
+    if (g->n) {
+        const int ga = a / g->outs, gn = (b - a) / g->outs;
+        g->n = g->n - ga < gn ? g->n - ga : gn;
+        g->nfull = g->nfull - ga < 0 ? 0 : g->nfull - ga > g->n ? g->n : g->nfull - ga;
+        g->base += ga;
+        g->idx += (size_t)ga * 16;
+        g->coef += (size_t)ga * 8;
+        if (g->nb) {
+            const int gb = ga / 4;
+            g->bidx += (size_t)gb * 64;
+            g->nb = (g->n + 3) / 4;
+            g->nbfull = g->nbfull - gb < 0 ? 0 : g->nbfull - gb > g->nb ? g->nb : g->nbfull - gb;
+        }
+        if (g->n <= 0)
+            g->n = g->nfull = g->nb = 0;
+    }
+    return view;
+}
+
+static int scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                         ptrdiff_t src_stride, int src_step, int channels,
+                         const VxSpans *changed, const uint8_t *force, uint8_t *dst,
+                         ptrdiff_t dst_stride, int dst_step, VxSpans *written)
+{
+    const int n = s->h.n_out, taps = s->v.taps, nc = n * channels;
     if (!s->first_out && maps_init(s) < 0)
         return -1;
+    vx_scale_filter_groups(&s->h, channels);
+    if (k->mid && k->channels != channels)
+        vx_scale_keep_free(k);
     if (!k->mid) {
-        k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * n);
+        k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * nc);
         k->mid_lo = malloc(sizeof(*k->mid_lo) * (size_t)s->src_h);
         k->mid_hi = malloc(sizeof(*k->mid_hi) * (size_t)s->src_h);
         k->valid = 0;
+        k->channels = channels;
         if (!k->mid || !k->mid_lo || !k->mid_hi)
             return -1;
     }
+    const VxScaleGroups *g = channels == 2 ? &s->h.g2 : &s->h.g1;
+    /* the grouped kernels work in groups, blocks of 4 groups: a span is widened to whole
+     * ones (the extra outputs read no changed sample, so they are rewritten unchanged) */
+    const int al = g->n ? (g->nb ? 4 : 1) * g->outs : 1;
     /* horizontal pass of the changed spans, into the kept rows */
     for (int y = 0; y < s->src_h; y++) {
         int x0 = k->valid ? changed->lo[y] : 0, x1 = k->valid ? changed->hi[y] : s->src_w;
@@ -128,14 +215,16 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         int a = s->first_out[x0], b = s->last_out[x1 - 1] + 1;
         if (a >= b)
             continue;
-        VxScaleFilter view = s->h;
-        view.n_out = b - a;
-        view.pos += a;
-        view.coef += (size_t)a * s->h.taps;
-        if (view.coef_pad)
-            view.coef_pad += (size_t)a * s->h.ptaps;
-        s->dsp->hscale(k->mid + (size_t)y * n + a, src + y * src_stride, src_step, &view);
         k->mid_lo[y] = a, k->mid_hi[y] = b;
+        a -= a % al;
+        b = (b + al - 1) / al * al;
+        b = b > n ? n : b;
+        const VxScaleFilter view = filter_view(&s->h, channels, a, b);
+        int16_t *m = k->mid + (size_t)y * nc + (size_t)a * channels;
+        if (channels == 2)
+            s->dsp->hscale2(m, src + y * src_stride, &view);
+        else
+            s->dsp->hscale(m, src + y * src_stride, src_step, &view);
     }
     k->valid = 1;
     /* vertical pass of each output row over the union of its source rows' changes */
@@ -156,9 +245,27 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         if (c0 >= c1)
             continue;
         for (int t = 0; t < taps; t++)
-            s->rows[t] = k->mid + (size_t)(p + t) * n + c0;
-        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step, dst_step, s->rows,
-                       s->v.coef + (size_t)j * taps, taps, c1 - c0);
+            s->rows[t] = k->mid + (size_t)(p + t) * nc + (size_t)c0 * channels;
+        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step * channels, dst_step,
+                       s->rows, s->v.coef + (size_t)j * taps, taps, (c1 - c0) * channels);
     }
     return 0;
+}
+
+int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                           ptrdiff_t src_stride, int src_step, const VxSpans *changed,
+                           const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                           int dst_step, VxSpans *written)
+{
+    return scale_changed(s, k, src, src_stride, src_step, 1, changed, force, dst, dst_stride,
+                         dst_step, written);
+}
+
+int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                              ptrdiff_t src_stride, const VxSpans *changed,
+                              const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                              VxSpans *written)
+{
+    return scale_changed(s, k, src, src_stride, 2, 2, changed, force, dst, dst_stride, 1,
+                         written);
 }

@@ -12,7 +12,7 @@ typedef struct VxPlaneScaler {
     VxScaleFilter h, v;
     int src_w, src_h;
     const VxScaleDSP *dsp;
-    int16_t *ring;        /* ring_rows rows of h.n_out values */
+    int16_t *ring;        /* ring_rows rows of 2 * h.n_out values (two channels for _uv) */
     int *ring_tag;        /* source row held by each ring slot, -1 if none */
     int ring_rows;
     const int16_t **rows; /* v.taps row pointers */
@@ -26,6 +26,7 @@ typedef struct VxScaleKeep {
     int16_t *mid;         /* the horizontal pass of every source row */
     int *mid_lo, *mid_hi; /* per source row: outputs of mid rewritten by the last call */
     int valid;
+    int channels;         /* 1, or 2 for vx_plane_scale_uv_changed */
 } VxScaleKeep;
 
 /* A span [lo, hi) per row; empty when lo >= hi. */
@@ -36,9 +37,20 @@ typedef struct VxSpans {
 /* dst (dst_w x dst_h) sample i reads source position rx * i + ox (x) and ry * j + oy (y). */
 int vx_plane_scaler_init(VxPlaneScaler *s, const VxScaleDSP *dsp, int src_w, int src_h,
                          int dst_w, int dst_h, double rx, double ox, double ry, double oy);
+/* The same with a filter kind (VX_SCALE_HQ or VX_SCALE_BILINEAR, dsp/scale.h);
+ * vx_plane_scaler_init is this with VX_SCALE_HQ. Any ratio up or down; ox, oy may be
+ * fractional (sub-sample pans). Building is cheap enough to redo per frame (BENCHMARKS.md). */
+int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int src_w,
+                          int src_h, int dst_w, int dst_h, double rx, double ox, double ry,
+                          double oy);
 /* Scales the whole plane; steps are the distances between samples (2 for NV12 chroma). */
 void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
                     uint8_t *dst, ptrdiff_t dst_stride, int dst_step);
+/* Scales a plane of two interleaved channels (NV12 UV) in one pass: src_w x src_h and
+ * dst_w x dst_h count sample pairs. Bit-exact with two vx_plane_scale calls at step 2 (one per
+ * channel), about twice as fast. */
+void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                       ptrdiff_t dst_stride);
 /* Scales incrementally: `changed` gives, per source row, the samples that differ from the
  * source of the previous call (every row is taken as changed on the first call). Only the
  * outputs those samples reach are recomputed and written; `force` (may be NULL) marks output
@@ -48,6 +60,13 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
                            ptrdiff_t src_stride,
                            int src_step, const VxSpans *changed, const uint8_t *force,
                            uint8_t *dst, ptrdiff_t dst_stride, int dst_step, VxSpans *written);
+/* The same for an interleaved two-channel plane (NV12 UV), as vx_plane_scale_uv: `changed`
+ * and `written` count sample pairs; bit-exact with vx_plane_scale_uv. Keep one VxScaleKeep
+ * per plane (a keep used with the other call is reset). */
+int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
+                              ptrdiff_t src_stride, const VxSpans *changed,
+                              const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
+                              VxSpans *written);
 void vx_plane_scaler_free(VxPlaneScaler *s);
 void vx_scale_keep_free(VxScaleKeep *k);
 

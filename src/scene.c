@@ -12,6 +12,7 @@ struct VxScene {
     int n_ov;
     int sw, sh;
     VxCursor *cursor;
+    VxCamera *camera;
     int matrix;
 };
 
@@ -24,6 +25,14 @@ static int cursor_draw(void *opaque, double t, const VxView *v, AVFrame *dst, Vx
 {
     const VxScene *sc = opaque;
     return vx_cursor_draw(sc->cursor, t, v, sc->matrix, dst, drawn);
+}
+
+/* The bubble sits in output pixels: the view does not move it; what it touches is fixed. */
+static int camera_draw(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn)
+{
+    (void)v;
+    *drawn = vx_camera_rect(opaque);
+    return vx_camera_draw(opaque, t, dst);
 }
 
 int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
@@ -43,6 +52,11 @@ int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
                                   sc->cursor ? cursor_pos : NULL, sc->cursor, &sc->zoom);
     if (ret >= 0 && sc->cursor && p->cursor.draw) /* clipped to the screen: nothing outside */
         sc->ov[sc->n_ov++] = (VxOverlay){cursor_draw, sc, {0, 0, 0, 0}};
+    /* the camera last: its bubble is above the screen and the cursor */
+    if (ret >= 0 && p->camera.path && l &&
+        (ret = vx_camera_open(ctx, &p->camera, l->W, l->H, l->matrix, &sc->camera)) >= 0)
+        sc->ov[sc->n_ov++] =
+            (VxOverlay){camera_draw, sc->camera, vx_camera_rect(sc->camera)};
     if (ret < 0) {
         vx_scene_close(&sc);
         return ret;
@@ -78,6 +92,7 @@ void vx_scene_close(VxScene **psc)
     VxScene *sc = *psc;
     vx_zoom_path_free(&sc->zoom);
     vx_cursor_free(&sc->cursor);
+    vx_camera_free(&sc->camera);
     vx_timeline_free(&sc->tl);
     free(sc);
     *psc = NULL;

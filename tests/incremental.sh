@@ -44,15 +44,20 @@ cat > "$dir/zoom.json" <<EOF
             { "start": 2.2, "end": 3.0, "center": [ 600, 300 ], "scale": 3, "transition": 0.2 } ] }
 EOF
 run zoom "$dir/zoom.json" --preset ultrafast
-# overlays: under where the cursor (and its click rings) was drawn in the previous frame the
-# screen is redrawn, whether the cursor moved or not, zoomed or not
+# overlays: under where the cursor (and its click rings) and the camera bubble (its soft edge
+# and shadow over the screen) were drawn in the previous frame the screen is redrawn, whether
+# they moved or not, zoomed or not
 awk 'BEGIN { for (i = 0; i <= 480; i++) { t = i / 120; x = 640 + 400 * sin(1.3 * t); y = 330 + 200 * sin(0.9 * t + 1);
              if (i > 200 && i < 260) { x = 700; y = 400 }
              printf "{\"t\": %.4f, \"x\": %.2f, \"y\": %.2f}\n", t, x, y;
              if (i % 90 == 45) printf "{\"t\": %.4f, \"down\": \"left\"}\n", t;
              if (i % 90 == 55) printf "{\"t\": %.4f, \"up\": \"left\"}\n", t } }' > "$dir/track.jsonl"
+ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=24:duration=4 -c:v libx264 -preset ultrafast \
+    -pix_fmt yuv420p "$dir/cam.mp4"
 cat > "$dir/cursor.json" <<EOF
-{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl" },
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
+               "camera": "$dir/cam.mp4" },
+  "camera": { "corner": "bottom-left", "size": 0.3, "border": 3 },
   "output": { "width": 1280, "height": 720, "fps": 60 }, "padding": 0.05, "radius": 14,
   "cursor": { "smoothing": "spring", "size": 1.5 },
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }

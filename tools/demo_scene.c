@@ -295,6 +295,12 @@ typedef struct Scene {
     Rect term_c, edit_c, xp_c; /* their content areas */
     Rect bar, preview, clock;  /* export progress bar, preview area, menu-bar clock */
     int typed_row;             /* editor row of the line being typed */
+    int pointer;               /* draw the pointer */
+    int tour;                  /* the pointer follows the scripted tour (cursor-track mode) */
+    double tp[9][2];           /* the tour's points (pixels) */
+    Rect pause;                /* the export dialog's Pause button (tour mode) */
+    int cam;                   /* the webcam picture instead of the desktop */
+    const struct Voice *voice; /* the microphone's voice (webcam mouth) */
     uint8_t *tpl[3];           /* the static picture */
     int tls[3];
     uint8_t *mask;
@@ -448,6 +454,96 @@ static Rect frac_rect(const Scene *sc, double x0, double y0, double x1, double y
                 even((int)(y1 * sc->h)));
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* The pointer: a closed Lissajous path (default), or the scripted tour (cursor-track mode).  */
+
+static const char typed_line[] = "    o.output_path = \"out.mp4\"; /* 1080p60 */";
+
+/* Click k (0..2): pressed at CLICK_T[k], released CLICK_HOLD later, at tour point CLICK_P[k]. */
+static const double click_t[3] = {1.7, 3.6, 12.0};
+#define CLICK_HOLD 0.14
+#define PAUSE_CLICK 2 /* the click on the Pause button */
+
+/* Legs of the tour: at time t the pointer is at point p; between two legs it glides on a
+ * slight arc (smootherstep in time), and rests where two legs name the same point. */
+typedef struct Leg {
+    double t;
+    int p;
+} Leg;
+static const Leg tour_legs[] = {
+    {0.0, 0},  {0.4, 0},  {1.4, 1},  {2.0, 1},  {3.3, 2},  {3.9, 2},  {4.6, 3},  {6.6, 3},
+    {7.6, 4},  {8.6, 5},  {9.6, 6},  {10.4, 6}, {11.6, 7}, {12.4, 7}, {13.4, 8},
+};
+#define N_LEGS ((int)(sizeof(tour_legs) / sizeof(tour_legs[0])))
+
+/* Keeps the arrow's tip inside the picture and the whole arrow above its bottom 20 %. */
+static void pointer_clamp(const Scene *sc, double *x, double *y)
+{
+    double xmax = sc->w - ARROW_W * sc->s, ymax = floor(0.8 * sc->h) - ARROW_H * sc->s;
+    *x = *x < 0 ? 0 : *x > xmax ? xmax : *x;
+    *y = *y < 0 ? 0 : *y > ymax ? ymax : *y;
+}
+
+static void tour_points(Scene *sc)
+{
+    int s = sc->s;
+    Rect t = sc->term_c;
+    double tw = t.x1 - t.x0, th = t.y1 - t.y0;
+    int cx = sc->edit_c.x0 + 2 * s + 4 * sc->adv + 2 * s;
+    int ty = sc->edit_c.y0 + 3 * s + sc->typed_row * sc->line_h;
+    double pts[9][2] = {
+        {t.x0 + 0.55 * tw, t.y0 + 0.25 * th},                  /* 0 start, in the terminal */
+        {t.x0 + 0.35 * tw, t.y0 + 0.55 * th},                  /* 1 click in the terminal */
+        {cx + (double)(sizeof(typed_line) - 1) * sc->adv + 2 * s, ty + 3 * s}, /* 2 editor */
+        {0.50 * sc->w, 0.30 * sc->h},                          /* 3 (cut away in the demo) */
+        {0.30 * sc->w, 0.20 * sc->h},                          /* 4..6 a quick sweep */
+        {0.85 * sc->w, 0.15 * sc->h},
+        {0.62 * sc->w, 0.50 * sc->h},
+        {(sc->pause.x0 + sc->pause.x1) / 2.0, (sc->pause.y0 + sc->pause.y1) / 2.0}, /* 7 Pause */
+        {(sc->preview.x0 + sc->preview.x1) / 2.0, sc->preview.y0 + 10.0 * s}, /* 8 rest */
+    };
+    for (int i = 0; i < 9; i++) {
+        pointer_clamp(sc, &pts[i][0], &pts[i][1]);
+        sc->tp[i][0] = pts[i][0];
+        sc->tp[i][1] = pts[i][1];
+    }
+}
+
+/* Where the arrow's tip is in frame n (whole pixels). */
+static void pointer_pos(const Scene *sc, int n, int *px, int *py)
+{
+    double t = (double)n / sc->fps;
+    if (!sc->tour) {
+        *px = (int)lrint(sc->w * (0.5 + 0.38 * sin(2 * SC_PI * t / 6.0)));
+        *py = (int)lrint(sc->h * (0.42 + 0.30 * sin(2 * SC_PI * t / 4.0 + 0.7)));
+        return;
+    }
+    int i = 0;
+    while (i + 1 < N_LEGS && t >= tour_legs[i + 1].t)
+        i++;
+    const double *a = sc->tp[tour_legs[i].p];
+    double x = a[0], y = a[1];
+    if (i + 1 < N_LEGS && tour_legs[i + 1].p != tour_legs[i].p) {
+        const double *b = sc->tp[tour_legs[i + 1].p];
+        double u = (t - tour_legs[i].t) / (tour_legs[i + 1].t - tour_legs[i].t);
+        double e = u * u * u * (u * (6 * u - 15) + 10), bulge = 0.12 * sin(SC_PI * e);
+        double dx = b[0] - a[0], dy = b[1] - a[1];
+        x = a[0] + e * dx - bulge * dy;
+        y = a[1] + e * dy + bulge * dx;
+        pointer_clamp(sc, &x, &y);
+    }
+    *px = (int)lrint(x);
+    *py = (int)lrint(y);
+}
+
+/* The Pause button's state at time t: 0 up, 1 held down, 2 released (export paused). */
+static int pause_state(const Scene *sc, double t)
+{
+    if (!sc->tour || t < click_t[PAUSE_CLICK])
+        return 0;
+    return t < click_t[PAUSE_CLICK] + CLICK_HOLD ? 1 : 2;
+}
+
 static void layout(Scene *sc)
 {
     int s = sc->s;
@@ -469,6 +565,8 @@ static void layout(Scene *sc)
     int cw = text_w(sc, 12);
     sc->clock = rect(sc->w - cw - 6 * s, 0, sc->w, sc->menu_h);
     sc->typed_row = 14;
+    sc->pause = rect(xc.x1 - 40 * s, xc.y0 - 3 * s, xc.x1, xc.y0 + 10 * s);
+    tour_points(sc);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -492,7 +590,6 @@ static const char *const code_lines[] = {
     "", /* typed_row: see typed_line */
     "}",
 };
-static const char typed_line[] = "    o.output_path = \"out.mp4\"; /* 1080p60 */";
 
 static const char *const keywords[] = {"int", "char",  "return", "if",    "NULL",
                                        "for", "while", "void",   "const", "#include"};
@@ -602,6 +699,38 @@ static int draw_window(Scene *sc, Canvas *cv, Rect w, const char *title, uint32_
     return ret;
 }
 
+/* The Pause button (tour mode) in state st (see pause_state). */
+static int draw_pause(Scene *sc, Canvas *cv, int st)
+{
+    int s = sc->s, ret;
+    static const uint32_t bg[3] = {0x4b5563, 0x1f2937, 0xd97706};
+    const char *label = st == 2 ? "Resume" : "Pause";
+    int len = (int)strlen(label);
+    if ((ret = draw_rrect(sc, cv, sc->pause, 3 * s, rgb(sc, bg[st]), 255)) < 0)
+        return ret;
+    return draw_text(sc, cv, even((sc->pause.x0 + sc->pause.x1 - text_w(sc, len)) / 2),
+                     sc->pause.y0 + 3 * s, label, rgb(sc, 0xffffff));
+}
+
+/* The frame counter and its barcode (layout documented in demo_scene.h). */
+static int draw_counter(Scene *sc, Canvas *cv, int n)
+{
+    int s = sc->s, h = sc->h, ret;
+    double t = (double)n / sc->fps;
+    char buf[64];
+    no_clip(cv);
+    fill_rect(cv, rect(0, h - 17 * s, 135 * s, h), rgb(sc, 0x000000), 255);
+    snprintf(buf, sizeof(buf), "frame %06d t=%07.3f", n % 1000000, fmod(t, 1000.0));
+    if ((ret = draw_text(sc, cv, 2 * s, h - 15 * s, buf, rgb(sc, 0xffffff))) < 0)
+        return ret;
+    for (int b = 0; b < 16; b++) {
+        int bit = (n >> (15 - b)) & 1;
+        fill_rect(cv, rect(2 * s + 4 * s * b, h - 6 * s, 2 * s + 4 * s * (b + 1), h - 2 * s),
+                  rgb(sc, bit ? 0xffffff : 0x404040), 255);
+    }
+    return 0;
+}
+
 /* The picture that does not change, drawn once. */
 static int draw_static(Scene *sc, Canvas *cv)
 {
@@ -665,6 +794,8 @@ static int draw_static(Scene *sc, Canvas *cv)
         (ret = draw_text(sc, cv, btn.x0 + 2 * s + (40 * s - text_w(sc, 6)) / 2 - 2 * s,
                          btn.y0 + 3 * s, "Cancel", rgb(sc, 0xffffff))) < 0)
         return ret;
+    if (sc->tour && (ret = draw_pause(sc, cv, 0)) < 0)
+        return ret;
 
     /* terminal (front) */
     if ((ret = draw_window(sc, cv, sc->term, "dev@desk: ~/vexport - Terminal", 0x2d2d2d, 0xe0e0e0,
@@ -723,20 +854,27 @@ static int draw_frame(Scene *sc, Canvas *cv, int n)
         fill_rect(cv, rect(cx + k * sc->adv, ty - s, cx + k * sc->adv + s, ty + 8 * s),
                   rgb(sc, 0x111111), 255);
 
-    /* export dialog: progress and a bouncing ball */
+    /* export dialog: progress and a bouncing ball; in tour mode the progress stops once the
+     * Pause button is released */
     set_clip(cv, sc->xp_c);
-    double frac = sc->nframes > 1 ? (double)n / (sc->nframes - 1) : 1.0;
+    int pst = pause_state(sc, t), pn = n;
+    if (pst == 2)
+        pn = imin(n, (int)ceil((click_t[PAUSE_CLICK] + CLICK_HOLD) * sc->fps));
+    if (pst && (ret = draw_pause(sc, cv, pst)) < 0)
+        return ret;
+    double frac = sc->nframes > 1 ? (double)pn / (sc->nframes - 1) : 1.0;
     fill_rect(cv,
               rect(sc->bar.x0, sc->bar.y0,
                    sc->bar.x0 + (int)lrint(frac * (sc->bar.x1 - sc->bar.x0)), sc->bar.y1),
-              rgb(sc, 0x2563eb), 255);
-    snprintf(buf, sizeof(buf), "%3d%%  frame %d of %d", (int)(frac * 100), n + 1, sc->nframes);
+              rgb(sc, pst == 2 ? 0xd97706 : 0x2563eb), 255);
+    snprintf(buf, sizeof(buf), "%3d%%  frame %d of %d", (int)(frac * 100), pn + 1, sc->nframes);
     if ((ret = draw_text(sc, cv, sc->bar.x0, sc->bar.y1 + 4 * s, buf, rgb(sc, 0x374151))) < 0)
         return ret;
     set_clip(cv, rect_and(sc->preview, sc->xp_c));
     double r = 6.0 * s, pw = sc->preview.x1 - sc->preview.x0 - 2 * r,
            ph = sc->preview.y1 - sc->preview.y0 - 2 * r;
-    double u = fmod(t / 1.7, 2.0), v = fmod(t / 1.1, 2.0);
+    double tb = pst == 2 ? (double)pn / sc->fps : t; /* the ball stops too */
+    double u = fmod(tb / 1.7, 2.0), v = fmod(tb / 1.1, 2.0);
     double bx = sc->preview.x0 + r + (u < 1 ? u : 2 - u) * (pw > 0 ? pw : 0);
     double by = sc->preview.y0 + r + (v < 1 ? v : 2 - v) * (ph > 0 ? ph : 0);
     if ((ret = draw_circle(sc, cv, bx, by, r, rgb(sc, 0xff9f1c))) < 0)
@@ -750,23 +888,189 @@ static int draw_frame(Scene *sc, Canvas *cv, int n)
                          rgb(sc, 0xffffff))) < 0)
         return ret;
 
-    /* frame counter and barcode (layout documented in demo_scene.h) */
-    no_clip(cv);
-    int h = sc->h;
-    fill_rect(cv, rect(0, h - 17 * s, 135 * s, h), rgb(sc, 0x000000), 255);
-    snprintf(buf, sizeof(buf), "frame %06d t=%07.3f", n % 1000000, fmod(t, 1000.0));
-    if ((ret = draw_text(sc, cv, 2 * s, h - 15 * s, buf, rgb(sc, 0xffffff))) < 0)
+    if ((ret = draw_counter(sc, cv, n)) < 0)
         return ret;
-    for (int b = 0; b < 16; b++) {
-        int bit = (n >> (15 - b)) & 1;
-        fill_rect(cv, rect(2 * s + 4 * s * b, h - 6 * s, 2 * s + 4 * s * (b + 1), h - 2 * s),
-                  rgb(sc, bit ? 0xffffff : 0x404040), 255);
-    }
-
-    /* pointer on a smooth closed path */
-    int px = (int)lrint(sc->w * (0.5 + 0.38 * sin(2 * SC_PI * t / 6.0)));
-    int py = (int)lrint(sc->h * (0.42 + 0.30 * sin(2 * SC_PI * t / 4.0 + 0.7)));
+    if (!sc->pointer)
+        return 0;
+    int px, py;
+    pointer_pos(sc, n, &px, &py);
     return draw_pointer(sc, cv, px, py);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The microphone's voice and the webcam picture.                                             */
+
+#define VOICE_PERIOD 14.0 /* the voice's phrases repeat with this period (seconds) */
+
+typedef struct Syl {
+    double t0, t1;  /* seconds in the period */
+    int vowel;      /* index into formants */
+    double f0a, f0b; /* pitch at the start and at the end (Hz) */
+    double amp;     /* 0.6..1 */
+} Syl;
+
+typedef struct Voice {
+    Syl syl[160];
+    int n;
+    float *buf; /* one period, normalised */
+    int64_t len;
+} Voice;
+
+/* F1, F2, F3 (Hz) of /a/, /e/, /i/, /o/, /u/ */
+static const double formants[5][3] = {
+    {730, 1090, 2440}, {530, 1840, 2480}, {300, 2250, 2900}, {570, 840, 2410}, {320, 870, 2240},
+};
+static const double bandwidths[3] = {80, 100, 140};
+
+static double h01(uint32_t x) { return (hash32(x) & 0xffffff) / 16777216.0; }
+
+/* Envelope (0..1) of the voice at time t (seconds). */
+static double voice_env(const Voice *v, double t)
+{
+    t = fmod(t, VOICE_PERIOD);
+    for (int i = 0; i < v->n; i++) {
+        const Syl *y = &v->syl[i];
+        if (t >= y->t0 && t < y->t1) {
+            double a = fmin(1.0, (t - y->t0) / 0.02) * fmin(1.0, (y->t1 - t) / 0.04);
+            return a * y->amp;
+        }
+    }
+    return 0;
+}
+
+/* Glottal pulses through a cascade of three formant resonators (a Klatt-style cascade
+ * synthesiser, much simplified), rendered once for one period and normalised to -6 dBFS. */
+static int voice_init(Voice *v)
+{
+    static const double phrases[][2] = {{0.6, 3.9}, {4.6, 6.2}, {6.9, 10.2}, {11.0, 13.4}};
+    memset(v, 0, sizeof(*v));
+    uint32_t k = 1;
+    for (int p = 0; p < 4; p++) {
+        double t = phrases[p][0];
+        for (;;) {
+            double d = 0.12 + 0.14 * h01(k++);
+            if (t + d > phrases[p][1] || v->n == (int)(sizeof(v->syl) / sizeof(v->syl[0])))
+                break;
+            Syl *y = &v->syl[v->n++];
+            y->t0 = t;
+            y->t1 = t + d;
+            y->vowel = (int)(hash32(k++) % 5);
+            y->f0a = 105 + 55 * h01(k++);
+            y->f0b = y->f0a * (0.88 + 0.22 * h01(k++));
+            y->amp = 0.6 + 0.4 * h01(k++);
+            t += d + 0.03 + 0.05 * h01(k++);
+        }
+    }
+    v->len = (int64_t)(VOICE_PERIOD * SAMPLE_RATE);
+    if (!(v->buf = av_malloc_array((size_t)v->len, sizeof(*v->buf))))
+        return AVERROR(ENOMEM);
+    double phase = 0, tilt = 0, y[3][2] = {{0}}, hp = 0, hx = 0, peak = 0;
+    double F[3] = {formants[0][0], formants[0][1], formants[0][2]};
+    int cur = -1;
+    const double fs = SAMPLE_RATE;
+    for (int64_t i = 0; i < v->len; i++) {
+        double t = i / fs, env = 0, f0 = 120;
+        while (cur + 1 < v->n && t >= v->syl[cur + 1].t0)
+            cur++;
+        if (cur >= 0 && t < v->syl[cur].t1) {
+            const Syl *s = &v->syl[cur];
+            double u = (t - s->t0) / (s->t1 - s->t0);
+            env = voice_env(v, t);
+            f0 = s->f0a + (s->f0b - s->f0a) * u;
+            /* formants glide towards the syllable's vowel (about 30 ms) */
+            for (int j = 0; j < 3; j++)
+                F[j] += (formants[s->vowel][j] - F[j]) * (1.0 / (0.03 * fs));
+        }
+        phase += f0 / fs;
+        double x = 0;
+        if (phase >= 1) {
+            phase -= 1;
+            x = 1;
+        }
+        tilt = 0.92 * tilt + x; /* spectral tilt of the glottal source */
+        double o = tilt * env + 0.01 * env * (h01((uint32_t)i * 2654435761u) - 0.5);
+        for (int j = 0; j < 3; j++) {
+            double r = exp(-SC_PI * bandwidths[j] / fs);
+            double b1 = 2 * r * cos(2 * SC_PI * F[j] / fs), b2 = -r * r;
+            double out = (1 - b1 - b2) * o + b1 * y[j][0] + b2 * y[j][1];
+            y[j][1] = y[j][0];
+            y[j][0] = out;
+            o = out;
+        }
+        hp = o - hx + 0.995 * hp; /* no DC */
+        hx = o;
+        v->buf[i] = (float)hp;
+        peak = fmax(peak, fabs(hp));
+    }
+    if (peak > 0)
+        for (int64_t i = 0; i < v->len; i++)
+            v->buf[i] = (float)(v->buf[i] * (0.5 / peak));
+    return 0;
+}
+
+static void voice_free(Voice *v) { av_freep(&v->buf); }
+
+/* The webcam's background: a soft vertical gradient. */
+static int draw_cam_static(Scene *sc, Canvas *cv)
+{
+    no_clip(cv);
+    /* bands of two rows, so that each chroma row is set once */
+    for (int y = 0; y < sc->h; y += 2) {
+        double u = (y + 0.5) / (sc->h - 1);
+        int r = (int)lrint(0x5b + (0xc9 - 0x5b) * u), g = (int)lrint(0x6f + (0xa8 - 0x6f) * u),
+            b = (int)lrint(0x8c + (0x8f - 0x8c) * u);
+        fill_rect(cv, rect(0, y, sc->w, y + 2), rgb(sc, (uint32_t)(r << 16 | g << 8 | b)), 255);
+    }
+    /* a window's glow behind the figure */
+    return draw_shape(sc, cv,
+                      &(Shape){SH_RRECT, 0, 0, 24, 0.62 * sc->w, 0.10 * sc->h, 0.92 * sc->w,
+                               0.55 * sc->h},
+                      rgb(sc, 0xf4f1e8), 90);
+}
+
+/* The webcam's frame n: a head and shoulders that sway, blink and talk. */
+static int draw_cam_frame(Scene *sc, Canvas *cv, int n)
+{
+    double t = (double)n / sc->fps, w = sc->w, h = sc->h;
+    double ox = 0.02 * w * sin(2 * SC_PI * t / 5.0), oy = 0.01 * h * sin(2 * SC_PI * t / 3.3);
+    double cx = 0.5 * w + ox, hy = 0.40 * h + oy; /* head centre */
+    double hw = 0.13 * w, hh = 0.21 * h;          /* half sizes of the head */
+    int ret;
+    no_clip(cv);
+    Shape body = {SH_CIRCLE, cx, h + 0.20 * h, 0.54 * h, 0, 0, 0, 0};
+    Shape neck = {SH_RRECT, 0, 0, 0.03 * w, cx - 0.05 * w, hy + 0.6 * hh, cx + 0.05 * w,
+                  hy + 1.45 * hh};
+    Shape hair = {SH_RRECT, 0, 0, hw * 1.05, cx - hw * 1.08, hy - hh * 1.12, cx + hw * 1.08,
+                  hy + hh * 0.35};
+    Shape head = {SH_RRECT, 0, 0, hw * 0.95, cx - hw, hy - hh * 0.88, cx + hw, hy + hh};
+    if ((ret = draw_shape(sc, cv, &body, rgb(sc, 0x2f4858), 255)) < 0 ||
+        (ret = draw_shape(sc, cv, &neck, rgb(sc, 0xd9a184), 255)) < 0 ||
+        (ret = draw_shape(sc, cv, &hair, rgb(sc, 0x3b2a20), 255)) < 0 ||
+        (ret = draw_shape(sc, cv, &head, rgb(sc, 0xeab594), 255)) < 0)
+        return ret;
+    /* eyes, closed for 0.12 s every 3.7 s */
+    int blink = fmod(t, 3.7) > 3.58;
+    for (int i = -1; i <= 1; i += 2) {
+        double ex = cx + i * 0.42 * hw, ey = hy - 0.12 * hh;
+        if (blink) {
+            Shape lid = {SH_RRECT, 0, 0, 2, ex - 0.14 * hw, ey - 2, ex + 0.14 * hw, ey + 2};
+            ret = draw_shape(sc, cv, &lid, rgb(sc, 0x5a3a2a), 255);
+        } else {
+            ret = draw_circle(sc, cv, ex, ey, 0.11 * hw, rgb(sc, 0xffffff));
+            if (ret >= 0)
+                ret = draw_circle(sc, cv, ex + 0.02 * hw, ey, 0.06 * hw, rgb(sc, 0x2b1d14));
+        }
+        if (ret < 0)
+            return ret;
+    }
+    /* mouth: opens with the voice */
+    double open = sc->voice ? voice_env(sc->voice, t) : 0;
+    double mh = 0.03 * hh + 0.22 * hh * open, mw = 0.30 * hw;
+    Shape mouth = {SH_RRECT, 0, 0, fmin(mh, mw) / 2, cx - mw, hy + 0.45 * hh - mh / 2, cx + mw,
+                   hy + 0.45 * hh + mh / 2};
+    if ((ret = draw_shape(sc, cv, &mouth, rgb(sc, 0x8c3b3b), 255)) < 0)
+        return ret;
+    return draw_counter(sc, cv, n);
 }
 
 static void scene_free(Scene *sc)
@@ -776,19 +1080,29 @@ static void scene_free(Scene *sc)
     sc->mask_cap = 0;
 }
 
-static int scene_init(Scene *sc, int w, int h, int fps, int nframes)
+/* The desktop (cam = 0) or the webcam picture (cam = 1); tour: the pointer's path is the tour
+ * (cursor-track mode); pointer: draw it. */
+static int scene_init(Scene *sc, int w, int h, int fps, int nframes, int cam, int tour,
+                      int pointer, const Voice *voice)
 {
     memset(sc, 0, sizeof(*sc));
     sc->w = w;
     sc->h = h;
     sc->fps = fps;
     sc->nframes = nframes;
+    sc->cam = cam;
+    sc->tour = tour;
+    sc->pointer = pointer;
+    sc->voice = voice;
     sc->s = vxt_scene_scale(w, h);
     if (h >= 720)
         sc->kr = 0.2126, sc->kb = 0.0722;
     else
         sc->kr = 0.299, sc->kb = 0.114;
-    layout(sc);
+    if (cam) /* the smallest counter box, so that a round bubble hides it */
+        sc->s = 1, sc->adv = 6;
+    else
+        layout(sc);
     int cw = (w + 1) >> 1, ch = (h + 1) >> 1;
     sc->tls[0] = FFALIGN(w, 64);
     sc->tls[1] = sc->tls[2] = FFALIGN(cw, 64);
@@ -803,7 +1117,7 @@ static int scene_init(Scene *sc, int w, int h, int fps, int nframes)
                  w,
                  h,
                  {0, 0, w, h}};
-    int ret = draw_static(sc, &cv);
+    int ret = cam ? draw_cam_static(sc, &cv) : draw_static(sc, &cv);
     if (ret < 0)
         scene_free(sc);
     return ret;
@@ -820,6 +1134,9 @@ typedef struct Writer {
     AVPacket *pkt;
     char *err;
     size_t errlen;
+    int channels;                        /* audio channels */
+    float (*gen)(void *opaque, int64_t k); /* audio sample k (called in order) */
+    void *gen_opaque;
 } Writer;
 
 /* Writes the message (with the FFmpeg/errno reason of ret appended if ret < 0) and returns ret. */
@@ -946,7 +1263,7 @@ dict_fail:
     return fail(w, ret, "setting encoder options failed");
 }
 
-static int open_audio(Writer *w)
+static int open_audio(Writer *w, int channels, int64_t bitrate)
 {
     const AVCodec *codec = avcodec_find_encoder_by_name("aac");
     if (!codec)
@@ -961,9 +1278,11 @@ static int open_audio(Writer *w)
         return fail(w, AVERROR(ENOMEM), "out of memory");
     c->sample_fmt = AV_SAMPLE_FMT_FLTP;
     c->sample_rate = SAMPLE_RATE;
-    c->bit_rate = 128000;
+    c->bit_rate = bitrate;
     c->time_base = (AVRational){1, SAMPLE_RATE};
-    int ret = av_channel_layout_copy(&c->ch_layout, &(AVChannelLayout)AV_CHANNEL_LAYOUT_STEREO);
+    int ret = av_channel_layout_copy(&c->ch_layout, channels == 1
+                                                        ? &(AVChannelLayout)AV_CHANNEL_LAYOUT_MONO
+                                                        : &(AVChannelLayout)AV_CHANNEL_LAYOUT_STEREO);
     if (ret < 0)
         return fail(w, ret, "setting the channel layout failed");
     if (w->fmt->oformat->flags & AVFMT_GLOBALHEADER)
@@ -1004,6 +1323,18 @@ static float audio_sample(int64_t k)
     return (float)v;
 }
 
+static float tone_gen(void *opaque, int64_t k)
+{
+    (void)opaque;
+    return audio_sample(k);
+}
+
+static float voice_gen(void *opaque, int64_t k)
+{
+    const Voice *v = opaque;
+    return v->buf[k % v->len];
+}
+
 static int write_audio_frame(Writer *w, int64_t *next, int64_t total)
 {
     AVFrame *f = w->aframe;
@@ -1015,9 +1346,11 @@ static int write_audio_frame(Writer *w, int64_t *next, int64_t total)
     int small_ok = !!(w->aenc->codec->capabilities & AV_CODEC_CAP_SMALL_LAST_FRAME) ||
                    (w->aenc->codec->capabilities & AV_CODEC_CAP_VARIABLE_FRAME_SIZE);
     f->nb_samples = small_ok ? n : cap;
-    float *l = (float *)f->data[0], *r = (float *)f->data[1];
-    for (int i = 0; i < f->nb_samples; i++)
-        l[i] = r[i] = i < n ? audio_sample(*next + i) : 0.0f;
+    for (int i = 0; i < f->nb_samples; i++) {
+        float v = i < n ? w->gen(w->gen_opaque, *next + i) : 0.0f;
+        for (int c = 0; c < w->channels; c++)
+            ((float *)f->data[c])[i] = v;
+    }
     f->pts = *next;
     *next += n;
     return encode(w, w->aenc, w->ast, f);
@@ -1038,10 +1371,52 @@ static int write_video_frame(Writer *w, Scene *sc, int n)
                  sc->w,
                  sc->h,
                  {0, 0, sc->w, sc->h}};
-    if ((ret = draw_frame(sc, &cv, n)) < 0)
+    if ((ret = sc->cam ? draw_cam_frame(sc, &cv, n) : draw_frame(sc, &cv, n)) < 0)
         return fail(w, ret, "drawing frame %d failed", n);
     f->pts = n;
     return encode(w, w->venc, w->vst, f);
+}
+
+static void writer_free(Writer *w)
+{
+    if (w->fmt) {
+        if (w->fmt->pb)
+            avio_closep(&w->fmt->pb);
+        avformat_free_context(w->fmt);
+        w->fmt = NULL;
+    }
+    avcodec_free_context(&w->venc);
+    avcodec_free_context(&w->aenc);
+    av_frame_free(&w->vframe);
+    av_frame_free(&w->aframe);
+    av_packet_free(&w->pkt);
+}
+
+/* The cursor track of the tour (format in demo_scene.h). */
+static int write_track(Writer *w, const char *path, const Scene *sc, int *created)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(w, AVERROR(errno), "cannot create %s", path);
+    *created = 1;
+    int px = 0, py = 0, ok = 1, c = 0;
+    for (int n = 0; n < sc->nframes && ok; n++) {
+        double t = (double)n / sc->fps;
+        /* clicks (down, then up) that happen by this frame's time, in time order */
+        for (; c < 6 && click_t[c / 2] + (c & 1) * CLICK_HOLD <= t + 1e-9; c++)
+            ok &= fprintf(f, "{\"t\": %.6f, \"%s\": \"left\"}\n",
+                          click_t[c / 2] + (c & 1) * CLICK_HOLD, c & 1 ? "up" : "down") > 0;
+        int x, y;
+        pointer_pos(sc, n, &x, &y);
+        if (!n || x != px || y != py)
+            ok &= fprintf(f, "{\"t\": %.6f, \"x\": %d, \"y\": %d}\n", t, x, y) > 0;
+        px = x;
+        py = y;
+    }
+    int e = errno;
+    if (fclose(f) != 0 || !ok)
+        return fail(w, AVERROR(e ? e : EIO), "writing %s failed", path);
+    return 0;
 }
 
 void vxt_scene_defaults(VxtSceneOptions *o)
@@ -1054,23 +1429,26 @@ void vxt_scene_defaults(VxtSceneOptions *o)
     o->audio = 1;
     o->crf = 18;
     o->preset = "ultrafast";
+    o->pointer = 1;
 }
 
-static int write_all(Writer *w, const char *path, const VxtSceneOptions *o, Scene *sc, int *created)
+/* Writes one file: video frames 0..nframes-1 of sc (none when sc is NULL; o gives the video
+ * size, rate and encoder settings) and nsamples of w->gen (none when 0) with `channels`. */
+static int write_all(Writer *w, const char *path, const char *format, const VxtSceneOptions *o,
+                     Scene *sc, int nframes, int64_t nsamples, int channels, int *created)
 {
-    int nframes = (int)imax(1, (int)llround(o->seconds * o->fps));
-    int64_t nsamples = av_rescale(nframes, SAMPLE_RATE, o->fps);
-    int ret = avformat_alloc_output_context2(&w->fmt, NULL, "mp4", path);
+    int ret = avformat_alloc_output_context2(&w->fmt, NULL, format, path);
     if (ret < 0 || !w->fmt)
         return fail(w, ret < 0 ? ret : AVERROR(ENOMEM), "setting up the MP4 muxer failed");
-    if ((ret = open_video(w, o, nframes)) < 0)
+    if (!sc)
+        nframes = 0;
+    if (sc && (ret = open_video(w, o, nframes)) < 0)
         return ret;
-    if (o->audio && (ret = open_audio(w)) < 0)
+    w->channels = channels;
+    if (nsamples > 0 && (ret = open_audio(w, channels, channels == 1 ? 96000 : 128000)) < 0)
         return ret;
     if (!(w->pkt = av_packet_alloc()))
         return fail(w, AVERROR(ENOMEM), "out of memory");
-    if ((ret = scene_init(sc, o->width, o->height, o->fps, nframes)) < 0)
-        return fail(w, ret, "drawing the scene failed");
 
     if ((ret = avio_open(&w->fmt->pb, path, AVIO_FLAG_WRITE)) < 0)
         return fail(w, ret, "cannot create %s", path);
@@ -1091,11 +1469,13 @@ static int write_all(Writer *w, const char *path, const VxtSceneOptions *o, Scen
         int audio_first =
             w->aenc && an < nsamples &&
             (vn >= nframes || av_compare_ts(an, w->aenc->time_base, vn, w->venc->time_base) <= 0);
+        if (!w->aenc && vn >= nframes)
+            break;
         ret = audio_first ? write_audio_frame(w, &an, nsamples) : write_video_frame(w, sc, vn++);
         if (ret < 0)
             return ret;
     }
-    if ((ret = encode(w, w->venc, w->vst, NULL)) < 0)
+    if (w->venc && (ret = encode(w, w->venc, w->vst, NULL)) < 0)
         return ret;
     if (w->aenc && (ret = encode(w, w->aenc, w->ast, NULL)) < 0)
         return ret;
@@ -1145,27 +1525,64 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     if (o.crf < 0 || o.crf > 51)
         return fail(&w, AVERROR(EINVAL), "crf %d out of range (0 to 51)", o.crf);
 
+    const char *outs[4] = {path, o.cursor_track, o.webcam, o.mic};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < i; j++)
+            if (outs[i] && outs[j] && !strcmp(outs[i], outs[j]))
+                return fail(&w, AVERROR(EINVAL), "%s is named for two of the outputs", outs[i]);
+
     /* FFmpeg's encoders log on their own (libx264 prints its statistics at info level): keep
      * them quiet while we run; failures are reported through err. */
     int level = av_log_get_level();
     av_log_set_level(AV_LOG_QUIET);
+    int nframes = (int)imax(1, (int)llround(o.seconds * o.fps));
+    int64_t nsamples = av_rescale(nframes, SAMPLE_RATE, o.fps);
+    int created[4] = {0, 0, 0, 0}, ret = 0;
     Scene sc;
+    Voice voice;
     memset(&sc, 0, sizeof(sc));
-    int created = 0;
-    int ret = write_all(&w, path, &o, &sc, &created);
-    if (w.fmt) {
-        if (w.fmt->pb)
-            avio_closep(&w.fmt->pb);
-        avformat_free_context(w.fmt);
+    memset(&voice, 0, sizeof(voice));
+    int tour = o.cursor_track != NULL;
+    if ((ret = scene_init(&sc, o.width, o.height, o.fps, nframes, 0, tour, o.pointer, NULL)) < 0)
+        fail(&w, ret, "drawing the scene failed");
+    if (ret >= 0 && (o.webcam || o.mic) && (ret = voice_init(&voice)) < 0)
+        fail(&w, ret, "out of memory");
+    if (ret >= 0 && o.cursor_track)
+        ret = write_track(&w, o.cursor_track, &sc, &created[1]);
+    if (ret >= 0 && o.mic) {
+        Writer m = w;
+        m.gen = voice_gen;
+        m.gen_opaque = &voice;
+        ret = write_all(&m, o.mic, "ipod", NULL, NULL, 0, nsamples, 1, &created[3]);
+        writer_free(&m);
     }
-    avcodec_free_context(&w.venc);
-    avcodec_free_context(&w.aenc);
-    av_frame_free(&w.vframe);
-    av_frame_free(&w.aframe);
-    av_packet_free(&w.pkt);
+    if (ret >= 0 && o.webcam) {
+        VxtSceneOptions co = o;
+        co.width = 640;
+        co.height = 480;
+        co.fps = 30;
+        int cframes = (int)imax(1, (int)llround(nframes * 30.0 / o.fps));
+        Scene cam;
+        Writer c = w;
+        if ((ret = scene_init(&cam, 640, 480, 30, cframes, 1, 0, 0, &voice)) < 0)
+            fail(&w, ret, "drawing the webcam picture failed");
+        else
+            ret = write_all(&c, o.webcam, "mp4", &co, &cam, cframes, 0, 0, &created[2]);
+        writer_free(&c);
+        scene_free(&cam);
+    }
+    if (ret >= 0) {
+        w.gen = tone_gen;
+        ret = write_all(&w, path, "mp4", &o, &sc, nframes, o.audio ? nsamples : 0, 2,
+                        &created[0]);
+    }
+    writer_free(&w);
     scene_free(&sc);
+    voice_free(&voice);
     av_log_set_level(level);
-    if (ret < 0 && created)
-        remove(path);
+    if (ret < 0)
+        for (int i = 0; i < 4; i++)
+            if (created[i])
+                remove(outs[i]);
     return ret;
 }

@@ -28,6 +28,37 @@
  *     luma 235 (white) for a 1 bit and luma 63 (dark grey, sRGB #404040) for a 0 bit, chroma
  *     neutral. Sample each cell's centre and threshold at luma ~150.
  * The pointer never enters the bottom 20 % of the picture, so it never covers the box.
+ *
+ * Pointer and cursor track. By default the pointer is drawn into the picture on a closed
+ * Lissajous path. With cursor_track set, it follows a scripted tour instead (the terminal, the
+ * editor's typed line, a quick sweep, the export dialog's Pause button; the same tour for
+ * every size, placed from the window layout; it rests after 14 s) with left clicks at 1.7,
+ * 3.6 and 12.0 s (each held 0.14 s), and the tour is written to cursor_track as
+ * JSON Lines (docs/cursor-track.md), times in seconds of the recording:
+ *     {"t": 1.016667, "x": 412, "y": 300}     a move: the arrow's tip covers pixel (x, y)
+ *     {"t": 1.7, "down": "left"}             button pressed (at the last move's position)
+ *     {"t": 1.84, "up": "left"}              button released
+ * One move is written for each frame (time n / fps) where the position differs from the
+ * previous frame's, the first frame always; x and y are whole pixels, inside the picture and
+ * above its bottom 20 %, and equal to where the pointer is drawn when it is drawn too. Times
+ * never decrease. In this mode the export dialog has a Pause button at the right end of its
+ * first line: it is drawn darker while held down, and once released (at 12.14 s) it reads
+ * "Resume" and the progress bar stops and turns amber (the scene reacts to the click).
+ * pointer = 0 leaves the pointer out of the picture (what a recorder that logs the cursor
+ * apart does), so an exporter can redraw it from the track.
+ *
+ * Webcam clip (webcam set): 640x480, 30 fps, as long as the screen recording, H.264 yuv420p
+ * (BT.601 / SMPTE 170M, limited range) in MP4, no audio: a soft vertical gradient with a
+ * head-and-shoulders figure that sways, blinks and moves its mouth while the microphone
+ * track speaks. Its frame n carries the same counter box as the screen (text and 16-bit
+ * barcode, layout above) in its bottom-left corner, but with s = 1 (box 135x17, cells 4x4
+ * pixels) so that a round bubble cut from the middle hides it.
+ *
+ * Microphone track (mic set): AAC-LC, 48 kHz mono, 96 kb/s, in an M4A (MP4) file exactly as
+ * long as the screen recording (the encoder's priming aside): a synthetic voice, glottal
+ * pulses at 105..160 Hz through three vowel formant resonators, in syllables of 0.12..0.26 s
+ * grouped into phrases, with silence between phrases (always silent for t < 0.5 s). Peaks
+ * stay below -3 dBFS. The screen's own tone and beeps are unchanged.
  */
 #ifndef VEXPORT_TOOLS_DEMO_SCENE_H
 #define VEXPORT_TOOLS_DEMO_SCENE_H
@@ -41,6 +72,11 @@ typedef struct VxtSceneOptions {
     int audio;          /* 1 = add the tone as AAC 48 kHz stereo (default 1) */
     int crf;            /* encoder crf, default 18 (0..51) */
     const char *preset; /* libx264 preset, default "ultrafast" (ignored for VP9) */
+    int pointer;        /* 1 = draw the pointer into the picture (default 1) */
+    const char *cursor_track; /* NULL (default) or where to write the cursor track; the
+                               * pointer then follows the scripted tour (see above) */
+    const char *webcam; /* NULL (default) or where to write the webcam clip (see above) */
+    const char *mic;    /* NULL (default) or where to write the microphone track (see above) */
 } VxtSceneOptions;
 
 void vxt_scene_defaults(VxtSceneOptions *o);
@@ -49,9 +85,10 @@ void vxt_scene_defaults(VxtSceneOptions *o);
  * side), 2 up to 1079, then smaller side / 540. */
 int vxt_scene_scale(int width, int height);
 
-/* Writes an MP4 (see above) to path, replacing it. o may be NULL for the defaults.
+/* Writes an MP4 (see above) to path, replacing it, and the cursor track, webcam clip and
+ * microphone track that o asks for. o may be NULL for the defaults.
  * Returns 0 or a negative AVERROR/errno code and writes a human message to err (if err is not
- * NULL). Prints nothing. On failure the partly written file is removed. */
+ * NULL). Prints nothing. On failure every file it wrote is removed. */
 int vxt_scene_write(const char *path, const VxtSceneOptions *o, char *err, size_t errlen);
 
 #endif

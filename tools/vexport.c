@@ -1,4 +1,7 @@
 /* vexport command-line tool: a thin client of the public API (include/vexport). */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* realpath */
+#endif
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -6,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -35,6 +39,9 @@ typedef struct Cli {
     int have_at;
     /* synth */
     VxtSceneOptions scene;
+    /* demo */
+    const char *demo_inputs; /* --inputs DIR: keep the demo's inputs there */
+    const char *project_out; /* --project-out FILE: write the demo's project */
     /* progress state */
     double last_print;
     int json_first;
@@ -124,9 +131,13 @@ static void usage(FILE *f)
         "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
         "                 [--audio FILE|none] -o OUT.mp4 [encoder options]\n"
         "  vexport frame PROJECT.json --at SECONDS -o FRAME.png\n"
-        "  vexport demo [-o demo.mp4] [encoder options]\n"
+        "  vexport demo [-o demo.mp4] [--inputs DIR] [--project-out FILE] [encoder options]\n"
+        "       (--inputs: keep the synthetic inputs in DIR; --project-out: write the project\n"
+        "       the demo renders, its inputs named relatively inside DIR, else absolutely)\n"
         "  vexport probe FILE\n"
         "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
+        "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
+        "                [--mic MIC.m4a]\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH\n"
         "encoder options: --encoder NAME (default libx264) --preset P (default veryfast)\n"
@@ -350,6 +361,23 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             c->scene.seconds = d;
         } else if (!strcmp(a, "--no-audio")) {
             c->scene.audio = 0;
+        } else if (!strcmp(a, "--inputs")) {
+            NEED();
+            c->demo_inputs = v;
+        } else if (!strcmp(a, "--project-out")) {
+            NEED();
+            c->project_out = v;
+        } else if (!strcmp(a, "--no-pointer")) {
+            c->scene.pointer = 0;
+        } else if (!strcmp(a, "--cursor-track")) {
+            NEED();
+            c->scene.cursor_track = v;
+        } else if (!strcmp(a, "--webcam")) {
+            NEED();
+            c->scene.webcam = v;
+        } else if (!strcmp(a, "--mic")) {
+            NEED();
+            c->scene.mic = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option %s", a);
         } else if (!c->project) {
@@ -590,15 +618,108 @@ static int cmd_synth(Cli *c, int argc, char **argv)
     return 0;
 }
 
-/* The demo's project; sources.screen is filled in with the generated recording. */
+/* The demo's project (docs/demo-project.json is the same text). Its inputs, named relatively,
+ * are what `vexport synth` writes with DEMO_SECONDS, --cursor-track --no-pointer --webcam
+ * --mic (see demo_scene.h): the zooms' times and rectangle fit the scripted pointer tour and
+ * the export dialog of the 1920x1080 desktop. Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
+#define DEMO_SECONDS 14
+static const char *const demo_inputs[4] = {"screen.mp4", "cursor.jsonl", "camera.mp4", "mic.m4a"};
 static const char demo_project[] =
-    "{\"output\":{\"width\":1920,\"height\":1080,\"fps\":60},"
-    "\"sources\":{\"screen\":\"\"},"
-    "\"background\":{\"type\":\"gradient\",\"angle\":135,\"stops\":["
-    "{\"at\":0,\"color\":\"#4f46e5\"},{\"at\":0.55,\"color\":\"#9333ea\"},"
-    "{\"at\":1,\"color\":\"#ec4899\"}]},"
-    "\"padding\":0.06,\"radius\":18,"
-    "\"shadow\":{\"blur\":48,\"offset_x\":0,\"offset_y\":16,\"opacity\":0.5,\"color\":\"#000000\"}}";
+    "{\n"
+    "  \"version\": 1,\n"
+    "  \"output\": { \"width\": 1920, \"height\": 1080, \"fps\": 60 },\n"
+    "  \"sources\": {\n"
+    "    \"screen\": \"screen.mp4\",\n"
+    "    \"cursor\": \"cursor.jsonl\",\n"
+    "    \"camera\": \"camera.mp4\",\n"
+    "    \"audio\": [ { \"screen\": true }, { \"path\": \"mic.m4a\", \"gain_db\": -3 } ]\n"
+    "  },\n"
+    "  \"background\": {\n"
+    "    \"type\": \"gradient\",\n"
+    "    \"angle\": 135,\n"
+    "    \"stops\": [\n"
+    "      { \"at\": 0, \"color\": \"#4f46e5\" },\n"
+    "      { \"at\": 0.55, \"color\": \"#9333ea\" },\n"
+    "      { \"at\": 1, \"color\": \"#ec4899\" }\n"
+    "    ]\n"
+    "  },\n"
+    "  \"padding\": 0.06,\n"
+    "  \"radius\": 18,\n"
+    "  \"shadow\": { \"blur\": 48, \"offset_x\": 0, \"offset_y\": 16, \"opacity\": 0.5, \"color\": \"#000000\" },\n"
+    "  \"timeline\": [\n"
+    "    { \"start\": 0, \"end\": 4.5 },\n"
+    "    { \"start\": 6.5, \"end\": 10.5, \"speed\": 2 },\n"
+    "    { \"start\": 10.5 }\n"
+    "  ],\n"
+    "  \"zoom\": [\n"
+    "    { \"start\": 1.0, \"end\": 3.8, \"follow\": \"cursor\", \"scale\": 2, \"transition\": 0.6 },\n"
+    "    { \"start\": 11.0, \"end\": 13.2, \"rect\": [1040, 558, 780, 438], \"transition\": 0.6 }\n"
+    "  ],\n"
+    "  \"cursor\": { \"size\": 2, \"smoothing\": \"one-euro\", \"click\": \"ring\", \"click_color\": \"#ffffff\" },\n"
+    "  \"camera\": { \"shape\": \"circle\", \"corner\": \"bottom-right\", \"size\": 0.24, \"margin\": 0.035,\n"
+    "              \"border\": 4, \"border_color\": \"#ffffff\", \"shadow\": true }\n"
+    "}\n";
+
+static void demo_remove_inputs(const char *dir)
+{
+    char f[4096];
+    for (int i = 0; i < 4; i++) {
+        snprintf(f, sizeof(f), "%s/%s", dir, demo_inputs[i]);
+        remove(f);
+    }
+    rmdir(dir);
+}
+
+/* Writes the demo's project to path: inputs named relatively when the project sits in the
+ * inputs' folder (or when the inputs are not kept: then as `--inputs DIR` names them),
+ * else by their absolute paths. Returns 0 or an exit code. */
+static int demo_write_project(const char *path, const char *dir, int keep)
+{
+    char pdir[4096], rp[4096], rd[4096];
+    snprintf(pdir, sizeof(pdir), "%s", path);
+    char *slash = strrchr(pdir, '/');
+    if (slash)
+        *(slash == pdir ? slash + 1 : slash) = 0;
+    else
+        snprintf(pdir, sizeof(pdir), ".");
+    int same = !keep || (realpath(pdir, rp) && realpath(dir, rd) && !strcmp(rp, rd));
+    const char *text = demo_project;
+    json_object *doc = NULL;
+    if (!same) {
+        json_object *src;
+        doc = json_tokener_parse(demo_project);
+        if (!realpath(dir, rd) || !json_object_object_get_ex(doc, "sources", &src)) {
+            json_object_put(doc);
+            fprintf(stderr, "vexport: error: %s: %s\n", dir, strerror(errno));
+            return 2;
+        }
+        static const char *const keys[3] = {"screen", "cursor", "camera"};
+        char f[8192];
+        for (int i = 0; i < 3; i++) {
+            snprintf(f, sizeof(f), "%s/%s", rd, demo_inputs[i]);
+            json_object_object_add(src, keys[i], json_object_new_string(f));
+        }
+        json_object *audio, *mic;
+        json_object_object_get_ex(src, "audio", &audio);
+        mic = json_object_array_get_idx(audio, 1);
+        snprintf(f, sizeof(f), "%s/%s", rd, demo_inputs[3]);
+        json_object_object_add(mic, "path", json_object_new_string(f));
+        text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+                                                       JSON_C_TO_STRING_SPACED |
+                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
+    }
+    FILE *f = fopen(path, "w");
+    int ok = f && fputs(text, f) >= 0 && (same || fputc('\n', f) != EOF);
+    if (f)
+        ok &= fclose(f) == 0;
+    json_object_put(doc);
+    if (!ok) {
+        fprintf(stderr, "vexport: error: %s: cannot write: %s\n", path, strerror(errno));
+        remove(path);
+        return 2;
+    }
+    return 0;
+}
 
 static int cmd_demo(Cli *c, int argc, char **argv)
 {
@@ -607,40 +728,69 @@ static int cmd_demo(Cli *c, int argc, char **argv)
         return r;
     if (!c->output)
         c->output = "demo.mp4";
-    char rec[4096];
-    snprintf(rec, sizeof(rec), "%s.recording.mp4", c->output);
+    char dir[4096];
+    int keep = c->demo_inputs != NULL;
+    if (keep) {
+        snprintf(dir, sizeof(dir), "%s", c->demo_inputs);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "vexport: error: %s: cannot create the folder: %s\n", dir,
+                    strerror(errno));
+            return 1;
+        }
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, sizeof(dir), "%s/vexport-demo.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(dir)) {
+            fprintf(stderr, "vexport: error: %s: cannot create a temporary folder: %s\n", dir,
+                    strerror(errno));
+            return 2;
+        }
+    }
+    char in[4][4096 + 64];
+    for (int i = 0; i < 4; i++)
+        snprintf(in[i], sizeof(in[i]), "%s/%s", dir, demo_inputs[i]);
     if (c->verbosity)
-        fprintf(stderr, "vexport: generating the demo's synthetic screen recording "
-                "(1920x1080, 60 fps, 10 s)...\n");
+        fprintf(stderr, "vexport: generating the demo's synthetic inputs in %s (screen "
+                "recording 1920x1080 60 fps %d s, cursor track, webcam, microphone)...\n",
+                dir, DEMO_SECONDS);
     VxtSceneOptions so;
     vxt_scene_defaults(&so);
+    so.seconds = DEMO_SECONDS;
+    so.pointer = 0;
+    so.cursor_track = in[1];
+    so.webcam = in[2];
+    so.mic = in[3];
     char err[512] = "";
-    int ret = vxt_scene_write(rec, &so, err, sizeof(err));
+    int ret = vxt_scene_write(in[0], &so, err, sizeof(err));
     if (ret < 0) {
-        remove(rec);
-        fprintf(stderr, "vexport: error: %s: %s\n", rec, err);
+        fprintf(stderr, "vexport: error: %s\n", err);
+        if (!keep)
+            demo_remove_inputs(dir);
         return 2;
     }
     if (g_signal) {
-        remove(rec);
+        if (!keep)
+            demo_remove_inputs(dir);
         return g_signal == SIGTERM ? 143 : 130;
+    }
+    if (c->project_out && (r = demo_write_project(c->project_out, dir, keep)) != 0) {
+        if (!keep)
+            demo_remove_inputs(dir);
+        return r;
     }
     VxContext *ctx = NULL;
     VxProject *p = NULL;
     if (open_ctx(c, &ctx) < 0) {
-        remove(rec);
+        if (!keep)
+            demo_remove_inputs(dir);
         return 2;
     }
-    json_object *doc = json_tokener_parse(demo_project), *sources;
-    json_object_object_get_ex(doc, "sources", &sources);
-    json_object_object_add(sources, "screen", json_object_new_string(rec));
-    ret = vx_project_parse(ctx, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN),
-                           NULL, "demo project", &p);
-    json_object_put(doc);
+    ret = vx_project_parse(ctx, demo_project, dir, "demo project", &p);
     if (c->verbosity)
         fprintf(stderr, "vexport: rendering the demo project into %s\n", c->output);
     r = ret < 0 ? fail(ctx, ret) : run_export(c, ctx, p);
-    remove(rec);
+    if (!keep)
+        demo_remove_inputs(dir);
     vx_project_free(&p);
     vx_close(&ctx);
     return r;

@@ -46,7 +46,7 @@ enum VxLogLevel {
 enum VxCpuFlags {
     VX_CPU_SSE41 = 1 << 0,
     VX_CPU_AVX2 = 1 << 1,
-    VX_CPU_AVX512 = 1 << 2,
+    VX_CPU_AVX512 = 1 << 2, /**< AVX-512 F, BW, VL, VBMI, VNNI (Ice Lake and later) */
     VX_CPU_NEON = 1 << 3,
     VX_CPU_AVX512VNNI = 1 << 4, /**< AVX512-VNNI on top of VX_CPU_AVX512 (level "avx512") */
 };

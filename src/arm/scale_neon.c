@@ -4,7 +4,6 @@
 #include "arm/neon.h"
 
 #define MID_SHIFT (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS)
-#define OUT_SHIFT (VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS)
 
 static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, int taps)
 {
@@ -70,35 +69,29 @@ void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
     }
 }
 
-static inline int16x4_t narrow_out(int32x4_t acc)
-{
-    return vqmovn_s32(vshrq_n_s32(acc, OUT_SHIFT)); /* >> 20 fits 16 bits: exact */
-}
-
 static inline void store_step(uint8_t *d, int step, const uint8_t *v, int n)
 {
     for (int k = 0; k < n; k++)
         d[k * step] = v[k];
 }
 
+/* The C reference's 16-bit vertical pass: vqrdmulh is (2ab + 2^15) >> 16 = (ab + 2^14) >> 15
+ * (it saturates only for -32768 * -32768, which no filter produces), the sum wraps in 16
+ * bits like the reference's, vqshrun shifts and clips to 0..255. */
 void vx_vscale_neon(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
                     int taps, int w)
 {
-    const int32x4_t rnd = vdupq_n_s32(1 << (OUT_SHIFT - 1));
+    const int16x8_t rnd = vdupq_n_s16(1 << (VX_SCALE_OUT_BITS - 1));
     int x = 0;
     for (; x + 16 <= w; x += 16) {
-        int32x4_t a0 = rnd, a1 = rnd, a2 = rnd, a3 = rnd;
+        int16x8_t a0 = rnd, a1 = rnd;
         for (int t = 0; t < taps; t++) {
-            const int16x8_t r0 = vld1q_s16(rows[t] + x), r1 = vld1q_s16(rows[t] + x + 8);
-            const int16_t c = coef[t];
-            a0 = vmlal_n_s16(a0, vget_low_s16(r0), c);
-            a1 = vmlal_high_n_s16(a1, r0, c);
-            a2 = vmlal_n_s16(a2, vget_low_s16(r1), c);
-            a3 = vmlal_high_n_s16(a3, r1, c);
+            const int16x8_t c = vdupq_n_s16(coef[t]);
+            a0 = vaddq_s16(a0, vqrdmulhq_s16(vld1q_s16(rows[t] + x), c));
+            a1 = vaddq_s16(a1, vqrdmulhq_s16(vld1q_s16(rows[t] + x + 8), c));
         }
-        const uint8x16_t px =
-            vcombine_u8(vqmovun_s16(vcombine_s16(narrow_out(a0), narrow_out(a1))),
-                        vqmovun_s16(vcombine_s16(narrow_out(a2), narrow_out(a3))));
+        const uint8x16_t px = vcombine_u8(vqshrun_n_s16(a0, VX_SCALE_OUT_BITS),
+                                          vqshrun_n_s16(a1, VX_SCALE_OUT_BITS));
         if (step == 1) {
             vst1q_u8(dst + x, px);
         } else {
@@ -108,13 +101,10 @@ void vx_vscale_neon(uint8_t *dst, int step, const int16_t *const *rows, const in
         }
     }
     for (; x + 8 <= w; x += 8) {
-        int32x4_t a0 = rnd, a1 = rnd;
-        for (int t = 0; t < taps; t++) {
-            const int16x8_t r0 = vld1q_s16(rows[t] + x);
-            a0 = vmlal_n_s16(a0, vget_low_s16(r0), coef[t]);
-            a1 = vmlal_high_n_s16(a1, r0, coef[t]);
-        }
-        const uint8x8_t px = vqmovun_s16(vcombine_s16(narrow_out(a0), narrow_out(a1)));
+        int16x8_t a0 = rnd;
+        for (int t = 0; t < taps; t++)
+            a0 = vaddq_s16(a0, vqrdmulhq_s16(vld1q_s16(rows[t] + x), vdupq_n_s16(coef[t])));
+        const uint8x8_t px = vqshrun_n_s16(a0, VX_SCALE_OUT_BITS);
         if (step == 1) {
             vst1_u8(dst + x, px);
         } else {
@@ -124,10 +114,10 @@ void vx_vscale_neon(uint8_t *dst, int step, const int16_t *const *rows, const in
         }
     }
     for (; x < w; x++) {
-        int sum = 1 << (OUT_SHIFT - 1);
+        int16_t acc = 1 << (VX_SCALE_OUT_BITS - 1);
         for (int t = 0; t < taps; t++)
-            sum += rows[t][x] * coef[t];
-        sum >>= OUT_SHIFT;
-        dst[x * step] = (uint8_t)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
+            acc = (int16_t)(acc + (int16_t)((rows[t][x] * coef[t] + (1 << 14)) >> 15));
+        const int v = acc >> VX_SCALE_OUT_BITS;
+        dst[x * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 }

@@ -15,8 +15,92 @@ static double catmull_rom(double x)
     return 0.0;
 }
 
+/* floor() for the filter builder's index math, inline (libm's is a call without SSE4.1) */
+static inline int ifloor(double x)
+{
+    int i = (int)x;
+    return i - (x < i);
+}
+
+static double triangle(double x)
+{
+    x = fabs(x);
+    return x < 1.0 ? 1.0 - x : 0.0;
+}
+
+static void groups_free(VxScaleGroups *g)
+{
+    free(g->base);
+    free(g->idx);
+    free(g->coef);
+    free(g->bidx);
+}
+
+/* Regroups the filter for the shuffle kernels (see VxScaleGroups); ch = channels = step. */
+static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
+{
+    memset(g, 0, sizeof(*g));
+    const int outs = 4 / ch, n = f->n_out / outs, pairs = (f->taps + 1) / 2;
+    if (n < 1 || 2 * pairs * ch > 16)
+        return 0;
+    for (int k = 0; k < n; k++) { /* every group's taps in one 16-byte window? */
+        const int o0 = k * outs;
+        if ((f->pos[o0 + outs - 1] - f->pos[o0]) * ch + (ch - 1) + (2 * pairs - 1) * ch > 15)
+            return 0;
+    }
+    const int n4 = (n + 3) & ~3;
+    g->base = malloc(sizeof(*g->base) * (size_t)n);
+    g->idx = malloc((size_t)n * 16);
+    g->coef = calloc((size_t)n4 * 8 * pairs, sizeof(*g->coef));
+    if (!g->base || !g->idx || !g->coef)
+        goto fail;
+    g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch;
+    g->cstride = (ptrdiff_t)n4 * 8;
+    g->bytes = f->n_src * ch;
+    const int taps = f->taps;
+    int w64 = 1;
+    for (int k = 0; k < n; k++) {
+        const int o0 = k * outs;
+        g->base[k] = f->pos[o0] * ch;
+        if (g->base[k] + 16 <= g->bytes)
+            g->nfull = k + 1;
+        if (k % 4 && g->base[k] - g->base[k & ~3] > 48)
+            w64 = 0;
+        for (int j = 0; j < 4; j++) {
+            const int o = o0 + j / ch, b = (f->pos[o] - f->pos[o0]) * ch + j % ch;
+            uint8_t *ix = g->idx + (size_t)k * 16 + 4 * j;
+            ix[0] = (uint8_t)b, ix[1] = 0x80, ix[2] = (uint8_t)(b + ch), ix[3] = 0x80;
+            for (int p = 0; p < pairs; p++)
+                for (int e = 0; e < 2; e++)
+                    g->coef[p * g->cstride + k * 8 + 2 * j + e] =
+                        2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
+        }
+    }
+    if (w64) {
+        const int nb = n4 / 4;
+        g->bidx = calloc((size_t)nb, 64);
+        if (!g->bidx)
+            goto fail;
+        for (int k = 0; k < n; k++) {
+            const int d = g->base[k] - g->base[k & ~3];
+            for (int i = 0; i < 16; i++)
+                g->bidx[(size_t)k * 16 + i] = (uint8_t)(g->idx[(size_t)k * 16 + i] + d);
+        }
+        for (int b = 0; b < nb && g->base[4 * b] + 64 <= g->bytes; b++)
+            g->nbfull = b + 1;
+        g->nb = nb;
+    }
+    return 0;
+fail:
+    groups_free(g);
+    memset(g, 0, sizeof(*g));
+    return -1;
+}
+
 void vx_scale_filter_free(VxScaleFilter *f)
 {
+    groups_free(&f->g1);
+    groups_free(&f->g2);
     free(f->pos);
     free(f->coef);
     free(f->coef_pad);
@@ -25,12 +109,42 @@ void vx_scale_filter_free(VxScaleFilter *f)
 
 int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, double offset)
 {
-    memset(f, 0, sizeof(*f));
-    if (n_src < 1 || n_out < 1 || !(ratio > 0))
+    return vx_scale_filter_build2(f, VX_SCALE_HQ, n_src, n_out, ratio, offset);
+}
+
+int vx_scale_filter_groups(VxScaleFilter *f, int channels)
+{
+    const unsigned bit = channels == 2 ? 2 : 1;
+    if (f->gbuilt & bit)
+        return 0;
+    f->gbuilt |= bit;
+    return groups_build(channels == 2 ? &f->g2 : &f->g1, f, channels);
+}
+
+int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset)
+{
+    if (vx_scale_filter_build3(f, kind, n_src, n_out, ratio, offset) < 0)
         return -1;
+    if (vx_scale_filter_groups(f, 1) < 0 || vx_scale_filter_groups(f, 2) < 0) {
+        vx_scale_filter_free(f);
+        return -1;
+    }
+    return 0;
+}
+
+int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
+                           double offset)
+{
+    memset(f, 0, sizeof(*f));
+    if (n_src < 1 || n_out < 1 || !(ratio > 0) || (kind != VX_SCALE_HQ && kind != VX_SCALE_BILINEAR))
+        return -1;
+    const int bil = kind == VX_SCALE_BILINEAR;
     double widen = ratio > 1.0 ? ratio : 1.0;
-    double support = 2.0 * widen;
-    int taps = (int)ceil(2.0 * support) + 1;
+    double support = (kind == VX_SCALE_BILINEAR ? 1.0 : 2.0) * widen;
+    /* the taps of output i are the integers k with |k - c| < support: at most
+     * floor(2 * support) + 1 of them */
+    int taps = (int)floor(2.0 * support) + 1;
     if (taps > n_src)
         taps = n_src;
     f->n_src = n_src;
@@ -47,14 +161,15 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
     f->identity = ratio == 1.0 && offset == 0.0 && n_out <= n_src;
     for (int i = 0; i < n_out; i++) {
         double c = ratio * i + offset;
-        int lo = (int)floor(c - support) + 1, hi = (int)floor(c + support);
+        int lo = ifloor(c - support) + 1, hi = ifloor(c + support);
         int cmin = lo < 0 ? 0 : lo >= n_src ? n_src - 1 : lo;
         int cmax = hi < 0 ? 0 : hi >= n_src ? n_src - 1 : hi;
         for (int k = cmin; k <= cmax; k++)
             w[k] = 0;
         double sum = 0;
+        const double iw = 1.0 / widen;
         for (int k = lo; k <= hi; k++) {
-            double wk = catmull_rom((k - c) / widen);
+            double wk = bil ? triangle((k - c) * iw) : catmull_rom((k - c) * iw);
             w[k < 0 ? 0 : k >= n_src ? n_src - 1 : k] += wk;
             sum += wk;
         }
@@ -68,10 +183,11 @@ int vx_scale_filter_build(VxScaleFilter *f, int n_src, int n_out, double ratio, 
         f->pos[i] = start;
         int16_t *cf = f->coef + (size_t)i * taps;
         int total = 0, big = 0;
+        const double norm = (1 << VX_SCALE_COEF_BITS) / sum;
         for (int t = 0; t < taps; t++) {
             int k = start + t;
-            double v = (k >= cmin && k <= cmax) ? w[k] / sum : 0.0;
-            cf[t] = (int16_t)lrint(v * (1 << VX_SCALE_COEF_BITS));
+            double v = (k >= cmin && k <= cmax) ? w[k] * norm : 0.0;
+            cf[t] = (int16_t)(v < 0 ? v - 0.5 : v + 0.5); /* rounded, ties away from 0 */
             total += cf[t];
             if (cf[t] > cf[big])
                 big = t;
@@ -107,24 +223,50 @@ static void hscale_c(int16_t *dst, const uint8_t *src, int step, const VxScaleFi
     }
 }
 
+static void hscale2_c(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    const int taps = f->taps;
+    for (int i = 0; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * taps;
+        int su = 0, sv = 0;
+        for (int t = 0; t < taps; t++)
+            su += s[2 * t] * c[t], sv += s[2 * t + 1] * c[t];
+        enum { R = 1 << (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS - 1) };
+        dst[2 * i] = (int16_t)((su + R) >> (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS));
+        dst[2 * i + 1] = (int16_t)((sv + R) >> (VX_SCALE_COEF_BITS - VX_SCALE_MID_BITS));
+    }
+}
+
+/* Vertical pass: each tap's product is rounded to 16 bits on its own (what a 16-bit
+ * multiply-high-with-rounding instruction does, so SIMD keeps 16 lanes per 256 bits with no
+ * widening): mid (6 fractional bits) * coef (14) >> 15 leaves 5 fractional bits; the taps are
+ * summed in 16 bits (wrapping, as SIMD does; the sum stays below 2^15 for any filter this
+ * builder makes: |mid| < 2^15 / 1.3 and the coefficients' absolute sum is < 1.3). The per-tap
+ * rounding adds at most taps / 64 of a code value of error before the final rounding;
+ * tests/dsp/scale_accuracy.c bounds the result against a double-precision resampler. */
+static inline int16_t vx_mulhrs(int16_t a, int16_t b)
+{
+    return (int16_t)((a * b + (1 << 14)) >> 15);
+}
+
 /* Accumulates tap by tap over a block of the row (a loop order compilers vectorise), then
  * rounds, clips and stores with the destination's step. */
 static inline void vscale_block(uint8_t *dst, int step, const int16_t *const *rows,
                                 const int16_t *coef, int taps, int x0, int n)
 {
     enum { BLOCK = 256 };
-    const int shift = VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS;
-    int32_t acc[BLOCK];
+    int16_t acc[BLOCK];
     for (int x = 0; x < n; x++)
-        acc[x] = 1 << (shift - 1);
+        acc[x] = 1 << (VX_SCALE_OUT_BITS - 1);
     for (int t = 0; t < taps; t++) {
         const int16_t *r = rows[t] + x0;
-        const int32_t c = coef[t];
+        const int16_t c = coef[t];
         for (int x = 0; x < n; x++)
-            acc[x] += r[x] * c;
+            acc[x] = (int16_t)(acc[x] + vx_mulhrs(r[x], c));
     }
     for (int x = 0; x < n; x++) {
-        int v = acc[x] >> shift;
+        int v = acc[x] >> VX_SCALE_OUT_BITS;
         dst[(x0 + x) * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
     }
 }
@@ -141,9 +283,22 @@ static void vscale_c(uint8_t *dst, int step, const int16_t *const *rows, const i
     }
 }
 
+static void hscale_rows_c(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                          const VxScaleFilter *f)
+{
+    for (int r = 0; r < nr; r++) {
+        if (channels == 2)
+            hscale2_c(dst[r], src[r], f);
+        else
+            hscale_c(dst[r], src[r], 1, f);
+    }
+}
+
 void vx_scale_dsp_init(VxScaleDSP *d, unsigned cpu_flags)
 {
+    d->hscale_rows = hscale_rows_c;
     d->hscale = hscale_c;
+    d->hscale2 = hscale2_c;
     d->vscale = vscale_c;
 #if defined(VX_ARCH_X86)
     vx_scale_dsp_init_x86(d, cpu_flags);

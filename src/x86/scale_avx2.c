@@ -20,9 +20,103 @@ static inline __m128i dot8(const uint8_t *s, const int16_t *c)
     return _mm_madd_epi16(px, _mm_loadu_si128((const __m128i *)c));
 }
 
+/* Dot product of 8 samples at step 2 (one channel of an interleaved pair) with 8
+ * coefficients; reads 15 bytes. */
+static inline __m128i dot8_step2(const uint8_t *s, const __m128i even, const int16_t *c)
+{
+    __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)s), even);
+    return _mm_madd_epi16(_mm_cvtepu8_epi16(px), _mm_loadu_si128((const __m128i *)c));
+}
+
+/* The grouped filter (VxScaleGroups): per group one 16-byte load, then per tap pair one
+ * shuffle that places the pair's two samples of each lane as 16-bit words and one
+ * multiply-add with the lane's coefficient pair. Two groups per 256-bit vector. Writes
+ * g->nfull * 4 values and returns that count. */
+int vx_hscale_groups_avx2(int16_t *dst, const uint8_t *src, const VxScaleGroups *g)
+{
+    const __m256i rnd = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+    const __m256i inc = _mm256_set1_epi8((char)g->inc);
+    const int n = g->nfull, pairs = g->pairs;
+    int k = 0;
+    for (; k + 2 <= n; k += 2) {
+        __m256i s = _mm256_loadu2_m128i((const __m128i *)(src + g->base[k + 1]),
+                                        (const __m128i *)(src + g->base[k]));
+        __m256i idx = _mm256_loadu_si256((const __m256i *)(g->idx + (size_t)k * 16));
+        const int16_t *c = g->coef + (size_t)k * 8;
+        __m256i acc = rnd;
+        for (int p = 0; p < pairs; p++, c += g->cstride) {
+            acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(s, idx),
+                                                          _mm256_loadu_si256((const __m256i *)c)));
+            idx = _mm256_add_epi8(idx, inc);
+        }
+        acc = _mm256_srai_epi32(acc, MID_SHIFT);
+        __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(acc, acc), 0x08);
+        _mm_storeu_si128((__m128i *)(dst + 4 * k), _mm256_castsi256_si128(w));
+    }
+    if (k < n) {
+        __m128i s = _mm_loadu_si128((const __m128i *)(src + g->base[k]));
+        __m128i idx = _mm_loadu_si128((const __m128i *)(g->idx + (size_t)k * 16));
+        const int16_t *c = g->coef + (size_t)k * 8;
+        __m128i acc = _mm256_castsi256_si128(rnd);
+        for (int p = 0; p < pairs; p++, c += g->cstride) {
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_shuffle_epi8(s, idx),
+                                                    _mm_loadu_si128((const __m128i *)c)));
+            idx = _mm_add_epi8(idx, _mm256_castsi256_si128(inc));
+        }
+        acc = _mm_srai_epi32(acc, MID_SHIFT);
+        _mm_storel_epi64((__m128i *)(dst + 4 * k), _mm_packs_epi32(acc, acc));
+        k++;
+    }
+    return 4 * n;
+}
+
+void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    const int taps = f->taps;
+    int i = f->g2.n ? vx_hscale_groups_avx2(dst, src, &f->g2) / 2 : 0;
+    for (; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * taps;
+        dst[2 * i] = hscale_one(s, 2, c, taps);
+        dst[2 * i + 1] = hscale_one(s + 1, 2, c, taps);
+    }
+}
+
 void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
 {
     const int taps = f->taps, n = f->n_out;
+    if (step == 1 && f->g1.n) {
+        for (int i = vx_hscale_groups_avx2(dst, src, &f->g1); i < n; i++)
+            dst[i] = hscale_one(src + f->pos[i], 1, f->coef + (size_t)i * taps, taps);
+        return;
+    }
+    if (step == 2 && f->ptaps) {
+        /* one channel of an interleaved pair: 4 outputs at a time, each tap octet gathered
+         * from 15 bytes; an output whose read would pass the row's last sample of this
+         * channel goes through the scalar path */
+        const int ptaps = f->ptaps;
+        const __m128i rnd = _mm_set1_epi32(1 << (MID_SHIFT - 1));
+        const __m128i even = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1);
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            if (f->pos[i + 3] + ptaps + 1 > f->n_src)
+                break;
+            const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+            __m128i m[4];
+            for (int k = 0; k < 4; k++) {
+                const uint8_t *s = src + 2 * f->pos[i + k];
+                m[k] = dot8_step2(s, even, c + k * ptaps);
+                if (ptaps == 16)
+                    m[k] = _mm_add_epi32(m[k], dot8_step2(s + 16, even, c + k * ptaps + 8));
+            }
+            __m128i sum = _mm_hadd_epi32(_mm_hadd_epi32(m[0], m[1]), _mm_hadd_epi32(m[2], m[3]));
+            sum = _mm_srai_epi32(_mm_add_epi32(sum, rnd), MID_SHIFT);
+            _mm_storel_epi64((__m128i *)(dst + i), _mm_packs_epi32(sum, sum));
+        }
+        for (; i < n; i++)
+            dst[i] = hscale_one(src + 2 * f->pos[i], 2, f->coef + (size_t)i * taps, taps);
+        return;
+    }
     if (step != 1 || !f->ptaps) {
         for (int i = 0; i < n; i++)
             dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
@@ -81,46 +175,103 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
 void vx_vscale_avx2(uint8_t *dst, int step, const int16_t *const *rows, const int16_t *coef,
                     int taps, int w)
 {
-    const int shift = VX_SCALE_COEF_BITS + VX_SCALE_MID_BITS;
-    const __m256i rnd = _mm256_set1_epi32(1 << (shift - 1));
+    const __m256i rnd = _mm256_set1_epi16(1 << (VX_SCALE_OUT_BITS - 1));
     int x = 0;
-    for (; x + 16 <= w; x += 16) {
-        __m256i lo = rnd, hi = rnd;
-        int t = 0;
-        for (; t + 2 <= taps; t += 2) {
-            /* rows t and t+1 interleaved, multiplied by the pair (c_t, c_t+1) */
-            __m256i a = _mm256_loadu_si256((const __m256i *)(rows[t] + x));
-            __m256i b = _mm256_loadu_si256((const __m256i *)(rows[t + 1] + x));
-            __m256i cc = _mm256_set1_epi32((int)((uint16_t)coef[t] | ((uint32_t)(uint16_t)coef[t + 1] << 16)));
-            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), cc));
-            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), cc));
+    for (; x + 32 <= w; x += 32) {
+        __m256i a = rnd, b = rnd;
+        for (int t = 0; t < taps; t++) {
+            const __m256i c = _mm256_set1_epi16(coef[t]);
+            a = _mm256_add_epi16(a, _mm256_mulhrs_epi16(_mm256_loadu_si256((const __m256i *)(rows[t] + x)), c));
+            b = _mm256_add_epi16(b, _mm256_mulhrs_epi16(_mm256_loadu_si256((const __m256i *)(rows[t] + x + 16)), c));
         }
-        if (t < taps) {
-            __m256i a = _mm256_loadu_si256((const __m256i *)(rows[t] + x));
-            __m256i cc = _mm256_set1_epi32((uint16_t)coef[t]);
-            __m256i z = _mm256_setzero_si256();
-            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, z), cc));
-            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, z), cc));
-        }
-        lo = _mm256_srai_epi32(lo, shift);
-        hi = _mm256_srai_epi32(hi, shift);
-        __m256i w16 = _mm256_packs_epi32(lo, hi); /* in order within each lane */
-        __m256i b8 = _mm256_packus_epi16(w16, w16);
-        __m128i px = _mm256_castsi256_si128(_mm256_permute4x64_epi64(b8, 0x08));
+        a = _mm256_srai_epi16(a, VX_SCALE_OUT_BITS);
+        b = _mm256_srai_epi16(b, VX_SCALE_OUT_BITS);
+        __m256i px = _mm256_permute4x64_epi64(_mm256_packus_epi16(a, b), 0xd8);
         if (step == 1) {
-            _mm_storeu_si128((__m128i *)(dst + x), px);
+            _mm256_storeu_si256((__m256i *)(dst + x), px);
         } else {
-            uint8_t tmp[16];
-            _mm_storeu_si128((__m128i *)tmp, px);
-            for (int k = 0; k < 16; k++)
+            uint8_t tmp[32];
+            _mm256_storeu_si256((__m256i *)tmp, px);
+            for (int k = 0; k < 32; k++)
                 dst[(x + k) * step] = tmp[k];
         }
     }
     for (; x < w; x++) {
-        int sum = 1 << (shift - 1);
+        int16_t acc = 1 << (VX_SCALE_OUT_BITS - 1);
         for (int t = 0; t < taps; t++)
-            sum += rows[t][x] * coef[t];
-        sum >>= shift;
-        dst[x * step] = (uint8_t)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
+            acc = (int16_t)(acc + (int16_t)((rows[t][x] * coef[t] + (1 << 14)) >> 15));
+        int v = acc >> VX_SCALE_OUT_BITS;
+        dst[x * step] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+}
+
+/* vx_hscale_groups_avx2 for two rows sharing each load of the tables (indices and
+ * coefficients stream from L2 for a 4K row); 4 groups (16 outputs) per iteration. */
+static int groups_rows2_avx2(int16_t *dst0, int16_t *dst1, const uint8_t *src0,
+                             const uint8_t *src1, const VxScaleGroups *g)
+{
+    const __m256i rnd = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+    const __m256i inc = _mm256_set1_epi8((char)g->inc);
+    const int n = g->nfull, pairs = g->pairs;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+        __m256i acc[2][2];
+        for (int h = 0; h < 2; h++) {
+            const int kk = k + 2 * h;
+            __m256i s0 = _mm256_loadu2_m128i((const __m128i *)(src0 + g->base[kk + 1]),
+                                             (const __m128i *)(src0 + g->base[kk]));
+            __m256i s1 = _mm256_loadu2_m128i((const __m128i *)(src1 + g->base[kk + 1]),
+                                             (const __m128i *)(src1 + g->base[kk]));
+            __m256i idx = _mm256_loadu_si256((const __m256i *)(g->idx + (size_t)kk * 16));
+            const int16_t *c = g->coef + (size_t)kk * 8;
+            __m256i a0 = rnd, a1 = rnd;
+            for (int p = 0; p < pairs; p++, c += g->cstride) {
+                const __m256i cf = _mm256_loadu_si256((const __m256i *)c);
+                a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_shuffle_epi8(s0, idx), cf));
+                a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(_mm256_shuffle_epi8(s1, idx), cf));
+                idx = _mm256_add_epi8(idx, inc);
+            }
+            acc[0][h] = _mm256_srai_epi32(a0, MID_SHIFT);
+            acc[1][h] = _mm256_srai_epi32(a1, MID_SHIFT);
+        }
+        /* |sums| < 2^15: the saturating pack equals the C reference's int16 cast */
+        _mm256_storeu_si256((__m256i *)(dst0 + 4 * k),
+                            _mm256_permute4x64_epi64(_mm256_packs_epi32(acc[0][0], acc[0][1]), 0xd8));
+        _mm256_storeu_si256((__m256i *)(dst1 + 4 * k),
+                            _mm256_permute4x64_epi64(_mm256_packs_epi32(acc[1][0], acc[1][1]), 0xd8));
+    }
+    if (k < n) {
+        VxScaleGroups rest = *g;
+        rest.nfull = n - k;
+        rest.base += k;
+        rest.idx += (size_t)k * 16;
+        rest.coef += (size_t)k * 8;
+        vx_hscale_groups_avx2(dst0 + 4 * k, src0, &rest);
+        vx_hscale_groups_avx2(dst1 + 4 * k, src1, &rest);
+    }
+    return 4 * n;
+}
+
+void vx_hscale_rows_avx2(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                         const VxScaleFilter *f)
+{
+    const VxScaleGroups *g = channels == 2 ? &f->g2 : &f->g1;
+    for (int r = 0; r < nr; r++) {
+        if (r + 1 < nr && g->n) {
+            const int taps = f->taps;
+            for (int i = groups_rows2_avx2(dst[r], dst[r + 1], src[r], src[r + 1], g) / channels;
+                 i < f->n_out; i++) {
+                const int16_t *c = f->coef + (size_t)i * taps;
+                const ptrdiff_t o = (ptrdiff_t)f->pos[i] * channels;
+                for (int q = r; q < r + 2; q++)
+                    for (int ch = 0; ch < channels; ch++)
+                        dst[q][channels * i + ch] = hscale_one(src[q] + o + ch, channels, c, taps);
+            }
+            r++;
+        } else if (channels == 2) {
+            vx_hscale2_avx2(dst[r], src[r], f);
+        } else {
+            vx_hscale_avx2(dst[r], src[r], 1, f);
+        }
     }
 }

@@ -102,28 +102,66 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
             int n_src = (int)(n_out * ratio) + 1 + (int)(rnd() % 3);
             double off = (rnd() % 1000) / 1000.0 - 0.5;
             VxScaleFilter f;
-            if (vx_scale_filter_build(&f, n_src, n_out, ratio, off) < 0) {
+            const int kind = rnd() % 3 == 0 ? VX_SCALE_BILINEAR : VX_SCALE_HQ;
+            if (vx_scale_filter_build2(&f, kind, n_src, n_out, ratio, off) < 0) {
                 fail("hscale", isa, n_out, "filter build failed");
                 continue;
             }
-            for (int step = 1; step <= 2; step++) {
+            /* step 1, step 2 at the first and at the second channel, two channels, step 4 */
+            for (int mode = 0; mode < 5; mode++) {
+                const int step = mode == 0 ? 1 : mode == 4 ? 4 : 2, ch = mode == 2;
                 const int align = (int)(rnd() % 4);
                 /* up to the last sample: with step 2, the other plane's last byte is not there */
-                const size_t span = (size_t)(n_src - 1) * step + 1 + align;
+                const size_t span = mode == 3 ? (size_t)2 * n_src + align /* both channels */
+                                  : (size_t)(n_src - 1) * step + 1 + ch + align;
                 uint8_t *src = edge_alloc(span);
                 for (size_t i = 0; i < span; i++)
                     src[i] = (uint8_t)rnd();
-                size_t bytes = sizeof(int16_t) * n_out;
+                size_t bytes = sizeof(int16_t) * n_out * (mode == 3 ? 2 : 1);
                 uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
                 memset(a, GUARD_BYTE, bytes + 2 * GUARD);
                 memset(b, GUARD_BYTE, bytes + 2 * GUARD);
-                ref->hscale((int16_t *)(a + GUARD), src + align, step, &f);
-                simd->hscale((int16_t *)(b + GUARD), src + align, step, &f);
+                if (mode == 3) {
+                    ref->hscale2((int16_t *)(a + GUARD), src + align, &f);
+                    simd->hscale2((int16_t *)(b + GUARD), src + align, &f);
+                } else {
+                    ref->hscale((int16_t *)(a + GUARD), src + align + ch, step, &f);
+                    simd->hscale((int16_t *)(b + GUARD), src + align + ch, step, &f);
+                }
                 checks++;
                 if (memcmp(a + GUARD, b + GUARD, bytes))
-                    fail("hscale", isa, n_out, "differs from C");
+                    fail(mode == 3 ? "hscale2" : "hscale", isa, n_out, "differs from C");
                 check_guard(b, bytes, "hscale", isa, n_out);
                 edge_free(src, span);
+                free(a);
+                free(b);
+            }
+            /* several rows at once, one and two channels */
+            for (int ch = 1; ch <= 2; ch++) {
+                const int nr = 1 + (int)(rnd() % VX_SCALE_MAX_ROWS);
+                const size_t row = (size_t)n_src * ch + 1; /* + 1: unaligned */
+                uint8_t *src[VX_SCALE_MAX_ROWS];
+                const uint8_t *sr[VX_SCALE_MAX_ROWS];
+                for (int r = 0; r < nr; r++) { /* each row ends where a page does */
+                    src[r] = edge_alloc(row);
+                    for (size_t i = 0; i < row; i++)
+                        src[r][i] = (uint8_t)rnd();
+                    sr[r] = src[r] + 1;
+                }
+                const size_t bytes = sizeof(int16_t) * n_out * ch, span = bytes + 2 * GUARD;
+                uint8_t *a = malloc(span * nr), *b = malloc(span * nr);
+                memset(a, GUARD_BYTE, span * nr);
+                memset(b, GUARD_BYTE, span * nr);
+                int16_t *da[VX_SCALE_MAX_ROWS], *db[VX_SCALE_MAX_ROWS];
+                for (int r = 0; r < nr; r++)
+                    da[r] = (int16_t *)(a + r * span + GUARD), db[r] = (int16_t *)(b + r * span + GUARD);
+                ref->hscale_rows(da, sr, nr, ch, &f);
+                simd->hscale_rows(db, sr, nr, ch, &f);
+                checks++;
+                if (memcmp(a, b, span * nr))
+                    fail("hscale_rows", isa, n_out, "differs from C (or wrote outside)");
+                for (int r = 0; r < nr; r++)
+                    edge_free(src[r], row);
                 free(a);
                 free(b);
             }
@@ -154,7 +192,7 @@ static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                     rows[t][x] = (int16_t)((int)(rnd() % 24000) - 3000);
                 crows[t] = rows[t] + align;
             }
-            for (int step = 1; step <= 2; step++) {
+            for (int step = 1; step <= 4; step += step < 2 ? 1 : 2) { /* 1, 2, 4 (RGBA) */
                 size_t bytes = (size_t)w * step;
                 uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
                 memset(a, GUARD_BYTE, bytes + 2 * GUARD);
@@ -219,6 +257,120 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
     }
 }
 
+static void test_over(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
+{
+    cur_what = "over", cur_isa = isa;
+    for (int wi = 0; wi < n_widths; wi++) {
+        const int w = widths[wi];
+        for (int mode = 0; mode < 4; mode++) { /* step 1, step 2 at +0 and +1, uv */
+            const int step = mode ? 2 : 1, off = mode == 2;
+            const size_t bytes = (size_t)w * step;
+            const int sa = 4, ma = 4; /* inputs end where a page does */
+            uint8_t *src = edge_alloc(bytes + 4), *m = edge_alloc((size_t)w + 4);
+            uint8_t *a = malloc(bytes + 2 * GUARD), *b = malloc(bytes + 2 * GUARD);
+            memset(a, GUARD_BYTE, bytes + 2 * GUARD);
+            for (size_t i = 0; i < bytes + 4; i++)
+                src[i] = (uint8_t)rnd();
+            for (size_t i = 0; i < bytes; i++)
+                a[GUARD + i] = (uint8_t)rnd();
+            for (int i = 0; i < w + 4; i++)
+                m[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd());
+            memcpy(b, a, bytes + 2 * GUARD);
+            if (mode == 3) {
+                ref->over_uv(a + GUARD, src + sa, m + ma, w);
+                simd->over_uv(b + GUARD, src + sa, m + ma, w);
+            } else {
+                /* the last sample of the v channel is the row's last byte */
+                const int n = mode == 2 ? w - 1 : w;
+                ref->over(a + GUARD + off, src + sa + off, m + ma, step, n);
+                simd->over(b + GUARD + off, src + sa + off, m + ma, step, n);
+            }
+            checks++;
+            if (memcmp(a, b, bytes + 2 * GUARD))
+                fail(mode == 3 ? "blend_over_uv" : "blend_over", isa, w,
+                     "differs from C (or touched other samples)");
+            check_guard(b, bytes, "blend_over", isa, w);
+            edge_free(src, bytes + 4), edge_free(m, (size_t)w + 4), free(a), free(b);
+        }
+    }
+}
+
+/* coefficients as the library builds them (src/convert.c), BT.709 or BT.601, both ranges */
+static void make_coefs(VxConvCoefs *c, double kr, double kb, int full, int order)
+{
+    const double kg = 1 - kr - kb, ys = full ? 1.0 : 219.0 / 255, cs = full ? 1.0 : 224.0 / 255;
+    const double one = 1 << VX_CONV_BITS;
+    memset(c, 0, sizeof(*c));
+    c->yr = (int32_t)(kr * ys * one + 0.5), c->yg = (int32_t)(kg * ys * one + 0.5);
+    c->yb = (int32_t)(kb * ys * one + 0.5);
+    c->ur = -(int32_t)(kr / (2 * (1 - kb)) * cs * one + 0.5);
+    c->ug = -(int32_t)(kg / (2 * (1 - kb)) * cs * one + 0.5);
+    c->ub = (int32_t)(0.5 * cs * one + 0.5), c->vr = c->ub;
+    c->vg = -(int32_t)(kg / (2 * (1 - kr)) * cs * one + 0.5);
+    c->vb = -(int32_t)(kb / (2 * (1 - kr)) * cs * one + 0.5);
+    c->y_off = full ? 0 : 16 << VX_CONV_BITS;
+    c->uv_off = 128 << VX_CONV_BITS;
+    static const int offs[4][4] = {{0, 1, 2, 3}, {2, 1, 0, 3}, {1, 2, 3, 0}, {3, 2, 1, 0}};
+    c->roff = offs[order][0], c->goff = offs[order][1], c->boff = offs[order][2];
+    c->aoff = offs[order][3];
+}
+
+static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
+{
+    cur_what = "rgba_nv12", cur_isa = isa;
+    for (int wi = 0; wi < n_widths; wi++) {
+        const int w = widths[wi], nc = (w + 1) / 2;
+        for (int rep = 0; rep < 4; rep++) {
+            VxConvCoefs c;
+            make_coefs(&c, rep & 1 ? 0.299 : 0.2126, rep & 1 ? 0.114 : 0.0722, rep == 3,
+                       (int)(rnd() % 4));
+            const int pm = rep >= 2, last = rep == 1; /* last: s1 == s0, y1 NULL */
+            const int al = 4; /* the overlay rows end where a page does */
+            uint8_t *s0 = edge_alloc((size_t)4 * w + 4), *s1 = edge_alloc((size_t)4 * w + 4);
+            for (int i = 0; i < 4 * w + 4; i++)
+                s0[i] = (uint8_t)rnd(), s1[i] = (uint8_t)rnd();
+            for (int i = 0; i < w; i++) { /* transparent, opaque, partial pixels */
+                for (uint8_t *s = s0; s; s = s == s0 ? s1 : NULL) {
+                    uint8_t *p = s + al + 4 * i;
+                    const int kind = (int)(rnd() % 4);
+                    p[c.aoff] = kind == 0 ? 0 : kind == 1 ? 255 : p[c.aoff];
+                    if (pm) /* premultiplied: channels <= alpha */
+                        for (int ch = 0; ch < 4; ch++)
+                            if (ch != c.aoff)
+                                p[ch] = (uint8_t)(p[ch] * p[c.aoff] / 255);
+                }
+            }
+            const size_t lb = (size_t)w + 2 * GUARD, cb = (size_t)2 * nc + 2 * GUARD;
+            uint8_t *buf[2][3];
+            for (int k = 0; k < 2; k++) {
+                buf[k][0] = malloc(lb), buf[k][1] = malloc(lb), buf[k][2] = malloc(cb);
+            }
+            memset(buf[0][0], GUARD_BYTE, lb), memset(buf[0][1], GUARD_BYTE, lb);
+            memset(buf[0][2], GUARD_BYTE, cb);
+            for (int i = 0; i < w; i++)
+                buf[0][0][GUARD + i] = (uint8_t)rnd(), buf[0][1][GUARD + i] = (uint8_t)rnd();
+            for (int i = 0; i < 2 * nc; i++)
+                buf[0][2][GUARD + i] = (uint8_t)(16 + rnd() % 225);
+            memcpy(buf[1][0], buf[0][0], lb), memcpy(buf[1][1], buf[0][1], lb);
+            memcpy(buf[1][2], buf[0][2], cb);
+            const VxBlendDSP *d[2] = {ref, simd};
+            for (int k = 0; k < 2; k++)
+                d[k]->rgba_nv12(buf[k][0] + GUARD, last ? NULL : buf[k][1] + GUARD,
+                                buf[k][2] + GUARD, s0 + al, last ? s0 + al : s1 + al, w, &c, pm);
+            checks++;
+            if (memcmp(buf[0][0], buf[1][0], lb) || memcmp(buf[0][1], buf[1][1], lb) ||
+                memcmp(buf[0][2], buf[1][2], cb))
+                fail("blend_rgba_nv12", isa, w, pm ? "differs from C (premultiplied)"
+                                                   : "differs from C (straight)");
+            check_guard(buf[1][0], (size_t)w, "blend_rgba_nv12", isa, w);
+            check_guard(buf[1][2], (size_t)2 * nc, "blend_rgba_nv12", isa, w);
+            for (int k = 0; k < 2; k++)
+                free(buf[k][0]), free(buf[k][1]), free(buf[k][2]);
+            edge_free(s0, (size_t)4 * w + 4), edge_free(s1, (size_t)4 * w + 4);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     /* --list: only say which levels would run (checks that VEXPORT_CPU masks them) */
@@ -235,7 +387,7 @@ int main(int argc, char **argv)
         {"c", 0},
         {"sse4", VX_CPU_SSE41},
         {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2},
-        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512},
+        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512 | VX_CPU_AVX512VNNI},
         {"neon", VX_CPU_NEON},
     };
     const unsigned have = vx_cpu_effective(~0u); /* VEXPORT_CPU can mask levels off */
@@ -265,11 +417,14 @@ int main(int argc, char **argv)
         test_hscale(&sref, &s, levels[l].name);
         test_vscale(&sref, &s, levels[l].name);
         test_blend(&bref, &b, levels[l].name);
+        test_over(&bref, &b, levels[l].name);
+        test_rgba_nv12(&bref, &b, levels[l].name);
         printf("%s: %s (hscale %s, vscale %s)\n", levels[l].name,
                failures == before ? "ok" : "FAILED",
                s.hscale == sref.hscale ? "C" : "simd", s.vscale == sref.vscale ? "C" : "simd");
-        printf("  (blend mask %s, over %s, rgb_to_yuv420 %s, yuv420_to_rgb %s)\n",
+        printf("  (blend mask %s, over %s, rgba_nv12 %s, rgb_to_yuv420 %s, yuv420_to_rgb %s)\n",
                b.mask == bref.mask ? "C" : "simd", b.over == bref.over ? "C" : "simd",
+               b.rgba_nv12 == bref.rgba_nv12 ? "C" : "simd",
                cv.rgb_to_yuv420 == cref.rgb_to_yuv420 ? "C" : "simd",
                cv.yuv420_to_rgb == cref.yuv420_to_rgb ? "C" : "simd");
         tested++;

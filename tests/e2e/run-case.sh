@@ -119,32 +119,49 @@ case $name in
 
 # ---------------------------------------------------------------------------- exports
 demo)
+    # the built-in demo with its defaults: 14 s recording, cut 4.5..6.5 s, 6.5..10.5 s at 2x:
+    # 4.5 + 2 + 3.5 = 10 s of output = 600 frames at 60 fps; its temporary inputs are removed
+    mkdir "$tmp/t"
     say "+ vexport demo -o demo.mp4"
-    (cd / && "$VEXPORT" demo -o "$out/demo.mp4") >"$tmp/render.log" 2>&1 || {
+    (cd / && TMPDIR=$tmp/t "$VEXPORT" demo -o "$out/demo.mp4") >"$tmp/render.log" 2>&1 || {
         cat "$tmp/render.log"
         fail "vexport demo failed"
     }
     only_files demo.mp4
+    left=$(ls -A "$tmp/t")
+    [ -z "$left" ] || fail "vexport demo left its inputs behind in TMPDIR: $left"
     "$VXCHECK" - "$out/demo.mp4" --size 1920x1080 --fps 60 --expect-frames 600 --expect-audio yes ||
         fail "vxcheck found problems"
     ;;
 
 demo-picture)
-    # the demo's pictures: `vexport synth` with its defaults makes the demo's recording again
-    # (deterministic), and the demo's project (tools/vexport.c) is rebuilt here
-    say "+ vexport synth -o rec.mp4; vexport demo -o out.mp4 --preset ultrafast --crf 4"
-    (cd "$tmp" && "$VEXPORT" synth -o "$tmp/rec.mp4") >"$tmp/synth.log" 2>&1 ||
-        { cat "$tmp/synth.log"; fail "vexport synth failed"; }
-    (cd / && "$VEXPORT" demo -o "$out/out.mp4" $ENC) >"$tmp/render.log" 2>&1 ||
+    # the demo with its inputs kept (--inputs) and its project written (--project-out): the
+    # inputs are what tools/demo_scene.h documents, the output follows the project's timeline
+    # and mixes the microphone in, and docs/demo-project.json is the project the demo uses
+    CHECK_DEMO=${CHECK_DEMO:-$(dirname "$VXCHECK")/check_demo}
+    [ -x "$CHECK_DEMO" ] || skip "checker $CHECK_DEMO not built"
+    docs=$(cd "$(dirname "$0")/../../docs" && pwd)
+    say "+ vexport demo -o out.mp4 --inputs in --project-out in/demo-project.json $ENC"
+    (cd / && "$VEXPORT" demo -o "$out/out.mp4" --inputs "$tmp/in" \
+        --project-out "$tmp/in/demo-project.json" $ENC) >"$tmp/render.log" 2>&1 ||
         { cat "$tmp/render.log"; fail "vexport demo failed"; }
     only_files out.mp4
-    project p <<'EOF'
-{ "output": { "width": 1920, "height": 1080, "fps": 60 }, "sources": { "screen": "rec.mp4" },
-  "background": { "type": "gradient", "angle": 135, "stops": [ { "at": 0, "color": "#4f46e5" }, { "at": 0.55, "color": "#9333ea" }, { "at": 1, "color": "#ec4899" } ] },
-  "padding": 0.06, "radius": 18,
-  "shadow": { "blur": 48, "offset_x": 0, "offset_y": 16, "opacity": 0.5, "color": "#000000" } }
-EOF
-    check p --frames 3
+    got=$(cd "$tmp/in" && ls -A | sort | tr '\n' ' ')
+    [ "$got" = "camera.mp4 cursor.jsonl demo-project.json mic.m4a screen.mp4 " ] ||
+        fail "the inputs folder holds [$got]"
+    cmp "$tmp/in/demo-project.json" "$docs/demo-project.json" ||
+        fail "docs/demo-project.json differs from the project vexport demo renders"
+    "$CHECK_DEMO" inputs "$tmp/in" || fail "the demo's inputs are not as documented"
+    # the camera bubble is checked once the library draws it (src/camera.c is in the tree)
+    cam=
+    [ -f "$docs/../src/camera.c" ] && cam=--expect-camera
+    "$CHECK_DEMO" output "$tmp/in/demo-project.json" "$out/out.mp4" $cam ||
+        fail "the demo's output does not follow its project"
+    "$VXCHECK" - "$out/out.mp4" --size 1920x1080 --fps 60 --expect-frames 600 --expect-audio yes ||
+        fail "vxcheck found problems"
+    # the written project renders on its own (relative paths resolve against its folder)
+    (cd / && "$VEXPORT" frame "$tmp/in/demo-project.json" --at 2 -o "$tmp/f.png") \
+        >"$tmp/frame.log" 2>&1 || { cat "$tmp/frame.log"; fail "vexport frame on the demo's project failed"; }
     ;;
 
 solid)

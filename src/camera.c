@@ -1,0 +1,832 @@
+/* The camera bubble: a second recording (a webcam) drawn over the composed frame as a circle,
+ * a rounded rectangle or a square, with an optional border and a drop shadow
+ * (docs/project-format.md, "Camera bubble", gives the geometry and the formulas).
+ *
+ * The bubble does not move, so all but the camera picture is prepared once: 8-bit coverage
+ * masks of the shape's outer edge, of its inner edge (inside the border) and of the shadow,
+ * per luma and per chroma sample, each row with the span that needs blending and the span
+ * inside it that is fully covered (copied, or skipped for the shadow under the bubble).
+ *
+ * A decode thread reads the camera and renders each frame into a bubble picture (scaled from a
+ * centre crop, mirrored, the border blended into its inner edge, laid out like the output's
+ * planes), keeping up to CAM_QUEUE ready in a bounded queue (mutex + condition variable, no
+ * polling). Drawing an output frame takes the picture due at its time from the queue and
+ * blends the shadow and the bubble over the frame in Y'CbCr: the export thread only blends.
+ *
+ * Contract: vx_camera_draw is called from one thread at a time; within vx_camera_rect, dst
+ * must hold the composed picture without the bubble (it blends over it: the shadow and the
+ * anti-aliased edge read what is under them). Before the camera's first frame the first is
+ * shown, after its last the last: the bubble is always drawn. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libavutil/pixdesc.h>
+
+#include "dsp/blend.h"
+#include "internal.h"
+#include "scale.h"
+
+#define CAM_QUEUE 3      /* decoded camera frames kept ahead */
+#define CAM_EPS 1e-4     /* seconds: times this close count as equal (float rounding) */
+#define SEEK_AHEAD 3.0   /* seconds: a forward jump further than this seeks (a cut) */
+
+/* Shadow of the bubble, relative to the bubble's smaller side S: gaussian blur sigma, downward
+ * offset and opacity (black). Small enough that with the default margin it stays in the
+ * frame. */
+#define SH_SIGMA 0.04
+#define SH_DY 0.02
+#define SH_OPACITY 0.35
+
+/* One mask row: blend [lo, ilo) and [ihi, hi); [ilo, ihi) is fully covered (the bubble copies
+ * it, the shadow skips it because the bubble covers it). */
+typedef struct Row {
+    int lo, ilo, ihi, hi;
+} Row;
+
+/* Values as the blend kernel's m (the share of the destination kept), w x h, placed at
+ * (ox, oy) in its plane. */
+typedef struct Mask {
+    uint8_t *m;
+    Row *rows;
+    int w, h, ox, oy;
+} Mask;
+
+/* A rendered bubble picture: luma bw x bh (stride bw); chroma, by step, one interleaved
+ * plane (2: NV12, stride bw) or u then v (1: I420, stride bw / 2). */
+typedef struct Pic {
+    uint8_t *y, *c;
+    int step;
+    struct Pic *next; /* free list */
+} Pic;
+
+typedef struct CamItem {
+    Pic *p;
+    double t;
+} CamItem;
+
+struct VxCamera {
+    VxContext *ctx;
+    char *path;
+    double offset;
+    int mirror;
+    int W, H;
+    /* geometry: bubble box (even origin and size, output luma pixels), inner box (inset by
+     * ib on every side) that the camera picture is scaled into, shadow canvas */
+    int bx, by, bw, bh, ib;
+    double border;
+    VxRect rect;
+    Mask out_y, out_c; /* outer edge, m = 255 - coverage */
+    Mask in_y, in_c;   /* inner edge (border > 0), m = coverage; in the bubble box */
+    Mask sh_y, sh_c;   /* shadow, m = 255 - alpha */
+    int has_shadow;
+    /* constant rows (shadow colour, border colour) used as the blend's "under" */
+    uint8_t *sh_row_y, *sh_row_c, *bd_row_y, *bd_row_uv, *bd_row_u, *bd_row_v;
+    uint8_t bY, bU, bV; /* border colour */
+    /* pictures: the first frame's, the pool the decode thread renders into, and a chroma
+     * buffer for a change of the output's layout */
+    Pic first_pic, pics[CAM_QUEUE + 2], conv;
+    Pic *free_pics;
+    int layout; /* chroma step the decode thread renders for (the last draw's) */
+    VxScaleDSP sdsp;
+    VxBlendDSP bdsp;
+    VxPlaneScaler sy, sc;
+    int cam_w, cam_h, sub_x, sub_y;
+    /* decode thread and its queue */
+    VxSource *src;
+    pthread_t th;
+    int th_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    CamItem q[CAM_QUEUE];
+    int qh, qn;
+    int done, err, abort;
+    unsigned gen;  /* seek requests; frames decoded for an older one are dropped */
+    double seek_t;
+    int64_t rendered, seeks, draws;
+    double render_s; /* decode thread's time spent rendering pictures */
+    Pic *cur;    /* shown: the last taken from the queue (the first frame's at the start) */
+    double first_t, cur_t;
+};
+
+static uint8_t q8(double v)
+{
+    long q = lrint(v);
+    return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+}
+
+/* Signed distance from (px, py) to a rounded rectangle (x, y, w, h, corner radius r);
+ * negative inside. A circle is the rounded square with r = w / 2, a square has r = 0. */
+static double rrect_dist(double px, double py, double x, double y, double w, double h, double r)
+{
+    double hw = w / 2, hh = h / 2;
+    double qx = fabs(px - (x + hw)) - (hw - r), qy = fabs(py - (y + hh)) - (hh - r);
+    return hypot(fmax(qx, 0), fmax(qy, 0)) + fmin(fmax(qx, qy), 0) - r;
+}
+
+/* Analytic anti-aliasing: the share of a sample inside the edge, from its signed distance. */
+static double coverage(double d)
+{
+    double c = 0.5 - d;
+    return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+typedef struct Shape {
+    double x, y, w, h, r;
+} Shape;
+
+static double shape_cov(const Shape *s, double px, double py)
+{
+    return coverage(rrect_dist(px, py, s->x, s->y, s->w, s->h, s->r));
+}
+
+static int mask_alloc(Mask *mk, int w, int h, int ox, int oy)
+{
+    mk->w = w, mk->h = h, mk->ox = ox, mk->oy = oy;
+    mk->m = malloc((size_t)w * h);
+    mk->rows = calloc((size_t)h, sizeof(*mk->rows));
+    return mk->m && mk->rows ? 0 : VX_ERR(ENOMEM);
+}
+
+static void mask_free(Mask *mk)
+{
+    free(mk->m);
+    free(mk->rows);
+    memset(mk, 0, sizeof(*mk));
+}
+
+/* The row's spans from per-sample flags: act (needs the mask) and hole (fully covered). The
+ * shapes are convex, so both are one run; a hole that is not gets no hole (all blended). */
+static void set_row(Row *r, const uint8_t *act, const uint8_t *hole, int w)
+{
+    int lo = 0, hi = w;
+    while (lo < w && !act[lo])
+        lo++;
+    while (hi > lo && !act[hi - 1])
+        hi--;
+    int ilo = lo, ihi = hi;
+    while (ilo < hi && !hole[ilo])
+        ilo++;
+    while (ihi > ilo && !hole[ihi - 1])
+        ihi--;
+    for (int i = ilo; i < ihi; i++)
+        if (!hole[i])
+            ilo = ihi = hi;
+    if (ilo == ihi)
+        ilo = ihi = hi;
+    r->lo = lo, r->ilo = ilo, r->ihi = ihi, r->hi = hi;
+}
+
+/* Gaussian blur of a w x h plane in place, as three box blurs of width 2r + 1 (variance
+ * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
+ * beyond the edges (the caller's canvas is padded past the blur's reach, 3r <= 3 sigma + 1). */
+static int blur(float *a, int w, int h, double sigma)
+{
+    const int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return 0;
+    const int n = w > h ? w : h;
+    float *line = malloc(sizeof(*line) * (size_t)n);
+    if (!line)
+        return VX_ERR(ENOMEM);
+    const float k = 1.0f / (2 * r + 1);
+    for (int dir = 0; dir < 2; dir++) {
+        const int len = dir ? h : w, lines = dir ? w : h;
+        const size_t step = dir ? (size_t)w : 1, next = dir ? 1 : (size_t)w;
+        for (int l = 0; l < lines; l++) {
+            float *p = a + l * next;
+            for (int pass = 0; pass < 3; pass++) {
+                double sum = 0; /* of samples [i - r, i + r] */
+                for (int i = 0; i < r && i < len; i++)
+                    sum += p[i * step];
+                for (int i = 0; i < len; i++) {
+                    if (i + r < len)
+                        sum += p[(i + r) * step];
+                    if (i - r - 1 >= 0)
+                        sum -= line[i - r - 1];
+                    line[i] = p[i * step];
+                    p[i * step] = (float)(sum * k);
+                }
+            }
+        }
+    }
+    free(line);
+    return 0;
+}
+
+/* Builds the masks of the bubble (outer and inner edge) and of its shadow. */
+static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
+{
+    const int bw = c->bw, bh = c->bh, cw = bw / 2, ch = bh / 2;
+    int ret = VX_ERR(ENOMEM);
+    int pad = 0;
+    double sigma = 0, dy = 0;
+    if (c->has_shadow) {
+        const double S = bw < bh ? bw : bh;
+        sigma = SH_SIGMA * S, dy = SH_DY * S;
+        pad = ((int)ceil(3 * sigma + dy) + 3) & ~1;
+    }
+    const int sw = bw + 2 * pad, shh = bh + 2 * pad;
+    uint8_t *act = malloc((size_t)sw), *hole = malloc((size_t)sw);
+    float *sa = NULL;
+    if (!act || !hole)
+        goto end;
+    if (mask_alloc(&c->out_y, bw, bh, c->bx, c->by) < 0 ||
+        mask_alloc(&c->out_c, cw, ch, c->bx / 2, c->by / 2) < 0)
+        goto end;
+    /* luma sample (i, j) is centred at (i + 0.5, j + 0.5); chroma (i, j), left-sited 4:2:0,
+     * at luma (2i + 0.5, 2j + 1.0) */
+    for (int pl = 0; pl < 2; pl++) {
+        Mask *mk = pl ? &c->out_c : &c->out_y;
+        const double f = pl ? 2 : 1, oy = pl ? 1.0 : 0.5;
+        for (int j = 0; j < mk->h; j++) {
+            uint8_t *m = mk->m + (size_t)j * mk->w;
+            for (int i = 0; i < mk->w; i++) {
+                m[i] = (uint8_t)(255 - q8(255 * shape_cov(outer, f * i + 0.5, f * j + oy)));
+                act[i] = m[i] < 255, hole[i] = m[i] == 0;
+            }
+            set_row(&mk->rows[j], act, hole, mk->w);
+        }
+    }
+    if (c->border > 0) {
+        if (mask_alloc(&c->in_y, bw, bh, 0, 0) < 0 || mask_alloc(&c->in_c, cw, ch, 0, 0) < 0)
+            goto end;
+        for (int pl = 0; pl < 2; pl++) {
+            Mask *mk = pl ? &c->in_c : &c->in_y;
+            const double f = pl ? 2 : 1, oy = pl ? 1.0 : 0.5;
+            const int b0 = pl ? c->ib / 2 : c->ib; /* the inner box the picture fills */
+            for (int j = 0; j < mk->h; j++) {
+                uint8_t *m = mk->m + (size_t)j * mk->w;
+                const int in_rows = j >= b0 && j < mk->h - b0;
+                for (int i = 0; i < mk->w; i++) {
+                    m[i] = q8(255 * shape_cov(inner, f * i + 0.5, f * j + oy));
+                    act[i] = in_rows && i >= b0 && i < mk->w - b0;
+                    hole[i] = m[i] == 255;
+                }
+                set_row(&mk->rows[j], act, hole, mk->w);
+            }
+        }
+    }
+    if (c->has_shadow) {
+        sa = malloc(sizeof(*sa) * (size_t)sw * shh);
+        if (!sa)
+            goto end;
+        const Shape s = {outer->x + pad, outer->y + pad + dy, outer->w, outer->h, outer->r};
+        for (int j = 0; j < shh; j++)
+            for (int i = 0; i < sw; i++)
+                sa[(size_t)j * sw + i] = (float)shape_cov(&s, i + 0.5, j + 0.5);
+        if ((ret = blur(sa, sw, shh, sigma)) < 0)
+            goto end;
+        ret = VX_ERR(ENOMEM);
+        if (mask_alloc(&c->sh_y, sw, shh, c->bx - pad, c->by - pad) < 0 ||
+            mask_alloc(&c->sh_c, sw / 2, shh / 2, (c->bx - pad) / 2, (c->by - pad) / 2) < 0)
+            goto end;
+        for (int pl = 0; pl < 2; pl++) {
+            Mask *mk = pl ? &c->sh_c : &c->sh_y;
+            const Mask *bub = pl ? &c->out_c : &c->out_y;
+            const int bp = pl ? pad / 2 : pad;
+            for (int j = 0; j < mk->h; j++) {
+                uint8_t *m = mk->m + (size_t)j * mk->w;
+                for (int i = 0; i < mk->w; i++) {
+                    /* chroma: luma column 2i, rows 2j and 2j + 1 averaged (left-sited) */
+                    double a = pl ? 0.5 * (sa[(size_t)(2 * j) * sw + 2 * i] +
+                                           sa[(size_t)(2 * j + 1) * sw + 2 * i])
+                                  : sa[(size_t)j * sw + i];
+                    m[i] = (uint8_t)(255 - q8(255 * SH_OPACITY * a));
+                    const int bi = i - bp, bj = j - bp;
+                    act[i] = m[i] < 255;
+                    hole[i] = bi >= 0 && bj >= 0 && bi < bub->w && bj < bub->h &&
+                              bub->m[(size_t)bj * bub->w + bi] == 0;
+                }
+                set_row(&mk->rows[j], act, hole, mk->w);
+            }
+        }
+    }
+    ret = 0;
+end:
+    free(act), free(hole), free(sa);
+    return ret;
+}
+
+/* ---- the bubble picture ---- */
+
+typedef struct Plane {
+    uint8_t *p;
+    ptrdiff_t stride;
+    int step, w, h;
+} Plane;
+
+/* Blends under (mask-local, ustride 0 for a constant row) into dst through mk, clipped to the
+ * plane; the fully covered span is copied from under (copy = 1) or left alone. For NV12
+ * chroma the copy of the u pass moves both channels (copy = 1 on u, 0 on v). */
+static void blend_pass(const VxBlendDSP *d, const Mask *mk, const Plane *dst,
+                       const uint8_t *under, ptrdiff_t ustride, int copy)
+{
+    const int step = dst->step;
+    const int j0 = mk->oy < 0 ? -mk->oy : 0, j1 = mk->oy + mk->h > dst->h ? dst->h - mk->oy : mk->h;
+    const int c0 = mk->ox < 0 ? -mk->ox : 0, c1 = mk->ox + mk->w > dst->w ? dst->w - mk->ox : mk->w;
+    for (int j = j0; j < j1; j++) {
+        const Row *r = &mk->rows[j];
+        uint8_t *drow = dst->p + (ptrdiff_t)(mk->oy + j) * dst->stride;
+        const uint8_t *urow = under + (ptrdiff_t)j * ustride, *mrow = mk->m + (size_t)j * mk->w;
+        const int spans[2][2] = {{r->lo, r->ilo}, {r->ihi, r->hi}};
+        for (int s = 0; s < 2; s++) {
+            int a = spans[s][0] > c0 ? spans[s][0] : c0, b = spans[s][1] < c1 ? spans[s][1] : c1;
+            if (a < b)
+                d->mask(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
+                        mrow + a, step, b - a);
+        }
+        if (copy) {
+            int a = r->ilo > c0 ? r->ilo : c0, b = r->ihi < c1 ? r->ihi : c1;
+            if (a < b)
+                memcpy(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
+                       (size_t)(b - a) * step);
+        }
+    }
+}
+
+static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step)
+{
+    for (int j = 0; j < rows; j++) {
+        uint8_t *r = p + (ptrdiff_t)j * stride;
+        for (int a = 0, b = n - 1; a < b; a++, b--)
+            for (int k = 0; k < step; k++) {
+                uint8_t t = r[a * step + k];
+                r[a * step + k] = r[b * step + k];
+                r[b * step + k] = t;
+            }
+    }
+}
+
+/* The chroma planes of a picture in its layout: u, v and their stride. */
+static void pic_chroma(const VxCamera *c, const Pic *p, uint8_t **u, uint8_t **v, ptrdiff_t *cs)
+{
+    if (p->step == 2) {
+        *cs = c->bw, *u = p->c, *v = p->c + 1;
+    } else {
+        *cs = c->bw / 2, *u = p->c, *v = p->c + (size_t)(c->bw / 2) * (c->bh / 2);
+    }
+}
+
+/* Lays the picture's chroma out for `step`, all border colour (the scaler writes only the
+ * inner box). */
+static void pic_layout(VxCamera *c, Pic *p, int step)
+{
+    const size_t n = (size_t)(c->bw / 2) * (c->bh / 2);
+    p->step = step;
+    if (step == 2) {
+        for (size_t i = 0; i < 2 * n; i += 2)
+            p->c[i] = c->bU, p->c[i + 1] = c->bV;
+    } else {
+        memset(p->c, c->bU, n);
+        memset(p->c + n, c->bV, n);
+    }
+}
+
+/* Scales camera frame f into picture p (chroma laid out for steps of `step`), mirrors it and
+ * blends the border into its inner edge. Runs on the decode thread (and once in open). */
+static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
+{
+    const AVPixFmtDescriptor *fd = av_pix_fmt_desc_get(f->format);
+    if (f->width != c->cam_w || f->height != c->cam_h || !fd ||
+        fd->log2_chroma_w != c->sub_x || fd->log2_chroma_h != c->sub_y)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "%s: the camera recording changes size or "
+                       "format mid-stream (%dx%d, was %dx%d); not supported", c->path,
+                       f->width, f->height, c->cam_w, c->cam_h);
+    if (p->step != step)
+        pic_layout(c, p, step);
+    const int bw = c->bw, bh = c->bh, ib = c->ib, iw = bw - 2 * ib, ih = bh - 2 * ib;
+    const int ci = ib / 2, ciw = iw / 2, cih = ih / 2;
+    const int nv12 = f->format == AV_PIX_FMT_NV12;
+    const uint8_t *su = f->data[1], *sv = nv12 ? f->data[1] + 1 : f->data[2];
+    const ptrdiff_t ssu = f->linesize[1], ssv = nv12 ? f->linesize[1] : f->linesize[2];
+    const int sstep = nv12 ? 2 : 1;
+    uint8_t *y = p->y + (ptrdiff_t)ib * bw + ib, *u, *v;
+    ptrdiff_t cs;
+    pic_chroma(c, p, &u, &v, &cs);
+    u += (ptrdiff_t)ci * cs + ci * step, v += (ptrdiff_t)ci * cs + ci * step;
+    vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
+    vx_plane_scale(&c->sc, su, ssu, sstep, u, cs, step);
+    vx_plane_scale(&c->sc, sv, ssv, sstep, v, cs, step);
+    if (c->mirror) {
+        reverse_rows(y, bw, iw, ih, 1);
+        if (step == 2) {
+            reverse_rows(u, cs, ciw, cih, 2);
+        } else {
+            reverse_rows(u, cs, ciw, cih, 1);
+            reverse_rows(v, cs, ciw, cih, 1);
+        }
+    }
+    if (c->border > 0) {
+        const Plane py = {p->y, bw, 1, bw, bh};
+        blend_pass(&c->bdsp, &c->in_y, &py, c->bd_row_y, 0, 0);
+        pic_chroma(c, p, &u, &v, &cs);
+        const Plane pu = {u, cs, step, bw / 2, bh / 2}, pv = {v, cs, step, bw / 2, bh / 2};
+        blend_pass(&c->bdsp, &c->in_c, &pu, step == 2 ? c->bd_row_uv : c->bd_row_u, 0, 0);
+        blend_pass(&c->bdsp, &c->in_c, &pv, step == 2 ? c->bd_row_uv + 1 : c->bd_row_v, 0, 0);
+    }
+    return 0;
+}
+
+/* ---- decoding ---- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Picture pool, under mu. */
+static Pic *pic_get(VxCamera *c)
+{
+    Pic *p = c->free_pics;
+    if (p)
+        c->free_pics = p->next;
+    return p;
+}
+
+static void pic_put(VxCamera *c, Pic *p)
+{
+    if (p && p != &c->first_pic) {
+        p->next = c->free_pics;
+        c->free_pics = p;
+    }
+}
+
+/* Decodes camera frames in order and renders each into a picture, keeping up to CAM_QUEUE
+ * ready; restarts where a seek request (gen) says. */
+static void *decode_thread(void *arg)
+{
+    VxCamera *c = arg;
+    pthread_mutex_lock(&c->mu);
+    unsigned gen = c->gen;
+    for (;;) {
+        while (!c->abort && c->gen == gen && (c->qn == CAM_QUEUE || c->done))
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (c->abort)
+            break;
+        if (c->gen != gen) {
+            gen = c->gen;
+            const double t = c->seek_t;
+            pthread_mutex_unlock(&c->mu);
+            int ret = vx_source_seek(c->src, t);
+            pthread_mutex_lock(&c->mu);
+            if (ret < 0 && c->gen == gen) {
+                c->err = vx_fail(c->ctx, ret, "%s: cannot seek to %.3f s", c->path, t);
+                c->done = 1;
+                pthread_cond_broadcast(&c->cv);
+            }
+            continue;
+        }
+        /* the pool holds CAM_QUEUE + 2: the queue is not full, one is shown, one is ours */
+        Pic *p = pic_get(c);
+        const int step = c->layout;
+        pthread_mutex_unlock(&c->mu);
+        AVFrame *f = NULL;
+        double t = 0;
+        int ret = p ? vx_source_read(c->src, &f, &t) : VX_ERR(EFAULT);
+        double dt = 0;
+        if (ret >= 0) {
+            dt = now_s();
+            ret = render_picture(c, f, p, step);
+            dt = now_s() - dt;
+            av_frame_free(&f);
+        }
+        pthread_mutex_lock(&c->mu);
+        c->rendered += ret >= 0, c->render_s += dt;
+        if (c->gen != gen || c->abort) {
+            pic_put(c, p); /* decoded for a position no longer wanted */
+            continue;
+        }
+        if (ret < 0) {
+            pic_put(c, p);
+            c->err = ret == AVERROR_EOF ? 0 : ret;
+            c->done = 1;
+        } else {
+            c->q[(c->qh + c->qn) % CAM_QUEUE] = (CamItem){p, t};
+            c->qn++;
+        }
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+static void queue_flush(VxCamera *c)
+{
+    while (c->qn) {
+        pic_put(c, c->q[c->qh].p);
+        c->qh = (c->qh + 1) % CAM_QUEUE;
+        c->qn--;
+    }
+}
+
+/* Makes c->cur the last camera frame at or before camera time target (called with mu held):
+ * frames are taken from the queue in order; a jump back, or forward by more than SEEK_AHEAD,
+ * restarts the decoder there. */
+static int advance(VxCamera *c, double target)
+{
+    double known = c->qn ? c->q[(c->qh + c->qn - 1) % CAM_QUEUE].t : c->cur_t;
+    int seek = c->cur && target < c->cur_t - CAM_EPS;
+    if (!seek && !(c->done && !c->qn) && target > known + SEEK_AHEAD)
+        seek = 1;
+    if (seek) {
+        c->seeks++;
+        queue_flush(c);
+        c->gen++;
+        c->seek_t = target;
+        c->done = 0, c->err = 0;
+        pic_put(c, c->cur);
+        c->cur = NULL;
+        pthread_cond_broadcast(&c->cv);
+    }
+    for (;;) {
+        while (!c->qn && !c->done)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (!c->qn)
+            break;
+        const CamItem h = c->q[c->qh];
+        if (c->cur && h.t > target + CAM_EPS)
+            break;
+        pic_put(c, c->cur);
+        c->cur = h.p, c->cur_t = h.t;
+        c->qh = (c->qh + 1) % CAM_QUEUE;
+        c->qn--;
+        pthread_cond_broadcast(&c->cv);
+        if (h.t > target + CAM_EPS)
+            break; /* a seek landed after the target: the nearest frame there is */
+    }
+    if (c->err < 0)
+        return c->err;
+    if (!c->cur) /* a seek found nothing (past the end of a damaged file): hold the first */
+        c->cur = &c->first_pic, c->cur_t = c->first_t;
+    return 0;
+}
+
+/* ---- drawing ---- */
+
+/* p's chroma in the other layout, in c->conv (the output's format changed between calls). */
+static const Pic *pic_convert(VxCamera *c, const Pic *p)
+{
+    const int n = c->bw / 2, rows = c->bh / 2;
+    const size_t plane = (size_t)n * rows;
+    c->conv.y = p->y;
+    c->conv.step = 3 - p->step;
+    for (int j = 0; j < rows; j++)
+        for (int i = 0; i < n; i++) {
+            uint8_t *il = (p->step == 2 ? p->c : c->conv.c) + (size_t)j * 2 * n + 2 * i;
+            uint8_t *pu = (p->step == 1 ? p->c : c->conv.c) + (size_t)j * n + i;
+            if (p->step == 2)
+                pu[0] = il[0], pu[plane] = il[1];
+            else
+                il[0] = pu[0], il[1] = pu[plane];
+        }
+    return &c->conv;
+}
+
+int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
+{
+    if (!c || !dst)
+        return VX_ERR(EINVAL);
+    if (dst->width != c->W || dst->height != c->H ||
+        (dst->format != AV_PIX_FMT_NV12 && dst->format != AV_PIX_FMT_YUV420P))
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: camera bubble drawn into a %dx%d "
+                       "frame of format %d, set up for %dx%d NV12/I420", dst->width,
+                       dst->height, dst->format, c->W, c->H);
+    const int step = dst->format == AV_PIX_FMT_NV12 ? 2 : 1;
+    const double target = t - c->offset;
+    /* before the camera's first frame the first is held; after its last, the last */
+    const int before = target < c->first_t - CAM_EPS;
+    pthread_mutex_lock(&c->mu);
+    c->layout = step; /* what the decode thread renders from now on */
+    int ret = before ? 0 : advance(c, target);
+    c->draws++;
+    const Pic *p = before ? &c->first_pic : c->cur;
+    pthread_mutex_unlock(&c->mu);
+    if (ret < 0)
+        return ret;
+    if (p->step != step)
+        p = pic_convert(c, p);
+    const int CW = (c->W + 1) / 2, CH = (c->H + 1) / 2;
+    const Plane y = {dst->data[0], dst->linesize[0], 1, c->W, c->H};
+    Plane u, v;
+    if (step == 2)
+        u = (Plane){dst->data[1], dst->linesize[1], 2, CW, CH},
+        v = (Plane){dst->data[1] + 1, dst->linesize[1], 2, CW, CH};
+    else
+        u = (Plane){dst->data[1], dst->linesize[1], 1, CW, CH},
+        v = (Plane){dst->data[2], dst->linesize[2], 1, CW, CH};
+    const VxBlendDSP *d = &c->bdsp;
+    if (c->has_shadow) {
+        blend_pass(d, &c->sh_y, &y, c->sh_row_y, 0, 0);
+        blend_pass(d, &c->sh_c, &u, c->sh_row_c, 0, 0);
+        blend_pass(d, &c->sh_c, &v, c->sh_row_c, 0, 0);
+    }
+    uint8_t *pu, *pv;
+    ptrdiff_t cs;
+    pic_chroma(c, p, &pu, &pv, &cs);
+    blend_pass(d, &c->out_y, &y, p->y, c->bw, 1);
+    blend_pass(d, &c->out_c, &u, pu, cs, 1);
+    blend_pass(d, &c->out_c, &v, pv, cs, step == 1);
+    return 0;
+}
+
+VxRect vx_camera_rect(const VxCamera *c)
+{
+    VxRect r = {0, 0, 0, 0};
+    return c ? c->rect : r;
+}
+
+/* ---- setup ---- */
+
+static int even(double v)
+{
+    return 2 * (int)floor(v / 2 + 0.5);
+}
+
+int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
+                   VxCamera **out)
+{
+    *out = NULL;
+    if (!o || !o->path || W < 2 || H < 2)
+        return vx_fail(ctx, VX_ERR(EINVAL), "internal: camera bubble without a camera or "
+                       "for a %dx%d output", W, H);
+    VxCamera *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    c->ctx = ctx;
+    c->W = W, c->H = H;
+    c->offset = o->offset, c->mirror = o->mirror, c->border = o->border;
+    c->has_shadow = o->shadow;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    int ret = VX_ERR(ENOMEM);
+    if (!(c->path = strdup(o->path)))
+        goto fail;
+    if ((ret = vx_source_open(ctx, o->path, &c->src)) < 0)
+        goto fail;
+    vx_source_set_output_color(c->src, matrix, VX_RANGE_LIMITED);
+    const VxSourceInfo *si = vx_source_info(c->src);
+    c->cam_w = si->width, c->cam_h = si->height;
+    c->sub_x = si->sub_x, c->sub_y = si->sub_y;
+
+    /* geometry */
+    const int M = W < H ? W : H;
+    int bw = even(o->size * M), bh = bw;
+    if (o->shape == VX_SHAPE_ROUNDED) {
+        /* the camera's own aspect, kept between 9:16 and 16:9 */
+        double a = (double)c->cam_w / c->cam_h;
+        a = a < 9.0 / 16 ? 9.0 / 16 : a > 16.0 / 9 ? 16.0 / 9 : a;
+        bh = even(bw / a);
+    }
+    bw = bw > (W & ~1) ? W & ~1 : bw < 2 ? 2 : bw;
+    bh = bh > (H & ~1) ? H & ~1 : bh < 2 ? 2 : bh;
+    const double m = o->margin * M;
+    double x0, y0;
+    switch (o->corner) {
+    case VX_CORNER_BL: x0 = m, y0 = H - m - bh; break;
+    case VX_CORNER_TR: x0 = W - m - bw, y0 = m; break;
+    case VX_CORNER_TL: x0 = m, y0 = m; break;
+    case VX_CORNER_POS: x0 = o->px * W - bw / 2.0, y0 = o->py * H - bh / 2.0; break;
+    default: x0 = W - m - bw, y0 = H - m - bh; break;
+    }
+    c->bx = even(x0), c->by = even(y0), c->bw = bw, c->bh = bh;
+    const double S = bw < bh ? bw : bh;
+    if (c->border > S / 2 - 1)
+        c->border = S / 2 - 1;
+    c->ib = (int)floor(c->border) & ~1;
+    const double R = o->shape == VX_SHAPE_CIRCLE  ? S / 2
+                     : o->shape == VX_SHAPE_SQUARE ? 0
+                                                   : o->radius * S;
+    const Shape outer = {0, 0, bw, bh, R};
+    const double b = c->border;
+    const Shape inner = {b, b, bw - 2 * b, bh - 2 * b, R - b > 0 ? R - b : 0};
+    if ((ret = build_masks(c, &outer, &inner)) < 0)
+        goto fail;
+    const Mask *all = c->has_shadow ? &c->sh_y : &c->out_y;
+    VxRect r = {all->ox, all->oy, all->ox + all->w, all->oy + all->h};
+    r.x0 = r.x0 < 0 ? 0 : r.x0, r.y0 = r.y0 < 0 ? 0 : r.y0;
+    r.x1 = r.x1 > W ? W : r.x1, r.y1 = r.y1 > H ? H : r.y1;
+    if (r.x0 >= r.x1 || r.y0 >= r.y1)
+        r = (VxRect){0, 0, 0, 0};
+    c->rect = r;
+
+    /* colours and buffers */
+    double kr, kb;
+    vx_matrix_coefs(matrix, &kr, &kb);
+    const VxRGB bc = o->border_color;
+    const double yy = kr * bc.r + (1 - kr - kb) * bc.g + kb * bc.b;
+    const uint8_t bY = q8(16 + 219 * yy), bU = q8(128 + 224 * (bc.b - yy) / (2 * (1 - kb))),
+                  bV = q8(128 + 224 * (bc.r - yy) / (2 * (1 - kr)));
+    c->bY = bY, c->bU = bU, c->bV = bV;
+    const int n = (c->has_shadow ? c->sh_y.w : bw) * 2;
+    const size_t luma = (size_t)bw * bh, chroma = (size_t)(bw / 2) * (bh / 2);
+    c->sh_row_y = malloc(n), c->sh_row_c = malloc(n), c->bd_row_y = malloc(n);
+    c->bd_row_uv = malloc(n), c->bd_row_u = malloc(n), c->bd_row_v = malloc(n);
+    if (!c->sh_row_y || !c->sh_row_c || !c->bd_row_y || !c->bd_row_uv || !c->bd_row_u ||
+        !c->bd_row_v || !(c->conv.c = malloc(2 * chroma)))
+        goto fail;
+    for (int i = 0; i <= CAM_QUEUE + 2; i++) {
+        Pic *p = i ? &c->pics[i - 1] : &c->first_pic;
+        if (!(p->y = malloc(luma + 2 * chroma)))
+            goto fail;
+        p->c = p->y + luma;
+        memset(p->y, bY, luma); /* outside the inner box the picture is the border */
+        pic_layout(c, p, 2);
+        if (i)
+            pic_put(c, p);
+    }
+    memset(c->sh_row_y, 16, n), memset(c->sh_row_c, 128, n);
+    memset(c->bd_row_y, bY, n), memset(c->bd_row_u, bU, n), memset(c->bd_row_v, bV, n);
+    for (int i = 0; i < n; i += 2)
+        c->bd_row_uv[i] = bU, c->bd_row_uv[i + 1] = bV;
+
+    /* scalers: a centre crop of the camera with the inner shape's aspect onto the inner
+     * shape (b inside the bubble's edge); the inner box starts ib <= b inside it */
+    vx_scale_dsp_init(&c->sdsp, ctx->cpu_flags);
+    vx_blend_dsp_init(&c->bdsp, ctx->cpu_flags);
+    const double tw = bw - 2 * b, th = bh - 2 * b, A = tw / th;
+    double crw = c->cam_w, crh = c->cam_h;
+    if (crw / crh > A)
+        crw = crh * A;
+    else
+        crh = crw / A;
+    const double cx0 = (c->cam_w - crw) / 2, cy0 = (c->cam_h - crh) / 2;
+    const double rx = crw / tw, ry = crh / th;
+    const double ox = cx0 + (c->ib + 0.5 - b) * rx - 0.5, oy = cy0 + (c->ib + 0.5 - b) * ry - 0.5;
+    const int iw = bw - 2 * c->ib, ih = bh - 2 * c->ib;
+    const int fx = 1 << c->sub_x, fy = 1 << c->sub_y;
+    /* output chroma column i sits at luma 2i of the inner box (2i + 1 when mirrored: the
+     * rows are reversed after scaling, and a left-sited sample mirrors onto an odd column),
+     * row j at 2j + 0.5; then onto the camera's chroma grid (spacing fx, fy, sample 0 at
+     * chroma_x, chroma_y) */
+    if (vx_plane_scaler_init(&c->sy, &c->sdsp, c->cam_w, c->cam_h, iw, ih, rx, ox, ry, oy) < 0 ||
+        vx_plane_scaler_init(&c->sc, &c->sdsp, (c->cam_w + fx - 1) / fx,
+                             (c->cam_h + fy - 1) / fy, iw / 2, ih / 2, 2 * rx / fx,
+                             (ox + (c->mirror ? rx : 0) - si->chroma_x) / fx, 2 * ry / fy,
+                             (oy + 0.5 * ry - si->chroma_y) / fy) < 0)
+        goto fail;
+    /* the first frame now: a camera file without pictures fails here, not mid-export */
+    AVFrame *first = NULL;
+    ret = vx_source_read(c->src, &first, &c->first_t);
+    if (ret == AVERROR_EOF)
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the camera recording has no video frames",
+                      o->path);
+    if (ret >= 0)
+        ret = render_picture(c, first, &c->first_pic, 2);
+    av_frame_free(&first);
+    if (ret < 0)
+        goto fail;
+    c->cur = &c->first_pic, c->cur_t = c->first_t;
+    c->layout = 2;
+    if (pthread_create(&c->th, NULL, decode_thread, c)) {
+        ret = vx_fail(ctx, VX_ERR(EAGAIN), "%s: cannot start the camera's decode thread",
+                      o->path);
+        goto fail;
+    }
+    c->th_started = 1;
+    vx_log(ctx, VX_LOG_INFO, "camera %s: %dx%d, bubble %dx%d at (%d, %d)", o->path, c->cam_w,
+           c->cam_h, bw, bh, c->bx, c->by);
+    *out = c;
+    return 0;
+fail:
+    vx_camera_free(&c);
+    return ret;
+}
+
+void vx_camera_free(VxCamera **pc)
+{
+    if (!pc || !*pc)
+        return;
+    VxCamera *c = *pc;
+    if (c->th_started) {
+        pthread_mutex_lock(&c->mu);
+        c->abort = 1;
+        pthread_cond_broadcast(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->th, NULL);
+        vx_log(c->ctx, VX_LOG_VERBOSE, "camera %s: %lld draws, %lld pictures rendered "
+               "(%.0f us each, on the decode thread), %lld seeks", c->path,
+               (long long)c->draws, (long long)c->rendered,
+               c->rendered ? c->render_s * 1e6 / c->rendered : 0.0, (long long)c->seeks);
+    }
+    queue_flush(c);
+    vx_source_close(&c->src);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    mask_free(&c->out_y), mask_free(&c->out_c), mask_free(&c->in_y), mask_free(&c->in_c);
+    mask_free(&c->sh_y), mask_free(&c->sh_c);
+    vx_plane_scaler_free(&c->sy);
+    vx_plane_scaler_free(&c->sc);
+    free(c->sh_row_y), free(c->sh_row_c), free(c->bd_row_y), free(c->bd_row_uv);
+    free(c->bd_row_u), free(c->bd_row_v);
+    free(c->first_pic.y), free(c->conv.c);
+    for (int i = 0; i < CAM_QUEUE + 2; i++)
+        free(c->pics[i].y);
+    free(c->path);
+    free(c);
+    *pc = NULL;
+}

@@ -1,0 +1,597 @@
+/*
+ * check_demo: checks the inputs `vexport demo --inputs DIR` synthesises and the demo's output,
+ * independently of the tool (it reads the files with libavformat/libavcodec and the project
+ * with json-c, and knows the formats only from tools/demo_scene.h and docs/).
+ *
+ *   check_demo inputs DIR
+ *       DIR/cursor.jsonl: JSON Lines; every line a move {"t","x","y"} or a left click
+ *           {"t","down"|"up"}; times never decrease and stay within the recording; moves
+ *           inside the picture and above its bottom 20 % (arrow included); down and up
+ *           alternate, at least 3 clicks, the pointer holds still while the button is down.
+ *       DIR/screen.mp4: 1920x1080, 60 fps, 14 s (840 frames), audio; its frames carry their
+ *           number (barcode); the export dialog's Pause button reacts to the last click
+ *           (darker while held, amber once released).
+ *       DIR/camera.mp4: H.264 640x480, 30 fps, 420 frames, no audio; frame n's barcode (s = 1)
+ *           = n.
+ *       DIR/mic.m4a: AAC mono 48 kHz, 14 s long; silent before 0.5 s, speaking from 1 to 3.5 s,
+ *           peaks below -3 dBFS.
+ *   check_demo output PROJECT.json OUT.mp4 [--expect-camera]
+ *       The frame count and the audio duration follow the project's timeline; frames shown
+ *       while no zoom is active show the recording frame the timeline maps them to (barcode
+ *       read through the fitted geometry of docs/project-format.md); the microphone is heard
+ *       in the mix (energy outside the screen's 440 Hz / 1 kHz tones while the voice speaks).
+ *       --expect-camera: every 20th frame has the round camera bubble's white border where
+ *       the project puts it (docs/project-format.md, Camera bubble: a box w = 2 round(size M
+ *       / 2) wide, M = min(W, H), its corner at (W - m - w, H - m - w), m = margin M, rounded
+ *       to even; the border inside its edge).
+ * Prints one line per check, then PASS or FAIL; exits 0 or 1 (2 if it could not run).
+ */
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+
+#include <json-c/json.h>
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI 3.14159265358979323846
+
+static int g_fail;
+
+static void check(int ok, const char *fmt, ...)
+{
+    va_list ap;
+    printf("%s ", ok ? "ok  " : "FAIL");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    if (!ok)
+        g_fail = 1;
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "check_demo: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    exit(2);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* decoding */
+
+typedef struct Media {
+    AVFormatContext *fc;
+    int vi, ai; /* best video / audio stream, -1 if none */
+} Media;
+
+static void media_open(Media *m, const char *path)
+{
+    memset(m, 0, sizeof(*m));
+    if (avformat_open_input(&m->fc, path, NULL, NULL) < 0)
+        die("cannot open %s", path);
+    if (avformat_find_stream_info(m->fc, NULL) < 0)
+        die("cannot read %s", path);
+    m->vi = av_find_best_stream(m->fc, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+    m->ai = av_find_best_stream(m->fc, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);
+    if (m->vi < 0)
+        m->vi = -1;
+    if (m->ai < 0)
+        m->ai = -1;
+}
+
+static void media_close(Media *m) { avformat_close_input(&m->fc); }
+
+/* Decodes every frame of stream si, in order; cb gets each frame and its index. */
+static int64_t decode_all(Media *m, int si, void (*cb)(void *, const AVFrame *, int64_t),
+                          void *opaque)
+{
+    AVStream *st = m->fc->streams[si];
+    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    AVCodecContext *dc = codec ? avcodec_alloc_context3(codec) : NULL;
+    if (!dc || avcodec_parameters_to_context(dc, st->codecpar) < 0)
+        die("no decoder for stream %d", si);
+    dc->thread_count = 2;
+    if (avcodec_open2(dc, codec, NULL) < 0)
+        die("cannot open the decoder for stream %d", si);
+    av_seek_frame(m->fc, -1, 0, AVSEEK_FLAG_BACKWARD);
+    AVPacket *pkt = av_packet_alloc();
+    AVFrame *f = av_frame_alloc();
+    int64_t n = 0;
+    int eof = 0;
+    while (!eof) {
+        int r = av_read_frame(m->fc, pkt);
+        if (r < 0) {
+            eof = 1;
+            avcodec_send_packet(dc, NULL);
+        } else {
+            if (pkt->stream_index == si)
+                avcodec_send_packet(dc, pkt);
+            av_packet_unref(pkt);
+        }
+        while (avcodec_receive_frame(dc, f) >= 0) {
+            cb(opaque, f, n++);
+            av_frame_unref(f);
+        }
+    }
+    av_frame_free(&f);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dc);
+    return n;
+}
+
+/* The 16-bit barcode of the counter box (tools/demo_scene.h) read from luma: cell k's centre,
+ * in recording pixels (x = 2s + 4s k + 2s, y = h - 4s), mapped by out = o + src * scale. */
+static int barcode(const AVFrame *f, int s, int h, double ox, double oy, double scale)
+{
+    int v = 0;
+    for (int k = 0; k < 16; k++) {
+        double sx = 2 * s + 4 * s * k + 2 * s, sy = h - 4 * s;
+        int x = (int)floor(ox + sx * scale), y = (int)floor(oy + sy * scale);
+        int l = f->data[0][(size_t)y * f->linesize[0] + x];
+        v = v << 1 | (l > 150);
+    }
+    return v;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* inputs */
+
+typedef struct Track {
+    double t[4096], x[4096], y[4096];
+    int n;
+    double down[64], up[64];
+    int nd, nu;
+} Track;
+
+/* Pointer position (last move at or before t). */
+static void track_at(const Track *tr, double t, double *x, double *y)
+{
+    int i = 0;
+    while (i + 1 < tr->n && tr->t[i + 1] <= t + 1e-9)
+        i++;
+    *x = tr->x[i];
+    *y = tr->y[i];
+}
+
+static void check_track(const char *path, Track *tr)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("cannot open %s", path);
+    char line[512];
+    int ln = 0, bad = 0, order = 0, inside = 0, alternate = 1, pressed = 0;
+    double last = -1, tmax = 0;
+    memset(tr, 0, sizeof(*tr));
+    while (fgets(line, sizeof(line), f)) {
+        ln++;
+        json_tokener *tok = json_tokener_new();
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+        json_object *o = json_tokener_parse_ex(tok, line, (int)strlen(line));
+        int ok = o && json_object_is_type(o, json_type_object) &&
+                 json_tokener_get_error(tok) == json_tokener_success;
+        json_tokener_free(tok);
+        json_object *t = NULL, *x = NULL, *y = NULL, *d = NULL, *u = NULL;
+        if (ok) {
+            int keys = json_object_object_length(o);
+            ok = json_object_object_get_ex(o, "t", &t) && json_object_is_type(t, json_type_double);
+            json_object_object_get_ex(o, "x", &x);
+            json_object_object_get_ex(o, "y", &y);
+            json_object_object_get_ex(o, "down", &d);
+            json_object_object_get_ex(o, "up", &u);
+            if (x && y)
+                ok &= keys == 3 && json_object_is_type(x, json_type_int) &&
+                      json_object_is_type(y, json_type_int);
+            else if (d || u)
+                ok &= keys == 2 && !strcmp(json_object_get_string(d ? d : u), "left");
+            else
+                ok = 0;
+        }
+        if (!ok) {
+            if (!bad++)
+                printf("     %s:%d: not a move or a left click: %s", path, ln, line);
+            json_object_put(o);
+            continue;
+        }
+        double tv = json_object_get_double(t);
+        if (tv < last && !order++)
+            printf("     %s:%d: time %g before %g\n", path, ln, tv, last);
+        last = tv;
+        tmax = fmax(tmax, tv);
+        if (x) {
+            double xv = json_object_get_int(x), yv = json_object_get_int(y);
+            /* the arrow is 12x19 pixels at scale 2 (24x38): all of it above 80 % */
+            if ((xv < 0 || xv >= 1920 || yv < 0 || yv + 38 > 0.8 * 1080) && !inside++)
+                printf("     %s:%d: pointer at (%g, %g), outside the picture or in its bottom "
+                       "20 %%\n", path, ln, xv, yv);
+            if (pressed && tr->n)
+                alternate &= xv == tr->x[tr->n - 1] && yv == tr->y[tr->n - 1];
+            if (tr->n < 4096) {
+                tr->t[tr->n] = tv, tr->x[tr->n] = xv, tr->y[tr->n] = yv;
+                tr->n++;
+            }
+        } else if (d) {
+            alternate &= !pressed;
+            pressed = 1;
+            if (tr->nd < 64)
+                tr->down[tr->nd++] = tv;
+        } else {
+            alternate &= pressed;
+            pressed = 0;
+            if (tr->nu < 64)
+                tr->up[tr->nu++] = tv;
+        }
+        json_object_put(o);
+    }
+    fclose(f);
+    check(ln > 0 && !bad, "cursor track: %d lines, each a move or a left click (%d bad)", ln, bad);
+    check(!order, "cursor track: times never decrease");
+    check(tr->n > 100 && tr->t[0] == 0 && tmax <= 14.0,
+          "cursor track: %d moves from t = %g s, last event at %.3f s (recording: 14 s)", tr->n,
+          tr->n ? tr->t[0] : -1, tmax);
+    check(!inside, "cursor track: the pointer stays in the picture, above its bottom 20 %%");
+    check(alternate && !pressed && tr->nd >= 3 && tr->nd == tr->nu,
+          "cursor track: %d clicks, down and up alternate, no move while held", tr->nd);
+}
+
+typedef struct CamCtx {
+    int bad, first_bad;
+    int w, h;
+} CamCtx;
+
+static void cam_cb(void *o, const AVFrame *f, int64_t n)
+{
+    CamCtx *c = o;
+    c->w = f->width, c->h = f->height;
+    int v = barcode(f, 1, f->height, 0, 0, 1); /* s = 1 on the webcam */
+    if (v != (int)(n & 0xffff) && !c->bad++)
+        c->first_bad = (int)n;
+}
+
+typedef struct PauseCtx {
+    double x, y;        /* where the tip is during the click */
+    int want[3];        /* frames to look at: before, held, released */
+    int luma[3];
+} PauseCtx;
+
+static void pause_cb(void *o, const AVFrame *f, int64_t n)
+{
+    PauseCtx *p = o;
+    for (int i = 0; i < 3; i++)
+        if (n == p->want[i]) {
+            /* the left margin of the button, 38 px left of its centre (the button is 80 px
+             * wide, its labels at most 70 px) */
+            int x = (int)p->x - 38, y = (int)p->y;
+            p->luma[i] = f->data[0][(size_t)y * f->linesize[0] + x];
+        }
+}
+
+typedef struct Pcm {
+    float *s;
+    int64_t n, cap;
+    int rate;
+} Pcm;
+
+static void pcm_cb(void *o, const AVFrame *f, int64_t idx)
+{
+    (void)idx;
+    Pcm *p = o;
+    int ch = f->ch_layout.nb_channels;
+    p->rate = f->sample_rate;
+    if (p->n + f->nb_samples > p->cap) {
+        p->cap = (p->n + f->nb_samples) * 2;
+        p->s = realloc(p->s, sizeof(*p->s) * (size_t)p->cap);
+        if (!p->s)
+            die("out of memory");
+    }
+    for (int i = 0; i < f->nb_samples; i++) {
+        double v = 0;
+        for (int c = 0; c < ch; c++) {
+            if (f->format == AV_SAMPLE_FMT_FLTP)
+                v += ((const float *)f->extended_data[c])[i];
+            else if (f->format == AV_SAMPLE_FMT_FLT)
+                v += ((const float *)f->data[0])[i * ch + c];
+            else
+                die("unexpected sample format %d", f->format);
+        }
+        p->s[p->n++] = (float)(v / ch);
+    }
+}
+
+static double rms_db(const Pcm *p, double t0, double t1)
+{
+    int64_t a = (int64_t)(t0 * p->rate), b = (int64_t)(t1 * p->rate);
+    if (b > p->n)
+        b = p->n;
+    double e = 0;
+    for (int64_t i = a; i < b; i++)
+        e += (double)p->s[i] * p->s[i];
+    return b > a ? 10 * log10(e / (double)(b - a) + 1e-20) : -200;
+}
+
+static void load_pcm(const char *path, Pcm *p, Media *m)
+{
+    memset(p, 0, sizeof(*p));
+    if (m->ai < 0)
+        return;
+    decode_all(m, m->ai, pcm_cb, p);
+    (void)path;
+}
+
+static void check_inputs(const char *dir)
+{
+    char path[4096];
+    Track tr;
+    snprintf(path, sizeof(path), "%s/cursor.jsonl", dir);
+    check_track(path, &tr);
+
+    /* the screen recording */
+    Media m;
+    snprintf(path, sizeof(path), "%s/screen.mp4", dir);
+    media_open(&m, path);
+    if (m.vi < 0)
+        die("%s has no video", path);
+    AVStream *vs = m.fc->streams[m.vi];
+    check(vs->codecpar->width == 1920 && vs->codecpar->height == 1080 &&
+              vs->avg_frame_rate.num == 60 * vs->avg_frame_rate.den && m.ai >= 0,
+          "screen.mp4: %dx%d, %d/%d fps, %s", vs->codecpar->width, vs->codecpar->height,
+          vs->avg_frame_rate.num, vs->avg_frame_rate.den, m.ai >= 0 ? "audio" : "no audio");
+    double dur = m.fc->duration / (double)AV_TIME_BASE;
+    check(fabs(dur - 14) < 0.05, "screen.mp4: %.3f s long (14 s)", dur);
+    /* the Pause button: the last click */
+    if (tr.nd >= 1 && tr.nu >= 1) {
+        PauseCtx pc;
+        memset(&pc, 0, sizeof(pc));
+        double td = tr.down[tr.nd - 1], tu = tr.up[tr.nu - 1];
+        track_at(&tr, td, &pc.x, &pc.y);
+        pc.want[0] = (int)floor((td - 0.1) * 60);
+        pc.want[1] = (int)ceil(td * 60) + 1;
+        pc.want[2] = (int)ceil(tu * 60) + 10;
+        decode_all(&m, m.vi, pause_cb, &pc);
+        /* #4b5563 up, #1f2937 held, #d97706 released: BT.709 limited luma 88, 50, 129 */
+        check(abs(pc.luma[0] - 88) < 12 && abs(pc.luma[1] - 50) < 12 && abs(pc.luma[2] - 129) < 12,
+              "screen.mp4: the button clicked at %.2f s (%g, %g) reacts: luma %d before "
+              "(88), %d held (50), %d released (129)", td, pc.x, pc.y, pc.luma[0], pc.luma[1],
+              pc.luma[2]);
+    }
+    media_close(&m);
+
+    /* the webcam */
+    snprintf(path, sizeof(path), "%s/camera.mp4", dir);
+    media_open(&m, path);
+    if (m.vi < 0)
+        die("%s has no video", path);
+    vs = m.fc->streams[m.vi];
+    check(vs->codecpar->codec_id == AV_CODEC_ID_H264 && m.ai < 0 && m.fc->nb_streams == 1,
+          "camera.mp4: H.264 (%s), no audio (%u streams)",
+          avcodec_get_name(vs->codecpar->codec_id), m.fc->nb_streams);
+    check(vs->codecpar->width == 640 && vs->codecpar->height == 480 &&
+              vs->avg_frame_rate.num == 30 * vs->avg_frame_rate.den,
+          "camera.mp4: %dx%d at %d/%d fps (640x480, 30)", vs->codecpar->width,
+          vs->codecpar->height, vs->avg_frame_rate.num, vs->avg_frame_rate.den);
+    CamCtx cc;
+    memset(&cc, 0, sizeof(cc));
+    int64_t n = decode_all(&m, m.vi, cam_cb, &cc);
+    check(n == 420 && !cc.bad, "camera.mp4: %lld frames (420), barcode = frame number in all "
+          "(%d wrong, first %d)", (long long)n, cc.bad, cc.bad ? cc.first_bad : -1);
+    media_close(&m);
+
+    /* the microphone */
+    snprintf(path, sizeof(path), "%s/mic.m4a", dir);
+    media_open(&m, path);
+    check(m.ai >= 0 && m.vi < 0, "mic.m4a: one audio stream, no video");
+    if (m.ai >= 0) {
+        AVCodecParameters *ap = m.fc->streams[m.ai]->codecpar;
+        check(ap->codec_id == AV_CODEC_ID_AAC && ap->ch_layout.nb_channels == 1 &&
+                  ap->sample_rate == 48000,
+              "mic.m4a: %s, %d channel(s), %d Hz (AAC, mono, 48000)",
+              avcodec_get_name(ap->codec_id), ap->ch_layout.nb_channels, ap->sample_rate);
+        Pcm p;
+        load_pcm(path, &p, &m);
+        double d = p.rate ? (double)p.n / p.rate : 0;
+        double peak = 0;
+        for (int64_t i = 0; i < p.n; i++)
+            peak = fmax(peak, fabs(p.s[i]));
+        double quiet = rms_db(&p, 0.05, 0.45), talk = rms_db(&p, 1.0, 3.5);
+        /* the decoder gives the priming too: up to one AAC frame more */
+        check(d >= 14 - 0.01 && d <= 14 + 0.05, "mic.m4a: %.3f s decoded (14 s)", d);
+        check(quiet < -60 && talk > -30 && 20 * log10(peak + 1e-20) < -3,
+              "mic.m4a: %.1f dBFS before 0.5 s (< -60), %.1f dBFS from 1 to 3.5 s (> -30), "
+              "peak %.1f dBFS (< -3)", quiet, talk, 20 * log10(peak + 1e-20));
+        free(p.s);
+    }
+    media_close(&m);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* output */
+
+typedef struct Seg {
+    double s0, s1, speed, o0, o1;
+} Seg;
+
+typedef struct OutCtx {
+    Seg seg[16];
+    int nseg;
+    double zoom[16][2]; /* recording-time windows where a zoom is (partly) in */
+    int nzoom;
+    double ox, oy, scale;
+    int want[64], nwant, got[64], expect[64];
+    int cam;                 /* check the camera bubble */
+    double bcx, bcy, br;     /* centre and radius of the middle of its border */
+    int cam_frames, cam_bad; /* frames checked, frames without the border */
+} OutCtx;
+
+static void out_cb(void *o, const AVFrame *f, int64_t n)
+{
+    OutCtx *c = o;
+    for (int i = 0; i < c->nwant; i++)
+        if (c->want[i] == n)
+            c->got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
+    if (c->cam && n % 20 == 0) {
+        /* four points of the white border: top, bottom, left, right */
+        static const int dx[4] = {0, 0, -1, 1}, dy[4] = {-1, 1, 0, 0};
+        int white = 0;
+        for (int k = 0; k < 4; k++) {
+            int x = (int)floor(c->bcx + dx[k] * c->br), y = (int)floor(c->bcy + dy[k] * c->br);
+            white += f->data[0][(size_t)y * f->linesize[0] + x] > 200;
+        }
+        c->cam_frames++;
+        if (white < 4 && !c->cam_bad++)
+            printf("     output frame %lld: the bubble's border is white at %d of 4 points\n",
+                   (long long)n, white);
+    }
+}
+
+/* Notches (RBJ biquads, Q 8) at the screen's 440 Hz tone and 1 kHz beep, so what is left is
+ * the voice. */
+static void notch(Pcm *p, double f0)
+{
+    double w = 2 * PI * f0 / p->rate, al = sin(w) / (2 * 8), cw = cos(w);
+    double b0 = 1, b1 = -2 * cw, b2 = 1, a0 = 1 + al, a1 = -2 * cw, a2 = 1 - al;
+    double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (int64_t i = 0; i < p->n; i++) {
+        double x = p->s[i], y = (b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
+        x2 = x1, x1 = x, y2 = y1, y1 = y;
+        p->s[i] = (float)y;
+    }
+}
+
+static void check_output(const char *project, const char *out, int cam)
+{
+    json_object *root = json_object_from_file(project), *v, *tl, *zm;
+    if (!root)
+        die("cannot read %s", project);
+    const double src_dur = 14.0, fps = 60;
+    OutCtx c;
+    memset(&c, 0, sizeof(c));
+    double t = 0;
+    if (!json_object_object_get_ex(root, "timeline", &tl))
+        die("%s: no timeline", project);
+    for (size_t i = 0; i < json_object_array_length(tl) && c.nseg < 16; i++) {
+        json_object *e = json_object_array_get_idx(tl, i);
+        Seg *s = &c.seg[c.nseg++];
+        s->s0 = json_object_object_get_ex(e, "start", &v) ? json_object_get_double(v) : 0;
+        s->s1 = json_object_object_get_ex(e, "end", &v) ? json_object_get_double(v) : src_dur;
+        s->speed = json_object_object_get_ex(e, "speed", &v) ? json_object_get_double(v) : 1;
+        s->o0 = t;
+        t += (s->s1 - s->s0) / s->speed;
+        s->o1 = t;
+    }
+    if (json_object_object_get_ex(root, "zoom", &zm))
+        for (size_t i = 0; i < json_object_array_length(zm) && c.nzoom < 16; i++) {
+            json_object *e = json_object_array_get_idx(zm, i);
+            double tr = json_object_object_get_ex(e, "transition", &v) ? json_object_get_double(v)
+                                                                       : 0.6;
+            json_object_object_get_ex(e, "start", &v);
+            c.zoom[c.nzoom][0] = json_object_get_double(v) - tr;
+            json_object_object_get_ex(e, "end", &v);
+            c.zoom[c.nzoom][1] = json_object_get_double(v) + tr;
+            c.nzoom++;
+        }
+    /* fitted geometry (docs/project-format.md) for 1920x1080 into 1920x1080 */
+    json_object_object_get_ex(root, "padding", &v);
+    double pad = json_object_get_double(v), m = pad * 1080;
+    double s = fmin((1920 - 2 * m) / 1920, (1080 - 2 * m) / 1080);
+    double rw = round(1920 * s), rh = round(1080 * s);
+    c.ox = 2 * round((1920 - rw) / 4);
+    c.oy = 2 * round((1080 - rh) / 4);
+    c.scale = rw / 1920;
+    c.cam = cam;
+    if (cam) {
+        json_object *co;
+        if (!json_object_object_get_ex(root, "camera", &co))
+            die("%s: no camera", project);
+        double size = json_object_object_get_ex(co, "size", &v) ? json_object_get_double(v) : 0;
+        double mg = json_object_object_get_ex(co, "margin", &v) ? json_object_get_double(v) : 0;
+        double bd = json_object_object_get_ex(co, "border", &v) ? json_object_get_double(v) : 0;
+        double bw = 2 * round(size * 1080 / 2);
+        double x0 = 2 * round((1920 - mg * 1080 - bw) / 2), y0 = 2 * round((1080 - mg * 1080 - bw) / 2);
+        c.bcx = x0 + bw / 2.0;
+        c.bcy = y0 + bw / 2.0;
+        c.br = bw / 2.0 - bd / 2;
+        if (bd < 3)
+            die("%s: the camera border is too thin to check", project);
+    }
+    json_object_put(root);
+
+    int64_t frames = (int64_t)floor(t * fps + 0.5);
+    Media me;
+    media_open(&me, out);
+    if (me.vi < 0)
+        die("%s has no video", out);
+    /* sample: every 5th output frame where no zoom is in */
+    for (int64_t n = 0; n < frames && c.nwant < 64; n += 5) {
+        double to = n / fps, tr = -1;
+        for (int i = 0; i < c.nseg; i++)
+            if (to >= c.seg[i].o0 - 1e-9 && to < c.seg[i].o1 - 1e-9) {
+                tr = c.seg[i].s0 + (to - c.seg[i].o0) * c.seg[i].speed;
+                break;
+            }
+        int zoomed = 0;
+        for (int i = 0; i < c.nzoom; i++)
+            zoomed |= tr > c.zoom[i][0] - 0.05 && tr < c.zoom[i][1] + 0.05;
+        if (tr < 0 || zoomed)
+            continue;
+        c.want[c.nwant] = (int)n;
+        c.expect[c.nwant] = (int)floor(tr * 60 + 1e-6);
+        c.got[c.nwant] = -1;
+        c.nwant++;
+    }
+    int64_t n = decode_all(&me, me.vi, out_cb, &c);
+    check(n == frames, "output: %lld frames; the timeline makes %.3f s = %lld frames at 60 fps",
+          (long long)n, t, (long long)frames);
+    int wrong = 0;
+    for (int i = 0; i < c.nwant; i++)
+        if (c.got[i] != c.expect[i]) {
+            if (!wrong)
+                printf("     output frame %d shows recording frame %d, expected %d\n", c.want[i],
+                       c.got[i], c.expect[i]);
+            wrong++;
+        }
+    check(c.nwant >= 20 && !wrong, "output: %d unzoomed frames show the recording frame the "
+          "timeline (cut, 2x) maps them to (%d wrong)", c.nwant, wrong);
+
+    if (cam)
+        check(c.cam_frames > 20 && !c.cam_bad, "output: the camera bubble's border is there in "
+              "%d of %d frames checked (every 20th)", c.cam_frames - c.cam_bad, c.cam_frames);
+    check(me.ai >= 0, "output: has audio");
+    if (me.ai >= 0) {
+        Pcm p;
+        load_pcm(out, &p, &me);
+        double d = p.rate ? (double)p.n / p.rate : 0;
+        check(fabs(d - t) < 0.05, "output: %.3f s of audio decoded (%.3f s)", d, t);
+        notch(&p, 440);
+        notch(&p, 1000);
+        /* the voice is silent before 0.5 s and speaks from 1 to 3.5 s of the recording (the
+         * first range of the timeline keeps both at 1x) */
+        double quiet = rms_db(&p, 0.15, 0.45), talk = rms_db(&p, 1.0, 3.5);
+        check(talk > quiet + 12, "output: the microphone is heard: %.1f dBFS outside the "
+              "screen's tones while it speaks, %.1f dBFS while it is silent", talk, quiet);
+        free(p.s);
+    }
+    media_close(&me);
+}
+
+int main(int argc, char **argv)
+{
+    av_log_set_level(AV_LOG_ERROR);
+    if (argc == 3 && !strcmp(argv[1], "inputs"))
+        check_inputs(argv[2]);
+    else if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "--expect-camera"))) &&
+             !strcmp(argv[1], "output"))
+        check_output(argv[2], argv[3], argc == 5);
+    else
+        die("usage: check_demo inputs DIR | check_demo output PROJECT.json OUT.mp4 "
+            "[--expect-camera]");
+    printf("%s\n", g_fail ? "FAIL" : "PASS");
+    return g_fail;
+}
