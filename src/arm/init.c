@@ -16,6 +16,8 @@ void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
     if (cpu_flags & VX_CPU_NEON) {
         d->mask = vx_blend_mask_neon;
         d->over = vx_blend_over_neon;
+        d->over_uv = vx_blend_over_uv_neon;
+        d->rgba_nv12 = vx_blend_rgba_nv12_neon;
     }
 }
 
