@@ -146,9 +146,6 @@ void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
                 vst1_u8(v + i0, uv.val[1]);
             } else if (uvstep == 2 && v == u + 1) {
                 vst2_u8(u + 2 * i0, uv); /* NV12: Cb Cr interleaved */
-            } else if (uvstep == 2 && v == u - 1) {
-                const uint8x8x2_t vu = {{uv.val[1], uv.val[0]}}; /* NV21: Cr Cb */
-                vst2_u8(v + 2 * i0, vu);
             } else {
                 uint8_t tu[8], tv[8];
                 vst1_u8(tu, uv.val[0]);
