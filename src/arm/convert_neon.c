@@ -1,17 +1,16 @@
-/* NEON RGB <-> Y'CbCr 4:2:0 kernels, bit-exact with the C reference in dsp/convert.c.
- * The byte order of a pixel (RGBA, BGRA, ARGB, ...) is a run-time choice, so channels are
- * gathered and scattered with table lookups built once per row. */
+/* NEON RGB <-> Y'CbCr 4:2:0 kernels, bit-exact with the C reference in dsp/convert.c
+ * (15-bit RGB -> YUV coefficients, chroma rounded once from the weighted footprint sums;
+ * 13-bit YUV -> RGB coefficients). Every coefficient fits int16, so the products are
+ * vmull/vmlal of 16-bit values into 32-bit sums, as in the reference.
+ *
+ * The byte order of a pixel (RGBA, BGRA, ARGB, ABGR) is a run-time choice: channels are
+ * gathered and scattered with table lookups built once per call. The last pixels of a row
+ * (fewer than 16) are left to the C reference (vx_*_part_c). */
 #include <arm_neon.h>
-#include <stdlib.h>
 
 #include "arm/neon.h"
 
 #define CHROMA_SHIFT (VX_CONV_BITS + 3)
-
-static inline uint8_t clip8(int v)
-{
-    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-}
 
 static inline int offsets_ok(const VxConvCoefs *c)
 {
@@ -25,85 +24,53 @@ static inline int offsets_ok(const VxConvCoefs *c)
     return seen == 15;
 }
 
-/* ---- RGB -> YUV 4:2:0 ---- */
-
-static void luma_scalar(const uint8_t *s, uint8_t *y, int x0, int w, const VxConvCoefs *c)
+static inline int fits16(int32_t v)
 {
-    const int32_t half = 1 << (VX_CONV_BITS - 1);
-    for (int x = x0; x < w; x++) {
-        const uint8_t *p = s + 4 * x;
-        y[x] = clip8((c->yr * p[c->roff] + c->yg * p[c->goff] + c->yb * p[c->boff] + c->y_off +
-                      half) >> VX_CONV_BITS);
-    }
+    return v >= INT16_MIN && v <= INT16_MAX;
 }
 
-static void chroma_scalar(const uint8_t *s0, const uint8_t *s1, uint8_t *u, uint8_t *v,
-                          int uvstep, int i0, int w, const VxConvCoefs *c)
+/* vx_conv_coefs_init always gives int16 coefficients; a hand-made set that does not falls
+ * back to the C reference rather than overflowing the 16-bit multiplies. */
+static int coefs_fit16_fwd(const VxConvCoefs *c)
 {
-    const int ro = c->roff, go = c->goff, bo = c->boff;
-    for (int i = i0; 2 * i < w; i++) {
-        int r = 0, g = 0, b = 0;
-        const int xs[3] = {2 * i - 1, 2 * i, 2 * i + 1};
-        const int ws[3] = {c->left_sited ? 1 : 0, 2, c->left_sited ? 1 : 2};
-        for (int k = 0; k < 3; k++) {
-            const int x = xs[k] < 0 ? 0 : xs[k] >= w ? w - 1 : xs[k];
-            const uint8_t *p = s0 + 4 * x, *q = s1 + 4 * x;
-            r += ws[k] * (p[ro] + q[ro]);
-            g += ws[k] * (p[go] + q[go]);
-            b += ws[k] * (p[bo] + q[bo]);
-        }
-        const int64_t hr = (int64_t)1 << (CHROMA_SHIFT - 1), off = (int64_t)c->uv_off << 3;
-        u[i * uvstep] = clip8((int)(((int64_t)c->ur * r + (int64_t)c->ug * g +
-                                     (int64_t)c->ub * b + off + hr) >> CHROMA_SHIFT));
-        v[i * uvstep] = clip8((int)(((int64_t)c->vr * r + (int64_t)c->vg * g +
-                                     (int64_t)c->vb * b + off + hr) >> CHROMA_SHIFT));
-    }
+    const int32_t k[9] = {c->yr, c->yg, c->yb, c->ur, c->ug, c->ub, c->vr, c->vg, c->vb};
+    for (int i = 0; i < 9; i++)
+        if (!fits16(k[i]))
+            return 0;
+    return 1;
 }
 
-/* The C reference sums chroma in 64 bits; 32 bits give the same result when no partial sum
- * can leave the int32 range (true of every BT.601/709 coefficient set at 16 bits). */
-static int chroma_fits_32(const VxConvCoefs *c)
+static int coefs_fit16_inv(const VxConvCoefs *c)
 {
-    const int64_t maxsum = 8 * 2 * 255; /* weights total 8 over two rows */
-    const int64_t rest = llabs((int64_t)c->uv_off << 3) + ((int64_t)1 << (CHROMA_SHIFT - 1));
-    const int64_t bu = (llabs(c->ur) + llabs(c->ug) + llabs(c->ub)) * maxsum + rest;
-    const int64_t bv = (llabs(c->vr) + llabs(c->vg) + llabs(c->vb)) * maxsum + rest;
-    return bu <= INT32_MAX && bv <= INT32_MAX;
-}
-
-static inline int32x4_t widen_s32(uint16x8_t v, int hi)
-{
-    return vreinterpretq_s32_u32(hi ? vmovl_high_u16(v) : vmovl_u16(vget_low_u16(v)));
+    return fits16(c->ky) && fits16(c->rv) && fits16(c->gu) && fits16(c->gv) && fits16(c->bu);
 }
 
 /* clip8(acc >> shift) for 8 lanes; the shifted values fit 16 bits, so the narrowing is exact */
 #define NARROW8(a, b, shift) \
     vqmovun_s16(vcombine_s16(vqmovn_s32(vshrq_n_s32(a, shift)), vqmovn_s32(vshrq_n_s32(b, shift))))
 
-/* luma of 8 pixels (u16 channel values) */
-static inline uint8x8_t luma8(uint16x8_t r, uint16x8_t g, uint16x8_t b, int32x4_t off,
-                              const VxConvCoefs *c)
+/* ---- RGB -> YUV 4:2:0 ---- */
+
+/* k0 * a + k1 * b + k2 * c + add for 8 lanes of int16 (values < 2^11), then clip8(>> shift) */
+#define DOT3_8(a, b, c_, k0, k1, k2, add, shift)                                         \
+    NARROW8(vmlal_n_s16(vmlal_n_s16(vmlal_n_s16(add, vget_low_s16(a), (int16_t)(k0)),    \
+                                    vget_low_s16(b), (int16_t)(k1)),                     \
+                        vget_low_s16(c_), (int16_t)(k2)),                                \
+            vmlal_high_n_s16(vmlal_high_n_s16(vmlal_high_n_s16(add, a, (int16_t)(k0)),   \
+                                              b, (int16_t)(k1)),                         \
+                             c_, (int16_t)(k2)),                                         \
+            shift)
+
+static inline int16x8_t s16(uint16x8_t v)
 {
-    int32x4_t a[2];
-    for (int h = 0; h < 2; h++) {
-        a[h] = vmlaq_n_s32(off, widen_s32(r, h), c->yr);
-        a[h] = vmlaq_n_s32(a[h], widen_s32(g, h), c->yg);
-        a[h] = vmlaq_n_s32(a[h], widen_s32(b, h), c->yb);
-    }
-    return NARROW8(a[0], a[1], VX_CONV_BITS);
+    return vreinterpretq_s16_u16(v);
 }
 
-/* one chroma component of 8 samples from the weighted R, G, B sums */
-static inline uint8x8_t chroma8(uint16x8_t r, uint16x8_t g, uint16x8_t b, int32x4_t off,
-                                int32_t kr, int32_t kg, int32_t kb)
+static inline uint8x8_t luma8(uint8x8_t r, uint8x8_t g, uint8x8_t b, int32x4_t add,
+                              const VxConvCoefs *c)
 {
-    int32x4_t a[2];
-    for (int h = 0; h < 2; h++) {
-        a[h] = vmlaq_n_s32(off, widen_s32(r, h), kr);
-        a[h] = vmlaq_n_s32(a[h], widen_s32(g, h), kg);
-        a[h] = vmlaq_n_s32(a[h], widen_s32(b, h), kb);
-    }
-    return NARROW8(a[0], a[1], CHROMA_SHIFT);
+    const int16x8_t r16 = s16(vmovl_u8(r)), g16 = s16(vmovl_u8(g)), b16 = s16(vmovl_u8(b));
+    return DOT3_8(r16, g16, b16, c->yr, c->yg, c->yb, add, VX_CONV_BITS);
 }
 
 static inline uint8x16x4_t load64(const uint8_t *p)
@@ -120,8 +87,7 @@ void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
                            uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c)
 {
     int x0 = 0;
-    const int vec_chroma = chroma_fits_32(c);
-    if (offsets_ok(c) && w >= 16) {
+    if (w >= 16 && offsets_ok(c) && coefs_fit16_fwd(c)) {
         /* a channel of 16 pixels, the 8 even ones then the 8 odd ones */
         static const uint8_t order[16] = {0, 8, 16, 24, 32, 40, 48, 56,
                                           4, 12, 20, 28, 36, 44, 52, 60};
@@ -129,10 +95,11 @@ void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
         const uint8x16_t ir = vaddq_u8(base, vdupq_n_u8((uint8_t)c->roff));
         const uint8x16_t ig = vaddq_u8(base, vdupq_n_u8((uint8_t)c->goff));
         const uint8x16_t ib = vaddq_u8(base, vdupq_n_u8((uint8_t)c->boff));
-        const int32x4_t yoff = vdupq_n_s32(c->y_off + (1 << (VX_CONV_BITS - 1)));
-        const int32x4_t coff = vdupq_n_s32((int32_t)(((int64_t)c->uv_off << 3) +
-                                                     (1 << (CHROMA_SHIFT - 1))));
-        /* the column sums left of the block (lane 7); left of pixel 0 is pixel 0 again */
+        const int32x4_t yadd = vdupq_n_s32(c->y_off + (1 << (VX_CONV_BITS - 1)));
+        const int32x4_t cadd = vdupq_n_s32((c->uv_off << 3) + (1 << (CHROMA_SHIFT - 1)));
+        const int left = c->left_sited;
+        /* lane 7: the two-row sum of the odd pixel left of the block; left of pixel 0 the
+         * reference clamps to pixel 0 */
         uint16x8_t cr = vdupq_n_u16((uint16_t)(s0[c->roff] + s1[c->roff]));
         uint16x8_t cg = vdupq_n_u16((uint16_t)(s0[c->goff] + s1[c->goff]));
         uint16x8_t cb = vdupq_n_u16((uint16_t)(s0[c->boff] + s1[c->boff]));
@@ -142,47 +109,43 @@ void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
                              b0 = vqtbl4q_u8(t0, ib);
             const uint8x16_t r1 = vqtbl4q_u8(t1, ir), g1 = vqtbl4q_u8(t1, ig),
                              b1 = vqtbl4q_u8(t1, ib);
-            uint8x8x2_t yy;
-            yy.val[0] = luma8(vmovl_u8(vget_low_u8(r0)), vmovl_u8(vget_low_u8(g0)),
-                              vmovl_u8(vget_low_u8(b0)), yoff, c);
-            yy.val[1] = luma8(vmovl_high_u8(r0), vmovl_high_u8(g0), vmovl_high_u8(b0), yoff, c);
-            vst2_u8(y0 + x0, yy); /* even and odd pixels back in order */
+            uint8x8x2_t yy; /* even and odd pixels, stored back in order by vst2 */
+            yy.val[0] = luma8(vget_low_u8(r0), vget_low_u8(g0), vget_low_u8(b0), yadd, c);
+            yy.val[1] = luma8(vget_high_u8(r0), vget_high_u8(g0), vget_high_u8(b0), yadd, c);
+            vst2_u8(y0 + x0, yy);
             if (y1) {
-                yy.val[0] = luma8(vmovl_u8(vget_low_u8(r1)), vmovl_u8(vget_low_u8(g1)),
-                                  vmovl_u8(vget_low_u8(b1)), yoff, c);
-                yy.val[1] = luma8(vmovl_high_u8(r1), vmovl_high_u8(g1), vmovl_high_u8(b1),
-                                  yoff, c);
+                yy.val[0] = luma8(vget_low_u8(r1), vget_low_u8(g1), vget_low_u8(b1), yadd, c);
+                yy.val[1] = luma8(vget_high_u8(r1), vget_high_u8(g1), vget_high_u8(b1), yadd, c);
                 vst2_u8(y1 + x0, yy);
             }
-            if (!vec_chroma)
-                continue;
-            /* two-row column sums of the even and the odd pixels */
+            /* two-row column sums of the even and the odd pixels (< 2^9) */
             const uint16x8_t re = vaddl_u8(vget_low_u8(r0), vget_low_u8(r1)),
                              ro = vaddl_high_u8(r0, r1);
             const uint16x8_t ge = vaddl_u8(vget_low_u8(g0), vget_low_u8(g1)),
                              go = vaddl_high_u8(g0, g1);
             const uint16x8_t be = vaddl_u8(vget_low_u8(b0), vget_low_u8(b1)),
                              bo = vaddl_high_u8(b0, b1);
-            uint16x8_t sr, sg, sb;
-            if (c->left_sited) { /* [1 2 1]: odd pixel before, even pixel twice, odd after */
+            uint16x8_t sr, sg, sb; /* footprint sums, weights totalling 8 (< 2^11) */
+            if (left) { /* [1 2 1]: the odd pixel before, the even pixel twice, the odd one */
                 sr = vaddq_u16(vaddq_u16(vextq_u16(cr, ro, 7), ro), vshlq_n_u16(re, 1));
                 sg = vaddq_u16(vaddq_u16(vextq_u16(cg, go, 7), go), vshlq_n_u16(ge, 1));
                 sb = vaddq_u16(vaddq_u16(vextq_u16(cb, bo, 7), bo), vshlq_n_u16(be, 1));
                 cr = ro, cg = go, cb = bo;
-            } else { /* [1 1] weighted 2 each */
+            } else { /* [1 1], weight 2 each */
                 sr = vshlq_n_u16(vaddq_u16(re, ro), 1);
                 sg = vshlq_n_u16(vaddq_u16(ge, go), 1);
                 sb = vshlq_n_u16(vaddq_u16(be, bo), 1);
             }
+            const int16x8_t r16 = s16(sr), g16 = s16(sg), b16 = s16(sb);
             uint8x8x2_t uv;
-            uv.val[0] = chroma8(sr, sg, sb, coff, c->ur, c->ug, c->ub);
-            uv.val[1] = chroma8(sr, sg, sb, coff, c->vr, c->vg, c->vb);
+            uv.val[0] = DOT3_8(r16, g16, b16, c->ur, c->ug, c->ub, cadd, CHROMA_SHIFT);
+            uv.val[1] = DOT3_8(r16, g16, b16, c->vr, c->vg, c->vb, cadd, CHROMA_SHIFT);
             const int i0 = x0 / 2;
             if (uvstep == 1) {
                 vst1_u8(u + i0, uv.val[0]);
                 vst1_u8(v + i0, uv.val[1]);
             } else if (uvstep == 2 && v == u + 1) {
-                vst2_u8(u + 2 * i0, uv); /* NV12: both planes, interleaved */
+                vst2_u8(u + 2 * i0, uv); /* NV12: Cb Cr interleaved */
             } else {
                 uint8_t tu[8], tv[8];
                 vst1_u8(tu, uv.val[0]);
@@ -192,34 +155,18 @@ void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, ui
             }
         }
     }
-    luma_scalar(s0, y0, x0, w, c);
-    if (y1)
-        luma_scalar(s1, y1, x0, w, c);
-    chroma_scalar(s0, s1, u, v, uvstep, vec_chroma ? x0 / 2 : 0, w, c);
+    /* x0 is even; the reference reads pixel x0 - 1 for the left-sited filter itself */
+    if (x0 < w)
+        vx_rgb_to_yuv420_part_c(s0, s1, y0, y1, u, v, uvstep, x0, w, c);
 }
 
 /* ---- YUV 4:2:0 -> RGB ---- */
-
-static void rgb_scalar(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
-                       int uvstep, int x0, int w, const VxConvCoefs *c)
-{
-    const int32_t half = 1 << (VX_CONV_BITS - 1);
-    for (int x = x0; x < w; x++) {
-        const int yy = c->ky * y[x] + c->ky_off + half;
-        const int cb = u[(x >> 1) * uvstep] - 128, cr = v[(x >> 1) * uvstep] - 128;
-        uint8_t *d = dst + 4 * x;
-        d[c->roff] = clip8((yy + c->rv * cr) >> VX_CONV_BITS);
-        d[c->goff] = clip8((yy + c->gu * cb + c->gv * cr) >> VX_CONV_BITS);
-        d[c->boff] = clip8((yy + c->bu * cb) >> VX_CONV_BITS);
-        d[c->aoff] = 255;
-    }
-}
 
 void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
                            int uvstep, int w, const VxConvCoefs *c)
 {
     int x = 0;
-    if (offsets_ok(c) && w >= 16) {
+    if (w >= 16 && offsets_ok(c) && coefs_fit16_inv(c)) {
         /* output byte 4p + s takes pixel p of the channel stored at offset s; the table is
          * R, G, B, A, 16 bytes each */
         uint8_t idx[64];
@@ -229,7 +176,9 @@ void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
                 idx[4 * p + off[ch]] = (uint8_t)(16 * ch + p);
         const uint8x16_t i0 = vld1q_u8(idx), i1 = vld1q_u8(idx + 16),
                          i2 = vld1q_u8(idx + 32), i3 = vld1q_u8(idx + 48);
-        const int32x4_t yoff = vdupq_n_s32(c->ky_off + (1 << (VX_CONV_BITS - 1)));
+        const int32x4_t yadd = vdupq_n_s32(c->ky_off); /* includes the rounding half */
+        const int16_t ky = (int16_t)c->ky, rv = (int16_t)c->rv, gu = (int16_t)c->gu,
+                      gv = (int16_t)c->gv, bu = (int16_t)c->bu;
         const uint8x8_t k128 = vdup_n_u8(128);
         for (; x + 16 <= w; x += 16) {
             uint8x8_t cu, cv;
@@ -237,10 +186,12 @@ void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
             if (uvstep == 1) {
                 cu = vld1_u8(u + i);
                 cv = vld1_u8(v + i);
-            } else if (uvstep == 2 && v == u + 1) {
+            } else if (uvstep == 2 && v == u + 1) { /* NV12 */
                 const uint8x8x2_t uv = vld2_u8(u + 2 * i);
-                cu = uv.val[0];
-                cv = uv.val[1];
+                cu = uv.val[0], cv = uv.val[1];
+            } else if (uvstep == 2 && v == u - 1) { /* NV21 */
+                const uint8x8x2_t vu = vld2_u8(v + 2 * i);
+                cv = vu.val[0], cu = vu.val[1];
             } else {
                 uint8_t tu[8], tv[8];
                 for (int k = 0; k < 8; k++)
@@ -248,22 +199,24 @@ void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
                 cu = vld1_u8(tu);
                 cv = vld1_u8(tv);
             }
-            const int16x8_t sb = vreinterpretq_s16_u16(vsubl_u8(cu, k128));
-            const int16x8_t sr = vreinterpretq_s16_u16(vsubl_u8(cv, k128));
+            const int16x8_t sb = s16(vsubl_u8(cu, k128)), sr = s16(vsubl_u8(cv, k128));
+            /* chroma terms of the 8 samples, 4 at a time */
             int32x4_t addr[2], addg[2], addb[2];
-            for (int h = 0; h < 2; h++) {
-                const int32x4_t b32 = h ? vmovl_high_s16(sb) : vmovl_s16(vget_low_s16(sb));
-                const int32x4_t r32 = h ? vmovl_high_s16(sr) : vmovl_s16(vget_low_s16(sr));
-                addr[h] = vmulq_n_s32(r32, c->rv);
-                addg[h] = vmlaq_n_s32(vmulq_n_s32(b32, c->gu), r32, c->gv);
-                addb[h] = vmulq_n_s32(b32, c->bu);
-            }
+            addr[0] = vmull_n_s16(vget_low_s16(sr), rv);
+            addr[1] = vmull_high_n_s16(sr, rv);
+            addg[0] = vmlal_n_s16(vmull_n_s16(vget_low_s16(sb), gu), vget_low_s16(sr), gv);
+            addg[1] = vmlal_high_n_s16(vmull_high_n_s16(sb, gu), sr, gv);
+            addb[0] = vmull_n_s16(vget_low_s16(sb), bu);
+            addb[1] = vmull_high_n_s16(sb, bu);
             const uint8x16_t yv = vld1q_u8(y + x);
-            const uint16x8_t ylo = vmovl_u8(vget_low_u8(yv)), yhi = vmovl_high_u8(yv);
+            const int16x8_t ylo = s16(vmovl_u8(vget_low_u8(yv))), yhi = s16(vmovl_high_u8(yv));
+            int32x4_t yy[4];
+            yy[0] = vmlal_n_s16(yadd, vget_low_s16(ylo), ky);
+            yy[1] = vmlal_high_n_s16(yadd, ylo, ky);
+            yy[2] = vmlal_n_s16(yadd, vget_low_s16(yhi), ky);
+            yy[3] = vmlal_high_n_s16(yadd, yhi, ky);
             int32x4_t accr[4], accg[4], accb[4];
             for (int q = 0; q < 4; q++) {
-                const int32x4_t yy =
-                    vmlaq_n_s32(yoff, widen_s32(q < 2 ? ylo : yhi, q & 1), c->ky);
                 /* pixels 4q..4q+3 share chroma samples 2q, 2q, 2q+1, 2q+1 */
                 const int h = q >> 1;
                 const int32x4_t dr = q & 1 ? vzip2q_s32(addr[h], addr[h])
@@ -272,17 +225,17 @@ void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
                                            : vzip1q_s32(addg[h], addg[h]);
                 const int32x4_t db = q & 1 ? vzip2q_s32(addb[h], addb[h])
                                            : vzip1q_s32(addb[h], addb[h]);
-                accr[q] = vaddq_s32(yy, dr);
-                accg[q] = vaddq_s32(yy, dg);
-                accb[q] = vaddq_s32(yy, db);
+                accr[q] = vaddq_s32(yy[q], dr);
+                accg[q] = vaddq_s32(yy[q], dg);
+                accb[q] = vaddq_s32(yy[q], db);
             }
             uint8x16x4_t t;
-            t.val[0] = vcombine_u8(NARROW8(accr[0], accr[1], VX_CONV_BITS),
-                                   NARROW8(accr[2], accr[3], VX_CONV_BITS));
-            t.val[1] = vcombine_u8(NARROW8(accg[0], accg[1], VX_CONV_BITS),
-                                   NARROW8(accg[2], accg[3], VX_CONV_BITS));
-            t.val[2] = vcombine_u8(NARROW8(accb[0], accb[1], VX_CONV_BITS),
-                                   NARROW8(accb[2], accb[3], VX_CONV_BITS));
+            t.val[0] = vcombine_u8(NARROW8(accr[0], accr[1], VX_CONV_IBITS),
+                                   NARROW8(accr[2], accr[3], VX_CONV_IBITS));
+            t.val[1] = vcombine_u8(NARROW8(accg[0], accg[1], VX_CONV_IBITS),
+                                   NARROW8(accg[2], accg[3], VX_CONV_IBITS));
+            t.val[2] = vcombine_u8(NARROW8(accb[0], accb[1], VX_CONV_IBITS),
+                                   NARROW8(accb[2], accb[3], VX_CONV_IBITS));
             t.val[3] = vdupq_n_u8(255);
             uint8_t *d = dst + 4 * x;
             vst1q_u8(d, vqtbl4q_u8(t, i0));
@@ -291,5 +244,6 @@ void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, con
             vst1q_u8(d + 48, vqtbl4q_u8(t, i3));
         }
     }
-    rgb_scalar(dst, y, u, v, uvstep, x, w, c);
+    if (x < w)
+        vx_yuv420_to_rgb_part_c(dst, y, u, v, uvstep, x, w, c);
 }

@@ -16,12 +16,15 @@ void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
     if (cpu_flags & VX_CPU_NEON) {
         d->mask = vx_blend_mask_neon;
         d->over = vx_blend_over_neon;
+        d->over_uv = vx_blend_over_uv_neon;
+        d->rgba_nv12 = vx_blend_rgba_nv12_neon;
     }
 }
 
 void vx_convert_dsp_init_arm(VxConvertDSP *d, unsigned cpu_flags)
 {
-    /* The NEON conversion kernels were written against the earlier 16-bit C reference; until
-     * they follow the 15/13-bit one (dsp/convert.h), the C reference runs on aarch64. */
-    (void)d, (void)cpu_flags;
+    if (cpu_flags & VX_CPU_NEON) {
+        d->rgb_to_yuv420 = vx_rgb_to_yuv420_neon;
+        d->yuv420_to_rgb = vx_yuv420_to_rgb_neon;
+    }
 }

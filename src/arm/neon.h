@@ -11,6 +11,9 @@ void vx_vscale_neon(uint8_t *dst, int dst_step, const int16_t *const *rows, cons
                     int taps, int w);
 void vx_blend_mask_neon(uint8_t *dst, const uint8_t *under, const uint8_t *m, int step, int w);
 void vx_blend_over_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, int step, int w);
+void vx_blend_over_uv_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, int w);
+void vx_blend_rgba_nv12_neon(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_t *s0,
+                             const uint8_t *s1, int w, const VxConvCoefs *c, int premultiplied);
 void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
                            uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
 void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,
