@@ -48,11 +48,11 @@ if a:
     dt = a["decode_s"] + a["decode_wait_full_s"]
     if dt > w * 1.02 + 0.01: bad.append(f"decode thread busy+waiting {dt:.3f} s > wall {w:.3f} s")
     if not 10 * 1024 < a["peak_rss_kib"] < 4 * 1024 * 1024: bad.append(f"peak memory {a['peak_rss_kib']} KiB")
-    if (a["threads"], a["decode_threads"], a["compose_threads"], a["encode_threads"]) != (2, 1, 1, 2):
-        bad.append(f"budget 2 split {a['decode_threads']}+{a['compose_threads']}+{a['encode_threads']} (want 1+1+2)")
+    if (a["threads"], a["decode_threads"], a["compose_threads"], a["encode_threads"]) != (2, 1, 1, 3):
+        bad.append(f"budget 2 split {a['decode_threads']}+{a['compose_threads']}+{a['encode_threads']} (want 1+1+3)")
     if a["encoder"] != "libx264": bad.append(f"encoder {a['encoder']!r}")
-if c and (c["threads"], c["decode_threads"], c["compose_threads"], c["encode_threads"]) != (16, 2, 1, 14):
-    bad.append(f"budget 16 split {c['decode_threads']}+{c['compose_threads']}+{c['encode_threads']} (want 2+1+14)")
+if c and (c["threads"], c["decode_threads"], c["compose_threads"], c["encode_threads"]) != (16, 2, 1, 23):
+    bad.append(f"budget 16 split {c['decode_threads']}+{c['compose_threads']}+{c['encode_threads']} (want 2+1+23)")
 err = open(f"{d}/a.err").read()
 if "0 copied between compose and encode" not in err: bad.append("stderr summary missing: " + err)
 for b in bad: print("FAIL", b)

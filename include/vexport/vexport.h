@@ -66,8 +66,9 @@ typedef struct VxSettings {
     /** The thread budget: CPU threads for all stages together, the decoder's and the
      *  encoder's own threads included. 0 (default) = the number of online CPUs. An export
      *  of N splits it as: decoding max(1, N/8) threads (at most 4; 1 = the decode thread
-     *  itself), encoding the rest (at least 2 when N >= 2), composing on the job's thread
-     *  while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
+     *  itself), encoding 3N/2 - (decoding - 1) frame threads (x264's own 1.5 per core: they
+     *  wait on each other, the extra half keeps the cores busy; 1 when N = 1), composing on
+     *  the job's thread while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
      *  The output is the same for the same budget (x264's depends on its thread count). */
     int threads;
     /** Capabilities allowed (VxCpuFlags). Default: all (~0u). The VEXPORT_CPU environment
