@@ -13,6 +13,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "dsp/blend.h"
+#include "dsp/diff.h"
 #include "internal.h"
 #include "scale.h"
 
@@ -36,6 +37,7 @@ struct VxCompose {
     AVBufferPool *pool;
     VxScaleDSP sdsp;
     VxBlendDSP bdsp;
+    VxDiffDSP ddsp;
     VxPlaneScaler sy, sc; /* luma and chroma scalers (chroma used for u and v) */
     /* zoom: scalers for the current zoomed view (zoomed), and what the previous output used */
     VxPlaneScaler zy, zc;
@@ -525,6 +527,7 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
     c->ch = (l->rh + 1) / 2;
     vx_scale_dsp_init(&c->sdsp, ctx->cpu_flags);
     vx_blend_dsp_init(&c->bdsp, ctx->cpu_flags);
+    vx_diff_dsp_init(&c->ddsp, ctx->cpu_flags);
     c->size = frame_size(out_fmt, l->W, l->H);
     int ret = VX_ERR(ENOMEM);
     if (posix_memalign((void **)&c->stat, 64, c->size))
@@ -707,33 +710,14 @@ static void mark_overlays(VxCompose *c, const VxPlaneScaler *sy, const VxPlaneSc
     }
 }
 
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof(v));
-    return v;
-}
-
 /* The samples of row a that differ from row b (n samples `step` bytes apart), as [lo, hi). */
-static void changed_span(const uint8_t *a, const uint8_t *b, int n, int step, int *lo, int *hi)
+static void changed_span(const VxCompose *c, const uint8_t *a, const uint8_t *b, int n, int step,
+                         int *lo, int *hi)
 {
-    const int bytes = (n - 1) * step + 1;
-    if (!memcmp(a, b, (size_t)bytes)) {
-        *lo = *hi = 0;
-        return;
-    }
-    /* they differ somewhere: close in from both ends, 8 bytes at a time */
-    int l = 0, r = bytes;
-    while (l + 8 <= bytes && load64(a + l) == load64(b + l))
-        l += 8;
-    while (a[l] == b[l])
-        l++;
-    while (r - 8 > l && load64(a + r - 8) == load64(b + r - 8))
-        r -= 8;
-    while (a[r - 1] == b[r - 1])
-        r--;
+    int l, r;
+    c->ddsp.span(a, b, (n - 1) * step + 1, &l, &r);
     *lo = l / step;
-    *hi = (r - 1) / step + 1;
+    *hi = l < r ? (r - 1) / step + 1 : 0;
 }
 
 /* Keeps, from the previous output row, the samples outside the span just written. */
@@ -757,17 +741,17 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
     const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
     const int scw = (l->sw + fx - 1) / fx, sch = (l->sh + fy - 1) / fy;
     for (int y = 0; y < l->sh; y++)
-        changed_span(s.y + y * s.sy, p.y + y * p.sy, l->sw, 1, &c->chg_y.lo[y], &c->chg_y.hi[y]);
+        changed_span(c, s.y + y * s.sy, p.y + y * p.sy, l->sw, 1, &c->chg_y.lo[y], &c->chg_y.hi[y]);
     for (int y = 0; y < sch; y++) {
         /* u and v share their spans (NV12 rows hold both anyway) */
         int lo, hi, lo2, hi2;
         if (s.step == 2) { /* NV12: one pass over the interleaved row */
-            changed_span(s.u + y * s.su, p.u + y * p.su, 2 * scw, 1, &lo, &hi);
+            changed_span(c, s.u + y * s.su, p.u + y * p.su, 2 * scw, 1, &lo, &hi);
             c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
             continue;
         }
-        changed_span(s.u + y * s.su, p.u + y * p.su, scw, s.step, &lo, &hi);
-        changed_span(s.v + y * s.sv, p.v + y * p.sv, scw, s.step, &lo2, &hi2);
+        changed_span(c, s.u + y * s.su, p.u + y * p.su, scw, s.step, &lo, &hi);
+        changed_span(c, s.v + y * s.sv, p.v + y * p.sv, scw, s.step, &lo2, &hi2);
         if (lo2 < hi2) {
             lo = lo < hi && lo < lo2 ? lo : lo2;
             hi = hi > hi2 ? hi : hi2;

@@ -13,6 +13,7 @@
 
 #include "cpu.h"
 #include "dsp/blend.h"
+#include "dsp/diff.h"
 #include "dsp/convert.h"
 #include "dsp/scale.h"
 #include "vexport/vexport.h"
@@ -371,6 +372,42 @@ static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *simd, const 
     }
 }
 
+/* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
+ * of differences, on inputs that end where a page does */
+static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *simd, const char *isa)
+{
+    cur_what = "diff", cur_isa = isa;
+    for (int wi = 0; wi < n_widths; wi++) {
+        const int n = widths[wi];
+        uint8_t *a = edge_alloc((size_t)n), *b = edge_alloc((size_t)n);
+        for (int rep = 0; rep < 8; rep++) {
+            for (int i = 0; i < n; i++)
+                a[i] = b[i] = (uint8_t)rnd();
+            if (rep == 1)
+                b[0] ^= 1;
+            else if (rep == 2)
+                b[n - 1] ^= 0x80;
+            else if (rep >= 3) {
+                const int k = (int)(rnd() % (unsigned)n), len = 1 + (int)(rnd() % 40);
+                for (int i = k; i < n && i < k + len; i++)
+                    b[i] = (uint8_t)(a[i] + 1 + rnd() % 255);
+                if (rep & 1)
+                    b[(int)(rnd() % (unsigned)n)] ^= 4;
+            }
+            int l0, h0, l1 = -7, h1 = -7;
+            ref->span(a, b, n, &l0, &h0);
+            simd->span(a, b, n, &l1, &h1);
+            checks++;
+            if (l0 != l1 || h0 != h1) {
+                char why[96];
+                snprintf(why, sizeof(why), "span [%d, %d), C says [%d, %d)", l1, h1, l0, h0);
+                fail("diff_span", isa, n, why);
+            }
+        }
+        edge_free(a, (size_t)n), edge_free(b, (size_t)n);
+    }
+}
+
 int main(int argc, char **argv)
 {
     /* --list: only say which levels would run (checks that VEXPORT_CPU masks them) */
@@ -396,6 +433,8 @@ int main(int argc, char **argv)
     VxConvertDSP cref;
     vx_scale_dsp_init(&sref, 0);
     vx_blend_dsp_init(&bref, 0);
+    VxDiffDSP dref;
+    vx_diff_dsp_init(&dref, 0);
     vx_convert_dsp_init(&cref, 0);
     int tested = 0;
     for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
@@ -417,6 +456,9 @@ int main(int argc, char **argv)
         test_hscale(&sref, &s, levels[l].name);
         test_vscale(&sref, &s, levels[l].name);
         test_blend(&bref, &b, levels[l].name);
+        VxDiffDSP dd;
+        vx_diff_dsp_init(&dd, levels[l].flags);
+        test_diff(&dref, &dd, levels[l].name);
         test_over(&bref, &b, levels[l].name);
         test_rgba_nv12(&bref, &b, levels[l].name);
         printf("%s: %s (hscale %s, vscale %s)\n", levels[l].name,
