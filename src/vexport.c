@@ -125,6 +125,10 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
         (ret = check_input(ctx, "sources.audio", p->audio)) < 0 ||
         (ret = check_input(ctx, "background.path", p->bg_image)) < 0)
         return ret;
+    struct stat ost;
+    if (stat(o->output_path, &ost) == 0 && S_ISDIR(ost.st_mode))
+        return vx_fail(ctx, VX_ERR(EISDIR), "%s: is a folder; the output must be a file name",
+                       o->output_path);
     if ((ret = check_not_input(ctx, o->output_path, p->screen)) < 0 ||
         (ret = check_not_input(ctx, o->output_path, p->audio)) < 0 ||
         (ret = check_not_input(ctx, o->output_path, p->bg_image)) < 0)
