@@ -40,6 +40,11 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     if (fmt == AV_PIX_FMT_NONE)
         return vx_fail(ctx, VX_ERR(ENOSYS), "encoder '%s' does not take 8-bit 4:2:0 input",
                        p->encoder);
+    /* libx265 3.5 writes past its lookahead buffers on small frames (valgrind: 48x64, 96x16,
+     * 64x16; found by tests/fuzz/fuzz_render.c) */
+    if (!strcmp(codec->name, "libx265") && (p->width < 64 || p->height < 64))
+        return vx_fail(ctx, VX_ERR(EINVAL), "output %dx%d is too small for HEVC (libx265): it "
+                       "needs at least 64x64; use H.264 for smaller videos", p->width, p->height);
     VxEncoder *e = calloc(1, sizeof(*e));
     AVDictionary *opts = NULL;
     int ret = VX_ERR(ENOMEM);
