@@ -3,11 +3,13 @@
 #
 # Small damaged, odd or hostile media files, made from FFmpeg's test sources and patched with
 # python3 (stdlib). Deterministic: the same bytes on every run. Idempotent: does nothing when
-# DIR/.complete exists (several test processes may call it at once; the first builds it in a
-# temporary folder and renames it into place).
+# DIR/.complete holds this script's checksum (several test processes may call it at once; each
+# builds in a temporary folder and the first rename into place wins).
 set -eu
 dir=${1:?usage: make-bad.sh DIR}
-[ -f "$dir/.complete" ] && exit 0
+stamp=$(cksum <"$0")
+[ "$(cat "$dir/.complete" 2>/dev/null)" = "$stamp" ] && exit 0
+[ -d "$dir" ] && rm -rf "$dir" # made by an older version of this script
 command -v ffmpeg >/dev/null 2>&1 || { echo "make-bad.sh: the ffmpeg tool is needed" >&2; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "make-bad.sh: python3 is needed" >&2; exit 77; }
 parent=$(dirname "$dir")
@@ -30,6 +32,10 @@ ff -f lavfi -i color=c=red:s=16x16:r=30:d=1 -vf scale=1:1 -pix_fmt yuv420p -c:v 
 ff -f lavfi -i testsrc2=s=160x90:r=30 -frames:v 2 $X264 -fflags +bitexact two-frames.mp4
 # Matroska H.264 whose codec ID is patched below into one no decoder knows
 ff -i base.mp4 -an -c copy -fflags +bitexact unknown-codec.mkv
+# the fuzzers' clip (tests/fuzz/fuzz_render.c): 64x36, 3 frames, a little audio; and a picture
+ff -f lavfi -i testsrc2=s=64x36:r=30 -f lavfi -i sine=f=440:d=0.1 -frames:v 3 $X264 -c:a aac \
+   -fflags +bitexact tiny.mp4
+ff -f lavfi -i testsrc2=s=16x16:r=1 -frames:v 1 tiny.png
 # raw video in Matroska whose header is patched below to declare 16384x16384 (one 256x256
 # grey frame: PixelWidth/PixelHeight are 2-byte numbers, so the patch keeps every size)
 ff -f lavfi -i color=c=blue:s=256x256:r=30 -frames:v 1 -c:v rawvideo -pix_fmt gray huge.mkv
@@ -91,9 +97,10 @@ open('huge.mkv', 'wb').write(mkv)
 PY
 rm -f frag.mp4
 cd /
-touch "$tmp/.complete"
+echo "$stamp" >"$tmp/.complete"
 if ! mv -T "$tmp" "$dir" 2>/dev/null; then
-    [ -f "$dir/.complete" ] || { echo "make-bad.sh: cannot create $dir" >&2; exit 1; }
+    [ "$(cat "$dir/.complete" 2>/dev/null)" = "$stamp" ] ||
+        { echo "make-bad.sh: cannot create $dir" >&2; exit 1; }
 fi
 trap - EXIT
 rm -rf "$tmp"
