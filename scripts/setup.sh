@@ -13,7 +13,8 @@ pkgs=(gcc pkg-config meson ninja-build
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
-  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind)
+  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind
+         clang libclang-rt-14-dev) # clang + libFuzzer: tests/fuzz/run-fuzz.sh
 fi
 
 missing=()
