@@ -3,6 +3,8 @@
 # build folder and runs each for a bounded time from the checked-in seed corpus.
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET]      (default 60, or $FUZZ_SECONDS)
 # Environment: FUZZ_BUILD (default build-fuzz), FUZZ_TARGETS (default "project render").
+# Both targets read project JSON: tests/fuzz/project.dict gives libFuzzer its tokens and keys
+# (a target reading another format needs its own dictionary).
 # Exit: 0 no crash, 1 a crash (its input is saved under FUZZ_BUILD/crashes/; copy it into
 # tests/fuzz/regressions/TARGET/ and fix the bug: the replay tests then keep it fixed),
 # 77 clang or its libFuzzer is missing.
@@ -31,7 +33,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 exes=()
 for t in $targets; do exes+=("tests/fuzz/fuzz_$t"); done
-ninja -C "$build" "${exes[@]}" || exit 1
+ninja -C "$build" "${exes[@]}" >"$build/ninja.log" 2>&1 || { tail -n 40 "$build/ninja.log"; exit 1; }
 
 media="$PWD/$build/media"
 sh tests/bad/make-bad.sh "$media" || exit 1
@@ -45,7 +47,7 @@ for t in $targets; do
     echo "== fuzz_$t for $secs s"
     # -close_fd_mask=3: the encoders' chatter (x265) does not drown the report
     "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=3072 \
-        -max_len=4096 -close_fd_mask=3 -print_final_stats=1 \
+        -max_len=4096 -close_fd_mask=3 -print_final_stats=1 -dict=tests/fuzz/project.dict \
         -artifact_prefix="$build/crashes/$t-" \
         "$build/corpus/$t" "tests/fuzz/corpus/$t" 2>"$build/fuzz-$t.log"
     r=$?
