@@ -348,6 +348,25 @@ sigterm|sigkill)
     [ "$(cat "$out/out.mp4")" = "the export from yesterday" ] || fail "the old export was changed"
     ;;
 
+# ------------------------------------------------------------------- memcheck
+memcheck)
+    # the damaged inputs under valgrind: the concealment and skip paths (exports) and the
+    # refusals (errors) read no uninitialised or freed memory and lose nothing
+    command -v valgrind >/dev/null 2>&1 || skip "valgrind not installed"
+    for f in corrupt.mp4:0 frag-cut.mp4:0 no-moov.mp4:1 huge.mkv:1 random.mp4:1 unknown-codec.mkv:1; do
+        file=${f%:*}
+        code=${f#*:}
+        run valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+            --show-leak-kinds=definite -q \
+            "$VEXPORT" render --preset ultrafast --screen "$BAD/$file" --size 160x90 \
+            --padding 0.05 --radius 6 -o "$out/out.mp4"
+        [ $rc -ne 9 ] || fail "valgrind found errors with $file (above)"
+        expect "$code"
+        rm -f "$out/out.mp4"
+        only_files "$out"
+    done
+    ;;
+
 *)
     fail "unknown case"
     ;;
