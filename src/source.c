@@ -352,18 +352,21 @@ void vx_source_close(VxSource **ps)
     if (!ps || !*ps)
         return;
     VxSource *s = *ps;
-    if (s->damaged || s->lost) {
+    if (s->damaged) {
         char list[256] = "";
         size_t len = 0;
-        int shown = s->damaged < 8 ? (int)s->damaged : 8;
+        const int shown = s->damaged < 8 ? (int)s->damaged : 8;
         for (int i = 0; i < shown && len < sizeof(list); i++)
             len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%" PRId64 " (%.3f s)",
                                     i ? ", " : "", s->damaged_n[i], s->damaged_t[i]);
-        vx_log(s->ctx, VX_LOG_WARNING, "%s: %" PRId64 " damaged frame%s concealed%s%s%s, %" PRId64
-               " undecodable packet%s skipped (the previous frame is shown in their place)",
-               s->path, s->damaged, s->damaged == 1 ? "" : "s", shown ? ": frames " : "", list,
-               s->damaged > shown ? ", ..." : "", s->lost, s->lost == 1 ? "" : "s");
+        vx_log(s->ctx, VX_LOG_WARNING, "%s: %" PRId64 " damaged frame%s concealed: frames %s%s",
+               s->path, s->damaged, s->damaged == 1 ? "" : "s", list,
+               s->damaged > shown ? ", ..." : "");
     }
+    if (s->lost)
+        vx_log(s->ctx, VX_LOG_WARNING, "%s: %" PRId64 " stretch%s of undecodable video data "
+               "skipped (the frame before is shown in their place)", s->path, s->lost,
+               s->lost == 1 ? "" : "es");
     avcodec_free_context(&s->dec);
     avformat_close_input(&s->fmt);
     av_packet_free(&s->pkt);
