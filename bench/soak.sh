@@ -10,7 +10,8 @@
 # cursor track and camera bubble are not in the format yet, so they are not exercised.
 # VmRSS is sampled from /proc/PID/status every SOAK_INTERVAL s into SOAK_DIR/rss.csv; the
 # test fails if the peak after the first minute exceeds the peak of the first minute by more
-# than 5 %. Prints the samples once a minute and a summary line.
+# than 5 %. Prints the samples once a minute and a summary line. SOAK_FLOOR=1 then runs a bare
+# ffmpeg decode + encode of the same input the same way, for comparison.
 set -eu
 cd "$(dirname "$0")/.."
 minutes=${1:-30}
@@ -40,46 +41,77 @@ cat >"$dir/project.json" <<EOF
   "padding": 0.06, "radius": 18,
   "shadow": { "blur": 40, "offset_x": 0, "offset_y": 12, "opacity": 0.45, "color": "#000000" } }
 EOF
+# sample NAME CMD...: runs CMD, writes VmRSS every $interval s to $dir/NAME.csv
+sample() {
+    name=$1
+    shift
+    "$@" >"$dir/$name.log" 2>&1 &
+    pid=$!
+    t0=$(date +%s)
+    echo "seconds,rss_kib" >"$dir/$name.csv"
+    last_print=-60
+    while kill -0 $pid 2>/dev/null; do
+        rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)
+        now=$(($(date +%s) - t0))
+        if [ -n "$rss" ]; then
+            echo "$now,$rss" >>"$dir/$name.csv"
+            if [ $((now - last_print)) -ge 60 ]; then
+                echo "  $name $now s: VmRSS $((rss / 1024)) MiB"
+                last_print=$now
+            fi
+        fi
+        sleep "$interval"
+    done
+    rc=0
+    wait $pid || rc=$?
+    wall=$(($(date +%s) - t0))
+    [ $rc -eq 0 ] || { tail -n 20 "$dir/$name.log"; echo "soak: FAIL: $name exited with $rc"; exit 1; }
+}
+
 out=$dir/out.mp4
 rm -f "$out"
 echo "soak: exporting $minutes min of 720p30, sampling VmRSS every $interval s"
-"$VEXPORT" render "$dir/project.json" -o "$out" -q >"$dir/render.log" 2>&1 &
-pid=$!
-t0=$(date +%s)
-echo "seconds,rss_kib" >"$dir/rss.csv"
-last_print=-60
-while kill -0 $pid 2>/dev/null; do
-    rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$pid/status 2>/dev/null || true)
-    now=$(($(date +%s) - t0))
-    if [ -n "$rss" ]; then
-        echo "$now,$rss" >>"$dir/rss.csv"
-        if [ $((now - last_print)) -ge 60 ]; then
-            echo "  $now s: VmRSS $((rss / 1024)) MiB"
-            last_print=$now
-        fi
-    fi
-    sleep "$interval"
-done
-rc=0
-wait $pid || rc=$?
-t1=$(date +%s)
-[ $rc -eq 0 ] || { cat "$dir/render.log"; echo "soak: FAIL: export exited with $rc"; exit 1; }
-python3 - "$dir/rss.csv" "$minutes" $((t1 - t0)) <<'PY'
+sample rss "$VEXPORT" render "$dir/project.json" -o "$out" -q
+vx_wall=$wall
+floor=
+if [ -n "${SOAK_FLOOR:-}" ]; then
+    # the same input through a bare ffmpeg decode + x264 + AAC encode into MP4: how much a
+    # plain FFmpeg export grows over this length (the MP4 muxer keeps every sample's index
+    # entry in memory until the end)
+    echo "soak: the floor (ffmpeg) on the same input"
+    sample floor ffmpeg -nostdin -v error -y -i "$input" -c:v libx264 -preset veryfast \
+        -c:a aac "$dir/floor.mp4"
+    floor=$dir/floor.csv
+    rm -f "$dir/floor.mp4"
+fi
+rm -f "$out"
+python3 - "$dir/rss.csv" "$minutes" "$vx_wall" "$floor" <<'PY'
 import sys
-rows = [tuple(map(int, l.split(','))) for l in open(sys.argv[1]).read().split()[1:]]
+
+def growth(path):
+    rows = [tuple(map(int, l.split(','))) for l in open(path).read().split()[1:]]
+    first = [r for s, r in rows if s <= 60]
+    rest = [r for s, r in rows if s > 60]
+    if not first or not rest:
+        return None
+    p1, p2 = max(first), max(rest)
+    return p1, p2, 100.0 * (p2 - p1) / p1, rows[-1][1], len(rows)
+
 minutes, wall = int(sys.argv[2]), int(sys.argv[3])
-first = [r for s, r in rows if s <= 60]
-rest = [r for s, r in rows if s > 60]
-if not first or not rest:
+g = growth(sys.argv[1])
+if not g:
     print("soak: export too short to compare (under a minute)")
     sys.exit(0)
-p1, p2 = max(first), max(rest)
-growth = 100.0 * (p2 - p1) / p1
-last = rows[-1][1]
+p1, p2, pct, last, n = g
 print(f"soak: {minutes} min of 720p30 exported in {wall} s ({minutes * 60 * 30 / wall:.0f} fps); "
       f"VmRSS peak {p1 / 1024:.1f} MiB in the first minute, {p2 / 1024:.1f} MiB after it "
-      f"({growth:+.1f} %), {last / 1024:.1f} MiB at the end; {len(rows)} samples")
-if growth > 5:
+      f"({pct:+.1f} %, {(p2 - p1) / 1024:+.1f} MiB), {last / 1024:.1f} MiB at the end; {n} samples")
+if sys.argv[4]:
+    f = growth(sys.argv[4])
+    if f:
+        print(f"soak: floor (ffmpeg): {f[0] / 1024:.1f} MiB in the first minute, "
+              f"{f[1] / 1024:.1f} MiB after it ({f[2]:+.1f} %, {(f[1] - f[0]) / 1024:+.1f} MiB)")
+if pct > 5:
     print("soak: FAIL: memory grew more than 5 % after the first minute")
     sys.exit(1)
 print("soak: PASS")
