@@ -81,7 +81,7 @@ bad() {
     shift $((n + 1))
     run "$@"
     expect "$code"
-    echo "$pats" | while IFS= read -r pat; do
+    printf '%s\n' "$pats" | while IFS= read -r pat; do
         [ -z "$pat" ] && continue
         grep -qiE -- "$pat" "$tmp/stderr.log" || { say "FAIL: $name: message does not mention '$pat'"; exit 1; }
     done || exit 1
