@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs missing packages, builds, generates the test media,
 # runs the tests, then runs them again built with AddressSanitizer + UndefinedBehaviorSanitizer,
-# and the exports that exercise the pipeline's threads built with ThreadSanitizer
-# (VEXPORT_SANITIZE=0 skips both). Ends with "N passed, N failed, N skipped".
+# and the exports that exercise the pipeline's threads built with ThreadSanitizer,
+# then fuzzes each libFuzzer target for a minute (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS)
+# (VEXPORT_SANITIZE=0 skips all three). Ends with "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --tests build
@@ -32,6 +33,10 @@ if [ "${VEXPORT_SANITIZE:-1}" != 0 ]; then
   meson test -C build-tsan --print-errorlogs --num-processes 1 --timeout-multiplier 4 \
     --suite threads || rc=$?
   logs+=(build-tsan/meson-logs/testlog.json)
+  echo "== fuzzing: each libFuzzer target for ${FUZZ_SECONDS:-60} s (clang, ASan + UBSan)"
+  frc=0
+  tests/fuzz/run-fuzz.sh || frc=$?
+  if [ $frc = 77 ]; then echo "fuzzing skipped (reason above)"; elif [ $frc != 0 ]; then rc=1; fi
 fi
 python3 tests/summary.py "${logs[@]}"
 exit $rc

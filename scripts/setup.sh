@@ -15,7 +15,8 @@ pkgs=(gcc pkg-config meson ninja-build
       libavfilter-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
-  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev)
+  pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev
+         clang libclang-rt-14-dev) # clang + libFuzzer: tests/fuzz/run-fuzz.sh
   # the NEON kernels' tests: cross-built for aarch64 and run under qemu (tests/dsp/cross-test.sh)
   if [ "$(uname -m)" = x86_64 ]; then
     pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)

@@ -474,11 +474,12 @@ static void set_planes(Planes *pl, uint8_t *buf, int fmt, int W, int H)
     }
 }
 
+/* The strides set_planes() gives, without its pointer arithmetic on NULL (undefined). */
 static size_t frame_size(int fmt, int W, int H)
 {
-    Planes pl;
-    set_planes(&pl, NULL, fmt, W, H);
-    size_t luma = (size_t)pl.sy * H, ch = (size_t)pl.suv * ((H + 1) / 2);
+    const size_t sy = (size_t)((W + 63) & ~63);
+    const size_t suv = fmt == AV_PIX_FMT_NV12 ? sy : (size_t)(((W + 1) / 2 + 63) & ~63);
+    const size_t luma = sy * H, ch = suv * ((H + 1) / 2);
     return luma + (fmt == AV_PIX_FMT_NV12 ? ch : 2 * ch);
 }
 

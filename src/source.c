@@ -1,8 +1,11 @@
 /* Demux + decode of the screen recording, normalised to 8-bit 4:2:0 in the output's colour
  * and with its rotation applied; also still images (background pictures). */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -34,7 +37,13 @@ struct VxSource {
     int64_t frames;
     double last_t;
     enum AVPixelFormat hw_fmt; /* decoder's hardware frame format, AV_PIX_FMT_NONE = software */
+    /* damaged frames: shown as decoded (concealed) or not decodable (previous frame held) */
+    int64_t damaged, lost;
+    int64_t damaged_n[8];
+    double damaged_t[8];
 };
+
+#define DAMAGE_WARNINGS 5 /* frames warned about one by one; the rest only in the summary */
 
 static int sws_colorspace(int matrix)
 {
@@ -113,6 +122,52 @@ static const char *matrix_name(int m)
 
 static void update_siting(VxSource *s);
 
+/* 1 when the file is an MP4/MOV (starts with an ftyp box) whose top-level boxes hold neither
+ * a moov (the index) nor a moof (fragments): what a recorder leaves when it is killed before
+ * it writes the index at the end. */
+static int mp4_without_index(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    int64_t pos = 0;
+    int first = 1, index = 0, mp4 = 0;
+    for (int n = 0; n < 10000; n++) {
+        uint8_t h[16];
+        if (fseeko(f, pos, SEEK_SET) != 0 || fread(h, 1, 8, f) != 8)
+            break;
+        uint64_t size = (uint64_t)h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3];
+        unsigned hdr = 8;
+        if (first)
+            mp4 = !memcmp(h + 4, "ftyp", 4);
+        first = 0;
+        if (!mp4)
+            break;
+        if (!memcmp(h + 4, "moov", 4) || !memcmp(h + 4, "moof", 4)) {
+            index = 1;
+            break;
+        }
+        if (size == 1) {
+            if (fread(h + 8, 1, 8, f) != 8)
+                break;
+            size = 0;
+            for (int i = 8; i < 16; i++)
+                size = size << 8 | h[i];
+            hdr = 16;
+        }
+        if (size == 0 || size < hdr || size > INT64_MAX - (uint64_t)pos)
+            break; /* the box runs to the end of the file */
+        pos += (int64_t)size;
+    }
+    fclose(f);
+    return mp4 && !index;
+}
+
+static int too_large(int w, int h)
+{
+    return w > 16384 || h > 16384 || (int64_t)w * h > 8192 * 8192;
+}
+
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
 {
     char eb[128];
@@ -133,8 +188,16 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     }
     ret = avformat_open_input(&s->fmt, path, NULL, NULL);
     if (ret < 0) {
+        struct stat sb;
         if (ret == AVERROR(ENOENT))
             ret = vx_fail(ctx, VX_ERR(ENOENT), "%s: file not found", path);
+        else if (ret == AVERROR_INVALIDDATA && stat(path, &sb) == 0 && sb.st_size == 0)
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is empty (0 bytes)", path);
+        else if (ret == AVERROR_INVALIDDATA && mp4_without_index(path))
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no moov atom: the recording was not "
+                          "finished (the recorder stopped before writing the index at the end "
+                          "of the file), so its frames cannot be found; recorders that write "
+                          "fragmented MP4 leave files that survive a crash", path);
         else if (ret == AVERROR_INVALIDDATA)
             ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: not a video file vexport can read, or "
                           "damaged (%s)", path, vx_averr(ret, eb, sizeof(eb)));
@@ -142,6 +205,17 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
             ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot open: %s", path,
                           vx_averr(ret, eb, sizeof(eb)));
         goto fail;
+    }
+    /* the size the container declares, before any frame is decoded (FFmpeg itself gives up
+     * on some huge sizes and then reports none) */
+    for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
+        const AVCodecParameters *par = s->fmt->streams[i]->codecpar;
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO && too_large(par->width, par->height)) {
+            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is too large: vexport "
+                          "supports at most 16384 pixels a side and 8192x8192 pixels in all",
+                          path, par->width, par->height);
+            goto fail;
+        }
     }
     ret = avformat_find_stream_info(s->fmt, NULL);
     if (ret < 0) {
@@ -166,10 +240,10 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the video stream has no size", path);
         goto fail;
     }
-    if (st->codecpar->width > 16384 || st->codecpar->height > 16384 ||
-        (int64_t)st->codecpar->width * st->codecpar->height > 8192 * 8192) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is larger than vexport supports "
-                      "(8192x8192 pixels in all)", path, st->codecpar->width, st->codecpar->height);
+    if (too_large(st->codecpar->width, st->codecpar->height)) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is too large: vexport "
+                      "supports at most 16384 pixels a side and 8192x8192 pixels in all",
+                      path, st->codecpar->width, st->codecpar->height);
         goto fail;
     }
     s->dec = avcodec_alloc_context3(codec);
@@ -418,6 +492,21 @@ void vx_source_close(VxSource **ps)
     if (!ps || !*ps)
         return;
     VxSource *s = *ps;
+    if (s->damaged) {
+        char list[256] = "";
+        size_t len = 0;
+        const int shown = s->damaged < 8 ? (int)s->damaged : 8;
+        for (int i = 0; i < shown && len < sizeof(list); i++)
+            len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%" PRId64 " (%.3f s)",
+                                    i ? ", " : "", s->damaged_n[i], s->damaged_t[i]);
+        vx_log(s->ctx, VX_LOG_WARNING, "%s: %" PRId64 " damaged frame%s concealed: frames %s%s",
+               s->path, s->damaged, s->damaged == 1 ? "" : "s", list,
+               s->damaged > shown ? ", ..." : "");
+    }
+    if (s->lost)
+        vx_log(s->ctx, VX_LOG_WARNING, "%s: %" PRId64 " stretch%s of undecodable video data "
+               "skipped (the frame before is shown in their place)", s->path, s->lost,
+               s->lost == 1 ? "" : "es");
     avcodec_free_context(&s->dec);
     avformat_close_input(&s->fmt);
     av_packet_free(&s->pkt);
@@ -626,9 +715,13 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
             double tt = pts == AV_NOPTS_VALUE
                             ? s->last_t + (s->info.fps.num ? av_q2d(av_inv_q(s->info.fps)) : 1 / 30.0)
                             : (pts - s->start_pts) * av_q2d(s->fmt->streams[s->vidx]->time_base);
-            if (s->frm->decode_error_flags || (s->frm->flags & AV_FRAME_FLAG_CORRUPT))
-                vx_log(s->ctx, VX_LOG_WARNING, "%s: frame at %.3f s is damaged; shown as decoded",
-                       s->path, tt);
+            if (s->frm->decode_error_flags || (s->frm->flags & AV_FRAME_FLAG_CORRUPT)) {
+                if (s->damaged < 8)
+                    s->damaged_n[s->damaged] = s->frames, s->damaged_t[s->damaged] = tt;
+                if (s->damaged++ < DAMAGE_WARNINGS)
+                    vx_log(s->ctx, VX_LOG_WARNING, "%s: frame %" PRId64 " at %.3f s is damaged; "
+                           "shown with the decoder's concealment", s->path, s->frames, tt);
+            }
             ret = normalise(s, s->frm, out);
             av_frame_unref(s->frm);
             if (ret < 0)
@@ -640,6 +733,13 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
         }
         if (ret == AVERROR_EOF)
             return AVERROR_EOF;
+        if (ret == AVERROR_INVALIDDATA) {
+            /* a packet the decoder could not use (threaded decoders report it here) */
+            if (s->lost++ < DAMAGE_WARNINGS)
+                vx_log(s->ctx, VX_LOG_WARNING, "%s: undecodable video data after %.3f s skipped",
+                       s->path, s->last_t);
+            continue;
+        }
         if (ret != AVERROR(EAGAIN))
             return vx_fail(s->ctx, VX_ERR(EINVAL), "%s: cannot decode video: %s", s->path,
                            vx_averr(ret, eb, sizeof(eb)));
@@ -664,8 +764,9 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
                 return vx_fail(s->ctx, VX_ERR(EINVAL), "%s: cannot decode video: %s", s->path,
                                vx_averr(ret, eb, sizeof(eb)));
             }
-            if (ret == AVERROR_INVALIDDATA)
-                vx_log(s->ctx, VX_LOG_WARNING, "%s: damaged video packet skipped", s->path);
+            if (ret == AVERROR_INVALIDDATA && s->lost++ < DAMAGE_WARNINGS)
+                vx_log(s->ctx, VX_LOG_WARNING, "%s: undecodable video data after %.3f s skipped",
+                       s->path, s->last_t);
         }
         av_packet_unref(s->pkt);
     }

@@ -147,6 +147,10 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     for (int i = 0; i < n_in; i++)
         if ((ret = check_not_input(ctx, o->output_path, inputs[i])) < 0)
             return ret;
+    struct stat ost;
+    if (stat(o->output_path, &ost) == 0 && S_ISDIR(ost.st_mode))
+        return vx_fail(ctx, VX_ERR(EISDIR), "%s: is a folder; the output must be a file name",
+                       o->output_path);
     VxJob *j = calloc(1, sizeof(*j));
     if (!j)
         return VX_ERR(ENOMEM);

@@ -555,20 +555,6 @@ EOF
     bad 1 'notes\.mp4' "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
 
-bad-truncated)
-    # a recording cut off before its index was written (moov at the end, file cut in half)
-    need screen.mp4
-    command -v ffmpeg >/dev/null 2>&1 || skip "ffmpeg CLI not found (needed to remux)"
-    ffmpeg -v error -y -i "$MEDIA/screen.mp4" -c copy -f mp4 "$tmp/whole.mp4" || fail "remux failed"
-    size=$(wc -c <"$tmp/whole.mp4")
-    head -c $((size / 2)) "$tmp/whole.mp4" >"$tmp/cut.mp4"
-    rm -f "$tmp/whole.mp4"
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "cut.mp4" } }
-EOF
-    bad 1 'cut\.mp4' "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
-    ;;
-
 bad-truncated-head)
     # only the first 1 KiB of a recording
     need screen.mp4
