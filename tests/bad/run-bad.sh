@@ -212,6 +212,67 @@ range-fps)
 EOF
     bad 1 'p\.json' 'output\.fps' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+time-inverted)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "timeline": [ { "start": 1.5, "end": 0.5 } ] }
+EOF
+    bad 1 'p\.json' 'timeline\[0\]\.end' 'before it starts' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+time-negative)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "timeline": [ { "start": -1, "end": 1 } ] }
+EOF
+    bad 1 'p\.json' 'timeline\[0\]\.start' 'out of range' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+time-overlap)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" },
+  "timeline": [ { "start": 0, "end": 1.2 }, { "start": 1.0, "end": 1.8 } ] }
+EOF
+    bad 1 'p\.json' 'timeline\[1\]' 'overlap' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+time-past-end)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "timeline": [ { "start": 5, "end": 6 } ] }
+EOF
+    bad 1 'timeline\[0\]' 'only 2\.000 s long' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+zoom-outside)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" },
+  "zoom": [ { "start": 0.2, "end": 1, "rect": [ 100, 40, 120, 60 ] } ] }
+EOF
+    bad 1 'zoom\[0\]\.rect' 'outside the recording \(160x90\)' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+zoom-overlap)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" },
+  "zoom": [ { "start": 0.2, "end": 0.8, "center": [ 80, 45 ] },
+            { "start": 1.0, "end": 1.5, "center": [ 40, 45 ] } ] }
+EOF
+    bad 1 'p\.json' 'zoom\[1\]' 'must not overlap' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+missing-cursor)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "cursor": "no such track.jsonl" } }
+EOF
+    bad 1 'sources\.cursor' 'no such track\.jsonl' 'not found' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+follow-no-cursor)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" },
+  "zoom": [ { "start": 0.2, "end": 1, "follow": "cursor" } ] }
+EOF
+    bad 1 'p\.json' 'needs a cursor track' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
 huge-output)
     link base.mp4 rec.mp4
     project p <<'EOF'
