@@ -312,14 +312,17 @@ static int their_block(const Block *b)
     /* FFmpeg's ffurl_open_whitelist() keeps its own options dictionary (protocol_whitelist,
      * protocol_blacklist) when it fails after filling it: a block from av_dict_set with no
      * vexport frame above it within FRAMES is that */
-    int dict = 0, ours = 0, avio = 0;
+    /* Likewise avformat_open_input() for the dictionary it builds itself (vexport passes it
+     * no options): when an allocation fails inside av_opt_set_dict2() it keeps what it had */
+    int dict = 0, ours = 0, avio = 0, fmt_open = 0;
     for (int i = 1; i < FRAMES && b->bt[i]; i++) {
         const char *sym, *obj = obj_of(b->bt[i], &sym);
         dict |= !strcmp(sym, "av_dict_set");
         avio |= !strcmp(sym, "avio_open2");
+        fmt_open |= !strcmp(sym, "avformat_open_input");
         ours |= strstr(obj, "allocfail") != NULL;
     }
-    if (dict && (avio || !ours))
+    if (dict && (avio || fmt_open || !ours))
         return 1;
     for (int i = 1; i < FRAMES && b->bt[i]; i++) {
         const char *sym, *obj = obj_of(b->bt[i], &sym);
