@@ -517,30 +517,56 @@ void vx_source_close(VxSource **ps)
     *ps = NULL;
 }
 
+static inline uint8_t clip_q16(int32_t v)
+{
+    v >>= 16;
+    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* One row of convert_matrix_444 (separate planes: restrict lets the compiler vectorise). */
+static void matrix_row(uint8_t *restrict py, uint8_t *restrict pu, uint8_t *restrict pv, int w,
+                       const int32_t c[3][3], const int32_t off[3])
+{
+    const int32_t c00 = c[0][0], c01 = c[0][1], c02 = c[0][2], c10 = c[1][0], c11 = c[1][1];
+    const int32_t c12 = c[1][2], c20 = c[2][0], c21 = c[2][1], c22 = c[2][2];
+    for (int x = 0; x < w; x++) {
+        const int32_t a = py[x] - 16, u = pu[x] - 128, v = pv[x] - 128;
+        py[x] = clip_q16(c00 * a + c01 * u + c02 * v + off[0]);
+        pu[x] = clip_q16(c10 * a + c11 * u + c12 * v + off[1]);
+        pv[x] = clip_q16(c20 * a + c21 * u + c22 * v + off[2]);
+    }
+}
+
 /* Re-expresses 4:4:4 limited-range Y'CbCr of matrix `from` in matrix `to`, in place, per
- * pixel, through unclipped R'G'B'. */
+ * pixel, through unclipped R'G'B'. The whole path is affine in (Y' - 16, Cb - 128, Cr - 128),
+ * so it is one 3x3 matrix, worked out once in double and applied with 16-bit fractions
+ * (within half a code value of the double path, plus its rounding; the compiler vectorises
+ * the integer loop). */
 static void convert_matrix_444(AVFrame *f, int from, int to)
 {
-    double kr1, kb1, kr2, kb2;
+    double kr1, kb1, kr2, kb2, m[3][3];
     vx_matrix_coefs(from, &kr1, &kb1);
     vx_matrix_coefs(to, &kr2, &kb2);
     const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
-    for (int y = 0; y < f->height; y++) {
-        uint8_t *py = f->data[0] + y * f->linesize[0];
-        uint8_t *pu = f->data[1] + y * f->linesize[1], *pv = f->data[2] + y * f->linesize[2];
-        for (int x = 0; x < f->width; x++) {
-            double yy = (py[x] - 16) / 219.0, pb = (pu[x] - 128) / 224.0, pr = (pv[x] - 128) / 224.0;
-            double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
-            double g = (yy - kr1 * r - kb1 * b) / kg1;
-            double y2 = kr2 * r + kg2 * g + kb2 * b;
-            long qy = lrint(16 + 219 * y2);
-            long qu = lrint(128 + 224 * (b - y2) / (2 * (1 - kb2)));
-            long qv = lrint(128 + 224 * (r - y2) / (2 * (1 - kr2)));
-            py[x] = (uint8_t)(qy < 0 ? 0 : qy > 255 ? 255 : qy);
-            pu[x] = (uint8_t)(qu < 0 ? 0 : qu > 255 ? 255 : qu);
-            pv[x] = (uint8_t)(qv < 0 ? 0 : qv > 255 ? 255 : qv);
-        }
+    for (int k = 0; k < 3; k++) { /* column k: the image of a unit step of input k */
+        const double yy = k == 0 ? 1 / 219.0 : 0, pb = k == 1 ? 1 / 224.0 : 0;
+        const double pr = k == 2 ? 1 / 224.0 : 0;
+        const double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
+        const double g = (yy - kr1 * r - kb1 * b) / kg1;
+        const double y2 = kr2 * r + kg2 * g + kb2 * b;
+        m[0][k] = 219 * y2;
+        m[1][k] = 224 * (b - y2) / (2 * (1 - kb2));
+        m[2][k] = 224 * (r - y2) / (2 * (1 - kr2));
     }
+    int32_t c[3][3];
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k < 3; k++)
+            c[i][k] = (int32_t)lrint(m[i][k] * 65536);
+    const int32_t off[3] = {(16 << 16) + (1 << 15), (128 << 16) + (1 << 15),
+                            (128 << 16) + (1 << 15)};
+    for (int y = 0; y < f->height; y++)
+        matrix_row(f->data[0] + y * f->linesize[0], f->data[1] + y * f->linesize[1],
+                   f->data[2] + y * f->linesize[2], f->width, c, off);
 }
 
 /* Rotates a planar 8-bit frame clockwise by rot degrees into a new frame (subsampling axes
