@@ -289,27 +289,6 @@ void vx_cursor_track_free(VxCursorTrack **pt)
 /* ------------------------------------------------------------------------------------------ */
 /* The cursor object */
 
-/* Blend coefficients, 15 fractional bits (as the rgba_nv12 kernel of dsp/blend.h on the
- * scaleblend branch derives them from VxConvCoefs), for RGBA byte order. */
-typedef struct BlendK { int y[3], u[3], v[3], y_off; } BlendK;
-
-static int to15(int32_t conv)
-{
-#if VX_CONV_BITS > 15
-    return (conv + (1 << (VX_CONV_BITS - 16))) >> (VX_CONV_BITS - 15);
-#else
-    return conv * (1 << (15 - VX_CONV_BITS));
-#endif
-}
-
-static void blend_k(const VxConvCoefs *c, BlendK *k)
-{
-    k->y[0] = to15(c->yr), k->y[1] = to15(c->yg), k->y[2] = to15(c->yb);
-    k->u[0] = to15(c->ur), k->u[1] = to15(c->ug), k->u[2] = to15(c->ub);
-    k->v[0] = to15(c->vr), k->v[1] = to15(c->vg), k->v[2] = to15(c->vb);
-    k->y_off = to15(c->y_off);
-}
-
 typedef struct FState {
     double x, y;   /* filtered position */
     double rx, ry; /* previous raw input (one-euro) */
@@ -355,8 +334,9 @@ struct VxCursor {
     pthread_mutex_t lock; /* guards the shapes and the scratch buffer (draw) */
     Shape *shapes;      /* [0] the arrow, [1 + i] image i */
     int n_shapes;
-    BlendK coefs[3];    /* per VxMatrix */
-    uint8_t *tmp;
+    VxConvCoefs coefs[3]; /* per VxMatrix, RGBA byte order */
+    VxBlendDSP blend;     /* its rgba_nv12 kernel draws every sprite */
+    uint8_t *tmp;         /* the clipped sprite, then (I420) one interleaved chroma row */
     size_t tmp_size;
     uint8_t *ring;      /* click ring raster */
     size_t ring_size;
@@ -649,11 +629,9 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->pos_lock, NULL);
     c->last_k = -1;
-    for (int m = 0; m < 3; m++) {
-        VxConvCoefs cc;
-        vx_conv_coefs_init(&cc, m, VX_RANGE_LIMITED, VX_CHROMA_LEFT, VX_PIX_RGBA);
-        blend_k(&cc, &c->coefs[m]);
-    }
+    for (int m = 0; m < 3; m++)
+        vx_conv_coefs_init(&c->coefs[m], m, VX_RANGE_LIMITED, VX_CHROMA_LEFT, VX_PIX_RGBA);
+    vx_blend_dsp_init(&c->blend, ctx->cpu_flags);
     char *buf = NULL;
     size_t len = 0;
     int ret = read_file(ctx, o->track, &buf, &len);
@@ -897,50 +875,6 @@ static int render_sprite(Shape *sh, double s, int qx, int qy)
     return 0;
 }
 
-static inline uint8_t clip8(int v)
-{
-    return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
-}
-
-/* Blends two rows of premultiplied RGBA (s0, s1; w even) into luma rows y0, y1 and one chroma
- * row (u, v at step uvstep) of a limited-range 4:2:0 frame, chroma from the 2x2 block.
- * Bit-exact with rgba_nv12(..., premultiplied = 1) of dsp/blend.h (scaleblend branch):
- *   y = clip8(P + div255(y (255 - a) + off a)), P = (k.y . s + 2^14) >> 15
- *   u = clip8(Cm + div255(u (255 - am) + 128 am)), am = (A + 2) >> 2,
- *   Cm = (k.u . Q + 2^16) >> 17, Q, A = sums over the block. */
-static void blend_rows(uint8_t *y0, uint8_t *y1, uint8_t *u, uint8_t *v, int uvstep,
-                       const uint8_t *s0, const uint8_t *s1, int w, const BlendK *k)
-{
-    const int off = k->y_off >> 15;
-    for (int x = 0; x < w; x += 2) {
-        uint64_t z0, z1; /* a transparent block (most of a ring's box) costs two loads */
-        memcpy(&z0, s0 + x * 4, 8);
-        memcpy(&z1, s1 + x * 4, 8);
-        if (!(z0 | z1))
-            continue;
-        const uint8_t *p[4] = {s0 + x * 4, s0 + x * 4 + 4, s1 + x * 4, s1 + x * 4 + 4};
-        uint8_t *yy[4] = {y0 + x, y0 + x + 1, y1 + x, y1 + x + 1};
-        int q[3] = {0, 0, 0}, A = 0;
-        for (int i = 0; i < 4; i++) {
-            const int a = p[i][3];
-            q[0] += p[i][0], q[1] += p[i][1], q[2] += p[i][2], A += a;
-            if (!a && !p[i][0] && !p[i][1] && !p[i][2])
-                continue;
-            const int P = (k->y[0] * p[i][0] + k->y[1] * p[i][1] + k->y[2] * p[i][2] +
-                           (1 << 14)) >> 15;
-            *yy[i] = clip8(P + (int)vx_div255(*yy[i] * (255u - a) + (unsigned)(off * a)));
-        }
-        if (!A && !q[0] && !q[1] && !q[2])
-            continue;
-        const int am = (A + 2) >> 2;
-        uint8_t *cu = u + (x / 2) * uvstep, *cv = v + (x / 2) * uvstep;
-        const int cmu = (k->u[0] * q[0] + k->u[1] * q[1] + k->u[2] * q[2] + (1 << 16)) >> 17;
-        const int cmv = (k->v[0] * q[0] + k->v[1] * q[1] + k->v[2] * q[2] + (1 << 16)) >> 17;
-        *cu = clip8(cmu + (int)vx_div255(*cu * (255u - am) + 128u * am));
-        *cv = clip8(cmv + (int)vx_div255(*cv * (255u - am) + 128u * am));
-    }
-}
-
 static int tmp_reserve(VxCursor *c, size_t n)
 {
     if (n <= c->tmp_size)
@@ -970,7 +904,7 @@ static void rect_union(VxRect *r, int x0, int y0, int x1, int y1)
 /* Blends a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel (0, 0) lands on
  * output pixel (X, Y), scaled by opacity op, clipped to the view's clip rectangle
  * and the frame. */
-static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *co,
+static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoefs *co,
                        const uint8_t *src, int sw, int sh, ptrdiff_t ss, int X, int Y,
                        double op, VxRect *drawn)
 {
@@ -990,7 +924,10 @@ static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK 
     if (ex0 >= ex1 || ey0 >= ey1)
         return 0;
     const int w = ex1 - ex0, h = ey1 - ey0;
-    int ret = tmp_reserve(c, (size_t)w * h * 4);
+    const int nv12 = dst->format == AV_PIX_FMT_NV12;
+    /* the sprite, then (I420) one interleaved chroma row for the NV12 kernel */
+    const size_t sprite = (size_t)w * h * 4;
+    int ret = tmp_reserve(c, sprite + (nv12 ? 0 : (size_t)w));
     if (ret < 0)
         return ret;
     const unsigned k = (unsigned)lrint(op * 256);
@@ -1008,21 +945,24 @@ static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK 
             for (int i = 0; i < (x1 - x0) * 4; i++)
                 dd[i] = (uint8_t)((s[i] * k + 128) >> 8);
     }
-    const int nv12 = dst->format == AV_PIX_FMT_NV12;
+    uint8_t *uv_tmp = c->tmp + sprite;
     for (int j = 0; j < h; j += 2) {
         int oy = ey0 + j;
         uint8_t *l0 = dst->data[0] + (ptrdiff_t)oy * dst->linesize[0] + ex0;
         uint8_t *l1 = l0 + dst->linesize[0];
-        uint8_t *u, *vv;
-        if (nv12) {
-            u = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->linesize[1] + ex0;
-            vv = u + 1;
-        } else {
-            u = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->linesize[1] + ex0 / 2;
-            vv = dst->data[2] + (ptrdiff_t)(oy / 2) * dst->linesize[2] + ex0 / 2;
-        }
         const uint8_t *s0 = c->tmp + (size_t)j * w * 4;
-        blend_rows(l0, l1, u, vv, nv12 ? 2 : 1, s0, s0 + (size_t)w * 4, w, co);
+        if (nv12) {
+            uint8_t *uv = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->linesize[1] + ex0;
+            c->blend.rgba_nv12(l0, l1, uv, s0, s0 + (size_t)w * 4, w, co, 1);
+            continue;
+        }
+        uint8_t *u = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->linesize[1] + ex0 / 2;
+        uint8_t *v = dst->data[2] + (ptrdiff_t)(oy / 2) * dst->linesize[2] + ex0 / 2;
+        for (int i = 0; i < w / 2; i++)
+            uv_tmp[2 * i] = u[i], uv_tmp[2 * i + 1] = v[i];
+        c->blend.rgba_nv12(l0, l1, uv_tmp, s0, s0 + (size_t)w * 4, w, co, 1);
+        for (int i = 0; i < w / 2; i++)
+            u[i] = uv_tmp[2 * i], v[i] = uv_tmp[2 * i + 1];
     }
     rect_union(drawn, ex0, ey0, ex1, ey1);
     return 0;
@@ -1030,7 +970,7 @@ static int blend_block(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK 
 
 /* Click ring: radius (4 + 20 e) units, e = 1 - (1 - u)^3, stroke 3 units, opacity
  * 0.9 (1 - u), u = (t - down) / CLICK_DUR; units = size x view scale output pixels. */
-static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *co,
+static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const VxConvCoefs *co,
                      double cx, double cy, double u, double k, VxRect *drawn)
 {
     double e = 1 - (1 - u) * (1 - u) * (1 - u);
@@ -1092,7 +1032,7 @@ static int draw_ring(VxCursor *c, AVFrame *dst, const VxView *v, const BlendK *c
     return blend_block(c, dst, v, co, buf, w, h, (ptrdiff_t)w * 4, X, Y, 1.0, drawn);
 }
 
-static int draw_locked(VxCursor *c, double t, const VxView *v, const BlendK *co,
+static int draw_locked(VxCursor *c, double t, const VxView *v, const VxConvCoefs *co,
                        AVFrame *dst, VxRect *drawn)
 {
     double x, y;
