@@ -51,14 +51,15 @@ static enum AVPixelFormat pick_format(const AVCodec *codec)
     return best;
 }
 
-/* A reason the hardware encoder `name` cannot work on this machine, found without opening it
- * (opening some of them takes seconds to fail), or NULL. */
-static const char *hw_missing(const char *name)
+/* A reason the hardware device behind `name` (a decoder's device type, "vaapi", or an
+ * encoder, "h264_nvenc") cannot work on this machine, found without opening it (opening some
+ * of them takes seconds to fail), or NULL. */
+const char *vx_hw_missing(const char *name)
 {
 #ifdef __linux__
-    if (strstr(name, "_vaapi") || strstr(name, "_qsv"))
+    if (strstr(name, "vaapi") || strstr(name, "qsv"))
         return access("/dev/dri/renderD128", R_OK | W_OK) ? "no /dev/dri/renderD128" : NULL;
-    if (strstr(name, "_nvenc"))
+    if (strstr(name, "nvenc") || strstr(name, "cuda"))
         return access("/dev/nvidiactl", F_OK) ? "no NVIDIA device (/dev/nvidiactl)" : NULL;
 #endif
     (void)name;
@@ -119,7 +120,7 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
                  "-encoders` lists them)", name);
         return VX_ERR(ENOSYS);
     }
-    const char *missing = hw_missing(name);
+    const char *missing = vx_hw_missing(name);
     if (missing) {
         snprintf(why, why_len, "%s: %s", name, missing);
         return VX_ERR(ENODEV);

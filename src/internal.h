@@ -264,6 +264,9 @@ int64_t vx_encoder_frames_copied(const VxEncoder *e);
 /* The libavcodec name of the encoder opened. */
 const char *vx_encoder_name(const VxEncoder *e);
 void vx_encoder_close(VxEncoder **e);
+/* Why the hardware device behind a decoder device type ("vaapi", "cuda") or an encoder name
+ * ("h264_nvenc") cannot work here, found without opening it; NULL if it may. */
+const char *vx_hw_missing(const char *name);
 
 /* ---- audio.c ---- */
 typedef struct VxAudio VxAudio;

@@ -359,18 +359,12 @@ static int open_decoder(VxSource *s, enum AVHWDeviceType type, int threads, char
                 break;
             }
         }
-#ifdef __linux__
         /* say what is missing instead of the driver's generic error */
-        if ((!strcmp(tn, "vaapi") || !strcmp(tn, "qsv")) &&
-            access("/dev/dri/renderD128", R_OK | W_OK)) {
-            snprintf(why, why_len, "no /dev/dri/renderD128");
+        const char *missing = vx_hw_missing(tn);
+        if (missing) {
+            snprintf(why, why_len, "%s", missing);
             return VX_ERR(ENODEV);
         }
-        if (!strcmp(tn, "cuda") && access("/dev/nvidiactl", F_OK)) {
-            snprintf(why, why_len, "no NVIDIA device (/dev/nvidiactl)");
-            return VX_ERR(ENODEV);
-        }
-#endif
         int ret = av_hwdevice_ctx_create(&dev, type, NULL, NULL, 0);
         if (ret < 0) {
             snprintf(why, why_len, "cannot open the device: %s", vx_averr(ret, eb, sizeof(eb)));
