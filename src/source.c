@@ -161,9 +161,14 @@ static int mp4_without_index(const char *path)
     return mp4 && !index;
 }
 
-static int too_large(int w, int h)
+/* Refuses a video larger than vexport supports (0 when it fits). */
+static int check_size(VxContext *ctx, const char *path, int w, int h)
 {
-    return w > 16384 || h > 16384 || (int64_t)w * h > 8192 * 8192;
+    if (w > 16384 || h > 16384 || (int64_t)w * h > 8192 * 8192)
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is too large: vexport "
+                       "supports at most 16384 pixels a side and 8192x8192 pixels in all",
+                       path, w, h);
+    return 0;
 }
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
@@ -208,12 +213,9 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
      * on some huge sizes and then reports none) */
     for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
         const AVCodecParameters *par = s->fmt->streams[i]->codecpar;
-        if (par->codec_type == AVMEDIA_TYPE_VIDEO && too_large(par->width, par->height)) {
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is too large: vexport "
-                          "supports at most 16384 pixels a side and 8192x8192 pixels in all",
-                          path, par->width, par->height);
+        if (par->codec_type == AVMEDIA_TYPE_VIDEO &&
+            (ret = check_size(ctx, path, par->width, par->height)) < 0)
             goto fail;
-        }
     }
     ret = avformat_find_stream_info(s->fmt, NULL);
     if (ret < 0) {
@@ -238,12 +240,9 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the video stream has no size", path);
         goto fail;
     }
-    if (too_large(st->codecpar->width, st->codecpar->height)) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: video size %dx%d is too large: vexport "
-                      "supports at most 16384 pixels a side and 8192x8192 pixels in all",
-                      path, st->codecpar->width, st->codecpar->height);
+    /* again: reading the stream may have found the size the header left out */
+    if ((ret = check_size(ctx, path, st->codecpar->width, st->codecpar->height)) < 0)
         goto fail;
-    }
     s->dec = avcodec_alloc_context3(codec);
     if (!s->dec) {
         ret = VX_ERR(ENOMEM);
