@@ -183,14 +183,11 @@ static int write_packet(void *opaque, AVPacket *pkt)
 
 /* The thread budget (VxSettings.threads): n CPUs shared by decoding, composing and encoding.
  * Decoding a screen recording is the lightest stage: one thread (the decode thread itself)
- * up to 15 CPUs, then one more per 8, at most 4. The encoder gets the rest. Composing runs on
- * the job's thread, which otherwise only waits for the encoder's frame threads, so it takes
- * no share of its own, except that the encoder keeps at least 2 threads: with 1, x264 would
- * encode in the job's thread, one frame after the other with composing, and leave a core
- * idle on a 2-CPU machine. */
-/* The encoder gets 1.5 frame threads per core of the budget (x264's own default): its frame
- * threads wait on each other's rows, and the extra half keeps the cores busy meanwhile (on 2
- * cores, 1080p60: 3 encoder threads export 7-10% faster than 2). */
+ * up to 15 CPUs, then one more per 8, at most 4. Composing runs on the job's thread, which
+ * otherwise only waits for the encoder's frame threads, so it takes no share of its own. The
+ * encoder gets 1.5 frame threads per core (x264's own default), less the decoder's extra
+ * threads: its frame threads wait on each other's rows, and the extra half keeps the cores
+ * busy meanwhile (on 2 cores, 1080p60: 3 encoder threads export 7-10% faster than 2). */
 static void split_threads(int n, int *dec, int *enc)
 {
     *dec = n / 8 < 1 ? 1 : n / 8 > 4 ? 4 : n / 8;
