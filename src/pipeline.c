@@ -356,12 +356,12 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
         goto end;
-    const VxTimeline tl = *vx_scene_timeline(scene);
+    const VxTimeline *tl = vx_scene_timeline(scene);
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
     /* the frames' chroma layout depends on the colour conversion */
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
-           l.W, l.H, l.rw, l.rh, l.x, l.y, tl.frames, tl.fps.num, tl.fps.den);
+           l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
     const char *why = why_not_remux(p, o, si, vx_muxer_format(mux));
@@ -388,7 +388,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     /* decoding starts now, overlapping the encoder's start-up and the static layer */
     dec.src = src;
     dec.cancel = cancel;
-    dec.tl = vx_scene_timeline(scene);
+    dec.tl = tl;
     pthread_mutex_init(&dec.q.mu, NULL);
     pthread_cond_init(&dec.q.cv, NULL);
     if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
@@ -408,7 +408,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         .threads = st->encode_threads,
         .width = l.W,
         .height = l.H,
-        .fps = tl.fps,
+        .fps = tl->fps,
         .matrix = l.matrix,
         .global_header = !!(vx_muxer_format(mux)->flags & AVFMT_GLOBALHEADER),
     };
@@ -423,7 +423,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
         goto end;
-    if ((ret = vx_audio_open(ctx, p, si, &tl, vx_muxer_format(mux), &aud)) < 0)
+    if ((ret = vx_audio_open(ctx, p, si, tl, vx_muxer_format(mux), &aud)) < 0)
         goto end;
     if (aud &&
         (ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
@@ -437,15 +437,15 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     const double eps = 1e-4;
     st->setup_s = now_s() - t0;
     VxProgress pr = {0};
-    pr.total = tl.frames;
+    pr.total = tl->frames;
     pr.mode = "composite";
-    pr.duration_s = tl.frames * av_q2d(av_inv_q(tl.fps));
-    for (int64_t n = 0; n < tl.frames; n++) {
+    pr.duration_s = tl->frames * av_q2d(av_inv_q(tl->fps));
+    for (int64_t n = 0; n < tl->frames; n++) {
         if (atomic_load(cancel)) {
             ret = VX_ECANCELED;
             goto end;
         }
-        const double t = vx_timeline_time(&tl, n);
+        const double t = vx_timeline_time(tl, n);
         double trec;
         VxZoomView view;
         vx_scene_at(scene, t, &trec, &view);
@@ -506,7 +506,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     st->encode_s += now_s() - ts - (st->mux_s - mux0);
     ts = now_s(), mux0 = st->mux_s;
-    if (aud && (ret = vx_audio_pull(aud, tl.duration + 10, write_packet, &asink)) < 0)
+    if (aud && (ret = vx_audio_pull(aud, tl->duration + 10, write_packet, &asink)) < 0)
         goto end;
     st->audio_s += now_s() - ts - (st->mux_s - mux0);
     if (atomic_load(cancel)) {
@@ -522,7 +522,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     vx_compose_stats(comp, &cf, &cr, &rows);
     vx_log(ctx, VX_LOG_VERBOSE, "compose: %" PRId64 " frames, %" PRId64 " repeated whole, "
            "%.0f%% of the screen's rows rescaled in the others", cf, cr, 100 * rows);
-    report(o, &pr, tl.frames, t0, 1);
+    report(o, &pr, tl->frames, t0, 1);
     ret = 0;
 end:
     if (thread_started) {
