@@ -111,35 +111,14 @@ struct VxCamera {
     double first_t, cur_t;
 };
 
-static uint8_t q8(double v)
-{
-    long q = lrint(v);
-    return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
-}
-
-/* Signed distance from (px, py) to a rounded rectangle (x, y, w, h, corner radius r);
- * negative inside. A circle is the rounded square with r = w / 2, a square has r = 0. */
-static double rrect_dist(double px, double py, double x, double y, double w, double h, double r)
-{
-    double hw = w / 2, hh = h / 2;
-    double qx = fabs(px - (x + hw)) - (hw - r), qy = fabs(py - (y + hh)) - (hh - r);
-    return hypot(fmax(qx, 0), fmax(qy, 0)) + fmin(fmax(qx, qy), 0) - r;
-}
-
-/* Analytic anti-aliasing: the share of a sample inside the edge, from its signed distance. */
-static double coverage(double d)
-{
-    double c = 0.5 - d;
-    return c < 0 ? 0 : c > 1 ? 1 : c;
-}
-
+/* A rounded rectangle: a circle is the rounded square with r = w / 2, a square has r = 0. */
 typedef struct Shape {
     double x, y, w, h, r;
 } Shape;
 
 static double shape_cov(const Shape *s, double px, double py)
 {
-    return coverage(rrect_dist(px, py, s->x, s->y, s->w, s->h, s->r));
+    return vx_rrect_coverage(px, py, s->x, s->y, s->w, s->h, s->r);
 }
 
 static int mask_alloc(Mask *mk, int w, int h, int ox, int oy)
@@ -244,7 +223,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
         for (int j = 0; j < mk->h; j++) {
             uint8_t *m = mk->m + (size_t)j * mk->w;
             for (int i = 0; i < mk->w; i++) {
-                m[i] = (uint8_t)(255 - q8(255 * shape_cov(outer, f * i + 0.5, f * j + oy)));
+                m[i] = (uint8_t)(255 - vx_q8(255 * shape_cov(outer, f * i + 0.5, f * j + oy)));
                 act[i] = m[i] < 255, hole[i] = m[i] == 0;
             }
             set_row(&mk->rows[j], act, hole, mk->w);
@@ -261,7 +240,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
                 uint8_t *m = mk->m + (size_t)j * mk->w;
                 const int in_rows = j >= b0 && j < mk->h - b0;
                 for (int i = 0; i < mk->w; i++) {
-                    m[i] = q8(255 * shape_cov(inner, f * i + 0.5, f * j + oy));
+                    m[i] = vx_q8(255 * shape_cov(inner, f * i + 0.5, f * j + oy));
                     act[i] = in_rows && i >= b0 && i < mk->w - b0;
                     hole[i] = m[i] == 255;
                 }
@@ -294,7 +273,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
                     double a = pl ? 0.5 * (sa[(size_t)(2 * j) * sw + 2 * i] +
                                            sa[(size_t)(2 * j + 1) * sw + 2 * i])
                                   : sa[(size_t)j * sw + i];
-                    m[i] = (uint8_t)(255 - q8(255 * SH_OPACITY * a));
+                    m[i] = (uint8_t)(255 - vx_q8(255 * SH_OPACITY * a));
                     const int bi = i - bp, bj = j - bp;
                     act[i] = m[i] < 255;
                     hole[i] = bi >= 0 && bj >= 0 && bi < bub->w && bj < bub->h &&
@@ -719,8 +698,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     vx_matrix_coefs(matrix, &kr, &kb);
     const VxRGB bc = o->border_color;
     const double yy = kr * bc.r + (1 - kr - kb) * bc.g + kb * bc.b;
-    const uint8_t bY = q8(16 + 219 * yy), bU = q8(128 + 224 * (bc.b - yy) / (2 * (1 - kb))),
-                  bV = q8(128 + 224 * (bc.r - yy) / (2 * (1 - kr)));
+    const uint8_t bY = vx_q8(16 + 219 * yy), bU = vx_q8(128 + 224 * (bc.b - yy) / (2 * (1 - kb))),
+                  bV = vx_q8(128 + 224 * (bc.r - yy) / (2 * (1 - kr)));
     c->bY = bY, c->bU = bU, c->bV = bV;
     const int n = (c->has_shadow ? c->sh_y.w : bw) * 2;
     const size_t luma = (size_t)bw * bh, chroma = (size_t)(bw / 2) * (bh / 2);

@@ -133,8 +133,7 @@ int vx_layout_compute(VxContext *ctx, const VxProject *p, const VxSourceInfo *si
     return 0;
 }
 
-static double rrect_coverage(double px, double py, double x, double y, double w, double h,
-                             double r)
+double vx_rrect_coverage(double px, double py, double x, double y, double w, double h, double r)
 {
     double hw = w / 2, hh = h / 2;
     double qx = fabs(px - (x + hw)) - (hw - r), qy = fabs(py - (y + hh)) - (hh - r);
@@ -149,7 +148,7 @@ static double clamp_radius(const VxProject *p, const VxLayout *l)
     return r > lim ? lim : r;
 }
 
-static uint8_t q8(double v)
+uint8_t vx_q8(double v)
 {
     long q = lrint(v);
     return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
@@ -301,7 +300,7 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++)
             a[(size_t)y * W + x] =
-                (float)rrect_coverage(x0 + x + 0.5, y0 + y + 0.5, sx, sy, l->rw, l->rh, r);
+                (float)vx_rrect_coverage(x0 + x + 0.5, y0 + y + 0.5, sx, sy, l->rw, l->rh, r);
     /* the region ends at the frame or where the alpha is zero, so repeating its edge samples
      * is exact: beyond the frame the shape continues */
     const int f = (int)(sigma / 6);
@@ -387,7 +386,7 @@ static int render_static(VxCompose *c, const VxProject *p)
             }
             double yy;
             rgb_to_ycbcr(&yk, col, &yy, &rcb[x], &rcr[x]);
-            py[x] = q8(yy);
+            py[x] = vx_q8(yy);
         }
         if ((y & 1) || y == H - 1) {
             /* left-sited 4:2:0: [1 2 1]/4 around the even column, mean of the two rows */
@@ -401,8 +400,8 @@ static int render_static(VxCompose *c, const VxProject *p)
                     su += 0.25 * ru[xa] + 0.5 * ru[xb] + 0.25 * ru[xc];
                     sv += 0.25 * rv[xa] + 0.5 * rv[xb] + 0.25 * rv[xc];
                 }
-                pu[i * c->sp.step] = q8(su / (y1 - y0 + 1));
-                pv[i * c->sp.step] = q8(sv / (y1 - y0 + 1));
+                pu[i * c->sp.step] = vx_q8(su / (y1 - y0 + 1));
+                pv[i * c->sp.step] = vx_q8(sv / (y1 - y0 + 1));
             }
         }
     }
@@ -437,7 +436,7 @@ static int build_masks(VxCompose *c, const VxProject *p)
         uint8_t *m = c->my + (size_t)b * l->rw;
         int full = 1;
         for (int i = 0; i < l->rw; i++) {
-            m[i] = q8(255 * rrect_coverage(l->x + i + 0.5, l->y + j + 0.5, l->x, l->y, l->rw,
+            m[i] = vx_q8(255 * vx_rrect_coverage(l->x + i + 0.5, l->y + j + 0.5, l->x, l->y, l->rw,
                                            l->rh, r));
             full &= m[i] == 255;
         }
@@ -448,7 +447,7 @@ static int build_masks(VxCompose *c, const VxProject *p)
         uint8_t *m = c->mc + (size_t)b * c->cw;
         int full = 1;
         for (int i = 0; i < c->cw; i++) {
-            m[i] = q8(255 * rrect_coverage(l->x + 2 * i + 0.5, l->y + 2 * j + 1.0, l->x, l->y,
+            m[i] = vx_q8(255 * vx_rrect_coverage(l->x + 2 * i + 0.5, l->y + 2 * j + 1.0, l->x, l->y,
                                            l->rw, l->rh, r));
             full &= m[i] == 255;
         }

@@ -367,8 +367,14 @@ void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view);
 int vx_scene_overlays(const VxScene *sc, const VxOverlay **ov);
 void vx_scene_close(VxScene **sc);
 
-/* ---- color helpers (compose.c) ---- */
+/* ---- color and shape helpers (compose.c) ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);
+/* Coverage of the sample centred at (px, py) by the rounded rectangle (x, y, w, h, corner
+ * radius r): clamp(0.5 - d, 0, 1), d the signed distance to its edge (negative inside). A
+ * circle is the rounded square with r = w / 2. The screen's corners and the camera bubble. */
+double vx_rrect_coverage(double px, double py, double x, double y, double w, double h, double r);
+/* v rounded to the nearest integer and clamped to 0..255. */
+uint8_t vx_q8(double v);
 /* vx_convert_rows with the streaming-store choice forced: nt 1 = streaming stores for the
  * RGB -> YUV output, 0 = plain stores, -1 = by frame size (what vx_convert_rows does). */
 int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
