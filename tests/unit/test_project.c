@@ -5,17 +5,7 @@
 
 #include "vexport/vexport.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);   \
-            printf(__VA_ARGS__);                          \
-            printf("\n");                                 \
-            failures++;                                   \
-        }                                                 \
-    } while (0)
+#include "check.h"
 
 static void expect_error(VxContext *ctx, const char *json, const char *needle)
 {
