@@ -16,23 +16,11 @@
 #define GUARD 64
 #define GUARD_BYTE 0xa5
 
-static unsigned rng_state = 4242;
-static unsigned rnd(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return rng_state >> 8;
-}
+#define KCHECK_SEED 4242u
+#include "kcheck.h"
 
-static int failures, checks;
-static int widths[80], n_widths;
 static const int rgb_fmts[4] = {VX_PIX_RGBA, VX_PIX_BGRA, VX_PIX_ARGB, VX_PIX_ABGR};
 
-static void fail(const char *what, const char *isa, int w, const char *detail)
-{
-    if (failures < 20)
-        printf("FAIL %s [%s] width %d: %s\n", what, isa, w, detail);
-    failures++;
-}
 
 /* An output buffer of len bytes with GUARD bytes either side, at offset align from a
  * 64-byte boundary. */
@@ -199,11 +187,7 @@ static void test_frames(const VxConvertDSP *ref, const VxConvertDSP *simd, const
 
 int main(void)
 {
-    for (int w = 1; w <= 70; w++)
-        widths[n_widths++] = w;
-    widths[n_widths++] = 1920;
-    widths[n_widths++] = 1921;
-    widths[n_widths++] = 3840;
+    widths_init();
 
     static const struct { const char *name; unsigned flags; } levels[] = {
         {"c", 0},

@@ -21,23 +21,11 @@
 #define GUARD 32
 #define GUARD_BYTE 0xa5
 
-static unsigned rng_state = 12345;
-static unsigned rnd(void)
-{
-    rng_state = rng_state * 1664525u + 1013904223u;
-    return rng_state >> 8;
-}
+#define KCHECK_SEED 12345u
+#include "kcheck.h"
 
-static int failures, checks;
 
-static void fail(const char *what, const char *isa, int w, const char *detail)
-{
-    if (failures < 20)
-        printf("FAIL %s [%s] width %d: %s\n", what, isa, w, detail);
-    failures++;
-}
 
-static int widths[80], n_widths;
 
 /* the kernel family under test, named if it crashes (an access outside its buffers) */
 static const char *volatile cur_what = "", *volatile cur_isa = "";
@@ -414,11 +402,7 @@ int main(int argc, char **argv)
     const int list = argc > 1 && !strcmp(argv[1], "--list");
     signal(SIGSEGV, on_crash);
     signal(SIGBUS, on_crash);
-    for (int w = 1; w <= 70; w++)
-        widths[n_widths++] = w;
-    widths[n_widths++] = 1920;
-    widths[n_widths++] = 1921;
-    widths[n_widths++] = 3840;
+    widths_init();
 
     static const struct { const char *name; unsigned flags; } levels[] = {
         {"c", 0},
