@@ -40,19 +40,8 @@
 
 #define PI 3.14159265358979323846
 
-static int g_fail;
+#include "report.h"
 
-static void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%s ", ok ? "ok  " : "FAIL");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    if (!ok)
-        g_fail = 1;
-}
 
 static void die(const char *fmt, ...)
 {

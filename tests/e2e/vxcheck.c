@@ -63,20 +63,9 @@
 /* ------------------------------------------------------------------------------------------ */
 /* reporting */
 
-static int g_fail;
+#include "report.h"
 static int g_verbose;
 
-static void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    printf("%s ", ok ? "ok  " : "FAIL");
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-    if (!ok)
-        g_fail = 1;
-}
 
 static void note(const char *fmt, ...)
 {
