@@ -34,6 +34,7 @@ struct VxSource {
     int sws_hpos, sws_vpos; /* source chroma position for swscale, 1/256 luma pixel */
     int64_t frames;
     double last_t;
+    const AVCodec *codec;      /* the video decoder (opened by open_decoder) */
     enum AVPixelFormat hw_fmt; /* decoder's hardware frame format, AV_PIX_FMT_NONE = software */
     /* damaged frames: shown as decoded (concealed) or not decodable (previous frame held) */
     int64_t damaged, lost;
@@ -171,6 +172,90 @@ static int check_size(VxContext *ctx, const char *path, int w, int h)
     return 0;
 }
 
+/* ---- the decoder (software, or on a hardware device: vx_source_setup_decoder) ---- */
+
+/* Device types for "auto", most capable first; only those this FFmpeg has are tried. */
+static const char *const hw_order[] = {"cuda", "vaapi", "qsv", "videotoolbox", "d3d11va",
+                                       "dxva2", NULL};
+
+static enum AVPixelFormat pick_hw_format(AVCodecContext *c, const enum AVPixelFormat *fmts)
+{
+    const VxSource *s = c->opaque;
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++)
+        if (*p == s->hw_fmt)
+            return *p;
+    /* the device cannot decode this stream after all: the first software format */
+    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++) {
+        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(*p);
+        if (d && !(d->flags & AV_PIX_FMT_FLAG_HWACCEL))
+            return *p;
+    }
+    return AV_PIX_FMT_NONE;
+}
+
+/* Opens a decoder for the video stream on device type `type` (NONE = software) with `threads`
+ * threads; replaces s->dec on success, else leaves it and says why. */
+static int open_decoder(VxSource *s, enum AVHWDeviceType type, int threads, char *why,
+                        size_t why_len)
+{
+    char eb[128];
+    const AVCodec *codec = s->codec;
+    enum AVPixelFormat hw_fmt = AV_PIX_FMT_NONE;
+    AVBufferRef *dev = NULL;
+    if (type != AV_HWDEVICE_TYPE_NONE) {
+        const char *tn = av_hwdevice_get_type_name(type);
+        for (int i = 0;; i++) {
+            const AVCodecHWConfig *cfg = avcodec_get_hw_config(codec, i);
+            if (!cfg) {
+                snprintf(why, why_len, "the %s decoder cannot use it", codec->name);
+                return VX_ERR(ENOSYS);
+            }
+            if ((cfg->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) &&
+                cfg->device_type == type) {
+                hw_fmt = cfg->pix_fmt;
+                break;
+            }
+        }
+        /* say what is missing instead of the driver's generic error */
+        const char *missing = vx_hw_missing(tn);
+        if (missing) {
+            snprintf(why, why_len, "%s", missing);
+            return VX_ERR(ENODEV);
+        }
+        int ret = av_hwdevice_ctx_create(&dev, type, NULL, NULL, 0);
+        if (ret < 0) {
+            snprintf(why, why_len, "cannot open the device: %s", vx_averr(ret, eb, sizeof(eb)));
+            return VX_ERR(ENODEV);
+        }
+    }
+    AVCodecContext *d = avcodec_alloc_context3(codec);
+    if (!d) {
+        av_buffer_unref(&dev);
+        return VX_ERR(ENOMEM);
+    }
+    avcodec_parameters_to_context(d, s->fmt->streams[s->vidx]->codecpar);
+    d->pkt_timebase = s->fmt->streams[s->vidx]->time_base;
+    d->thread_count = threads;
+    if (dev) {
+        d->hw_device_ctx = dev; /* the context owns it now */
+        d->get_format = pick_hw_format;
+        d->opaque = s;
+    }
+    enum AVPixelFormat old_fmt = s->hw_fmt;
+    s->hw_fmt = hw_fmt; /* read by pick_hw_format */
+    int ret = avcodec_open2(d, codec, NULL);
+    if (ret < 0) {
+        s->hw_fmt = old_fmt;
+        avcodec_free_context(&d);
+        snprintf(why, why_len, "cannot open the %s decoder: %s", codec->name,
+                 vx_averr(ret, eb, sizeof(eb)));
+        return VX_ERR(EINVAL);
+    }
+    avcodec_free_context(&s->dec);
+    s->dec = d;
+    return 0;
+}
+
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
 {
     char eb[128];
@@ -243,18 +328,11 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     /* again: reading the stream may have found the size the header left out */
     if ((ret = check_size(ctx, path, st->codecpar->width, st->codecpar->height)) < 0)
         goto fail;
-    s->dec = avcodec_alloc_context3(codec);
-    if (!s->dec) {
-        ret = VX_ERR(ENOMEM);
-        goto fail;
-    }
-    avcodec_parameters_to_context(s->dec, st->codecpar);
-    s->dec->pkt_timebase = st->time_base;
-    s->dec->thread_count = ctx->s.threads > 0 ? ctx->s.threads : 0;
-    ret = avcodec_open2(s->dec, codec, NULL);
-    if (ret < 0) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot open the %s decoder: %s", path,
-                      codec->name, vx_averr(ret, eb, sizeof(eb)));
+    s->codec = codec;
+    char why[256];
+    if ((ret = open_decoder(s, AV_HWDEVICE_TYPE_NONE, ctx->s.threads > 0 ? ctx->s.threads : 0,
+                            why, sizeof(why))) < 0) {
+        ret = ret == VX_ERR(ENOMEM) ? ret : vx_fail(ctx, ret, "%s: %s", path, why);
         goto fail;
     }
     /* rotation: display matrix gives a counter-clockwise angle */
@@ -310,90 +388,6 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
 fail:
     vx_source_close(&s);
     return ret;
-}
-
-/* ---- hardware decoding (vx_source_setup_decoder) ---- */
-
-/* Device types for "auto", most capable first; only those this FFmpeg has are tried. */
-static const char *const hw_order[] = {"cuda", "vaapi", "qsv", "videotoolbox", "d3d11va",
-                                       "dxva2", NULL};
-
-static enum AVPixelFormat pick_hw_format(AVCodecContext *c, const enum AVPixelFormat *fmts)
-{
-    const VxSource *s = c->opaque;
-    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++)
-        if (*p == s->hw_fmt)
-            return *p;
-    /* the device cannot decode this stream after all: the first software format */
-    for (const enum AVPixelFormat *p = fmts; *p != AV_PIX_FMT_NONE; p++) {
-        const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(*p);
-        if (d && !(d->flags & AV_PIX_FMT_FLAG_HWACCEL))
-            return *p;
-    }
-    return AV_PIX_FMT_NONE;
-}
-
-/* Opens a decoder for the video stream on device type `type` (NONE = software) with `threads`
- * threads; replaces s->dec on success, else leaves it and says why. */
-static int open_decoder(VxSource *s, enum AVHWDeviceType type, int threads, char *why,
-                        size_t why_len)
-{
-    char eb[128];
-    const AVCodec *codec = s->dec->codec;
-    enum AVPixelFormat hw_fmt = AV_PIX_FMT_NONE;
-    AVBufferRef *dev = NULL;
-    if (type != AV_HWDEVICE_TYPE_NONE) {
-        const char *tn = av_hwdevice_get_type_name(type);
-        for (int i = 0;; i++) {
-            const AVCodecHWConfig *cfg = avcodec_get_hw_config(codec, i);
-            if (!cfg) {
-                snprintf(why, why_len, "the %s decoder cannot use it", codec->name);
-                return VX_ERR(ENOSYS);
-            }
-            if ((cfg->methods & AV_CODEC_HW_CONFIG_METHOD_HW_DEVICE_CTX) &&
-                cfg->device_type == type) {
-                hw_fmt = cfg->pix_fmt;
-                break;
-            }
-        }
-        /* say what is missing instead of the driver's generic error */
-        const char *missing = vx_hw_missing(tn);
-        if (missing) {
-            snprintf(why, why_len, "%s", missing);
-            return VX_ERR(ENODEV);
-        }
-        int ret = av_hwdevice_ctx_create(&dev, type, NULL, NULL, 0);
-        if (ret < 0) {
-            snprintf(why, why_len, "cannot open the device: %s", vx_averr(ret, eb, sizeof(eb)));
-            return VX_ERR(ENODEV);
-        }
-    }
-    AVCodecContext *d = avcodec_alloc_context3(codec);
-    if (!d) {
-        av_buffer_unref(&dev);
-        return VX_ERR(ENOMEM);
-    }
-    avcodec_parameters_to_context(d, s->fmt->streams[s->vidx]->codecpar);
-    d->pkt_timebase = s->fmt->streams[s->vidx]->time_base;
-    d->thread_count = threads;
-    if (dev) {
-        d->hw_device_ctx = dev; /* the context owns it now */
-        d->get_format = pick_hw_format;
-        d->opaque = s;
-    }
-    enum AVPixelFormat old_fmt = s->hw_fmt;
-    s->hw_fmt = hw_fmt; /* read by pick_hw_format */
-    int ret = avcodec_open2(d, codec, NULL);
-    if (ret < 0) {
-        s->hw_fmt = old_fmt;
-        avcodec_free_context(&d);
-        snprintf(why, why_len, "cannot open the %s decoder: %s", codec->name,
-                 vx_averr(ret, eb, sizeof(eb)));
-        return VX_ERR(EINVAL);
-    }
-    avcodec_free_context(&s->dec);
-    s->dec = d;
-    return 0;
 }
 
 int vx_source_setup_decoder(VxSource *s, const char *hwaccel, int threads, char *used,
