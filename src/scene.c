@@ -43,7 +43,7 @@ int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
     if (!sc)
         return VX_ERR(ENOMEM);
     sc->sw = si->width, sc->sh = si->height;
-    sc->matrix = l ? l->matrix : vx_output_matrix(si->height);
+    sc->matrix = l->matrix;
     int ret = vx_timeline_init(ctx, p, si, &sc->tl);
     if (ret >= 0 && p->cursor.track)
         ret = vx_cursor_open(ctx, &p->cursor, si->width, si->height, &sc->cursor);
@@ -53,7 +53,7 @@ int vx_scene_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
     if (ret >= 0 && sc->cursor && p->cursor.draw) /* clipped to the screen: nothing outside */
         sc->ov[sc->n_ov++] = (VxOverlay){cursor_draw, sc, {0, 0, 0, 0}};
     /* the camera last: its bubble is above the screen and the cursor */
-    if (ret >= 0 && p->camera.path && l &&
+    if (ret >= 0 && p->camera.path &&
         (ret = vx_camera_open(ctx, &p->camera, l->W, l->H, l->matrix, &sc->camera)) >= 0)
         sc->ov[sc->n_ov++] =
             (VxOverlay){camera_draw, sc->camera, vx_camera_rect(sc->camera)};
