@@ -733,6 +733,39 @@ static void keep_row(uint8_t *d, const uint8_t *prev, int n, int step, int lo, i
 
 /* Rescales only what changed since the previous source frame and keeps the rest of the
  * previous output; bit-exact with compose_full. */
+/* 1 when a and b are the same decoded frame (one buffer: a lower source frame rate repeats
+ * it). */
+static int same_frame(const AVFrame *a, const AVFrame *b)
+{
+    return a->buf[0] && b->buf[0] && a->buf[0]->buffer == b->buf[0]->buffer &&
+           a->data[0] == b->data[0];
+}
+
+/* The changed span of every source row, luma and chroma (u and v share theirs: NV12 rows
+ * hold both anyway). */
+static void find_changes(VxCompose *c, const SrcPlanes *s, const SrcPlanes *p, int scw, int sch)
+{
+    const VxLayout *l = &c->l;
+    for (int y = 0; y < l->sh; y++)
+        changed_span(c, s->y + y * s->sy, p->y + y * p->sy, l->sw, 1, &c->chg_y.lo[y],
+                     &c->chg_y.hi[y]);
+    for (int y = 0; y < sch; y++) {
+        int lo, hi, lo2, hi2;
+        if (s->step == 2) { /* NV12: one pass over the interleaved row */
+            changed_span(c, s->u + y * s->su, p->u + y * p->su, 2 * scw, 1, &lo, &hi);
+            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
+            continue;
+        }
+        changed_span(c, s->u + y * s->su, p->u + y * p->su, scw, s->step, &lo, &hi);
+        changed_span(c, s->v + y * s->sv, p->v + y * p->sv, scw, s->step, &lo2, &hi2);
+        if (lo2 < hi2) {
+            lo = lo < hi && lo < lo2 ? lo : lo2;
+            hi = hi > hi2 ? hi : hi2;
+        }
+        c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
+    }
+}
+
 static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
                            const AVFrame *src, AVFrame *dst)
 {
@@ -740,23 +773,12 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
     const SrcPlanes s = src_planes(src), p = src_planes(c->prev_src);
     const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
     const int scw = (l->sw + fx - 1) / fx, sch = (l->sh + fy - 1) / fy;
-    for (int y = 0; y < l->sh; y++)
-        changed_span(c, s.y + y * s.sy, p.y + y * p.sy, l->sw, 1, &c->chg_y.lo[y], &c->chg_y.hi[y]);
-    for (int y = 0; y < sch; y++) {
-        /* u and v share their spans (NV12 rows hold both anyway) */
-        int lo, hi, lo2, hi2;
-        if (s.step == 2) { /* NV12: one pass over the interleaved row */
-            changed_span(c, s.u + y * s.su, p.u + y * p.su, 2 * scw, 1, &lo, &hi);
-            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
-            continue;
-        }
-        changed_span(c, s.u + y * s.su, p.u + y * p.su, scw, s.step, &lo, &hi);
-        changed_span(c, s.v + y * s.sv, p.v + y * p.sv, scw, s.step, &lo2, &hi2);
-        if (lo2 < hi2) {
-            lo = lo < hi && lo < lo2 ? lo : lo2;
-            hi = hi > hi2 ? hi : hi2;
-        }
-        c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
+    if (same_frame(src, c->prev_src)) {
+        /* the same source frame again (redrawn only for the overlays): nothing to compare */
+        memset(c->chg_y.lo, 0, sizeof(int) * l->sh), memset(c->chg_y.hi, 0, sizeof(int) * l->sh);
+        memset(c->chg_c.lo, 0, sizeof(int) * sch), memset(c->chg_c.hi, 0, sizeof(int) * sch);
+    } else {
+        find_changes(c, &s, &p, scw, sch);
     }
     mark_overlays(c, sy, sc);
     ptrdiff_t oy, ouv;
@@ -854,9 +876,7 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
     const int zoomed = !same_view(view, &full);
     const int view_changed = !same_view(view, &c->prev_view);
     c->frames++;
-    if (!n_ov && !view_changed && c->prev_out && c->prev_src && src->buf[0] &&
-        c->prev_src->buf[0] && src->buf[0]->buffer == c->prev_src->buf[0]->buffer &&
-        src->data[0] == c->prev_src->data[0]) {
+    if (!n_ov && !view_changed && c->prev_out && c->prev_src && same_frame(src, c->prev_src)) {
         /* the same source frame again (a lower source frame rate): the same picture */
         c->reused++;
         *out = av_frame_clone(c->prev_out);
