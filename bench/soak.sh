@@ -5,9 +5,9 @@
 # the input is kept there for re-runs), SOAK_INTERVAL (seconds between samples, default 2).
 #
 # The input is a synthetic desktop recording (`vexport synth`, 60 s, 1280x720, 30 fps, with
-# audio) repeated MINUTES times by stream copy. It is exported with everything the project
-# format has today on (gradient, padding, rounded corners, shadow; audio re-encoded). The
-# cursor track and camera bubble are not in the format yet, so they are not exercised.
+# audio, its pointer not baked in) repeated MINUTES times by stream copy, with its cursor track
+# repeated alongside. It is exported with gradient, padding, rounded corners, shadow, the
+# cursor redrawn from the track (smoothed, 1.5x, click rings) and audio re-encoded.
 # VmRSS is sampled from /proc/PID/status every SOAK_INTERVAL s into SOAK_DIR/rss.csv; the
 # test fails if the peak after the first minute exceeds the peak of the first minute by more
 # than 5 %. Prints the samples once a minute and a summary line. SOAK_FLOOR=1 then runs a bare
@@ -22,11 +22,25 @@ interval=${SOAK_INTERVAL:-2}
 command -v ffmpeg >/dev/null || { echo "soak: the ffmpeg tool is needed" >&2; exit 1; }
 mkdir -p "$dir"
 
-clip=$dir/clip-60s.mp4
+clip=$dir/clip-60s-cursor.mp4
 input=$dir/input-${minutes}min.mp4
+track=$dir/input-${minutes}min.jsonl
 if [ ! -f "$clip" ]; then
-    echo "soak: making a 60 s 720p30 recording"
-    "$VEXPORT" synth -o "$clip" --size 1280x720 --fps 30 --seconds 60 >/dev/null
+    echo "soak: making a 60 s 720p30 recording with its cursor track"
+    rm -f "$input" "$track"
+    "$VEXPORT" synth -o "$clip" --size 1280x720 --fps 30 --seconds 60 --no-pointer \
+        --cursor-track "$dir/clip-60s.jsonl" >/dev/null
+fi
+if [ ! -f "$track" ]; then
+    # the track again for each repetition of the recording, shifted by 60 s each time
+    python3 - "$dir/clip-60s.jsonl" "$minutes" >"$track.tmp" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+for k in range(int(sys.argv[2])):
+    for e in events:
+        print(json.dumps(dict(e, t=round(e["t"] + 60 * k, 6))))
+PY
+    mv "$track.tmp" "$track"
 fi
 if [ ! -f "$input" ]; then
     echo "soak: repeating it to $minutes min"
@@ -36,7 +50,8 @@ if [ ! -f "$input" ]; then
 fi
 cat >"$dir/project.json" <<EOF
 { "version": 1, "output": { "width": 1280, "height": 720, "fps": 30 },
-  "sources": { "screen": "$(basename "$input")" },
+  "sources": { "screen": "$(basename "$input")", "cursor": "$(basename "$track")" },
+  "cursor": { "size": 1.5, "smoothing": "one-euro", "click": "ring" },
   "background": { "type": "gradient", "angle": 135, "stops": [ { "at": 0, "color": "#4f46e5" }, { "at": 1, "color": "#ec4899" } ] },
   "padding": 0.06, "radius": 18,
   "shadow": { "blur": 40, "offset_x": 0, "offset_y": 12, "opacity": 0.45, "color": "#000000" } }
