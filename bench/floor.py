@@ -7,7 +7,15 @@
 Without --clip it generates a screen-like clip (the demo's synthetic desktop: windows,
 scrolling text, a moving pointer) with `vexport synth`. Runs the floor and vexport
 alternately, --runs times each, and prints the medians and their ratio (cost vs floor).
+
+--effects all (the default without --clip) also runs the export with every effect issue 4
+asks for: the same styling plus the cursor redrawn from a track with click rings, the camera
+bubble (a 640x480 30 fps webcam) and the demo's two zooms (one following the cursor, one
+rectangle), i.e. docs/demo-project.json without its timeline. Its clip is generated with the
+pointer left out and a cursor track beside it (`vexport synth --no-pointer --cursor-track
+--webcam`); the floor encodes that same clip. --effects style runs only the styled export.
 """
+import json
 import argparse
 import os
 import statistics
@@ -63,6 +71,26 @@ def styled_cmd(vexport, clip, size, out, preset="veryfast", crf="23", background
                   "-o", out]
 
 
+def effects_project(tmp, clip, size, fps, cursor, camera, crf):
+    """docs/demo-project.json without its timeline, on this clip, as a project file: every
+    effect (styling, cursor, camera, zoom). Its rectangle zoom is given for a 1920x1080
+    recording and is scaled to the clip's size."""
+    with open(os.path.join(ROOT, "docs", "demo-project.json")) as f:
+        proj = json.load(f)
+    proj.pop("timeline", None)
+    w, h = map(int, size.split("x"))
+    proj["output"] = {"width": w, "height": h, "fps": fps, "quality": float(crf)}
+    proj["sources"] = {"screen": clip, "cursor": cursor, "camera": camera}
+    k = w / 1920
+    for z in proj["zoom"]:
+        if "rect" in z:
+            z["rect"] = [round(v * k) for v in z["rect"]]
+    path = os.path.join(tmp, "all-effects.json")
+    with open(path, "w") as f:
+        json.dump(proj, f, indent=1)
+    return path
+
+
 def alternate(cmds, runs, log=sys.stderr):
     """Runs each (name, cmd) in turn, `runs` rounds; returns {name: (wall s, peak MiB,
     CPU s)}, one entry per run in each list."""
@@ -85,26 +113,48 @@ def main():
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
     ap.add_argument("--clip")
+    ap.add_argument("--effects", choices=("all", "style"),
+                    help="all: also every effect (default without --clip); style: styling only")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vexport-bench-")
-    clip = a.clip or make_clip(a.vexport, os.path.join(tmp, "clip.mp4"), a.size, a.fps,
-                               a.seconds)
+    effects = a.effects or ("style" if a.clip else "all")
+    if effects == "all" and a.clip:
+        ap.error("--effects all generates its clip (with a cursor track and a webcam); "
+                 "leave out --clip")
     out = os.path.join(tmp, "out.mp4")
-    res = alternate([("floor", floor_cmd(clip, out, a.preset, a.crf)),
-                     ("vexport", styled_cmd(a.vexport, clip, a.size, out, a.preset, a.crf))],
-                    a.runs)
-    (tf, rf, cf), (tv, rv, cv) = res["floor"], res["vexport"]
-    mf, mv = statistics.median(tf), statistics.median(tv)
+    if a.clip:
+        clip = a.clip
+    elif effects == "all":
+        clip = os.path.join(tmp, "clip.mp4")
+        cursor, camera = os.path.join(tmp, "cursor.jsonl"), os.path.join(tmp, "camera.mp4")
+        subprocess.run([a.vexport, "synth", "-o", clip, "--size", a.size, "--fps", str(a.fps),
+                        "--seconds", str(a.seconds), "--no-audio", "--no-pointer",
+                        "--cursor-track", cursor, "--webcam", camera], check=True)
+        project = effects_project(tmp, clip, a.size, a.fps, cursor, camera, a.crf)
+    else:
+        clip = make_clip(a.vexport, os.path.join(tmp, "clip.mp4"), a.size, a.fps, a.seconds)
+    runs = [("floor", floor_cmd(clip, out, a.preset, a.crf)),
+            ("styled", styled_cmd(a.vexport, clip, a.size, out, a.preset, a.crf))]
+    if effects == "all":
+        runs.append(("all effects", [a.vexport, "render", project,
+                                     "--preset", a.preset, "-q", "-o", out]))
+    res = alternate(runs, a.runs)
     print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
           f"{a.runs} alternating runs")
-    print(f"floor   median {mf:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tf)})")
-    print(f"vexport median {mv:.2f} s  (runs: {', '.join(f'{t:.2f}' for t in tv)})")
-    print(f"cost vs floor: {mv / mf:.3f}")
-    print(f"CPU time (user + system): floor {statistics.median(cf):.2f} s, vexport "
-          f"{statistics.median(cv):.2f} s ({statistics.median(cv) / statistics.median(cf):.3f})")
-    print(f"peak memory: floor {statistics.median(rf):.0f} MiB, vexport {statistics.median(rv):.0f} MiB "
-          f"(+{statistics.median(rv) - statistics.median(rf):.0f} MiB)")
+    tf, rf, cf = res["floor"]
+    mf = statistics.median(tf)
+    for name, _ in runs:
+        t = res[name][0]
+        print(f"{name:11} median {statistics.median(t):.2f} s  "
+              f"(runs: {', '.join(f'{v:.2f}' for v in t)})")
+    for name, _ in runs[1:]:
+        tv, rv, cv = res[name]
+        print(f"{name}: cost vs floor {statistics.median(tv) / mf:.3f}, CPU time (user + "
+              f"system) {statistics.median(cv):.2f} s vs {statistics.median(cf):.2f} s "
+              f"({statistics.median(cv) / statistics.median(cf):.3f}), peak memory "
+              f"{statistics.median(rv):.0f} MiB vs {statistics.median(rf):.0f} MiB "
+              f"({statistics.median(rv) - statistics.median(rf):+.0f} MiB)")
 
 
 if __name__ == "__main__":
