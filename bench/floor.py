@@ -14,6 +14,10 @@ bubble (a 640x480 30 fps webcam) and the demo's two zooms (one following the cur
 rectangle), i.e. docs/demo-project.json without its timeline. Its clip is generated with the
 pointer left out and a cursor track beside it (`vexport synth --no-pointer --cursor-track
 --webcam`); the floor encodes that same clip. --effects style runs only the styled export.
+
+--same-picture adds a run whose picture is the floor's own (no padding, so the screen fills
+the output unscaled; --no-passthrough): its output is byte-identical to the floor's, so its
+ratio is the pipeline's own overhead (or gain) with the encoder's work held equal.
 """
 import json
 import argparse
@@ -115,6 +119,8 @@ def main():
     ap.add_argument("--clip")
     ap.add_argument("--effects", choices=("all", "style"),
                     help="all: also every effect (default without --clip); style: styling only")
+    ap.add_argument("--same-picture", action="store_true",
+                    help="also the export whose picture is the floor's (byte-identical output)")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vexport-bench-")
@@ -139,6 +145,10 @@ def main():
     if effects == "all":
         runs.append(("all effects", [a.vexport, "render", project,
                                      "--preset", a.preset, "-q", "-o", out]))
+    if a.same_picture:
+        runs.append(("same picture", styled_cmd(a.vexport, clip, a.size, out, a.preset, a.crf,
+                                                padding="0", radius="0", shadow=None,
+                                                extra=("--no-passthrough",))))
     res = alternate(runs, a.runs)
     print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
           f"{a.runs} alternating runs")
