@@ -51,6 +51,16 @@ static void spring_step(double *x, double *v, double target, double k, double c,
     }
 }
 
+/* A spring only approaches its target: after a glide the view would keep creeping by
+ * invisible amounts for about a second, and every one of those frames is a new picture to
+ * compose and encode. Within `rest` of the target and slower than `rest` a sample, it stops
+ * there exactly. */
+static void settle(double *x, double *v, double target, double rest)
+{
+    if (fabs(*x - target) < rest && fabs(*v) / FOLLOW_HZ < rest)
+        *x = target, *v = 0;
+}
+
 static int follow_build(const VxZoom *z, double sw, double sh, VxCursorPosFn pos, void *opaque,
                         Follow *f)
 {
@@ -69,6 +79,8 @@ static int follow_build(const VxZoom *z, double sw, double sh, VxCursorPosFn pos
     tx = v0.x + w / 2, ty = v0.y + h / 2;
     double x = tx, y = ty, vx = 0, vy = 0;
     const double dzx = z->dead_zone * w / 2, dzy = z->dead_zone * h / 2;
+    /* 1/50000 of the view: under 0.07 px of a 3380-px screen rectangle */
+    const double rest = w / 50000;
     for (int i = 0; i < f->n; i++) {
         const double t = t0 + i / FOLLOW_HZ;
         double qx = px, qy = py;
@@ -90,6 +102,7 @@ static int follow_build(const VxZoom *z, double sw, double sh, VxCursorPosFn pos
         if (i)
             spring_step(&x, &vx, tx, z->stiffness, z->damping, 1 / FOLLOW_HZ),
             spring_step(&y, &vy, ty, z->stiffness, z->damping, 1 / FOLLOW_HZ);
+        settle(&x, &vx, tx, rest), settle(&y, &vy, ty, rest);
         f->cx[i] = x, f->cy[i] = y;
     }
     return 0;
