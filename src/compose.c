@@ -666,6 +666,8 @@ static void compose_full(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc, con
     vx_plane_scale(sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
     if (s.step == 2 && d.step == 2) { /* NV12 into NV12: both chroma channels in one pass */
         vx_plane_scale_uv(sc, s.u, s.su, d.u + ouv, d.suv);
+    } else if (s.step == 1 && d.step == 2) { /* I420 into NV12 */
+        vx_plane_scale_to_uv(sc, s.u, s.su, s.v, s.sv, d.u + ouv, d.suv);
     } else {
         vx_plane_scale(sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
         vx_plane_scale(sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);

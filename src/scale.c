@@ -120,6 +120,24 @@ void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_strid
     scale_rows(s, src, src_stride, 2, 2, dst, dst_stride, 1);
 }
 
+void vx_plane_scale_to_uv(VxPlaneScaler *s, const uint8_t *u, ptrdiff_t u_stride,
+                          const uint8_t *v, ptrdiff_t v_stride, uint8_t *dst,
+                          ptrdiff_t dst_stride)
+{
+    if (!(s->h.identity && s->v.identity)) {
+        vx_plane_scale(s, u, u_stride, 1, dst, dst_stride, 2);
+        vx_plane_scale(s, v, v_stride, 1, dst + 1, dst_stride, 2);
+        return;
+    }
+    const int w = s->h.n_out;
+    for (int j = 0; j < s->v.n_out; j++) {
+        const uint8_t *restrict ur = u + j * u_stride, *restrict vr = v + j * v_stride;
+        uint8_t *restrict d = dst + j * dst_stride;
+        for (int i = 0; i < w; i++)
+            d[2 * i] = ur[i], d[2 * i + 1] = vr[i];
+    }
+}
+
 void vx_scale_keep_free(VxScaleKeep *k)
 {
     free(k->mid);

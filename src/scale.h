@@ -51,6 +51,12 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
  * channel), about twice as fast. */
 void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
                        ptrdiff_t dst_stride);
+/* Scales planar U and V (step 1 each) into interleaved NV12 chroma: bit-exact with two
+ * vx_plane_scale calls into dst and dst + 1 at step 2; an identity scaler interleaves the rows
+ * in one vectorisable pass (the decoder's I420 into the encoder's NV12, unscaled). */
+void vx_plane_scale_to_uv(VxPlaneScaler *s, const uint8_t *u, ptrdiff_t u_stride,
+                          const uint8_t *v, ptrdiff_t v_stride, uint8_t *dst,
+                          ptrdiff_t dst_stride);
 /* Scales incrementally: `changed` gives, per source row, the samples that differ from the
  * source of the previous call (every row is taken as changed on the first call). Only the
  * outputs those samples reach are recomputed and written; `force` (may be NULL) marks output
