@@ -391,10 +391,13 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             int64_t nf;
             double d, skew;
             vx_cuts_summary(plan, &nf, &d, &skew);
+            char au[96] = "no audio";
+            if (vx_cuts_stream(plan, 1) >= 0)
+                snprintf(au, sizeof(au), "audio cut on its packets, within %.1f ms of the "
+                         "video at the cuts", 1000 * skew);
             vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the %d kept range(s) as they are "
-                   "(remux-cuts: each starts on a keyframe), %" PRId64 " frames, %.3f s; audio "
-                   "cut on its packets, within %.1f ms of the video at the cuts", tl->n_segs,
-                   nf, d, 1000 * skew);
+                   "(remux-cuts: each starts on a keyframe), %" PRId64 " frames, %.3f s; %s",
+                   tl->n_segs, nf, d, au);
         } else {
             vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
                    "changes it)");
