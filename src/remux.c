@@ -199,6 +199,16 @@ static int plan_video(VxCutPlan *pl, const Scan *s, const VxTimeline *tl, double
             snprintf(why, why_len, "timeline[%d] keeps no frame", i);
             return 1;
         }
+        /* the output has a constant frame rate: so must the kept frames */
+        for (int64_t j = a; j < b; j++) {
+            const int64_t d = s->v[s->order[j + 1]].pts - s->v[s->order[j]].pts;
+            if (llabs(d - nominal) > 1) {
+                snprintf(why, why_len, "the recording's frame rate varies (frames %.4f s apart "
+                         "at %.2f s, %.4f s on average)", d * t,
+                         (s->v[s->order[j]].pts - origin) * t, 2 * hf);
+                return 1;
+            }
+        }
         /* the kept frames must be one run in decoding order that starts at the keyframe:
          * then each frame only refers to frames of the run */
         const int64_t k = s->order[a];

@@ -20,6 +20,7 @@
 #   offkey    bf.mp4 with a range starting at 3.2 s: composite, "not on a keyframe
 #             (nearest 3.00 s)" logged, and the output still right (check_av --video)
 #   bframes   bf.mp4 with a range ending at 2.3 s (off a keyframe, B-frames): composite
+#   vfr       frames unevenly spaced: composite (the output's frame rate is constant)
 #   muted     a muted range with the recording's audio: composite (silence is encoded)
 
 set -u
@@ -114,6 +115,17 @@ mode bframes composite
 grep -q 'composite path: the cut at 2.30 s is not on a keyframe (nearest 2.50 s) and the recording reorders frames' \
     "$tmp/bframes.log" || fail "bframes: the reason is not logged"
 av "$tmp/bframes.mp4" "$tmp/bf.mp4" "0:2.3:1,4.5:6.5:1" --video
+
+# a variable frame rate: the copy would keep it, the output must be constant
+say "+ ffmpeg: 50 ms missing after frame 100"
+ffmpeg -nostdin -v error -y -i "$tmp/plain.mp4" -vf "setpts='if(gte(N,100),PTS+0.05/TB,PTS)'" \
+    -c:v libx264 -preset ultrafast -bf 0 -g 15 -fps_mode passthrough -c:a copy "$tmp/uneven.mp4" ||
+    fail "ffmpeg could not make uneven.mp4"
+project vfr uneven.mp4 '{ "start": 0, "end": 2 }, { "start": 4, "end": 6 }'
+render vfr
+mode vfr composite
+grep -q "composite path: the recording's frame rate varies" "$tmp/vfr.log" ||
+    fail "vfr: the reason is not logged"
 
 project muted bf.mp4 '{ "start": 0, "end": 2.5, "audio": "mute" }, { "start": 4.5, "end": 6.5 }'
 render muted
