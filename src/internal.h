@@ -314,8 +314,8 @@ typedef struct VxCutPlan VxCutPlan;
 /* Reads the recording's packet timestamps (no decoding) and plans the copy of tl's ranges
  * (video, and with `audio` the recording's own audio): every range at 1x, starting on a
  * keyframe, ending where no later frame is needed, the audio at each cut within a frame.
- * 0 with *out set, or 0 with *out = NULL and why naming what stands in the way; < 0 on
- * error. */
+ * 0 with *out set (and what it copies logged), or 0 with *out = NULL and why naming what
+ * stands in the way; < 0 on error. */
 int vx_cuts_plan(VxContext *ctx, const char *path, const struct VxTimeline *tl,
                  const VxSourceInfo *si, int audio, VxCutPlan **out, char *why,
                  size_t why_len);
@@ -326,9 +326,8 @@ int vx_cuts_stream(const VxCutPlan *pl, int k);
 int vx_cuts_map(VxCutPlan *pl, int k, AVPacket *pkt);
 /* 1 once every kept packet has been mapped. */
 int vx_cuts_done(const VxCutPlan *pl);
-/* Frames and seconds of the output video; the largest A/V shift at a cut (seconds). */
-void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration,
-                     double *max_skew);
+/* Frames and seconds of the output video. */
+void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration);
 void vx_cuts_free(VxCutPlan **pl);
 
 /* ---- timeline.c ---- */

@@ -296,8 +296,7 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
     pr.mode = "remux";
     pr.duration_s = si->duration;
     if (plan) {
-        double skew;
-        vx_cuts_summary(plan, &pr.total, &pr.duration_s, &skew);
+        vx_cuts_summary(plan, &pr.total, &pr.duration_s);
         pr.mode = "remux-cuts";
     }
     int64_t vframes = 0;
@@ -314,8 +313,10 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
         int is_video = pkt->stream_index == map[0];
         if (plan && !vx_cuts_map(plan, !is_video, pkt)) {
             av_packet_unref(pkt);
-            if (vx_cuts_done(plan))
+            if (vx_cuts_done(plan)) {
+                ret = AVERROR_EOF; /* nothing more to copy */
                 break;
+            }
             continue;
         }
         AVRational tb = in->streams[pkt->stream_index]->time_base;
@@ -328,7 +329,7 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
             report(o, &pr, vframes < pr.total ? vframes : pr.total, t0, 0);
         }
     }
-    if (ret != AVERROR_EOF && !(plan && ret >= 0)) {
+    if (ret != AVERROR_EOF) {
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: read error: %s", p->screen,
                       vx_averr(ret, eb, sizeof(eb)));
         goto end;
@@ -387,21 +388,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         why = plan ? NULL : why_cuts;
     }
     if (!why) {
-        if (plan) {
-            int64_t nf;
-            double d, skew;
-            vx_cuts_summary(plan, &nf, &d, &skew);
-            char au[96] = "no audio";
-            if (vx_cuts_stream(plan, 1) >= 0)
-                snprintf(au, sizeof(au), "audio cut on its packets, within %.1f ms of the "
-                         "video at the cuts", 1000 * skew);
-            vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the %d kept range(s) as they are "
-                   "(remux-cuts: each starts on a keyframe), %" PRId64 " frames, %.3f s; %s",
-                   tl->n_segs, nf, d, au);
-        } else {
+        if (!plan) /* vx_cuts_plan said what it copies */
             vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
                    "changes it)");
-        }
         st->mode = plan ? "remux-cuts" : "remux";
         const double tr = now_s();
         ret = run_remux(ctx, p, o, si, mux, plan, cancel);

@@ -340,6 +340,13 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
         goto end;
     if (!pl->lane[1].n_runs)
         pl->lane[1].stream = -1; /* no audio packets (or none long enough to keep) */
+    char au[96] = "no audio";
+    if (pl->lane[1].stream >= 0)
+        snprintf(au, sizeof(au), "audio cut on its packets, within %.1f ms of the video at the "
+                 "cuts", 1000 * pl->max_skew);
+    vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the %d kept range(s) as they are "
+           "(remux-cuts: each starts on a keyframe), %" PRId64 " frames, %.3f s; %s",
+           tl->n_segs, pl->frames, pl->duration, au);
 end:
     free(s.v);
     free(s.a);
@@ -384,11 +391,10 @@ int vx_cuts_done(const VxCutPlan *pl)
     return 1;
 }
 
-void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration, double *max_skew)
+void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration)
 {
     *frames = pl->frames;
     *duration = pl->duration;
-    *max_skew = pl->max_skew;
 }
 
 void vx_cuts_free(VxCutPlan **pl)
