@@ -218,14 +218,19 @@ static int plan_video(VxCutPlan *pl, const Scan *s, const VxTimeline *tl, double
         for (int64_t j = k; j <= last; j++) {
             const int64_t r = s->rank[j];
             if (r < a) {
-                snprintf(why, why_len, "the keyframe at %.2f s starts an open GOP (frames after "
-                         "it refer to frames before it)", ta);
+                snprintf(why, why_len, "the keyframe at %.2f s starts an open GOP (frames "
+                         "before it are decoded after it)", ta);
                 return 1;
             }
             if (r > b) {
-                snprintf(why, why_len, "the cut at %.2f s is not on a keyframe (nearest %.2f s) "
-                         "and the recording reorders frames (B-frames)", g->src_end,
-                         nearest_key(s, g->src_end, origin, t));
+                const double nk = nearest_key(s, g->src_end, origin, t);
+                if (fabs(nk - g->src_end) <= hf)
+                    snprintf(why, why_len, "the keyframe at %.2f s starts an open GOP (frames "
+                             "before it are decoded after it)", nk);
+                else
+                    snprintf(why, why_len, "the cut at %.2f s is not on a keyframe (nearest "
+                             "%.2f s) and the recording reorders frames (B-frames)",
+                             g->src_end, nk);
                 return 1;
             }
         }

@@ -16,10 +16,12 @@
 #             check_av: beeps (A/V sync at every cut), audio as long as the video, barcodes
 #   ends      plain.mp4, ranges start on keyframes and end anywhere (no frame reordering):
 #             copied; the same checks
+#   hevc      the keys case in HEVC (closed GOPs, B-frames): copied, the same checks
 #   noaudio   "audio": [] and a muted range: copied without audio
 #   offkey    bf.mp4 with a range starting at 3.2 s: composite, "not on a keyframe
 #             (nearest 3.00 s)" logged, and the output still right (check_av --video)
 #   bframes   bf.mp4 with a range ending at 2.3 s (off a keyframe, B-frames): composite
+#   open      bf.mp4's cuts in a recording with open GOPs: composite
 #   vfr       frames unevenly spaced: composite (the output's frame rate is constant)
 #   muted     a muted range with the recording's audio: composite (silence is encoded)
 
@@ -95,6 +97,20 @@ mode ends remux-cuts
 cuts "$tmp/plain.mp4" "$tmp/ends.mp4" "0:1.3,4:5.7,8:-"
 av "$tmp/ends.mp4" "$tmp/plain.mp4" "0:1.3:1,4:5.7:1,8:12:1" --video
 
+# hevc: HEVC with B-frames and closed GOPs (x265 opens them by default) is copied the same way
+say "+ ffmpeg: HEVC, B-frames, closed GOPs, a keyframe every 15 frames"
+ffmpeg -nostdin -v error -y -i "$tmp/plain.mp4" -c:v libx265 -preset ultrafast -tag:v hvc1 \
+    -x265-params keyint=15:min-keyint=15:scenecut=0:open-gop=0:bframes=3:log-level=error \
+    -c:a copy "$tmp/hevc.mp4" || fail "ffmpeg could not make hevc.mp4"
+cat >"$tmp/hevccut.json" <<'EOF'
+{ "version": 1, "output": { "codec": "hevc" }, "sources": { "screen": "hevc.mp4" },
+  "timeline": [ { "start": 0, "end": 2.5 }, { "start": 4.5, "end": 6.5 }, { "start": 7.5 } ] }
+EOF
+render hevccut
+mode hevccut remux-cuts
+cuts "$tmp/hevc.mp4" "$tmp/hevccut.mp4" "0:2.5,4.5:6.5,7.5:-"
+av "$tmp/hevccut.mp4" "$tmp/hevc.mp4" "0:2.5:1,4.5:6.5:1,7.5:12:1" --video
+
 project noaudio bf.mp4 '{ "start": 1, "end": 3, "audio": "mute" }, { "start": 6 }' ', "audio": []'
 render noaudio
 mode noaudio remux-cuts
@@ -115,6 +131,17 @@ mode bframes composite
 grep -q 'composite path: the cut at 2.30 s is not on a keyframe (nearest 2.50 s) and the recording reorders frames' \
     "$tmp/bframes.log" || fail "bframes: the reason is not logged"
 av "$tmp/bframes.mp4" "$tmp/bf.mp4" "0:2.3:1,4.5:6.5:1" --video
+
+# an open GOP: the frames before a keyframe are decoded after it
+say "+ ffmpeg: an open GOP"
+ffmpeg -nostdin -v error -y -i "$tmp/plain.mp4" -c:v libx264 -preset ultrafast -bf 2 -g 15 \
+    -keyint_min 15 -sc_threshold 0 -x264opts open-gop=1 -c:a copy "$tmp/opengop.mp4" ||
+    fail "ffmpeg could not make opengop.mp4"
+project open opengop.mp4 '{ "start": 0, "end": 2.5 }, { "start": 4.5, "end": 6.5 }'
+render open
+mode open composite
+grep -q "composite path: the keyframe at 2.50 s starts an open GOP" "$tmp/open.log" ||
+    fail "open: the reason is not logged"
 
 # a variable frame rate: the copy would keep it, the output must be constant
 say "+ ffmpeg: 50 ms missing after frame 100"
