@@ -82,16 +82,20 @@ static int add_run(Lane *l, int64_t first, int64_t last, int64_t shift)
     return 0;
 }
 
-/* Reads the timestamps and flags of the packets of streams vi and ai (ai < 0: none).
- * Returns 0, 1 with why filled when a packet makes the copy impossible, or an error. */
-static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, Scan *s, char *why,
-                size_t why_len)
+/* Reads the timestamps and flags of the packets of streams vi and ai (ai < 0: none), until
+ * both have passed file time `until` (seconds) in decoding order. Returns 0, 1 with why filled
+ * when a packet makes the copy impossible, or an error. */
+static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double until, Scan *s,
+                char *why, size_t why_len)
 {
+    const double vtb = av_q2d(in->streams[vi]->time_base);
+    const double atb = ai >= 0 ? av_q2d(in->streams[ai]->time_base) : 0;
+    int passed[2] = {0, ai < 0};
     char eb[128];
     AVPacket *pkt = av_packet_alloc();
     int64_t vcap = 0, acap = 0;
     int ret = pkt ? 0 : VX_ERR(ENOMEM);
-    while (!ret) {
+    while (!ret && !(passed[0] && passed[1])) {
         const int rr = av_read_frame(in, pkt);
         if (rr < 0) {
             if (rr != AVERROR_EOF)
@@ -109,6 +113,7 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, Scan *s, ch
             } else if (!(ret = grow((void **)&s->v, s->nv, &vcap, sizeof(*s->v)))) {
                 s->v[s->nv++] = (VPkt){pkt->pts, pkt->dts, pkt->duration,
                                        !!(pkt->flags & AV_PKT_FLAG_KEY)};
+                passed[0] = pkt->dts * vtb > until;
             }
         } else if (pkt->stream_index == ai) {
             if (pkt->pts == AV_NOPTS_VALUE || pkt->duration <= 0 ||
@@ -118,6 +123,7 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, Scan *s, ch
                 ret = 1;
             } else if (!(ret = grow((void **)&s->a, s->na, &acap, sizeof(*s->a)))) {
                 s->a[s->na++] = (APkt){pkt->pts, pkt->duration};
+                passed[1] = pkt->pts * atb > until;
             }
         }
         av_packet_unref(pkt);
@@ -333,7 +339,13 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
                 ret = 1;
                 goto end;
             }
-    if ((ret = scan(ctx, in, vi, ai, &s, why, why_len)))
+    /* packets far enough past the last range's end (in decoding order) are not needed */
+    const AVStream *vs = in->streams[vi];
+    const double last_end = tl->segs[tl->n_segs - 1].src_end;
+    const double until = last_end >= si->duration - 1e-6 ? INFINITY :
+        (vs->start_time != AV_NOPTS_VALUE ? vs->start_time * av_q2d(vs->time_base) : 0) +
+        last_end + 2;
+    if ((ret = scan(ctx, in, vi, ai, until, &s, why, why_len)))
         goto end;
     const AVRational vtb = in->streams[vi]->time_base;
     int64_t vend;

@@ -90,12 +90,13 @@ mode keys remux-cuts
 cuts "$tmp/bf.mp4" "$tmp/keys.mp4" "0:2.5,4.5:6.5,7.5:10,11.5:-"
 av "$tmp/keys.mp4" "$tmp/bf.mp4" "0:2.5:1,4.5:6.5:1,7.5:10:1,11.5:12:1" --video
 
-# ends: no reordering, so a range may end between keyframes; the third starts on a beep
-project ends plain.mp4 '{ "start": 0, "end": 1.3 }, { "start": 4, "end": 5.7 }, { "start": 8 }'
+# ends: no reordering, so a range may end between keyframes; the third starts on a beep, and
+# the last ends before the recording does (the packets after it are not even read)
+project ends plain.mp4 '{ "start": 0, "end": 1.3 }, { "start": 4, "end": 5.7 }, { "start": 8, "end": 10.4 }'
 render ends
 mode ends remux-cuts
-cuts "$tmp/plain.mp4" "$tmp/ends.mp4" "0:1.3,4:5.7,8:-"
-av "$tmp/ends.mp4" "$tmp/plain.mp4" "0:1.3:1,4:5.7:1,8:12:1" --video
+cuts "$tmp/plain.mp4" "$tmp/ends.mp4" "0:1.3,4:5.7,8:10.4"
+av "$tmp/ends.mp4" "$tmp/plain.mp4" "0:1.3:1,4:5.7:1,8:10.4:1" --video
 
 # hevc: HEVC with B-frames and closed GOPs (x265 opens them by default) is copied the same way
 say "+ ffmpeg: HEVC, B-frames, closed GOPs, a keyframe every 15 frames"
