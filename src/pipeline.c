@@ -227,7 +227,8 @@ static const char *default_encoder(const VxProject *p)
     return p->codec == VX_CODEC_HEVC ? "libx265" : "libx264";
 }
 
-/* Passthrough: returns NULL when the recording can be copied as it is, else why not. */
+/* Passthrough: returns NULL when the recording can be copied as it is (or, with a timeline,
+ * when its kept ranges may be: vx_cuts_plan decides), else why not. */
 static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
                                  const VxSourceInfo *si, const AVOutputFormat *of)
 {
@@ -252,8 +253,6 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
         return "the recording is not 8-bit 4:2:0";
     if (avformat_query_codec(of, si->codec_id, FF_COMPLIANCE_NORMAL) != 1)
         return "the container cannot hold the recording's codec";
-    if (p->n_segs)
-        return "the timeline cuts or changes speed";
     if (p->n_zooms)
         return "the screen zooms";
     if (p->cursor.track && p->cursor.draw)
@@ -272,9 +271,10 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
     return NULL;
 }
 
-/* Stream copy of the recording's video (and its audio unless the project drops it). */
+/* Stream copy of the recording's video (and its audio unless the project drops it); with a
+ * plan, of the packets it keeps (the timeline's ranges, remux.c). */
 static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                     const VxSourceInfo *si, VxMuxer *mux, atomic_int *cancel)
+                     const VxSourceInfo *si, VxMuxer *mux, VxCutPlan *plan, atomic_int *cancel)
 {
     char eb[128];
     AVFormatContext *in = NULL;
@@ -289,6 +289,8 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
     int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
                   p->audio_mode != VX_AUDIO_NONE
                       ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};
+    if (plan)
+        map[0] = vx_cuts_stream(plan, 0), map[1] = vx_cuts_stream(plan, 1);
     int n_out = 0, out_of[64];
     for (unsigned i = 0; i < in->nb_streams && i < 64; i++)
         out_of[i] = -1;
@@ -307,6 +309,10 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
     pr.total = (int64_t)(si->duration * fps + 0.5);
     pr.mode = "remux";
     pr.duration_s = si->duration;
+    if (plan) {
+        vx_cuts_summary(plan, &pr.total, &pr.duration_s);
+        pr.mode = "remux-cuts";
+    }
     int64_t vframes = 0;
     while ((ret = av_read_frame(in, pkt)) >= 0) {
         if (atomic_load(cancel)) {
@@ -319,6 +325,14 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
             continue;
         }
         int is_video = pkt->stream_index == map[0];
+        if (plan && !vx_cuts_map(plan, !is_video, pkt)) {
+            av_packet_unref(pkt);
+            if (vx_cuts_done(plan)) {
+                ret = AVERROR_EOF; /* nothing more to copy */
+                break;
+            }
+            continue;
+        }
         AVRational tb = in->streams[pkt->stream_index]->time_base;
         ret = vx_muxer_write(mux, idx, pkt, tb);
         av_packet_unref(pkt);
@@ -353,6 +367,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     VxCompose *comp = NULL;
     VxScene *scene = NULL;
     VxAudio *aud = NULL;
+    VxCutPlan *plan = NULL;
     Decoder dec;
     pthread_t thr;
     int thread_started = 0, ret;
@@ -379,12 +394,20 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
     const char *why = why_not_remux(p, o, si, vx_muxer_format(mux));
+    char why_cuts[192];
+    if (!why && p->n_segs) {
+        if ((ret = vx_cuts_plan(ctx, p->screen, tl, si, p->audio_mode != VX_AUDIO_NONE, &plan,
+                                why_cuts, sizeof(why_cuts))) < 0)
+            goto end;
+        why = plan ? NULL : why_cuts;
+    }
     if (!why) {
-        vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
-               "changes it)");
-        st->mode = "remux";
+        if (!plan) /* vx_cuts_plan said what it copies */
+            vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
+                   "changes it)");
+        st->mode = plan ? "remux-cuts" : "remux";
         const double tr = now_s();
-        ret = run_remux(ctx, p, o, si, mux, cancel);
+        ret = run_remux(ctx, p, o, si, mux, plan, cancel);
         st->mux_s = now_s() - tr;
         goto end;
     }
@@ -561,6 +584,7 @@ end:
     if (ret == VX_ECANCELED)
         vx_fail(ctx, ret, "export cancelled");
     vx_audio_close(&aud);
+    vx_cuts_free(&plan);
     vx_compose_free(&comp);
     vx_encoder_close(&enc);
     vx_muxer_close(&mux);

@@ -114,7 +114,8 @@ typedef struct VxProgress {
     double elapsed_s;    /**< seconds since the job started */
     int done;            /**< 1 on the final call after a successful export */
     double duration_s;   /**< duration of the output video in seconds */
-    const char *mode;    /**< "composite" (decode, compose, encode) or "remux" (stream copy) */
+    const char *mode;    /**< "composite" (decode, compose, encode), "remux" (stream copy) or
+                              "remux-cuts" (stream copy of the timeline's ranges) */
 } VxProgress;
 
 typedef void (*VxProgressCallback)(void *opaque, const VxProgress *p);
@@ -167,7 +168,8 @@ VX_API void vx_job_cancel(VxJob *job);
  *  inside each stage's work, summed over the export; the stages overlap (decoding runs in its
  *  own thread), so the busy times may add up to more than wall_s. */
 typedef struct VxStats {
-    const char *mode;        /**< "composite" or "remux"; NULL before the job ran */
+    const char *mode;        /**< "composite", "remux" or "remux-cuts" (as VxProgress.mode);
+                                  NULL before the job ran */
     double wall_s;           /**< the whole vx_job_run() */
     double setup_s;          /**< opening the files, encoder, background layer: until the
                                   first frame (it overlaps the decoder's start) */
