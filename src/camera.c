@@ -744,6 +744,7 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     const Shape inner = {b, b, bw - 2 * b, bh - 2 * b, R - b > 0 ? R - b : 0};
     if ((ret = build_masks(c, &outer, &inner)) < 0)
         goto fail;
+    ret = VX_ERR(ENOMEM); /* what the allocations below fail with */
     const Mask *all = c->has_shadow ? &c->sh_y : &c->out_y;
     VxRect r = {all->ox, all->oy, all->ox + all->w, all->oy + all->h};
     r.x0 = r.x0 < 0 ? 0 : r.x0, r.y0 = r.y0 < 0 ? 0 : r.y0;
@@ -816,10 +817,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
                                  (c->cam_h + fy - 1) / fy, iw, ih, rx / fx,
                                  (ox - si->chroma_x) / fx, ry / fy, (oy - si->chroma_y) / fy) < 0 ||
             vx_plane_scaler_init(&c->scy, &c->sdsp, c->cam_w, c->cam_h, iw / 2, ih / 2, 2 * rx,
-                                 ox + (c->mirror ? rx : 0), 2 * ry, oy + 0.5 * ry) < 0) {
-            ret = VX_ERR(ENOMEM);
+                                 ox + (c->mirror ? rx : 0), 2 * ry, oy + 0.5 * ry) < 0)
             goto fail;
-        }
     }
     /* the first frame now: a camera file without pictures fails here, not mid-export */
     AVFrame *first = NULL;
