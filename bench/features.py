@@ -3,7 +3,11 @@
 features of issue 5 (a zoom that follows the cursor and a rectangle zoom, the redrawn cursor
 with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
 
-    python3 bench/features.py [--runs 5] [--seconds 14]
+    python3 bench/features.py [--runs 5] [--seconds 14] [--only camera|cursor|zoom|audio]
+
+--only FEATURE compares the base with the base plus that one feature (its project section and
+the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
+is the microphone track), to see one feature's share of the cost.
 
 Inputs are the demo's (`vexport synth --cursor-track --no-pointer --webcam --mic`): a 1080p60
 synthetic desktop whose pointer is not baked in, its cursor track (a scripted path with pauses
@@ -30,6 +34,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=14)
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
+    ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio"),
+                    help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="vexport-features-")
@@ -45,11 +51,21 @@ def main():
     feat["output"]["quality"] = float(a.crf)
     base = {k: v for k, v in feat.items() if k not in ("zoom", "cursor", "camera")}
     base["sources"] = {"screen": "screen.mp4"}
+    if a.only:
+        one = json.loads(json.dumps(base))
+        src = feat["sources"]
+        if a.only == "audio":
+            one["sources"]["audio"] = src["audio"]
+        else:
+            one[a.only] = feat[a.only]
+            key = "cursor" if a.only == "zoom" else a.only
+            one["sources"][key] = src[key]
+        feat = one
     for name, proj in (("base", base), ("features", feat)):
         with open(os.path.join(tmp, name + ".json"), "w") as f:
             json.dump(proj, f, indent=1)
     out = os.path.join(tmp, "out.mp4")
-    names = ("base", "features")
+    names = ("base", "features")  # "features": all of them, or the --only one
     cmds = {n: [a.vexport, "render", os.path.join(tmp, n + ".json"), "--preset", a.preset,
                 "-q", "-o", out] for n in names}
     times = {n: [] for n in names}
@@ -67,7 +83,8 @@ def main():
     for n in names:
         print(f"{n:8} median {statistics.median(times[n]):.2f} s  "
               f"(runs: {', '.join(f'{t:.2f}' for t in times[n])})")
-    print(f"features cost: {mf / mb:.3f}x the export without them (CPU time: "
+    what = f"{a.only} alone" if a.only else "features"
+    print(f"{what} cost: {mf / mb:.3f}x the export without them (CPU time: "
           f"{statistics.median(cpu['features']) / statistics.median(cpu['base']):.3f}x)")
 
 

@@ -94,6 +94,13 @@ struct VxCamera {
     VxBlendDSP bdsp;
     VxPlaneScaler sy, sc;
     int cam_w, cam_h, sub_x, sub_y;
+    /* a camera in another matrix than the output's: converted after scaling, on the bubble's
+     * samples (see render_picture); syc scales the camera's chroma onto the bubble's luma
+     * grid, scy its luma onto the bubble's chroma grid; tmp holds the scaled planes */
+    int convert;
+    int32_t mx[3][3];
+    VxPlaneScaler syc, scy;
+    uint8_t *tmp;
     /* decode thread and its queue */
     VxSource *src;
     pthread_t th;
@@ -364,6 +371,49 @@ static void pic_layout(VxCamera *c, Pic *p, int step)
     }
 }
 
+/* One output channel k of the matrix change (vx_matrix_q16) over a row of scaled samples. */
+static void matrix_row(uint8_t *out, int step, const uint8_t *restrict a,
+                       const uint8_t *restrict u, const uint8_t *restrict v, int w,
+                       const int32_t *ck, int32_t off)
+{
+    const int32_t c0 = ck[0], c1 = ck[1], c2 = ck[2];
+    for (int x = 0; x < w; x++) {
+        const int32_t q = (c0 * (a[x] - 16) + c1 * (u[x] - 128) + c2 * (v[x] - 128) + off) >> 16;
+        out[x * step] = (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+    }
+}
+
+/* The camera's picture in the output's matrix: the change of matrix is per sample and affine,
+ * so it commutes with the (linear) scaling: each plane is scaled onto the bubble's luma grid
+ * and onto its chroma grid, and the matrix is applied there, on the bubble's few samples
+ * instead of the camera's full 4:4:4 frame. Same results as converting first up to the
+ * rounding of the scaled planes (within one code value). */
+static void convert_scaled(VxCamera *c, const uint8_t *sy, ptrdiff_t ssy, const uint8_t *su,
+                           const uint8_t *sv, ptrdiff_t ssc, int sstep, uint8_t *y,
+                           ptrdiff_t ys, uint8_t *u, uint8_t *v, ptrdiff_t cs, int step)
+{
+    const int iw = c->bw - 2 * c->ib, ih = c->bh - 2 * c->ib, ciw = iw / 2, cih = ih / 2;
+    const size_t nl = (size_t)iw * ih, nc = (size_t)ciw * cih;
+    uint8_t *ty = c->tmp, *tu = ty + nl, *tv = tu + nl, *cy = tv + nl, *cu = cy + nc;
+    uint8_t *cv = cu + nc;
+    vx_plane_scale(&c->sy, sy, ssy, 1, ty, iw, 1);
+    vx_plane_scale(&c->syc, su, ssc, sstep, tu, iw, 1);
+    vx_plane_scale(&c->syc, sv, ssc, sstep, tv, iw, 1);
+    vx_plane_scale(&c->scy, sy, ssy, 1, cy, ciw, 1);
+    vx_plane_scale(&c->sc, su, ssc, sstep, cu, ciw, 1);
+    vx_plane_scale(&c->sc, sv, ssc, sstep, cv, ciw, 1);
+    const int32_t r = 1 << 15;
+    for (int j = 0; j < ih; j++) {
+        const size_t o = (size_t)j * iw;
+        matrix_row(y + j * ys, 1, ty + o, tu + o, tv + o, iw, c->mx[0], (16 << 16) + r);
+    }
+    for (int j = 0; j < cih; j++) {
+        const size_t o = (size_t)j * ciw;
+        matrix_row(u + j * cs, step, cy + o, cu + o, cv + o, ciw, c->mx[1], (128 << 16) + r);
+        matrix_row(v + j * cs, step, cy + o, cu + o, cv + o, ciw, c->mx[2], (128 << 16) + r);
+    }
+}
+
 /* Scales camera frame f into picture p (chroma laid out for steps of `step`), mirrors it and
  * blends the border into its inner edge. Runs on the decode thread (and once in open). */
 static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
@@ -386,9 +436,13 @@ static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
     ptrdiff_t cs;
     pic_chroma(c, p, &u, &v, &cs);
     u += (ptrdiff_t)ci * cs + ci * step, v += (ptrdiff_t)ci * cs + ci * step;
-    vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
-    vx_plane_scale(&c->sc, su, ssu, sstep, u, cs, step);
-    vx_plane_scale(&c->sc, sv, ssv, sstep, v, cs, step);
+    if (c->convert) {
+        convert_scaled(c, f->data[0], f->linesize[0], su, sv, ssu, sstep, y, bw, u, v, cs, step);
+    } else {
+        vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
+        vx_plane_scale(&c->sc, su, ssu, sstep, u, cs, step);
+        vx_plane_scale(&c->sc, sv, ssv, sstep, v, cs, step);
+    }
     if (c->mirror) {
         reverse_rows(y, bw, iw, ih, 1);
         if (step == 2) {
@@ -647,8 +701,13 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
         goto fail;
     if ((ret = vx_source_open(ctx, o->path, &c->src)) < 0)
         goto fail;
-    vx_source_set_output_color(c->src, matrix, VX_RANGE_LIMITED);
+    /* delivered in the camera's own matrix and subsampling (by reference when it is 4:2:0
+     * limited range): a change of matrix is done on the bubble's samples, after scaling */
     const VxSourceInfo *si = vx_source_info(c->src);
+    c->convert = si->matrix != matrix;
+    if (c->convert)
+        vx_matrix_q16(si->matrix, matrix, c->mx);
+    vx_source_set_output_color(c->src, si->matrix, VX_RANGE_LIMITED);
     c->cam_w = si->width, c->cam_h = si->height;
     c->sub_x = si->sub_x, c->sub_y = si->sub_y;
 
@@ -685,6 +744,7 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     const Shape inner = {b, b, bw - 2 * b, bh - 2 * b, R - b > 0 ? R - b : 0};
     if ((ret = build_masks(c, &outer, &inner)) < 0)
         goto fail;
+    ret = VX_ERR(ENOMEM); /* what the allocations below fail with */
     const Mask *all = c->has_shadow ? &c->sh_y : &c->out_y;
     VxRect r = {all->ox, all->oy, all->ox + all->w, all->oy + all->h};
     r.x0 = r.x0 < 0 ? 0 : r.x0, r.y0 = r.y0 < 0 ? 0 : r.y0;
@@ -748,6 +808,18 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
                              (ox + (c->mirror ? rx : 0) - si->chroma_x) / fx, 2 * ry / fy,
                              (oy + 0.5 * ry - si->chroma_y) / fy) < 0)
         goto fail;
+    if (c->convert) {
+        /* the chroma at the bubble's luma samples, the luma at its chroma samples (the same
+         * positions as sy and sc use) */
+        const size_t nl = (size_t)iw * ih, nc = (size_t)(iw / 2) * (ih / 2);
+        if (!(c->tmp = malloc(3 * nl + 3 * nc)) ||
+            vx_plane_scaler_init(&c->syc, &c->sdsp, (c->cam_w + fx - 1) / fx,
+                                 (c->cam_h + fy - 1) / fy, iw, ih, rx / fx,
+                                 (ox - si->chroma_x) / fx, ry / fy, (oy - si->chroma_y) / fy) < 0 ||
+            vx_plane_scaler_init(&c->scy, &c->sdsp, c->cam_w, c->cam_h, iw / 2, ih / 2, 2 * rx,
+                                 ox + (c->mirror ? rx : 0), 2 * ry, oy + 0.5 * ry) < 0)
+            goto fail;
+    }
     /* the first frame now: a camera file without pictures fails here, not mid-export */
     AVFrame *first = NULL;
     ret = vx_source_read(c->src, &first, &c->first_t);
@@ -800,6 +872,9 @@ void vx_camera_free(VxCamera **pc)
     mask_free(&c->sh_y), mask_free(&c->sh_c);
     vx_plane_scaler_free(&c->sy);
     vx_plane_scaler_free(&c->sc);
+    vx_plane_scaler_free(&c->syc);
+    vx_plane_scaler_free(&c->scy);
+    free(c->tmp);
     free(c->sh_row_y), free(c->sh_row_c), free(c->bd_row_y), free(c->bd_row_uv);
     free(c->bd_row_u), free(c->bd_row_v);
     free(c->first_pic.y), free(c->conv.c);

@@ -391,6 +391,10 @@ void vx_scene_close(VxScene **sc);
 
 /* ---- color and shape helpers (compose.c) ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);
+/* Limited-range Y'CbCr of matrix `from` re-expressed in matrix `to`, through unclipped R'G'B':
+ * affine in (Y' - 16, Cb - 128, Cr - 128), so one 3x3 matrix, worked out in double and given
+ * with 16-bit fractions: out_i = (16 or 128) + sum_k c[i][k] * in_k / 65536 (src/convert.c). */
+void vx_matrix_q16(int from, int to, int32_t c[3][3]);
 /* Coverage of the sample centred at (px, py) by the rounded rectangle (x, y, w, h, corner
  * radius r): clamp(0.5 - d, 0, 1), d the signed distance to its edge (negative inside). A
  * circle is the rounded square with r = w / 2. The screen's corners and the camera bubble. */

@@ -523,30 +523,12 @@ static void matrix_row(uint8_t *restrict py, uint8_t *restrict pu, uint8_t *rest
 }
 
 /* Re-expresses 4:4:4 limited-range Y'CbCr of matrix `from` in matrix `to`, in place, per
- * pixel, through unclipped R'G'B'. The whole path is affine in (Y' - 16, Cb - 128, Cr - 128),
- * so it is one 3x3 matrix, worked out once in double and applied with 16-bit fractions
- * (within half a code value of the double path, plus its rounding; the compiler vectorises
- * the integer loop). */
+ * pixel (vx_matrix_q16: within half a code value of the double path, plus its rounding; the
+ * compiler vectorises the integer loop). */
 static void convert_matrix_444(AVFrame *f, int from, int to)
 {
-    double kr1, kb1, kr2, kb2, m[3][3];
-    vx_matrix_coefs(from, &kr1, &kb1);
-    vx_matrix_coefs(to, &kr2, &kb2);
-    const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
-    for (int k = 0; k < 3; k++) { /* column k: the image of a unit step of input k */
-        const double yy = k == 0 ? 1 / 219.0 : 0, pb = k == 1 ? 1 / 224.0 : 0;
-        const double pr = k == 2 ? 1 / 224.0 : 0;
-        const double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
-        const double g = (yy - kr1 * r - kb1 * b) / kg1;
-        const double y2 = kr2 * r + kg2 * g + kb2 * b;
-        m[0][k] = 219 * y2;
-        m[1][k] = 224 * (b - y2) / (2 * (1 - kb2));
-        m[2][k] = 224 * (r - y2) / (2 * (1 - kr2));
-    }
     int32_t c[3][3];
-    for (int i = 0; i < 3; i++)
-        for (int k = 0; k < 3; k++)
-            c[i][k] = (int32_t)lrint(m[i][k] * 65536);
+    vx_matrix_q16(from, to, c);
     const int32_t off[3] = {(16 << 16) + (1 << 15), (128 << 16) + (1 << 15),
                             (128 << 16) + (1 << 15)};
     for (int y = 0; y < f->height; y++)

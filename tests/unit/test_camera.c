@@ -190,6 +190,65 @@ static void check_circle(VxContext *ctx, const char *clip, int fmt, int mirror)
     CHECK(cam == NULL, "free does not clear the pointer");
 }
 
+/* A camera in another matrix than the output's (the clip is BT.709, the output BT.601): the
+ * bubble shows the camera's colours re-expressed in the output's matrix, within one code value
+ * of the double-precision conversion (through unclipped R'G'B'), on both halves, both chroma
+ * layouts, mirrored or not. */
+static void check_matrix(VxContext *ctx, const char *clip, int fmt, int mirror)
+{
+    const int W = 1280, H = 720;
+    VxCameraOpts o = defaults(clip);
+    o.border = 6;
+    o.mirror = mirror;
+    VxCamera *cam = NULL;
+    if (vx_camera_open(ctx, &o, W, H, VX_MATRIX_BT601, &cam) < 0) {
+        CHECK(0, "open: %s", vx_last_error(ctx));
+        return;
+    }
+    /* BT.709 (RIGHT_Y, RIGHT_U, RIGHT_V) -> R'G'B' -> BT.601 */
+    const double y7 = (RIGHT_Y - 16) / 219.0, pb = (RIGHT_U - 128) / 224.0,
+                 pr = (RIGHT_V - 128) / 224.0;
+    const double R = y7 + 1.5748 * pr, B = y7 + 1.8556 * pb;
+    const double G = (y7 - 0.2126 * R - 0.0722 * B) / 0.7152;
+    const double y6 = 0.299 * R + 0.587 * G + 0.114 * B;
+    const double wy = 16 + 219 * y6, wu = 128 + 224 * (B - y6) / 1.772,
+                 wv = 128 + 224 * (R - y6) / 1.402;
+    int x0, y0, bw, bh;
+    geometry(&o, W, H, 1, &x0, &y0, &bw, &bh);
+    const double cx = x0 + bw / 2.0, cy = y0 + bh / 2.0, rad = bw / 2.0 - o.border - 3;
+    AVFrame *f = flat_frame(fmt, W, H);
+    const int n = 12;
+    CHECK(vx_camera_draw(cam, n / (double)FPS + 0.01, f) == 0, "draw");
+    int bad = 0, cnt = 0;
+    for (int y = y0; y < y0 + bh; y++)
+        for (int x = x0; x < x0 + bw; x++) {
+            const double dx = x + 0.5 - cx;
+            if (hypot(dx, y + 0.5 - cy) > rad || fabs(dx) < 4)
+                continue;
+            const int right = (dx > 0) != mirror;
+            const double want = right ? wy : ramp(n);
+            cnt++;
+            if (fabs(Y(f, x, y) - want) > 1 && bad++ < 3)
+                printf("  601 luma (%d,%d): %d, want %.2f\n", x, y, Y(f, x, y), want);
+        }
+    for (int j = y0 / 2; j < (y0 + bh) / 2; j++)
+        for (int i = x0 / 2; i < (x0 + bw) / 2; i++) {
+            const double px = 2 * i + 0.5 - cx, py = 2 * j + 1.0 - cy;
+            if (hypot(px, py) > rad - 2 || fabs(px) < 6)
+                continue;
+            const int right = (px > 0) != mirror;
+            const double wu_ = right ? wu : 128, wv_ = right ? wv : 128;
+            cnt++;
+            if ((fabs(U(f, i, j) - wu_) > 1 || fabs(V(f, i, j) - wv_) > 1) && bad++ < 6)
+                printf("  601 chroma (%d,%d): %d %d, want %.2f %.2f\n", i, j, U(f, i, j),
+                       V(f, i, j), wu_, wv_);
+        }
+    CHECK(cnt > 10000 && !bad, "%d of %d samples not in the output's matrix (fmt %d mirror %d)",
+          bad, cnt, fmt, mirror);
+    av_frame_free(&f);
+    vx_camera_free(&cam);
+}
+
 /* The frame shown at recording time t is the last camera frame at or before t - offset;
  * before the first the first is held, after the last the last. Jumps back and far forward
  * (cuts) seek. */
@@ -486,6 +545,10 @@ int main(int argc, char **argv)
     for (int mirror = 0; mirror < 2; mirror++) {
         check_circle(ctx, clip, AV_PIX_FMT_NV12, mirror);
         check_circle(ctx, clip, AV_PIX_FMT_YUV420P, mirror);
+    }
+    for (int mirror = 0; mirror < 2; mirror++) {
+        check_matrix(ctx, clip, AV_PIX_FMT_NV12, mirror);
+        check_matrix(ctx, clip, AV_PIX_FMT_YUV420P, mirror);
     }
     check_timing(ctx, clip);
     check_formats(ctx, clip);
