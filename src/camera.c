@@ -387,7 +387,9 @@ static void matrix_row(uint8_t *out, int step, const uint8_t *restrict a,
  * so it commutes with the (linear) scaling: each plane is scaled onto the bubble's luma grid
  * and onto its chroma grid, and the matrix is applied there, on the bubble's few samples
  * instead of the camera's full 4:4:4 frame. Same results as converting first up to the
- * rounding of the scaled planes (within one code value). */
+ * rounding of the scaled planes: on the demo's camera 99.4 % of samples are identical, the
+ * rest within 1, except 150 of 61.7 M within 2 at chroma edges, where converting first had
+ * resampled the chroma twice (swscale's upsampling, then the bubble's scaler). */
 static void convert_scaled(VxCamera *c, const uint8_t *sy, ptrdiff_t ssy, const uint8_t *su,
                            const uint8_t *sv, ptrdiff_t ssc, int sstep, uint8_t *y,
                            ptrdiff_t ys, uint8_t *u, uint8_t *v, ptrdiff_t cs, int step)
