@@ -47,6 +47,8 @@ int main(void)
     if (!zp)
         return 1;
     const double w = SW / 2.0, h = SH / 2.0;
+    /* where the centre settles: the cursor's last x less half the dead zone (0.5 * w / 2) */
+    const double settled = 700 + 60 * cos(6.0) + 900 - 0.5 * w / 2;
     VxZoomView prev = {0}, v;
     double rest_at = -1, max_step = 0, prev_cx = 0;
     int still_breaks = 0, out_of_view = 0, outside = 0, overshoot = 0;
@@ -69,8 +71,8 @@ int main(void)
             /* the cursor runs at 15 px a frame; the spring may not outrun it */
             max_step = step > max_step ? step : max_step;
             /* critically damped: the centre only moves right, and never past where it
-             * settles (the cursor's last x less half the dead zone, 1417.6) */
-            if (v.x + w / 2 < prev_cx - 1e-9 || v.x + w / 2 > 1700 - 60 + 60 * cos(6.0) - w / 4 + 1e-6)
+             * settles */
+            if (v.x + w / 2 < prev_cx - 1e-9 || v.x + w / 2 > settled + 1e-6)
                 overshoot++;
             if (t >= 2 && step == 0 && rest_at < 0)
                 rest_at = t;
