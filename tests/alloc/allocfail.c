@@ -383,13 +383,17 @@ static void on_crash(int sig, siginfo_t *si, void *uc_)
     backtrace_symbols_fd(bt, n, STDERR_FILENO);
     (void)si, (void)uc_;
 #if defined(__x86_64__) && defined(REG_RIP)
-    /* a call through a NULL function pointer: the unwinder stops at address 0, the caller's
-     * return address is on top of the stack */
+    /* a call through a NULL or garbage function pointer (a failure path that leaves a
+     * pointer unset; MALLOC_PERTURB_ makes it a heap address): the fault is on fetching the
+     * target, outside any loaded object, and the caller's return address is on top of the
+     * stack */
     ucontext_t *uc = uc_;
-    if (uc->uc_mcontext.gregs[REG_RIP] == 0) {
+    void *pc = (void *)uc->uc_mcontext.gregs[REG_RIP];
+    Dl_info pc_info;
+    if (!pc || !dladdr(pc, &pc_info)) {
         void *ret = *(void **)uc->uc_mcontext.gregs[REG_RSP];
         const char *sym, *obj = obj_of(ret, &sym);
-        fprintf(stderr, "    called address 0 from %s (%s)\n", sym, obj);
+        fprintf(stderr, "    called address %p from %s (%s)\n", pc, sym, obj);
         if (third_party(ret))
             _exit(R_THEIR_CRASH);
     }
