@@ -46,7 +46,7 @@ def main():
     ffmpeg = ["ffmpeg", "-v", "error", "-y", "-i", clip, "-c", "copy", out_f]
     ours = [a.vexport, "render", "--screen", clip, "-q", "-o", out_v]
     check = subprocess.run(ours + ["--stats"], capture_output=True, text=True, check=True)
-    if "stats: remux" not in check.stderr:
+    if "stats: remux," not in check.stderr:
         sys.exit("vexport did not remux this clip:\n" + check.stderr)
     res = alternate([("ffmpeg -c copy", ffmpeg), ("vexport", ours)], a.runs)
     (tf, rf, _), (tv, rv, _) = res["ffmpeg -c copy"], res["vexport"]

@@ -9,7 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 "$VEXPORT" render --screen "$dir/src.mp4" --stats --encoder auto --hwaccel auto \
     -o "$dir/out.mp4" 2>"$dir/err"
 fail=0
-grep -q "stats: remux" "$dir/err" || { echo "FAIL: not remuxed: $(cat "$dir/err")"; fail=1; }
+grep -q "stats: remux," "$dir/err" || { echo "FAIL: not remuxed: $(cat "$dir/err")"; fail=1; }
 for f in src out; do
     ffmpeg -v error -i "$dir/$f.mp4" -map 0 -c copy -f streamhash - >"$dir/$f.hash"
     ffmpeg -v error -i "$dir/$f.mp4" -map 0 -c copy -f framemd5 - | grep -v '^#' >"$dir/$f.pkts"
