@@ -54,21 +54,6 @@ static int terr(TrackParser *tp, const char *fmt, ...)
     return tp->err;
 }
 
-static int grow(void **p, int *cap, int n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    if (*cap > INT_MAX / 2)
-        return VX_ERR(ENOMEM);
-    int nc = *cap ? *cap * 2 : 64;
-    void *q = realloc(*p, (size_t)nc * sz);
-    if (!q)
-        return VX_ERR(ENOMEM);
-    *p = q;
-    *cap = nc;
-    return 0;
-}
-
 static int get_num(TrackParser *tp, json_object *v, const char *key, double lo, double hi,
                    double *out)
 {
@@ -99,7 +84,7 @@ static int get_button(TrackParser *tp, json_object *v, const char *key, int *out
                 "\"middle\")", key, s);
 }
 
-typedef struct Caps { int moves, buttons, images, paths; } Caps;
+typedef struct Caps { int64_t moves, buttons, images, paths; } Caps;
 
 static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps *caps,
                        double *last_t)
@@ -148,7 +133,8 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
             tr->moves[tr->n_moves - 1].x = x; /* same instant: the later line wins */
             tr->moves[tr->n_moves - 1].y = y;
         } else {
-            if (grow((void **)&tr->moves, &caps->moves, tr->n_moves, sizeof(*tr->moves)))
+            if (vx_grow((void **)&tr->moves, &caps->moves, tr->n_moves,
+                        sizeof(*tr->moves), INT_MAX))
                 return tp->err = VX_ERR(ENOMEM);
             tr->moves[tr->n_moves++] = (VxTrackMove){t, x, y};
         }
@@ -157,7 +143,8 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
         int b = 0;
         if (get_button(tp, jdown ? jdown : jup, jdown ? "down" : "up", &b))
             return tp->err;
-        if (grow((void **)&tr->buttons, &caps->buttons, tr->n_buttons, sizeof(*tr->buttons)))
+        if (vx_grow((void **)&tr->buttons, &caps->buttons, tr->n_buttons,
+                    sizeof(*tr->buttons), INT_MAX))
             return tp->err = VX_ERR(ENOMEM);
         tr->buttons[tr->n_buttons++] = (VxTrackButton){t, b, !!jdown};
     }
@@ -183,7 +170,8 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
                 if (!strcmp(tr->paths[i], s))
                     im.image = i;
             if (im.image < 0) {
-                if (grow((void **)&tr->paths, &caps->paths, tr->n_paths, sizeof(*tr->paths)))
+                if (vx_grow((void **)&tr->paths, &caps->paths, tr->n_paths,
+                            sizeof(*tr->paths), INT_MAX))
                     return tp->err = VX_ERR(ENOMEM);
                 if (!(tr->paths[tr->n_paths] = strdup(s)))
                     return tp->err = VX_ERR(ENOMEM);
@@ -192,7 +180,8 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
         } else if (jhot) {
             return terr(tp, "\"hotspot\": the default arrow has its own");
         }
-        if (grow((void **)&tr->images, &caps->images, tr->n_images, sizeof(*tr->images)))
+        if (vx_grow((void **)&tr->images, &caps->images, tr->n_images,
+                    sizeof(*tr->images), INT_MAX))
             return tp->err = VX_ERR(ENOMEM);
         tr->images[tr->n_images++] = im;
     }

@@ -30,6 +30,10 @@ int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
 const char *vx_averr(int code, char *buf, size_t len);
 /* Maps an AVERROR to our negative errno-style code. */
 int vx_from_averror(int code);
+/* Makes room in the array *p (*cap elements of `size` bytes) for element n: doubles the
+ * capacity (from 64) when n has reached it. VX_ERR(ENOMEM) when the allocation fails or the
+ * capacity would pass max elements; the array is unchanged then. */
+int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max);
 
 #include "cpu.h"
 

@@ -1,6 +1,8 @@
 /* Logging and error reporting: messages go to the context's callback and last-error buffer,
  * never to stderr. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libavutil/error.h>
@@ -34,6 +36,21 @@ int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
     vx_vlog(ctx, VX_LOG_ERROR, 1, fmt, ap);
     va_end(ap);
     return code;
+}
+
+int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max)
+{
+    if (n < *cap)
+        return 0;
+    if (*cap > max / 2 || (uint64_t)*cap * 2 > SIZE_MAX / size)
+        return VX_ERR(ENOMEM);
+    const int64_t c = *cap ? *cap * 2 : 64;
+    void *q = realloc(*p, (size_t)c * size);
+    if (!q)
+        return VX_ERR(ENOMEM);
+    *p = q;
+    *cap = c;
+    return 0;
 }
 
 const char *vx_averr(int code, char *buf, size_t len)

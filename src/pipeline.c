@@ -477,7 +477,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     pr.total = tl->frames;
     pr.mode = "composite";
     pr.duration_s = tl->frames * av_q2d(av_inv_q(tl->fps));
-    const int64_t trim_every = 5 * av_q2d(tl->fps) > 1 ? (int64_t)(5 * av_q2d(tl->fps)) : 1;
+    const int64_t trim_every = (int64_t)fmax(1, 5 * av_q2d(tl->fps)); /* frames in 5 s */
     for (int64_t n = 0; n < tl->frames; n++) {
         if (atomic_load(cancel)) {
             ret = VX_ECANCELED;

@@ -49,19 +49,6 @@ typedef struct Scan {
     int64_t *rank;  /* position in order of each video packet */
 } Scan;
 
-static int grow(void **p, int64_t n, int64_t *cap, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    int64_t c = *cap ? *cap * 2 : 1024;
-    void *q = realloc(*p, (size_t)c * size);
-    if (!q)
-        return VX_ERR(ENOMEM);
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 typedef struct PtsIdx {
     int64_t pts, idx;
 } PtsIdx;
@@ -110,7 +97,8 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double unti
             } else if (pkt->flags & AV_PKT_FLAG_DISCARD) {
                 snprintf(why, why_len, "the recording hides frames (an edit list)");
                 ret = 1;
-            } else if (!(ret = grow((void **)&s->v, s->nv, &vcap, sizeof(*s->v)))) {
+            } else if (!(ret = vx_grow((void **)&s->v, &vcap, s->nv, sizeof(*s->v),
+                                       INT64_MAX))) {
                 s->v[s->nv++] = (VPkt){pkt->pts, pkt->dts, pkt->duration,
                                        !!(pkt->flags & AV_PKT_FLAG_KEY)};
                 passed[0] = pkt->dts * vtb > until;
@@ -121,7 +109,8 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double unti
                 snprintf(why, why_len, "the recording's audio packets lack timestamps or "
                          "durations");
                 ret = 1;
-            } else if (!(ret = grow((void **)&s->a, s->na, &acap, sizeof(*s->a)))) {
+            } else if (!(ret = vx_grow((void **)&s->a, &acap, s->na, sizeof(*s->a),
+                                       INT64_MAX))) {
                 s->a[s->na++] = (APkt){pkt->pts, pkt->duration};
                 passed[1] = pkt->pts * atb > until;
             }
