@@ -25,7 +25,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from floor import ROOT, measure  # noqa: E402
+from floor import ROOT, demo_project, measure  # noqa: E402
 
 
 def main():
@@ -45,10 +45,7 @@ def main():
                     "--webcam", os.path.join(tmp, "camera.mp4"),
                     "--mic", os.path.join(tmp, "mic.m4a")],
                    check=True, stdout=subprocess.DEVNULL)
-    with open(os.path.join(ROOT, "docs", "demo-project.json")) as f:
-        feat = json.load(f)
-    feat.pop("timeline", None)
-    feat["output"]["quality"] = float(a.crf)
+    feat = demo_project(a.crf)
     base = {k: v for k, v in feat.items() if k not in ("zoom", "cursor", "camera")}
     base["sources"] = {"screen": "screen.mp4"}
     if a.only:
@@ -60,6 +57,8 @@ def main():
             one[a.only] = feat[a.only]
             key = "cursor" if a.only == "zoom" else a.only
             one["sources"][key] = src[key]
+            if a.only == "zoom":  # the zoom follows the track; the cursor is not drawn
+                one["cursor"] = {"draw": False}
         feat = one
     for name, proj in (("base", base), ("features", feat)):
         with open(os.path.join(tmp, name + ".json"), "w") as f:

@@ -75,13 +75,21 @@ def styled_cmd(vexport, clip, size, out, preset="veryfast", crf="23", background
                   "-o", out]
 
 
-def effects_project(tmp, clip, size, fps, cursor, camera, crf):
-    """docs/demo-project.json without its timeline, on this clip, as a project file: every
-    effect (styling, cursor, camera, zoom). Its rectangle zoom is given for a 1920x1080
-    recording and is scaled to the clip's size."""
+def demo_project(crf):
+    """docs/demo-project.json without its timeline (cuts and speed-ups shorten the output, so
+    they would only flatter a ratio), at quality crf."""
     with open(os.path.join(ROOT, "docs", "demo-project.json")) as f:
         proj = json.load(f)
     proj.pop("timeline", None)
+    proj["output"]["quality"] = float(crf)
+    return proj
+
+
+def effects_project(tmp, clip, size, fps, cursor, camera, crf):
+    """demo_project on this clip, as a project file: every effect (styling, cursor, camera,
+    zoom). Its rectangle zoom is given for a 1920x1080 recording and is scaled to the clip's
+    size."""
+    proj = demo_project(crf)
     w, h = map(int, size.split("x"))
     proj["output"] = {"width": w, "height": h, "fps": fps, "quality": float(crf)}
     proj["sources"] = {"screen": clip, "cursor": cursor, "camera": camera}
