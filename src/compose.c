@@ -4,7 +4,12 @@
  * double precision) into `stat`, and every pooled output frame starts as a copy of it: the
  * pool recycles buffers, so outside the screen rectangle a frame never needs touching again.
  * Per frame only the screen is scaled into its rectangle and the rows crossing rounded
- * corners are blended with the static layer through coverage masks. */
+ * corners are blended with the static layer through coverage masks.
+ *
+ * Incrementally, only what changed since the previous source frame is rescaled. The pooled
+ * buffer a frame is drawn into still holds an older output (its generation, in the buffer's
+ * tag), so what the outputs in between changed (remembered for VX_HISTORY outputs) is copied
+ * over from the previous output, and nothing else: a still screen costs no copy at all. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +31,22 @@ typedef struct Planes {
     ptrdiff_t sy, suv;
     int step; /* 2 for NV12 (u, v interleaved), 1 for I420 */
 } Planes;
+
+/* Outputs whose changes are remembered: a pooled buffer at most this many outputs old is
+ * brought up to date by copying only what changed since; an older one, whole. */
+#define VX_HISTORY 8
+
+/* Where an output differs from the one before it, inside the screen rectangle. */
+typedef struct Change {
+    int64_t seq;  /* the output (VxCompose.frames) this describes; 0: none */
+    int full;     /* all of it may have */
+    VxSpans y, c; /* per rectangle row, luma and chroma samples: [lo, hi), empty when lo >= hi */
+} Change;
+
+/* The tag of a pooled buffer: the output it holds (0: only the static layer). */
+typedef struct PoolTag {
+    int64_t gen;
+} PoolTag;
 
 struct VxCompose {
     VxContext *ctx;
@@ -59,7 +80,9 @@ struct VxCompose {
     VxSpans wr_y, wr_c;     /* samples written per output row of the rectangle */
     VxScaleKeep ky, ku, kv; /* the kept horizontal pass of each plane */
     uint8_t *force_y, *force_c; /* rectangle rows that cross corners: always redrawn */
-    int64_t frames, reused, rows_total, rows_scaled;
+    Change hist[VX_HISTORY];    /* the last outputs' changes, by seq % VX_HISTORY */
+    VxSpans stale_y, stale_c;   /* scratch: what changed since the buffer's output */
+    int64_t frames, reused, rows_total, rows_scaled, rows_copied;
 };
 
 int vx_output_matrix(int height)
@@ -482,13 +505,62 @@ static size_t frame_size(int fmt, int W, int H)
     return luma + (fmt == AV_PIX_FMT_NV12 ? ch : 2 * ch);
 }
 
+static void pool_free(void *opaque, uint8_t *data)
+{
+    free(opaque);
+    av_free(data);
+}
+
 static AVBufferRef *pool_alloc(void *opaque, size_t size)
 {
     VxCompose *c = opaque;
-    AVBufferRef *b = av_buffer_alloc(size);
-    if (b)
-        memcpy(b->data, c->stat, c->size); /* the static layer, once per pooled buffer */
+    uint8_t *data = av_malloc(size);
+    PoolTag *tag = calloc(1, sizeof(*tag));
+    AVBufferRef *b = data && tag ? av_buffer_create(data, size, pool_free, tag, 0) : NULL;
+    if (!b) {
+        av_free(data);
+        free(tag);
+        return NULL;
+    }
+    memcpy(b->data, c->stat, c->size); /* the static layer, once per pooled buffer */
     return b;
+}
+
+static PoolTag *frame_tag(const AVFrame *f)
+{
+    return av_buffer_pool_buffer_get_opaque(f->buf[0]);
+}
+
+static int spans_alloc(VxSpans *s, int rows)
+{
+    s->lo = calloc((size_t)rows, sizeof(int));
+    s->hi = calloc((size_t)rows, sizeof(int));
+    return s->lo && s->hi ? 0 : VX_ERR(ENOMEM);
+}
+
+static void spans_free(VxSpans *s)
+{
+    free(s->lo), free(s->hi);
+    s->lo = s->hi = NULL;
+}
+
+static void spans_clear(VxSpans *s, int rows)
+{
+    memset(s->lo, 0, sizeof(int) * rows);
+    memset(s->hi, 0, sizeof(int) * rows);
+}
+
+/* Widens row j of s to cover [lo, hi). */
+static void span_add(VxSpans *s, int j, int lo, int hi)
+{
+    if (lo >= hi)
+        return;
+    if (s->lo[j] >= s->hi[j]) {
+        s->lo[j] = lo, s->hi[j] = hi;
+    } else {
+        s->lo[j] = s->lo[j] < lo ? s->lo[j] : lo;
+        s->hi[j] = s->hi[j] > hi ? s->hi[j] : hi;
+    }
 }
 
 /* Luma and chroma scalers that map the source rectangle v (source pixels, fractional) onto
@@ -551,14 +623,15 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxLayout *l, int
     c->incremental = !(inc && !strcmp(inc, "0")) && !(c->sy.h.identity && c->sy.v.identity);
     if (c->incremental) {
         const int sch = (l->sh + fy - 1) / fy;
-        c->chg_y.lo = malloc(sizeof(int) * l->sh), c->chg_y.hi = malloc(sizeof(int) * l->sh);
-        c->chg_c.lo = malloc(sizeof(int) * sch), c->chg_c.hi = malloc(sizeof(int) * sch);
-        c->wr_y.lo = malloc(sizeof(int) * l->rh), c->wr_y.hi = malloc(sizeof(int) * l->rh);
-        c->wr_c.lo = malloc(sizeof(int) * c->ch), c->wr_c.hi = malloc(sizeof(int) * c->ch);
         c->force_y = calloc((size_t)l->rh, 1), c->force_c = calloc((size_t)c->ch, 1);
-        if (!c->chg_y.lo || !c->chg_y.hi || !c->chg_c.lo || !c->chg_c.hi || !c->wr_y.lo ||
-            !c->wr_y.hi || !c->wr_c.lo || !c->wr_c.hi || !c->force_y || !c->force_c)
+        if (!c->force_y || !c->force_c || spans_alloc(&c->chg_y, l->sh) < 0 ||
+            spans_alloc(&c->chg_c, sch) < 0 || spans_alloc(&c->wr_y, l->rh) < 0 ||
+            spans_alloc(&c->wr_c, c->ch) < 0 || spans_alloc(&c->stale_y, l->rh) < 0 ||
+            spans_alloc(&c->stale_c, c->ch) < 0)
             goto fail;
+        for (int i = 0; i < VX_HISTORY; i++)
+            if (spans_alloc(&c->hist[i].y, l->rh) < 0 || spans_alloc(&c->hist[i].c, c->ch) < 0)
+                goto fail;
         for (int b = 0; b < 2 * c->by; b++)
             c->force_y[b < c->by ? b : l->rh - 2 * c->by + b] = !c->my_full[b];
         for (int b = 0; b < 2 * c->bc; b++)
@@ -722,15 +795,62 @@ static void changed_span(const VxCompose *c, const uint8_t *a, const uint8_t *b,
     *hi = l < r ? (r - 1) / step + 1 : 0;
 }
 
-/* Keeps, from the previous output row, the samples outside the span just written. */
-static void keep_row(uint8_t *d, const uint8_t *prev, int n, int step, int lo, int hi)
+/* Copies samples [a, b) of an output row (`step` bytes apart) from the previous output,
+ * except those in [lo, hi), just written. */
+static void copy_around(uint8_t *d, const uint8_t *prev, int step, int a, int b, int lo, int hi)
 {
-    if (lo >= hi) {
-        memcpy(d, prev, (size_t)n * step);
-        return;
+    if (lo < hi) {
+        const int e = b < lo ? b : lo, s = a > hi ? a : hi; /* left of it, right of it */
+        if (a < e)
+            memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(e - a) * step);
+        if (s < b)
+            memcpy(d + (ptrdiff_t)s * step, prev + (ptrdiff_t)s * step, (size_t)(b - s) * step);
+    } else if (a < b) {
+        memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(b - a) * step);
     }
-    memcpy(d, prev, (size_t)lo * step);
-    memcpy(d + (ptrdiff_t)hi * step, prev + (ptrdiff_t)hi * step, (size_t)(n - hi) * step);
+}
+
+/* Into stale_y/stale_c: what the outputs after `gen` (the one a pooled buffer holds) up to the
+ * previous one changed, that is where the buffer differs from the previous output. Returns 0
+ * when that is not known: a fresh buffer, one older than the history, or a change of all. */
+static int stale_since(VxCompose *c, int64_t gen)
+{
+    const int64_t n = c->frames; /* the output being drawn */
+    if (gen < 1 || n - 1 - gen > VX_HISTORY)
+        return 0;
+    spans_clear(&c->stale_y, c->l.rh);
+    spans_clear(&c->stale_c, c->ch);
+    for (int64_t k = gen + 1; k < n; k++) {
+        const Change *h = &c->hist[k % VX_HISTORY];
+        if (h->seq != k || h->full)
+            return 0;
+        for (int j = 0; j < c->l.rh; j++)
+            span_add(&c->stale_y, j, h->y.lo[j], h->y.hi[j]);
+        for (int j = 0; j < c->ch; j++)
+            span_add(&c->stale_c, j, h->c.lo[j], h->c.hi[j]);
+    }
+    return 1;
+}
+
+/* Remembers where output c->frames differs from the one before: anywhere (full), the spans
+ * just written (written), or nowhere. What the overlays drew needs no entry of its own: the
+ * next output redraws the screen under it (mark_overlays), so it is in that output's spans. */
+static void remember(VxCompose *c, int full, int written)
+{
+    Change *h = &c->hist[c->frames % VX_HISTORY];
+    h->seq = c->frames;
+    h->full = full;
+    if (full)
+        return;
+    if (written) {
+        memcpy(h->y.lo, c->wr_y.lo, sizeof(int) * c->l.rh);
+        memcpy(h->y.hi, c->wr_y.hi, sizeof(int) * c->l.rh);
+        memcpy(h->c.lo, c->wr_c.lo, sizeof(int) * c->ch);
+        memcpy(h->c.hi, c->wr_c.hi, sizeof(int) * c->ch);
+    } else {
+        spans_clear(&h->y, c->l.rh);
+        spans_clear(&h->c, c->ch);
+    }
 }
 
 /* Rescales only what changed since the previous source frame and keeps the rest of the
@@ -777,8 +897,8 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
     const int scw = (l->sw + fx - 1) / fx, sch = (l->sh + fy - 1) / fy;
     if (same_frame(src, c->prev_src)) {
         /* the same source frame again (redrawn only for the overlays): nothing to compare */
-        memset(c->chg_y.lo, 0, sizeof(int) * l->sh), memset(c->chg_y.hi, 0, sizeof(int) * l->sh);
-        memset(c->chg_c.lo, 0, sizeof(int) * sch), memset(c->chg_c.hi, 0, sizeof(int) * sch);
+        spans_clear(&c->chg_y, l->sh);
+        spans_clear(&c->chg_c, sch);
     } else {
         find_changes(c, &s, &p, scw, sch);
     }
@@ -795,22 +915,28 @@ static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
                   vx_plane_scale_changed(sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
                                          d.u + ouv, d.suv, d.step, &c->wr_c) < 0)))
         return VX_ERR(ENOMEM);
-    /* everything not rewritten comes from the previous output (u and v were written over the
-     * same spans, so for NV12 one copy per row keeps both) */
+    /* what was not rewritten comes from the previous output, where the buffer's older output
+     * differs from it (u and v were written over the same spans, so for NV12 one copy per row
+     * keeps both) */
     const AVFrame *po = c->prev_out;
     const uint8_t *py = po->data[0] + oy;
+    const int aged = stale_since(c, frame_tag(dst)->gen);
     for (int j = 0; j < l->rh; j++) {
-        keep_row(d.y + oy + j * d.sy, py + j * d.sy, l->rw, 1, c->wr_y.lo[j], c->wr_y.hi[j]);
+        const int a = aged ? c->stale_y.lo[j] : 0, b = aged ? c->stale_y.hi[j] : l->rw;
+        copy_around(d.y + oy + j * d.sy, py + j * d.sy, 1, a, b, c->wr_y.lo[j], c->wr_y.hi[j]);
         c->rows_scaled += c->wr_y.lo[j] < c->wr_y.hi[j];
+        c->rows_copied += a < b && (c->wr_y.lo[j] >= c->wr_y.hi[j] || a < c->wr_y.lo[j] ||
+                                     b > c->wr_y.hi[j]);
     }
     c->rows_total += l->rh;
     for (int j = 0; j < c->ch; j++) {
         const ptrdiff_t o = ouv + j * d.suv;
+        const int a = aged ? c->stale_c.lo[j] : 0, b = aged ? c->stale_c.hi[j] : c->cw;
         if (d.step == 2) {
-            keep_row(d.u + o, po->data[1] + o, c->cw, 2, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d.u + o, po->data[1] + o, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         } else {
-            keep_row(d.u + o, po->data[1] + o, c->cw, 1, c->wr_c.lo[j], c->wr_c.hi[j]);
-            keep_row(d.v + o, po->data[2] + o, c->cw, 1, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d.u + o, po->data[1] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d.v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         }
     }
     blend_corners(c, &d, oy, ouv); /* corner rows were redrawn whole (force) */
@@ -878,9 +1004,11 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
     const int zoomed = !same_view(view, &full);
     const int view_changed = !same_view(view, &c->prev_view);
     c->frames++;
-    if (!n_ov && !view_changed && c->prev_out && c->prev_src && same_frame(src, c->prev_src)) {
+    if (!n_ov && !c->n_ov_prev && !view_changed && c->prev_out && c->prev_src &&
+        same_frame(src, c->prev_src)) {
         /* the same source frame again (a lower source frame rate): the same picture */
         c->reused++;
+        remember(c, 0, 0);
         *out = av_frame_clone(c->prev_out);
         return *out ? 0 : VX_ERR(ENOMEM);
     }
@@ -902,8 +1030,9 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
         return ret;
     if (view_changed || zoomed != c->prev_zoomed)
         c->ky.valid = c->ku.valid = c->kv.valid = 0; /* kept passes of another scaler */
-    if (c->incremental && !view_changed && c->prev_out && c->prev_src &&
-        c->prev_src->format == src->format)
+    const int changed = c->incremental && !view_changed && c->prev_out && c->prev_src &&
+                        c->prev_src->format == src->format;
+    if (changed)
         ret = compose_changed(c, sy, sc, src, dst);
     else
         compose_full(c, sy, sc, src, dst);
@@ -930,6 +1059,8 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
     c->prev_view = *view;
     c->prev_zoomed = zoomed;
     if (c->incremental) {
+        remember(c, !changed, 1);
+        frame_tag(dst)->gen = c->frames;
         av_frame_free(&c->prev_out);
         av_frame_free(&c->prev_src);
         c->prev_out = av_frame_clone(dst);
@@ -943,11 +1074,13 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
     return 0;
 }
 
-void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled)
+void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled,
+                      double *rows_copied)
 {
     *frames = c->frames;
     *reused = c->reused;
     *rows_scaled = c->rows_total ? (double)c->rows_scaled / c->rows_total : 1.0;
+    *rows_copied = c->rows_total ? (double)c->rows_copied / c->rows_total : 0.0;
 }
 
 void vx_compose_free(VxCompose **pc)
@@ -957,10 +1090,12 @@ void vx_compose_free(VxCompose **pc)
     VxCompose *c = *pc;
     av_frame_free(&c->prev_src);
     av_frame_free(&c->prev_out);
-    free(c->chg_y.lo), free(c->chg_y.hi), free(c->chg_c.lo), free(c->chg_c.hi);
-    free(c->wr_y.lo), free(c->wr_y.hi), free(c->wr_c.lo), free(c->wr_c.hi);
+    spans_free(&c->chg_y), spans_free(&c->chg_c), spans_free(&c->wr_y), spans_free(&c->wr_c);
     free(c->force_y), free(c->force_c);
     vx_scale_keep_free(&c->ky), vx_scale_keep_free(&c->ku), vx_scale_keep_free(&c->kv);
+    spans_free(&c->stale_y), spans_free(&c->stale_c);
+    for (int i = 0; i < VX_HISTORY; i++)
+        spans_free(&c->hist[i].y), spans_free(&c->hist[i].c);
     av_buffer_pool_uninit(&c->pool);
     vx_plane_scaler_free(&c->sy);
     vx_plane_scaler_free(&c->sc);

@@ -233,8 +233,10 @@ typedef struct VxOverlay {
  * changed. */
 int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
                     const VxOverlay *ov, int n_ov, double t, AVFrame **out);
-/* Frames composed, of which reused whole, and the share of rectangle rows rescaled. */
-void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled);
+/* Frames composed, of which reused whole, and the shares of rectangle rows rescaled and of
+ * rows copied (in part) from the previous output. */
+void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled,
+                      double *rows_copied);
 void vx_compose_free(VxCompose **c);
 
 /* ---- encode.c ---- */

@@ -558,10 +558,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     st->mux_s += now_s() - ts;
     int64_t cf, cr;
-    double rows;
-    vx_compose_stats(comp, &cf, &cr, &rows);
+    double rows, copied;
+    vx_compose_stats(comp, &cf, &cr, &rows, &copied);
     vx_log(ctx, VX_LOG_VERBOSE, "compose: %" PRId64 " frames, %" PRId64 " repeated whole, "
-           "%.0f%% of the screen's rows rescaled in the others", cf, cr, 100 * rows);
+           "%.0f%% of the screen's rows rescaled in the others, %.0f%% copied from the "
+           "previous output", cf, cr, 100 * rows, 100 * copied);
     report(o, &pr, tl->frames, t0, 1);
     ret = 0;
 end:

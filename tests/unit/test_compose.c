@@ -1,0 +1,199 @@
+/* Incremental compose (src/compose.c) against a full redraw of every frame. A synthetic
+ * recording changes a few rectangles a frame (some frames unchanged, some the very same
+ * decoded frame again), a small overlay moves or holds still over it, and a zoom holds and
+ * then pans. The outputs are held for a varying number of frames, the way an encoder or a
+ * queue may hold them, so the pooled buffers they are drawn into come back holding outputs
+ * from 2 to over 12 frames old. Every output must equal the full redraw's, byte for byte,
+ * in NV12 and in I420. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+#include <libavutil/pixfmt.h>
+
+#include "internal.h"
+
+#include "check.h"
+
+#define SW 800
+#define SH 450
+#define FRAMES 240
+
+static unsigned rng = 12345;
+static int rnd(int n)
+{
+    rng = rng * 1103515245u + 12345u;
+    return (int)((rng >> 8) % (unsigned)n);
+}
+
+/* The overlay: a 9x7 block whose position follows t (still for a while), clipped to the
+ * screen rectangle; it reports what it touched. */
+static int draw_block(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn)
+{
+    (void)opaque;
+    const int still = t >= 1.0 && t < 1.5;
+    const int x0 = v->clip_x0 + 20 + (still ? 100 : (int)(t * 97) % 300);
+    const int y0 = v->clip_y0 + 10 + (still ? 50 : (int)(t * 61) % 200);
+    VxRect r = {x0, y0, x0 + 9, y0 + 7};
+    r.x1 = r.x1 > v->clip_x1 ? v->clip_x1 : r.x1, r.y1 = r.y1 > v->clip_y1 ? v->clip_y1 : r.y1;
+    for (int y = r.y0; y < r.y1; y++)
+        memset(dst->data[0] + (ptrdiff_t)y * dst->linesize[0] + r.x0, 235, (size_t)(r.x1 - r.x0));
+    const int nv12 = dst->format == AV_PIX_FMT_NV12;
+    for (int y = r.y0 / 2; y < (r.y1 + 1) / 2; y++)
+        for (int x = r.x0 / 2; x < (r.x1 + 1) / 2; x++) {
+            if (nv12) {
+                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + 2 * x] = 40;
+                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + 2 * x + 1] = 220;
+            } else {
+                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + x] = 40;
+                dst->data[2][(ptrdiff_t)y * dst->linesize[2] + x] = 220;
+            }
+        }
+    *drawn = r;
+    return 0;
+}
+
+/* A new source frame: the previous one's picture with up to three rectangles repainted
+ * (none for some frames). */
+static AVFrame *next_source(const AVFrame *prev, int n)
+{
+    AVFrame *f = av_frame_alloc();
+    f->format = AV_PIX_FMT_YUV420P, f->width = SW, f->height = SH;
+    if (!f || av_frame_get_buffer(f, 64) < 0)
+        exit(2);
+    if (prev) {
+        if (av_frame_copy(f, prev) < 0)
+            exit(2);
+    } else {
+        for (int p = 0; p < 3; p++)
+            for (int y = 0; y < (p ? SH / 2 : SH); y++)
+                for (int x = 0; x < (p ? SW / 2 : SW); x++)
+                    f->data[p][(ptrdiff_t)y * f->linesize[p] + x] = (uint8_t)(x * 7 + y * 3 + p * 50);
+    }
+    const int rects = n % 9 == 4 ? 0 : 1 + rnd(3);
+    for (int i = 0; i < rects; i++) {
+        const int w = 1 + rnd(n % 5 == 0 ? SW : 120), h = 1 + rnd(n % 7 == 0 ? SH : 60);
+        const int x = rnd(SW - w + 1), y = rnd(SH - h + 1), v = rnd(256);
+        for (int yy = y; yy < y + h; yy++)
+            for (int xx = x; xx < x + w; xx++)
+                f->data[0][(ptrdiff_t)yy * f->linesize[0] + xx] = (uint8_t)(v + xx);
+        for (int yy = y / 2; yy < (y + h + 1) / 2; yy++)
+            for (int xx = x / 2; xx < (x + w + 1) / 2; xx++) {
+                f->data[1][(ptrdiff_t)yy * f->linesize[1] + xx] = (uint8_t)(v ^ yy);
+                f->data[2][(ptrdiff_t)yy * f->linesize[2] + xx] = (uint8_t)(v + 3 * xx);
+            }
+    }
+    return f;
+}
+
+static int same_picture(const AVFrame *a, const AVFrame *b)
+{
+    const int nv12 = a->format == AV_PIX_FMT_NV12;
+    for (int y = 0; y < a->height; y++)
+        if (memcmp(a->data[0] + (ptrdiff_t)y * a->linesize[0],
+                   b->data[0] + (ptrdiff_t)y * b->linesize[0], (size_t)a->width))
+            return 0;
+    const int cw = (a->width + 1) / 2;
+    for (int p = 1; p < (nv12 ? 2 : 3); p++)
+        for (int y = 0; y < (a->height + 1) / 2; y++)
+            if (memcmp(a->data[p] + (ptrdiff_t)y * a->linesize[p],
+                       b->data[p] + (ptrdiff_t)y * b->linesize[p], (size_t)(nv12 ? 2 * cw : cw)))
+                return 0;
+    return 1;
+}
+
+static void run(VxContext *ctx, const VxProject *p, int fmt)
+{
+    const VxSourceInfo si = {.width = SW, .height = SH, .sub_x = 1, .sub_y = 1,
+                             .chroma_x = 0, .chroma_y = 0.5};
+    VxLayout l;
+    if (vx_layout_compute(ctx, p, &si, &l) < 0)
+        exit(2);
+    l.sub_x = si.sub_x, l.sub_y = si.sub_y, l.cx = si.chroma_x, l.cy = si.chroma_y;
+    VxCompose *full = NULL, *inc = NULL;
+    setenv("VEXPORT_INCREMENTAL", "0", 1);
+    int ret = vx_compose_create(ctx, p, &l, fmt, &full);
+    unsetenv("VEXPORT_INCREMENTAL");
+    if (ret < 0 || vx_compose_create(ctx, p, &l, fmt, &inc) < 0)
+        exit(2);
+    const VxOverlay ov = {draw_block, NULL, {0, 0, 0, 0}};
+    AVFrame *src = NULL, *held[16] = {0};
+    int n_held = 0, mismatches = 0, first_bad = -1, max_held = 0;
+    for (int n = 0; n < FRAMES; n++) {
+        const double t = n / 60.0;
+        if (!src || n % 6 != 3) { /* every sixth frame: the very same decoded frame again */
+            AVFrame *s = next_source(src, n);
+            av_frame_free(&src);
+            src = s;
+        }
+        /* the whole recording; 80..120 a zoom that holds, 120..140 one that pans, and a few
+         * single zoomed frames (each output after a changed view is redrawn whole) */
+        VxZoomView view = {0, 0, SW, SH};
+        if (n >= 80 && n < 140)
+            view = (VxZoomView){100.25 + (n >= 120 ? 3.5 * (n - 120) : 0), 60.5, SW / 2.0,
+                                SH / 2.0};
+        if (n == 45 || n == 173 || n == 214)
+            view = (VxZoomView){10, 20, SW - 30, SH - 40};
+        const int n_ov = n < 200 ? 1 : 0; /* the overlay goes away for the last frames */
+        AVFrame *a = NULL, *b = NULL;
+        if (vx_compose_next(full, src, &view, &ov, n_ov, t, &a) < 0 ||
+            vx_compose_next(inc, src, &view, &ov, n_ov, t, &b) < 0)
+            exit(2);
+        if (!same_picture(a, b)) {
+            mismatches++;
+            first_bad = first_bad < 0 ? n : first_bad;
+        }
+        av_frame_free(&a);
+        /* hold the output for a while: 0 to 12 outputs are held at any time */
+        held[n_held++] = b;
+        const int phase = (n / 10) % 4;
+        const int keep = phase == 0 ? rnd(3) : phase == 1 ? 5 : phase == 2 ? 12 : rnd(8);
+        max_held = n_held > max_held ? n_held : max_held;
+        while (n_held > keep) {
+            av_frame_free(&held[0]);
+            memmove(held, held + 1, sizeof(*held) * (size_t)--n_held);
+        }
+    }
+    int64_t frames, reused;
+    double scaled, copied;
+    vx_compose_stats(inc, &frames, &reused, &scaled, &copied);
+    const char *name = fmt == AV_PIX_FMT_NV12 ? "nv12" : "i420";
+    CHECK(!mismatches, "%s: %d of %d incremental outputs differ from the full redraw (first: "
+          "output %d)", name, mismatches, FRAMES, first_bad);
+    CHECK(max_held >= 12, "%s: outputs were held %d at most, not the 12 meant", name, max_held);
+    /* the test means something only if both shortcuts were taken: only part rescaled, and
+     * only part of the rest copied */
+    CHECK(scaled < 0.9 && copied > 0.02 && scaled + copied < 1, "%s: %.0f%% of rows "
+          "rescaled, %.0f%% copied: the incremental path was not exercised", name, 100 * scaled,
+          100 * copied);
+    printf("%s: %d outputs identical, %.0f%% of rows rescaled, %.0f%% copied, up to %d held\n",
+           name, FRAMES - mismatches, 100 * scaled, 100 * copied, max_held);
+    while (n_held)
+        av_frame_free(&held[--n_held]);
+    av_frame_free(&src);
+    vx_compose_free(&full);
+    vx_compose_free(&inc);
+}
+
+int main(void)
+{
+    VxContext *ctx = NULL;
+    VxSettings s;
+    vx_default_settings(&s);
+    if (vx_open(&ctx, &s) < 0)
+        return 2;
+    VxProject *p = NULL;
+    const char *json = "{ \"sources\": { \"screen\": \"rec.mp4\", \"audio\": [] },"
+                       "  \"output\": { \"width\": 640, \"height\": 360 },"
+                       "  \"padding\": 0.06, \"radius\": 14, \"background\": \"#203040\" }";
+    if (vx_project_parse(ctx, json, NULL, "test project", &p) < 0) {
+        printf("FAIL project: %s\n", vx_last_error(ctx));
+        return 2;
+    }
+    run(ctx, p, AV_PIX_FMT_NV12);
+    run(ctx, p, AV_PIX_FMT_YUV420P);
+    vx_project_free(&p);
+    vx_close(&ctx);
+    return failures != 0;
+}
