@@ -9,7 +9,11 @@
  * Incrementally, only what changed since the previous source frame is rescaled. The pooled
  * buffer a frame is drawn into still holds an older output (its generation, in the buffer's
  * tag), so what the outputs in between changed (remembered for VX_HISTORY outputs) is copied
- * over from the previous output, and nothing else: a still screen costs no copy at all. */
+ * over from the previous output, and nothing else: a still screen costs no copy at all.
+ *
+ * With threads (vx_compose_set_threads), a frame is drawn in slices of rows: first each
+ * slice's source rows (change search, horizontal pass), then, once all are done, each
+ * slice's output rows (vertical pass, copies). A scaled screen only; bit-exact either way. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +87,7 @@ struct VxCompose {
     Change hist[VX_HISTORY];    /* the last outputs' changes, by seq % VX_HISTORY */
     VxSpans stale_y, stale_c;   /* scratch: what changed since the buffer's output */
     int64_t frames, reused, rows_total, rows_scaled, rows_copied;
+    VxWorkers *workers; /* compose threads besides the caller's; NULL: none */
 };
 
 int vx_output_matrix(int height)
@@ -748,15 +753,17 @@ static void compose_full(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc, con
     blend_corners(c, &d, oy, ouv);
 }
 
-/* Widens the changed spans so that every output of the plane in columns [a, b) and rows
- * [r0, r1) (rectangle-relative, in that plane's samples) is recomputed: each of them reads at
- * least one sample marked changed. */
-static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int r0, int r1)
+/* Widens the changed spans of source rows [lo, hi) so that every output of the plane in
+ * columns [a, b) and rows [r0, r1) (rectangle-relative, in that plane's samples) is
+ * recomputed: each of them reads at least one sample marked changed. */
+static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int r0, int r1,
+                         int lo, int hi)
 {
     if (a >= b || r0 >= r1)
         return;
     const int x0 = s->h.pos[a], x1 = s->h.pos[b - 1] + s->h.taps;
-    const int y0 = s->v.pos[r0], y1 = s->v.pos[r1 - 1] + s->v.taps;
+    int y0 = s->v.pos[r0], y1 = s->v.pos[r1 - 1] + s->v.taps;
+    y0 = y0 > lo ? y0 : lo, y1 = y1 < hi ? y1 : hi;
     for (int y = y0; y < y1; y++) {
         if (chg->lo[y] >= chg->hi[y]) {
             chg->lo[y] = x0, chg->hi[y] = x1;
@@ -767,8 +774,10 @@ static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int
     }
 }
 
-/* The screen under what the overlays drew over the previous output must be redrawn. */
-static void mark_overlays(VxCompose *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc)
+/* The screen under what the overlays drew over the previous output must be redrawn: marks
+ * source rows [y0, y1) and chroma rows [c0, c1). */
+static void mark_overlays(VxCompose *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc,
+                          int y0, int y1, int c0, int c1)
 {
     const VxLayout *l = &c->l;
     for (int i = 0; i < c->n_ov_prev; i++) {
@@ -778,10 +787,11 @@ static void mark_overlays(VxCompose *c, const VxPlaneScaler *sy, const VxPlaneSc
         b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
         if (a >= b || r0 >= r1)
             continue;
-        mark_outputs(sy, &c->chg_y, a, b, r0, r1);
+        mark_outputs(sy, &c->chg_y, a, b, r0, r1, y0, y1);
         /* chroma sample i covers luma columns 2i - 1 .. 2i + 1 (left-sited), rows 2j, 2j + 1 */
         int ca = a / 2, cb = (b + 2) / 2, cr0 = r0 / 2, cr1 = (r1 + 1) / 2;
-        mark_outputs(sc, &c->chg_c, ca, cb > c->cw ? c->cw : cb, cr0, cr1 > c->ch ? c->ch : cr1);
+        mark_outputs(sc, &c->chg_c, ca, cb > c->cw ? c->cw : cb, cr0, cr1 > c->ch ? c->ch : cr1,
+                     c0, c1);
     }
 }
 
@@ -853,8 +863,6 @@ static void remember(VxCompose *c, int full, int written)
     }
 }
 
-/* Rescales only what changed since the previous source frame and keeps the rest of the
- * previous output; bit-exact with compose_full. */
 /* 1 when a and b are the same decoded frame (one buffer: a lower source frame rate repeats
  * it). */
 static int same_frame(const AVFrame *a, const AVFrame *b)
@@ -863,15 +871,16 @@ static int same_frame(const AVFrame *a, const AVFrame *b)
            a->data[0] == b->data[0];
 }
 
-/* The changed span of every source row, luma and chroma (u and v share theirs: NV12 rows
- * hold both anyway). */
-static void find_changes(VxCompose *c, const SrcPlanes *s, const SrcPlanes *p, int scw, int sch)
+/* The changed span of source rows [y0, y1) and chroma rows [c0, c1) (u and v share theirs:
+ * NV12 rows hold both anyway). */
+static void find_changes(VxCompose *c, const SrcPlanes *s, const SrcPlanes *p, int scw, int y0,
+                         int y1, int c0, int c1)
 {
     const VxLayout *l = &c->l;
-    for (int y = 0; y < l->sh; y++)
+    for (int y = y0; y < y1; y++)
         changed_span(c, s->y + y * s->sy, p->y + y * p->sy, l->sw, 1, &c->chg_y.lo[y],
                      &c->chg_y.hi[y]);
-    for (int y = 0; y < sch; y++) {
+    for (int y = c0; y < c1; y++) {
         int lo, hi, lo2, hi2;
         if (s->step == 2) { /* NV12: one pass over the interleaved row */
             changed_span(c, s->u + y * s->su, p->u + y * p->su, 2 * scw, 1, &lo, &hi);
@@ -888,58 +897,142 @@ static void find_changes(VxCompose *c, const SrcPlanes *s, const SrcPlanes *p, i
     }
 }
 
-static int compose_changed(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
-                           const AVFrame *src, AVFrame *dst)
-{
-    const VxLayout *l = &c->l;
-    const SrcPlanes s = src_planes(src), p = src_planes(c->prev_src);
-    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
-    const int scw = (l->sw + fx - 1) / fx, sch = (l->sh + fy - 1) / fy;
-    if (same_frame(src, c->prev_src)) {
-        /* the same source frame again (redrawn only for the overlays): nothing to compare */
-        spans_clear(&c->chg_y, l->sh);
-        spans_clear(&c->chg_c, sch);
-    } else {
-        find_changes(c, &s, &p, scw, sch);
-    }
-    mark_overlays(c, sy, sc);
+#define VX_MAX_SLICES 16 /* compose threads at most */
+
+/* One output drawn incrementally (or whole, through the kept passes), in slices of rows: the
+ * source rows' change search and horizontal passes, then the output rows' vertical passes and
+ * copies. Each slice runs on its own thread. */
+typedef struct Slices {
+    VxCompose *c;
+    SrcPlanes s, p;
+    int scw, sch;
+    int whole; /* every sample is redrawn: no change search, nothing copied */
+    int same;  /* the same source frame as the previous output's */
+    VxScaleJob job[3]; /* luma, then one (NV12 pairs) or two chroma planes */
+    int n_jobs;
+    Planes d;
     ptrdiff_t oy, ouv;
-    const Planes d = dst_planes(c, dst, &oy, &ouv);
-    const int pairs = s.step == 2 && d.step == 2; /* NV12 into NV12: u and v in one pass */
-    if (vx_plane_scale_changed(sy, &c->ky, s.y, s.sy, 1, &c->chg_y, c->force_y, d.y + oy,
-                               d.sy, 1, &c->wr_y) < 0 ||
-        (pairs ? vx_plane_scale_uv_changed(sc, &c->ku, s.u, s.su, &c->chg_c, c->force_c,
-                                           d.u + ouv, d.suv, &c->wr_c) < 0
-               : (vx_plane_scale_changed(sc, &c->kv, s.v, s.sv, s.step, &c->chg_c, c->force_c,
-                                         d.v + ouv, d.suv, d.step, &c->wr_c) < 0 ||
-                  vx_plane_scale_changed(sc, &c->ku, s.u, s.su, s.step, &c->chg_c, c->force_c,
-                                         d.u + ouv, d.suv, d.step, &c->wr_c) < 0)))
-        return VX_ERR(ENOMEM);
+    int aged; /* stale_y/stale_c tell what to copy; else all that was not written */
+    int64_t scaled[VX_MAX_SLICES], copied[VX_MAX_SLICES];
+} Slices;
+
+/* Rows [*a, *b) of n for slice i of k. */
+static void slice_rows(int n, int i, int k, int *a, int *b)
+{
+    *a = (int)((int64_t)n * i / k);
+    *b = (int)((int64_t)n * (i + 1) / k);
+}
+
+static void slice_source(void *opaque, int i, int k)
+{
+    Slices *f = opaque;
+    VxCompose *c = f->c;
+    int y0, y1, c0, c1;
+    slice_rows(c->l.sh, i, k, &y0, &y1);
+    slice_rows(f->sch, i, k, &c0, &c1);
+    if (!f->whole) {
+        if (f->same) { /* redrawn only for the overlays: nothing to compare */
+            memset(c->chg_y.lo + y0, 0, sizeof(int) * (y1 - y0));
+            memset(c->chg_y.hi + y0, 0, sizeof(int) * (y1 - y0));
+            memset(c->chg_c.lo + c0, 0, sizeof(int) * (c1 - c0));
+            memset(c->chg_c.hi + c0, 0, sizeof(int) * (c1 - c0));
+        } else {
+            find_changes(c, &f->s, &f->p, f->scw, y0, y1, c0, c1);
+        }
+        mark_overlays(c, f->job[0].s, f->job[1].s, y0, y1, c0, c1);
+    }
+    vx_scale_job_h(&f->job[0], y0, y1);
+    for (int q = 1; q < f->n_jobs; q++)
+        vx_scale_job_h(&f->job[q], c0, c1);
+}
+
+static void slice_output(void *opaque, int i, int k)
+{
+    Slices *f = opaque;
+    VxCompose *c = f->c;
+    const VxLayout *l = &c->l;
+    int j0, j1, q0, q1;
+    slice_rows(l->rh, i, k, &j0, &j1);
+    slice_rows(c->ch, i, k, &q0, &q1);
+    vx_scale_job_v(&f->job[0], j0, j1);
+    for (int q = 1; q < f->n_jobs; q++)
+        vx_scale_job_v(&f->job[q], q0, q1);
+    if (f->whole)
+        return;
     /* what was not rewritten comes from the previous output, where the buffer's older output
      * differs from it (u and v were written over the same spans, so for NV12 one copy per row
      * keeps both) */
+    const Planes *d = &f->d;
     const AVFrame *po = c->prev_out;
-    const uint8_t *py = po->data[0] + oy;
-    const int aged = stale_since(c, frame_tag(dst)->gen);
-    for (int j = 0; j < l->rh; j++) {
-        const int a = aged ? c->stale_y.lo[j] : 0, b = aged ? c->stale_y.hi[j] : l->rw;
-        copy_around(d.y + oy + j * d.sy, py + j * d.sy, 1, a, b, c->wr_y.lo[j], c->wr_y.hi[j]);
-        c->rows_scaled += c->wr_y.lo[j] < c->wr_y.hi[j];
-        c->rows_copied += a < b && (c->wr_y.lo[j] >= c->wr_y.hi[j] || a < c->wr_y.lo[j] ||
-                                     b > c->wr_y.hi[j]);
+    const uint8_t *py = po->data[0] + f->oy;
+    for (int j = j0; j < j1; j++) {
+        const int a = f->aged ? c->stale_y.lo[j] : 0, b = f->aged ? c->stale_y.hi[j] : l->rw;
+        const int lo = c->wr_y.lo[j], hi = c->wr_y.hi[j];
+        copy_around(d->y + f->oy + j * d->sy, py + j * d->sy, 1, a, b, lo, hi);
+        f->scaled[i] += lo < hi;
+        f->copied[i] += a < b && (lo >= hi || a < lo || b > hi);
     }
-    c->rows_total += l->rh;
-    for (int j = 0; j < c->ch; j++) {
-        const ptrdiff_t o = ouv + j * d.suv;
-        const int a = aged ? c->stale_c.lo[j] : 0, b = aged ? c->stale_c.hi[j] : c->cw;
-        if (d.step == 2) {
-            copy_around(d.u + o, po->data[1] + o, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+    for (int j = q0; j < q1; j++) {
+        const ptrdiff_t o = f->ouv + j * d->suv;
+        const int a = f->aged ? c->stale_c.lo[j] : 0, b = f->aged ? c->stale_c.hi[j] : c->cw;
+        if (d->step == 2) {
+            copy_around(d->u + o, po->data[1] + o, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         } else {
-            copy_around(d.u + o, po->data[1] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
-            copy_around(d.v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->u + o, po->data[1] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         }
     }
-    blend_corners(c, &d, oy, ouv); /* corner rows were redrawn whole (force) */
+}
+
+/* Draws src into dst: only what changed since the previous source frame, and the rest kept
+ * from the previous output (bit-exact with compose_full), or, whole = 1, all of it through the
+ * kept horizontal passes (which then hold this frame). In slices on the compositor's threads
+ * when it has them. */
+static int compose_sliced(VxCompose *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
+                          const AVFrame *src, AVFrame *dst, int whole)
+{
+    const VxLayout *l = &c->l;
+    Slices f = {.c = c, .whole = whole};
+    f.s = src_planes(src);
+    f.p = whole ? f.s : src_planes(c->prev_src);
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    f.scw = (l->sw + fx - 1) / fx, f.sch = (l->sh + fy - 1) / fy;
+    f.same = !whole && same_frame(src, c->prev_src);
+    f.d = dst_planes(c, dst, &f.oy, &f.ouv);
+    if (whole)
+        c->ky.valid = c->ku.valid = c->kv.valid = 0;
+    const SrcPlanes *s = &f.s;
+    const Planes *d = &f.d;
+    f.job[0] = (VxScaleJob){sy, &c->ky, s->y, s->sy, 1, 1, &c->chg_y, c->force_y, d->y + f.oy,
+                            d->sy, 1, &c->wr_y, 0};
+    if (s->step == 2 && d->step == 2) { /* NV12 into NV12: u and v in one pass */
+        f.job[1] = (VxScaleJob){sc, &c->ku, s->u, s->su, 2, 2, &c->chg_c, c->force_c,
+                                d->u + f.ouv, d->suv, 1, &c->wr_c, 0};
+        f.n_jobs = 2;
+    } else {
+        f.job[1] = (VxScaleJob){sc, &c->kv, s->v, s->sv, s->step, 1, &c->chg_c, c->force_c,
+                                d->v + f.ouv, d->suv, d->step, &c->wr_c, 0};
+        f.job[2] = (VxScaleJob){sc, &c->ku, s->u, s->su, s->step, 1, &c->chg_c, c->force_c,
+                                d->u + f.ouv, d->suv, d->step, &c->wr_c, 0};
+        f.n_jobs = 3;
+    }
+    for (int q = 0; q < f.n_jobs; q++)
+        if (vx_scale_job_begin(&f.job[q]) < 0)
+            return VX_ERR(ENOMEM);
+    f.aged = !whole && stale_since(c, frame_tag(dst)->gen);
+    /* the vertical pass keeps its row pointers on the stack up to VX_SCALE_JOB_MAX_TAPS */
+    VxWorkers *w = sy->v.taps <= VX_SCALE_JOB_MAX_TAPS && sc->v.taps <= VX_SCALE_JOB_MAX_TAPS
+                       ? c->workers : NULL;
+    static const VxTaskFn phases[2] = {slice_source, slice_output};
+    vx_workers_run(w, phases, 2, &f);
+    for (int q = 0; q < f.n_jobs; q++)
+        vx_scale_job_end(&f.job[q]);
+    if (!whole) {
+        for (int i = 0; i < VX_MAX_SLICES; i++)
+            c->rows_scaled += f.scaled[i], c->rows_copied += f.copied[i];
+        c->rows_total += l->rh;
+    }
+    blend_corners(c, d, f.oy, f.ouv); /* corner rows were redrawn whole (force) */
     return 0;
 }
 
@@ -1033,7 +1126,9 @@ int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
     const int changed = c->incremental && !view_changed && c->prev_out && c->prev_src &&
                         c->prev_src->format == src->format;
     if (changed)
-        ret = compose_changed(c, sy, sc, src, dst);
+        ret = compose_sliced(c, sy, sc, src, dst, 0);
+    else if (c->incremental && c->workers) /* slices on several threads */
+        ret = compose_sliced(c, sy, sc, src, dst, 1);
     else
         compose_full(c, sy, sc, src, dst);
     if (ret < 0) {
@@ -1083,11 +1178,24 @@ void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, doub
     *rows_copied = c->rows_total ? (double)c->rows_copied / c->rows_total : 0.0;
 }
 
+int vx_compose_set_threads(VxCompose *c, int n)
+{
+    vx_workers_free(&c->workers);
+    n = n > VX_MAX_SLICES ? VX_MAX_SLICES : n;
+    return c->incremental ? vx_workers_create(n, &c->workers) : 0;
+}
+
+int vx_compose_threads(const VxCompose *c)
+{
+    return vx_workers_count(c->workers);
+}
+
 void vx_compose_free(VxCompose **pc)
 {
     if (!pc || !*pc)
         return;
     VxCompose *c = *pc;
+    vx_workers_free(&c->workers);
     av_frame_free(&c->prev_src);
     av_frame_free(&c->prev_out);
     spans_free(&c->chg_y), spans_free(&c->chg_c), spans_free(&c->wr_y), spans_free(&c->wr_c);

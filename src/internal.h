@@ -233,6 +233,11 @@ typedef struct VxOverlay {
  * changed. */
 int vx_compose_next(VxCompose *c, const AVFrame *src, const VxZoomView *view,
                     const VxOverlay *ov, int n_ov, double t, AVFrame **out);
+/* Draws in slices of rows on n threads (the caller's included; at most 16) when the screen
+ * is scaled; 0 or a negative error. */
+int vx_compose_set_threads(VxCompose *c, int n);
+/* The threads it draws on (1 unless vx_compose_set_threads gave more and it uses them). */
+int vx_compose_threads(const VxCompose *c);
 /* Frames composed, of which reused whole, and the shares of rectangle rows rescaled and of
  * rows copied (in part) from the previous output. */
 void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled,
@@ -311,6 +316,18 @@ int vx_muxer_finish(VxMuxer *m);
 void vx_muxer_close(VxMuxer **m);
 
 /* ---- pipeline.c ---- */
+/* A parallel for: n - 1 threads, and the caller as the n-th. */
+typedef struct VxWorkers VxWorkers;
+typedef void (*VxTaskFn)(void *opaque, int i, int k);
+/* *out = NULL for n <= 1 (everything then runs on the caller). Fewer threads than asked when
+ * the system gives fewer; 0 or a negative error. */
+int vx_workers_create(int n, VxWorkers **out);
+/* Runs fn[0](opaque, i, k) for every i < k (k = vx_workers_count(w)), i = 0 on the calling
+ * thread, then, once all of those have returned, fn[1] likewise, and so on for the phases;
+ * returns when all are done. w may be NULL (k = 1). */
+void vx_workers_run(VxWorkers *w, VxTaskFn const *fn, int phases, void *opaque);
+int vx_workers_count(const VxWorkers *w);
+void vx_workers_free(VxWorkers **w);
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                     atomic_int *cancel, VxStats *stats);
 

@@ -40,6 +40,140 @@ typedef struct Decoder {
     int64_t frames;
 } Decoder;
 
+struct VxWorkers {
+    int n; /* tasks per run: the threads and the caller */
+    pthread_t *thr;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    pthread_cond_t bar;
+    VxTaskFn const *fn; /* this run's phases */
+    int phases;
+    void *opaque;
+    int64_t round;  /* runs started */
+    int pending;    /* threads not finished with this run */
+    int arrived;    /* at the barrier between two phases */
+    int64_t passed; /* barriers passed */
+    int quit;
+    struct WorkerArg {
+        VxWorkers *w;
+        int i;
+    } *arg;
+};
+
+/* Runs the phases as task i, every thread waiting for all at the end of each but the last;
+ * called and returns with w->mu held. */
+static void run_phases(VxWorkers *w, VxTaskFn const *fn, int phases, void *opaque, int i)
+{
+    for (int p = 0; p < phases; p++) {
+        pthread_mutex_unlock(&w->mu);
+        fn[p](opaque, i, w->n);
+        pthread_mutex_lock(&w->mu);
+        if (p == phases - 1)
+            break;
+        const int64_t gen = w->passed;
+        if (++w->arrived == w->n) {
+            w->arrived = 0;
+            w->passed++;
+            pthread_cond_broadcast(&w->bar);
+        } else {
+            while (w->passed == gen)
+                pthread_cond_wait(&w->bar, &w->mu);
+        }
+    }
+}
+
+static void *worker_main(void *p)
+{
+    const struct WorkerArg *a = p;
+    VxWorkers *w = a->w;
+    int64_t seen = 0;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->quit && w->round == seen)
+            pthread_cond_wait(&w->go, &w->mu);
+        if (w->quit)
+            break;
+        seen = w->round;
+        run_phases(w, w->fn, w->phases, w->opaque, a->i);
+        if (--w->pending == 0)
+            pthread_cond_signal(&w->done);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+int vx_workers_create(int n, VxWorkers **out)
+{
+    *out = NULL;
+    if (n <= 1)
+        return 0;
+    VxWorkers *w = calloc(1, sizeof(*w));
+    if (!w)
+        return VX_ERR(ENOMEM);
+    w->thr = calloc((size_t)n, sizeof(*w->thr));
+    w->arg = calloc((size_t)n, sizeof(*w->arg));
+    if (!w->thr || !w->arg) {
+        free(w->thr), free(w->arg), free(w);
+        return VX_ERR(ENOMEM);
+    }
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->go, NULL);
+    pthread_cond_init(&w->done, NULL);
+    pthread_cond_init(&w->bar, NULL);
+    w->n = 1;
+    for (int i = 1; i < n; i++, w->n++) {
+        w->arg[i] = (struct WorkerArg){w, i};
+        if (pthread_create(&w->thr[i], NULL, worker_main, &w->arg[i]) != 0)
+            break; /* run with the threads there are */
+    }
+    *out = w;
+    return 0;
+}
+
+void vx_workers_run(VxWorkers *w, VxTaskFn const *fn, int phases, void *opaque)
+{
+    if (!w || w->n == 1) {
+        for (int p = 0; p < phases; p++)
+            fn[p](opaque, 0, 1);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->fn = fn;
+    w->phases = phases;
+    w->opaque = opaque;
+    w->pending = w->n - 1;
+    w->round++;
+    pthread_cond_broadcast(&w->go);
+    run_phases(w, fn, phases, opaque, 0);
+    while (w->pending)
+        pthread_cond_wait(&w->done, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+int vx_workers_count(const VxWorkers *w)
+{
+    return w ? w->n : 1;
+}
+
+void vx_workers_free(VxWorkers **pw)
+{
+    VxWorkers *w = *pw;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->quit = 1;
+    pthread_cond_broadcast(&w->go);
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 1; i < w->n; i++)
+        pthread_join(w->thr[i], NULL);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->go);
+    pthread_cond_destroy(&w->done);
+    pthread_cond_destroy(&w->bar);
+    free(w->thr), free(w->arg), free(w);
+    *pw = NULL;
+}
+
 /* A cut longer than this is skipped by seeking rather than decoded through. */
 #define SEEK_GAP_S 3.0
 
@@ -191,10 +325,14 @@ static int write_packet(void *opaque, AVPacket *pkt)
  * encoder gets 1.5 frame threads per core (x264's own default), less the decoder's extra
  * threads: its frame threads wait on each other's rows, and the extra half keeps the cores
  * busy meanwhile (on 2 cores, 1080p60: 3 encoder threads export 7-10% faster than 2). */
-static void split_threads(int n, int *dec, int *enc)
+/* The budget of n threads: decoding n/8 (1 to 4); composing n/4 (1 to 4; the job's thread
+ * and more, which work only while a frame is drawn); the encoder 1.5 n (x264's own rule: its
+ * frame threads wait on each other) less the other stages' extra threads. */
+static void split_threads(int n, int *dec, int *comp, int *enc)
 {
     *dec = n / 8 < 1 ? 1 : n / 8 > 4 ? 4 : n / 8;
-    *enc = n < 2 ? 1 : 3 * n / 2 - (*dec - 1);
+    *comp = n / 4 < 1 ? 1 : n / 4 > 4 ? 4 : n / 4;
+    *enc = n < 2 ? 1 : 3 * n / 2 - (*dec - 1) - (*comp - 1);
 }
 
 static int online_cpus(void)
@@ -415,8 +553,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     st->mode = "composite";
     st->threads = o->threads > 0 ? o->threads : ctx->s.threads > 0 ? ctx->s.threads
                                                                     : online_cpus();
-    split_threads(st->threads, &st->decode_threads, &st->encode_threads);
-    st->compose_threads = 1;
+    split_threads(st->threads, &st->decode_threads, &st->compose_threads, &st->encode_threads);
     if ((ret = vx_source_setup_decoder(src, o->hwaccel, st->decode_threads, st->hwaccel,
                                        sizeof(st->hwaccel))) < 0)
         goto end;
@@ -452,12 +589,15 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
     snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
-    vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, encode %d (%s), compose "
-           "%d (the job's thread, while it waits for the encoder)", st->threads,
-           st->decode_threads, *st->hwaccel ? " (hardware)" : "", st->encode_threads,
-           st->encoder, st->compose_threads);
-    if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0)
+    if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0 ||
+        (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
         goto end;
+    st->compose_threads = vx_compose_threads(comp); /* an unscaled screen is one copy */
+    vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, encode %d (%s), compose "
+           "%d (the job's thread%s, while it waits for the encoder)", st->threads,
+           st->decode_threads, *st->hwaccel ? " (hardware)" : "", st->encode_threads,
+           st->encoder, st->compose_threads, st->compose_threads > 1 ? " and slices of rows "
+           "on more" : "");
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
         goto end;
     if ((ret = vx_audio_open(ctx, p, si, tl, vx_muxer_format(mux), &aud)) < 0)

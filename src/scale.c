@@ -200,33 +200,42 @@ static VxScaleFilter filter_view(const VxScaleFilter *h, int channels, int a, in
     return view;
 }
 
-static int scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
-                         ptrdiff_t src_stride, int src_step, int channels,
-                         const VxSpans *changed, const uint8_t *force, uint8_t *dst,
-                         ptrdiff_t dst_stride, int dst_step, VxSpans *written)
+int vx_scale_job_begin(VxScaleJob *jb)
 {
-    const int n = s->h.n_out, taps = s->v.taps, nc = n * channels;
+    VxPlaneScaler *s = jb->s;
+    VxScaleKeep *k = jb->k;
+    const int nc = s->h.n_out * jb->channels;
     if (!s->first_out && maps_init(s) < 0)
         return -1;
-    vx_scale_filter_groups(&s->h, channels);
-    if (k->mid && k->channels != channels)
+    vx_scale_filter_groups(&s->h, jb->channels);
+    if (k->mid && k->channels != jb->channels)
         vx_scale_keep_free(k);
     if (!k->mid) {
         k->mid = malloc(sizeof(*k->mid) * (size_t)s->src_h * nc);
         k->mid_lo = malloc(sizeof(*k->mid_lo) * (size_t)s->src_h);
         k->mid_hi = malloc(sizeof(*k->mid_hi) * (size_t)s->src_h);
         k->valid = 0;
-        k->channels = channels;
+        k->channels = jb->channels;
         if (!k->mid || !k->mid_lo || !k->mid_hi)
             return -1;
     }
+    jb->all = !k->valid;
+    return 0;
+}
+
+void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1)
+{
+    const VxPlaneScaler *s = jb->s;
+    VxScaleKeep *k = jb->k;
+    const int n = s->h.n_out, channels = jb->channels, nc = n * channels;
     const VxScaleGroups *g = channels == 2 ? &s->h.g2 : &s->h.g1;
     /* the grouped kernels work in groups, blocks of 4 groups: a span is widened to whole
      * ones (the extra outputs read no changed sample, so they are rewritten unchanged) */
     const int al = g->n ? (g->nb ? 4 : 1) * g->outs : 1;
-    /* horizontal pass of the changed spans, into the kept rows */
-    for (int y = 0; y < s->src_h; y++) {
-        int x0 = k->valid ? changed->lo[y] : 0, x1 = k->valid ? changed->hi[y] : s->src_w;
+    int va = -1, vb = -1;
+    VxScaleFilter view;
+    for (int y = y0; y < y1; y++) {
+        int x0 = jb->all ? 0 : jb->changed->lo[y], x1 = jb->all ? s->src_w : jb->changed->hi[y];
         k->mid_lo[y] = k->mid_hi[y] = 0;
         if (x0 >= x1)
             continue;
@@ -237,19 +246,28 @@ static int scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
         a -= a % al;
         b = (b + al - 1) / al * al;
         b = b > n ? n : b;
-        const VxScaleFilter view = filter_view(&s->h, channels, a, b);
+        if (a != va || b != vb) /* rows often share their span */
+            view = filter_view(&s->h, channels, a, b), va = a, vb = b;
         int16_t *m = k->mid + (size_t)y * nc + (size_t)a * channels;
         if (channels == 2)
-            s->dsp->hscale2(m, src + y * src_stride, &view);
+            s->dsp->hscale2(m, jb->src + y * jb->src_stride, &view);
         else
-            s->dsp->hscale(m, src + y * src_stride, src_step, &view);
+            s->dsp->hscale(m, jb->src + y * jb->src_stride, jb->src_step, &view);
     }
-    k->valid = 1;
-    /* vertical pass of each output row over the union of its source rows' changes */
-    for (int j = 0; j < s->v.n_out; j++) {
+}
+
+void vx_scale_job_v(const VxScaleJob *jb, int j0, int j1)
+{
+    const VxPlaneScaler *s = jb->s;
+    const VxScaleKeep *k = jb->k;
+    const int n = s->h.n_out, taps = s->v.taps, nc = n * jb->channels;
+    const int16_t *local[VX_SCALE_JOB_MAX_TAPS];
+    const int16_t **rows = taps <= VX_SCALE_JOB_MAX_TAPS ? local : s->rows;
+    /* each output row over the union of its source rows' changes */
+    for (int j = j0; j < j1; j++) {
         const int p = s->v.pos[j];
         int c0 = n, c1 = 0;
-        if (force && force[j]) {
+        if (jb->force && jb->force[j]) {
             c0 = 0, c1 = n;
         } else {
             for (int t = 0; t < taps; t++) {
@@ -259,14 +277,29 @@ static int scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
                 }
             }
         }
-        written->lo[j] = c0, written->hi[j] = c1;
+        jb->written->lo[j] = c0, jb->written->hi[j] = c1;
         if (c0 >= c1)
             continue;
         for (int t = 0; t < taps; t++)
-            s->rows[t] = k->mid + (size_t)(p + t) * nc + (size_t)c0 * channels;
-        s->dsp->vscale(dst + j * dst_stride + (ptrdiff_t)c0 * dst_step * channels, dst_step,
-                       s->rows, s->v.coef + (size_t)j * taps, taps, (c1 - c0) * channels);
+            rows[t] = k->mid + (size_t)(p + t) * nc + (size_t)c0 * jb->channels;
+        s->dsp->vscale(jb->dst + j * jb->dst_stride + (ptrdiff_t)c0 * jb->dst_step * jb->channels,
+                       jb->dst_step, rows, s->v.coef + (size_t)j * taps, taps,
+                       (c1 - c0) * jb->channels);
     }
+}
+
+void vx_scale_job_end(VxScaleJob *jb)
+{
+    jb->k->valid = 1;
+}
+
+static int scale_changed(VxScaleJob *jb)
+{
+    if (vx_scale_job_begin(jb) < 0)
+        return -1;
+    vx_scale_job_h(jb, 0, jb->s->src_h);
+    vx_scale_job_end(jb);
+    vx_scale_job_v(jb, 0, jb->s->v.n_out);
     return 0;
 }
 
@@ -275,8 +308,9 @@ int vx_plane_scale_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
                            const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
                            int dst_step, VxSpans *written)
 {
-    return scale_changed(s, k, src, src_stride, src_step, 1, changed, force, dst, dst_stride,
-                         dst_step, written);
+    VxScaleJob jb = {s, k, src, src_stride, src_step, 1, changed, force, dst, dst_stride,
+                     dst_step, written, 0};
+    return scale_changed(&jb);
 }
 
 int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *src,
@@ -284,6 +318,6 @@ int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *s
                               const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
                               VxSpans *written)
 {
-    return scale_changed(s, k, src, src_stride, 2, 2, changed, force, dst, dst_stride, 1,
-                         written);
+    VxScaleJob jb = {s, k, src, src_stride, 2, 2, changed, force, dst, dst_stride, 1, written, 0};
+    return scale_changed(&jb);
 }

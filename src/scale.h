@@ -73,6 +73,29 @@ int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *s
                               ptrdiff_t src_stride, const VxSpans *changed,
                               const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
                               VxSpans *written);
+/* The same in steps, so that slices of rows can run on several threads: vx_scale_job_begin
+ * once; vx_scale_job_h over source rows [y0, y1), every row once, any ranges on any threads;
+ * then (after all of those) vx_scale_job_v over output rows [j0, j1) likewise; then
+ * vx_scale_job_end. A keep that is not valid (or a new one) takes every sample as changed. */
+#define VX_SCALE_JOB_MAX_TAPS 256 /* a filter with more: vx_scale_job_v on one thread only */
+typedef struct VxScaleJob {
+    VxPlaneScaler *s;
+    VxScaleKeep *k;
+    const uint8_t *src;
+    ptrdiff_t src_stride;
+    int src_step, channels; /* channels 2: an interleaved pair plane, as vx_plane_scale_uv */
+    const VxSpans *changed;
+    const uint8_t *force;
+    uint8_t *dst;
+    ptrdiff_t dst_stride;
+    int dst_step;
+    VxSpans *written;
+    int all; /* set by begin: every sample is taken as changed */
+} VxScaleJob;
+int vx_scale_job_begin(VxScaleJob *jb);
+void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1);
+void vx_scale_job_v(const VxScaleJob *jb, int j0, int j1);
+void vx_scale_job_end(VxScaleJob *jb);
 void vx_plane_scaler_free(VxPlaneScaler *s);
 void vx_scale_keep_free(VxScaleKeep *k);
 

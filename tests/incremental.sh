@@ -30,6 +30,9 @@ run() { # name input extra-args...
 run shrink "$MEDIA/screen.mp4" --preset ultrafast --size 1280x720 --padding 0.06 --radius 18 --shadow 20 \
     --background 'gradient:30:#000000:#ffffff'
 run repeat60 "$MEDIA/screen.mp4" --preset ultrafast --size 1920x1080 --fps 60 --padding 0.04 --radius 31
+# a budget of 8 threads: drawn in slices of rows on 2 (against one full redraw per frame)
+run slices "$MEDIA/screen.mp4" --preset ultrafast --size 1280x720 --padding 0.06 --radius 18 \
+    --threads 8
 run yuv444 "$MEDIA/yuv444.mp4" --preset ultrafast --size 1080x1080 --padding 0.1 --radius 7 --background '#334455'
 run odd "$MEDIA/odd.mp4" --preset ultrafast --size 854x480 --radius 5 --background '#102030'
 # an encoder that takes only planar 4:2:0 (the I420 output layout), lossless

@@ -51,8 +51,8 @@ if a:
     if (a["threads"], a["decode_threads"], a["compose_threads"], a["encode_threads"]) != (2, 1, 1, 3):
         bad.append(f"budget 2 split {a['decode_threads']}+{a['compose_threads']}+{a['encode_threads']} (want 1+1+3)")
     if a["encoder"] != "libx264": bad.append(f"encoder {a['encoder']!r}")
-if c and (c["threads"], c["decode_threads"], c["compose_threads"], c["encode_threads"]) != (16, 2, 1, 23):
-    bad.append(f"budget 16 split {c['decode_threads']}+{c['compose_threads']}+{c['encode_threads']} (want 2+1+23)")
+if c and (c["threads"], c["decode_threads"], c["compose_threads"], c["encode_threads"]) != (16, 2, 4, 20):
+    bad.append(f"budget 16 split {c['decode_threads']}+{c['compose_threads']}+{c['encode_threads']} (want 2+4+20)")
 err = open(f"{d}/a.err").read()
 if "0 copied between compose and encode" not in err: bad.append("stderr summary missing: " + err)
 for b in bad: print("FAIL", b)

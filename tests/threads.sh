@@ -1,8 +1,8 @@
 #!/bin/sh
 # Small exports that go through every hand-over between the pipeline's threads (decode thread
-# and queue, encoder and decoder thread pools, audio copy and transcode, cancellation), on a
-# tiny clip of its own so they stay quick when built with ThreadSanitizer. Each checks what it
-# produced.
+# and queue, encoder and decoder thread pools, compose slices, audio copy and transcode,
+# cancellation), on a tiny clip of its own so they stay quick when built with
+# ThreadSanitizer. Each checks what it produced.
 set -eu
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vx-threads.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -19,6 +19,12 @@ ffmpeg -v error -i "$dir/src.mp4" -c:v copy -c:a libopus -b:a 64k "$dir/opus.mkv
     --shadow 6 --background 'gradient:90:#101010:#f0f0f0' --preset ultrafast -q --threads 3 \
     -o "$dir/a.mp4"
 n=$(frames "$dir/a.mp4"); [ "$n" = 60 ] || { echo "FAIL styled: $n frames (want 60)"; fail=1; }
+# a budget of 8: the compositor draws in slices of rows on 2 threads
+"$VEXPORT" render --screen "$dir/src.mp4" --size 256x144 --padding 0.05 --radius 6 \
+    --preset ultrafast --threads 8 --stats -o "$dir/s.mp4" 2>"$dir/s.err"
+grep -q "compose 2 (the job's thread and slices" "$dir/s.err" ||
+    { echo "FAIL slices: compose not on 2 threads: $(grep threads: "$dir/s.err")"; fail=1; }
+n=$(frames "$dir/s.mp4"); [ "$n" = 60 ] || { echo "FAIL slices: $n frames (want 60)"; fail=1; }
 "$VEXPORT" render --screen "$dir/opus.mkv" --size 256x144 --fps 60 --preset ultrafast -q \
     -o "$dir/b.mp4"
 ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$dir/b.mp4" | grep -q aac ||

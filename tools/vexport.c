@@ -514,9 +514,9 @@ static void print_stats(const Cli *c, const VxStats *st)
                 "between compose and encode\n", (long long)st->frames_decoded,
                 (long long)st->frames_composed, (long long)st->frames_copied);
         fprintf(stderr, "vexport: stats: threads: budget %d: decode %d%s%s, encode %d (%s), "
-                "compose %d (the job's thread)\n", st->threads, st->decode_threads,
+                "compose %d (the job's thread%s)\n", st->threads, st->decode_threads,
                 *st->hwaccel ? " on " : "", st->hwaccel, st->encode_threads, st->encoder,
-                st->compose_threads);
+                st->compose_threads, st->compose_threads > 1 ? " and slices on more" : "");
     } else {
         fprintf(stderr, "vexport: stats: stream copy %.2f s\n", st->mux_s);
     }

@@ -4,7 +4,7 @@
  * then pans. The outputs are held for a varying number of frames, the way an encoder or a
  * queue may hold them, so the pooled buffers they are drawn into come back holding outputs
  * from 2 to over 12 frames old. Every output must equal the full redraw's, byte for byte,
- * in NV12 and in I420. */
+ * in NV12 and in I420, drawn on one thread and in slices on three. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +103,7 @@ static int same_picture(const AVFrame *a, const AVFrame *b)
     return 1;
 }
 
-static void run(VxContext *ctx, const VxProject *p, int fmt)
+static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
 {
     const VxSourceInfo si = {.width = SW, .height = SH, .sub_x = 1, .sub_y = 1,
                              .chroma_x = 0, .chroma_y = 0.5};
@@ -115,8 +115,11 @@ static void run(VxContext *ctx, const VxProject *p, int fmt)
     setenv("VEXPORT_INCREMENTAL", "0", 1);
     int ret = vx_compose_create(ctx, p, &l, fmt, &full);
     unsetenv("VEXPORT_INCREMENTAL");
-    if (ret < 0 || vx_compose_create(ctx, p, &l, fmt, &inc) < 0)
+    if (ret < 0 || vx_compose_create(ctx, p, &l, fmt, &inc) < 0 ||
+        vx_compose_set_threads(inc, threads) < 0)
         exit(2);
+    CHECK(vx_compose_threads(inc) == threads, "compose on %d threads, not %d",
+          vx_compose_threads(inc), threads);
     const VxOverlay ov = {draw_block, NULL, {0, 0, 0, 0}};
     AVFrame *src = NULL, *held[16] = {0};
     int n_held = 0, mismatches = 0, first_bad = -1, max_held = 0;
@@ -158,7 +161,9 @@ static void run(VxContext *ctx, const VxProject *p, int fmt)
     int64_t frames, reused;
     double scaled, copied;
     vx_compose_stats(inc, &frames, &reused, &scaled, &copied);
-    const char *name = fmt == AV_PIX_FMT_NV12 ? "nv12" : "i420";
+    char name[32];
+    snprintf(name, sizeof(name), "%s, %d thread%s", fmt == AV_PIX_FMT_NV12 ? "nv12" : "i420",
+             threads, threads > 1 ? "s" : "");
     CHECK(!mismatches, "%s: %d of %d incremental outputs differ from the full redraw (first: "
           "output %d)", name, mismatches, FRAMES, first_bad);
     CHECK(max_held >= 12, "%s: outputs were held %d at most, not the 12 meant", name, max_held);
@@ -191,8 +196,10 @@ int main(void)
         printf("FAIL project: %s\n", vx_last_error(ctx));
         return 2;
     }
-    run(ctx, p, AV_PIX_FMT_NV12);
-    run(ctx, p, AV_PIX_FMT_YUV420P);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        run(ctx, p, AV_PIX_FMT_NV12, threads);
+        run(ctx, p, AV_PIX_FMT_YUV420P, threads);
+    }
     vx_project_free(&p);
     vx_close(&ctx);
     return failures != 0;

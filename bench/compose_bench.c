@@ -1,0 +1,146 @@
+/* The compositor alone (src/compose.c, no decoder or encoder): milliseconds per output frame
+ * of a 1920x1080 4:2:0 recording into a 1920x1080 NV12 output with 6% padding and rounded
+ * corners, drawn on 1, 2, ... threads (slices of rows). Each source frame scrolls a band of
+ * rows by one line, so most rows change, as in the synthetic desktop of bench/floor.py; with
+ * --still only a small rectangle changes (a calm screen).
+ *
+ *   build/bench/compose_bench [--runs 7] [--frames 120] [--max-threads N] [--size WxH]
+ *                             [--still]
+ *
+ * Prints the median over the runs for each thread count and its speed-up over one thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libavutil/frame.h>
+
+#include "internal.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Source frame n: text-like stripes; rows [h/8, 7h/8) scroll by n lines (or, still, only a
+ * 64x32 block changes). */
+static void fill(AVFrame *f, int n, int still)
+{
+    const int w = f->width, h = f->height;
+    for (int y = 0; y < h; y++) {
+        const int scroll = !still && y >= h / 8 && y < 7 * h / 8;
+        const int sy = scroll ? y + n : y;
+        uint8_t *r = f->data[0] + (ptrdiff_t)y * f->linesize[0];
+        for (int x = 0; x < w; x++)
+            r[x] = (uint8_t)((sy % 12 < 8 && (x / 6 + sy / 12) % 7 != 0) ? 40 + (x * 37 + sy) % 50
+                                                                         : 235);
+    }
+    if (still)
+        for (int y = 100; y < 132; y++)
+            memset(f->data[0] + (ptrdiff_t)y * f->linesize[0] + 200, (uint8_t)(n * 13), 64);
+    for (int p = 1; p < 3; p++)
+        for (int y = 0; y < h / 2; y++)
+            memset(f->data[p] + (ptrdiff_t)y * f->linesize[p], 128 + (p == 1 ? 4 : -4), w / 2);
+}
+
+int main(int argc, char **argv)
+{
+    int runs = 7, frames = 120, max_threads = 4, still = 0, W = 1920, H = 1080;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
+            frames = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--max-threads") && i + 1 < argc)
+            max_threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+            sscanf(argv[++i], "%dx%d", &W, &H);
+        else if (!strcmp(argv[i], "--still"))
+            still = 1;
+        else {
+            fprintf(stderr, "usage: compose_bench [--runs N] [--frames N] [--max-threads N] "
+                            "[--size WxH] [--still]\n");
+            return 1;
+        }
+    }
+    if (runs < 1 || frames < 2 || max_threads < 1 || max_threads > 16 || W < 16 || H < 16) {
+        fprintf(stderr, "compose_bench: bad arguments\n");
+        return 1;
+    }
+    VxContext *ctx = NULL;
+    VxSettings s;
+    vx_default_settings(&s);
+    if (vx_open(&ctx, &s) < 0)
+        return 2;
+    char json[512];
+    snprintf(json, sizeof(json),
+             "{ \"sources\": { \"screen\": \"rec.mp4\", \"audio\": [] }, \"output\": "
+             "{ \"width\": %d, \"height\": %d }, \"padding\": 0.06, \"radius\": 18, "
+             "\"background\": \"#203040\" }", W, H);
+    VxProject *p = NULL;
+    if (vx_project_parse(ctx, json, NULL, "bench project", &p) < 0) {
+        fprintf(stderr, "compose_bench: %s\n", vx_last_error(ctx));
+        return 2;
+    }
+    const VxSourceInfo si = {.width = W, .height = H, .sub_x = 1, .sub_y = 1, .chroma_x = 0,
+                             .chroma_y = 0.5};
+    VxLayout l;
+    if (vx_layout_compute(ctx, p, &si, &l) < 0)
+        return 2;
+    l.sub_x = 1, l.sub_y = 1, l.cx = 0, l.cy = 0.5;
+    /* the source frames, made once: frames distinct ones */
+    AVFrame **src = calloc((size_t)frames, sizeof(*src));
+    for (int n = 0; n < frames; n++) {
+        src[n] = av_frame_alloc();
+        src[n]->format = AV_PIX_FMT_YUV420P, src[n]->width = W, src[n]->height = H;
+        if (av_frame_get_buffer(src[n], 64) < 0)
+            return 2;
+        fill(src[n], n, still);
+    }
+    printf("compose %dx%d 4:2:0 -> %dx%d NV12 (screen %dx%d), %s, %d frames, median of %d "
+           "runs\n", W, H, l.W, l.H, l.rw, l.rh, still ? "a small block changes" :
+           "75% of the rows scroll", frames, runs);
+    double one = 0;
+    for (int t = 1; t <= max_threads; t++) {
+        double *ms = calloc((size_t)runs, sizeof(*ms));
+        for (int r = 0; r < runs; r++) {
+            VxCompose *c = NULL;
+            if (vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &c) < 0 ||
+                vx_compose_set_threads(c, t) < 0)
+                return 2;
+            AVFrame *out = NULL;
+            if (vx_compose_next(c, src[0], NULL, NULL, 0, 0, &out) < 0) /* pool, kept passes */
+                return 2;
+            av_frame_free(&out);
+            const double t0 = now();
+            for (int n = 1; n < frames; n++) {
+                if (vx_compose_next(c, src[n], NULL, NULL, 0, n / 60.0, &out) < 0)
+                    return 2;
+                av_frame_free(&out);
+            }
+            ms[r] = (now() - t0) * 1e3 / (frames - 1);
+            vx_compose_free(&c);
+        }
+        qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
+        const double med = ms[runs / 2];
+        if (t == 1)
+            one = med;
+        printf("%2d thread%s %7.3f ms/frame  %.2fx one thread\n", t, t > 1 ? "s" : " ", med,
+               one / med);
+        free(ms);
+    }
+    for (int n = 0; n < frames; n++)
+        av_frame_free(&src[n]);
+    free(src);
+    vx_project_free(&p);
+    vx_close(&ctx);
+    return 0;
+}
