@@ -267,16 +267,25 @@ static int blur_plane(float *a, int W, int H, double sigma)
 /* A wide blur is smooth enough to compute on a grid f times coarser: the shape's coverage is
  * averaged over f x f cells, blurred with the sigma that leaves the same total spread once the
  * cell average ((f^2 - 1) / 12) and the bilinear return to full resolution (f^2 / 6) are
- * added, and interpolated back. Its error stays far below a code value. */
-static int blur_coarse(float *a, int W, int H, double sigma, int f)
+ * added, and interpolated back. Its error stays far below a code value. The samples of
+ * [kx0, kx1) x [ky0, ky1), not needed, are left as they were. */
+static int blur_coarse(float *a, int W, int H, double sigma, int f, int kx0, int kx1, int ky0,
+                       int ky1)
 {
     const int Wc = (W + f - 1) / f, Hc = (H + f - 1) / f;
+    kx0 = kx0 < 0 ? 0 : kx0, kx1 = kx1 > W ? W : kx1;
     float *c = calloc((size_t)Wc * Hc, sizeof(*c));
     if (!c)
         return VX_ERR(ENOMEM);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-            c[(size_t)(y / f) * Wc + x / f] += a[(size_t)y * W + x];
+    for (int y = 0; y < H; y++) {
+        const float *row = a + (size_t)y * W;
+        float *cr = c + (size_t)(y / f) * Wc;
+        for (int u = 0; u < Wc; u++) {
+            const int xe = (u + 1) * f < W ? (u + 1) * f : W;
+            for (int x = u * f; x < xe; x++)
+                cr[u] += row[x];
+        }
+    }
     for (int v = 0; v < Hc; v++)
         for (int u = 0; u < Wc; u++) {
             int cw = (u + 1) * f > W ? W - u * f : f, ch = (v + 1) * f > H ? H - v * f : f;
@@ -293,7 +302,10 @@ static int blur_coarse(float *a, int W, int H, double sigma, int f)
         int v0 = (int)floor(vy);
         double fy = vy - v0;
         int va = v0 < 0 ? 0 : v0 >= Hc ? Hc - 1 : v0, vb = v0 + 1 >= Hc ? Hc - 1 : v0 + 1 < 0 ? 0 : v0 + 1;
+        const int skip = y >= ky0 && y < ky1 && kx0 < kx1;
         for (int x = 0; x < W; x++) {
+            if (skip && x == kx0 && (x = kx1) >= W)
+                break;
             double ux = (x + 0.5) / f - 0.5;
             int u0 = (int)floor(ux);
             double fx = ux - u0;
@@ -305,6 +317,17 @@ static int blur_coarse(float *a, int W, int H, double sigma, int f)
     }
     free(c);
     return 0;
+}
+
+/* The part of the frame the static layer is never seen in, [x0, x1) x [y0, y1): the screen
+ * covers its rectangle in every frame, but for the rows that cross rounded corners (blended
+ * with the layer) and a few columns at its edges (output chroma there reads its neighbours).
+ * Empty (x0 >= x1 or y0 >= y1) for a small rectangle. */
+static void hidden_area(const VxLayout *l, double r, int *x0, int *x1, int *y0, int *y1)
+{
+    const int band = (int)ceil(r) + 8;
+    *y0 = l->y + band, *y1 = l->y + l->rh - band;
+    *x0 = l->x + 4, *x1 = l->x + l->rw - 4;
 }
 
 static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow *sh)
@@ -325,16 +348,28 @@ static int render_shadow(const VxProject *p, const VxLayout *l, double r, Shadow
     float *a = malloc(sizeof(*a) * (size_t)W * H);
     if (!a)
         return VX_ERR(ENOMEM);
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++)
-            a[(size_t)y * W + x] =
-                (float)vx_rrect_coverage(x0 + x + 0.5, y0 + y + 0.5, sx, sy, l->rw, l->rh, r);
+    /* well inside the rectangle (over r + 1 from every edge) the coverage is exactly 1 */
+    const double ix0 = sx + r + 1, ix1 = sx + l->rw - r - 1, iy0 = sy + r + 1,
+                 iy1 = sy + l->rh - r - 1;
+    for (int y = 0; y < H; y++) {
+        const double py = y0 + y + 0.5;
+        for (int x = 0; x < W; x++) {
+            const double px = x0 + x + 0.5;
+            a[(size_t)y * W + x] = px > ix0 && px < ix1 && py > iy0 && py < iy1
+                                       ? 1.0f
+                                       : (float)vx_rrect_coverage(px, py, sx, sy, l->rw,
+                                                                  l->rh, r);
+        }
+    }
     /* the region ends at the frame or where the alpha is zero, so repeating its edge samples
      * is exact: beyond the frame the shape continues */
     const int f = (int)(sigma / 6);
+    int hx0, hx1, hy0, hy1; /* where the layer is never seen: no need to interpolate there */
+    hidden_area(l, r, &hx0, &hx1, &hy0, &hy1);
     int ret = 0;
     if (rad)
-        ret = f >= 2 ? blur_coarse(a, W, H, sigma, f) : blur_plane(a, W, H, sigma);
+        ret = f >= 2 ? blur_coarse(a, W, H, sigma, f, hx0 - x0, hx1 - x0, hy0 - y0, hy1 - y0)
+                     : blur_plane(a, W, H, sigma);
     if (ret < 0) {
         free(a);
         return ret;
@@ -394,10 +429,16 @@ static int render_static(VxCompose *c, const VxProject *p)
     const double ang = p->bg_angle * M_PI / 180.0;
     const double gdx = sin(ang), gdy = -cos(ang);
     const double glen = fabs(W * sin(ang)) + fabs(H * cos(ang));
+    /* where the layer is never seen it is left at the buffer's grey */
+    int ia, ib, ry0, ry1;
+    hidden_area(l, r, &ia, &ib, &ry0, &ry1);
     for (int y = 0; y < H; y++) {
         double *rcb = cb + (y & 1) * W, *rcr = cr + (y & 1) * W;
         uint8_t *py = c->sp.y + y * c->sp.sy;
+        const int skip = y >= ry0 && y < ry1 && ia < ib;
         for (int x = 0; x < W; x++) {
+            if (skip && x == ia)
+                x = ib;
             VxRGB col = p->bg_color;
             if (p->bg_type == VX_BG_GRADIENT) {
                 double t = ((x + 0.5 - W / 2.0) * gdx + (y + 0.5 - H / 2.0) * gdy) / glen + 0.5;
@@ -420,7 +461,11 @@ static int render_static(VxCompose *c, const VxProject *p)
             /* left-sited 4:2:0: [1 2 1]/4 around the even column, mean of the two rows */
             const int y0 = y & ~1, y1 = y;
             uint8_t *pu = c->sp.u + (y0 / 2) * c->sp.suv, *pv = c->sp.v + (y0 / 2) * c->sp.suv;
+            /* chroma i reads columns 2i - 1 .. 2i + 1 of both rows */
+            const int cskip = (y0 >= ry0 && y0 < ry1) || (y1 >= ry0 && y1 < ry1);
             for (int i = 0; i < cw; i++) {
+                if (cskip && ia < ib && 2 * i + 1 >= ia && 2 * i - 1 < ib)
+                    continue;
                 double su = 0, sv = 0;
                 for (int dy = y0; dy <= y1; dy++) {
                     const double *ru = cb + (dy & 1) * W, *rv = cr + (dy & 1) * W;
