@@ -321,17 +321,15 @@ static int write_packet(void *opaque, AVPacket *pkt)
 /* The thread budget (VxSettings.threads): n CPUs shared by decoding, composing and encoding.
  * Decoding a screen recording is the lightest stage: one thread (the decode thread itself)
  * up to 15 CPUs, then one more per 8, at most 4. Composing runs on the job's thread, which
- * otherwise only waits for the encoder's frame threads, so it takes no share of its own. The
- * encoder gets 1.5 frame threads per core (x264's own default), less the decoder's extra
- * threads: its frame threads wait on each other's rows, and the extra half keeps the cores
- * busy meanwhile (on 2 cores, 1080p60: 3 encoder threads export 7-10% faster than 2). */
-/* The budget of n threads: decoding n/8 (1 to 4); composing n/4 (1 to 4; the job's thread
- * and more, which work only while a frame is drawn); the encoder 1.5 n (x264's own rule: its
- * frame threads wait on each other) less the other stages' extra threads. */
+ * otherwise only waits for the encoder's frame threads; from 8 CPUs on it also draws slices
+ * of rows on more threads, n/4 in all (at most 4), which work only while a frame is drawn.
+ * The encoder gets 1.5 frame threads per core (x264's own default), less the other stages'
+ * extra threads: its frame threads wait on each other's rows, and the extra half keeps the
+ * cores busy meanwhile (on 2 cores, 1080p60: 3 encoder threads export 7-10% faster than 2). */
 static void split_threads(int n, int *dec, int *comp, int *enc)
 {
     *dec = n / 8 < 1 ? 1 : n / 8 > 4 ? 4 : n / 8;
-    *comp = n / 4 < 1 ? 1 : n / 4 > 4 ? 4 : n / 4;
+    *comp = n < 8 ? 1 : n / 4 > 4 ? 4 : n / 4;
     *enc = n < 2 ? 1 : 3 * n / 2 - (*dec - 1) - (*comp - 1);
 }
 
