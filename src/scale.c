@@ -216,8 +216,10 @@ int vx_scale_job_begin(VxScaleJob *jb)
         k->mid_hi = malloc(sizeof(*k->mid_hi) * (size_t)s->src_h);
         k->valid = 0;
         k->channels = jb->channels;
-        if (!k->mid || !k->mid_lo || !k->mid_hi)
+        if (!k->mid || !k->mid_lo || !k->mid_hi) {
+            vx_scale_keep_free(k); /* a later call allocates again */
             return -1;
+        }
     }
     jb->all = !k->valid;
     return 0;
