@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "cpu.h"
 #include "dsp/blend.h"
 #include "vexport/vexport.h"
@@ -17,15 +18,7 @@ enum { W = 1920, H = 1080 };
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return bench_clock_s(CLOCK_MONOTONIC);
 }
 
 int main(int argc, char **argv)
@@ -76,8 +69,7 @@ int main(int argc, char **argv)
                 }
                 t[r] = now() - t0;
             }
-            qsort(t, runs, sizeof(*t), cmp);
-            const double med = t[runs / 2];
+            const double med = bench_median(t, runs);
             if (!l)
                 base = med;
             printf("  %s %6.3f ms%s", lv[l].n, med * 1e3, l ? "" : "");

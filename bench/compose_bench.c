@@ -15,19 +15,12 @@
 
 #include <libavutil/frame.h>
 
+#include "bench.h"
 #include "internal.h"
 
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return bench_clock_s(CLOCK_MONOTONIC);
 }
 
 /* Source frame n: text-like stripes; rows [h/8, 7h/8) scroll by n lines (or, still, only a
@@ -129,8 +122,7 @@ int main(int argc, char **argv)
             ms[r] = (now() - t0) * 1e3 / (frames - 1);
             vx_compose_free(&c);
         }
-        qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
-        const double med = ms[runs / 2];
+        const double med = bench_median(ms, runs);
         if (t == 1)
             one = med;
         printf("%2d thread%s %7.3f ms/frame  %.2fx one thread\n", t, t > 1 ? "s" : " ", med,

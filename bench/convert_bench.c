@@ -33,6 +33,7 @@
 #include <libavutil/pixfmt.h>
 #include <libswscale/swscale.h>
 
+#include "bench.h"
 #include "vexport/convert.h"
 #ifdef HAVE_LIBYUV
 #include <libyuv/convert.h>
@@ -50,21 +51,7 @@ static clockid_t bench_clock = CLOCK_THREAD_CPUTIME_ID;
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(bench_clock, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return bench_clock_s(bench_clock);
 }
 
 /* Reads 4 bytes a pixel of two rows and writes 1.5 bytes a pixel (two luma rows and one
@@ -177,7 +164,7 @@ static void bench(const char *title, int w, int h, int frames, int reps, int run
            frames, frames > 1 ? " visited in turn" : " repeated (in cache)", runs);
     double med[M_N];
     for (int k = 0; k < n_methods; k++)
-        med[methods[k]] = median(t[methods[k]], runs);
+        med[methods[k]] = bench_median(t[methods[k]], runs);
     for (int k = 0; k < n_methods; k++) {
         const int m = methods[k];
         printf("  %-32s %8.3f ms  (%.2f GB/s of RGBA+NV12)", mname[m], med[m],

@@ -20,6 +20,7 @@
 
 #include <libswscale/swscale.h>
 
+#include "bench.h"
 #include "cpu.h"
 #include "scale.h"
 #include "vexport/vexport.h"
@@ -28,21 +29,7 @@
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return bench_clock_s(CLOCK_MONOTONIC);
 }
 
 enum { MAXL = 3 };
@@ -116,18 +103,18 @@ static void bench(int sw, int sh, int dw, int dh, int runs, int gray, int kind)
     double b_sws = t_sws[0];
     for (int r = 1; r < runs; r++)
         b_sws = t_sws[r] < b_sws ? t_sws[r] : b_sws;
-    double m_sws = median(t_sws, runs);
+    double m_sws = bench_median(t_sws, runs);
     printf("%s %dx%d -> %dx%d  swscale %s %.2f ms\n", gray ? "gray" : "nv12", sw, sh, dw, dh,
            kind == VX_SCALE_BILINEAR ? "bilinear" : "bicubic", m_sws * 1e3);
     for (int l = 0; l < nl; l++) {
         double b = t_vx[l][0];
         for (int r = 1; r < runs; r++)
             b = t_vx[l][r] < b ? t_vx[l][r] : b;
-        double m = median(t_vx[l], runs);
+        double m = bench_median(t_vx[l], runs);
         printf("    vexport %-6s %s %7.2f ms (%.2fx swscale; fastest runs %.2fx)", lv[li[l]].n,
                kind == VX_SCALE_BILINEAR ? "bilinear" : "hq", m * 1e3, m_sws / m, b_sws / b);
         if (!gray) {
-            double m2 = median(t_vx2[l], runs);
+            double m2 = bench_median(t_vx2[l], runs);
             printf("   [uv as u,v at step 2: %.2f ms (%.2fx)]", m2 * 1e3, m_sws / m2);
         }
         printf("\n");
@@ -152,7 +139,7 @@ static void bench(int sw, int sh, int dw, int dh, int runs, int gray, int kind)
         t_init[r] = (now() - t0) / 10;
     }
     printf("    scaler init (luma + chroma filters, per zoom frame): %.3f ms\n",
-           median(t_init, runs) * 1e3);
+           bench_median(t_init, runs) * 1e3);
     sws_freeContext(sws);
     for (int f = 0; f < FRAMES; f++)
         free(src[f]);
