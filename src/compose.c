@@ -594,10 +594,11 @@ static void spans_free(VxSpans *s)
     s->lo = s->hi = NULL;
 }
 
-static void spans_clear(VxSpans *s, int rows)
+/* Empties rows [a, b) of s. */
+static void spans_clear(VxSpans *s, int a, int b)
 {
-    memset(s->lo, 0, sizeof(int) * rows);
-    memset(s->hi, 0, sizeof(int) * rows);
+    memset(s->lo + a, 0, sizeof(int) * (b - a));
+    memset(s->hi + a, 0, sizeof(int) * (b - a));
 }
 
 /* Widens row j of s to cover [lo, hi). */
@@ -809,14 +810,8 @@ static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int
     const int x0 = s->h.pos[a], x1 = s->h.pos[b - 1] + s->h.taps;
     int y0 = s->v.pos[r0], y1 = s->v.pos[r1 - 1] + s->v.taps;
     y0 = y0 > lo ? y0 : lo, y1 = y1 < hi ? y1 : hi;
-    for (int y = y0; y < y1; y++) {
-        if (chg->lo[y] >= chg->hi[y]) {
-            chg->lo[y] = x0, chg->hi[y] = x1;
-        } else {
-            chg->lo[y] = chg->lo[y] < x0 ? chg->lo[y] : x0;
-            chg->hi[y] = chg->hi[y] > x1 ? chg->hi[y] : x1;
-        }
-    }
+    for (int y = y0; y < y1; y++)
+        span_add(chg, y, x0, x1);
 }
 
 /* The screen under what the overlays drew over the previous output must be redrawn: marks
@@ -873,8 +868,8 @@ static int stale_since(VxCompose *c, int64_t gen)
     const int64_t n = c->frames; /* the output being drawn */
     if (gen < 1 || n - 1 - gen > VX_HISTORY)
         return 0;
-    spans_clear(&c->stale_y, c->l.rh);
-    spans_clear(&c->stale_c, c->ch);
+    spans_clear(&c->stale_y, 0, c->l.rh);
+    spans_clear(&c->stale_c, 0, c->ch);
     for (int64_t k = gen + 1; k < n; k++) {
         const Change *h = &c->hist[k % VX_HISTORY];
         if (h->seq != k || h->full)
@@ -903,8 +898,8 @@ static void remember(VxCompose *c, int full, int written)
         memcpy(h->c.lo, c->wr_c.lo, sizeof(int) * c->ch);
         memcpy(h->c.hi, c->wr_c.hi, sizeof(int) * c->ch);
     } else {
-        spans_clear(&h->y, c->l.rh);
-        spans_clear(&h->c, c->ch);
+        spans_clear(&h->y, 0, c->l.rh);
+        spans_clear(&h->c, 0, c->ch);
     }
 }
 
@@ -932,13 +927,10 @@ static void find_changes(VxCompose *c, const SrcPlanes *s, const SrcPlanes *p, i
             c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
             continue;
         }
-        changed_span(c, s->u + y * s->su, p->u + y * p->su, scw, s->step, &lo, &hi);
+        changed_span(c, s->u + y * s->su, p->u + y * p->su, scw, s->step, &c->chg_c.lo[y],
+                     &c->chg_c.hi[y]);
         changed_span(c, s->v + y * s->sv, p->v + y * p->sv, scw, s->step, &lo2, &hi2);
-        if (lo2 < hi2) {
-            lo = lo < hi && lo < lo2 ? lo : lo2;
-            hi = hi > hi2 ? hi : hi2;
-        }
-        c->chg_c.lo[y] = lo, c->chg_c.hi[y] = hi;
+        span_add(&c->chg_c, y, lo2, hi2);
     }
 }
 
@@ -977,10 +969,8 @@ static void slice_source(void *opaque, int i, int k)
     slice_rows(f->sch, i, k, &c0, &c1);
     if (!f->whole) {
         if (f->same) { /* redrawn only for the overlays: nothing to compare */
-            memset(c->chg_y.lo + y0, 0, sizeof(int) * (y1 - y0));
-            memset(c->chg_y.hi + y0, 0, sizeof(int) * (y1 - y0));
-            memset(c->chg_c.lo + c0, 0, sizeof(int) * (c1 - c0));
-            memset(c->chg_c.hi + c0, 0, sizeof(int) * (c1 - c0));
+            spans_clear(&c->chg_y, y0, y1);
+            spans_clear(&c->chg_c, c0, c1);
         } else {
             find_changes(c, &f->s, &f->p, f->scw, y0, y1, c0, c1);
         }
