@@ -1,5 +1,5 @@
-/* The scene: what the output shows at each output time (DESIGN.md's data flow: "timeline:
- * output frame n -> source times, zoom, cursor, camera"). It owns the timeline, the zoom
+/* The scene: what the output shows at each output time (docs/architecture.md, Data flow:
+ * output frame n -> recording time, zoom, cursor, camera). It owns the timeline, the zoom
  * path and the overlays, so the export and the single-frame render agree exactly. */
 #include <stdlib.h>
 
