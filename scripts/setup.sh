@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vexport needs (only those missing), then builds it.
-#   scripts/setup.sh [--tests] [BUILD_DIR]
+#   scripts/setup.sh [--tests] [--target NAME] [BUILD_DIR]
+# Works on a minimal Debian 12 (debootstrap --variant=minbase), as root or as a user with sudo.
 # --tests also installs what the test suite needs (ffmpeg CLI, Xvfb for real screen recordings,
-# on x86_64 the aarch64 cross gcc and qemu-user for the NEON kernel tests).
+# debootstrap for the fresh-machine test, on x86_64 the aarch64 cross gcc and qemu-user for the
+# NEON kernel tests). --target NAME builds only that ninja target (./demo.sh: vexport);
+# without it everything is built (the library, the tool, the tests and the benchmarks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tests=0
-if [ "${1:-}" = "--tests" ]; then tests=1; shift; fi
+target=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --tests) tests=1; shift ;;
+    --target) target=("${2:?setup: --target needs a ninja target name}"); shift 2 ;;
+    *) break ;;
+  esac
+done
 build=${1:-build}
 
-pkgs=(gcc pkg-config meson ninja-build
+# gcc alone (without recommends) lacks the C library's headers and start files: libc6-dev.
+# python3 runs meson and the test scripts (tests/summary.py).
+pkgs=(gcc libc6-dev pkg-config meson ninja-build python3
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
       libavfilter-dev
       libjson-c-dev)
 if [ $tests = 1 ]; then
   pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev
-         clang libclang-rt-14-dev) # clang + libFuzzer: tests/fuzz/run-fuzz.sh
+         clang libclang-rt-14-dev # clang + libFuzzer: tests/fuzz/run-fuzz.sh
+         git debootstrap) # tests/fresh/fresh.sh: a minbase Debian 12 built, the clone run in it
   # the NEON kernels' tests: cross-built for aarch64 and run under qemu (tests/dsp/cross-test.sh)
   if [ "$(uname -m)" = x86_64 ]; then
     pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
@@ -53,4 +66,4 @@ if [ ! -f "$build/build.ninja" ]; then
 else
   meson configure "$build" -Dwerror_ci=$werror >/dev/null
 fi
-ninja -C "$build"
+ninja -C "$build" "${target[@]}"
