@@ -223,6 +223,7 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
     char why[512], tried[1024] = "";
     *out = NULL;
     if (p->try_hw) {
+        int present = 0; /* a device was there (or could not be ruled out) but did not serve */
         const char *const *names = !strncmp(p->encoder, "libx265", 7) ? hw_hevc : hw_h264;
         for (int i = 0; names[i]; i++) {
             if (!avcodec_find_encoder_by_name(names[i]))
@@ -232,10 +233,13 @@ int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out)
                 vx_log(ctx, VX_LOG_INFO, "encoder: %s (hardware)", names[i]);
                 return 0;
             }
+            present |= !vx_hw_missing(names[i]);
             snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
                      *tried ? "; " : "", why);
         }
-        vx_log(ctx, VX_LOG_INFO, "encoder: no hardware encoder usable (%s), encoding with %s",
+        /* a machine without video hardware hears nothing of it unless verbose */
+        vx_log(ctx, present ? VX_LOG_INFO : VX_LOG_VERBOSE,
+               "encoder: no hardware encoder usable (%s), encoding with %s",
                *tried ? tried : "none in this FFmpeg", p->encoder);
     }
     why[0] = 0;

@@ -398,6 +398,7 @@ int vx_source_setup_decoder(VxSource *s, const char *hwaccel, int threads, char 
     if (!hwaccel)
         hwaccel = "auto";
     if (!strcmp(hwaccel, "auto")) {
+        int present = 0; /* a device was there (or could not be ruled out) but did not serve */
         for (int i = 0; hw_order[i]; i++) {
             enum AVHWDeviceType t = av_hwdevice_find_type_by_name(hw_order[i]);
             int built = 0;
@@ -412,10 +413,13 @@ int vx_source_setup_decoder(VxSource *s, const char *hwaccel, int threads, char 
                 vx_log(s->ctx, VX_LOG_INFO, "hwaccel: decoding with %s", hw_order[i]);
                 return 0;
             }
+            present |= !vx_hw_missing(hw_order[i]);
             snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s: %s",
                      *tried ? "; " : "", hw_order[i], why);
         }
-        vx_log(s->ctx, VX_LOG_INFO, "hwaccel: none usable (%s), decoding in software",
+        /* a machine without video hardware hears nothing of it unless verbose */
+        vx_log(s->ctx, present ? VX_LOG_INFO : VX_LOG_VERBOSE,
+               "hwaccel: none usable (%s), decoding in software",
                *tried ? tried : "this FFmpeg has no hardware decoding");
     } else if (strcmp(hwaccel, "none")) {
         enum AVHWDeviceType t = av_hwdevice_find_type_by_name(hwaccel);
