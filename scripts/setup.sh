@@ -54,9 +54,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "  apt-get install ${missing[*]}" >&2
     exit 1
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo[@]}" apt-get update -q
-  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # through env: sudo resets the environment, and no package may stop to ask a question
+  apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+  "${apt[@]}" update -q
+  "${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 werror=false
