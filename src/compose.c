@@ -152,11 +152,15 @@ int vx_layout_compute(VxContext *ctx, const VxProject *p, const VxSourceInfo *si
         l->rw = sw, l->rh = sh;
         l->x = l->y = 2 * (int)round_half_up(M / 2.0);
         if (l->W > 16384 || l->H > 16384)
-            return vx_fail(ctx, VX_ERR(EINVAL), "output size %dx%d is too large", l->W, l->H);
+            return vx_fail(ctx, VX_ERR(EINVAL), "%s: its %dx%d with padding %.3f makes a %dx%d "
+                           "output, larger than 16384 a side: set output.width and "
+                           "output.height", p->screen, sw, sh, p->padding, l->W, l->H);
     }
     if (l->rw < 2 || l->rh < 2)
-        return vx_fail(ctx, VX_ERR(EINVAL), "padding %.3f leaves no room for the screen in %dx%d",
-                       p->padding, l->W, l->H);
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: the screen (%dx%d) would be %dx%d in the %dx%d "
+                       "output with padding %.3f: it needs at least 2x2 pixels (set "
+                       "output.width and output.height%s)", p->screen, sw, sh, l->rw, l->rh,
+                       l->W, l->H, p->padding, p->padding > 0 ? ", or less padding" : "");
     l->matrix = vx_output_matrix(l->H);
     return 0;
 }

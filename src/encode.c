@@ -128,8 +128,9 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     /* libx265 3.5 writes past its lookahead buffers on small frames (valgrind: 48x64, 96x16,
      * 64x16; found by tests/fuzz/fuzz_render.c) */
     if (!strcmp(codec->name, "libx265") && (p->width < 64 || p->height < 64)) {
-        snprintf(why, why_len, "output %dx%d is too small for HEVC (libx265): it needs at least "
-                 "64x64; use H.264 for smaller videos", p->width, p->height);
+        snprintf(why, why_len, "output %dx%d is too small for HEVC (output.codec \"hevc\", "
+                 "libx265): it needs at least 64x64; use H.264 for smaller videos", p->width,
+                 p->height);
         return VX_ERR(EINVAL);
     }
     VxEncoder *e = calloc(1, sizeof(*e));
@@ -194,14 +195,22 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     }
     ret = avcodec_open2(c, codec, &opts);
     if (ret < 0) {
-        snprintf(why, why_len, "cannot open encoder %s at %dx%d: %s", name, p->width,
-                 p->height, vx_averr(ret, eb, sizeof(eb)));
+        /* what was asked of it: a bad preset or option value is the usual cause */
+        char asked[256] = "";
+        if (p->preset)
+            snprintf(asked, sizeof(asked), " with preset '%s'", p->preset);
+        for (int i = 0; i < p->n_opts; i++)
+            snprintf(asked + strlen(asked), sizeof(asked) - strlen(asked), "%s'%s'",
+                     i ? ", " : p->preset ? " and options " : " with options ", p->opts[i]);
+        snprintf(why, why_len, "cannot open encoder %s at %dx%d%s: %s", name, p->width,
+                 p->height, asked, vx_averr(ret, eb, sizeof(eb)));
         ret = vx_from_averror(ret) == VX_ERR(EINVAL) ? VX_ERR(EINVAL) : VX_ERR(EIO);
         goto fail;
     }
     const AVDictionaryEntry *left = av_dict_get(opts, "", NULL, AV_DICT_IGNORE_SUFFIX);
     if (left) {
-        snprintf(why, why_len, "encoder %s has no option '%s'", name, left->key);
+        snprintf(why, why_len, "encoder %s has no option '%s' (encoder option '%s=%s')", name,
+                 left->key, left->key, left->value);
         ret = VX_ERR(EINVAL);
         goto fail;
     }

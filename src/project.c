@@ -850,11 +850,13 @@ int vx_project_load(VxContext *ctx, const char *path, VxProject **out)
         if (n < 4096)
             break;
     }
-    int rerr = ferror(f);
+    int rerr = ferror(f) ? errno : 0;
     fclose(f);
     if (rerr) {
         free(buf);
-        return vx_fail(ctx, VX_ERR(EIO), "%s: read error", path);
+        if (rerr == EISDIR)
+            return vx_fail(ctx, VX_ERR(EISDIR), "%s: is a folder, not a project file", path);
+        return vx_fail(ctx, VX_ERR(EIO), "%s: read error: %s", path, strerror(rerr));
     }
     buf[len] = 0;
     if (memchr(buf, 0, len)) {

@@ -116,10 +116,13 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
         return VX_ERR(EINVAL);
     *out = NULL;
     if (!o->output_path || !*o->output_path)
-        return vx_fail(ctx, VX_ERR(EINVAL), "no output file given");
-    if (o->n_encoder_opts < 0 || (o->n_encoder_opts && !o->encoder_opts) || o->threads < 0 ||
-        o->bitrate < 0)
-        return vx_fail(ctx, VX_ERR(EINVAL), "invalid export options");
+        return vx_fail(ctx, VX_ERR(EINVAL), "no output file given (output_path)");
+    if (o->n_encoder_opts < 0 || (o->n_encoder_opts && !o->encoder_opts))
+        return vx_fail(ctx, VX_ERR(EINVAL), "export options: n_encoder_opts %d without as "
+                       "many encoder_opts", o->n_encoder_opts);
+    if (o->threads < 0 || o->bitrate < 0)
+        return vx_fail(ctx, VX_ERR(EINVAL), "export options: threads %d, bitrate %lld: neither "
+                       "may be negative", o->threads, (long long)o->bitrate);
     if (o->hwaccel && strcmp(o->hwaccel, "auto") && strcmp(o->hwaccel, "none") &&
         av_hwdevice_find_type_by_name(o->hwaccel) == AV_HWDEVICE_TYPE_NONE) {
         char names[256] = "";

@@ -368,8 +368,11 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
                 return r;
         } else if (allow_flags && (!strcmp(a, "--padding") || !strcmp(a, "--radius"))) {
             NEED();
-            if (parse_double(v, &d) < 0)
-                return usage_error("%s: expected a number", a);
+            if (parse_double(v, &d) < 0) {
+                char m[64];
+                snprintf(m, sizeof(m), "%s %.32s", a, v);
+                return usage_error("%s: expected a number", m);
+            }
             if (!c->flags)
                 c->flags = json_object_new_object();
             json_object_object_add(c->flags, a + 2, json_object_new_double(d));

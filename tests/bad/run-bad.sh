@@ -135,6 +135,11 @@ one-pixel)
     n=$(frames "$out/out.mp4")
     [ "$n" = 30 ] || fail "$n frames, expected 30"
     ;;
+one-pixel-native)
+    # the same 1x1 video at its own size: no room for a screen of at least 2x2; the message
+    # names the file and the keys that would fix it
+    bad 1 'one-pixel\.mkv' '1x1' 'output\.width' -- R --screen "$BAD/one-pixel.mkv" -o "$out/out.mp4"
+    ;;
 two-frames)
     need_ffprobe
     run R --screen "$BAD/two-frames.mp4" --size 64x36 --padding 0.1 -o "$out/out.mp4"
@@ -300,6 +305,71 @@ missing-audio)
 { "version": 1, "sources": { "screen": "rec.mp4", "audio": ["narration.m4a"] } }
 EOF
     bad 1 'narration\.m4a' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+camera-not-video)
+    link base.mp4 rec.mp4
+    printf 'not a video\n' >"$tmp/webcam.mp4"
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "camera": "webcam.mp4" } }
+EOF
+    bad 1 'webcam\.mp4' 'not a video' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+camera-audio-only)
+    link base.mp4 rec.mp4
+    link audio-only.mp4 webcam.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "camera": "webcam.mp4" } }
+EOF
+    bad 1 'webcam\.mp4' 'no video stream' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+cursor-is-video)
+    link base.mp4 rec.mp4
+    link base.mp4 track.jsonl
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "cursor": "track.jsonl" } }
+EOF
+    bad 1 'track\.jsonl' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+audio-not-audio)
+    link base.mp4 rec.mp4
+    printf 'not a sound\n' >"$tmp/voice.m4a"
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "audio": ["voice.m4a"] } }
+EOF
+    bad 1 'voice\.m4a' 'cannot open audio' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+audio-no-stream)
+    link base.mp4 rec.mp4
+    link one-pixel.mkv voice.mkv
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "audio": ["voice.mkv"] } }
+EOF
+    bad 1 'voice\.mkv' 'no audio stream' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+image-not-image)
+    printf 'not a picture\n' >"$tmp/wall.png"
+    bad 1 'wall\.png' 'image' -- R --screen "$BAD/two-frames.mp4" --size 64x36 --padding 0.1 \
+        --background "image:$tmp/wall.png" -o "$out/out.mp4"
+    ;;
+hevc-too-small)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "output": { "width": 32, "height": 32, "codec": "hevc" },
+  "sources": { "screen": "rec.mp4" } }
+EOF
+    bad 1 'output\.codec' '32x32' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+bad-preset)
+    bad 1 'libx264' "preset 'warp'" -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
+        --size 64x36 --preset warp -o "$out/out.mp4"
+    ;;
+bad-encoder-opt)
+    bad 1 "no option 'warp'" 'warp=9' -- R --screen "$BAD/two-frames.mp4" --size 64x36 \
+        --encoder-opt warp=9 -o "$out/out.mp4"
+    ;;
+project-is-dir)
+    mkdir "$tmp/p.json"
+    bad 1 'p\.json' 'is a folder' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
 
 # ------------------------------------------------------------------- paths and outputs
