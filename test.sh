@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs missing packages, builds, generates the test media,
-# runs the tests, then runs them again built with AddressSanitizer + UndefinedBehaviorSanitizer,
-# and the exports that exercise the pipeline's threads built with ThreadSanitizer,
-# then fuzzes each libFuzzer target for a minute (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS)
-# (VEXPORT_SANITIZE=0 skips all three). Ends with "N passed, N failed, N skipped".
+# runs the tests (as root with the Debian mirror reachable, tests/fresh/fresh.sh among them:
+# the README's two commands on a fresh minimal Debian 12 built by debootstrap), then runs
+# them again built with AddressSanitizer + UndefinedBehaviorSanitizer, and the exports that
+# exercise the pipeline's threads built with ThreadSanitizer, then fuzzes each libFuzzer
+# target for a minute (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS) (VEXPORT_SANITIZE=0 skips all
+# three). Ends with "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --tests build
@@ -21,8 +23,10 @@ if [ "${VEXPORT_SANITIZE:-1}" != 0 ]; then
   ninja -C build-asan
   export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp"
-  # valgrind cannot run an ASan binary; it ran in the plain build above
-  meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite memcheck "$@" || rc=$?
+  # valgrind cannot run an ASan binary; it ran in the plain build above. The fresh-machine
+  # test builds its own system from the clone: once is enough.
+  meson test -C build-asan --print-errorlogs --num-processes 2 --no-suite memcheck \
+    --no-suite fresh "$@" || rc=$?
   logs+=(build-asan/meson-logs/testlog.json)
   echo "== the pipeline's exports built with TSan"
   if [ ! -f build-tsan/build.ninja ]; then
