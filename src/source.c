@@ -34,6 +34,7 @@ struct VxSource {
     int sws_hpos, sws_vpos; /* source chroma position for swscale, 1/256 luma pixel */
     int64_t frames;
     double last_t;
+    int first_w, first_h; /* the first delivered frame's size: later ones must keep it */
     const AVCodec *codec;      /* the video decoder (opened by open_decoder) */
     enum AVPixelFormat hw_fmt; /* decoder's hardware frame format, AV_PIX_FMT_NONE = software */
     /* damaged frames: shown as decoded (concealed) or not decodable (previous frame held) */
@@ -723,6 +724,15 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
             av_frame_unref(s->frm);
             if (ret < 0)
                 return ret;
+            if (!s->frames)
+                s->first_w = (*out)->width, s->first_h = (*out)->height;
+            if ((*out)->width != s->first_w || (*out)->height != s->first_h) {
+                ret = vx_fail(s->ctx, VX_ERR(EINVAL), "%s: the video changes size at %.3f s "
+                              "(%dx%d, was %dx%d); not supported", s->path, tt, (*out)->width,
+                              (*out)->height, s->first_w, s->first_h);
+                av_frame_free(out);
+                return ret;
+            }
             s->frames++;
             s->last_t = tt;
             *t = tt;

@@ -30,6 +30,11 @@ ff -f lavfi -i sine=f=440:d=1 -c:a aac -fflags +bitexact audio-only.mp4
 # 1x1 and 2-frame videos (FFV1 in Matroska: x264 needs even sizes)
 ff -f lavfi -i color=c=red:s=16x16:r=30:d=1 -vf scale=1:1 -pix_fmt yuv420p -c:v ffv1 -fflags +bitexact one-pixel.mkv
 ff -f lavfi -i testsrc2=s=160x90:r=30 -frames:v 2 $X264 -fflags +bitexact two-frames.mp4
+# H.264 in MPEG-TS whose picture changes size after 1 s (two encodes joined)
+ff -f lavfi -i testsrc2=s=160x90:r=30:d=1 $X264 -fflags +bitexact size-a.ts
+ff -f lavfi -i testsrc2=s=128x72:r=30:d=1 $X264 -output_ts_offset 1 -fflags +bitexact size-b.ts
+cat size-a.ts size-b.ts >size-change.ts
+rm -f size-a.ts size-b.ts
 # Matroska H.264 whose codec ID is patched below into one no decoder knows
 ff -i base.mp4 -an -c copy -fflags +bitexact unknown-codec.mkv
 # the fuzzers' clip (tests/fuzz/fuzz_render.c): 64x36, 3 frames, a little audio; and a picture

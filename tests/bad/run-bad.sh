@@ -140,6 +140,11 @@ one-pixel-native)
     # names the file and the keys that would fix it
     bad 1 'one-pixel\.mkv' '1x1' 'output\.width' -- R --screen "$BAD/one-pixel.mkv" -o "$out/out.mp4"
     ;;
+size-change)
+    # the picture changes from 160x90 to 128x72 after 1 s: refused, naming the file and when
+    bad 1 'size-change\.ts' 'changes size at 1\.0' '128x72' '160x90' -- \
+        R --screen "$BAD/size-change.ts" --padding 0.1 -o "$out/out.mp4"
+    ;;
 two-frames)
     need_ffprobe
     run R --screen "$BAD/two-frames.mp4" --size 64x36 --padding 0.1 -o "$out/out.mp4"
