@@ -608,7 +608,8 @@ int vx_cursor_open(VxContext *ctx, const VxCursorOpts *o, int src_w, int src_h,
     if (!o || !o->track)
         return vx_fail(ctx, VX_ERR(EINVAL), "cursor: no cursor track (sources.cursor)");
     if (src_w < 1 || src_h < 1 || !(o->size > 0))
-        return vx_fail(ctx, VX_ERR(EINVAL), "cursor: bad recording size or cursor size");
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: cursor.size %g or the recording's size "
+                       "%dx%d is not positive", o->track, o->size, src_w, src_h);
     VxCursor *c = calloc(1, sizeof(*c));
     if (!c)
         return VX_ERR(ENOMEM);
