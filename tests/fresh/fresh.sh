@@ -52,6 +52,18 @@ EOF
 
 mkdir -p "$FRESH_WORK"
 work=$(cd "$FRESH_WORK" && pwd)
+# root in name only (a user namespace) cannot mount: the system could not be entered
+probe=$(mktemp -d "$work/probe.XXXXXX")
+if ! mount -t tmpfs none "$probe" 2>/dev/null; then
+    rmdir "$probe"
+    skip "root here cannot mount file systems (a container without the privilege)"
+fi
+umount "$probe"
+# without the right to make device files (some containers), debootstrap is told it runs in
+# one, and the system's /dev is the host's bound in anyway
+devs=
+if mknod "$probe/null" c 1 3 2>/dev/null; then rm -f "$probe/null"; else devs="container=lxc"; fi
+rmdir "$probe"
 
 # mounts_under DIR: the mount points at or below DIR, deepest first
 mounts_under() {
@@ -124,12 +136,12 @@ if [ -n "$(find "$tarball" -mtime -7 2>/dev/null)" ]; then
 else
     rm -f "$tarball"
     tmpdl=$(mktemp -d "$work/dl.XXXXXX")
-    step debootstrap-download debootstrap --variant=minbase --include=git,sudo \
+    step debootstrap-download env $devs debootstrap --variant=minbase --include=git,sudo \
         --make-tarball="$tarball.part" "$suite" "$tmpdl" "$mirror"
     mv "$tarball.part" "$tarball"
     rm -rf "$tmpdl"
 fi
-step debootstrap debootstrap --variant=minbase --include=git,sudo --unpack-tarball="$tarball" \
+step debootstrap env $devs debootstrap --variant=minbase --include=git,sudo --unpack-tarball="$tarball" \
     "$suite" "$root" "$mirror"
 for d in proc sys dev dev/pts; do mkdir -p "$root/$d"; done
 mount -t proc proc "$root/proc"
