@@ -89,7 +89,7 @@ undo() {
 }
 
 # systems left by a run that was killed before its trap ran
-for old in "$work"/root.*; do
+for old in "$work"/root.* "$work"/probe.* "$work"/dl.*; do
     [ -d "$old" ] && { say "removing $old, left by an earlier run"; undo "$old" || true; }
 done
 
@@ -203,6 +203,11 @@ fi
 
 # 4. the test command's set-up and build, as root, then a quick part of the suite
 step tests-setup "${as_root[@]}" "cd $home/vexport && scripts/setup.sh --tests build"
+# what the tests themselves need is installed by that set-up: this test's own debootstrap too
+for pkg in debootstrap ffmpeg git; do
+    chroot "$root" dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+        fail "scripts/setup.sh --tests did not install $pkg"
+done
 step tests-quick "${as_root[@]}" "cd $home/vexport && meson test -C build --suite unit --suite bad --num-processes 2 --print-errorlogs"
 say "   $(grep -E '^(Ok|Fail|Skipped):' "$work/tests-quick.log" | tr -s ' ' | tr '\n' ' ')"
 say "PASS: fresh-machine: demo.mp4 and the quick tests on a fresh $suite"
