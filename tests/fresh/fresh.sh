@@ -30,9 +30,11 @@ host_mirror() {
                                      if ($(i + 1) == s && $i ~ /^https?:/) { print $i; exit } }' \
         /etc/apt/sources.list 2>/dev/null
     for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] && awk -v s="$suite" '/^$/ { u = "" } /^URIs:/ { u = $2 }
+        [ -f "$f" ] || continue
+        awk -v s="$suite" '/^$/ { u = "" } /^URIs:/ { u = $2 }
             /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == s && u ~ /^https?:/) { print u; exit } }' "$f"
     done
+    return 0
 }
 mirror=${VEXPORT_FRESH_MIRROR:-$(host_mirror | head -n 1)}
 mirror=${mirror:-http://deb.debian.org/debian}
