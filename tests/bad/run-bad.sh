@@ -311,45 +311,18 @@ missing-audio)
 EOF
     bad 1 'narration\.m4a' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
-camera-not-video)
+camera-not-video | camera-audio-only | cursor-is-video | audio-not-audio | audio-no-stream)
+    # an input that is not what its key wants: the message names that file and the problem
+    case $name in
+    camera-not-video)  printf 'not a video\n' >"$tmp/in.mp4"; set -- camera '"in.mp4"' 'not a video' ;;
+    camera-audio-only) link audio-only.mp4 in.mp4; set -- camera '"in.mp4"' 'no video stream' ;;
+    cursor-is-video)   link base.mp4 in.mp4; set -- cursor '"in.mp4"' 'in\.mp4:1: ' ;;
+    audio-not-audio)   printf 'not a sound\n' >"$tmp/in.mp4"; set -- audio '["in.mp4"]' 'cannot open audio' ;;
+    audio-no-stream)   link one-pixel.mkv in.mp4; set -- audio '["in.mp4"]' 'no audio stream' ;;
+    esac
     link base.mp4 rec.mp4
-    printf 'not a video\n' >"$tmp/webcam.mp4"
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "rec.mp4", "camera": "webcam.mp4" } }
-EOF
-    bad 1 'webcam\.mp4' 'not a video' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
-    ;;
-camera-audio-only)
-    link base.mp4 rec.mp4
-    link audio-only.mp4 webcam.mp4
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "rec.mp4", "camera": "webcam.mp4" } }
-EOF
-    bad 1 'webcam\.mp4' 'no video stream' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
-    ;;
-cursor-is-video)
-    link base.mp4 rec.mp4
-    link base.mp4 track.jsonl
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "rec.mp4", "cursor": "track.jsonl" } }
-EOF
-    bad 1 'track\.jsonl' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
-    ;;
-audio-not-audio)
-    link base.mp4 rec.mp4
-    printf 'not a sound\n' >"$tmp/voice.m4a"
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "rec.mp4", "audio": ["voice.m4a"] } }
-EOF
-    bad 1 'voice\.m4a' 'cannot open audio' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
-    ;;
-audio-no-stream)
-    link base.mp4 rec.mp4
-    link one-pixel.mkv voice.mkv
-    project p <<'EOF'
-{ "version": 1, "sources": { "screen": "rec.mp4", "audio": ["voice.mkv"] } }
-EOF
-    bad 1 'voice\.mkv' 'no audio stream' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    printf '{ "version": 1, "sources": { "screen": "rec.mp4", "%s": %s } }\n' "$1" "$2" >"$tmp/p.json"
+    bad 1 'in\.mp4' "$3" -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
 image-not-image)
     printf 'not a picture\n' >"$tmp/wall.png"
