@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What the screen-recording edit costs: the demo's styled export with and without the
-features of issue 5 (a zoom that follows the cursor and a rectangle zoom, the redrawn cursor
+editing features (a zoom that follows the cursor and a rectangle zoom, the redrawn cursor
 with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
 
     python3 bench/features.py [--runs 5] [--seconds 14] [--only camera|cursor|zoom|audio]
