@@ -9,8 +9,8 @@ scrolling text, a moving pointer) with `vexport synth`. Runs the floor and vexpo
 alternately, --runs times each, and prints the medians and their ratio (cost vs floor).
 
 --effects all (the default without --clip) also runs the export with every effect the
-project offers: the same styling plus the cursor redrawn from a track with click rings, the camera
-bubble (a 640x480 30 fps webcam) and the demo's two zooms (one following the cursor, one
+project offers: the same styling plus the cursor redrawn from a track with click rings, the
+camera bubble (a 640x480 30 fps webcam) and the demo's two zooms (one following the cursor, one
 rectangle), i.e. docs/demo-project.json without its timeline. Its clip is generated with the
 pointer left out and a cursor track beside it (`vexport synth --no-pointer --cursor-track
 --webcam`); the floor encodes that same clip. --effects style runs only the styled export.
