@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "media_picture.h"
 
 #define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
 
@@ -517,9 +518,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     const VxSourceInfo *si = vx_source_info(src);
     VxLayout l;
-    if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
         goto end;
-    if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
+    if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
         goto end;
     const VxTimeline *tl = vx_scene_timeline(scene);
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
@@ -587,7 +588,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
     snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
-    if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0 ||
+    if ((ret = vx_compose_create(ctx, p, scene, &l,
+                                 vx_encoder_pix_fmt(enc) == AV_PIX_FMT_NV12 ? VX_LAYOUT_NV12
+                                                                            : VX_LAYOUT_PLANAR,
+                                 &comp)) < 0 ||
         (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
         goto end;
     st->compose_threads = vx_compose_threads(comp); /* an unscaled screen is one copy */
@@ -655,10 +659,17 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         AVFrame *out = NULL;
-        const VxOverlay *ov;
-        const int n_ov = vx_scene_overlays(scene, &ov);
+        VxPicture spic, opic;
         double ts = now_s();
-        if ((ret = vx_compose_next(comp, cur.f, &view, ov, n_ov, trec, &out)) < 0)
+        if ((ret = vx_picture_from_frame(&spic, cur.f)) < 0)
+            goto end;
+        ret = vx_compose_next(comp, &spic, &view, trec, t, &opic);
+        vx_picture_unref(&spic);
+        if (ret < 0)
+            goto end;
+        ret = vx_picture_to_frame(&opic, &out); /* the pooled buffer itself: no copy */
+        vx_picture_unref(&opic);
+        if (ret < 0)
             goto end;
         st->compose_s += now_s() - ts;
         out->pts = n;
