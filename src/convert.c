@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "dsp/convert.h"
-#include "internal.h"
+#include "geom.h"
+#include "image.h"
 
 static VxConvertDSP g_dsp;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;

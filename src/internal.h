@@ -21,25 +21,7 @@ int vx_from_averror(int code);
 #include "project.h"
 
 /* ---- source.c ---- */
-typedef struct VxSource VxSource;
-typedef struct VxSourceInfo {
-    int width, height;  /* as displayed (rotation applied) */
-    int rotation;       /* 0, 90, 180, 270 (clockwise display rotation) */
-    double duration;    /* seconds */
-    AVRational fps;     /* average frame rate, {0,1} if unknown */
-    int matrix, range;  /* VxMatrix / VxRange of the decoded frames */
-    int has_audio;
-    double start;       /* seconds of the first video frame in the file's timeline */
-    int codec_id;       /* enum AVCodecID of the video */
-    int pix_fmt;        /* enum AVPixelFormat as stored */
-    int audio_codec_id; /* enum AVCodecID of the best audio stream, 0 if none */
-    /* Delivered frames: 8-bit planar (or NV12) with chroma subsampled by 2^sub_x, 2^sub_y
-     * (4:2:0, 4:2:2, 4:4:0 or 4:4:4), chroma sample (0, 0) sitting at (chroma_x, chroma_y)
-     * luma pixels from luma sample (0, 0): (0, 0.5) for left-sited 4:2:0. Set once the output
-     * colour is known (vx_source_set_output_color). */
-    int sub_x, sub_y;
-    double chroma_x, chroma_y;
-} VxSourceInfo;
+#include "source_info.h"
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out);
 const VxSourceInfo *vx_source_info(const VxSource *s);
@@ -63,17 +45,7 @@ void vx_source_close(VxSource **s);
 
 #include "geom.h"
 
-/* ---- zoom.c ---- */
-typedef struct VxZoomPath VxZoomPath;
-/* Cursor position (recording pixels) at recording time t; *visible = 0 when unknown. */
-typedef void (*VxCursorPosFn)(void *opaque, double t, double *x, double *y, int *visible);
-/* The zoom path of the project over a sw x sh recording; *out = NULL when nothing zooms.
- * pos (may be NULL without "follow" segments) gives the cursor for "follow": "cursor". */
-int vx_zoom_path_create(VxContext *ctx, const VxProject *p, int sw, int sh, VxCursorPosFn pos,
-                        void *opaque, VxZoomPath **out);
-/* The view at recording time t (the whole recording while nothing zooms). */
-void vx_zoom_path_view(const VxZoomPath *zp, double t, VxZoomView *v);
-void vx_zoom_path_free(VxZoomPath **zp);
+#include "zoom.h"
 
 #include "compose.h"
 #include "picture.h"
@@ -176,68 +148,13 @@ int vx_cuts_done(const VxCutPlan *pl);
 void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration);
 void vx_cuts_free(VxCutPlan **pl);
 
-/* ---- timeline.c ---- */
-/* One kept range as placed in the output. */
-typedef struct VxTlSeg {
-    double src_start, src_end; /* recording time */
-    double out_start, out_end; /* output time */
-    double speed;
-    int audio_keep;            /* 1: audio plays (tempo-preserved), 0: muted */
-} VxTlSeg;
-typedef struct VxTimeline {
-    AVRational fps;
-    int64_t frames;
-    double duration;   /* output duration, seconds */
-    VxTlSeg *segs;     /* at least one */
-    int n_segs;
-} VxTimeline;
-int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
-                     VxTimeline *tl);
-/* Output time of frame n. */
-double vx_timeline_time(const VxTimeline *tl, int64_t n);
-/* Recording time shown at output time t, and the segment index it falls in. */
-double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
-void vx_timeline_free(VxTimeline *tl);
+#include "timeline.h"
 
 #include "cursor.h"
 
-/* ---- camera.c: the camera bubble's source (decoding, pictures, masks) ---- */
-typedef struct VxCamera VxCamera;
-/* Opens the camera recording and prepares the bubble for a W x H output in `matrix`. */
-int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
-                   VxCamera **out);
-/* The bubble's place in the output (fixed for the export). */
-VxRect vx_camera_rect(const VxCamera *c);
-/* Moves to the camera picture shown at recording time t (outputs of the layout given): 1 when
- * it is not the one the last draw showed, 0 when it is, or a negative error. */
-int vx_camera_advance(VxCamera *c, double t, int layout);
-/* The bubble's picture shown at recording time t, laid out for outputs of `layout`: its luma
- * (stride ys) and chroma planes (stride cs, samples 2 apart for NV12), in the bubble box. */
-typedef struct VxCameraPic {
-    const uint8_t *y, *u, *v;
-    ptrdiff_t ys, cs;
-} VxCameraPic;
-int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *pic);
-/* The masks the bubble is drawn through (fixed for the export): its edge (out_*, m = 255 -
- * coverage) and its shadow (sh_*, blended with the constant rows sh_row_*). */
-typedef struct VxCameraShape {
-    const VxMask *out_y, *out_c, *sh_y, *sh_c;
-    const uint8_t *sh_row_y, *sh_row_c;
-    int has_shadow;
-    int W, H;
-    const VxBlendDSP *bdsp;
-} VxCameraShape;
-const VxCameraShape *vx_camera_shape(const VxCamera *c);
-/* Draws the camera frame shown at recording time t into dst (NV12/I420): layers/camera.c. */
-int vx_camera_draw(VxCamera *c, double t, VxPicture *dst);
-void vx_camera_free(VxCamera **c);
+#include "camera.h"
 
 #include "scene.h"
 
-/* ---- convert.c ---- */
-/* vx_convert_rows with the streaming-store choice forced: nt 1 = streaming stores for the
- * RGB -> YUV output, 0 = plain stores, -1 = by frame size (what vx_convert_rows does). */
-int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
-                       int y1, int nt);
 
 #endif

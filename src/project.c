@@ -8,8 +8,8 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
 #include "layer.h"
+#include "project.h"
 
 typedef struct Parser {
     VxContext *ctx;

@@ -3,7 +3,11 @@
  * cursor, so the export and the single-frame render agree exactly; the layers draw. */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "cursor.h"
+#include "scene.h"
+#include "source_info.h"
+#include "timeline.h"
+#include "zoom.h"
 
 struct VxScene {
     VxTimeline tl;

@@ -242,7 +242,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     const VxTimeline *tl = vx_scene_timeline(scene);
     /* the frame shown at t: the last output frame that starts at or before it */
     double last = vx_timeline_time(tl, tl->frames - 1);
-    t = vx_timeline_time(tl, (int64_t)(t * av_q2d(tl->fps) + 1e-6));
+    t = vx_timeline_time(tl, (int64_t)(t * vx_q2d(tl->fps) + 1e-6));
     if (t > last)
         t = last;
     double ts;

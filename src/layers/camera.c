@@ -4,7 +4,8 @@
  * camera's picture stays the same. */
 #include <stdlib.h>
 
-#include "../internal.h"
+#include "../camera.h"
+#include "../layer.h"
 
 typedef struct CameraLayer {
     VxCamera *cam;

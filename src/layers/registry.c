@@ -1,14 +1,10 @@
-/* The stack of layers, bottom first: one line per layer (docs/architecture.md, "Layers"). */
+/* The stack of layers, bottom first (docs/architecture.md, "Layers"): layer_stack in
+ * meson.build lists them, one line each; meson writes it out as VX_LAYER_STACK. */
 #include <string.h>
 
 #include "../layer.h"
 
-/* X(name): the layer's class is vx_layer_<name>, in layers/<name>.c. */
-#define VX_LAYER_STACK(X) \
-    X(background)         \
-    X(screen)             \
-    X(cursor)             \
-    X(camera)
+#include "layer_stack.h" /* X(name): the layer's class is vx_layer_<name>, in layers/<name>.c */
 
 #define VX_DECLARE(name) extern const VxLayerClass vx_layer_##name;
 #define VX_ENTRY(name) &vx_layer_##name,
