@@ -154,18 +154,26 @@ static void restore_static(const VxCompose *c, VxPicture *dst, VxRect r)
     }
 }
 
-/* One layer's phase in slices, on the compositor's threads. */
+/* One layer's phases in slices, on the compositor's threads: one run of the pool, a barrier
+ * between phases. */
 typedef struct Task {
     VxLayer *ly;
     const VxLayerFrame *fr;
-    int phase;
 } Task;
 
-static void run_slice(void *opaque, int i, int k)
-{
-    Task *t = opaque;
-    t->ly->cls->draw(t->ly, t->fr, t->phase, i, k);
-}
+#define VX_MAX_PHASES 4
+#define PHASE(p)                                                  \
+    static void run_phase##p(void *opaque, int i, int k)          \
+    {                                                             \
+        const Task *t = opaque;                                   \
+        t->ly->cls->draw(t->ly, t->fr, p, i, k);                  \
+    }
+PHASE(0)
+PHASE(1)
+PHASE(2)
+PHASE(3)
+static const VxTaskFn run_phase[VX_MAX_PHASES] = {run_phase0, run_phase1, run_phase2,
+                                                  run_phase3};
 
 
 /* What the layers above layer i drew over the previous output, into fr. */
@@ -238,10 +246,9 @@ int vx_compose_next(VxCompose *c, const VxPicture *src, const VxZoomView *view, 
         set_above(c, &fr, i);
         if (ly->cls->begin && (ret = ly->cls->begin(ly, &fr)) < 0)
             break;
-        for (int ph = 0; ph < ly->cls->phases; ph++) {
-            Task task = {ly, &fr, ph};
-            static const VxTaskFn fn[1] = {run_slice};
-            vx_workers_run(ly->sliced ? c->workers : NULL, fn, 1, &task);
+        if (ly->cls->phases > 0) {
+            Task task = {ly, &fr};
+            vx_workers_run(ly->sliced ? c->workers : NULL, run_phase, ly->cls->phases, &task);
         }
         VxRect drawn = {0, 0, 0, 0};
         if (ly->cls->end && (ret = ly->cls->end(ly, &fr, &drawn)) < 0)
@@ -324,6 +331,11 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
             goto fail;
         if (!ly->priv)
             continue; /* not in this project */
+        if (ly->cls->phases > VX_MAX_PHASES) {
+            ly->cls->close(ly);
+            ret = VX_ERR(EINVAL);
+            goto fail;
+        }
         c->incremental &= !ly->no_incremental;
         c->n++;
     }
