@@ -167,3 +167,40 @@ int vx_shadow_rrect(VxShadow *sh, double sx, double sy, double rw, double rh, do
     return 0;
 }
 
+
+/* Gaussian blur of a w x h plane in place, as three box blurs of width 2r + 1 (variance
+ * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
+ * beyond the edges (the caller's canvas is padded past the blur's reach, 3r <= 3 sigma + 1). */
+int vx_shadow_box_blur(float *a, int w, int h, double sigma)
+{
+    const int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
+    if (r < 1)
+        return 0;
+    const int n = w > h ? w : h;
+    float *line = malloc(sizeof(*line) * (size_t)n);
+    if (!line)
+        return VX_ERR(ENOMEM);
+    const float k = 1.0f / (2 * r + 1);
+    for (int dir = 0; dir < 2; dir++) {
+        const int len = dir ? h : w, lines = dir ? w : h;
+        const size_t step = dir ? (size_t)w : 1, next = dir ? 1 : (size_t)w;
+        for (int l = 0; l < lines; l++) {
+            float *p = a + l * next;
+            for (int pass = 0; pass < 3; pass++) {
+                double sum = 0; /* of samples [i - r, i + r] */
+                for (int i = 0; i < r && i < len; i++)
+                    sum += p[i * step];
+                for (int i = 0; i < len; i++) {
+                    if (i + r < len)
+                        sum += p[(i + r) * step];
+                    if (i - r - 1 >= 0)
+                        sum -= line[i - r - 1];
+                    line[i] = p[i * step];
+                    p[i * step] = (float)(sum * k);
+                }
+            }
+        }
+    }
+    free(line);
+    return 0;
+}
