@@ -29,5 +29,7 @@ static inline VxPicture vx_picture_borrow(const AVFrame *f)
         p.data[2] = p.data[1] + 1, p.stride[2] = p.stride[1];
     return p;
 }
+/* &(a picture over f's planes), valid to the end of the enclosing block. */
+#define VX_BORROW(f) (&(VxPicture[1]){vx_picture_borrow(f)}[0])
 
 #endif

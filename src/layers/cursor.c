@@ -215,20 +215,6 @@ static int tmp_reserve(VxCursor *c, size_t n)
     return 0;
 }
 
-static void rect_union(VxRect *r, int x0, int y0, int x1, int y1)
-{
-    if (x0 >= x1 || y0 >= y1)
-        return;
-    if (r->x0 >= r->x1) {
-        *r = (VxRect){x0, y0, x1, y1};
-        return;
-    }
-    r->x0 = x0 < r->x0 ? x0 : r->x0;
-    r->y0 = y0 < r->y0 ? y0 : r->y0;
-    r->x1 = x1 > r->x1 ? x1 : r->x1;
-    r->y1 = y1 > r->y1 ? y1 : r->y1;
-}
-
 /* Blends a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel (0, 0) lands on
  * output pixel (X, Y), scaled by opacity op, clipped to the view's clip rectangle
  * and the frame. */
@@ -292,7 +278,7 @@ static int blend_block(VxCursor *c, VxPicture *dst, const VxView *v, const VxCon
         for (int i = 0; i < w / 2; i++)
             u[i] = uv_tmp[2 * i], v[i] = uv_tmp[2 * i + 1];
     }
-    rect_union(drawn, ex0, ey0, ex1, ey1);
+    vx_rect_union(drawn, ex0, ey0, ex1, ey1);
     return 0;
 }
 

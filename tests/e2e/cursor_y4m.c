@@ -15,17 +15,6 @@
 #include "cursor.h"
 #include "media_picture.h"
 
-/* The frame as a picture (borrowed planes). */
-#define PIC(f) pic_of(f)
-static VxPicture pic_slot[4];
-static int pic_next;
-static VxPicture *pic_of(const AVFrame *f)
-{
-    VxPicture *p = &pic_slot[pic_next++ % 4];
-    *p = vx_picture_borrow(f);
-    return p;
-}
-
 static void write_frame(FILE *f, const AVFrame *fr)
 {
     fputs("FRAME\n", f);
@@ -104,7 +93,7 @@ int main(int argc, char **argv)
         VxRect r;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        int ret = vx_cursor_draw(c, (double)i / fps, &v, VX_MATRIX_BT601, PIC(fr), &r);
+        int ret = vx_cursor_draw(c, (double)i / fps, &v, VX_MATRIX_BT601, VX_BORROW(fr), &r);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         us += (t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3;
         if (ret < 0) {
