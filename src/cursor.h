@@ -39,6 +39,13 @@ typedef struct VxCursorLook {
     long long q4x, q4y;
 } VxCursorLook;
 void vx_cursor_look(VxCursor *c, double t, const VxView *v, VxCursorLook *look);
+/* vx_cursor_draw in two steps: prepare (one thread: smoothing, sprites, the clipped blocks;
+ * *drawn as vx_cursor_draw's), then blend the blocks into the rows of dst whose chroma row is
+ * in [c0, c1) (slices may run at once on several threads). The cursor layer's: nothing else
+ * may prepare or draw with this cursor between a prepare and its blends. */
+int vx_cursor_prepare(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
+                      VxRect *drawn);
+void vx_cursor_blend(const VxCursor *c, VxPicture *dst, int c0, int c1);
 void vx_cursor_free(VxCursor **c);
 
 
@@ -106,6 +113,12 @@ typedef struct VxCursorShape {
     VxCursorSprite sprites[2 * SS][2 * SS]; /* by phase (quarter pixels within an even pair) */
 } VxCursorShape;
 
+/* A prepared block: w x h premultiplied RGBA at tmp + off, for output pixel (x, y) on. */
+typedef struct VxCursorBlock {
+    size_t off;
+    int w, h, x, y;
+} VxCursorBlock;
+
 struct VxCursor {
     VxContext *ctx;
     VxCursorOpts o;
@@ -125,8 +138,11 @@ struct VxCursor {
     int n_shapes;
     VxConvCoefs coefs[3]; /* per VxMatrix, RGBA byte order */
     VxBlendDSP blend;     /* its rgba_nv12 kernel draws every sprite */
-    uint8_t *tmp;         /* the clipped sprite, then (I420) one interleaved chroma row */
-    size_t tmp_size;
+    uint8_t *tmp;         /* arena: the clipped blocks prepared for the output being drawn */
+    size_t tmp_size, tmp_used;
+    VxCursorBlock *blocks; /* those blocks (rings, then the sprite), blended in order */
+    int n_blocks, blocks_cap;
+    int matrix;           /* the output's, for the blocks */
     uint8_t *ring;      /* click ring raster */
     size_t ring_size;
 };

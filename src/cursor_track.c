@@ -614,6 +614,7 @@ void vx_cursor_free(VxCursor **pc)
     free(c->chg);
     free(c->cps);
     free(c->tmp);
+    free(c->blocks);
     free(c->ring);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->pos_lock);

@@ -203,21 +203,26 @@ static int render_sprite(VxCursorShape *sh, double s, int qx, int qy)
     return 0;
 }
 
-static int tmp_reserve(VxCursor *c, size_t n)
+/* n more bytes of the blocks' arena (c->tmp), at *off; the arena may move. */
+static int tmp_append(VxCursor *c, size_t n, size_t *off)
 {
-    if (n <= c->tmp_size)
-        return 0;
-    uint8_t *p = realloc(c->tmp, n);
-    if (!p)
-        return VX_ERR(ENOMEM);
-    c->tmp = p;
-    c->tmp_size = n;
+    if (c->tmp_used + n > c->tmp_size) {
+        const size_t want = (c->tmp_used + n) * 2;
+        uint8_t *p = realloc(c->tmp, want);
+        if (!p)
+            return VX_ERR(ENOMEM);
+        c->tmp = p;
+        c->tmp_size = want;
+    }
+    *off = c->tmp_used;
+    c->tmp_used += n;
     return 0;
 }
 
-/* Blends a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel (0, 0) lands on
- * output pixel (X, Y), scaled by opacity op, clipped to the view's clip rectangle
- * and the frame. */
+/* Prepares the blending of a premultiplied RGBA block (sw x sh, stride ss bytes) whose pixel
+ * (0, 0) lands on output pixel (X, Y), scaled by opacity op, clipped to the view's clip
+ * rectangle and the frame: the clipped, scaled block goes to the arena and joins c->blocks
+ * (blended in order by blend_blocks). */
 static int blend_block(VxCursor *c, VxPicture *dst, const VxView *v, const VxConvCoefs *co,
                        const uint8_t *src, int sw, int sh, ptrdiff_t ss, int X, int Y,
                        double op, VxRect *drawn)
@@ -237,16 +242,23 @@ static int blend_block(VxCursor *c, VxPicture *dst, const VxView *v, const VxCon
         ey1 = dst->h & ~1;
     if (ex0 >= ex1 || ey0 >= ey1)
         return 0;
+    (void)co;
     const int w = ex1 - ex0, h = ey1 - ey0;
-    const int nv12 = dst->layout == VX_LAYOUT_NV12;
-    /* the sprite, then (I420) one interleaved chroma row for the NV12 kernel */
-    const size_t sprite = (size_t)w * h * 4;
-    int ret = tmp_reserve(c, sprite + (nv12 ? 0 : (size_t)w));
+    if (c->n_blocks == c->blocks_cap) {
+        const int cap = c->blocks_cap ? 2 * c->blocks_cap : 8;
+        VxCursorBlock *nb = realloc(c->blocks, sizeof(*nb) * (size_t)cap);
+        if (!nb)
+            return VX_ERR(ENOMEM);
+        c->blocks = nb, c->blocks_cap = cap;
+    }
+    size_t off;
+    int ret = tmp_append(c, (size_t)w * h * 4, &off);
     if (ret < 0)
         return ret;
+    c->blocks[c->n_blocks++] = (VxCursorBlock){off, w, h, ex0, ey0};
     const unsigned k = (unsigned)lrint(op * 256);
     for (int j = 0; j < h; j++) {
-        uint8_t *d = c->tmp + (size_t)j * w * 4;
+        uint8_t *d = c->tmp + off + (size_t)j * w * 4;
         int oy = ey0 + j;
         memset(d, 0, (size_t)w * 4);
         if (oy < y0 || oy >= y1)
@@ -259,27 +271,44 @@ static int blend_block(VxCursor *c, VxPicture *dst, const VxView *v, const VxCon
             for (int i = 0; i < (x1 - x0) * 4; i++)
                 dd[i] = (uint8_t)((s[i] * k + 128) >> 8);
     }
-    uint8_t *uv_tmp = c->tmp + sprite;
-    for (int j = 0; j < h; j += 2) {
-        int oy = ey0 + j;
-        uint8_t *l0 = dst->data[0] + (ptrdiff_t)oy * dst->stride[0] + ex0;
-        uint8_t *l1 = l0 + dst->stride[0];
-        const uint8_t *s0 = c->tmp + (size_t)j * w * 4;
-        if (nv12) {
-            uint8_t *uv = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->stride[1] + ex0;
-            c->blend.rgba_nv12(l0, l1, uv, s0, s0 + (size_t)w * 4, w, co, 1);
-            continue;
-        }
-        uint8_t *u = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->stride[1] + ex0 / 2;
-        uint8_t *v = dst->data[2] + (ptrdiff_t)(oy / 2) * dst->stride[2] + ex0 / 2;
-        for (int i = 0; i < w / 2; i++)
-            uv_tmp[2 * i] = u[i], uv_tmp[2 * i + 1] = v[i];
-        c->blend.rgba_nv12(l0, l1, uv_tmp, s0, s0 + (size_t)w * 4, w, co, 1);
-        for (int i = 0; i < w / 2; i++)
-            u[i] = uv_tmp[2 * i], v[i] = uv_tmp[2 * i + 1];
-    }
     vx_rect_union(drawn, ex0, ey0, ex1, ey1);
     return 0;
+}
+
+/* Blends the prepared blocks, in order, into the rows of dst whose chroma row is in
+ * [c0, c1) (the rows of a block come in even-odd pairs sharing a chroma row). */
+static void blend_blocks(const VxCursor *c, VxPicture *dst, const VxConvCoefs *co, int c0,
+                         int c1)
+{
+    const int nv12 = dst->layout == VX_LAYOUT_NV12;
+    /* I420: one interleaved chroma row for the NV12 kernel (a block is at most
+     * 2 * (4 * MAX_SPRITE + 1) + 4 pixels wide: draw_ring's and the sprites' limits) */
+    uint8_t uv_tmp[8 * MAX_SPRITE + 16];
+    for (int b = 0; b < c->n_blocks; b++) {
+        const VxCursorBlock *bk = &c->blocks[b];
+        const int w = bk->w, j0 = 2 * c0 - bk->y > 0 ? 2 * c0 - bk->y : 0;
+        const int j1 = 2 * c1 - bk->y < bk->h ? 2 * c1 - bk->y : bk->h;
+        if (!nv12 && w > (int)sizeof(uv_tmp))
+            continue; /* not reached (the limits above) */
+        for (int j = j0; j < j1; j += 2) {
+            const int oy = bk->y + j;
+            uint8_t *l0 = dst->data[0] + (ptrdiff_t)oy * dst->stride[0] + bk->x;
+            uint8_t *l1 = l0 + dst->stride[0];
+            const uint8_t *s0 = c->tmp + bk->off + (size_t)j * w * 4;
+            if (nv12) {
+                uint8_t *uv = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->stride[1] + bk->x;
+                c->blend.rgba_nv12(l0, l1, uv, s0, s0 + (size_t)w * 4, w, co, 1);
+                continue;
+            }
+            uint8_t *u = dst->data[1] + (ptrdiff_t)(oy / 2) * dst->stride[1] + bk->x / 2;
+            uint8_t *v = dst->data[2] + (ptrdiff_t)(oy / 2) * dst->stride[2] + bk->x / 2;
+            for (int i = 0; i < w / 2; i++)
+                uv_tmp[2 * i] = u[i], uv_tmp[2 * i + 1] = v[i];
+            c->blend.rgba_nv12(l0, l1, uv_tmp, s0, s0 + (size_t)w * 4, w, co, 1);
+            for (int i = 0; i < w / 2; i++)
+                u[i] = uv_tmp[2 * i], v[i] = uv_tmp[2 * i + 1];
+        }
+    }
 }
 
 /* Click ring: radius (4 + 20 e) units, e = 1 - (1 - u)^3, stroke 3 units, opacity
@@ -442,20 +471,58 @@ end:
     pthread_mutex_unlock(&c->lock);
 }
 
-int vx_cursor_draw(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
-                   VxRect *drawn)
+/* vx_cursor_prepare with c->lock held (c valid). */
+static int prepare_locked(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
+                          VxRect *drawn)
+{
+    c->n_blocks = 0, c->tmp_used = 0;
+    c->matrix = matrix;
+    if (dst->sub_x != 1 || dst->sub_y != 1)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "cursor: frames must be NV12 or I420");
+    if (!c->o.draw || !isfinite(t) || t < c->t0 || !(v->scale > 0))
+        return 0;
+    int ret = draw_locked(c, t, v, &c->coefs[matrix], dst, drawn);
+    if (ret < 0)
+        c->n_blocks = 0;
+    return ret;
+}
+
+static int check_args(VxCursor *c, const VxView *v, int matrix, VxPicture *dst, VxRect *drawn)
 {
     if (!drawn)
         return VX_ERR(EINVAL);
     *drawn = (VxRect){0, 0, 0, 0};
     if (!c || !v || !dst || matrix < VX_MATRIX_BT601 || matrix > VX_MATRIX_BT2020)
         return VX_ERR(EINVAL);
-    if (dst->sub_x != 1 || dst->sub_y != 1)
-        return vx_fail(c->ctx, VX_ERR(EINVAL), "cursor: frames must be NV12 or I420");
-    if (!c->o.draw || !isfinite(t) || t < c->t0 || !(v->scale > 0))
-        return 0;
+    return 0;
+}
+
+int vx_cursor_prepare(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
+                      VxRect *drawn)
+{
+    int ret = check_args(c, v, matrix, dst, drawn);
+    if (ret < 0)
+        return ret;
     pthread_mutex_lock(&c->lock);
-    int ret = draw_locked(c, t, v, &c->coefs[matrix], dst, drawn);
+    ret = prepare_locked(c, t, v, matrix, dst, drawn);
+    pthread_mutex_unlock(&c->lock);
+    return ret;
+}
+
+void vx_cursor_blend(const VxCursor *c, VxPicture *dst, int c0, int c1)
+{
+    blend_blocks(c, dst, &c->coefs[c->matrix], c0, c1);
+}
+
+int vx_cursor_draw(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
+                   VxRect *drawn)
+{
+    int ret = check_args(c, v, matrix, dst, drawn);
+    if (ret < 0)
+        return ret;
+    pthread_mutex_lock(&c->lock); /* calls from several threads draw one at a time */
+    if ((ret = prepare_locked(c, t, v, matrix, dst, drawn)) >= 0)
+        blend_blocks(c, dst, &c->coefs[matrix], 0, (dst->h + 1) / 2);
     pthread_mutex_unlock(&c->lock);
     return ret;
 }
@@ -465,6 +532,7 @@ typedef struct CursorLayer {
     int matrix;
     VxCursorLook last; /* what the previous output showed */
     int have_last;
+    VxRect drawn;      /* what the output being drawn gets */
 } CursorLayer;
 
 static int cursor_open(VxLayer *ly, const VxLayerOpen *o)
@@ -478,6 +546,7 @@ static int cursor_open(VxLayer *ly, const VxLayerOpen *o)
     c->cur = cur;
     c->matrix = o->l->matrix;
     ly->priv = c; /* clipped to the screen: nothing outside */
+    ly->sliced = 1;
     return 0;
 }
 
@@ -494,12 +563,29 @@ static int cursor_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int ma
     return 1;
 }
 
-static int cursor_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+/* What it draws is prepared on the compositor's thread, then blended in slices. */
+static int cursor_begin(VxLayer *ly, const VxLayerFrame *fr)
 {
     CursorLayer *c = ly->priv;
     vx_cursor_look(c->cur, fr->t_rec, &fr->v, &c->last);
     c->have_last = 1;
-    return vx_cursor_draw(c->cur, fr->t_rec, &fr->v, c->matrix, fr->dst, drawn);
+    return vx_cursor_prepare(c->cur, fr->t_rec, &fr->v, c->matrix, fr->dst, &c->drawn);
+}
+
+static void cursor_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    (void)phase;
+    const CursorLayer *c = ly->priv;
+    int c0, c1;
+    vx_slice_rows((fr->dst->h + 1) / 2, i, k, &c0, &c1);
+    vx_cursor_blend(c->cur, fr->dst, c0, c1);
+}
+
+static int cursor_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    *drawn = ((const CursorLayer *)ly->priv)->drawn;
+    return 0;
 }
 
 static void cursor_close(VxLayer *ly)
@@ -512,6 +598,9 @@ const VxLayerClass vx_layer_cursor = {
     .name = "cursor",
     .open = cursor_open,
     .changes = cursor_changes,
+    .begin = cursor_begin,
+    .phases = 1,
+    .draw = cursor_draw,
     .end = cursor_end,
     .close = cursor_close,
 };
