@@ -17,6 +17,7 @@
 
 #include "bench.h"
 #include "internal.h"
+#include "media_picture.h"
 
 static double now(void)
 {
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
     const VxSourceInfo si = {.width = W, .height = H, .sub_x = 1, .sub_y = 1, .chroma_x = 0,
                              .chroma_y = 0.5};
     VxLayout l;
-    if (vx_layout_compute(ctx, p, &si, &l) < 0)
+    if (vx_layout_compute(ctx, p, si.width, si.height, &l) < 0)
         return 2;
     l.sub_x = 1, l.sub_y = 1, l.cx = 0, l.cy = 0.5;
     /* the source frames, made once: frames distinct ones */
@@ -98,6 +99,10 @@ int main(int argc, char **argv)
             return 2;
         fill(src[n], n, still);
     }
+    VxPicture *pics = calloc((size_t)frames, sizeof(*pics));
+    for (int n = 0; n < frames; n++)
+        if (vx_picture_from_frame(&pics[n], src[n]) < 0)
+            return 2;
     printf("compose %dx%d 4:2:0 -> %dx%d NV12 (screen %dx%d), %s, %d frames, median of %d "
            "runs\n", W, H, l.W, l.H, l.rw, l.rh, still ? "a small block changes" :
            "75% of the rows scroll", frames, runs);
@@ -106,18 +111,18 @@ int main(int argc, char **argv)
         double *ms = calloc((size_t)runs, sizeof(*ms));
         for (int r = 0; r < runs; r++) {
             VxCompose *c = NULL;
-            if (vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &c) < 0 ||
+            if (vx_compose_create(ctx, p, NULL, &l, VX_LAYOUT_NV12, &c) < 0 ||
                 vx_compose_set_threads(c, t) < 0)
                 return 2;
-            AVFrame *out = NULL;
-            if (vx_compose_next(c, src[0], NULL, NULL, 0, 0, &out) < 0) /* pool, kept passes */
+            VxPicture out;
+            if (vx_compose_next(c, &pics[0], NULL, 0, 0, &out) < 0) /* pool, kept passes */
                 return 2;
-            av_frame_free(&out);
+            vx_picture_unref(&out);
             const double t0 = now();
             for (int n = 1; n < frames; n++) {
-                if (vx_compose_next(c, src[n], NULL, NULL, 0, n / 60.0, &out) < 0)
+                if (vx_compose_next(c, &pics[n], NULL, n / 60.0, n / 60.0, &out) < 0)
                     return 2;
-                av_frame_free(&out);
+                vx_picture_unref(&out);
             }
             ms[r] = (now() - t0) * 1e3 / (frames - 1);
             vx_compose_free(&c);
@@ -130,7 +135,8 @@ int main(int argc, char **argv)
         free(ms);
     }
     for (int n = 0; n < frames; n++)
-        av_frame_free(&src[n]);
+        vx_picture_unref(&pics[n]), av_frame_free(&src[n]);
+    free(pics);
     free(src);
     vx_project_free(&p);
     vx_close(&ctx);

@@ -27,6 +27,7 @@
 
 #include "dsp/blend.h"
 #include "internal.h"
+#include "layers/shadow.h"
 #include "scale.h"
 
 #define CAM_QUEUE 3      /* decoded camera frames kept ahead */
@@ -40,19 +41,15 @@
 #define SH_DY 0.02
 #define SH_OPACITY 0.35
 
-/* One mask row: blend [lo, ilo) and [ihi, hi); [ilo, ihi) is fully covered (the bubble copies
- * it, the shadow skips it because the bubble covers it). */
-typedef struct Row {
-    int lo, ilo, ihi, hi;
-} Row;
+typedef VxMask Mask;
+typedef VxPlane Plane;
 
-/* Values as the blend kernel's m (the share of the destination kept), w x h, placed at
- * (ox, oy) in its plane. */
-typedef struct Mask {
-    uint8_t *m;
-    Row *rows;
-    int w, h, ox, oy;
-} Mask;
+/* Blends under through mk into the whole plane dst (geom.h, vx_mask_blend). */
+static void blend_pass(const VxBlendDSP *d, const Mask *mk, const Plane *dst,
+                       const uint8_t *under, ptrdiff_t ustride, int copy)
+{
+    vx_mask_blend(d, mk, dst, under, ustride, copy, 0, dst->h);
+}
 
 /* A rendered bubble picture: luma bw x bh (stride bw); chroma, by step, one interleaved
  * plane (2: NV12, stride bw) or u then v (1: I420, stride bw / 2). */
@@ -116,6 +113,11 @@ struct VxCamera {
     double render_s; /* decode thread's time spent rendering pictures */
     Pic *cur;    /* shown: the last taken from the queue (the first frame's at the start) */
     double first_t, cur_t;
+    /* the picture the last draw showed: its time and seek generation (have_drawn: one did) */
+    double drawn_t;
+    unsigned drawn_gen;
+    int have_drawn;
+    VxCameraShape shape; /* what drawing needs, for the layer */
 };
 
 /* A rounded rectangle: a circle is the rounded square with r = w / 2, a square has r = 0. */
@@ -128,79 +130,9 @@ static double shape_cov(const Shape *s, double px, double py)
     return vx_rrect_coverage(px, py, s->x, s->y, s->w, s->h, s->r);
 }
 
-static int mask_alloc(Mask *mk, int w, int h, int ox, int oy)
-{
-    mk->w = w, mk->h = h, mk->ox = ox, mk->oy = oy;
-    mk->m = malloc((size_t)w * h);
-    mk->rows = calloc((size_t)h, sizeof(*mk->rows));
-    return mk->m && mk->rows ? 0 : VX_ERR(ENOMEM);
-}
 
-static void mask_free(Mask *mk)
-{
-    free(mk->m);
-    free(mk->rows);
-    memset(mk, 0, sizeof(*mk));
-}
 
-/* The row's spans from per-sample flags: act (needs the mask) and hole (fully covered). The
- * shapes are convex, so both are one run; a hole that is not gets no hole (all blended). */
-static void set_row(Row *r, const uint8_t *act, const uint8_t *hole, int w)
-{
-    int lo = 0, hi = w;
-    while (lo < w && !act[lo])
-        lo++;
-    while (hi > lo && !act[hi - 1])
-        hi--;
-    int ilo = lo, ihi = hi;
-    while (ilo < hi && !hole[ilo])
-        ilo++;
-    while (ihi > ilo && !hole[ihi - 1])
-        ihi--;
-    for (int i = ilo; i < ihi; i++)
-        if (!hole[i])
-            ilo = ihi = hi;
-    if (ilo == ihi)
-        ilo = ihi = hi;
-    r->lo = lo, r->ilo = ilo, r->ihi = ihi, r->hi = hi;
-}
 
-/* Gaussian blur of a w x h plane in place, as three box blurs of width 2r + 1 (variance
- * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
- * beyond the edges (the caller's canvas is padded past the blur's reach, 3r <= 3 sigma + 1). */
-static int blur(float *a, int w, int h, double sigma)
-{
-    const int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
-    if (r < 1)
-        return 0;
-    const int n = w > h ? w : h;
-    float *line = malloc(sizeof(*line) * (size_t)n);
-    if (!line)
-        return VX_ERR(ENOMEM);
-    const float k = 1.0f / (2 * r + 1);
-    for (int dir = 0; dir < 2; dir++) {
-        const int len = dir ? h : w, lines = dir ? w : h;
-        const size_t step = dir ? (size_t)w : 1, next = dir ? 1 : (size_t)w;
-        for (int l = 0; l < lines; l++) {
-            float *p = a + l * next;
-            for (int pass = 0; pass < 3; pass++) {
-                double sum = 0; /* of samples [i - r, i + r] */
-                for (int i = 0; i < r && i < len; i++)
-                    sum += p[i * step];
-                for (int i = 0; i < len; i++) {
-                    if (i + r < len)
-                        sum += p[(i + r) * step];
-                    if (i - r - 1 >= 0)
-                        sum -= line[i - r - 1];
-                    line[i] = p[i * step];
-                    p[i * step] = (float)(sum * k);
-                }
-            }
-        }
-    }
-    free(line);
-    return 0;
-}
 
 /* Builds the masks of the bubble (outer and inner edge) and of its shadow. */
 static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
@@ -219,8 +151,8 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
     float *sa = NULL;
     if (!act || !hole)
         goto end;
-    if (mask_alloc(&c->out_y, bw, bh, c->bx, c->by) < 0 ||
-        mask_alloc(&c->out_c, cw, ch, c->bx / 2, c->by / 2) < 0)
+    if (vx_mask_alloc(&c->out_y, bw, bh, c->bx, c->by) < 0 ||
+        vx_mask_alloc(&c->out_c, cw, ch, c->bx / 2, c->by / 2) < 0)
         goto end;
     /* luma sample (i, j) is centred at (i + 0.5, j + 0.5); chroma (i, j), left-sited 4:2:0,
      * at luma (2i + 0.5, 2j + 1.0) */
@@ -233,11 +165,11 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
                 m[i] = (uint8_t)(255 - vx_q8(255 * shape_cov(outer, f * i + 0.5, f * j + oy)));
                 act[i] = m[i] < 255, hole[i] = m[i] == 0;
             }
-            set_row(&mk->rows[j], act, hole, mk->w);
+            vx_mask_set_row(&mk->rows[j], act, hole, mk->w);
         }
     }
     if (c->border > 0) {
-        if (mask_alloc(&c->in_y, bw, bh, 0, 0) < 0 || mask_alloc(&c->in_c, cw, ch, 0, 0) < 0)
+        if (vx_mask_alloc(&c->in_y, bw, bh, 0, 0) < 0 || vx_mask_alloc(&c->in_c, cw, ch, 0, 0) < 0)
             goto end;
         for (int pl = 0; pl < 2; pl++) {
             Mask *mk = pl ? &c->in_c : &c->in_y;
@@ -251,7 +183,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
                     act[i] = in_rows && i >= b0 && i < mk->w - b0;
                     hole[i] = m[i] == 255;
                 }
-                set_row(&mk->rows[j], act, hole, mk->w);
+                vx_mask_set_row(&mk->rows[j], act, hole, mk->w);
             }
         }
     }
@@ -263,11 +195,11 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
         for (int j = 0; j < shh; j++)
             for (int i = 0; i < sw; i++)
                 sa[(size_t)j * sw + i] = (float)shape_cov(&s, i + 0.5, j + 0.5);
-        if ((ret = blur(sa, sw, shh, sigma)) < 0)
+        if ((ret = vx_shadow_box_blur(sa, sw, shh, sigma)) < 0)
             goto end;
         ret = VX_ERR(ENOMEM);
-        if (mask_alloc(&c->sh_y, sw, shh, c->bx - pad, c->by - pad) < 0 ||
-            mask_alloc(&c->sh_c, sw / 2, shh / 2, (c->bx - pad) / 2, (c->by - pad) / 2) < 0)
+        if (vx_mask_alloc(&c->sh_y, sw, shh, c->bx - pad, c->by - pad) < 0 ||
+            vx_mask_alloc(&c->sh_c, sw / 2, shh / 2, (c->bx - pad) / 2, (c->by - pad) / 2) < 0)
             goto end;
         for (int pl = 0; pl < 2; pl++) {
             Mask *mk = pl ? &c->sh_c : &c->sh_y;
@@ -286,7 +218,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
                     hole[i] = bi >= 0 && bj >= 0 && bi < bub->w && bj < bub->h &&
                               bub->m[(size_t)bj * bub->w + bi] == 0;
                 }
-                set_row(&mk->rows[j], act, hole, mk->w);
+                vx_mask_set_row(&mk->rows[j], act, hole, mk->w);
             }
         }
     }
@@ -298,40 +230,7 @@ end:
 
 /* ---- the bubble picture ---- */
 
-typedef struct Plane {
-    uint8_t *p;
-    ptrdiff_t stride;
-    int step, w, h;
-} Plane;
 
-/* Blends under (mask-local, ustride 0 for a constant row) into dst through mk, clipped to the
- * plane; the fully covered span is copied from under (copy = 1) or left alone. For NV12
- * chroma the copy of the u pass moves both channels (copy = 1 on u, 0 on v). */
-static void blend_pass(const VxBlendDSP *d, const Mask *mk, const Plane *dst,
-                       const uint8_t *under, ptrdiff_t ustride, int copy)
-{
-    const int step = dst->step;
-    const int j0 = mk->oy < 0 ? -mk->oy : 0, j1 = mk->oy + mk->h > dst->h ? dst->h - mk->oy : mk->h;
-    const int c0 = mk->ox < 0 ? -mk->ox : 0, c1 = mk->ox + mk->w > dst->w ? dst->w - mk->ox : mk->w;
-    for (int j = j0; j < j1; j++) {
-        const Row *r = &mk->rows[j];
-        uint8_t *drow = dst->p + (ptrdiff_t)(mk->oy + j) * dst->stride;
-        const uint8_t *urow = under + (ptrdiff_t)j * ustride, *mrow = mk->m + (size_t)j * mk->w;
-        const int spans[2][2] = {{r->lo, r->ilo}, {r->ihi, r->hi}};
-        for (int s = 0; s < 2; s++) {
-            int a = spans[s][0] > c0 ? spans[s][0] : c0, b = spans[s][1] < c1 ? spans[s][1] : c1;
-            if (a < b)
-                d->mask(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
-                        mrow + a, step, b - a);
-        }
-        if (copy) {
-            int a = r->ilo > c0 ? r->ilo : c0, b = r->ihi < c1 ? r->ihi : c1;
-            if (a < b)
-                memcpy(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
-                       (size_t)(b - a) * step);
-        }
-    }
-}
 
 static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step)
 {
@@ -622,16 +521,9 @@ static const Pic *pic_convert(VxCamera *c, const Pic *p)
     return &c->conv;
 }
 
-int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
+int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *out)
 {
-    if (!c || !dst)
-        return VX_ERR(EINVAL);
-    if (dst->width != c->W || dst->height != c->H ||
-        (dst->format != AV_PIX_FMT_NV12 && dst->format != AV_PIX_FMT_YUV420P))
-        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: camera bubble drawn into a %dx%d "
-                       "frame of format %d, set up for %dx%d NV12/I420", dst->width,
-                       dst->height, dst->format, c->W, c->H);
-    const int step = dst->format == AV_PIX_FMT_NV12 ? 2 : 1;
+    const int step = layout == VX_LAYOUT_NV12 ? 2 : 1;
     const double target = t - c->offset;
     /* before the camera's first frame the first is held; after its last, the last */
     const int before = target < c->first_t - CAM_EPS;
@@ -640,33 +532,38 @@ int vx_camera_draw(VxCamera *c, double t, AVFrame *dst)
     int ret = before ? 0 : advance(c, target);
     c->draws++;
     const Pic *p = before ? &c->first_pic : c->cur;
+    c->drawn_t = before ? c->first_t : c->cur_t;
+    c->drawn_gen = c->gen;
+    c->have_drawn = 1;
     pthread_mutex_unlock(&c->mu);
     if (ret < 0)
         return ret;
     if (p->step != step)
         p = pic_convert(c, p);
-    const int CW = (c->W + 1) / 2, CH = (c->H + 1) / 2;
-    const Plane y = {dst->data[0], dst->linesize[0], 1, c->W, c->H};
-    Plane u, v;
-    if (step == 2)
-        u = (Plane){dst->data[1], dst->linesize[1], 2, CW, CH},
-        v = (Plane){dst->data[1] + 1, dst->linesize[1], 2, CW, CH};
-    else
-        u = (Plane){dst->data[1], dst->linesize[1], 1, CW, CH},
-        v = (Plane){dst->data[2], dst->linesize[2], 1, CW, CH};
-    const VxBlendDSP *d = &c->bdsp;
-    if (c->has_shadow) {
-        blend_pass(d, &c->sh_y, &y, c->sh_row_y, 0, 0);
-        blend_pass(d, &c->sh_c, &u, c->sh_row_c, 0, 0);
-        blend_pass(d, &c->sh_c, &v, c->sh_row_c, 0, 0);
-    }
     uint8_t *pu, *pv;
     ptrdiff_t cs;
     pic_chroma(c, p, &pu, &pv, &cs);
-    blend_pass(d, &c->out_y, &y, p->y, c->bw, 1);
-    blend_pass(d, &c->out_c, &u, pu, cs, 1);
-    blend_pass(d, &c->out_c, &v, pv, cs, step == 1);
+    *out = (VxCameraPic){p->y, pu, pv, c->bw, cs};
     return 0;
+}
+
+const VxCameraShape *vx_camera_shape(const VxCamera *c)
+{
+    return &c->shape;
+}
+
+int vx_camera_advance(VxCamera *c, double t, int layout)
+{
+    const double target = t - c->offset;
+    const int before = target < c->first_t - CAM_EPS;
+    pthread_mutex_lock(&c->mu);
+    c->layout = layout == VX_LAYOUT_NV12 ? 2 : 1;
+    int ret = before ? 0 : advance(c, target);
+    const double shown = before ? c->first_t : c->cur_t;
+    if (ret >= 0)
+        ret = !c->have_drawn || shown != c->drawn_t || c->gen != c->drawn_gen;
+    pthread_mutex_unlock(&c->mu);
+    return ret;
 }
 
 VxRect vx_camera_rect(const VxCamera *c)
@@ -841,6 +738,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
         goto fail;
     }
     c->th_started = 1;
+    c->shape = (VxCameraShape){&c->out_y, &c->out_c, &c->sh_y, &c->sh_c, c->sh_row_y,
+                               c->sh_row_c, c->has_shadow, W, H, &c->bdsp};
     vx_log(ctx, VX_LOG_INFO, "camera %s: %dx%d, bubble %dx%d at (%d, %d)", o->path, c->cam_w,
            c->cam_h, bw, bh, c->bx, c->by);
     *out = c;
@@ -870,8 +769,8 @@ void vx_camera_free(VxCamera **pc)
     vx_source_close(&c->src);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
-    mask_free(&c->out_y), mask_free(&c->out_c), mask_free(&c->in_y), mask_free(&c->in_c);
-    mask_free(&c->sh_y), mask_free(&c->sh_c);
+    vx_mask_free(&c->out_y), vx_mask_free(&c->out_c), vx_mask_free(&c->in_y), vx_mask_free(&c->in_c);
+    vx_mask_free(&c->sh_y), vx_mask_free(&c->sh_c);
     vx_plane_scaler_free(&c->sy);
     vx_plane_scaler_free(&c->sc);
     vx_plane_scaler_free(&c->syc);

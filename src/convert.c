@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "dsp/convert.h"
-#include "internal.h"
+#include "geom.h"
+#include "image.h"
 
 static VxConvertDSP g_dsp;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -14,33 +15,6 @@ static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static void init_dsp(void)
 {
     vx_convert_dsp_init(&g_dsp, vx_cpu_effective(~0u));
-}
-
-void vx_matrix_coefs(int matrix, double *kr, double *kb)
-{
-    switch (matrix) {
-    case VX_MATRIX_BT601: *kr = 0.299, *kb = 0.114; break;
-    case VX_MATRIX_BT2020: *kr = 0.2627, *kb = 0.0593; break;
-    default: *kr = 0.2126, *kb = 0.0722; break;
-    }
-}
-
-void vx_matrix_q16(int from, int to, int32_t c[3][3])
-{
-    double kr1, kb1, kr2, kb2;
-    vx_matrix_coefs(from, &kr1, &kb1);
-    vx_matrix_coefs(to, &kr2, &kb2);
-    const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
-    for (int k = 0; k < 3; k++) { /* column k: the image of a unit step of input k */
-        const double yy = k == 0 ? 1 / 219.0 : 0, pb = k == 1 ? 1 / 224.0 : 0;
-        const double pr = k == 2 ? 1 / 224.0 : 0;
-        const double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
-        const double g = (yy - kr1 * r - kb1 * b) / kg1;
-        const double y2 = kr2 * r + kg2 * g + kb2 * b;
-        c[0][k] = (int32_t)lrint(219 * y2 * 65536);
-        c[1][k] = (int32_t)lrint(224 * (b - y2) / (2 * (1 - kb2)) * 65536);
-        c[2][k] = (int32_t)lrint(224 * (r - y2) / (2 * (1 - kr2)) * 65536);
-    }
 }
 
 static int is_rgb(int f)

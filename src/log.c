@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavutil/error.h>
-
-#include "internal.h"
+#include "context.h"
 
 static void vx_vlog(VxContext *ctx, int level, int keep, const char *fmt, va_list ap)
 {
@@ -51,34 +49,6 @@ int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max)
     *p = q;
     *cap = c;
     return 0;
-}
-
-const char *vx_averr(int code, char *buf, size_t len)
-{
-    av_strerror(code, buf, len);
-    return buf;
-}
-
-int vx_from_averror(int code)
-{
-    if (code >= 0)
-        return 0;
-    switch (code) {
-    case AVERROR_INVALIDDATA:
-    case AVERROR_DECODER_NOT_FOUND:
-    case AVERROR_DEMUXER_NOT_FOUND:
-    case AVERROR_STREAM_NOT_FOUND:
-    case AVERROR_PATCHWELCOME:
-        return VX_ERR(EINVAL);
-    case AVERROR_ENCODER_NOT_FOUND:
-    case AVERROR_MUXER_NOT_FOUND:
-        return VX_ERR(ENOSYS);
-    case AVERROR_EXIT:
-        return VX_ECANCELED;
-    default:
-        /* AVERROR(e) is -e for errno values */
-        return code > -4096 ? code : VX_ERR(EIO);
-    }
 }
 
 const char *vx_strerror(int code)

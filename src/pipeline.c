@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "media_picture.h"
 
 #define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
 
@@ -39,140 +40,6 @@ typedef struct Decoder {
     double busy, wait_full; /* --stats, written by the decode thread, read after the join */
     int64_t frames;
 } Decoder;
-
-struct VxWorkers {
-    int n; /* tasks per run: the threads and the caller */
-    pthread_t *thr;
-    pthread_mutex_t mu;
-    pthread_cond_t go, done;
-    pthread_cond_t bar;
-    VxTaskFn const *fn; /* this run's phases */
-    int phases;
-    void *opaque;
-    int64_t round;  /* runs started */
-    int pending;    /* threads not finished with this run */
-    int arrived;    /* at the barrier between two phases */
-    int64_t passed; /* barriers passed */
-    int quit;
-    struct WorkerArg {
-        VxWorkers *w;
-        int i;
-    } *arg;
-};
-
-/* Runs the phases as task i, every thread waiting for all at the end of each but the last;
- * called and returns with w->mu held. */
-static void run_phases(VxWorkers *w, VxTaskFn const *fn, int phases, void *opaque, int i)
-{
-    for (int p = 0; p < phases; p++) {
-        pthread_mutex_unlock(&w->mu);
-        fn[p](opaque, i, w->n);
-        pthread_mutex_lock(&w->mu);
-        if (p == phases - 1)
-            break;
-        const int64_t gen = w->passed;
-        if (++w->arrived == w->n) {
-            w->arrived = 0;
-            w->passed++;
-            pthread_cond_broadcast(&w->bar);
-        } else {
-            while (w->passed == gen)
-                pthread_cond_wait(&w->bar, &w->mu);
-        }
-    }
-}
-
-static void *worker_main(void *p)
-{
-    const struct WorkerArg *a = p;
-    VxWorkers *w = a->w;
-    int64_t seen = 0;
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->quit && w->round == seen)
-            pthread_cond_wait(&w->go, &w->mu);
-        if (w->quit)
-            break;
-        seen = w->round;
-        run_phases(w, w->fn, w->phases, w->opaque, a->i);
-        if (--w->pending == 0)
-            pthread_cond_signal(&w->done);
-    }
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-}
-
-int vx_workers_create(int n, VxWorkers **out)
-{
-    *out = NULL;
-    if (n <= 1)
-        return 0;
-    VxWorkers *w = calloc(1, sizeof(*w));
-    if (!w)
-        return VX_ERR(ENOMEM);
-    w->thr = calloc((size_t)n, sizeof(*w->thr));
-    w->arg = calloc((size_t)n, sizeof(*w->arg));
-    if (!w->thr || !w->arg) {
-        free(w->thr), free(w->arg), free(w);
-        return VX_ERR(ENOMEM);
-    }
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->go, NULL);
-    pthread_cond_init(&w->done, NULL);
-    pthread_cond_init(&w->bar, NULL);
-    w->n = 1;
-    for (int i = 1; i < n; i++, w->n++) {
-        w->arg[i] = (struct WorkerArg){w, i};
-        if (pthread_create(&w->thr[i], NULL, worker_main, &w->arg[i]) != 0)
-            break; /* run with the threads there are */
-    }
-    *out = w;
-    return 0;
-}
-
-void vx_workers_run(VxWorkers *w, VxTaskFn const *fn, int phases, void *opaque)
-{
-    if (!w || w->n == 1) {
-        for (int p = 0; p < phases; p++)
-            fn[p](opaque, 0, 1);
-        return;
-    }
-    pthread_mutex_lock(&w->mu);
-    w->fn = fn;
-    w->phases = phases;
-    w->opaque = opaque;
-    w->pending = w->n - 1;
-    w->round++;
-    pthread_cond_broadcast(&w->go);
-    run_phases(w, fn, phases, opaque, 0);
-    while (w->pending)
-        pthread_cond_wait(&w->done, &w->mu);
-    pthread_mutex_unlock(&w->mu);
-}
-
-int vx_workers_count(const VxWorkers *w)
-{
-    return w ? w->n : 1;
-}
-
-void vx_workers_free(VxWorkers **pw)
-{
-    VxWorkers *w = *pw;
-    if (!w)
-        return;
-    pthread_mutex_lock(&w->mu);
-    w->quit = 1;
-    pthread_cond_broadcast(&w->go);
-    pthread_mutex_unlock(&w->mu);
-    for (int i = 1; i < w->n; i++)
-        pthread_join(w->thr[i], NULL);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->go);
-    pthread_cond_destroy(&w->done);
-    pthread_cond_destroy(&w->bar);
-    free(w->thr), free(w->arg), free(w);
-    *pw = NULL;
-}
 
 /* A cut longer than this is skipped by seeking rather than decoded through. */
 #define SEEK_GAP_S 3.0
@@ -379,7 +246,7 @@ static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
         return "the screen is styled (padding or rounded corners)";
     if (si->rotation)
         return "the recording is rotated";
-    double fps = av_q2d(si->fps);
+    double fps = vx_q2d(si->fps);
     if (p->fps > 0 && fabs(p->fps - fps) > 1e-3)
         return "the frame rate changes";
     if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264))
@@ -440,7 +307,7 @@ static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *
     }
     if ((ret = vx_muxer_start(mux)) < 0)
         goto end;
-    const double t0 = now_s(), fps = av_q2d(si->fps) > 0 ? av_q2d(si->fps) : 30;
+    const double t0 = now_s(), fps = vx_q2d(si->fps) > 0 ? vx_q2d(si->fps) : 30;
     VxProgress pr = {0};
     pr.total = (int64_t)(si->duration * fps + 0.5);
     pr.mode = "remux";
@@ -517,9 +384,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
     const VxSourceInfo *si = vx_source_info(src);
     VxLayout l;
-    if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
         goto end;
-    if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
+    if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
         goto end;
     const VxTimeline *tl = vx_scene_timeline(scene);
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
@@ -580,14 +447,17 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         .threads = st->encode_threads,
         .width = l.W,
         .height = l.H,
-        .fps = tl->fps,
+        .fps = {tl->fps.num, tl->fps.den},
         .matrix = l.matrix,
         .global_header = !!(vx_muxer_format(mux)->flags & AVFMT_GLOBALHEADER),
     };
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
     snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
-    if ((ret = vx_compose_create(ctx, p, &l, vx_encoder_pix_fmt(enc), &comp)) < 0 ||
+    if ((ret = vx_compose_create(ctx, p, scene, &l,
+                                 vx_encoder_pix_fmt(enc) == AV_PIX_FMT_NV12 ? VX_LAYOUT_NV12
+                                                                            : VX_LAYOUT_PLANAR,
+                                 &comp)) < 0 ||
         (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
         goto end;
     st->compose_threads = vx_compose_threads(comp); /* an unscaled screen is one copy */
@@ -614,8 +484,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     VxProgress pr = {0};
     pr.total = tl->frames;
     pr.mode = "composite";
-    pr.duration_s = tl->frames * av_q2d(av_inv_q(tl->fps));
-    const int64_t trim_every = (int64_t)fmax(1, 5 * av_q2d(tl->fps)); /* frames in 5 s */
+    pr.duration_s = tl->frames * ((double)tl->fps.den / tl->fps.num);
+    const int64_t trim_every = (int64_t)fmax(1, 5 * vx_q2d(tl->fps)); /* frames in 5 s */
     for (int64_t n = 0; n < tl->frames; n++) {
         if (atomic_load(cancel)) {
             ret = VX_ECANCELED;
@@ -655,10 +525,17 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         AVFrame *out = NULL;
-        const VxOverlay *ov;
-        const int n_ov = vx_scene_overlays(scene, &ov);
+        VxPicture spic, opic;
         double ts = now_s();
-        if ((ret = vx_compose_next(comp, cur.f, &view, ov, n_ov, trec, &out)) < 0)
+        if ((ret = vx_picture_from_frame(&spic, cur.f)) < 0)
+            goto end;
+        ret = vx_compose_next(comp, &spic, &view, trec, t, &opic);
+        vx_picture_unref(&spic);
+        if (ret < 0)
+            goto end;
+        ret = vx_picture_to_frame(&opic, &out); /* the pooled buffer itself: no copy */
+        vx_picture_unref(&opic);
+        if (ret < 0)
             goto end;
         st->compose_s += now_s() - ts;
         out->pts = n;

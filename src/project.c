@@ -8,7 +8,8 @@
 
 #include <json-c/json.h>
 
-#include "internal.h"
+#include "layer.h"
+#include "project.h"
 
 typedef struct Parser {
     VxContext *ctx;
@@ -53,6 +54,7 @@ static int check_keys(Parser *ps, json_object *o, const char *path, const char *
         int ok = 0;
         for (const char *const *p = keys; *p; p++)
             ok |= !strcmp(*p, k);
+        ok |= !*path && vx_layer_find(k); /* a layer's own section: the layer checks it */
         if (!ok) {
             char full[256];
             snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", k);
@@ -711,6 +713,14 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
                         "(sources.cursor)");
     if (p->cursor.track && !json_object_object_get_ex(root, "cursor", &v))
         p->cursor.draw = 1;
+    for (int i = 0; vx_layers[i]; i++) { /* the layers that parse their own section */
+        const VxLayerClass *lc = vx_layers[i];
+        if (lc->key && lc->check && json_object_object_get_ex(root, lc->key, &v)) {
+            int ret = lc->check(ps->ctx, ps->name, v);
+            if (ret < 0)
+                return ps->err = ret;
+        }
+    }
     return 0;
 }
 
@@ -753,6 +763,7 @@ void vx_project_free(VxProject **pp)
     free(p->zooms);
     free(p->cursor.track);
     free(p->camera.path);
+    json_object_put(p->json);
     free(p);
     *pp = NULL;
 }
@@ -804,7 +815,7 @@ parsed:
     }
     project_defaults(p);
     int ret = parse_root(&ps, root, p);
-    json_object_put(root);
+    p->json = root; /* the layers' own sections are read from it */
     if (ret < 0) {
         vx_project_free(&p);
         return ret;
@@ -905,6 +916,7 @@ int vx_project_clone(const VxProject *p, VxProject **out)
     c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL;
     c->screen = c->bg_image = c->cursor.track = c->camera.path = NULL;
     c->n_tracks = 0;
+    json_object_get(c->json);
     int bad = dup_str(&c->screen, p->screen) | dup_str(&c->bg_image, p->bg_image) |
               dup_str(&c->cursor.track, p->cursor.track) |
               dup_str(&c->camera.path, p->camera.path) |
@@ -928,4 +940,10 @@ int vx_project_clone(const VxProject *p, VxProject **out)
     }
     *out = c;
     return 0;
+}
+
+struct json_object *vx_project_section(const VxProject *p, const char *key)
+{
+    json_object *v = NULL;
+    return key && p->json && json_object_object_get_ex(p->json, key, &v) ? v : NULL;
 }

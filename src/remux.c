@@ -338,11 +338,11 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
         goto end;
     const AVRational vtb = in->streams[vi]->time_base;
     int64_t vend;
-    if ((ret = plan_video(pl, &s, tl, si->duration, vtb, si->fps, &vend, why, why_len)))
+    if ((ret = plan_video(pl, &s, tl, si->duration, vtb, av_make_q(si->fps.num, si->fps.den), &vend, why, why_len)))
         goto end;
     pl->duration = vend * av_q2d(vtb);
     if (ai >= 0 && s.na &&
-        (ret = plan_audio(pl, &s, vtb, in->streams[ai]->time_base, si->fps, why, why_len)))
+        (ret = plan_audio(pl, &s, vtb, in->streams[ai]->time_base, av_make_q(si->fps.num, si->fps.den), why, why_len)))
         goto end;
     if (!pl->lane[1].n_runs)
         pl->lane[1].stream = -1; /* no audio packets (or none long enough to keep) */

@@ -348,7 +348,8 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     int cw = st->codecpar->width, ch = st->codecpar->height;
     s->info.width = s->info.rotation % 180 ? ch : cw;
     s->info.height = s->info.rotation % 180 ? cw : ch;
-    s->info.fps = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    const AVRational fr = st->avg_frame_rate.num > 0 ? st->avg_frame_rate : st->r_frame_rate;
+    s->info.fps = (VxRational){fr.num, fr.den};
     double dur = 0;
     const AVDictionaryEntry *tag = av_dict_get(st->metadata, "DURATION", NULL, 0);
     int hh, mm;
@@ -382,7 +383,7 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
     update_siting(s);
     vx_log(ctx, VX_LOG_VERBOSE, "%s: %s %dx%d %s, %.3f s, %.3f fps, %s %s range, rotation %d",
            path, codec->name, cw, ch, av_get_pix_fmt_name(st->codecpar->format), dur,
-           av_q2d(s->info.fps), matrix_name(s->info.matrix),
+           vx_q2d(s->info.fps), matrix_name(s->info.matrix),
            s->info.range ? "full" : "limited", s->info.rotation);
     *out = s;
     return 0;
@@ -711,7 +712,7 @@ int vx_source_read(VxSource *s, AVFrame **out, double *t)
             if (s->start_pts == AV_NOPTS_VALUE)
                 s->start_pts = pts != AV_NOPTS_VALUE ? pts : 0;
             double tt = pts == AV_NOPTS_VALUE
-                            ? s->last_t + (s->info.fps.num ? av_q2d(av_inv_q(s->info.fps)) : 1 / 30.0)
+                            ? s->last_t + (s->info.fps.num ? ((double)s->info.fps.den / s->info.fps.num) : 1 / 30.0)
                             : (pts - s->start_pts) * av_q2d(s->fmt->streams[s->vidx]->time_base);
             if (s->frm->decode_error_flags || (s->frm->flags & AV_FRAME_FLAG_CORRUPT)) {
                 if (s->damaged < 8)

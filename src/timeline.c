@@ -3,19 +3,60 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "source_info.h"
+#include "timeline.h"
+
+VxRational vx_d2q(double d, int max)
+{
+    if (!(d == d) || max < 1)
+        return (VxRational){0, 1};
+    const int neg = d < 0;
+    d = fabs(d);
+    if (d >= max)
+        return (VxRational){neg ? -max : max, 1};
+    /* d = n / D exactly (D a power of two), then its continued fraction */
+    int e;
+    const double m = frexp(d, &e); /* d = m * 2^e, m in [0.5, 1) */
+    int shift = 53 - e;
+    uint64_t n = (uint64_t)ldexp(m, 53), D;
+    if (shift > 62) {
+        n >>= shift - 62;
+        shift = 62;
+    }
+    D = (uint64_t)1 << shift;
+    uint64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0; /* convergents k - 2 and k - 1 */
+    while (D) {
+        const uint64_t a = n / D, r = n - a * D, M = (uint64_t)max;
+        if ((p1 && a > (M - p0) / p1) || (q1 && a > (M - q0) / q1)) {
+            /* the largest semiconvergent within the bound, if nearer than the convergent */
+            uint64_t t = p1 ? (M - p0) / p1 : a;
+            if (q1 && (M - q0) / q1 < t)
+                t = (M - q0) / q1;
+            const double ps = (double)(t * p1 + p0), qs = (double)(t * q1 + q0);
+            if (t > 0 && q1 && fabs(ps / qs - d) < fabs((double)p1 / q1 - d))
+                p1 = t * p1 + p0, q1 = t * q1 + q0;
+            break;
+        }
+        const uint64_t p2 = a * p1 + p0, q2 = a * q1 + q0;
+        p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+        n = D, D = r;
+    }
+    if (!q1)
+        return (VxRational){0, 1};
+    return (VxRational){neg ? -(int)p1 : (int)p1, (int)q1};
+}
 
 int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si, VxTimeline *tl)
 {
     tl->segs = NULL;
     tl->n_segs = 0;
     if (p->fps > 0) {
-        tl->fps = av_d2q(p->fps, 1001000);
+        tl->fps = vx_d2q(p->fps, 1001000);
     } else {
-        double f = av_q2d(si->fps);
+        double f = vx_q2d(si->fps);
         tl->fps = (si->fps.num > 0 && si->fps.den > 0 && f >= 1 && f <= 240)
-                      ? av_d2q(f, 1001000)
-                      : (AVRational){60, 1};
+                      ? vx_d2q(f, 1001000)
+                      : (VxRational){60, 1};
     }
     if (!(si->duration > 0))
         return vx_fail(ctx, VX_ERR(EINVAL), "%s: the recording's duration is unknown or zero",
@@ -50,14 +91,14 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
                          g.speed <= 2 + 1e-9);
     }
     tl->duration = out;
-    double frames = floor(out * av_q2d(tl->fps) + 0.5);
+    double frames = floor(out * vx_q2d(tl->fps) + 0.5);
     tl->frames = frames < 1 ? 1 : (int64_t)frames;
     return 0;
 }
 
 double vx_timeline_time(const VxTimeline *tl, int64_t n)
 {
-    return n * av_q2d(av_inv_q(tl->fps));
+    return n * ((double)tl->fps.den / tl->fps.num); /* n / fps, as n * (1 / fps) */
 }
 
 double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg)

@@ -9,6 +9,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "internal.h"
+#include "media_picture.h"
 
 
 struct VxJob {
@@ -230,20 +231,21 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     VxSource *src = NULL;
     VxCompose *comp = NULL;
     VxScene *scene = NULL;
-    AVFrame *cur = NULL, *next = NULL, *frame = NULL;
+    AVFrame *cur = NULL, *next = NULL;
+    VxPicture frame = {0};
     VxLayout l;
     int ret = vx_source_open(ctx, p->screen, &src);
     if (ret < 0)
         return ret;
     const VxSourceInfo *si = vx_source_info(src);
-    if ((ret = vx_layout_compute(ctx, p, si, &l)) < 0)
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
         goto end;
-    if ((ret = vx_scene_open(ctx, p, si, &l, &scene)) < 0)
+    if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
         goto end;
     const VxTimeline *tl = vx_scene_timeline(scene);
     /* the frame shown at t: the last output frame that starts at or before it */
     double last = vx_timeline_time(tl, tl->frames - 1);
-    t = vx_timeline_time(tl, (int64_t)(t * av_q2d(tl->fps) + 1e-6));
+    t = vx_timeline_time(tl, (int64_t)(t * vx_q2d(tl->fps) + 1e-6));
     if (t > last)
         t = last;
     double ts;
@@ -252,7 +254,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
     /* the frames' chroma layout depends on the colour conversion */
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
-    if ((ret = vx_compose_create(ctx, p, &l, AV_PIX_FMT_NV12, &comp)) < 0)
+    if ((ret = vx_compose_create(ctx, p, scene, &l, VX_LAYOUT_NV12, &comp)) < 0)
         goto end;
     vx_source_seek(src, ts);
     for (;;) {
@@ -274,12 +276,15 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
         goto end;
     }
-    const VxOverlay *ov;
-    const int n_ov = vx_scene_overlays(scene, &ov);
-    if ((ret = vx_compose_next(comp, cur, &view, ov, n_ov, ts, &frame)) < 0)
+    VxPicture spic;
+    if ((ret = vx_picture_from_frame(&spic, cur)) < 0)
         goto end;
-    VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame->data[0], frame->data[1]},
-                   {frame->linesize[0], frame->linesize[1]}};
+    ret = vx_compose_next(comp, &spic, &view, ts, t, &frame);
+    vx_picture_unref(&spic);
+    if (ret < 0)
+        goto end;
+    VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame.data[0], frame.data[1]},
+                   {frame.stride[0], frame.stride[1]}};
     VxImage *rgba = vx_image_alloc(VX_PIX_RGBA, l.W, l.H);
     VxColorSpec cs = {l.matrix, VX_RANGE_LIMITED, VX_CHROMA_LEFT};
     if (!rgba) {
@@ -290,7 +295,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     *out = rgba;
     ret = 0;
 end:
-    av_frame_free(&frame);
+    vx_picture_unref(&frame);
     av_frame_free(&cur);
     vx_compose_free(&comp);
     vx_scene_close(&scene);

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "zoom.h"
 
 #define FOLLOW_HZ 240.0
 

@@ -13,6 +13,7 @@
 #include <libavutil/frame.h>
 
 #include "cursor.h"
+#include "media_picture.h"
 
 static void write_frame(FILE *f, const AVFrame *fr)
 {
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
         VxRect r;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        int ret = vx_cursor_draw(c, (double)i / fps, &v, VX_MATRIX_BT601, fr, &r);
+        int ret = vx_cursor_draw(c, (double)i / fps, &v, VX_MATRIX_BT601, VX_BORROW(fr), &r);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         us += (t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3;
         if (ret < 0) {

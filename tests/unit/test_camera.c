@@ -15,6 +15,7 @@
 #include <libavutil/frame.h>
 
 #include "internal.h"
+#include "media_picture.h"
 
 #include "check.h"
 
@@ -124,7 +125,7 @@ static void check_circle(VxContext *ctx, const char *clip, int fmt, int mirror)
           "rect %d,%d-%d,%d for bubble %d,%d %dx%d", r.x0, r.y0, r.x1, r.y1, x0, y0, bw, bh);
     AVFrame *f = flat_frame(fmt, W, H);
     const int n = 30; /* camera frame 30 is shown from 0.5 + 30/24 s on */
-    ret = vx_camera_draw(cam, 0.5 + n / (double)FPS + 0.01, f);
+    ret = vx_camera_draw(cam, 0.5 + n / (double)FPS + 0.01, VX_BORROW(f));
     CHECK(ret == 0, "draw: %d", ret);
     const char *dump = getenv("CAMERA_TEST_DUMP"); /* raw frame, to look at */
     if (dump && fmt == AV_PIX_FMT_YUV420P && !mirror) {
@@ -218,7 +219,7 @@ static void check_matrix(VxContext *ctx, const char *clip, int fmt, int mirror)
     const double cx = x0 + bw / 2.0, cy = y0 + bh / 2.0, rad = bw / 2.0 - o.border - 3;
     AVFrame *f = flat_frame(fmt, W, H);
     const int n = 12;
-    CHECK(vx_camera_draw(cam, n / (double)FPS + 0.01, f) == 0, "draw");
+    CHECK(vx_camera_draw(cam, n / (double)FPS + 0.01, VX_BORROW(f)) == 0, "draw");
     int bad = 0, cnt = 0;
     for (int y = y0; y < y0 + bh; y++)
         for (int x = x0; x < x0 + bw; x++) {
@@ -286,7 +287,7 @@ static void check_timing(VxContext *ctx, const char *clip)
         {0.5 + 5.2 / FPS, 5},
     };
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-        int ret = vx_camera_draw(cam, cases[k].t, f);
+        int ret = vx_camera_draw(cam, cases[k].t, VX_BORROW(f));
         int want = ramp(cases[k].n == 13 ? 12 : cases[k].n);
         CHECK(ret == 0 && abs(Y(f, px, py) - want) <= 1,
               "t %.4f: luma %d, want camera frame %d (%d); ret %d", cases[k].t, Y(f, px, py),
@@ -321,7 +322,7 @@ static void check_formats(VxContext *ctx, const char *clip)
     AVFrame *a = flat_frame(AV_PIX_FMT_NV12, W, H), *b = flat_frame(AV_PIX_FMT_YUV420P, W, H);
     for (int k = 0; k < 3; k++) {
         double t = 1.0 + k * 0.3;
-        int ra = vx_camera_draw(cam, t, a), rb = vx_camera_draw(cam, t, b);
+        int ra = vx_camera_draw(cam, t, VX_BORROW(a)), rb = vx_camera_draw(cam, t, VX_BORROW(b));
         CHECK(ra == 0 && rb == 0, "draw %d %d", ra, rb);
         CHECK(frames_equal(a, b), "NV12 and I420 bubbles differ at t %.1f", t);
     }
@@ -359,7 +360,7 @@ static void check_clipped(VxContext *ctx, const char *clip)
     const int pad = f->linesize[0] - W;
     for (int y = 0; y < H && pad > 0; y++)
         memset(f->data[0] + y * f->linesize[0] + W, 0xA5, pad);
-    int ret = vx_camera_draw(cam, 2.0, f);
+    int ret = vx_camera_draw(cam, 2.0, VX_BORROW(f));
     CHECK(ret == 0, "draw %d", ret);
     /* mirror off: the visible (left) half of the bubble shows the camera's left half */
     CHECK(abs(Y(f, x0 + 30, y0 + 90) - ramp(2 * FPS - 1)) <= 1 ||
@@ -391,7 +392,7 @@ static void check_422(VxContext *ctx, const char *clip)
     int x0, y0, bw, bh;
     geometry(&o, W, H, 1, &x0, &y0, &bw, &bh);
     AVFrame *f = flat_frame(AV_PIX_FMT_YUV420P, W, H);
-    int ret = vx_camera_draw(cam, 10.0 / FPS + 0.001, f);
+    int ret = vx_camera_draw(cam, 10.0 / FPS + 0.001, VX_BORROW(f));
     CHECK(ret == 0, "draw %d", ret);
     const int lx = x0 + bw / 4, rx = x0 + 3 * bw / 4, y = y0 + bh / 2;
     CHECK(abs(Y(f, lx, y) - ramp(10)) <= 2 && abs(Y(f, rx, y) - RIGHT_Y) <= 2,
@@ -420,7 +421,7 @@ static void check_tiny(VxContext *ctx, const char *clip)
         if (ret < 0)
             continue;
         AVFrame *f = flat_frame(AV_PIX_FMT_YUV420P, sizes[k][0], sizes[k][1]);
-        CHECK(vx_camera_draw(cam, 1.0, f) == 0, "draw %dx%d", sizes[k][0], sizes[k][1]);
+        CHECK(vx_camera_draw(cam, 1.0, VX_BORROW(f)) == 0, "draw %dx%d", sizes[k][0], sizes[k][1]);
         av_frame_free(&f);
         vx_camera_free(&cam);
     }
@@ -490,10 +491,10 @@ static void bench(const char *clip)
     static double us[N], again[N];
     for (int i = 0; i < N; i++) {
         double t0 = now_us();
-        vx_camera_draw(cam, i / 30.0, a);
+        vx_camera_draw(cam, i / 30.0, VX_BORROW(a));
         us[i] = now_us() - t0;
         t0 = now_us(); /* the same time again: the blend alone, caches warm */
-        vx_camera_draw(cam, i / 30.0, a);
+        vx_camera_draw(cam, i / 30.0, VX_BORROW(a));
         again[i] = now_us() - t0;
         /* the rest of an export's frame (compose + encode, ~10 ms): the decoder runs meanwhile */
         struct timespec ts = {0, 10 * 1000 * 1000};

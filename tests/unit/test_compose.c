@@ -13,6 +13,7 @@
 #include <libavutil/pixfmt.h>
 
 #include "internal.h"
+#include "media_picture.h"
 
 #include "check.h"
 
@@ -29,30 +30,70 @@ static int rnd(int n)
 
 /* The overlay: a 9x7 block whose position follows t (still for a while), clipped to the
  * screen rectangle; it reports what it touched. */
-static int draw_block(void *opaque, double t, const VxView *v, AVFrame *dst, VxRect *drawn)
+static int draw_block(double t, const VxView *v, VxPicture *dst, VxRect *drawn)
 {
-    (void)opaque;
     const int still = t >= 1.0 && t < 1.5;
     const int x0 = v->clip_x0 + 20 + (still ? 100 : (int)(t * 97) % 300);
     const int y0 = v->clip_y0 + 10 + (still ? 50 : (int)(t * 61) % 200);
     VxRect r = {x0, y0, x0 + 9, y0 + 7};
     r.x1 = r.x1 > v->clip_x1 ? v->clip_x1 : r.x1, r.y1 = r.y1 > v->clip_y1 ? v->clip_y1 : r.y1;
     for (int y = r.y0; y < r.y1; y++)
-        memset(dst->data[0] + (ptrdiff_t)y * dst->linesize[0] + r.x0, 235, (size_t)(r.x1 - r.x0));
-    const int nv12 = dst->format == AV_PIX_FMT_NV12;
+        memset(dst->data[0] + (ptrdiff_t)y * dst->stride[0] + r.x0, 235, (size_t)(r.x1 - r.x0));
+    const int nv12 = dst->layout == VX_LAYOUT_NV12;
     for (int y = r.y0 / 2; y < (r.y1 + 1) / 2; y++)
         for (int x = r.x0 / 2; x < (r.x1 + 1) / 2; x++) {
             if (nv12) {
-                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + 2 * x] = 40;
-                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + 2 * x + 1] = 220;
+                dst->data[1][(ptrdiff_t)y * dst->stride[1] + 2 * x] = 40;
+                dst->data[1][(ptrdiff_t)y * dst->stride[1] + 2 * x + 1] = 220;
             } else {
-                dst->data[1][(ptrdiff_t)y * dst->linesize[1] + x] = 40;
-                dst->data[2][(ptrdiff_t)y * dst->linesize[2] + x] = 220;
+                dst->data[1][(ptrdiff_t)y * dst->stride[1] + x] = 40;
+                dst->data[2][(ptrdiff_t)y * dst->stride[2] + x] = 220;
             }
         }
     *drawn = r;
     return 0;
 }
+
+/* The block as a layer above the screen, drawn until t = 200 / 60 (then it goes away). */
+#define BLOCK_END (200 / 60.0)
+static int block_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    (void)o;
+    ly->priv = ly;
+    return 0;
+}
+
+static int block_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    (void)ly, (void)max;
+    if (fr->t >= BLOCK_END - 1e-9)
+        return 0;
+    r[0] = (VxRect){fr->v.clip_x0, fr->v.clip_y0, fr->v.clip_x1, fr->v.clip_y1};
+    return 1;
+}
+
+static int block_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)ly;
+    return fr->t >= BLOCK_END - 1e-9 ? 0 : draw_block(fr->t_rec, &fr->v, fr->dst, drawn);
+}
+
+static void block_close(VxLayer *ly)
+{
+    ly->priv = NULL;
+}
+
+static const VxLayerClass block_layer = {
+    .name = "test-block",
+    .open = block_open,
+    .changes = block_changes,
+    .end = block_end,
+    .close = block_close,
+};
+
+extern const VxLayerClass vx_layer_background, vx_layer_screen;
+static const VxLayerClass *const stack[] = {&vx_layer_background, &vx_layer_screen,
+                                            &block_layer};
 
 /* A new source frame: the previous one's picture with up to three rectangles repainted
  * (none for some frames). */
@@ -87,18 +128,18 @@ static AVFrame *next_source(const AVFrame *prev, int n)
     return f;
 }
 
-static int same_picture(const AVFrame *a, const AVFrame *b)
+static int same_picture(const VxPicture *a, const VxPicture *b)
 {
-    const int nv12 = a->format == AV_PIX_FMT_NV12;
-    for (int y = 0; y < a->height; y++)
-        if (memcmp(a->data[0] + (ptrdiff_t)y * a->linesize[0],
-                   b->data[0] + (ptrdiff_t)y * b->linesize[0], (size_t)a->width))
+    const int nv12 = a->layout == VX_LAYOUT_NV12;
+    for (int y = 0; y < a->h; y++)
+        if (memcmp(a->data[0] + (ptrdiff_t)y * a->stride[0],
+                   b->data[0] + (ptrdiff_t)y * b->stride[0], (size_t)a->w))
             return 0;
-    const int cw = (a->width + 1) / 2;
+    const int cw = (a->w + 1) / 2;
     for (int p = 1; p < (nv12 ? 2 : 3); p++)
-        for (int y = 0; y < (a->height + 1) / 2; y++)
-            if (memcmp(a->data[p] + (ptrdiff_t)y * a->linesize[p],
-                       b->data[p] + (ptrdiff_t)y * b->linesize[p], (size_t)(nv12 ? 2 * cw : cw)))
+        for (int y = 0; y < (a->h + 1) / 2; y++)
+            if (memcmp(a->data[p] + (ptrdiff_t)y * a->stride[p],
+                       b->data[p] + (ptrdiff_t)y * b->stride[p], (size_t)(nv12 ? 2 * cw : cw)))
                 return 0;
     return 1;
 }
@@ -108,20 +149,21 @@ static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
     const VxSourceInfo si = {.width = SW, .height = SH, .sub_x = 1, .sub_y = 1,
                              .chroma_x = 0, .chroma_y = 0.5};
     VxLayout l;
-    if (vx_layout_compute(ctx, p, &si, &l) < 0)
+    if (vx_layout_compute(ctx, p, si.width, si.height, &l) < 0)
         exit(2);
     l.sub_x = si.sub_x, l.sub_y = si.sub_y, l.cx = si.chroma_x, l.cy = si.chroma_y;
     VxCompose *full = NULL, *inc = NULL;
     setenv("VEXPORT_INCREMENTAL", "0", 1);
-    int ret = vx_compose_create(ctx, p, &l, fmt, &full);
+    const int layout = fmt == AV_PIX_FMT_NV12 ? VX_LAYOUT_NV12 : VX_LAYOUT_PLANAR;
+    int ret = vx_compose_create_stack(ctx, p, NULL, &l, layout, stack, 3, &full);
     unsetenv("VEXPORT_INCREMENTAL");
-    if (ret < 0 || vx_compose_create(ctx, p, &l, fmt, &inc) < 0 ||
+    if (ret < 0 || vx_compose_create_stack(ctx, p, NULL, &l, layout, stack, 3, &inc) < 0 ||
         vx_compose_set_threads(inc, threads) < 0)
         exit(2);
     CHECK(vx_compose_threads(inc) == threads, "compose on %d threads, not %d",
           vx_compose_threads(inc), threads);
-    const VxOverlay ov = {draw_block, NULL, {0, 0, 0, 0}};
-    AVFrame *src = NULL, *held[16] = {0};
+    AVFrame *src = NULL;
+    VxPicture held[16] = {0};
     int n_held = 0, mismatches = 0, first_bad = -1, max_held = 0;
     for (int n = 0; n < FRAMES; n++) {
         const double t = n / 60.0;
@@ -138,23 +180,25 @@ static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
                                 SH / 2.0};
         if (n == 45 || n == 173 || n == 214)
             view = (VxZoomView){10, 20, SW - 30, SH - 40};
-        const int n_ov = n < 200 ? 1 : 0; /* the overlay goes away for the last frames */
-        AVFrame *a = NULL, *b = NULL;
-        if (vx_compose_next(full, src, &view, &ov, n_ov, t, &a) < 0 ||
-            vx_compose_next(inc, src, &view, &ov, n_ov, t, &b) < 0)
+        /* the overlay goes away for the last frames (block_layer) */
+        VxPicture a, b, sp;
+        if (vx_picture_from_frame(&sp, src) < 0 ||
+            vx_compose_next(full, &sp, &view, t, t, &a) < 0 ||
+            vx_compose_next(inc, &sp, &view, t, t, &b) < 0)
             exit(2);
-        if (!same_picture(a, b)) {
+        vx_picture_unref(&sp);
+        if (!same_picture(&a, &b)) {
             mismatches++;
             first_bad = first_bad < 0 ? n : first_bad;
         }
-        av_frame_free(&a);
+        vx_picture_unref(&a);
         /* hold the output for a while: 0 to 12 outputs are held at any time */
         held[n_held++] = b;
         const int phase = (n / 10) % 4;
         const int keep = phase == 0 ? rnd(3) : phase == 1 ? 5 : phase == 2 ? 12 : rnd(8);
         max_held = n_held > max_held ? n_held : max_held;
         while (n_held > keep) {
-            av_frame_free(&held[0]);
+            vx_picture_unref(&held[0]);
             memmove(held, held + 1, sizeof(*held) * (size_t)--n_held);
         }
     }
@@ -175,7 +219,7 @@ static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
     printf("%s: %d outputs identical, %.0f%% of rows rescaled, %.0f%% copied, up to %d held\n",
            name, FRAMES - mismatches, 100 * scaled, 100 * copied, max_held);
     while (n_held)
-        av_frame_free(&held[--n_held]);
+        vx_picture_unref(&held[--n_held]);
     av_frame_free(&src);
     vx_compose_free(&full);
     vx_compose_free(&inc);

@@ -13,6 +13,7 @@
 #include <libavutil/frame.h>
 
 #include "cursor.h"
+#include "media_picture.h"
 
 #include "check.h"
 
@@ -284,7 +285,7 @@ static void test_idle(VxContext *ctx)
     const double ts[3] = {1.0, 1.2, 1.36};
     for (int i = 0; i < 3; i++) {
         AVFrame *f = make_frame(AV_PIX_FMT_NV12, 640, 360);
-        vx_cursor_draw(c, ts[i], &v, VX_MATRIX_BT601, f, &r);
+        vx_cursor_draw(c, ts[i], &v, VX_MATRIX_BT601, VX_BORROW(f), &r);
         ys[i] = Y(f, 21, 15); /* inside the arrow at (20, 10) */
         av_frame_free(&f);
     }
@@ -309,8 +310,8 @@ static void alpha_centroid(VxCursor *c, double t, const VxView *v, double *cx, d
 {
     AVFrame *f1 = make_frame_y(640, 360, 97), *f2 = make_frame_y(640, 360, 200);
     VxRect r;
-    vx_cursor_draw(c, t, v, VX_MATRIX_BT601, f1, &r);
-    vx_cursor_draw(c, t, v, VX_MATRIX_BT601, f2, &r);
+    vx_cursor_draw(c, t, v, VX_MATRIX_BT601, VX_BORROW(f1), &r);
+    vx_cursor_draw(c, t, v, VX_MATRIX_BT601, VX_BORROW(f2), &r);
     double s = 0, sx = 0, sy = 0;
     for (int y = 0; y < 360; y++)
         for (int x = 0; x < 640; x++) {
@@ -336,7 +337,7 @@ static void test_draw(VxContext *ctx)
     AVFrame *a = make_frame(AV_PIX_FMT_NV12, 640, 360);
     AVFrame *b = make_frame(AV_PIX_FMT_YUV420P, 640, 360);
     VxRect r;
-    int ret = vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, a, &r);
+    int ret = vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, VX_BORROW(a), &r);
     CHECK(ret == 0, "draw: %d", ret);
     CHECK(r.x0 < 100 && r.y0 < 80 && r.x1 > 110 && r.y1 > 96 && r.x1 - r.x0 < 24 &&
           r.y1 - r.y0 < 30 && !(r.x0 & 1) && !(r.y0 & 1) && !(r.x1 & 1) && !(r.y1 & 1),
@@ -350,7 +351,7 @@ static void test_draw(VxContext *ctx)
     int cu = a->data[1][(88 / 2) * a->linesize[1] + 102];
     CHECK(cu < 150 && cu > 120, "chroma blended towards neutral: %d", cu);
     /* I420 gives the same pixels */
-    vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, b, &r);
+    vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, VX_BORROW(b), &r);
     int same = 1;
     for (int y = 0; y < 360; y++)
         same &= !memcmp(a->data[0] + y * a->linesize[0], b->data[0] + y * b->linesize[0], 640);
@@ -369,7 +370,7 @@ static void test_draw(VxContext *ctx)
     /* view: zoom 2x around (50, 40) -> tip at 2 * (100 - 50) + 10 = 110, 2 * (80 - 40) + 20 = 100 */
     d = make_frame(AV_PIX_FMT_NV12, 640, 360);
     VxView z = {50, 40, 2, 10, 20, 0, 0, 640, 360};
-    vx_cursor_draw(c, 0, &z, VX_MATRIX_BT709, d, &r);
+    vx_cursor_draw(c, 0, &z, VX_MATRIX_BT709, VX_BORROW(d), &r);
     CHECK(Y(d, 111, 110) < 24 && Y(d, 108, 110) > 200 && Y(d, 110, 96) == 97,
           "zoomed arrow: %d %d %d", Y(d, 111, 110), Y(d, 108, 110), Y(d, 110, 96));
     CHECK(r.y1 - r.y0 > 40, "zoomed arrow is twice as big: %d rows", r.y1 - r.y0);
@@ -377,17 +378,17 @@ static void test_draw(VxContext *ctx)
     /* clipped away: nothing drawn */
     d = make_frame(AV_PIX_FMT_NV12, 640, 360);
     VxView cl = {0, 0, 1, 0, 0, 200, 0, 640, 360};
-    vx_cursor_draw(c, 0, &cl, VX_MATRIX_BT601, d, &r);
+    vx_cursor_draw(c, 0, &cl, VX_MATRIX_BT601, VX_BORROW(d), &r);
     CHECK(r.x0 >= r.x1, "clipped cursor drew %d,%d-%d,%d", r.x0, r.y0, r.x1, r.y1);
     /* partly clipped: the left part stays */
     VxView cl2 = {0, 0, 1, 0, 0, 0, 0, 103, 360};
-    vx_cursor_draw(c, 0, &cl2, VX_MATRIX_BT601, d, &r);
+    vx_cursor_draw(c, 0, &cl2, VX_MATRIX_BT601, VX_BORROW(d), &r);
     CHECK(Y(d, 101, 85) < 24 && Y(d, 104, 90) == 97 && r.x1 <= 104, "partly clipped: %d %d",
           Y(d, 101, 85), Y(d, 104, 90));
     av_frame_free(&d);
     /* click ring at 2.5 s around (300, 200): visible at 2.6, gone at 2.9 */
     d = make_frame(AV_PIX_FMT_NV12, 640, 360);
-    vx_cursor_draw(c, 2.6, &v, VX_MATRIX_BT601, d, &r);
+    vx_cursor_draw(c, 2.6, &v, VX_MATRIX_BT601, VX_BORROW(d), &r);
     int ring = 0;
     for (int ang = 100; ang < 260; ang += 5) { /* left side: away from the arrow */
         double ra = ang * M_PI / 180;
@@ -397,7 +398,7 @@ static void test_draw(VxContext *ctx)
     CHECK(ring, "no click ring at 2.6 s");
     av_frame_free(&d);
     d = make_frame(AV_PIX_FMT_NV12, 640, 360);
-    vx_cursor_draw(c, 2.9, &v, VX_MATRIX_BT601, d, &r);
+    vx_cursor_draw(c, 2.9, &v, VX_MATRIX_BT601, VX_BORROW(d), &r);
     CHECK(Y(d, 280, 200) == 97 && Y(d, 300, 178) == 97 && r.x0 >= 296, "ring left at 2.9 s");
     av_frame_free(&d);
     /* draw off: nothing */
@@ -405,7 +406,7 @@ static void test_draw(VxContext *ctx)
     o.draw = 0;
     c = open_track(ctx, text, &o);
     d = make_frame(AV_PIX_FMT_NV12, 640, 360);
-    vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, d, &r);
+    vx_cursor_draw(c, 0, &v, VX_MATRIX_BT601, VX_BORROW(d), &r);
     CHECK(r.x0 >= r.x1 && Y(d, 101, 85) == 97, "draw=false drew");
     av_frame_free(&d);
     vx_cursor_free(&c);
@@ -434,7 +435,7 @@ static void test_draw(VxContext *ctx)
             drawn = 0;
             clock_gettime(CLOCK_MONOTONIC, &t0);
             for (int i = 0; i < frames; i++) {
-                vx_cursor_draw(c, i / 60.0, &bv, VX_MATRIX_BT709, big, &r);
+                vx_cursor_draw(c, i / 60.0, &bv, VX_MATRIX_BT709, VX_BORROW(big), &r);
                 drawn += r.x0 < r.x1;
             }
             clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -457,7 +458,7 @@ static void test_draw(VxContext *ctx)
             clock_gettime(CLOCK_MONOTONIC, &t0);
             for (int i = 0; i < frames; i++) {
                 VxView bv = {0, 0, 1 + (i + rep * 0.1) / 60.0, 0, 0, 0, 0, 1920, 1080};
-                vx_cursor_draw(c, i / 60.0, &bv, VX_MATRIX_BT709, big, &r);
+                vx_cursor_draw(c, i / 60.0, &bv, VX_MATRIX_BT709, VX_BORROW(big), &r);
             }
             clock_gettime(CLOCK_MONOTONIC, &t1);
             double u = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 1e3 / frames;
@@ -519,7 +520,7 @@ static void test_image(VxContext *ctx)
     VxView v = {0, 0, 1, 0, 0, 0, 0, 640, 360};
     VxRect r;
     AVFrame *f = make_frame(AV_PIX_FMT_NV12, 640, 360);
-    vx_cursor_draw(c, 1.5, &v, VX_MATRIX_BT601, f, &r);
+    vx_cursor_draw(c, 1.5, &v, VX_MATRIX_BT601, VX_BORROW(f), &r);
     /* pixel (0, 0) of the image at the hotspot minus (2, 3): covers [198, 204) x [97, 103) */
     int cr = f->data[1][(98 / 2) * f->linesize[1] + 200 + 1];
     CHECK(abs(Y(f, 199, 98) - 81) <= 1 && abs(Y(f, 203, 102) - 81) <= 1, "image red: %d %d",
@@ -535,7 +536,7 @@ static void test_image(VxContext *ctx)
     o.size = 2;
     vx_cursor_free(&c);
     c = open_track(ctx, text, &o);
-    vx_cursor_draw(c, 1.5, &z, VX_MATRIX_BT601, f, &r);
+    vx_cursor_draw(c, 1.5, &z, VX_MATRIX_BT601, VX_BORROW(f), &r);
     /* hotspot at (200, 100) -> output (200, 100); image from (200 - 8, 100 - 12), 24 px */
     CHECK(abs(Y(f, 193, 89) - 81) <= 1 && abs(Y(f, 215, 111) - 81) <= 1 &&
           Y(f, 191, 89) == 97 && Y(f, 216, 100) == 97 && Y(f, 200, 87) == 97,
@@ -544,7 +545,7 @@ static void test_image(VxContext *ctx)
     av_frame_free(&f);
     /* back to the arrow */
     f = make_frame(AV_PIX_FMT_NV12, 640, 360);
-    vx_cursor_draw(c, 2.5, &z, VX_MATRIX_BT601, f, &r);
+    vx_cursor_draw(c, 2.5, &z, VX_MATRIX_BT601, VX_BORROW(f), &r);
     CHECK(Y(f, 202, 110) < 24, "default arrow again: %d", Y(f, 202, 110));
     av_frame_free(&f);
     vx_cursor_free(&c);

@@ -1,0 +1,140 @@
+/* Geometry and colour shared by the compositor and the layers (geom.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geom.h"
+#include "vexport/vexport.h"
+
+void vx_rect_union(VxRect *r, int x0, int y0, int x1, int y1)
+{
+    if (x0 >= x1 || y0 >= y1)
+        return;
+    if (r->x0 >= r->x1) {
+        *r = (VxRect){x0, y0, x1, y1};
+        return;
+    }
+    r->x0 = x0 < r->x0 ? x0 : r->x0;
+    r->y0 = y0 < r->y0 ? y0 : r->y0;
+    r->x1 = x1 > r->x1 ? x1 : r->x1;
+    r->y1 = y1 > r->y1 ? y1 : r->y1;
+}
+
+VxRect vx_rect_clip(VxRect r, int W, int H)
+{
+    r.x0 = r.x0 < 0 ? 0 : r.x0, r.y0 = r.y0 < 0 ? 0 : r.y0;
+    r.x1 = r.x1 > W ? W : r.x1, r.y1 = r.y1 > H ? H : r.y1;
+    return vx_rect_empty(r) ? (VxRect){0, 0, 0, 0} : r;
+}
+
+double vx_rrect_coverage(double px, double py, double x, double y, double w, double h, double r)
+{
+    double hw = w / 2, hh = h / 2;
+    double qx = fabs(px - (x + hw)) - (hw - r), qy = fabs(py - (y + hh)) - (hh - r);
+    double d = hypot(fmax(qx, 0), fmax(qy, 0)) + fmin(fmax(qx, qy), 0) - r;
+    double c = 0.5 - d;
+    return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
+uint8_t vx_q8(double v)
+{
+    long q = lrint(v);
+    return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+}
+
+int vx_output_matrix(int height)
+{
+    return height >= 720 ? VX_MATRIX_BT709 : VX_MATRIX_BT601;
+}
+
+void vx_matrix_coefs(int matrix, double *kr, double *kb)
+{
+    switch (matrix) {
+    case VX_MATRIX_BT601: *kr = 0.299, *kb = 0.114; break;
+    case VX_MATRIX_BT2020: *kr = 0.2627, *kb = 0.0593; break;
+    default: *kr = 0.2126, *kb = 0.0722; break;
+    }
+}
+
+void vx_matrix_q16(int from, int to, int32_t c[3][3])
+{
+    double kr1, kb1, kr2, kb2;
+    vx_matrix_coefs(from, &kr1, &kb1);
+    vx_matrix_coefs(to, &kr2, &kb2);
+    const double kg1 = 1 - kr1 - kb1, kg2 = 1 - kr2 - kb2;
+    for (int k = 0; k < 3; k++) { /* column k: the image of a unit step of input k */
+        const double yy = k == 0 ? 1 / 219.0 : 0, pb = k == 1 ? 1 / 224.0 : 0;
+        const double pr = k == 2 ? 1 / 224.0 : 0;
+        const double r = yy + 2 * (1 - kr1) * pr, b = yy + 2 * (1 - kb1) * pb;
+        const double g = (yy - kr1 * r - kb1 * b) / kg1;
+        const double y2 = kr2 * r + kg2 * g + kb2 * b;
+        c[0][k] = (int32_t)lrint(219 * y2 * 65536);
+        c[1][k] = (int32_t)lrint(224 * (b - y2) / (2 * (1 - kb2)) * 65536);
+        c[2][k] = (int32_t)lrint(224 * (r - y2) / (2 * (1 - kr2)) * 65536);
+    }
+}
+
+int vx_mask_alloc(VxMask *mk, int w, int h, int ox, int oy)
+{
+    mk->w = w, mk->h = h, mk->ox = ox, mk->oy = oy;
+    mk->m = malloc((size_t)w * h);
+    mk->rows = calloc((size_t)h, sizeof(*mk->rows));
+    return mk->m && mk->rows ? 0 : VX_ERR(ENOMEM);
+}
+
+void vx_mask_free(VxMask *mk)
+{
+    free(mk->m);
+    free(mk->rows);
+    memset(mk, 0, sizeof(*mk));
+}
+
+/* The shapes are convex, so both runs are one; a hole that is not gets no hole (all
+ * blended). */
+void vx_mask_set_row(VxMaskRow *r, const uint8_t *act, const uint8_t *hole, int w)
+{
+    int lo = 0, hi = w;
+    while (lo < w && !act[lo])
+        lo++;
+    while (hi > lo && !act[hi - 1])
+        hi--;
+    int ilo = lo, ihi = hi;
+    while (ilo < hi && !hole[ilo])
+        ilo++;
+    while (ihi > ilo && !hole[ihi - 1])
+        ihi--;
+    for (int i = ilo; i < ihi; i++)
+        if (!hole[i])
+            ilo = ihi = hi;
+    if (ilo == ihi)
+        ilo = ihi = hi;
+    r->lo = lo, r->ilo = ilo, r->ihi = ihi, r->hi = hi;
+}
+
+void vx_mask_blend(const VxBlendDSP *d, const VxMask *mk, const VxPlane *dst,
+                   const uint8_t *under, ptrdiff_t ustride, int copy, int pj0, int pj1)
+{
+    const int step = dst->step;
+    int j0 = mk->oy < 0 ? -mk->oy : 0, j1 = mk->oy + mk->h > dst->h ? dst->h - mk->oy : mk->h;
+    j0 = pj0 - mk->oy > j0 ? pj0 - mk->oy : j0;
+    j1 = pj1 - mk->oy < j1 ? pj1 - mk->oy : j1;
+    const int c0 = mk->ox < 0 ? -mk->ox : 0, c1 = mk->ox + mk->w > dst->w ? dst->w - mk->ox : mk->w;
+    for (int j = j0; j < j1; j++) {
+        const VxMaskRow *r = &mk->rows[j];
+        uint8_t *drow = dst->p + (ptrdiff_t)(mk->oy + j) * dst->stride;
+        const uint8_t *urow = under + (ptrdiff_t)j * ustride, *mrow = mk->m + (size_t)j * mk->w;
+        const int spans[2][2] = {{r->lo, r->ilo}, {r->ihi, r->hi}};
+        for (int s = 0; s < 2; s++) {
+            int a = spans[s][0] > c0 ? spans[s][0] : c0, b = spans[s][1] < c1 ? spans[s][1] : c1;
+            if (a < b)
+                d->mask(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
+                        mrow + a, step, b - a);
+        }
+        if (copy) {
+            int a = r->ilo > c0 ? r->ilo : c0, b = r->ihi < c1 ? r->ihi : c1;
+            if (a < b)
+                memcpy(drow + (ptrdiff_t)(mk->ox + a) * step, urow + (ptrdiff_t)a * step,
+                       (size_t)(b - a) * step);
+        }
+    }
+}

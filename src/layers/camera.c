@@ -1,0 +1,124 @@
+/* The camera layer: the webcam bubble blended over everything below it, with its shadow, in
+ * slices of rows. camera.c decodes the camera on its own thread and renders the bubble's
+ * pictures (scaled, mirrored, bordered) and its masks; this draws them. Still while the
+ * camera's picture stays the same. */
+#include <stdlib.h>
+
+#include "../camera.h"
+#include "../layer.h"
+
+typedef struct CameraLayer {
+    VxCamera *cam;
+    VxCameraPic pic; /* the picture of the output being drawn (begin) */
+} CameraLayer;
+
+/* Blends the shadow and the bubble into luma rows [y0, y1) and chroma rows [c0, c1) of dst. */
+static void blend_rows(const VxCameraShape *s, const VxCameraPic *p, const VxPicture *dst,
+                       int y0, int y1, int c0, int c1)
+{
+    const int step = dst->layout == VX_LAYOUT_NV12 ? 2 : 1;
+    const int CW = (s->W + 1) / 2, CH = (s->H + 1) / 2;
+    const VxPlane y = {dst->data[0], dst->stride[0], 1, s->W, s->H};
+    const VxPlane u = {dst->data[1], dst->stride[1], step, CW, CH};
+    const VxPlane v = {step == 2 ? dst->data[1] + 1 : dst->data[2], dst->stride[step == 2 ? 1 : 2],
+                       step, CW, CH};
+    const VxBlendDSP *d = s->bdsp;
+    if (s->has_shadow) {
+        vx_mask_blend(d, s->sh_y, &y, s->sh_row_y, 0, 0, y0, y1);
+        vx_mask_blend(d, s->sh_c, &u, s->sh_row_c, 0, 0, c0, c1);
+        vx_mask_blend(d, s->sh_c, &v, s->sh_row_c, 0, 0, c0, c1);
+    }
+    vx_mask_blend(d, s->out_y, &y, p->y, p->ys, 1, y0, y1);
+    vx_mask_blend(d, s->out_c, &u, p->u, p->cs, 1, c0, c1);
+    vx_mask_blend(d, s->out_c, &v, p->v, p->cs, step == 1, c0, c1); /* NV12: u copied both */
+}
+
+int vx_camera_draw(VxCamera *c, double t, VxPicture *dst)
+{
+    if (!c || !dst)
+        return VX_ERR(EINVAL);
+    const VxCameraShape *s = vx_camera_shape(c);
+    if (dst->w != s->W || dst->h != s->H || dst->sub_x != 1 || dst->sub_y != 1)
+        return VX_ERR(EINVAL);
+    VxCameraPic p;
+    int ret = vx_camera_picture(c, t, dst->layout, &p);
+    if (ret < 0)
+        return ret;
+    blend_rows(s, &p, dst, 0, s->H, 0, (s->H + 1) / 2);
+    return 0;
+}
+
+static int camera_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    if (!o->p->camera.path)
+        return 0;
+    CameraLayer *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    int ret = vx_camera_open(o->ctx, &o->p->camera, o->l->W, o->l->H, o->l->matrix, &c->cam);
+    if (ret < 0) {
+        free(c);
+        return ret;
+    }
+    ly->priv = c;
+    ly->outside = vx_camera_rect(c->cam); /* in output pixels: it may leave the screen */
+    ly->sliced = 1;
+    return 0;
+}
+
+static int camera_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    CameraLayer *c = ly->priv;
+    int ret = vx_camera_advance(c->cam, fr->t_rec, fr->stat->layout);
+    if (ret <= 0)
+        return ret;
+    if (max < 1)
+        return VX_ERR(EINVAL);
+    r[0] = vx_camera_rect(c->cam);
+    return 1;
+}
+
+static int camera_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    CameraLayer *c = ly->priv;
+    return vx_camera_picture(c->cam, fr->t_rec, fr->dst->layout, &c->pic);
+}
+
+static void camera_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    (void)phase;
+    const CameraLayer *c = ly->priv;
+    const VxCameraShape *s = vx_camera_shape(c->cam);
+    int y0, y1, c0, c1;
+    vx_slice_rows(s->H, i, k, &y0, &y1);
+    vx_slice_rows((s->H + 1) / 2, i, k, &c0, &c1);
+    blend_rows(s, &c->pic, fr->dst, y0, y1, c0, c1);
+}
+
+static int camera_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    const CameraLayer *c = ly->priv;
+    *drawn = vx_camera_rect(c->cam);
+    return 0;
+}
+
+static void camera_close(VxLayer *ly)
+{
+    CameraLayer *c = ly->priv;
+    if (c)
+        vx_camera_free(&c->cam);
+    free(c);
+    ly->priv = NULL;
+}
+
+const VxLayerClass vx_layer_camera = {
+    .name = "camera",
+    .open = camera_open,
+    .changes = camera_changes,
+    .begin = camera_begin,
+    .phases = 1,
+    .draw = camera_draw,
+    .end = camera_end,
+    .close = camera_close,
+};

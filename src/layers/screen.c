@@ -1,0 +1,702 @@
+/* The screen layer: the recording scaled into its rectangle (through the zoom view), with
+ * rounded corners blended over the static picture through coverage masks.
+ *
+ * Incrementally, only what changed since the previous source frame is rescaled. The pooled
+ * buffer an output is drawn into still holds an older output (its generation), so what the
+ * outputs in between changed (remembered for VX_HISTORY outputs) is copied over from the
+ * previous output, and nothing else: a still screen costs no copy at all. What the layers
+ * above drew over the previous output is redrawn under them.
+ *
+ * With threads, an output is drawn in slices of rows: first each slice's source rows (change
+ * search, horizontal pass), then, once all are done, each slice's output rows (vertical pass,
+ * copies). A scaled screen only; bit-exact either way. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../dsp/blend.h"
+#include "../dsp/diff.h"
+#include "../layer.h"
+#include "../scale.h"
+
+#define VX_MAX_SLICES 16
+
+typedef VxPlanes Planes;
+
+/* The screen's corner radius, at most half its smaller side. */
+static double clamp_radius(const VxProject *p, const VxLayout *l)
+{
+    double r = p->radius, lim = (l->rw < l->rh ? l->rw : l->rh) / 2.0;
+    return r > lim ? lim : r;
+}
+
+/* Outputs whose changes are remembered: a pooled buffer at most this many outputs old is
+ * brought up to date by copying only what changed since; an older one, whole. */
+#define VX_HISTORY 8
+
+/* Where an output differs from the one before it, inside the screen rectangle. */
+typedef struct Change {
+    int64_t seq;  /* the output (VxCompose.frames) this describes; 0: none */
+    int full;     /* all of it may have */
+    VxSpans y, c; /* per rectangle row, luma and chroma samples: [lo, hi), empty when lo >= hi */
+} Change;
+
+
+
+typedef struct Screen {
+    VxContext *ctx;
+    VxLayout l;
+    VxComposeRows *rows;
+    VxPlanes sp;          /* planes of the static picture */
+    VxScaleDSP sdsp;
+    VxBlendDSP bdsp;
+    VxDiffDSP ddsp;
+    VxPlaneScaler sy, sc; /* luma and chroma scalers (chroma used for u and v) */
+    /* zoom: scalers for the current zoomed view (zoomed), and what the previous output used */
+    VxPlaneScaler zy, zc;
+    VxZoomView zview;     /* the view zy/zc were built for */
+    int have_zoom;
+    VxZoomView prev_view;
+    int prev_zoomed;      /* previous output used zy/zc */
+    int cw, ch;           /* chroma rectangle size */
+    /* coverage masks of the corner bands: rows [0, by) and [rh - by, rh) */
+    int by, bc;
+    uint8_t *my, *mc;     /* (2 * by) x rw and (2 * bc) x cw */
+    uint8_t *my_full, *mc_full; /* 1 if that band row is all 255 */
+    /* incremental compose: only what changed since the previous source frame is rescaled */
+    int incremental;
+    VxPicture prev_src;
+    VxSpans chg_y, chg_c;   /* changed samples per source row (luma, chroma) */
+    VxSpans wr_y, wr_c;     /* samples written per output row of the rectangle */
+    VxScaleKeep ky, ku, kv; /* the kept horizontal pass of each plane */
+    uint8_t *force_y, *force_c; /* rectangle rows that cross corners: always redrawn */
+    Change hist[VX_HISTORY];    /* the last outputs' changes, by seq % VX_HISTORY */
+    VxSpans stale_y, stale_c;   /* scratch: what changed since the buffer's output */
+    /* the output being drawn */
+    int64_t seq;
+    const VxRect *above;
+    int n_above;
+    int changed;  /* drawn incrementally */
+    int zoomed;
+    struct Slices *f;
+} Screen;
+
+/* Coverage masks for the rows of the rectangle that cross rounded corners (or, for chroma of
+ * an odd-height rectangle, its half-covered last row). */
+static int build_masks(Screen *c, const VxProject *p)
+{
+    const VxLayout *l = &c->l;
+    const double r = clamp_radius(p, l);
+    c->by = (int)ceil(r) + 1;
+    if (2 * c->by > l->rh)
+        c->by = (l->rh + 1) / 2;
+    c->bc = (int)ceil(r / 2) + 2;
+    if (2 * c->bc > c->ch)
+        c->bc = (c->ch + 1) / 2;
+    c->my = malloc((size_t)2 * c->by * l->rw);
+    c->mc = malloc((size_t)2 * c->bc * c->cw);
+    c->my_full = malloc((size_t)2 * c->by);
+    c->mc_full = malloc((size_t)2 * c->bc);
+    if (!c->my || !c->mc || !c->my_full || !c->mc_full)
+        return VX_ERR(ENOMEM);
+    for (int b = 0; b < 2 * c->by; b++) {
+        int j = b < c->by ? b : l->rh - 2 * c->by + b;
+        uint8_t *m = c->my + (size_t)b * l->rw;
+        int full = 1;
+        for (int i = 0; i < l->rw; i++) {
+            m[i] = vx_q8(255 * vx_rrect_coverage(l->x + i + 0.5, l->y + j + 0.5, l->x, l->y, l->rw,
+                                           l->rh, r));
+            full &= m[i] == 255;
+        }
+        c->my_full[b] = (uint8_t)full;
+    }
+    for (int b = 0; b < 2 * c->bc; b++) {
+        int j = b < c->bc ? b : c->ch - 2 * c->bc + b;
+        uint8_t *m = c->mc + (size_t)b * c->cw;
+        int full = 1;
+        for (int i = 0; i < c->cw; i++) {
+            m[i] = vx_q8(255 * vx_rrect_coverage(l->x + 2 * i + 0.5, l->y + 2 * j + 1.0, l->x, l->y,
+                                           l->rw, l->rh, r));
+            full &= m[i] == 255;
+        }
+        c->mc_full[b] = (uint8_t)full;
+    }
+    return 0;
+}
+
+
+static int spans_alloc(VxSpans *s, int rows)
+{
+    s->lo = calloc((size_t)rows, sizeof(int));
+    s->hi = calloc((size_t)rows, sizeof(int));
+    return s->lo && s->hi ? 0 : VX_ERR(ENOMEM);
+}
+
+static void spans_free(VxSpans *s)
+{
+    free(s->lo), free(s->hi);
+    s->lo = s->hi = NULL;
+}
+
+/* Empties rows [a, b) of s. */
+static void spans_clear(VxSpans *s, int a, int b)
+{
+    memset(s->lo + a, 0, sizeof(int) * (b - a));
+    memset(s->hi + a, 0, sizeof(int) * (b - a));
+}
+
+/* Widens row j of s to cover [lo, hi). */
+static void span_add(VxSpans *s, int j, int lo, int hi)
+{
+    if (lo >= hi)
+        return;
+    if (s->lo[j] >= s->hi[j]) {
+        s->lo[j] = lo, s->hi[j] = hi;
+    } else {
+        s->lo[j] = s->lo[j] < lo ? s->lo[j] : lo;
+        s->hi[j] = s->hi[j] > hi ? s->hi[j] : hi;
+    }
+}
+
+/* Luma and chroma scalers that map the source rectangle v (source pixels, fractional) onto
+ * the screen rectangle. */
+static int scalers_init(Screen *c, const VxZoomView *v, VxPlaneScaler *sy, VxPlaneScaler *sc)
+{
+    const VxLayout *l = &c->l;
+    const double rx = v->w / l->rw, ry = v->h / l->rh;
+    const double ox = v->x + 0.5 * rx - 0.5, oy = v->y + 0.5 * ry - 0.5;
+    if (vx_plane_scaler_init(sy, &c->sdsp, l->sw, l->sh, l->rw, l->rh, rx, ox, ry, oy) < 0)
+        return VX_ERR(ENOMEM);
+    /* output chroma column i sits at luma 2i (left-sited), row j at luma 2j + 0.5; mapped to
+     * source luma by the luma rule, then onto the source's chroma grid (spacing fx, fy,
+     * sample 0 at cx, cy): a left-sited 4:2:0 source at native size is exactly a copy */
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    if (vx_plane_scaler_init(sc, &c->sdsp, (l->sw + fx - 1) / fx, (l->sh + fy - 1) / fy, c->cw,
+                             c->ch, 2 * rx / fx, (ox - l->cx) / fx, 2 * ry / fy,
+                             (oy + 0.5 * ry - l->cy) / fy) < 0) {
+        vx_plane_scaler_free(sy);
+        return VX_ERR(ENOMEM);
+    }
+    return 0;
+}
+
+
+static void blend_bands(Screen *c, uint8_t *dst, const uint8_t *under, ptrdiff_t stride,
+                        int step, const uint8_t *masks, const uint8_t *full, int bands,
+                        int rows, int w)
+{
+    for (int b = 0; b < 2 * bands; b++) {
+        if (full[b])
+            continue;
+        int j = b < bands ? b : rows - 2 * bands + b;
+        c->bdsp.mask(dst + j * stride, under + j * stride, masks + (size_t)b * w, step, w);
+    }
+}
+
+/* Planes of a source frame: y, u, v with their strides, and the chroma step (NV12
+ * interleaves u and v). */
+typedef struct SrcPlanes {
+    const uint8_t *y, *u, *v;
+    ptrdiff_t sy, su, sv;
+    int step;
+} SrcPlanes;
+
+static SrcPlanes src_planes(const VxPicture *f)
+{
+    SrcPlanes p = {f->data[0], f->data[1], f->data[2],
+                   f->stride[0], f->stride[1], f->stride[2], 1};
+    if (f->layout == VX_LAYOUT_NV12)
+        p.v = f->data[1] + 1, p.sv = f->stride[1], p.step = 2;
+    return p;
+}
+
+/* Planes of an output frame, and the offsets of the screen rectangle in them. */
+static Planes dst_planes(const Screen *c, const VxPicture *dst, ptrdiff_t *oy, ptrdiff_t *ouv)
+{
+    Planes d = vx_planes(dst);
+    *oy = c->l.y * d.sy + c->l.x;
+    *ouv = (c->l.y / 2) * d.suv + (c->l.x / 2) * d.step;
+    return d;
+}
+
+/* Blends the rows that cross rounded corners with the static layer (each such row must have
+ * been drawn whole, so it blends once). */
+static void blend_corners(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv)
+{
+    const VxLayout *l = &c->l;
+    blend_bands(c, d->y + oy, c->sp.y + oy, d->sy, 1, c->my, c->my_full, c->by, l->rh, l->rw);
+    blend_bands(c, d->u + ouv, c->sp.u + ouv, d->suv, d->step, c->mc, c->mc_full, c->bc, c->ch,
+                c->cw);
+    blend_bands(c, d->v + ouv, c->sp.v + ouv, d->suv, d->step, c->mc, c->mc_full, c->bc, c->ch,
+                c->cw);
+}
+
+static void compose_full(Screen *c, VxPlaneScaler *sy, VxPlaneScaler *sc,
+                         const VxPicture *src, VxPicture *dst)
+{
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
+    const SrcPlanes s = src_planes(src);
+    vx_plane_scale(sy, s.y, s.sy, 1, d.y + oy, d.sy, 1);
+    if (s.step == 2 && d.step == 2) { /* NV12 into NV12: both chroma channels in one pass */
+        vx_plane_scale_uv(sc, s.u, s.su, d.u + ouv, d.suv);
+    } else if (s.step == 1 && d.step == 2) { /* I420 into NV12 */
+        vx_plane_scale_to_uv(sc, s.u, s.su, s.v, s.sv, d.u + ouv, d.suv);
+    } else {
+        vx_plane_scale(sc, s.u, s.su, s.step, d.u + ouv, d.suv, d.step);
+        vx_plane_scale(sc, s.v, s.sv, s.step, d.v + ouv, d.suv, d.step);
+    }
+    blend_corners(c, &d, oy, ouv);
+}
+
+/* Widens the changed spans of source rows [lo, hi) so that every output of the plane in
+ * columns [a, b) and rows [r0, r1) (rectangle-relative, in that plane's samples) is
+ * recomputed: each of them reads at least one sample marked changed. */
+static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int r0, int r1,
+                         int lo, int hi)
+{
+    if (a >= b || r0 >= r1)
+        return;
+    const int x0 = s->h.pos[a], x1 = s->h.pos[b - 1] + s->h.taps;
+    int y0 = s->v.pos[r0], y1 = s->v.pos[r1 - 1] + s->v.taps;
+    y0 = y0 > lo ? y0 : lo, y1 = y1 < hi ? y1 : hi;
+    for (int y = y0; y < y1; y++)
+        span_add(chg, y, x0, x1);
+}
+
+/* The screen under what the overlays drew over the previous output must be redrawn: marks
+ * source rows [y0, y1) and chroma rows [c0, c1). */
+static void mark_overlays(Screen *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc,
+                          int y0, int y1, int c0, int c1)
+{
+    const VxLayout *l = &c->l;
+    for (int i = 0; i < c->n_above; i++) {
+        const VxRect *r = &c->above[i];
+        int a = r->x0 - l->x, b = r->x1 - l->x, r0 = r->y0 - l->y, r1 = r->y1 - l->y;
+        a = a < 0 ? 0 : a, r0 = r0 < 0 ? 0 : r0;
+        b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
+        if (a >= b || r0 >= r1)
+            continue;
+        mark_outputs(sy, &c->chg_y, a, b, r0, r1, y0, y1);
+        /* chroma sample i covers luma columns 2i - 1 .. 2i + 1 (left-sited), rows 2j, 2j + 1 */
+        int ca = a / 2, cb = (b + 2) / 2, cr0 = r0 / 2, cr1 = (r1 + 1) / 2;
+        mark_outputs(sc, &c->chg_c, ca, cb > c->cw ? c->cw : cb, cr0, cr1 > c->ch ? c->ch : cr1,
+                     c0, c1);
+    }
+}
+
+/* The samples of row a that differ from row b (n samples `step` bytes apart), as [lo, hi). */
+static void changed_span(const Screen *c, const uint8_t *a, const uint8_t *b, int n, int step,
+                         int *lo, int *hi)
+{
+    int l, r;
+    c->ddsp.span(a, b, (n - 1) * step + 1, &l, &r);
+    *lo = l / step;
+    *hi = l < r ? (r - 1) / step + 1 : 0;
+}
+
+/* Copies samples [a, b) of an output row (`step` bytes apart) from the previous output,
+ * except those in [lo, hi), just written. */
+static void copy_around(uint8_t *d, const uint8_t *prev, int step, int a, int b, int lo, int hi)
+{
+    if (lo < hi) {
+        const int e = b < lo ? b : lo, s = a > hi ? a : hi; /* left of it, right of it */
+        if (a < e)
+            memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(e - a) * step);
+        if (s < b)
+            memcpy(d + (ptrdiff_t)s * step, prev + (ptrdiff_t)s * step, (size_t)(b - s) * step);
+    } else if (a < b) {
+        memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(b - a) * step);
+    }
+}
+
+/* Into stale_y/stale_c: what the outputs after `gen` (the one a pooled buffer holds) up to the
+ * previous one changed, that is where the buffer differs from the previous output. Returns 0
+ * when that is not known: a fresh buffer, one older than the history, or a change of all. */
+static int stale_since(Screen *c, int64_t gen)
+{
+    const int64_t n = c->seq; /* the output being drawn */
+    if (gen < 1 || n - 1 - gen > VX_HISTORY)
+        return 0;
+    spans_clear(&c->stale_y, 0, c->l.rh);
+    spans_clear(&c->stale_c, 0, c->ch);
+    for (int64_t k = gen + 1; k < n; k++) {
+        const Change *h = &c->hist[k % VX_HISTORY];
+        if (h->seq != k || h->full)
+            return 0;
+        for (int j = 0; j < c->l.rh; j++)
+            span_add(&c->stale_y, j, h->y.lo[j], h->y.hi[j]);
+        for (int j = 0; j < c->ch; j++)
+            span_add(&c->stale_c, j, h->c.lo[j], h->c.hi[j]);
+    }
+    return 1;
+}
+
+/* Remembers where output c->seq differs from the one before: anywhere (full), the spans
+ * just written (written), or nowhere. What the overlays drew needs no entry of its own: the
+ * next output redraws the screen under it (mark_overlays), so it is in that output's spans. */
+static void remember(Screen *c, int full, int written)
+{
+    Change *h = &c->hist[c->seq % VX_HISTORY];
+    h->seq = c->seq;
+    h->full = full;
+    if (full)
+        return;
+    if (written) {
+        memcpy(h->y.lo, c->wr_y.lo, sizeof(int) * c->l.rh);
+        memcpy(h->y.hi, c->wr_y.hi, sizeof(int) * c->l.rh);
+        memcpy(h->c.lo, c->wr_c.lo, sizeof(int) * c->ch);
+        memcpy(h->c.hi, c->wr_c.hi, sizeof(int) * c->ch);
+    } else {
+        spans_clear(&h->y, 0, c->l.rh);
+        spans_clear(&h->c, 0, c->ch);
+    }
+}
+
+
+/* The changed span of source rows [y0, y1) and chroma rows [c0, c1) (u and v share theirs:
+ * NV12 rows hold both anyway). */
+static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p, int scw, int y0,
+                         int y1, int c0, int c1)
+{
+    const VxLayout *l = &c->l;
+    for (int y = y0; y < y1; y++)
+        changed_span(c, s->y + y * s->sy, p->y + y * p->sy, l->sw, 1, &c->chg_y.lo[y],
+                     &c->chg_y.hi[y]);
+    for (int y = c0; y < c1; y++) {
+        int lo, hi, lo2, hi2;
+        if (s->step == 2) { /* NV12: one pass over the interleaved row */
+            changed_span(c, s->u + y * s->su, p->u + y * p->su, 2 * scw, 1, &lo, &hi);
+            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
+            continue;
+        }
+        changed_span(c, s->u + y * s->su, p->u + y * p->su, scw, s->step, &c->chg_c.lo[y],
+                     &c->chg_c.hi[y]);
+        changed_span(c, s->v + y * s->sv, p->v + y * p->sv, scw, s->step, &lo2, &hi2);
+        span_add(&c->chg_c, y, lo2, hi2);
+    }
+}
+
+
+/* One output drawn incrementally (or whole, through the kept passes), in slices of rows: the
+ * source rows' change search and horizontal passes, then the output rows' vertical passes and
+ * copies. Each slice runs on its own thread. */
+typedef struct Slices {
+    Screen *c;
+    SrcPlanes s, p;
+    int scw, sch;
+    int whole; /* every sample is redrawn: no change search, nothing copied */
+    int same;  /* the same source frame as the previous output's */
+    VxScaleJob job[3]; /* luma, then one (NV12 pairs) or two chroma planes */
+    int n_jobs;
+    Planes d;
+    ptrdiff_t oy, ouv;
+    int aged; /* stale_y/stale_c tell what to copy; else all that was not written */
+    const VxPicture *prev; /* the previous output */
+    int active; /* this output is drawn in slices */
+    int64_t scaled[VX_MAX_SLICES], copied[VX_MAX_SLICES];
+} Slices;
+
+
+static void slice_source(void *opaque, int i, int k)
+{
+    Slices *f = opaque;
+    Screen *c = f->c;
+    int y0, y1, c0, c1;
+    vx_slice_rows(c->l.sh, i, k, &y0, &y1);
+    vx_slice_rows(f->sch, i, k, &c0, &c1);
+    if (!f->whole) {
+        if (f->same) { /* redrawn only for the overlays: nothing to compare */
+            spans_clear(&c->chg_y, y0, y1);
+            spans_clear(&c->chg_c, c0, c1);
+        } else {
+            find_changes(c, &f->s, &f->p, f->scw, y0, y1, c0, c1);
+        }
+        mark_overlays(c, f->job[0].s, f->job[1].s, y0, y1, c0, c1);
+    }
+    vx_scale_job_h(&f->job[0], y0, y1);
+    for (int q = 1; q < f->n_jobs; q++)
+        vx_scale_job_h(&f->job[q], c0, c1);
+}
+
+static void slice_output(void *opaque, int i, int k)
+{
+    Slices *f = opaque;
+    Screen *c = f->c;
+    const VxLayout *l = &c->l;
+    int j0, j1, q0, q1;
+    vx_slice_rows(l->rh, i, k, &j0, &j1);
+    vx_slice_rows(c->ch, i, k, &q0, &q1);
+    vx_scale_job_v(&f->job[0], j0, j1);
+    for (int q = 1; q < f->n_jobs; q++)
+        vx_scale_job_v(&f->job[q], q0, q1);
+    if (f->whole)
+        return;
+    /* what was not rewritten comes from the previous output, where the buffer's older output
+     * differs from it (u and v were written over the same spans, so for NV12 one copy per row
+     * keeps both) */
+    const Planes *d = &f->d;
+    const VxPicture *po = f->prev;
+    const uint8_t *py = po->data[0] + f->oy;
+    for (int j = j0; j < j1; j++) {
+        const int a = f->aged ? c->stale_y.lo[j] : 0, b = f->aged ? c->stale_y.hi[j] : l->rw;
+        const int lo = c->wr_y.lo[j], hi = c->wr_y.hi[j];
+        copy_around(d->y + f->oy + j * d->sy, py + j * d->sy, 1, a, b, lo, hi);
+        f->scaled[i] += lo < hi;
+        f->copied[i] += a < b && (lo >= hi || a < lo || b > hi);
+    }
+    for (int j = q0; j < q1; j++) {
+        const ptrdiff_t o = f->ouv + j * d->suv;
+        const int a = f->aged ? c->stale_c.lo[j] : 0, b = f->aged ? c->stale_c.hi[j] : c->cw;
+        if (d->step == 2) {
+            copy_around(d->u + o, po->data[1] + o, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+        } else {
+            copy_around(d->u + o, po->data[1] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+        }
+    }
+}
+
+/* Draws src into dst: only what changed since the previous source frame, and the rest kept
+ * from the previous output (bit-exact with compose_full), or, whole = 1, all of it through the
+ * kept horizontal passes (which then hold this frame). In slices on the compositor's threads
+ * when it has them. */
+/* Sets up f to draw src into dst: only what changed since the previous source frame, and the
+ * rest kept from the previous output (bit-exact with compose_full), or, whole = 1, all of it
+ * through the kept horizontal passes (which then hold this frame). */
+static int sliced_begin(Screen *c, Slices *f, VxPlaneScaler *sy, VxPlaneScaler *sc,
+                        const VxLayerFrame *fr, int whole)
+{
+    const VxLayout *l = &c->l;
+    const VxPicture *src = fr->src;
+    *f = (Slices){.c = c, .whole = whole, .prev = fr->prev};
+    f->s = src_planes(src);
+    f->p = whole ? f->s : src_planes(&c->prev_src);
+    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
+    f->scw = (l->sw + fx - 1) / fx, f->sch = (l->sh + fy - 1) / fy;
+    f->same = !whole && vx_picture_same(src, &c->prev_src);
+    f->d = dst_planes(c, fr->dst, &f->oy, &f->ouv);
+    if (whole)
+        c->ky.valid = c->ku.valid = c->kv.valid = 0;
+    const SrcPlanes *s = &f->s;
+    const Planes *d = &f->d;
+    f->job[0] = (VxScaleJob){sy, &c->ky, s->y, s->sy, 1, 1, &c->chg_y, c->force_y, d->y + f->oy,
+                             d->sy, 1, &c->wr_y, 0};
+    if (s->step == 2 && d->step == 2) { /* NV12 into NV12: u and v in one pass */
+        f->job[1] = (VxScaleJob){sc, &c->ku, s->u, s->su, 2, 2, &c->chg_c, c->force_c,
+                                 d->u + f->ouv, d->suv, 1, &c->wr_c, 0};
+        f->n_jobs = 2;
+    } else {
+        f->job[1] = (VxScaleJob){sc, &c->kv, s->v, s->sv, s->step, 1, &c->chg_c, c->force_c,
+                                 d->v + f->ouv, d->suv, d->step, &c->wr_c, 0};
+        f->job[2] = (VxScaleJob){sc, &c->ku, s->u, s->su, s->step, 1, &c->chg_c, c->force_c,
+                                 d->u + f->ouv, d->suv, d->step, &c->wr_c, 0};
+        f->n_jobs = 3;
+    }
+    for (int q = 0; q < f->n_jobs; q++)
+        if (vx_scale_job_begin(&f->job[q]) < 0) {
+            for (int r = 0; r < q; r++)
+                vx_scale_job_end(&f->job[r]);
+            f->n_jobs = 0;
+            return VX_ERR(ENOMEM);
+        }
+    f->aged = !whole && stale_since(c, fr->gen);
+    return 0;
+}
+
+static void sliced_end(Screen *c, Slices *f)
+{
+    const VxLayout *l = &c->l;
+    for (int q = 0; q < f->n_jobs; q++)
+        vx_scale_job_end(&f->job[q]);
+    if (!f->whole) {
+        for (int i = 0; i < VX_MAX_SLICES; i++)
+            c->rows->scaled += f->scaled[i], c->rows->copied += f->copied[i];
+        c->rows->total += l->rh;
+    }
+    blend_corners(c, &f->d, f->oy, f->ouv); /* corner rows were redrawn whole (force) */
+}
+
+static int same_view(const VxZoomView *a, const VxZoomView *b)
+{
+    return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
+}
+
+static int screen_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    const Screen *c = ly->priv;
+    if (max < 1)
+        return VX_ERR(EINVAL);
+    if (c->prev_src.buf && vx_picture_same(fr->src, &c->prev_src) &&
+        same_view(&fr->view, &c->prev_view))
+        return 0;
+    r[0] = (VxRect){c->l.x, c->l.y, c->l.x + c->l.rw, c->l.y + c->l.rh};
+    return 1;
+}
+
+static void screen_reused(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Screen *c = ly->priv;
+    c->seq = fr->seq;
+    remember(c, 0, 0);
+}
+
+/* Picks the scalers for the view and draws what is not drawn in slices (compose_full). */
+static int screen_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Screen *c = ly->priv;
+    const VxLayout *l = &c->l;
+    const VxZoomView full = {0, 0, l->sw, l->sh};
+    const VxZoomView *view = &fr->view;
+    const int zoomed = !same_view(view, &full);
+    const int view_changed = !same_view(view, &c->prev_view);
+    c->seq = fr->seq;
+    c->above = fr->above, c->n_above = fr->n_above;
+    c->zoomed = zoomed;
+    if (zoomed && (!c->have_zoom || !same_view(view, &c->zview))) {
+        if (c->have_zoom) {
+            vx_plane_scaler_free(&c->zy);
+            vx_plane_scaler_free(&c->zc);
+            c->have_zoom = 0;
+        }
+        if (scalers_init(c, view, &c->zy, &c->zc) < 0)
+            return VX_ERR(ENOMEM);
+        c->have_zoom = 1;
+        c->zview = *view;
+    }
+    VxPlaneScaler *sy = zoomed ? &c->zy : &c->sy, *sc = zoomed ? &c->zc : &c->sc;
+    if (view_changed || zoomed != c->prev_zoomed)
+        c->ky.valid = c->ku.valid = c->kv.valid = 0; /* kept passes of another scaler */
+    c->changed = c->incremental && !view_changed && fr->prev && c->prev_src.buf &&
+                 c->prev_src.layout == fr->src->layout;
+    ly->sliced = 0;
+    if (c->changed || (c->incremental && fr->threads > 1)) {
+        int ret = sliced_begin(c, c->f, sy, sc, fr, !c->changed);
+        if (ret < 0)
+            return ret;
+        /* the vertical pass keeps its row pointers on the stack up to VX_SCALE_JOB_MAX_TAPS */
+        ly->sliced = sy->v.taps <= VX_SCALE_JOB_MAX_TAPS && sc->v.taps <= VX_SCALE_JOB_MAX_TAPS;
+        c->f->active = 1;
+    } else {
+        c->f->active = 0;
+        compose_full(c, sy, sc, fr->src, fr->dst);
+    }
+    return 0;
+}
+
+static void screen_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    (void)fr;
+    Screen *c = ly->priv;
+    if (!c->f->active)
+        return;
+    if (phase == 0)
+        slice_source(c->f, i, k);
+    else
+        slice_output(c->f, i, k);
+}
+
+static int screen_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    Screen *c = ly->priv;
+    (void)drawn; /* nothing needs redrawing under the screen */
+    if (c->f->active)
+        sliced_end(c, c->f);
+    c->prev_view = fr->view;
+    c->prev_zoomed = c->zoomed;
+    if (c->incremental) {
+        remember(c, !c->changed, 1);
+        vx_picture_unref(&c->prev_src);
+        vx_picture_ref(&c->prev_src, fr->src);
+    }
+    return 0;
+}
+
+static void screen_close(VxLayer *ly)
+{
+    Screen *c = ly->priv;
+    if (!c)
+        return;
+    vx_picture_unref(&c->prev_src);
+    spans_free(&c->chg_y), spans_free(&c->chg_c), spans_free(&c->wr_y), spans_free(&c->wr_c);
+    free(c->force_y), free(c->force_c);
+    vx_scale_keep_free(&c->ky), vx_scale_keep_free(&c->ku), vx_scale_keep_free(&c->kv);
+    spans_free(&c->stale_y), spans_free(&c->stale_c);
+    for (int i = 0; i < VX_HISTORY; i++)
+        spans_free(&c->hist[i].y), spans_free(&c->hist[i].c);
+    vx_plane_scaler_free(&c->sy);
+    vx_plane_scaler_free(&c->sc);
+    vx_plane_scaler_free(&c->zy);
+    vx_plane_scaler_free(&c->zc);
+    free(c->my);
+    free(c->mc);
+    free(c->my_full);
+    free(c->mc_full);
+    free(c->f);
+    free(c);
+    ly->priv = NULL;
+}
+
+static int screen_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    const VxLayout *l = o->l;
+    Screen *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    ly->priv = c;
+    c->ctx = o->ctx;
+    c->l = *l;
+    c->rows = o->rows;
+    c->sp = vx_planes(o->stat);
+    c->cw = (l->rw + 1) / 2;
+    c->ch = (l->rh + 1) / 2;
+    vx_scale_dsp_init(&c->sdsp, o->ctx->cpu_flags);
+    vx_blend_dsp_init(&c->bdsp, o->ctx->cpu_flags);
+    vx_diff_dsp_init(&c->ddsp, o->ctx->cpu_flags);
+    int ret = VX_ERR(ENOMEM);
+    if (!(c->f = calloc(1, sizeof(*c->f))))
+        goto fail;
+    if ((ret = build_masks(c, o->p)) < 0)
+        goto fail;
+    ret = VX_ERR(ENOMEM);
+    const VxZoomView full = {0, 0, l->sw, l->sh};
+    const int fy = 1 << l->sub_y;
+    if (scalers_init(c, &full, &c->sy, &c->sc) < 0)
+        goto fail;
+    c->prev_view = full;
+    /* an unscaled screen is one copy: nothing to gain from redrawing only changes */
+    ly->no_incremental = c->sy.h.identity && c->sy.v.identity;
+    c->incremental = o->incremental && !ly->no_incremental;
+    if (c->incremental) {
+        const int sch = (l->sh + fy - 1) / fy;
+        c->force_y = calloc((size_t)l->rh, 1), c->force_c = calloc((size_t)c->ch, 1);
+        if (!c->force_y || !c->force_c || spans_alloc(&c->chg_y, l->sh) < 0 ||
+            spans_alloc(&c->chg_c, sch) < 0 || spans_alloc(&c->wr_y, l->rh) < 0 ||
+            spans_alloc(&c->wr_c, c->ch) < 0 || spans_alloc(&c->stale_y, l->rh) < 0 ||
+            spans_alloc(&c->stale_c, c->ch) < 0)
+            goto fail;
+        for (int i = 0; i < VX_HISTORY; i++)
+            if (spans_alloc(&c->hist[i].y, l->rh) < 0 || spans_alloc(&c->hist[i].c, c->ch) < 0)
+                goto fail;
+        for (int b = 0; b < 2 * c->by; b++)
+            c->force_y[b < c->by ? b : l->rh - 2 * c->by + b] = !c->my_full[b];
+        for (int b = 0; b < 2 * c->bc; b++)
+            c->force_c[b < c->bc ? b : c->ch - 2 * c->bc + b] = !c->mc_full[b];
+    }
+    return 0;
+fail:
+    screen_close(ly);
+    return ret;
+}
+
+const VxLayerClass vx_layer_screen = {
+    .name = "screen",
+    .open = screen_open,
+    .changes = screen_changes,
+    .begin = screen_begin,
+    .phases = 2,
+    .draw = screen_draw,
+    .end = screen_end,
+    .reused = screen_reused,
+    .close = screen_close,
+};

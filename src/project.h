@@ -1,0 +1,108 @@
+/* The parsed project (project.c): FFmpeg-free. */
+#ifndef VX_PROJECT_H
+#define VX_PROJECT_H
+
+#include "context.h"
+
+struct json_object;
+
+typedef struct VxRGB { double r, g, b; } VxRGB; /* gamma-encoded R'G'B', 0..1 */
+
+enum { VX_BG_SOLID, VX_BG_GRADIENT, VX_BG_IMAGE };
+enum { VX_AUDIO_SOURCE, VX_AUDIO_FILE, VX_AUDIO_NONE };
+enum { VX_CODEC_H264, VX_CODEC_HEVC };
+
+typedef struct VxGradStop { double at; VxRGB c; } VxGradStop;
+
+/* Times are seconds of the recording (source time) unless named otherwise. */
+enum { VX_SEG_AUDIO_AUTO, VX_SEG_AUDIO_KEEP, VX_SEG_AUDIO_MUTE };
+typedef struct VxSegment {
+    double start, end;  /* kept range of the recording, start < end */
+    double speed;       /* 0.25..16 */
+    int audio;          /* VX_SEG_AUDIO_*: auto = tempo-preserving for 0.5..2, muted beyond */
+} VxSegment;
+
+enum { VX_ZOOM_RECT, VX_ZOOM_CENTER, VX_ZOOM_FOLLOW };
+enum { VX_EASE_INOUT, VX_EASE_SPRING, VX_EASE_LINEAR };
+typedef struct VxZoom {
+    double start, end;   /* when the zoom is fully in: it eases in before start ... */
+    int mode;            /* VX_ZOOM_* */
+    double x, y, w, h;   /* RECT: source rectangle (source pixels) */
+    double cx, cy;       /* CENTER: centre (source pixels) */
+    double scale;        /* CENTER/FOLLOW: magnification >= 1 */
+    double transition;   /* seconds of easing in (before start) and out (after end) */
+    int ease;            /* VX_EASE_* */
+    double stiffness, damping; /* spring parameters */
+    double dead_zone;    /* FOLLOW: fraction of the zoomed view the cursor may move in freely */
+} VxZoom;
+
+enum { VX_SMOOTH_NONE, VX_SMOOTH_ONE_EURO, VX_SMOOTH_SPRING };
+enum { VX_CLICK_NONE, VX_CLICK_RING };
+typedef struct VxCursorOpts {
+    char *track;         /* cursor track file (docs/cursor-track.md); NULL = no cursor data */
+    int draw;            /* 1 = draw the cursor (default when a track is given) */
+    double size;         /* scale of the cursor image relative to its source size; 1 */
+    int smoothing;       /* VX_SMOOTH_*; default one-euro */
+    double min_cutoff, beta; /* one-euro filter parameters (Hz, 1/(px/s)) */
+    double stiffness, damping; /* spring smoothing */
+    double hide_idle;    /* hide after this many seconds without motion; 0 = never */
+    int click;           /* VX_CLICK_* highlight on button down */
+    VxRGB click_color;
+} VxCursorOpts;
+
+enum { VX_SHAPE_CIRCLE, VX_SHAPE_ROUNDED, VX_SHAPE_SQUARE };
+enum { VX_CORNER_BR, VX_CORNER_BL, VX_CORNER_TR, VX_CORNER_TL, VX_CORNER_POS };
+typedef struct VxCameraOpts {
+    char *path;          /* NULL = no camera */
+    int shape;           /* VX_SHAPE_* */
+    double radius;       /* ROUNDED: corner radius as a fraction of the bubble's size */
+    int corner;          /* VX_CORNER_*; POS = at (px, py) */
+    double px, py;       /* POS: centre as fractions of the output */
+    double size;         /* bubble width/diameter as a fraction of the output's smaller side */
+    double margin;       /* distance from the corner as a fraction of the smaller side */
+    int mirror;
+    double border;       /* border width in output pixels, 0 = none */
+    VxRGB border_color;
+    int shadow;          /* drop shadow under the bubble */
+    double offset;       /* camera time = recording time - offset */
+} VxCameraOpts;
+
+typedef struct VxAudioTrack {
+    char *path;          /* NULL = the screen recording's own audio */
+    double gain_db;      /* -60..+24 */
+    int mute;
+    double offset;       /* the track's time 0 sits at this recording time */
+} VxAudioTrack;
+
+struct VxProject {
+    int width, height; /* 0 = native canvas */
+    double fps;        /* 0 = source */
+    int codec;
+    double quality;
+    char *screen;
+    int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */
+    VxAudioTrack *tracks;
+    int n_tracks;
+    int bg_type;
+    VxRGB bg_color;
+    double bg_angle;
+    VxGradStop *stops;
+    int n_stops;
+    char *bg_image;
+    double padding, radius;
+    int shadow;
+    double sh_blur, sh_dx, sh_dy, sh_opacity;
+    VxRGB sh_color;
+    VxSegment *segs;     /* kept ranges in output order; NULL = the whole recording at 1x */
+    int n_segs;
+    VxZoom *zooms;       /* sorted by start, not overlapping (transitions included) */
+    int n_zooms;
+    VxCursorOpts cursor;
+    VxCameraOpts camera;
+    struct json_object *json; /* the project as read (a reference): the layers' sections */
+};
+int vx_project_clone(const VxProject *p, VxProject **out);
+/* The value of the top-level key (a layer's own section), NULL when absent. */
+struct json_object *vx_project_section(const VxProject *p, const char *key);
+
+#endif

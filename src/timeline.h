@@ -1,0 +1,46 @@
+/* The timeline (timeline.c): output frame n -> output time -> recording time, through the
+ * kept ranges of the recording (cuts) and their speeds. FFmpeg-free. */
+#ifndef VX_TIMELINE_H
+#define VX_TIMELINE_H
+
+#include <stdint.h>
+
+#include "context.h"
+#include "project.h"
+
+/* A rational number num / den (den > 0; {0, 1} for "unknown"). */
+typedef struct VxRational {
+    int num, den;
+} VxRational;
+static inline double vx_q2d(VxRational q)
+{
+    return q.den ? (double)q.num / q.den : 0;
+}
+/* The rational nearest to d whose numerator and denominator are at most max (a continued
+ * fraction, the best of its last convergent and semiconvergent); {0, 1} for NaN. */
+VxRational vx_d2q(double d, int max);
+
+struct VxSourceInfo;
+/* One kept range as placed in the output. */
+typedef struct VxTlSeg {
+    double src_start, src_end; /* recording time */
+    double out_start, out_end; /* output time */
+    double speed;
+    int audio_keep;            /* 1: audio plays (tempo-preserved), 0: muted */
+} VxTlSeg;
+typedef struct VxTimeline {
+    VxRational fps;
+    int64_t frames;
+    double duration;   /* output duration, seconds */
+    VxTlSeg *segs;     /* at least one */
+    int n_segs;
+} VxTimeline;
+int vx_timeline_init(VxContext *ctx, const VxProject *p, const struct VxSourceInfo *si,
+                     VxTimeline *tl);
+/* Output time of frame n. */
+double vx_timeline_time(const VxTimeline *tl, int64_t n);
+/* Recording time shown at output time t, and the segment index it falls in. */
+double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
+void vx_timeline_free(VxTimeline *tl);
+
+#endif
