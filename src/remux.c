@@ -329,21 +329,30 @@ end:
     return ret < 0 ? ret : 0;
 }
 
+/* The recording opened again, its streams probed; errors name it. */
+static int open_recording(VxContext *ctx, const char *path, AVFormatContext **in)
+{
+    char eb[128];
+    int ret = vx_media_open_input(ctx, path, "video file", in);
+    if (ret < 0)
+        return ret;
+    if ((ret = avformat_find_stream_info(*in, NULL)) < 0) {
+        avformat_close_input(in);
+        return vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", path,
+                       vx_averr(ret, eb, sizeof(eb)));
+    }
+    return 0;
+}
+
 int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
                  const VxSourceInfo *si, int audio, VxCutPlan **out, char *why, size_t why_len)
 {
-    char eb[128];
     *out = NULL;
     AVFormatContext *in = NULL;
     VxCutPackets pk = {0};
-    int ret = vx_media_open_input(ctx, path, "video file", &in);
+    int ret = open_recording(ctx, path, &in);
     if (ret < 0)
         return ret;
-    if ((ret = avformat_find_stream_info(in, NULL)) < 0) {
-        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", path,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto end;
-    }
     const int vi = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     const int ai = audio ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1;
     if (vi < 0 || !(si->fps.num > 0 && si->fps.den > 0)) {
@@ -442,14 +451,9 @@ int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo
     char eb[128];
     AVFormatContext *in = NULL;
     AVPacket *pkt = av_packet_alloc();
-    int ret = pkt ? vx_media_open_input(ctx, path, "video file", &in) : VX_ERR(ENOMEM);
+    int ret = pkt ? open_recording(ctx, path, &in) : VX_ERR(ENOMEM);
     if (ret < 0)
         goto end;
-    if ((ret = avformat_find_stream_info(in, NULL)) < 0) {
-        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", path,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto end;
-    }
     /* remux only runs with no audio, the recording's own, or one track that is it unchanged */
     int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
                   audio ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};

@@ -12,6 +12,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 #define RATE 48000
 
@@ -107,18 +108,8 @@ int main(int argc, char **argv)
     if (argc < 2)
         return 2;
     char path[1024];
-    snprintf(path, sizeof(path), "%s/screen.mp4", argv[1]);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        printf("SKIP: %s not there (tests/media/make-media.sh makes it)\n", path);
-        return 77;
-    }
-    fclose(fp);
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    unit_media(path, sizeof(path), argv[1], "screen.mp4");
+    VxContext *ctx = unit_context();
 
     VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 3, 1, VX_SEG_AUDIO_AUTO}};
     Pcm pcm = {0};

@@ -9,6 +9,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 #define W 320
 #define H 180
@@ -47,11 +48,7 @@ static VxEncodeParams params(int matrix)
 
 int main(void)
 {
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    VxContext *ctx = unit_context();
     VxEncoder *e = NULL;
     VxEncodeParams p = params(VX_MATRIX_BT709);
     CHECK(vx_encoder_open(ctx, &p, &e) == 0 && e, "libx264 refused: %s", vx_last_error(ctx));

@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 #define W 320
 #define H 180
@@ -34,11 +35,7 @@ int main(int argc, char **argv)
     snprintf(out, sizeof(out), "%s/test_mux.mp4", argv[2]);
     snprintf(part, sizeof(part), "%s.partial", out);
     remove(out);
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    VxContext *ctx = unit_context();
     VxMuxer *m = NULL;
     CHECK(vx_muxer_open(ctx, out, &m) == 0 && m, "muxer: %s", vx_last_error(ctx));
     if (!m)

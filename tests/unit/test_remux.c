@@ -11,6 +11,7 @@
 #include "remux.h"
 
 #include "check.h"
+#include "unit.h"
 
 #define VTB 15360 /* video time base 1/15360: 512 ticks a frame at 30 fps */
 #define FT 512
@@ -66,10 +67,7 @@ static void refused(int line, const VxCutPackets *pk, VxSegment *segs, int n, co
 
 int main(void)
 {
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    ctx = unit_context();
 
     /* 0-1 s and 2-3.5 s, both starting on keyframes: 30 + 45 frames, 2.5 s */
     VxCutPackets pk = table(120, 30, 4);

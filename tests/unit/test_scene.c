@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 #define SW 1280
 #define SH 720
@@ -20,11 +21,7 @@ static int same(const VxZoomView *v, double x, double y, double w, double h)
 
 int main(void)
 {
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    VxContext *ctx = unit_context();
     VxProject p;
     memset(&p, 0, sizeof(p));
     p.screen = "rec.mp4";

@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 /* The 16-bit barcode: cell k's centre at x = 2s + 4s k + 2s, y = H - 4s (s = 2 at 720p). */
 static int barcode(const AVFrame *f)
@@ -28,18 +29,8 @@ int main(int argc, char **argv)
     if (argc < 2)
         return 2;
     char path[1024];
-    snprintf(path, sizeof(path), "%s/screen.mp4", argv[1]);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        printf("SKIP: %s not there (tests/media/make-media.sh makes it)\n", path);
-        return 77;
-    }
-    fclose(fp);
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    unit_media(path, sizeof(path), argv[1], "screen.mp4");
+    VxContext *ctx = unit_context();
     VxSource *src = NULL;
 
     /* a missing file: refused, naming it */

@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include "check.h"
+#include "unit.h"
 
 static VxSourceInfo info(double duration, int fps_num, int fps_den)
 {
@@ -22,11 +23,7 @@ static VxSourceInfo info(double duration, int fps_num, int fps_den)
 
 int main(void)
 {
-    VxContext *ctx = NULL;
-    VxSettings set = {0};
-    set.log_level = VX_LOG_ERROR;
-    if (vx_open(&ctx, &set) < 0)
-        return 1;
+    VxContext *ctx = unit_context();
     VxProject p;
     memset(&p, 0, sizeof(p));
     p.screen = "rec.mp4";
