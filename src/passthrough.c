@@ -19,7 +19,7 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
         return "the screen is styled (padding or rounded corners)";
     if (si->rotation)
         return "the recording is rotated";
-    const double fps = av_q2d(si->fps);
+    const double fps = (double)si->fps.num / si->fps.den;
     if (p->fps > 0 && fabs(p->fps - fps) > 1e-3)
         return "the frame rate changes";
     if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264))

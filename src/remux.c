@@ -377,7 +377,7 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
         goto end;
     const VxCutTimes ct = {vs->time_base, ai >= 0 ? in->streams[ai]->time_base
                                                   : (AVRational){1, 1},
-                           si->fps, si->duration};
+                           av_make_q(si->fps.num, si->fps.den), si->duration};
     if ((ret = vx_cuts_plan_packets(&pk, &ct, tl, out, why, why_len)) < 0 || !*out)
         goto end;
     VxCutPlan *pl = *out;
@@ -472,7 +472,8 @@ int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo
     }
     if ((ret = vx_muxer_start(mux)) < 0)
         goto end;
-    const double fps = av_q2d(si->fps) > 0 ? av_q2d(si->fps) : 30;
+    const double rate = (double)si->fps.num / si->fps.den;
+    const double fps = rate > 0 ? rate : 30;
     int64_t total = (int64_t)(si->duration * fps + 0.5);
     double duration = si->duration;
     if (plan)

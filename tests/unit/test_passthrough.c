@@ -31,7 +31,7 @@ static VxSourceInfo base_info(void)
     VxSourceInfo si;
     memset(&si, 0, sizeof(si));
     si.width = 1280, si.height = 720;
-    si.fps = (AVRational){30, 1};
+    si.fps.num = 30, si.fps.den = 1;
     si.duration = 4;
     si.codec_id = AV_CODEC_ID_H264;
     si.pix_fmt = AV_PIX_FMT_YUV420P;
@@ -124,7 +124,7 @@ int main(void)
     si = base_info();
     p.fps = 60;
     EXPECT(&p, &o, &si, 1, VX_PASS_COMPOSITE, "the frame rate changes");
-    si.fps = (AVRational){30000, 1001}, p.fps = 29.97;
+    si.fps.num = 30000, si.fps.den = 1001, p.fps = 29.97;
     EXPECT(&p, &o, &si, 1, VX_PASS_REMUX, NULL); /* within 1e-3 of 29.97002997 */
     p = base_project(), si = base_info();
     p.codec = VX_CODEC_HEVC;

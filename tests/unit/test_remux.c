@@ -42,7 +42,7 @@ static VxTimeline timeline(VxSegment *segs, int n)
     p.screen = "rec.mp4", p.segs = segs, p.n_segs = n;
     VxSourceInfo si;
     memset(&si, 0, sizeof(si));
-    si.duration = 4, si.fps = (AVRational){30, 1};
+    si.duration = 4, si.fps.num = 30, si.fps.den = 1;
     VxTimeline tl;
     if (vx_timeline_init(ctx, &p, &si, &tl) < 0)
         abort();

@@ -1,7 +1,6 @@
 /* The scene (src/scene.c): at output time t, the recording time shown and the view of the
  * recording, through the timeline's cuts and speeds and the zoom segments (which are placed
- * in recording time, so a cut moves them in the output); overlays only for what the project
- * draws. */
+ * in recording time, so a cut moves them in the output). */
 #include <math.h>
 #include <string.h>
 
@@ -27,7 +26,7 @@ int main(void)
     p.screen = "rec.mp4";
     VxSourceInfo si;
     memset(&si, 0, sizeof(si));
-    si.width = SW, si.height = SH, si.duration = 10, si.fps = (AVRational){30, 1};
+    si.width = SW, si.height = SH, si.duration = 10, si.fps.num = 30, si.fps.den = 1;
     VxLayout l;
     memset(&l, 0, sizeof(l));
     l.W = SW, l.H = SH, l.rw = SW, l.rh = SH, l.sw = SW, l.sh = SH;
@@ -65,8 +64,6 @@ int main(void)
     vx_scene_at(sc, 6.5, &rec, &v);
     CHECK(same(&v, 640, 360, 640, 360), "6.5 s: view %g,%g %gx%g, expected 640,360 640x360",
           v.x, v.y, v.w, v.h);
-    CHECK(vx_scene_overlays(sc, &(const VxOverlay *){NULL}) == 0, "overlays without a cursor "
-          "or camera");
     vx_scene_close(&sc);
     CHECK(!sc, "scene not cleared on close");
 

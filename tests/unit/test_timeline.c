@@ -15,7 +15,7 @@ static VxSourceInfo info(double duration, int fps_num, int fps_den)
     memset(&si, 0, sizeof(si));
     si.width = 640, si.height = 360;
     si.duration = duration;
-    si.fps = (AVRational){fps_num, fps_den};
+    si.fps.num = fps_num, si.fps.den = fps_den;
     return si;
 }
 
