@@ -70,7 +70,7 @@ static int run(VxContext *ctx, const char *path, VxSegment *segs, int n, Pcm *pc
     int ret = vx_timeline_init(ctx, &p, vx_source_info(src), &tl);
     if (ret < 0)
         goto end;
-    *duration = tl.frames / av_q2d(tl.fps);
+    *duration = (double)tl.frames * tl.fps.den / tl.fps.num;
     ret = vx_audio_open(ctx, &p, vx_source_info(src), &tl, av_guess_format("mp4", NULL, NULL),
                         &a);
     if (ret < 0 || !a)
