@@ -42,6 +42,7 @@
 #include <libswresample/swresample.h>
 
 #include "internal.h"
+#include "media.h"
 
 #define AAC_RATE 48000
 #define CHUNK 2048                   /* samples mixed at a time */
@@ -269,11 +270,9 @@ void vx_audio_close(VxAudio **pa)
 
 static int open_input(VxContext *ctx, const char *path, AVFormatContext **fmt, int *idx)
 {
-    char eb[128];
-    int ret = avformat_open_input(fmt, path, NULL, NULL);
+    int ret = vx_media_open_input(ctx, path, "audio file", fmt);
     if (ret < 0)
-        return vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
-                       "%s: cannot open audio: %s", path, vx_averr(ret, eb, sizeof(eb)));
+        return ret;
     if (avformat_find_stream_info(*fmt, NULL) < 0)
         return vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot read stream information", path);
     ret = av_find_best_stream(*fmt, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0);

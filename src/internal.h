@@ -126,27 +126,7 @@ void vx_muxer_close(VxMuxer **m);
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                     atomic_int *cancel, VxStats *stats);
 
-/* ---- remux.c ---- */
-/* Which packets a stream copy of the timeline's kept ranges takes, and how it moves them. */
-typedef struct VxCutPlan VxCutPlan;
-/* Reads the recording's packet timestamps (no decoding) and plans the copy of tl's ranges
- * (video, and with `audio` the recording's own audio): every range at 1x, starting on a
- * keyframe, ending where no later frame is needed, the audio at each cut within a frame.
- * 0 with *out set (and what it copies logged), or 0 with *out = NULL and why naming what
- * stands in the way; < 0 on error. */
-int vx_cuts_plan(VxContext *ctx, const char *path, const struct VxTimeline *tl,
-                 const VxSourceInfo *si, int audio, VxCutPlan **out, char *why,
-                 size_t why_len);
-/* The input stream copied as video (k = 0) or audio (k = 1); -1 = none. */
-int vx_cuts_stream(const VxCutPlan *pl, int k);
-/* Called for every packet of stream vx_cuts_stream(pl, k), in the order av_read_frame gives
- * them: 1 = keep it (its timestamps are moved into place), 0 = drop it. */
-int vx_cuts_map(VxCutPlan *pl, int k, AVPacket *pkt);
-/* 1 once every kept packet has been mapped. */
-int vx_cuts_done(const VxCutPlan *pl);
-/* Frames and seconds of the output video. */
-void vx_cuts_summary(const VxCutPlan *pl, int64_t *frames, double *duration);
-void vx_cuts_free(VxCutPlan **pl);
+/* remux.c: remux.h */
 
 #include "timeline.h"
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "media.h"
 
 struct VxMuxer {
     VxContext *ctx;
@@ -15,7 +16,6 @@ struct VxMuxer {
 
 int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out)
 {
-    char eb[128];
     *out = NULL;
     VxMuxer *m = calloc(1, sizeof(*m));
     if (!m)
@@ -28,20 +28,8 @@ int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out)
     if (!m->target || !m->tmp)
         goto fail;
     snprintf(m->tmp, n, "%s.partial", target);
-    const AVOutputFormat *of = av_guess_format(NULL, target, NULL);
-    if (!of)
-        of = av_guess_format("mp4", NULL, NULL);
-    ret = avformat_alloc_output_context2(&m->oc, of, NULL, m->tmp);
-    if (ret < 0 || !m->oc) {
-        ret = VX_ERR(ENOMEM);
+    if ((ret = vx_media_open_output(ctx, target, m->tmp, &m->oc)) < 0)
         goto fail;
-    }
-    ret = avio_open(&m->oc->pb, m->tmp, AVIO_FLAG_WRITE);
-    if (ret < 0) {
-        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot write: %s", target,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto fail;
-    }
     *out = m;
     return 0;
 fail:
@@ -130,11 +118,7 @@ void vx_muxer_close(VxMuxer **pm)
     if (!pm || !*pm)
         return;
     VxMuxer *m = *pm;
-    if (m->oc) {
-        if (m->oc->pb)
-            avio_closep(&m->oc->pb);
-        avformat_free_context(m->oc);
-    }
+    vx_media_close_output(&m->oc);
     if (!m->finished && m->tmp)
         remove(m->tmp);
     free(m->target);

@@ -14,6 +14,8 @@
 
 #include "internal.h"
 #include "media_picture.h"
+#include "passthrough.h"
+#include "remux.h"
 
 #define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
 
@@ -230,135 +232,19 @@ static const char *default_encoder(const VxProject *p)
     return p->codec == VX_CODEC_HEVC ? "libx265" : "libx264";
 }
 
-/* Passthrough: returns NULL when the recording can be copied as it is (or, with a timeline,
- * when its kept ranges may be: vx_cuts_plan decides), else why not. */
-static const char *why_not_remux(const VxProject *p, const VxExportOptions *o,
-                                 const VxSourceInfo *si, const AVOutputFormat *of)
-{
-    if (o->no_passthrough)
-        return "--no-passthrough";
-    if ((o->encoder && strcmp(o->encoder, "auto")) || o->preset || o->crf >= 0 ||
-        o->bitrate > 0 || o->n_encoder_opts)
-        return "encoder settings were given";
-    if (p->width && (p->width != si->width || p->height != si->height))
-        return "the output size differs from the recording's";
-    if (p->padding > 0 || p->radius > 0)
-        return "the screen is styled (padding or rounded corners)";
-    if (si->rotation)
-        return "the recording is rotated";
-    double fps = vx_q2d(si->fps);
-    if (p->fps > 0 && fabs(p->fps - fps) > 1e-3)
-        return "the frame rate changes";
-    if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264))
-        return "the recording's codec differs from the output's";
-    if (si->pix_fmt != AV_PIX_FMT_YUV420P && si->pix_fmt != AV_PIX_FMT_YUVJ420P &&
-        si->pix_fmt != AV_PIX_FMT_NV12)
-        return "the recording is not 8-bit 4:2:0";
-    if (avformat_query_codec(of, si->codec_id, FF_COMPLIANCE_NORMAL) != 1)
-        return "the container cannot hold the recording's codec";
-    if (p->n_zooms)
-        return "the screen zooms";
-    if (p->cursor.track && p->cursor.draw)
-        return "the cursor is drawn";
-    if (p->camera.path)
-        return "a camera bubble is drawn";
-    const int own_only = p->audio_mode == VX_AUDIO_FILE && p->n_tracks == 1 &&
-                         !p->tracks[0].path && !p->tracks[0].mute &&
-                         p->tracks[0].gain_db == 0 && p->tracks[0].offset == 0;
-    if (p->audio_mode == VX_AUDIO_FILE && !own_only)
-        return "separate audio tracks are mixed in";
-    if ((p->audio_mode == VX_AUDIO_SOURCE || own_only) && si->has_audio &&
-        si->audio_codec_id != AV_CODEC_ID_AAC && si->audio_codec_id != AV_CODEC_ID_MP3 &&
-        si->audio_codec_id != AV_CODEC_ID_ALAC)
-        return "the recording's audio must be re-encoded";
-    return NULL;
-}
+typedef struct RemuxReport {
+    const VxExportOptions *o;
+    VxProgress pr;
+    double t0;
+} RemuxReport;
 
-/* Stream copy of the recording's video (and its audio unless the project drops it); with a
- * plan, of the packets it keeps (the timeline's ranges, remux.c). */
-static int run_remux(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                     const VxSourceInfo *si, VxMuxer *mux, VxCutPlan *plan, atomic_int *cancel)
+static void remux_progress(void *opaque, int64_t frames, int64_t total, double duration,
+                           int done)
 {
-    char eb[128];
-    AVFormatContext *in = NULL;
-    AVPacket *pkt = av_packet_alloc();
-    int ret = pkt ? avformat_open_input(&in, p->screen, NULL, NULL) : AVERROR(ENOMEM);
-    if (ret < 0 || (ret = avformat_find_stream_info(in, NULL)) < 0) {
-        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", p->screen,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto end;
-    }
-    /* remux only runs with no audio, the recording's own, or one track that is it unchanged */
-    int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
-                  p->audio_mode != VX_AUDIO_NONE
-                      ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};
-    if (plan)
-        map[0] = vx_cuts_stream(plan, 0), map[1] = vx_cuts_stream(plan, 1);
-    int n_out = 0, out_of[64];
-    for (unsigned i = 0; i < in->nb_streams && i < 64; i++)
-        out_of[i] = -1;
-    for (int k = 0; k < 2; k++) {
-        if (map[k] < 0)
-            continue;
-        AVStream *st = in->streams[map[k]];
-        if ((ret = vx_muxer_add_stream(mux, st->codecpar, st->time_base)) < 0)
-            goto end;
-        out_of[map[k]] = n_out++;
-    }
-    if ((ret = vx_muxer_start(mux)) < 0)
-        goto end;
-    const double t0 = now_s(), fps = vx_q2d(si->fps) > 0 ? vx_q2d(si->fps) : 30;
-    VxProgress pr = {0};
-    pr.total = (int64_t)(si->duration * fps + 0.5);
-    pr.mode = "remux";
-    pr.duration_s = si->duration;
-    if (plan) {
-        vx_cuts_summary(plan, &pr.total, &pr.duration_s);
-        pr.mode = "remux-cuts";
-    }
-    int64_t vframes = 0;
-    while ((ret = av_read_frame(in, pkt)) >= 0) {
-        if (atomic_load(cancel)) {
-            ret = VX_ECANCELED;
-            goto end;
-        }
-        int idx = pkt->stream_index < 64 ? out_of[pkt->stream_index] : -1;
-        if (idx < 0) {
-            av_packet_unref(pkt);
-            continue;
-        }
-        int is_video = pkt->stream_index == map[0];
-        if (plan && !vx_cuts_map(plan, !is_video, pkt)) {
-            av_packet_unref(pkt);
-            if (vx_cuts_done(plan)) {
-                ret = AVERROR_EOF; /* nothing more to copy */
-                break;
-            }
-            continue;
-        }
-        AVRational tb = in->streams[pkt->stream_index]->time_base;
-        ret = vx_muxer_write(mux, idx, pkt, tb);
-        av_packet_unref(pkt);
-        if (ret < 0)
-            goto end;
-        if (is_video) {
-            vframes++;
-            report(o, &pr, vframes < pr.total ? vframes : pr.total, t0, 0);
-        }
-    }
-    if (ret != AVERROR_EOF) {
-        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: read error: %s", p->screen,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto end;
-    }
-    if ((ret = vx_muxer_finish(mux)) < 0)
-        goto end;
-    report(o, &pr, vframes, t0, 1);
-    ret = 0;
-end:
-    av_packet_free(&pkt);
-    avformat_close_input(&in);
-    return ret;
+    RemuxReport *r = opaque;
+    r->pr.total = total;
+    r->pr.duration_s = duration;
+    report(r->o, &r->pr, frames, r->t0, done);
 }
 
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
@@ -396,9 +282,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
-    const char *why = why_not_remux(p, o, si, vx_muxer_format(mux));
+    const char *why;
+    const int mode = vx_passthrough_mode(p, o, si, avformat_query_codec(vx_muxer_format(mux),
+                                         si->codec_id, FF_COMPLIANCE_NORMAL) == 1, &why);
     char why_cuts[192];
-    if (!why && p->n_segs) {
+    if (mode == VX_PASS_REMUX_CUTS) {
         if ((ret = vx_cuts_plan(ctx, p->screen, tl, si, p->audio_mode != VX_AUDIO_NONE, &plan,
                                 why_cuts, sizeof(why_cuts))) < 0)
             goto end;
@@ -410,7 +298,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
                    "changes it)");
         st->mode = plan ? "remux-cuts" : "remux";
         const double tr = now_s();
-        ret = run_remux(ctx, p, o, si, mux, plan, cancel);
+        RemuxReport rr = {o, {.mode = st->mode}, now_s()};
+        ret = vx_remux_run(ctx, p->screen, p->audio_mode != VX_AUDIO_NONE, si, mux, plan,
+                           cancel, remux_progress, &rr);
         st->mux_s = now_s() - tr;
         goto end;
     }

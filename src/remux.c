@@ -4,13 +4,16 @@
  *
  * vx_cuts_plan reads the recording's packets once (timestamps and flags only, no decoding)
  * and decides, per stream, which runs of packets (in the order av_read_frame gives them) are
- * kept and by how much each run's timestamps move; the copy itself (run_remux in pipeline.c)
- * reads the file again and asks vx_cuts_map about each packet. */
+ * kept and by how much each run's timestamps move (vx_cuts_plan_packets: from the timestamps
+ * alone); the copy itself (vx_remux_run) reads the file again and asks vx_cuts_map about
+ * each packet. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "media.h"
+#include "remux.h"
 
 typedef struct Run {
     int64_t first, last; /* packet numbers (read order within the stream), inclusive */
@@ -31,19 +34,13 @@ struct VxCutPlan {
     double duration, max_skew;
 };
 
-typedef struct VPkt {
-    int64_t pts, dts, dur;
-    int key;
-} VPkt;
-
-typedef struct APkt {
-    int64_t pts, dur;
-} APkt;
+typedef VxCutVPkt VPkt;
+typedef VxCutAPkt APkt;
 
 typedef struct Scan {
-    VPkt *v;
+    const VPkt *v;
     int64_t nv;
-    APkt *a;
+    const APkt *a;
     int64_t na;
     int64_t *order; /* video packet numbers sorted by pts */
     int64_t *rank;  /* position in order of each video packet */
@@ -72,8 +69,8 @@ static int add_run(Lane *l, int64_t first, int64_t last, int64_t shift)
 /* Reads the timestamps and flags of the packets of streams vi and ai (ai < 0: none), until
  * both have passed file time `until` (seconds) in decoding order. Returns 0, 1 with why filled
  * when a packet makes the copy impossible, or an error. */
-static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double until, Scan *s,
-                char *why, size_t why_len)
+static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double until,
+                VxCutPackets *s, char *why, size_t why_len)
 {
     const double vtb = av_q2d(in->streams[vi]->time_base);
     const double atb = ai >= 0 ? av_q2d(in->streams[ai]->time_base) : 0;
@@ -118,15 +115,23 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double unti
         av_packet_unref(pkt);
     }
     av_packet_free(&pkt);
-    if (ret)
-        return ret;
+    return ret;
+}
+
+/* Orders the video packets by pts (s->order, s->rank). Returns 0, 1 with why filled, or an
+ * error. */
+static int order_video(Scan *s, char *why, size_t why_len)
+{
     if (!s->nv) {
         snprintf(why, why_len, "the recording has no video packets");
         return 1;
     }
+    int64_t *order = malloc((size_t)s->nv * sizeof(*order));
+    int64_t *rank = malloc((size_t)s->nv * sizeof(*rank));
+    s->order = order;
+    s->rank = rank;
     PtsIdx *pi = malloc((size_t)s->nv * sizeof(*pi));
-    if (!pi || !(s->order = malloc((size_t)s->nv * sizeof(*s->order))) ||
-        !(s->rank = malloc((size_t)s->nv * sizeof(*s->rank)))) {
+    if (!pi || !order || !rank) {
         free(pi);
         return VX_ERR(ENOMEM);
     }
@@ -134,8 +139,8 @@ static int scan(VxContext *ctx, AVFormatContext *in, int vi, int ai, double unti
         pi[i] = (PtsIdx){s->v[i].pts, i};
     qsort(pi, (size_t)s->nv, sizeof(*pi), by_pts);
     for (int64_t i = 0; i < s->nv; i++) {
-        s->order[i] = pi[i].idx;
-        s->rank[pi[i].idx] = i;
+        order[i] = pi[i].idx;
+        rank[pi[i].idx] = i;
     }
     free(pi);
     return 0;
@@ -296,26 +301,60 @@ static int plan_audio(VxCutPlan *pl, const Scan *s, AVRational vtb,
     return 0;
 }
 
+int vx_cuts_plan_packets(const VxCutPackets *pk, const VxCutTimes *ct, const VxTimeline *tl,
+                         VxCutPlan **out, char *why, size_t why_len)
+{
+    *out = NULL;
+    Scan s = {pk->v, pk->nv, pk->a, pk->na, NULL, NULL};
+    VxCutPlan *pl = calloc(1, sizeof(*pl));
+    int ret = pl ? order_video(&s, why, why_len) : VX_ERR(ENOMEM);
+    if (ret)
+        goto end;
+    pl->lane[0].stream = 0;
+    int64_t vend;
+    if ((ret = plan_video(pl, &s, tl, ct->duration, ct->vtb, ct->fps, &vend, why, why_len)))
+        goto end;
+    pl->duration = vend * av_q2d(ct->vtb);
+    if (s.na && (ret = plan_audio(pl, &s, ct->vtb, ct->atb, ct->fps, why, why_len)))
+        goto end;
+    /* no audio packets (or none long enough to keep): no audio */
+    pl->lane[1].stream = pl->lane[1].n_runs ? 1 : -1;
+end:
+    free(s.order);
+    free(s.rank);
+    if (ret == 0)
+        *out = pl;
+    else
+        vx_cuts_free(&pl);
+    return ret < 0 ? ret : 0;
+}
+
+/* The recording opened again, its streams probed; errors name it. */
+static int open_recording(VxContext *ctx, const char *path, AVFormatContext **in)
+{
+    char eb[128];
+    int ret = vx_media_open_input(ctx, path, "video file", in);
+    if (ret < 0)
+        return ret;
+    if ((ret = avformat_find_stream_info(*in, NULL)) < 0) {
+        avformat_close_input(in);
+        return vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", path,
+                       vx_averr(ret, eb, sizeof(eb)));
+    }
+    return 0;
+}
+
 int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
                  const VxSourceInfo *si, int audio, VxCutPlan **out, char *why, size_t why_len)
 {
-    char eb[128];
     *out = NULL;
     AVFormatContext *in = NULL;
-    Scan s = {0};
-    VxCutPlan *pl = calloc(1, sizeof(*pl));
-    int ret = pl ? avformat_open_input(&in, path, NULL, NULL) : VX_ERR(ENOMEM);
-    if (pl && (ret < 0 || (ret = avformat_find_stream_info(in, NULL)) < 0)) {
-        ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot read: %s", path,
-                      vx_averr(ret, eb, sizeof(eb)));
-        goto end;
-    }
+    VxCutPackets pk = {0};
+    int ret = open_recording(ctx, path, &in);
     if (ret < 0)
-        goto end;
+        return ret;
     const int vi = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
     const int ai = audio ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1;
-    pl->lane[0].stream = vi;
-    pl->lane[1].stream = ai < 0 ? -1 : ai;
     if (vi < 0 || !(si->fps.num > 0 && si->fps.den > 0)) {
         snprintf(why, why_len, "the recording's frame rate is unknown");
         ret = 1;
@@ -334,18 +373,16 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
     const double until = last_end >= si->duration - 1e-6 ? INFINITY :
         (vs->start_time != AV_NOPTS_VALUE ? vs->start_time * av_q2d(vs->time_base) : 0) +
         last_end + 2;
-    if ((ret = scan(ctx, in, vi, ai, until, &s, why, why_len)))
+    if ((ret = scan(ctx, in, vi, ai, until, &pk, why, why_len)))
         goto end;
-    const AVRational vtb = in->streams[vi]->time_base;
-    int64_t vend;
-    if ((ret = plan_video(pl, &s, tl, si->duration, vtb, av_make_q(si->fps.num, si->fps.den), &vend, why, why_len)))
+    const VxCutTimes ct = {vs->time_base, ai >= 0 ? in->streams[ai]->time_base
+                                                  : (AVRational){1, 1},
+                           av_make_q(si->fps.num, si->fps.den), si->duration};
+    if ((ret = vx_cuts_plan_packets(&pk, &ct, tl, out, why, why_len)) < 0 || !*out)
         goto end;
-    pl->duration = vend * av_q2d(vtb);
-    if (ai >= 0 && s.na &&
-        (ret = plan_audio(pl, &s, vtb, in->streams[ai]->time_base, av_make_q(si->fps.num, si->fps.den), why, why_len)))
-        goto end;
-    if (!pl->lane[1].n_runs)
-        pl->lane[1].stream = -1; /* no audio packets (or none long enough to keep) */
+    VxCutPlan *pl = *out;
+    pl->lane[0].stream = vi;
+    pl->lane[1].stream = pl->lane[1].stream >= 0 ? ai : -1;
     char au[96] = "no audio";
     if (pl->lane[1].stream >= 0)
         snprintf(au, sizeof(au), "audio cut on its packets, within %.1f ms of the video at the "
@@ -354,15 +391,9 @@ int vx_cuts_plan(VxContext *ctx, const char *path, const VxTimeline *tl,
            "(remux-cuts: each starts on a keyframe), %" PRId64 " frames, %.3f s; %s",
            tl->n_segs, pl->frames, pl->duration, au);
 end:
-    free(s.v);
-    free(s.a);
-    free(s.order);
-    free(s.rank);
+    free(pk.v);
+    free(pk.a);
     avformat_close_input(&in);
-    if (ret == 0)
-        *out = pl;
-    else
-        vx_cuts_free(&pl);
     return ret < 0 ? ret : 0;
 }
 
@@ -411,4 +442,83 @@ void vx_cuts_free(VxCutPlan **pl)
     free((*pl)->lane[1].runs);
     free(*pl);
     *pl = NULL;
+}
+
+int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo *si,
+                 VxMuxer *mux, VxCutPlan *plan, atomic_int *cancel, VxRemuxProgress progress,
+                 void *opaque)
+{
+    char eb[128];
+    AVFormatContext *in = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    int ret = pkt ? open_recording(ctx, path, &in) : VX_ERR(ENOMEM);
+    if (ret < 0)
+        goto end;
+    /* remux only runs with no audio, the recording's own, or one track that is it unchanged */
+    int map[2] = {av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0),
+                  audio ? av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, NULL, 0) : -1};
+    if (plan)
+        map[0] = vx_cuts_stream(plan, 0), map[1] = vx_cuts_stream(plan, 1);
+    int n_out = 0, out_of[64];
+    for (unsigned i = 0; i < in->nb_streams && i < 64; i++)
+        out_of[i] = -1;
+    for (int k = 0; k < 2; k++) {
+        if (map[k] < 0)
+            continue;
+        AVStream *st = in->streams[map[k]];
+        if ((ret = vx_muxer_add_stream(mux, st->codecpar, st->time_base)) < 0)
+            goto end;
+        out_of[map[k]] = n_out++;
+    }
+    if ((ret = vx_muxer_start(mux)) < 0)
+        goto end;
+    const double rate = (double)si->fps.num / si->fps.den;
+    const double fps = rate > 0 ? rate : 30;
+    int64_t total = (int64_t)(si->duration * fps + 0.5);
+    double duration = si->duration;
+    if (plan)
+        vx_cuts_summary(plan, &total, &duration);
+    int64_t vframes = 0;
+    while ((ret = av_read_frame(in, pkt)) >= 0) {
+        if (atomic_load(cancel)) {
+            ret = VX_ECANCELED;
+            goto end;
+        }
+        int idx = pkt->stream_index < 64 ? out_of[pkt->stream_index] : -1;
+        if (idx < 0) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        int is_video = pkt->stream_index == map[0];
+        if (plan && !vx_cuts_map(plan, !is_video, pkt)) {
+            av_packet_unref(pkt);
+            if (vx_cuts_done(plan)) {
+                ret = AVERROR_EOF; /* nothing more to copy */
+                break;
+            }
+            continue;
+        }
+        AVRational tb = in->streams[pkt->stream_index]->time_base;
+        ret = vx_muxer_write(mux, idx, pkt, tb);
+        av_packet_unref(pkt);
+        if (ret < 0)
+            goto end;
+        if (is_video) {
+            vframes++;
+            progress(opaque, vframes < total ? vframes : total, total, duration, 0);
+        }
+    }
+    if (ret != AVERROR_EOF) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: read error: %s", path,
+                      vx_averr(ret, eb, sizeof(eb)));
+        goto end;
+    }
+    if ((ret = vx_muxer_finish(mux)) < 0)
+        goto end;
+    progress(opaque, vframes, total, duration, 1);
+    ret = 0;
+end:
+    av_packet_free(&pkt);
+    avformat_close_input(&in);
+    return ret;
 }

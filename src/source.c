@@ -15,6 +15,7 @@
 #include <libswscale/swscale.h>
 
 #include "internal.h"
+#include "media.h"
 
 struct VxSource {
     VxContext *ctx;
@@ -121,47 +122,6 @@ static const char *matrix_name(int m)
 }
 
 static void update_siting(VxSource *s);
-
-/* 1 when the file is an MP4/MOV (starts with an ftyp box) whose top-level boxes hold neither
- * a moov (the index) nor a moof (fragments): what a recorder leaves when it is killed before
- * it writes the index at the end. */
-static int mp4_without_index(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    int64_t pos = 0;
-    int first = 1, index = 0, mp4 = 0;
-    for (int n = 0; n < 10000; n++) {
-        uint8_t h[16];
-        if (fseeko(f, pos, SEEK_SET) != 0 || fread(h, 1, 8, f) != 8)
-            break;
-        uint64_t size = (uint64_t)h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3];
-        unsigned hdr = 8;
-        if (first)
-            mp4 = !memcmp(h + 4, "ftyp", 4);
-        first = 0;
-        if (!mp4)
-            break;
-        if (!memcmp(h + 4, "moov", 4) || !memcmp(h + 4, "moof", 4)) {
-            index = 1;
-            break;
-        }
-        if (size == 1) {
-            if (fread(h + 8, 1, 8, f) != 8)
-                break;
-            size = 0;
-            for (int i = 8; i < 16; i++)
-                size = size << 8 | h[i];
-            hdr = 16;
-        }
-        if (size == 0 || size < hdr || size > INT64_MAX - (uint64_t)pos)
-            break; /* the box runs to the end of the file */
-        pos += (int64_t)size;
-    }
-    fclose(f);
-    return mp4 && !index;
-}
 
 /* Refuses a video larger than vexport supports (0 when it fits). */
 static int check_size(VxContext *ctx, const char *path, int w, int h)
@@ -275,26 +235,8 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         ret = VX_ERR(ENOMEM);
         goto fail;
     }
-    ret = avformat_open_input(&s->fmt, path, NULL, NULL);
-    if (ret < 0) {
-        struct stat sb;
-        if (ret == AVERROR(ENOENT))
-            ret = vx_fail(ctx, VX_ERR(ENOENT), "%s: file not found", path);
-        else if (ret == AVERROR_INVALIDDATA && stat(path, &sb) == 0 && sb.st_size == 0)
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is empty (0 bytes)", path);
-        else if (ret == AVERROR_INVALIDDATA && mp4_without_index(path))
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no moov atom: the recording was not "
-                          "finished (the recorder stopped before writing the index at the end "
-                          "of the file), so its frames cannot be found; recorders that write "
-                          "fragmented MP4 leave files that survive a crash", path);
-        else if (ret == AVERROR_INVALIDDATA)
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: not a video file vexport can read, or "
-                          "damaged (%s)", path, vx_averr(ret, eb, sizeof(eb)));
-        else
-            ret = vx_fail(ctx, vx_from_averror(ret), "%s: cannot open: %s", path,
-                          vx_averr(ret, eb, sizeof(eb)));
+    if ((ret = vx_media_open_input(ctx, path, "video file", &s->fmt)) < 0)
         goto fail;
-    }
     /* the size the container declares, before any frame is decoded (FFmpeg itself gives up
      * on some huge sizes and then reports none) */
     for (unsigned i = 0; i < s->fmt->nb_streams; i++) {
@@ -809,12 +751,8 @@ int vx_image_load(VxContext *ctx, const char *path, VxImage **out)
         ret = VX_ERR(ENOMEM);
         goto end;
     }
-    ret = avformat_open_input(&fmt, path, NULL, NULL);
-    if (ret < 0) {
-        ret = vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
-                      "%s: cannot open image: %s", path, vx_averr(ret, eb, sizeof(eb)));
+    if ((ret = vx_media_open_input(ctx, path, "image", &fmt)) < 0)
         goto end;
-    }
     avformat_find_stream_info(fmt, NULL);
     const AVCodec *codec = NULL;
     int idx = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);

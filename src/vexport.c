@@ -9,6 +9,7 @@
 #include <libavutil/pixdesc.h>
 
 #include "internal.h"
+#include "media.h"
 #include "media_picture.h"
 
 
@@ -316,15 +317,13 @@ static const char *rng_name(int v) { return av_color_range_name(v); }
 
 int vx_probe(VxContext *ctx, const char *path, void (*line_cb)(void *, const char *), void *opaque)
 {
-    char eb[128], line[512];
+    char line[512];
     if (!ctx || !path || !line_cb)
         return VX_ERR(EINVAL);
     AVFormatContext *fmt = NULL;
-    int ret = avformat_open_input(&fmt, path, NULL, NULL);
+    int ret = vx_media_open_input(ctx, path, "media file", &fmt);
     if (ret < 0)
-        return vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
-                       "%s: %s", path, ret == AVERROR(ENOENT) ? "file not found"
-                                                              : vx_averr(ret, eb, sizeof(eb)));
+        return ret;
     if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {
         avformat_close_input(&fmt);
         return vx_fail(ctx, VX_ERR(EINVAL), "%s: cannot read stream information", path);

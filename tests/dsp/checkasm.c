@@ -2,6 +2,10 @@
  * reference on random inputs, for widths 1..70, 1920, 1921 and 3840, unaligned pointers and
  * both sample steps, with guard bytes around every output checked untouched and every input
  * ending at an unreadable page. VEXPORT_CPU masks levels off (--list: the levels that run).
+ * As in dav1d's checkasm, a function is tested (and reported) at an ISA level only where
+ * that level replaced it: when the level's table holds the same pointer as the level below
+ * (the C level for sse4 and neon, sse4 for avx2, avx2 for avx512), it is the same code,
+ * already tested there, and comparing it again would only compare C with C.
  * FFmpeg-free: builds with the kernels alone (tests/dsp/cross-test.sh runs it for aarch64). */
 #include <math.h>
 #include <signal.h>
@@ -14,7 +18,6 @@
 #include "cpu.h"
 #include "dsp/blend.h"
 #include "dsp/diff.h"
-#include "dsp/convert.h"
 #include "dsp/scale.h"
 #include "vexport/vexport.h"
 
@@ -51,6 +54,29 @@ static void check_guard(const uint8_t *buf, size_t len, const char *what, const 
         }
 }
 
+/* The functions tested at the current level, for its report line. */
+static char level_fns[512];
+static int level_n;
+
+/* 1 when the level's function (new) differs from the level below's (old): it is tested, and
+ * named in the level's report once. Function pointers of the same type compare as equal
+ * exactly when they point at the same function. */
+#define REPLACED(old, new, name) replaced((old) != (new), name)
+static int replaced(int differs, const char *name)
+{
+    if (!differs)
+        return 0;
+    char key[64], list[sizeof(level_fns) + 2];
+    snprintf(key, sizeof(key), " %s,", name);
+    snprintf(list, sizeof(list), " %s", level_fns);
+    if (!strstr(list, key)) {
+        snprintf(level_fns + strlen(level_fns), sizeof(level_fns) - strlen(level_fns), "%s%s,",
+                 level_n ? " " : "", name);
+        level_n++;
+    }
+    return 1;
+}
+
 /* An input buffer of len bytes that ends where an unreadable page begins: a kernel reading
  * past the last sample it was given (the next row, or the plane after the frame) faults
  * instead of passing. edge_free takes the same len. */
@@ -79,8 +105,14 @@ static void edge_free(void *p, size_t len)
     free(base);
 }
 
-static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const char *isa)
+static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *prev, const VxScaleDSP *simd,
+                        const char *isa)
 {
+    const int do_h = REPLACED(prev->hscale, simd->hscale, "hscale");
+    const int do_h2 = REPLACED(prev->hscale2, simd->hscale2, "hscale2");
+    const int do_rows = REPLACED(prev->hscale_rows, simd->hscale_rows, "hscale_rows");
+    if (!do_h && !do_h2 && !do_rows)
+        return;
     cur_what = "hscale", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int n_out = widths[wi];
@@ -99,6 +131,8 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
             /* step 1, step 2 at the first and at the second channel, two channels, step 4 */
             for (int mode = 0; mode < 5; mode++) {
                 const int step = mode == 0 ? 1 : mode == 4 ? 4 : 2, ch = mode == 2;
+                if (!(mode == 3 ? do_h2 : do_h))
+                    continue;
                 const int align = (int)(rnd() % 4);
                 /* up to the last sample: with step 2, the other plane's last byte is not there */
                 const size_t span = mode == 3 ? (size_t)2 * n_src + align /* both channels */
@@ -126,7 +160,7 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
                 free(b);
             }
             /* several rows at once, one and two channels */
-            for (int ch = 1; ch <= 2; ch++) {
+            for (int ch = 1; ch <= 2 && do_rows; ch++) {
                 const int nr = 1 + (int)(rnd() % VX_SCALE_MAX_ROWS);
                 const size_t row = (size_t)n_src * ch + 1; /* + 1: unaligned */
                 uint8_t *src[VX_SCALE_MAX_ROWS];
@@ -159,8 +193,11 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const cha
     }
 }
 
-static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *simd, const char *isa)
+static void test_vscale(const VxScaleDSP *ref, const VxScaleDSP *prev, const VxScaleDSP *simd,
+                        const char *isa)
 {
+    if (!REPLACED(prev->vscale, simd->vscale, "vscale"))
+        return;
     cur_what = "vscale", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi];
@@ -210,8 +247,13 @@ static void check_same(const uint8_t *a, const uint8_t *b, size_t len, const cha
     check_guard(b, len, what, isa, w);
 }
 
-static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
+static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxBlendDSP *simd,
+                       const char *isa)
 {
+    const int do_mask = REPLACED(prev->mask, simd->mask, "blend_mask");
+    const int do_over = REPLACED(prev->over, simd->over, "blend_over");
+    if (!do_mask && !do_over)
+        return;
     cur_what = "blend", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi];
@@ -228,16 +270,21 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
             for (int i = 0; i < w; i++)
                 m[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd());
             memcpy(b, a, bytes + 2 * GUARD);
-            ref->mask(a + GUARD, under, m, step, w);
+            /* a level that replaced only one of the two runs the other's C on both sides */
+            (do_mask ? ref : simd)->mask(a + GUARD, under, m, step, w);
             simd->mask(b + GUARD, under, m, step, w);
-            checks++;
-            if (memcmp(a, b, bytes + 2 * GUARD))
-                fail("blend_mask", isa, w, "differs from C");
-            check_guard(b, bytes, "blend_mask", isa, w);
+            if (do_mask) {
+                checks++;
+                if (memcmp(a, b, bytes + 2 * GUARD))
+                    fail("blend_mask", isa, w, "differs from C");
+                check_guard(b, bytes, "blend_mask", isa, w);
+            }
             /* over: the same rows, "under" drawn over the result */
-            ref->over(a + GUARD, under, m, step, w);
-            simd->over(b + GUARD, under, m, step, w);
-            check_same(a, b, bytes, "blend_over", isa, w);
+            if (do_over) {
+                ref->over(a + GUARD, under, m, step, w);
+                simd->over(b + GUARD, under, m, step, w);
+                check_same(a, b, bytes, "blend_over", isa, w);
+            }
             edge_free(under, span);
             edge_free(m, w);
             free(a);
@@ -246,13 +293,18 @@ static void test_blend(const VxBlendDSP *ref, const VxBlendDSP *simd, const char
     }
 }
 
-static void test_over(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
+static void test_over(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxBlendDSP *simd,
+                      const char *isa)
 {
+    const int do_over = REPLACED(prev->over, simd->over, "blend_over");
+    const int do_uv = REPLACED(prev->over_uv, simd->over_uv, "blend_over_uv");
     cur_what = "over", cur_isa = isa;
-    for (int wi = 0; wi < n_widths; wi++) {
+    for (int wi = 0; wi < n_widths && (do_over || do_uv); wi++) {
         const int w = widths[wi];
         for (int mode = 0; mode < 4; mode++) { /* step 1, step 2 at +0 and +1, uv */
             const int step = mode ? 2 : 1, off = mode == 2;
+            if (!(mode == 3 ? do_uv : do_over))
+                continue;
             const size_t bytes = (size_t)w * step;
             const int sa = 4, ma = 4; /* inputs end where a page does */
             uint8_t *src = edge_alloc(bytes + 4), *m = edge_alloc((size_t)w + 4);
@@ -304,8 +356,11 @@ static void make_coefs(VxConvCoefs *c, double kr, double kb, int full, int order
     c->aoff = offs[order][3];
 }
 
-static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *simd, const char *isa)
+static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *prev,
+                           const VxBlendDSP *simd, const char *isa)
 {
+    if (!REPLACED(prev->rgba_nv12, simd->rgba_nv12, "blend_rgba_nv12"))
+        return;
     cur_what = "rgba_nv12", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int w = widths[wi], nc = (w + 1) / 2;
@@ -362,8 +417,11 @@ static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *simd, const 
 
 /* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
  * of differences, on inputs that end where a page does */
-static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *simd, const char *isa)
+static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *prev, const VxDiffDSP *simd,
+                      const char *isa)
 {
+    if (!REPLACED(prev->span, simd->span, "diff_span"))
+        return;
     cur_what = "diff", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int n = widths[wi];
@@ -404,22 +462,22 @@ int main(int argc, char **argv)
     signal(SIGBUS, on_crash);
     widths_init();
 
-    static const struct { const char *name; unsigned flags; } levels[] = {
-        {"c", 0},
-        {"sse4", VX_CPU_SSE41},
-        {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2},
-        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512 | VX_CPU_AVX512VNNI},
-        {"neon", VX_CPU_NEON},
+    /* below: the level whose table a level's is compared with (the C level for the first
+     * SIMD level of each architecture) */
+    static const struct { const char *name; unsigned flags; int below; } levels[] = {
+        {"c", 0, 0},
+        {"sse4", VX_CPU_SSE41, 0},
+        {"avx2", VX_CPU_SSE41 | VX_CPU_AVX2, 1},
+        {"avx512", VX_CPU_SSE41 | VX_CPU_AVX2 | VX_CPU_AVX512 | VX_CPU_AVX512VNNI, 2},
+        {"neon", VX_CPU_NEON, 0},
     };
     const unsigned have = vx_cpu_effective(~0u); /* VEXPORT_CPU can mask levels off */
     VxScaleDSP sref;
     VxBlendDSP bref;
-    VxConvertDSP cref;
+    VxDiffDSP dref;
     vx_scale_dsp_init(&sref, 0);
     vx_blend_dsp_init(&bref, 0);
-    VxDiffDSP dref;
     vx_diff_dsp_init(&dref, 0);
-    vx_convert_dsp_init(&cref, 0);
     int tested = 0;
     for (size_t l = 0; l < sizeof(levels) / sizeof(levels[0]); l++) {
         if ((levels[l].flags & have) != levels[l].flags) {
@@ -430,33 +488,38 @@ int main(int argc, char **argv)
             printf("test %s\n", levels[l].name);
             continue;
         }
-        VxScaleDSP s;
-        VxBlendDSP b;
-        vx_scale_dsp_init(&s, levels[l].flags);
-        vx_blend_dsp_init(&b, levels[l].flags);
-        VxConvertDSP cv;
-        vx_convert_dsp_init(&cv, levels[l].flags);
-        int before = failures;
-        test_hscale(&sref, &s, levels[l].name);
-        test_vscale(&sref, &s, levels[l].name);
-        test_blend(&bref, &b, levels[l].name);
-        VxDiffDSP dd;
-        vx_diff_dsp_init(&dd, levels[l].flags);
-        test_diff(&dref, &dd, levels[l].name);
-        test_over(&bref, &b, levels[l].name);
-        test_rgba_nv12(&bref, &b, levels[l].name);
-        printf("%s: %s (hscale %s, vscale %s)\n", levels[l].name,
-               failures == before ? "ok" : "FAILED",
-               s.hscale == sref.hscale ? "C" : "simd", s.vscale == sref.vscale ? "C" : "simd");
-        printf("  (blend mask %s, over %s, rgba_nv12 %s, rgb_to_yuv420 %s, yuv420_to_rgb %s)\n",
-               b.mask == bref.mask ? "C" : "simd", b.over == bref.over ? "C" : "simd",
-               b.rgba_nv12 == bref.rgba_nv12 ? "C" : "simd",
-               cv.rgb_to_yuv420 == cref.rgb_to_yuv420 ? "C" : "simd",
-               cv.yuv420_to_rgb == cref.yuv420_to_rgb ? "C" : "simd");
-        tested++;
+        /* this level's tables and the level below's (only compared, never run, so a level
+         * this CPU lacks may be below one it has only in name) */
+        const unsigned fl = levels[l].flags, fb = levels[levels[l].below].flags;
+        VxScaleDSP s, sb;
+        VxBlendDSP b, bb;
+        VxDiffDSP dd, db;
+        vx_scale_dsp_init(&s, fl), vx_scale_dsp_init(&sb, fb);
+        vx_blend_dsp_init(&b, fl), vx_blend_dsp_init(&bb, fb);
+        vx_diff_dsp_init(&dd, fl), vx_diff_dsp_init(&db, fb);
+        const int before = failures;
+        level_fns[0] = 0, level_n = 0;
+        if (l > 0) { /* the C level is the reference itself: nothing to compare */
+            test_hscale(&sref, &sb, &s, levels[l].name);
+            test_vscale(&sref, &sb, &s, levels[l].name);
+            test_blend(&bref, &bb, &b, levels[l].name);
+            test_diff(&dref, &db, &dd, levels[l].name);
+            test_over(&bref, &bb, &b, levels[l].name);
+            test_rgba_nv12(&bref, &bb, &b, levels[l].name);
+        }
+        if (level_fns[0])
+            level_fns[strlen(level_fns) - 1] = 0; /* the last comma */
+        if (!level_n)
+            printf("%s: nothing replaced here, nothing tested%s\n", levels[l].name,
+                   l ? " (the same functions as the level below)" : " (the reference)");
+        else
+            printf("%s: %s: %d function(s) replaced and tested against C: %s\n",
+                   levels[l].name, failures == before ? "ok" : "FAILED", level_n, level_fns);
+        tested += level_n > 0;
     }
     if (list)
         return 0;
-    printf("%d checks over %d ISA levels, %d failure(s)\n", checks, tested, failures);
+    printf("%d checks over %d ISA levels that replace functions, %d failure(s)\n", checks,
+           tested, failures);
     return failures != 0;
 }

@@ -1,0 +1,23 @@
+/* Opening containers: the one place that calls avformat_open_input and
+ * avformat_alloc_output_context2 (source, camera source, image, audio, probe, remux, mux), so
+ * that options given to the demuxers and muxers, and the messages naming the file when one
+ * cannot be opened, are the same everywhere. */
+#ifndef VX_MEDIA_H
+#define VX_MEDIA_H
+
+#include "internal.h"
+
+/* Opens path for reading into *fmt. On failure *fmt stays NULL and the error is reported
+ * naming the file: not found, empty, an unfinished MP4 (no index), not a `what` ("video
+ * file", "audio file", "image", ...) vexport can read, or the system's reason. */
+int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
+                        AVFormatContext **fmt);
+/* Opens the file `path` for writing in the container that `name`'s extension implies (MP4
+ * when it implies none) into *oc; errors name `name` (the file the user asked for, where
+ * path may be a temporary beside it). */
+int vx_media_open_output(VxContext *ctx, const char *name, const char *path,
+                         AVFormatContext **oc);
+/* Closes what vx_media_open_output opened (the file, then the context); *oc = NULL. */
+void vx_media_close_output(AVFormatContext **oc);
+
+#endif

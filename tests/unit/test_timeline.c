@@ -1,0 +1,118 @@
+/* The timeline (src/timeline.c): output frame n -> output time -> recording time, through
+ * cuts and speeds, at the exact boundaries between kept ranges; the frame count and rate;
+ * which ranges keep their audio; a range past the recording's end refused naming it. */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+#include "check.h"
+#include "unit.h"
+
+static VxSourceInfo info(double duration, int fps_num, int fps_den)
+{
+    VxSourceInfo si;
+    memset(&si, 0, sizeof(si));
+    si.width = 640, si.height = 360;
+    si.duration = duration;
+    si.fps.num = fps_num, si.fps.den = fps_den;
+    return si;
+}
+
+#define NEAR(a, b) (fabs((a) - (b)) < 1e-9)
+
+int main(void)
+{
+    VxContext *ctx = unit_context();
+    VxProject p;
+    memset(&p, 0, sizeof(p));
+    p.screen = "rec.mp4";
+    VxSourceInfo si = info(10, 30, 1);
+    VxTimeline tl;
+
+    /* no timeline: the whole recording at 1x, the recording's rate */
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0, "plain timeline refused");
+    CHECK(tl.n_segs == 1 && tl.frames == 300 && NEAR(tl.duration, 10), "plain: %d ranges, "
+          "%lld frames, %g s", tl.n_segs, (long long)tl.frames, tl.duration);
+    CHECK(NEAR(vx_timeline_time(&tl, 150), 5), "frame 150 at %g s", vx_timeline_time(&tl, 150));
+    CHECK(NEAR(vx_timeline_src_time(&tl, 7.25, NULL), 7.25), "plain: 7.25 s maps elsewhere");
+    vx_timeline_free(&tl);
+
+    /* three ranges: 0-1 s at 1x, 2-4 s at 2x, 5-6 s at 0.5x: 1 + 1 + 2 = 4 s of output */
+    VxSegment segs[4] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 4, 2, VX_SEG_AUDIO_AUTO},
+                         {5, 6, 0.5, VX_SEG_AUDIO_AUTO}, {8, 9, 4, VX_SEG_AUDIO_AUTO}};
+    p.segs = segs, p.n_segs = 3;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0, "three ranges refused");
+    CHECK(tl.frames == 120 && NEAR(tl.duration, 4), "three ranges: %lld frames, %g s",
+          (long long)tl.frames, tl.duration);
+    CHECK(NEAR(tl.segs[1].out_start, 1) && NEAR(tl.segs[1].out_end, 2) &&
+          NEAR(tl.segs[2].out_start, 2) && NEAR(tl.segs[2].out_end, 4), "output placement");
+    /* frame n (30 fps) -> recording time, at and around each boundary */
+    static const struct { int64_t n; double rec; int seg; } at[] = {
+        {0, 0, 0},       {15, 0.5, 0},  {29, 29 / 30.0, 0},
+        {30, 2, 1},      /* the first frame of the second range: exactly its start */
+        {31, 2 + 2 / 30.0, 1}, {45, 3, 1}, {59, 2 + 2 * 29 / 30.0, 1},
+        {60, 5, 2},      /* the third range's start */
+        {61, 5 + 0.5 / 30, 2}, {119, 5 + 0.5 * 59 / 30.0, 2},
+    };
+    for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+        int seg = -1;
+        const double t = vx_timeline_time(&tl, at[i].n);
+        const double rec = vx_timeline_src_time(&tl, t, &seg);
+        CHECK(NEAR(t, at[i].n / 30.0), "frame %lld at %g s", (long long)at[i].n, t);
+        CHECK(fabs(rec - at[i].rec) < 1e-9 && seg == at[i].seg, "frame %lld (%g s): recording "
+              "%.9f s in range %d, expected %.9f s in range %d", (long long)at[i].n, t, rec, seg,
+              at[i].rec, at[i].seg);
+    }
+    /* never before a range's start, even a hair before the boundary from rounding */
+    CHECK(vx_timeline_src_time(&tl, 1 - 1e-12, NULL) >= 2, "the boundary's rounding went back");
+    /* audio: kept at 0.5x..2x (tempo-preserved) */
+    CHECK(tl.segs[0].audio_keep && tl.segs[1].audio_keep && tl.segs[2].audio_keep,
+          "audio muted at 1x, 2x or 0.5x");
+    vx_timeline_free(&tl);
+    /* beyond 2x: muted unless asked to keep it; "mute" mutes at 1x */
+    p.segs = &segs[3], p.n_segs = 1;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && !tl.segs[0].audio_keep &&
+          tl.frames == 8, "4x range: audio %d, %lld frames", tl.segs[0].audio_keep,
+          (long long)tl.frames);
+    vx_timeline_free(&tl);
+    VxSegment keep = {8, 9, 4, VX_SEG_AUDIO_KEEP}, mute = {0, 1, 1, VX_SEG_AUDIO_MUTE};
+    p.segs = &keep;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.segs[0].audio_keep, "keep ignored");
+    vx_timeline_free(&tl);
+    p.segs = &mute;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && !tl.segs[0].audio_keep, "mute ignored");
+    vx_timeline_free(&tl);
+
+    /* a range ending past the recording is cut at its end; one starting past it is refused
+     * naming the range */
+    VxSegment late[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {9.5, 12, 1, VX_SEG_AUDIO_AUTO}};
+    p.segs = late, p.n_segs = 2;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && NEAR(tl.segs[1].src_end, 10) &&
+          tl.frames == 45, "range past the end: ends at %g s, %lld frames", tl.segs[1].src_end,
+          (long long)tl.frames);
+    vx_timeline_free(&tl);
+    late[1].start = 10.5;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0, "a range after the recording accepted");
+    CHECK(strstr(vx_last_error(ctx), "timeline[1]") && strstr(vx_last_error(ctx), "rec.mp4"),
+          "error does not name the range and file: %s", vx_last_error(ctx));
+
+    /* the project's rate wins; 29.97 is 30000/1001 exactly; an unknown source rate -> 60 */
+    p.segs = NULL, p.n_segs = 0, p.fps = 60;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.frames == 600, "60 fps: %lld frames",
+          (long long)tl.frames);
+    vx_timeline_free(&tl);
+    p.fps = 0, si = info(10, 30000, 1001);
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.frames == 300 &&
+          NEAR(vx_timeline_time(&tl, 300), 10.01), "29.97 fps: %lld frames, frame 300 at %.6f s",
+          (long long)tl.frames, vx_timeline_time(&tl, 300));
+    vx_timeline_free(&tl);
+    si = info(10, 0, 1);
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.frames == 600, "unknown rate: %lld "
+          "frames, expected 60 fps", (long long)tl.frames);
+    vx_timeline_free(&tl);
+    si = info(0, 30, 1);
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0, "zero duration accepted");
+    vx_close(&ctx);
+    return failures != 0;
+}
