@@ -2,7 +2,7 @@
 # One styled export (gradient, padding, corners, shadow, audio) under valgrind memcheck:
 # 0 errors and 0 bytes definitely lost, or the test fails.
 set -eu
-command -v valgrind >/dev/null || { echo "skip: valgrind not installed"; exit 77; }
+why=$(sh "$(dirname "$0")/valgrind-usable.sh" "$VEXPORT") || { echo "skip: $why"; exit 77; }
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vx-valgrind.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 "$VEXPORT" synth -o "$dir/rec.mp4" --size 320x180 --fps 10 --seconds 1

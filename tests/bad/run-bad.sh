@@ -461,7 +461,7 @@ sigterm|sigkill)
 memcheck)
     # the damaged inputs under valgrind: the concealment and skip paths (exports) and the
     # refusals (errors) read no uninitialised or freed memory and lose nothing
-    command -v valgrind >/dev/null 2>&1 || skip "valgrind not installed"
+    why=$(sh "$here/../valgrind-usable.sh" "$VEXPORT") || skip "$why"
     for f in corrupt.mp4:0 frag-cut.mp4:0 no-moov.mp4:1 huge.mkv:1 random.mp4:1 unknown-codec.mkv:1; do
         file=${f%:*}
         code=${f#*:}
