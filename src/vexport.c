@@ -190,6 +190,8 @@ int vx_job_run(VxJob *j)
 {
     if (!j)
         return VX_ERR(EINVAL);
+    /* a cancel ends one run: the job can be run again afterwards */
+    atomic_store(&j->cancel, 0);
     return vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel, &j->stats);
 }
 
