@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vexport/vexport.h"
+#include "slurp.h"
 
 /* Bound on the time from vx_job_cancel to vx_job_run's return; the library aims at 0.5 s at
  * 4K, this leaves room for sanitizer builds on a loaded machine with a small clip. */
@@ -68,21 +69,6 @@ static void progress_cb(void *opaque, const VxProgress *p)
 static int exists(const char *path)
 {
     return access(path, F_OK) == 0;
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    *n = 0;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(len > 0 ? (size_t)len : 1);
-    *n = b ? fread(b, 1, (size_t)len, f) : 0;
-    fclose(f);
-    return b;
 }
 
 static VxJob *make_job(VxContext *ctx, const VxProject *p, const char *out, Case *c)
