@@ -106,7 +106,7 @@ int main(int argc, char **argv)
         return 1;
     char json[4096];
     snprintf(json, sizeof(json),
-             "{\"version\":1,\"output\":{\"width\":640,\"height\":360,\"fps\":30},"
+             "{\"version\":1,\"output\":{\"width\":320,\"height\":180,\"fps\":15},"
              "\"sources\":{\"screen\":\"%s\"},"
              "\"background\":{\"type\":\"solid\",\"color\":\"#336699\"},"
              "\"padding\":0.08,\"radius\":12}", argv[1]);
