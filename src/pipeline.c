@@ -176,11 +176,15 @@ typedef struct Sink {
     AVRational tb;
     int idx;
     double *mux_s; /* --stats: time in the muxer, taken out of the caller's stage */
+    atomic_int *cancel; /* a cancelled job stops taking packets: the encoder's flush and the
+                           audio's tail are abandoned, not awaited */
 } Sink;
 
 static int write_packet(void *opaque, AVPacket *pkt)
 {
     Sink *s = opaque;
+    if (atomic_load(s->cancel))
+        return VX_ECANCELED;
     double t0 = now_s();
     int ret = vx_muxer_write(s->mux, s->idx, pkt, s->tb);
     *s->mux_s += now_s() - t0;
@@ -367,8 +371,9 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         goto end;
 
 
-    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s};
-    Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s};
+    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s, cancel};
+    Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s,
+                  cancel};
     const double eps = 1e-4;
     st->setup_s = now_s() - t0;
     VxProgress pr = {0};
@@ -445,6 +450,10 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         report(o, &pr, n + 1, t0, 0);
         if (n % trim_every == trim_every - 1)
             give_back_free_pages();
+    }
+    if (atomic_load(cancel)) {
+        ret = VX_ECANCELED; /* the encoder is closed, not drained */
+        goto end;
     }
     double ts = now_s(), mux0 = st->mux_s;
     if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)

@@ -190,7 +190,11 @@ int vx_job_run(VxJob *j)
 {
     if (!j)
         return VX_ERR(EINVAL);
-    return vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel, &j->stats);
+    int ret = vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel, &j->stats);
+    /* a cancel ends one run: the job can be run again afterwards. Cleared at the end, not at
+     * the start, so that a cancel made just before the run begins (a signal) is not lost. */
+    atomic_store(&j->cancel, 0);
+    return ret;
 }
 
 int vx_job_stats(const VxJob *j, VxStats *out)

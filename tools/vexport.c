@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -53,39 +52,14 @@ typedef struct Cli {
 
 static volatile sig_atomic_t g_signal;
 static VxJob *volatile g_job;
-static sem_t g_wake; /* posted by the signal handler (async-signal-safe), or when the job ends */
-static atomic_int g_job_done;
 
+/* Ctrl-C / SIGTERM cancel the job (vx_job_cancel is async-signal-safe); the library stops,
+ * removes its own temporary and returns VX_ECANCELED, which exits 130 (143 on SIGTERM). */
 static void on_signal(int sig)
 {
     g_signal = sig;
     if (g_job)
         vx_job_cancel(g_job);
-    sem_post(&g_wake);
-}
-
-/* After Ctrl-C / SIGTERM the job stops at the next frame, but closing the encoder waits for
- * the frames its threads are in the middle of (a 4K frame at a slow preset can take a second).
- * So that the tool stops within a second whatever the encoder does, this watchdog removes the
- * temporary itself after 0.6 s and exits; the target was never touched. */
-static void *watchdog(void *arg)
-{
-    const char *partial = arg;
-    while (sem_wait(&g_wake) != 0 && errno == EINTR)
-        ;
-    if (atomic_load(&g_job_done))
-        return NULL;
-    struct timespec ts = {0, 600 * 1000 * 1000};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-    if (atomic_load(&g_job_done))
-        return NULL;
-    unlink(partial);
-    static const char msg[] = "vexport: interrupted; nothing was written\n";
-    if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
-        /* nothing more to do: we are leaving */
-    }
-    _exit(g_signal == SIGTERM ? 143 : 130);
 }
 
 static void log_cb(void *opaque, int level, const char *msg)
@@ -573,21 +547,11 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
     int ret = vx_job_create(ctx, p, &c->eo, &job);
     if (ret < 0)
         return fail(ctx, ret);
-    char partial[4096];
-    snprintf(partial, sizeof(partial), "%s.partial", c->output); /* the library's temporary */
-    pthread_t wd;
-    atomic_store(&g_job_done, 0);
-    const int have_wd = pthread_create(&wd, NULL, watchdog, partial) == 0;
     g_job = job;
     if (g_signal) /* interrupted before the job existed */
         vx_job_cancel(job);
     ret = vx_job_run(job);
     g_job = NULL;
-    atomic_store(&g_job_done, 1);
-    if (have_wd) {
-        sem_post(&g_wake);
-        pthread_join(wd, NULL);
-    }
     VxStats st;
     if (ret >= 0 && c->stats && vx_job_stats(job, &st) == 0)
         print_stats(c, &st);
@@ -630,7 +594,7 @@ static int write_png(const VxImage *im, const char *path)
     AVPacket *pkt = av_packet_alloc();
     int ret = -1;
     char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s.partial", path);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path); /* this tool's own temporary */
     if (!enc || !f || !pkt)
         goto end;
     enc->width = im->width;
@@ -924,7 +888,6 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sem_init(&g_wake, 0, 0);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     if (argc < 2) {

@@ -159,7 +159,9 @@ VX_API void vx_default_export_options(VxExportOptions *o);
 VX_API int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                          VxJob **job);
 /** Runs the export in the calling thread. Returns 0, VX_ECANCELED, or another error. On any
- *  error the output path is left untouched and the temporary removed. */
+ *  error the output path is left untouched and the temporary removed. A job may be run again
+ *  after it returned (cancelled or not): a cancel ends the run it stopped. A vx_job_cancel()
+ *  made before vx_job_run() begins cancels that coming run. */
 VX_API int vx_job_run(VxJob *job);
 /** Asks a running job to stop. Safe from any thread and from a signal handler. */
 VX_API void vx_job_cancel(VxJob *job);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vexport/vexport.h"
+#include "slurp.h"
 
 typedef struct Job {
     VxContext *ctx;
@@ -37,20 +38,6 @@ static void *run(void *arg)
     vx_job_free(&job);
     vx_project_free(&p);
     return NULL;
-}
-
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(len > 0 ? (size_t)len : 1);
-    *n = b ? fread(b, 1, (size_t)len, f) : 0;
-    fclose(f);
-    return b;
 }
 
 static void log_cb(void *opaque, int level, const char *msg)
