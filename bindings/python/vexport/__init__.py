@@ -231,12 +231,16 @@ def render(project: ProjectInput, output: str,
     t.start()
     try:
         while t.is_alive() or not updates.empty():
+            p = None
             if cancel is not None and cancel.is_set():
                 job.cancel()
             try:
                 p = updates.get(timeout=0.05)
+                while True:  # a slow callable gets the latest progress, not a backlog
+                    p = updates.get_nowait()
             except queue.Empty:
-                continue
+                if p is None:
+                    continue
             if progress:
                 try:
                     progress(p)
