@@ -141,9 +141,14 @@ class VexportTest(unittest.TestCase):
         with open(path, "w") as fp:
             json.dump(dict(PROJECT, sources={"screen": "rec.mp4"}), fp)
         with vexport.Preview(path) as pv:
-            for t in (0, 2.0, 3.9):
-                f = pv.render(t)
-                self.assertEqual(len(f.data), f.width * f.height * 4)
+            frames = [pv.render(t) for t in (0, 2.0, 3.9)]
+            copy = pv.render_bytes(2.0)
+        for f in frames:  # still readable after close: each holds its own image
+            self.assertEqual((f.width, f.height), (320, 180))
+            self.assertEqual(f.data.nbytes, 320 * 180 * 4)
+            self.assertTrue(f.data.readonly)
+        self.assertEqual(bytes(frames[1].data), copy.data)
+        self.assertEqual(bytes(frames[0].data[:4])[3], 255)
         with self.assertRaises(vexport.VexportError):
             pv.render(1)
 

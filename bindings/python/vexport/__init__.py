@@ -62,10 +62,11 @@ class Progress(NamedTuple):
 
 
 class Frame(NamedTuple):
-    """An RGBA frame: width * 4 bytes a row."""
+    """An RGBA frame: width * 4 bytes a row. data: bytes from render_frame(), a read-only
+    memoryview of the library's image (no copy) from Preview.render()."""
     width: int
     height: int
-    data: bytes
+    data: Union[bytes, memoryview]
 
 
 ProjectInput = Union[str, "os.PathLike[str]", dict]
@@ -257,6 +258,27 @@ def render(project: ProjectInput, output: str,
     return result["stats"]
 
 
+class _Image:
+    """Owns a VxImage from the library; frees it when collected."""
+
+    def __init__(self, img):
+        self.img = img
+
+    def __del__(self):
+        _c.vx_image_free(ctypes.byref(self.img))
+
+
+def _packed(img) -> bytes:
+    """An image's RGBA pixels as bytes, rows packed."""
+    im = img.contents
+    w, h, stride = im.width, im.height, im.stride[0]
+    row = w * 4
+    base = ctypes.addressof(im.data[0].contents)
+    if stride == row:
+        return ctypes.string_at(base, row * h)
+    return b"".join(ctypes.string_at(base + stride * y, row) for y in range(h))
+
+
 class Preview:
     """A project kept open to render frames at any time (scrubbing). One frame at a time;
     use it from one thread, or several with your own lock."""
@@ -270,25 +292,34 @@ class Preview:
             raise
 
     def render(self, t: float) -> Frame:
-        """The output frame shown at t seconds, as RGBA bytes."""
+        """The output frame shown at t seconds, as RGBA. Its data is a read-only memoryview
+        of the library's image, not a copy (bytes(frame.data) makes one); the image is
+        freed when nothing refers to it any more."""
+        img = self._render(t)
+        im = img.contents
+        w, h, stride = im.width, im.height, im.stride[0]
+        if stride != w * 4:
+            return Frame(w, h, _packed(img))
+        pixels = (ctypes.c_uint8 * (stride * h)).from_address(ctypes.addressof(im.data[0].contents))
+        pixels._image = _Image(img)  # the memoryview keeps pixels, pixels keep the image
+        return Frame(w, h, memoryview(pixels).cast("B").toreadonly())
+
+    def render_bytes(self, t: float) -> Frame:
+        """As render(), with the pixels copied into bytes."""
+        img = self._render(t)
+        try:
+            return Frame(img.contents.width, img.contents.height, _packed(img))
+        finally:
+            _c.vx_image_free(ctypes.byref(img))
+
+    def _render(self, t):
         if not self._ctx.ptr:
             raise VexportError(-_errno.EINVAL, "the preview is closed")
         img = _P(_lib.VxImage)()
         r = _c.vx_render_frame(self._ctx.ptr, self._project.ptr, float(t), ctypes.byref(img))
         if r < 0:
             raise self._ctx.fail(r)
-        try:
-            im = img.contents
-            w, h, stride = im.width, im.height, im.stride[0]
-            row = w * 4
-            base = ctypes.addressof(im.data[0].contents)
-            if stride == row:
-                data = ctypes.string_at(base, row * h)
-            else:
-                data = b"".join(ctypes.string_at(base + stride * y, row) for y in range(h))
-            return Frame(w, h, data)
-        finally:
-            _c.vx_image_free(ctypes.byref(img))
+        return img
 
     def close(self):
         if self._ctx.ptr:
@@ -309,7 +340,7 @@ class Preview:
 def render_frame(project: ProjectInput, t: float, *, base_dir: Optional[str] = None) -> Frame:
     """The output frame shown at t seconds: Frame(width, height, data) with RGBA bytes."""
     with Preview(project, base_dir=base_dir) as pv:
-        return pv.render(t)
+        return pv.render_bytes(t)
 
 
 def probe(path: str) -> List[str]:
