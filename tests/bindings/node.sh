@@ -30,4 +30,4 @@ tar -tzf "$tgz" | grep -q 'package/node_modules/node-addon-api/package.json' || 
 installed="$tmp/app/node_modules/vexport"
 test -f "$installed/build/Release/vexport.node" || { echo "FAIL: no addon after npm install"; exit 1; }
 echo "installed from $(basename "$tgz") (offline), addon built"
-VEXPORT_NODE_PACKAGE="$installed" node --test "$tmp/src/test/"
+VEXPORT_NODE_PACKAGE="$installed" node --test "$tmp/src/test/vexport.test.js"
