@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // Type declarations for the vexport package (lib/index.js).
 
 /** A project: a path to a project file, or the project itself (docs/project-format.md). */
