@@ -34,6 +34,14 @@ if [ $tests = 1 ]; then
   if [ "$(uname -m)" = x86_64 ]; then
     pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
   fi
+  # the bindings' tests (tests/bindings): Rust with Debian's cargo/rustc (1.63), Python's
+  # standard library, Node with Debian's nodejs, npm, node-gyp and node-addon-api, unless a
+  # Node from elsewhere (nodesource: its own npm and node-gyp, headers in /usr/include/node)
+  # is installed, which Debian's node-* packages cannot sit beside
+  pkgs+=(cargo python3 g++ make)
+  if ! dpkg-query -W -f='${Status} ${Version}' nodejs 2>/dev/null | grep -q "installed.*nodesource"; then
+    pkgs+=(nodejs npm node-gyp node-addon-api libnode-dev)
+  fi
 fi
 
 missing=()
@@ -58,6 +66,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
   "${apt[@]}" update -q
   "${apt[@]}" install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# node-addon-api (headers only) from the npm registry when Debian's cannot be installed
+if [ $tests = 1 ] && command -v npm >/dev/null &&
+   ! (cd bindings/node && node scripts/pkgconfig.js addon-api >/dev/null 2>&1); then
+  echo "setup: node-addon-api from the npm registry into bindings/node/node_modules"
+  (cd bindings/node && npm install --ignore-scripts --no-save --no-package-lock --no-audit \
+     --no-fund node-addon-api)
 fi
 
 werror=false

@@ -1,0 +1,19 @@
+// Node side of bench/bindings/run.py: each `await preview.render(t)`'s ms, one a line.
+'use strict';
+const path = require('path');
+const vx = require(process.env.VEXPORT_NODE_PACKAGE || path.join(__dirname, '../../bindings/node'));
+(async () => {
+  const [file, n] = [process.argv[2], Number(process.argv[3])];
+  const times = [0.5, 1.5, 2.5, 3.5];
+  const pv = await vx.openPreview(file);
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const f = await pv.render(times[i % 4]);
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (f.data.length !== f.width * f.height * 4)
+      throw new Error('bad frame');
+  }
+  pv.close();
+  console.log(ms.map(x => x.toFixed(4)).join('\n'));
+})();

@@ -1,0 +1,163 @@
+"""python3 -m unittest (in bindings/python): the package against the real library.
+Environment: VEXPORT_MEDIA (the test media, tests/media/make-media.sh), PKG_CONFIG_PATH
+(for an uninstalled build: BUILD/meson-uninstalled)."""
+import json
+import os
+import signal
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import vexport  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MEDIA = os.environ.get("VEXPORT_MEDIA", os.path.join(HERE, "../../../build/media"))
+SCREEN = os.path.join(MEDIA, "screen.mp4")  # 1280x720, 30 fps, 4 s
+
+PROJECT = {
+    "output": {"width": 320, "height": 180, "fps": 30},
+    "sources": {"screen": SCREEN, "audio": []},
+    "background": "#336699",
+    "padding": 0.1,
+    "radius": 8,
+}
+SLOW = dict(PROJECT, timeline=[{"start": 0, "speed": 0.25}])  # 16 s, 480 frames
+
+
+def ffprobe(path):
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+         "stream=width,height,nb_read_frames:format=duration", "-of", "json", path],
+        capture_output=True, text=True, check=True).stdout
+    j = json.loads(out)
+    s = j["streams"][0]
+    return s["width"], s["height"], int(s["nb_read_frames"]), float(j["format"]["duration"])
+
+
+class VexportTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="vexport-py-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+
+    def leftovers(self, name):
+        return [f for f in os.listdir(self.tmp) if f.startswith(name)]
+
+    def test_render_decodes_and_progress_reaches_100(self):
+        out = os.path.join(self.tmp, "out.mp4")
+        seen = []
+        caller = threading.get_ident()
+        threads = set()
+
+        def progress(p):
+            seen.append(p)
+            threads.add(threading.get_ident())
+
+        stats = vexport.render(PROJECT, out, progress=progress, threads=2)
+        self.assertEqual(ffprobe(out)[:3], (320, 180, 120))
+        self.assertAlmostEqual(ffprobe(out)[3], 4.0, delta=0.05)
+        self.assertEqual(stats["frames"], 120)
+        self.assertEqual(stats["mode"], "composite")
+        self.assertGreaterEqual(len(seen), 2)
+        self.assertEqual([p.frame for p in seen], sorted(p.frame for p in seen))
+        self.assertEqual(seen[-1].frame, 120)
+        self.assertEqual(seen[-1].percent, 100.0)
+        self.assertTrue(seen[-1].done)
+        self.assertEqual(threads, {caller}, "progress is called on the calling thread")
+        self.assertEqual(self.leftovers("out.mp4.partial"), [])
+
+    def test_cancel_from_another_thread(self):
+        out = os.path.join(self.tmp, "cancelled.mp4")
+        reached = threading.Event()
+        frames = []
+
+        def progress(p):  # on the thread that runs the job
+            frames.append(p.frame)
+            if p.frame >= 20:
+                reached.set()
+
+        job = vexport.Job(SLOW, out, progress, threads=2)
+        canceller = threading.Thread(target=lambda: (reached.wait(60), job.cancel()))
+        canceller.start()
+        with self.assertRaises(vexport.Cancelled) as cm:
+            job.run()
+        canceller.join()
+        self.assertEqual(cm.exception.errno_name, "ECANCELED")
+        self.assertTrue(20 <= frames[-1] < 480, frames[-1])
+        self.assertEqual(self.leftovers("cancelled"), [])
+
+    def test_cancel_event(self):
+        out = os.path.join(self.tmp, "event.mp4")
+        ev = threading.Event()
+        with self.assertRaises(vexport.Cancelled):
+            vexport.render(SLOW, out, progress=lambda p: p.frame >= 20 and ev.set(), cancel=ev)
+        self.assertEqual(self.leftovers("event"), [])
+
+    def test_ctrl_c_cancels(self):
+        out = os.path.join(self.tmp, "interrupted.mp4")
+        frames = []
+
+        def progress(p):  # a real SIGINT to this process, as Ctrl-C sends, once
+            frames.append(p.frame)
+            if p.frame >= 20 and not sent:
+                sent.append(1)
+                os.kill(os.getpid(), signal.SIGINT)
+
+        sent = []
+
+        with self.assertRaises(KeyboardInterrupt):
+            vexport.render(SLOW, out, progress=progress)
+        self.assertLess(frames[-1], 480)
+        self.assertEqual(self.leftovers("interrupted"), [])
+
+    def test_bad_project(self):
+        with self.assertRaises(vexport.VexportError) as cm:
+            vexport.render(dict(PROJECT, padding="wide"), os.path.join(self.tmp, "bad.mp4"))
+        self.assertEqual(cm.exception.code, -22)
+        self.assertEqual(cm.exception.errno_name, "EINVAL")
+        self.assertIn("padding", str(cm.exception))
+        missing = os.path.join(self.tmp, "missing.json")
+        with self.assertRaises(vexport.VexportError) as cm:
+            vexport.render_frame(missing, 0)
+        self.assertEqual(cm.exception.errno_name, "ENOENT")
+        self.assertIn("missing.json", str(cm.exception))
+        self.assertEqual(self.leftovers("bad"), [])
+
+    def test_render_frame(self):
+        f = vexport.render_frame(PROJECT, 1.5)
+        self.assertEqual((f.width, f.height), (320, 180))
+        self.assertIsInstance(f.data, bytes)
+        self.assertEqual(len(f.data), 320 * 180 * 4)
+        r, g, b, a = f.data[:4]  # padding: the background #336699, within YUV rounding
+        self.assertTrue(abs(r - 0x33) <= 3 and abs(g - 0x66) <= 3 and abs(b - 0x99) <= 3
+                        and a == 255, (r, g, b, a))
+
+    def test_preview_and_project_file(self):
+        shutil.copy(SCREEN, os.path.join(self.tmp, "rec.mp4"))
+        path = os.path.join(self.tmp, "p.json")
+        with open(path, "w") as fp:
+            json.dump(dict(PROJECT, sources={"screen": "rec.mp4"}), fp)
+        with vexport.Preview(path) as pv:
+            frames = [pv.render(t) for t in (0, 2.0, 3.9)]
+            copy = pv.render_bytes(2.0)
+        for f in frames:  # still readable after close: each holds its own image
+            self.assertEqual((f.width, f.height), (320, 180))
+            self.assertEqual(f.data.nbytes, 320 * 180 * 4)
+            self.assertTrue(f.data.readonly)
+        self.assertEqual(bytes(frames[1].data), copy.data)
+        self.assertEqual(bytes(frames[0].data[:4])[3], 255)
+        with self.assertRaises(vexport.VexportError):
+            pv.render(1)
+
+    def test_probe(self):
+        self.assertRegex("\n".join(vexport.probe(SCREEN)), "video h264 1280x720")
+        with self.assertRaises(vexport.VexportError) as cm:
+            vexport.probe(os.path.join(self.tmp, "nope.mp4"))
+        self.assertEqual(cm.exception.errno_name, "ENOENT")
+
+
+if __name__ == "__main__":
+    unittest.main()
