@@ -270,7 +270,7 @@ void vx_audio_close(VxAudio **pa)
 
 static int open_input(VxContext *ctx, const char *path, AVFormatContext **fmt, int *idx)
 {
-    int ret = vx_media_open_input(ctx, path, "audio file", fmt);
+    int ret = vx_media_open_input(ctx, path, "an audio file", fmt);
     if (ret < 0)
         return ret;
     if (avformat_find_stream_info(*fmt, NULL) < 0)

@@ -65,7 +65,7 @@ int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
                        "of the file), so its frames cannot be found; recorders that write "
                        "fragmented MP4 leave files that survive a crash", path);
     if (ret == AVERROR_INVALIDDATA)
-        return vx_fail(ctx, VX_ERR(EINVAL), "%s: not a %s vexport can read, or damaged (%s)",
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: not %s vexport can read, or damaged (%s)",
                        path, what, vx_averr(ret, eb, sizeof(eb)));
     return vx_fail(ctx, vx_from_averror(ret), "%s: cannot open: %s", path,
                    vx_averr(ret, eb, sizeof(eb)));

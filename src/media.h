@@ -8,8 +8,8 @@
 #include "internal.h"
 
 /* Opens path for reading into *fmt. On failure *fmt stays NULL and the error is reported
- * naming the file: not found, empty, an unfinished MP4 (no index), not a `what` ("video
- * file", "audio file", "image", ...) vexport can read, or the system's reason. */
+ * naming the file: not found, empty, an unfinished MP4 (no index), not `what` ("a video
+ * file", "an audio file", "an image", ...) vexport can read, or the system's reason. */
 int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
                         AVFormatContext **fmt);
 /* Opens the file `path` for writing in the container that `name`'s extension implies (MP4

@@ -333,7 +333,7 @@ end:
 static int open_recording(VxContext *ctx, const char *path, AVFormatContext **in)
 {
     char eb[128];
-    int ret = vx_media_open_input(ctx, path, "video file", in);
+    int ret = vx_media_open_input(ctx, path, "a video file", in);
     if (ret < 0)
         return ret;
     if ((ret = avformat_find_stream_info(*in, NULL)) < 0) {

@@ -235,7 +235,7 @@ int vx_source_open(VxContext *ctx, const char *path, VxSource **out)
         ret = VX_ERR(ENOMEM);
         goto fail;
     }
-    if ((ret = vx_media_open_input(ctx, path, "video file", &s->fmt)) < 0)
+    if ((ret = vx_media_open_input(ctx, path, "a video file", &s->fmt)) < 0)
         goto fail;
     /* the size the container declares, before any frame is decoded (FFmpeg itself gives up
      * on some huge sizes and then reports none) */
@@ -751,7 +751,7 @@ int vx_image_load(VxContext *ctx, const char *path, VxImage **out)
         ret = VX_ERR(ENOMEM);
         goto end;
     }
-    if ((ret = vx_media_open_input(ctx, path, "image", &fmt)) < 0)
+    if ((ret = vx_media_open_input(ctx, path, "an image", &fmt)) < 0)
         goto end;
     avformat_find_stream_info(fmt, NULL);
     const AVCodec *codec = NULL;

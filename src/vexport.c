@@ -325,7 +325,7 @@ int vx_probe(VxContext *ctx, const char *path, void (*line_cb)(void *, const cha
     if (!ctx || !path || !line_cb)
         return VX_ERR(EINVAL);
     AVFormatContext *fmt = NULL;
-    int ret = vx_media_open_input(ctx, path, "media file", &fmt);
+    int ret = vx_media_open_input(ctx, path, "a media file", &fmt);
     if (ret < 0)
         return ret;
     if ((ret = avformat_find_stream_info(fmt, NULL)) < 0) {

@@ -317,7 +317,7 @@ camera-not-video | camera-audio-only | cursor-is-video | audio-not-audio | audio
     camera-not-video)  printf 'not a video\n' >"$tmp/in.mp4"; set -- camera '"in.mp4"' 'not a video' ;;
     camera-audio-only) link audio-only.mp4 in.mp4; set -- camera '"in.mp4"' 'no video stream' ;;
     cursor-is-video)   link base.mp4 in.mp4; set -- cursor '"in.mp4"' 'in\.mp4:1: ' ;;
-    audio-not-audio)   printf 'not a sound\n' >"$tmp/in.mp4"; set -- audio '["in.mp4"]' 'cannot open audio' ;;
+    audio-not-audio)   printf 'not a sound\n' >"$tmp/in.mp4"; set -- audio '["in.mp4"]' 'not an audio file' ;;
     audio-no-stream)   link one-pixel.mkv in.mp4; set -- audio '["in.mp4"]' 'no audio stream' ;;
     esac
     link base.mp4 rec.mp4
