@@ -37,6 +37,11 @@ const char *vx_version(void)
     return VEXPORT_VERSION_STRING;
 }
 
+int vx_version_api(void)
+{
+    return VX_API_VERSION;
+}
+
 int vx_open(VxContext **pctx, const VxSettings *s)
 {
     if (!pctx)

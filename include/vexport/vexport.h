@@ -95,6 +95,10 @@ VX_API const char *vx_last_error(const VxContext *ctx);
 VX_API const char *vx_strerror(int code);
 /** The library's version string ("1.2.3"). */
 VX_API const char *vx_version(void);
+/** The API version of the library in use, as VX_API_VERSION (major * 1000 + minor); compare
+ *  it with the VX_API_VERSION the program was built against (same major, minor >= built).
+ *  Thread-safety: any thread, at any time. */
+VX_API int vx_version_api(void);
 
 /** Reads and validates a project file (docs/project-format.md). Relative paths resolve
  *  against the file's folder. On failure the message names the key and the problem. */

@@ -120,7 +120,7 @@ def _candidates():
     dirs = [f[2:] for f in _pkg_config("--libs-only-L") if f.startswith("-L")]
     dirs += _pkg_config("--variable=libdir")
     for d in dirs:
-        for name in ("libvexport.so.0", "libvexport.so", "libvexport.0.dylib", "libvexport.dylib"):
+        for name in ("libvexport.so.1", "libvexport.so", "libvexport.0.dylib", "libvexport.dylib"):
             p = os.path.join(d, name)
             if os.path.exists(p):
                 yield p
