@@ -100,6 +100,7 @@ struct VxProject {
     VxCursorOpts cursor;
     VxCameraOpts camera;
     struct json_object *json; /* the project as read (a reference): the layers' sections */
+    uint8_t json_sha256[32];  /* SHA-256 of that JSON in canonical form (chunk.c) */
 };
 int vx_project_clone(const VxProject *p, VxProject **out);
 /* The value of the top-level key (a layer's own section), NULL when absent. */
