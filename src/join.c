@@ -92,21 +92,28 @@ static int check_set(VxContext *ctx, const Part *pt, int n, const VxTimeline *tl
                 return vx_fail(ctx, VX_ERR(EINVAL), "%s: duplicates chunk %d/%d, already given "
                                "as %s", pt[i].path, pt[i].idx, cnt, pt[j].path);
     for (int k = 0; k < cnt; k++) {
-        int found = -1, before = -1;
+        int found = -1, before = -1, after = -1;
         for (int i = 0; i < n; i++) {
             if (pt[i].idx == k)
                 found = i;
             if (pt[i].idx < k && (before < 0 || pt[i].idx > pt[before].idx))
                 before = i;
+            if (pt[i].idx > k && (after < 0 || pt[i].idx < pt[after].idx))
+                after = i;
         }
         if (found < 0) {
-            if (before >= 0)
-                return vx_fail(ctx, VX_ERR(EINVAL), "chunk %d/%d is missing: none of the %d "
-                               "files given is it (it comes after %s, chunk %d/%d)", k, cnt, n,
-                               pt[before].path, pt[before].idx, cnt);
-            return vx_fail(ctx, VX_ERR(EINVAL), "chunk %d/%d is missing: none of the %d files "
-                           "given is it (the first given, %s, is chunk %d/%d)", k, cnt, n,
-                           pt[0].path, pt[0].idx, cnt);
+            char where[512];
+            if (before >= 0 && after >= 0)
+                snprintf(where, sizeof(where), "between %s (chunk %d) and %s (chunk %d)",
+                         pt[before].path, pt[before].idx, pt[after].path, pt[after].idx);
+            else if (before >= 0)
+                snprintf(where, sizeof(where), "after %s (chunk %d), the last given",
+                         pt[before].path, pt[before].idx);
+            else
+                snprintf(where, sizeof(where), "before %s (chunk %d), the first given",
+                         pt[after].path, pt[after].idx);
+            return vx_fail(ctx, VX_ERR(EINVAL), "chunk %d/%d is missing, %s: none of the %d "
+                           "files given is it", k, cnt, where, n);
         }
     }
     for (int i = 0; i < n; i++)
