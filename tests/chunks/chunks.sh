@@ -14,12 +14,14 @@
 #   sync     cuts and speeds in 3 chunks, joined: every beep where the timeline puts it,
 #            within a frame, and every frame from the source frame the timeline maps it to
 #            (check_av timeline --video): A/V sync across the boundaries
+#   play     a joined export plays in headless Chromium: played, seeked, a frame drawn to a
+#            canvas and read back (tests/web/play.sh; skipped without Chromium)
 #   refuse   the join refuses, naming the file, and writes nothing: a missing chunk, a
 #            duplicated chunk, chunks out of order, a chunk of another project, a chunk with
 #            other settings, a file that is not a chunk, a chunk file that is not there
 
 set -u
-name=${1:?usage: chunks.sh join|sync|refuse}
+name=${1:?usage: chunks.sh join|sync|play|refuse}
 : "${VEXPORT:?VEXPORT not set}" "${CHECK_JOIN:?CHECK_JOIN not set}" "${CHECK_AV:?CHECK_AV not set}"
 
 say() { printf '%s\n' "$*"; }
@@ -101,6 +103,20 @@ EOF
     say "+ check_av timeline c.mp4 long.mp4 (beeps and frames across the chunk boundaries)"
     "$CHECK_AV" timeline c.mp4 long.mp4 "0:2:1,4:6:2,7:9:1,9.5:12:4" --video ||
         fail "check_av found problems"
+    ;;
+play)
+    v synth -o long.mp4 --size 640x400 --fps 30 --seconds 4
+    cat >w.json <<'EOF'
+{ "version": 1, "sources": { "screen": "long.mp4" }, "background": "#203040", "padding": 0.05,
+  "radius": 12, "timeline": [ { "start": 0, "end": 1.5 }, { "start": 2, "end": 4, "speed": 2 } ] }
+EOF
+    for i in 0 1 2; do v render w.json --chunk $i/3 -o w$i.mp4 --preset ultrafast; done
+    v join w.json w0.mp4 w1.mp4 w2.mp4 -o web.mp4
+    say "+ tests/web/play.sh web.mp4 1"
+    bash "${PLAY:-$(dirname "$0")/../web/play.sh}" web.mp4 1
+    rc=$?
+    [ $rc = 77 ] && skip "no chromium (scripts/setup.sh --tests installs it)"
+    [ $rc = 0 ] || fail "the joined export did not play in Chromium"
     ;;
 refuse)
     v synth -o long.mp4 --size 320x200 --fps 30 --seconds 3
