@@ -11,6 +11,10 @@
 #            pixel for pixel into the join) and the joined file against the one-machine
 #            export (frame count, timestamps, >= 45 dB every frame, audio sample-identical,
 #            A/V sync at each boundary, colour tags, faststart); 1 chunk; too many chunks
+#   exact    lossless: a timeline with cuts, 2x, a zoom that follows the cursor and one on a
+#            rectangle, the cursor with click rings, a camera bubble, two audio tracks, as 5
+#            chunks: the joined file is the one-machine export pixel for pixel (every overlay
+#            and the zoom start each chunk in the state a one-machine export has there)
 #   sync     cuts and speeds in 3 chunks, joined: every beep where the timeline puts it,
 #            within a frame, and every frame from the source frame the timeline maps it to
 #            (check_av timeline --video): A/V sync across the boundaries
@@ -21,7 +25,7 @@
 #            other settings, a file that is not a chunk, a chunk file that is not there
 
 set -u
-name=${1:?usage: chunks.sh join|sync|play|refuse}
+name=${1:?usage: chunks.sh join|exact|sync|play|refuse}
 : "${VEXPORT:?VEXPORT not set}" "${CHECK_JOIN:?CHECK_JOIN not set}" "${CHECK_AV:?CHECK_AV not set}"
 
 say() { printf '%s\n' "$*"; }
@@ -90,6 +94,33 @@ EOF
     fi
     grep -q "only $F frames" many.log || { cat many.log; fail "the message does not say why"; }
     [ ! -e many.mp4 ] && [ ! -e many.mp4.partial ] || fail "a refused chunk left a file"
+    ;;
+exact)
+    command -v ffprobe >/dev/null || skip "ffprobe not installed (scripts/setup.sh --tests)"
+    v synth -o rec.mp4 --size 640x400 --fps 30 --seconds 8 --cursor-track cursor.jsonl \
+        --no-pointer --webcam cam.mp4 --mic mic.m4a
+    cat >e.json <<'EOF'
+{ "version": 1, "output": { "width": 800, "height": 500, "fps": 30 },
+  "sources": { "screen": "rec.mp4", "cursor": "cursor.jsonl", "camera": "cam.mp4",
+               "audio": [ { "screen": true }, { "path": "mic.m4a", "gain_db": -3 } ] },
+  "background": { "type": "gradient", "angle": 135, "stops": [ { "color": "#4f46e5" }, { "color": "#ec4899" } ] },
+  "padding": 0.06, "radius": 14, "shadow": { "blur": 24, "offset_y": 8, "opacity": 0.5 },
+  "timeline": [ { "start": 0, "end": 2.5 }, { "start": 3, "end": 6, "speed": 2 }, { "start": 6.2 } ],
+  "zoom": [ { "start": 0.8, "end": 2.2, "follow": "cursor", "scale": 2, "transition": 0.4 },
+            { "start": 6.5, "end": 7.4, "rect": [200, 120, 320, 200], "transition": 0.3 } ],
+  "cursor": { "size": 1.5, "smoothing": "one-euro", "click": "ring", "click_color": "#ffffff" },
+  "camera": { "shape": "circle", "corner": "bottom-right", "size": 0.25, "margin": 0.03,
+              "border": 3, "border_color": "#ffffff", "shadow": true } }
+EOF
+    LL="--preset ultrafast --crf 0 --threads 2"
+    v render e.json -o one.mp4 $LL
+    for i in 0 1 2 3 4; do v render e.json --chunk $i/5 -o e$i.mp4 $LL; done
+    v join e.json e0.mp4 e1.mp4 e2.mp4 e3.mp4 e4.mp4 -o joined.mp4
+    F=$(frames one.mp4)
+    B=$(bounds "$F" 5)
+    say "one-machine export: $F frames; chunk boundaries at frames $B"
+    # 99 dB: identical frames only
+    "$CHECK_JOIN" compare one.mp4 joined.mp4 99 "$B" || fail "check_join found problems"
     ;;
 sync)
     synth
