@@ -41,6 +41,7 @@ typedef struct Decoder {
     const VxTimeline *tl;
     double start;           /* recording time of the first frame needed */
     int seg0;               /* and its range of the timeline */
+    double start_gap;       /* seek to start when it is further than this */
     double busy, wait_full; /* --stats, written by the decode thread, read after the join */
     int64_t frames;
 } Decoder;
@@ -57,7 +58,7 @@ static void *decode_thread(void *arg)
     const VxTimeline *tl = d->tl;
     int err = 0, seg = d->seg0;
     double last_t = -1e300;
-    if (d->start > SEEK_GAP_S)
+    if (d->start > d->start_gap)
         vx_source_seek(d->src, d->start);
     for (;;) {
         if (atomic_load(d->cancel)) {
@@ -331,6 +332,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     dec.cancel = cancel;
     dec.tl = tl;
     dec.start = vx_timeline_src_time(tl, vx_timeline_time(tl, n0), &dec.seg0);
+    dec.start_gap = chunk ? 0 : SEEK_GAP_S; /* a chunk decodes from the keyframe before it */
     pthread_mutex_init(&dec.q.mu, NULL);
     pthread_cond_init(&dec.q.cv, NULL);
     if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
