@@ -195,6 +195,12 @@ EOF
     # and the good set joins
     v join a.json a0.mp4 a1.mp4 a2.mp4 a3.mp4 -o out.mp4
     [ -s out.mp4 ] || fail "the join of the right chunks wrote nothing"
+    # the project's fingerprint is of its content: the same project written otherwise (keys
+    # in another order, other spacing, 5e-2 for 0.05, 3.0 for 3) joins the same chunks
+    printf '%s\n' '{"timeline":[{"end":1,"start":0},{"end":3.0,"start":1.5}],' \
+        '"padding":5e-2,"sources":{"screen":"long.mp4"},"version":1}' >a-again.json
+    v join a-again.json a0.mp4 a1.mp4 a2.mp4 a3.mp4 -o out2.mp4
+    [ -s out2.mp4 ] || fail "the join with the reformatted project wrote nothing"
     ;;
 *)
     fail "unknown case $name"
