@@ -548,18 +548,24 @@ static void print_stats(const Cli *c, const VxStats *st)
     json_object_put(o);
 }
 
-static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
+/* The output and the progress reporting of an export or a join. */
+static void setup_output(Cli *c)
 {
-    VxJob *job = NULL;
     c->eo.output_path = c->output;
-    c->eo.encoder_opts = c->enc_opts;
-    c->eo.n_encoder_opts = c->n_enc_opts;
-    c->eo.threads = c->threads;
     c->eo.progress_cb = progress_cb;
     c->eo.progress_opaque = c;
     if (c->progress == PROG_AUTO)
         c->progress = isatty(STDOUT_FILENO) && c->verbosity ? PROG_BAR : PROG_NONE;
     c->json_first = 1;
+}
+
+static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
+{
+    VxJob *job = NULL;
+    c->eo.encoder_opts = c->enc_opts;
+    c->eo.n_encoder_opts = c->n_enc_opts;
+    c->eo.threads = c->threads;
+    setup_output(c);
     int ret = vx_job_create(ctx, p, &c->eo, &job);
     if (ret < 0)
         return fail(ctx, ret);
@@ -625,12 +631,7 @@ static int cmd_join(Cli *c, int argc, char **argv)
             r = fail(ctx, ret);
     }
     if (!r) {
-        c->eo.output_path = c->output;
-        c->eo.progress_cb = progress_cb;
-        c->eo.progress_opaque = c;
-        if (c->progress == PROG_AUTO)
-            c->progress = isatty(STDOUT_FILENO) && c->verbosity ? PROG_BAR : PROG_NONE;
-        c->json_first = 1;
+        setup_output(c);
         char partial[4096];
         snprintf(partial, sizeof(partial), "%s.partial", c->output);
         pthread_t wd; /* on a signal: removes the temporary and exits (no job to cancel) */
