@@ -270,7 +270,7 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
     /* the video's time base is the encoder's, as in a one-machine export: 1/fps */
-    Out vout = {mux, av_inv_q(tl.fps), 0};
+    Out vout = {mux, (AVRational){tl.fps.den, tl.fps.num}, 0};
     if ((ret = vx_muxer_add_stream(mux, pt[0].in->streams[pt[0].vidx]->codecpar, vout.tb)) < 0 ||
         (ret = vx_audio_open(ctx, p, vx_source_info(src), &tl, vx_muxer_format(mux), &aud)) < 0)
         goto end;
@@ -284,7 +284,7 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     VxProgress pr = {0};
     pr.total = tl.frames;
     pr.mode = "join";
-    pr.duration_s = tl.frames * av_q2d(av_inv_q(tl.fps));
+    pr.duration_s = tl.frames * ((double)tl.fps.den / tl.fps.num);
     int64_t last_dts = AV_NOPTS_VALUE, frames = 0;
     for (int i = 0; i < n; i++)
         if ((ret = copy_part(ctx, &pt[i], &vout, aud, &aout, &last_dts, &frames, o, &pr, t0)) < 0)
