@@ -632,17 +632,9 @@ static int cmd_join(Cli *c, int argc, char **argv)
     }
     if (!r) {
         setup_output(c);
-        char partial[4096];
-        snprintf(partial, sizeof(partial), "%s.partial", c->output);
-        pthread_t wd; /* on a signal: removes the temporary and exits (no job to cancel) */
-        atomic_store(&g_job_done, 0);
-        const int have_wd = pthread_create(&wd, NULL, watchdog, partial) == 0;
+        /* a join has no job to cancel: it copies packets (about a second a minute) and runs
+         * to its end; the temporary is removed on any error */
         int ret = vx_join(ctx, p, c->parts, c->n_parts, &c->eo);
-        atomic_store(&g_job_done, 1);
-        if (have_wd) {
-            sem_post(&g_wake);
-            pthread_join(wd, NULL);
-        }
         r = ret < 0 ? fail(ctx, ret) : 0;
         if (!r && c->progress != PROG_JSON && c->verbosity)
             fprintf(stderr, "vexport: wrote %s\n", c->output);
