@@ -3,7 +3,8 @@
 #   scripts/setup.sh [--tests] [--target NAME] [BUILD_DIR]
 # Works on a minimal Debian 12 (debootstrap --variant=minbase), as root or as a user with sudo.
 # --tests also installs what the test suite needs (ffmpeg CLI, Xvfb for real screen recordings,
-# debootstrap for the fresh-machine test, on x86_64 the aarch64 cross gcc and qemu-user for the
+# debootstrap for the fresh-machine test, Slurm and munge for the scheduler test, Chromium for
+# the browser check, on x86_64 the aarch64 cross gcc and qemu-user for the
 # NEON kernel tests). --target NAME builds only that ninja target (./demo.sh: vexport);
 # without it everything is built (the library, the tool, the tests and the benchmarks).
 set -euo pipefail
@@ -30,6 +31,9 @@ if [ $tests = 1 ]; then
   pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev
          clang libclang-rt-14-dev # clang + libFuzzer: tests/fuzz/run-fuzz.sh
          git debootstrap) # tests/fresh/fresh.sh: a minbase Debian 12 built, the clone run in it
+  # a single-node Slurm cluster for tests/chunks/slurm.sh; headless Chromium for
+  # tests/web/play.sh (does an export play in a browser)
+  pkgs+=(slurm-wlm munge chromium)
   # the NEON kernels' tests: cross-built for aarch64 and run under qemu (tests/dsp/cross-test.sh)
   if [ "$(uname -m)" = x86_64 ]; then
     pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)

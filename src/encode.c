@@ -166,6 +166,8 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     c->thread_count = p->threads;
     if (p->global_header)
         c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    if (p->closed_gop)
+        c->flags |= AV_CODEC_FLAG_CLOSED_GOP;
     int has_priv = c->priv_data != NULL;
     const char *preset = p->preset;
     if (!preset && (!strcmp(name, "libx264") || !strcmp(name, "libx265")))

@@ -67,6 +67,7 @@ typedef struct VxEncodeParams {
     /* set when encoder was NULL or "auto": the hardware encoders this platform may have are
      * tried first, then `encoder` (the software default) */
     int try_hw;
+    int closed_gop; /* every GOP closed (a chunk of an export: src/chunk.c) */
 } VxEncodeParams;
 int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out);
 AVCodecContext *vx_encoder_avctx(VxEncoder *e);
@@ -113,6 +114,8 @@ const AVOutputFormat *vx_muxer_format(const VxMuxer *m);
 int vx_muxer_add_video(VxMuxer *m, const AVCodecContext *enc);
 /* A stream copied from (or encoded to) par, with time base tb. */
 int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb);
+/* A tag written in the file's metadata (before vx_muxer_start), readable back by key. */
+int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value);
 int vx_muxer_start(VxMuxer *m);
 /* Writes a packet of stream idx (0 video, 1 audio), with pts in src_tb. */
 int vx_muxer_write(VxMuxer *m, int idx, AVPacket *pkt, AVRational src_tb);
@@ -127,6 +130,25 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
                     atomic_int *cancel, VxStats *stats);
 
 /* remux.c: remux.h */
+
+/* ---- chunk.c ---- */
+/* The MP4 tags of a chunk: "I/N", its fingerprint (project and settings), the project's
+ * digest, and "FIRST-END" (its output frames). */
+#define VX_TAG_CHUNK "vexport_chunk"
+#define VX_TAG_FINGERPRINT "vexport_fingerprint"
+#define VX_TAG_PROJECT "vexport_project"
+#define VX_TAG_FRAMES "vexport_frames"
+/* Chunk i of n of an export of `frames` frames: output frames [*first, *end), i.e.
+ * floor(i * frames / n) to floor((i + 1) * frames / n): from the project alone. */
+void vx_chunk_range(int64_t frames, int i, int n, int64_t *first, int64_t *end);
+void vx_project_digest_hex(const VxProject *p, char out[65]);
+/* Hex SHA-256 of the project, the encoder settings of o, the library version and n. */
+int vx_chunk_fingerprint(const VxProject *p, const VxExportOptions *o, int n, char out[65]);
+/* For an export with o->chunk_count > 0: its frames [*first, *end) of tl, and the tags above
+ * set on mux. */
+struct VxTimeline;
+int vx_chunk_begin(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                   const struct VxTimeline *tl, VxMuxer *mux, int64_t *first, int64_t *end);
 
 #include "timeline.h"
 

@@ -67,13 +67,19 @@ int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb)
     return 0;
 }
 
+int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value)
+{
+    return av_dict_set(&m->oc->metadata, key, value, 0) < 0 ? VX_ERR(ENOMEM) : 0;
+}
+
 int vx_muxer_start(VxMuxer *m)
 {
     char eb[128];
     AVDictionary *opts = NULL;
     const char *name = m->oc->oformat->name;
     if (strstr(name, "mp4") || strstr(name, "mov"))
-        av_dict_set(&opts, "movflags", "+faststart", 0);
+        av_dict_set(&opts, "movflags", av_dict_count(m->oc->metadata) ? "+faststart+use_metadata_tags"
+                                                                       : "+faststart", 0);
     int ret = avformat_write_header(m->oc, &opts);
     av_dict_free(&opts);
     if (ret < 0)

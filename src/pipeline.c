@@ -39,6 +39,9 @@ typedef struct Decoder {
     Queue q;
     atomic_int *cancel;
     const VxTimeline *tl;
+    double start;           /* recording time of the first frame needed */
+    int seg0;               /* and its range of the timeline */
+    double start_gap;       /* seek to start when it is further than this */
     double busy, wait_full; /* --stats, written by the decode thread, read after the join */
     int64_t frames;
 } Decoder;
@@ -53,10 +56,10 @@ static void *decode_thread(void *arg)
     Decoder *d = arg;
     Queue *q = &d->q;
     const VxTimeline *tl = d->tl;
-    int err = 0, seg = 0;
+    int err = 0, seg = d->seg0;
     double last_t = -1e300;
-    if (tl->segs[0].src_start > SEEK_GAP_S)
-        vx_source_seek(d->src, tl->segs[0].src_start);
+    if (d->start > d->start_gap)
+        vx_source_seek(d->src, d->start);
     for (;;) {
         if (atomic_load(d->cancel)) {
             err = VX_ECANCELED;
@@ -286,9 +289,15 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
-    const char *why;
-    const int mode = vx_passthrough_mode(p, o, si, avformat_query_codec(vx_muxer_format(mux),
-                                         si->codec_id, FF_COMPLIANCE_NORMAL) == 1, &why);
+    int64_t n0 = 0, n1 = tl->frames; /* the output frames this export renders */
+    const int chunk = o->chunk_count > 0;
+    if (chunk && (ret = vx_chunk_begin(ctx, p, o, tl, mux, &n0, &n1)) < 0)
+        goto end;
+    const char *why = "a chunk is encoded (--chunk)";
+    const int mode = chunk ? -1 /* composite */
+                           : vx_passthrough_mode(p, o, si, avformat_query_codec(
+                                 vx_muxer_format(mux), si->codec_id, FF_COMPLIANCE_NORMAL) == 1,
+                                                 &why);
     char why_cuts[192];
     if (mode == VX_PASS_REMUX_CUTS) {
         if ((ret = vx_cuts_plan(ctx, p->screen, tl, si, p->audio_mode != VX_AUDIO_NONE, &plan,
@@ -322,6 +331,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     dec.src = src;
     dec.cancel = cancel;
     dec.tl = tl;
+    dec.start = vx_timeline_src_time(tl, vx_timeline_time(tl, n0), &dec.seg0);
+    dec.start_gap = chunk ? 0 : SEEK_GAP_S; /* a chunk decodes from the keyframe before it */
     pthread_mutex_init(&dec.q.mu, NULL);
     pthread_cond_init(&dec.q.cv, NULL);
     if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
@@ -344,6 +355,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         .fps = {tl->fps.num, tl->fps.den},
         .matrix = l.matrix,
         .global_header = !!(vx_muxer_format(mux)->flags & AVFMT_GLOBALHEADER),
+        .closed_gop = chunk,
     };
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
@@ -362,7 +374,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
            "on more" : "");
     if ((ret = vx_muxer_add_video(mux, vx_encoder_avctx(enc))) < 0)
         goto end;
-    if ((ret = vx_audio_open(ctx, p, si, tl, vx_muxer_format(mux), &aud)) < 0)
+    if (!chunk && (ret = vx_audio_open(ctx, p, si, tl, vx_muxer_format(mux), &aud)) < 0)
         goto end;
     if (aud &&
         (ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
@@ -377,11 +389,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     const double eps = 1e-4;
     st->setup_s = now_s() - t0;
     VxProgress pr = {0};
-    pr.total = tl->frames;
+    pr.total = n1 - n0;
     pr.mode = "composite";
-    pr.duration_s = tl->frames * ((double)tl->fps.den / tl->fps.num);
+    pr.duration_s = pr.total * ((double)tl->fps.den / tl->fps.num);
     const int64_t trim_every = (int64_t)fmax(1, 5 * vx_q2d(tl->fps)); /* frames in 5 s */
-    for (int64_t n = 0; n < tl->frames; n++) {
+    for (int64_t n = n0; n < n1; n++) {
         if (atomic_load(cancel)) {
             ret = VX_ECANCELED;
             goto end;
@@ -433,7 +445,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         if (ret < 0)
             goto end;
         st->compose_s += now_s() - ts;
-        out->pts = n;
+        out->pts = n - n0;
         ts = now_s();
         const double mux0 = st->mux_s;
         ret = vx_encoder_send(enc, out, write_packet, &vsink);
@@ -447,7 +459,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         if (aud && (ret = vx_audio_pull(aud, t + 0.5, write_packet, &asink)) < 0)
             goto end;
         st->audio_s += now_s() - ts - (st->mux_s - mux1);
-        report(o, &pr, n + 1, t0, 0);
+        report(o, &pr, n + 1 - n0, t0, 0);
         if (n % trim_every == trim_every - 1)
             give_back_free_pages();
     }
@@ -477,7 +489,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     vx_log(ctx, VX_LOG_VERBOSE, "compose: %" PRId64 " frames, %" PRId64 " repeated whole, "
            "%.0f%% of the screen's rows rescaled in the others, %.0f%% copied from the "
            "previous output", cf, cr, 100 * rows, 100 * copied);
-    report(o, &pr, tl->frames, t0, 1);
+    report(o, &pr, pr.total, t0, 1);
     ret = 0;
 end:
     if (thread_started) {

@@ -130,6 +130,10 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     if (o->threads < 0 || o->bitrate < 0)
         return vx_fail(ctx, VX_ERR(EINVAL), "export options: threads %d, bitrate %lld: neither "
                        "may be negative", o->threads, (long long)o->bitrate);
+    if (o->chunk_count < 0 || (o->chunk_count && (o->chunk_index < 0 ||
+                                                  o->chunk_index >= o->chunk_count)))
+        return vx_fail(ctx, VX_ERR(EINVAL), "chunk %d/%d: expected 0 <= I < N", o->chunk_index,
+                       o->chunk_count);
     if (o->hwaccel && strcmp(o->hwaccel, "auto") && strcmp(o->hwaccel, "none") &&
         av_hwdevice_find_type_by_name(o->hwaccel) == AV_HWDEVICE_TYPE_NONE) {
         char names[256] = "";

@@ -40,6 +40,9 @@ typedef struct Cli {
     json_object *flags; /* built from --screen etc. */
     double at;
     int have_at;
+    /* join: the chunk files after the project */
+    const char **parts;
+    int n_parts;
     /* synth */
     VxtSceneOptions scene;
     /* demo */
@@ -135,6 +138,10 @@ static void usage(FILE *f)
         "  vexport render --screen REC.mp4 [--background SPEC] [--padding F] [--radius PX]\n"
         "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
         "                 [--audio FILE|none] -o OUT.mp4 [encoder options]\n"
+        "  vexport render PROJECT.json --chunk I/N -o part-I.mp4 [encoder options]\n"
+        "       (the I-th of N consecutive ranges of the output's frames, video only)\n"
+        "  vexport join PROJECT.json part-0.mp4 ... part-{N-1}.mp4 -o OUT.mp4\n"
+        "       (the chunks copied into one export, with the audio: docs/scale-out.md)\n"
         "  vexport frame PROJECT.json --at SECONDS -o FRAME.png\n"
         "  vexport demo [-o demo.mp4] [--inputs DIR] [--project-out FILE] [encoder options]\n"
         "       (--inputs: keep the synthetic inputs in DIR; --project-out: write the project\n"
@@ -317,6 +324,13 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
         } else if (!strcmp(a, "--hwaccel")) {
             NEED();
             c->eo.hwaccel = v;
+        } else if (!strcmp(a, "--chunk")) {
+            NEED();
+            int ci, cn;
+            char tail;
+            if (sscanf(v, "%d/%d%c", &ci, &cn, &tail) != 2 || cn < 1 || ci < 0 || ci >= cn)
+                return usage_error("--chunk %s: expected I/N with 0 <= I < N (chunk I of N)", v);
+            c->eo.chunk_index = ci, c->eo.chunk_count = cn;
         } else if (!strcmp(a, "--stats")) {
             c->stats = 1;
         } else if (!strcmp(a, "--no-passthrough")) {
@@ -399,6 +413,8 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             return usage_error("unknown option %s", a);
         } else if (!c->project) {
             c->project = a;
+        } else if (c->parts) {
+            c->parts[c->n_parts++] = a;
         } else {
             return usage_error("unexpected argument %s", a);
         }
@@ -532,18 +548,24 @@ static void print_stats(const Cli *c, const VxStats *st)
     json_object_put(o);
 }
 
-static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
+/* The output and the progress reporting of an export or a join. */
+static void setup_output(Cli *c)
 {
-    VxJob *job = NULL;
     c->eo.output_path = c->output;
-    c->eo.encoder_opts = c->enc_opts;
-    c->eo.n_encoder_opts = c->n_enc_opts;
-    c->eo.threads = c->threads;
     c->eo.progress_cb = progress_cb;
     c->eo.progress_opaque = c;
     if (c->progress == PROG_AUTO)
         c->progress = isatty(STDOUT_FILENO) && c->verbosity ? PROG_BAR : PROG_NONE;
     c->json_first = 1;
+}
+
+static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
+{
+    VxJob *job = NULL;
+    c->eo.encoder_opts = c->enc_opts;
+    c->eo.n_encoder_opts = c->n_enc_opts;
+    c->eo.threads = c->threads;
+    setup_output(c);
     int ret = vx_job_create(ctx, p, &c->eo, &job);
     if (ret < 0)
         return fail(ctx, ret);
@@ -582,6 +604,44 @@ static int cmd_render(Cli *c, int argc, char **argv)
     }
     vx_project_free(&p);
     vx_close(&ctx);
+    return r;
+}
+
+/* vexport join PROJECT part-0.mp4 ... -o OUT.mp4 */
+static int cmd_join(Cli *c, int argc, char **argv)
+{
+    c->parts = calloc((size_t)argc + 1, sizeof(*c->parts));
+    if (!c->parts)
+        return 2;
+    int r = parse_args(c, argc, argv, 0);
+    if (!r && !c->output)
+        r = usage_error("%s", "join needs -o OUT.mp4");
+    if (!r && (!c->project || !c->n_parts))
+        r = usage_error("%s", "join needs the project and the chunks: join PROJECT.json "
+                        "part-0.mp4 ... -o OUT.mp4");
+    VxContext *ctx = NULL;
+    VxProject *p = NULL;
+    if (!r && open_ctx(c, &ctx) < 0)
+        r = 2;
+    if (!r) {
+        int ret = load_project(c, ctx, &p);
+        if (ret == USAGE_FAILED)
+            r = 1;
+        else if (ret < 0)
+            r = fail(ctx, ret);
+    }
+    if (!r) {
+        setup_output(c);
+        /* a join has no job to cancel: it copies packets (about a second a minute) and runs
+         * to its end; the temporary is removed on any error */
+        int ret = vx_join(ctx, p, c->parts, c->n_parts, &c->eo);
+        r = ret < 0 ? fail(ctx, ret) : 0;
+        if (!r && c->progress != PROG_JSON && c->verbosity)
+            fprintf(stderr, "vexport: wrote %s\n", c->output);
+    }
+    vx_project_free(&p);
+    vx_close(&ctx);
+    free(c->parts);
     return r;
 }
 
@@ -898,6 +958,8 @@ int main(int argc, char **argv)
     int r;
     if (!strcmp(cmd, "render"))
         r = cmd_render(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "join"))
+        r = cmd_join(&c, argc - 2, argv + 2);
     else if (!strcmp(cmd, "frame"))
         r = cmd_frame(&c, argc - 2, argv + 2);
     else if (!strcmp(cmd, "probe"))

@@ -154,7 +154,13 @@ typedef struct VxExportOptions {
      *  warning. Why each was not used is logged at VX_LOG_INFO. Decoded hardware frames are
      *  downloaded as NV12. Not copied. */
     const char *hwaccel;
-    uint8_t reserved[52];
+    /** Renders chunk chunk_index (0-based) of chunk_count: output frames
+     *  floor(i * F / n) to floor((i + 1) * F / n) - 1 of the export's F, video only, starting
+     *  with an IDR frame, every GOP closed, its fingerprint in the MP4's metadata; vx_join()
+     *  makes the export of them. chunk_count 0 (default): the whole export. */
+    int chunk_index;
+    int chunk_count;
+    uint8_t reserved[44];
 } VxExportOptions;
 
 VX_API void vx_default_export_options(VxExportOptions *o);
@@ -207,6 +213,15 @@ typedef struct VxStats {
  *  returned. */
 VX_API int vx_job_stats(const VxJob *job, VxStats *out);
 VX_API void vx_job_free(VxJob **job);
+
+/** Joins the chunks of an export of p (rendered with VxExportOptions.chunk_count = n_chunks,
+ *  given in order, chunk 0 first) into o->output_path without re-encoding them: their video
+ *  stream-copied with continuous timestamps, the audio rendered once for the whole timeline,
+ *  faststart, the colour tags. Of o only output_path and the progress callback are used.
+ *  Refuses (VX_ERR(EINVAL), naming the file) a missing, duplicated or misplaced chunk, and a
+ *  chunk of another project or rendered with other settings. Atomic like an export. */
+VX_API int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n_chunks,
+                   const VxExportOptions *o);
 
 /** Renders the composed output frame shown at time t (seconds) as RGBA into a newly
  *  allocated image (free with vx_image_free). */
