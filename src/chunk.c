@@ -22,9 +22,14 @@ static void hex(const uint8_t *d, int n, char *out)
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-void vx_project_digest_hex(const VxProject *p, char out[65])
+int vx_project_digest_hex(const VxProject *p, char out[65])
 {
-    hex(p->json_sha256, 32, out);
+    uint8_t d[32];
+    int ret = vx_json_digest(p->json, d);
+    if (ret < 0)
+        return ret;
+    hex(d, 32, out);
+    return 0;
 }
 
 /* The project and everything else that decides the chunks' pictures and bitstream: the
@@ -37,8 +42,12 @@ int vx_chunk_fingerprint(const VxProject *p, const VxExportOptions *o, int n, ch
     uint8_t d[32];
     if (!sha)
         return VX_ERR(ENOMEM);
+    int ret = vx_project_digest_hex(p, ph);
+    if (ret < 0) {
+        av_free(sha);
+        return ret;
+    }
     av_sha_init(sha, 256);
-    vx_project_digest_hex(p, ph);
     snprintf(line, sizeof(line), "vexport chunks 1\nversion=%s\nproject=%s\nencoder=%s\n"
              "preset=%s\ncrf=%.17g\nbitrate=%" PRId64 "\nchunks=%d\n", vx_version(), ph,
              o->encoder ? o->encoder : "auto", o->preset ? o->preset : "",
@@ -65,7 +74,8 @@ int vx_chunk_begin(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
     vx_chunk_range(tl->frames, i, n, first, end);
     char fp[65], ph[65], v[48];
     int ret = vx_chunk_fingerprint(p, o, n, fp);
-    vx_project_digest_hex(p, ph);
+    if (ret >= 0)
+        ret = vx_project_digest_hex(p, ph);
     snprintf(v, sizeof(v), "%d/%d", i, n);
     if (ret < 0 || (ret = vx_muxer_set_tag(mux, VX_TAG_CHUNK, v)) < 0 ||
         (ret = vx_muxer_set_tag(mux, VX_TAG_FINGERPRINT, fp)) < 0 ||

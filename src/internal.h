@@ -141,7 +141,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
 /* Chunk i of n of an export of `frames` frames: output frames [*first, *end), i.e.
  * floor(i * frames / n) to floor((i + 1) * frames / n): from the project alone. */
 void vx_chunk_range(int64_t frames, int i, int n, int64_t *first, int64_t *end);
-void vx_project_digest_hex(const VxProject *p, char out[65]);
+/* SHA-256 of a JSON document in canonical form (keys sorted, numbers as %.17g, strings
+ * escaped one way, no spaces): json_digest.c (av_sha: the media side). 0 or an error. */
+int vx_json_digest(struct json_object *root, uint8_t out[32]);
+/* Hex SHA-256 of the project as read (p->json, canonical): what ties a chunk to it. */
+int vx_project_digest_hex(const VxProject *p, char out[65]);
 /* Hex SHA-256 of the project, the encoder settings of o, the library version and n. */
 int vx_chunk_fingerprint(const VxProject *p, const VxExportOptions *o, int n, char out[65]);
 /* For an export with o->chunk_count > 0: its frames [*first, *end) of tl, and the tags above

@@ -256,7 +256,10 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     int ret = pt ? 0 : VX_ERR(ENOMEM);
     if (ret < 0)
         return ret;
-    vx_project_digest_hex(p, ph);
+    if ((ret = vx_project_digest_hex(p, ph)) < 0) {
+        free(pt);
+        return ret;
+    }
     for (int i = 0; i < n; i++) {
         pt[i].path = chunks[i];
         if ((ret = open_part(ctx, ph, &pt[i])) < 0)

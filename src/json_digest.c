@@ -8,7 +8,7 @@
 #include <libavutil/mem.h>
 #include <libavutil/sha.h>
 
-#include "project.h"
+#include "internal.h"
 
 /* ---- the canonical form of a project's JSON: keys sorted, numbers as %.17g, strings
  * escaped one way, no whitespace; hashed as it is written ---- */

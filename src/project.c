@@ -815,8 +815,6 @@ parsed:
     }
     project_defaults(p);
     int ret = parse_root(&ps, root, p);
-    if (ret >= 0)
-        ret = vx_json_digest(root, p->json_sha256); /* ties chunks to it (chunk.c) */
     p->json = root; /* the layers' own sections are read from it */
     if (ret < 0) {
         vx_project_free(&p);

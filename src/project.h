@@ -100,13 +100,9 @@ struct VxProject {
     VxCursorOpts cursor;
     VxCameraOpts camera;
     struct json_object *json; /* the project as read (a reference): the layers' sections */
-    uint8_t json_sha256[32];  /* SHA-256 of that JSON in canonical form (chunk.c) */
 };
 int vx_project_clone(const VxProject *p, VxProject **out);
 /* The value of the top-level key (a layer's own section), NULL when absent. */
 struct json_object *vx_project_section(const VxProject *p, const char *key);
-/* SHA-256 of a JSON document in canonical form (keys sorted, numbers as %.17g, strings
- * escaped one way, no spaces): json_digest.c. 0 or a negative error. */
-int vx_json_digest(struct json_object *root, uint8_t out[32]);
 
 #endif
