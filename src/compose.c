@@ -323,8 +323,7 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
     memset(c->stat.buf->data, 128, c->size); /* grey where no static layer draws */
     set_planes(&c->stat, c->stat.buf->data, layout, l->W, l->H);
     c->stat.matrix = l->matrix;
-    const char *inc = getenv("VEXPORT_INCREMENTAL"); /* "0" turns it off, for tests */
-    c->incremental = !(inc && !strcmp(inc, "0"));
+    c->incremental = !ctx->s.no_incremental;
     for (int i = 0; i < n; i++) {
         VxLayer *ly = &c->layers[c->n];
         memset(ly, 0, sizeof(*ly));

@@ -11,10 +11,12 @@
 
 #define VX_ERRBUF 1024
 
+/* A context: the embedder's (vx_open), or a job's own copy of it (vx_job_create), so that each
+ * job keeps its own last error while sharing the settings and the log callback. */
 struct VxContext {
     VxSettings s;
     unsigned cpu_flags; /* detected & allowed */
-    char last_error[VX_ERRBUF];
+    VxError err;        /* the last error: vx_last_error(), vx_last_error_info(), vx_job_error() */
 };
 
 /* ---- log.c ---- */
@@ -23,6 +25,10 @@ void vx_log(VxContext *ctx, int level, const char *fmt, ...)
 /* Logs at error level, keeps it as the last error, returns code. */
 int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same, with what the error is about as fields of the kept VxError: the project key path
+ * (NULL: none), the file (NULL: none) and its line (0: none). The message is logged whole. */
+int vx_fail_at(VxContext *ctx, int code, const char *file, int line, const char *key,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Makes room in the array *p (*cap elements of `size` bytes) for element n: doubles the
  * capacity (from 64) when n has reached it. VX_ERR(ENOMEM) when the allocation fails or the
  * capacity would pass max elements; the array is unchanged then. */

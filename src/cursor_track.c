@@ -51,7 +51,8 @@ static int terr(TrackParser *tp, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (!tp->err)
-        tp->err = vx_fail(tp->ctx, VX_ERR(EINVAL), "%s:%d: %s", tp->name, tp->line, msg);
+        tp->err = vx_fail_at(tp->ctx, VX_ERR(EINVAL), tp->name, tp->line, "sources.cursor",
+                             "%s:%d: %s", tp->name, tp->line, msg);
     return tp->err;
 }
 
@@ -504,14 +505,16 @@ static int load_images(VxCursor *c, const char *track)
             snprintf(full, n, "%.*s%s", dirlen, track, p);
         int ret = 0;
         if (access(full, R_OK))
-            ret = vx_fail(c->ctx, VX_ERR(ENOENT), "%s:%d: image \"%s\": %s (%s)", track, line,
-                          p, strerror(errno), full);
+            ret = vx_fail_at(c->ctx, VX_ERR(ENOENT), track, line, "sources.cursor",
+                             "%s:%d: image \"%s\": %s (%s)", track, line, p, strerror(errno),
+                             full);
         else if ((ret = vx_image_load(c->ctx, full, &c->images[i])) < 0)
-            ret = vx_fail(c->ctx, ret, "%s:%d: image \"%s\": %s", track, line, p,
-                          c->ctx ? c->ctx->last_error : "cannot decode");
+            ret = vx_fail_at(c->ctx, ret, track, line, "sources.cursor",
+                             "%s:%d: image \"%s\": %s", track, line, p,
+                             c->ctx ? c->ctx->err.message : "cannot decode");
         else if (c->images[i]->format != VX_PIX_RGBA)
-            ret = vx_fail(c->ctx, VX_ERR(EINVAL), "%s:%d: image \"%s\": not decoded to RGBA",
-                          track, line, p);
+            ret = vx_fail_at(c->ctx, VX_ERR(EINVAL), track, line, "sources.cursor",
+                             "%s:%d: image \"%s\": not decoded to RGBA", track, line, p);
         free(full);
         if (ret < 0)
             return ret;

@@ -7,14 +7,26 @@
 
 #include "context.h"
 
-static void vx_vlog(VxContext *ctx, int level, int keep, const char *fmt, va_list ap)
+static void copy_str(char *dst, size_t n, const char *src)
+{
+    snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void vx_vlog(VxContext *ctx, int level, const VxError *about, const char *fmt,
+                    va_list ap)
 {
     char buf[VX_ERRBUF];
     vsnprintf(buf, sizeof(buf), fmt, ap);
     if (!ctx)
         return;
-    if (keep)
-        memcpy(ctx->last_error, buf, sizeof(buf));
+    if (about) {
+        VxError *e = &ctx->err;
+        e->code = about->code;
+        e->line = about->line;
+        copy_str(e->key, sizeof(e->key), about->key);
+        copy_str(e->file, sizeof(e->file), about->file);
+        copy_str(e->message, sizeof(e->message), buf);
+    }
     if (ctx->s.log_cb && level <= ctx->s.log_level)
         ctx->s.log_cb(ctx->s.log_opaque, level, buf);
 }
@@ -23,15 +35,29 @@ void vx_log(VxContext *ctx, int level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vx_vlog(ctx, level, 0, fmt, ap);
+    vx_vlog(ctx, level, NULL, fmt, ap);
     va_end(ap);
 }
 
 int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
 {
+    VxError about = {.code = code};
     va_list ap;
     va_start(ap, fmt);
-    vx_vlog(ctx, VX_LOG_ERROR, 1, fmt, ap);
+    vx_vlog(ctx, VX_LOG_ERROR, &about, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int vx_fail_at(VxContext *ctx, int code, const char *file, int line, const char *key,
+               const char *fmt, ...)
+{
+    VxError about = {.code = code, .line = line};
+    copy_str(about.key, sizeof(about.key), key);
+    copy_str(about.file, sizeof(about.file), file);
+    va_list ap;
+    va_start(ap, fmt);
+    vx_vlog(ctx, VX_LOG_ERROR, &about, fmt, ap);
     va_end(ap);
     return code;
 }

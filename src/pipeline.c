@@ -218,7 +218,8 @@ static int online_cpus(void)
 /* Long exports: packets and audio frames come and go on several threads, and glibc keeps the
  * pages they leave free inside its heaps, so the resident size of a 30-minute export crept up
  * by 6-10 % (docs/reliability.md, soak). Handing whole free pages back every 5 s of output
- * leaves only the muxer's index to grow. Only free memory is touched; a call takes 0.1-0.2 ms. */
+ * leaves only the muxer's index to grow. Only free memory is touched; a call takes 0.1-0.2 ms.
+ * It acts on the whole process's heap, so only when VxSettings.trim_heap asks (the tool does). */
 static void give_back_free_pages(void)
 {
 #if defined(__GLIBC__)
@@ -460,8 +461,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         st->audio_s += now_s() - ts - (st->mux_s - mux1);
         report(o, &pr, n + 1 - n0, t0, 0);
-        if (n % trim_every == trim_every - 1)
-            give_back_free_pages();
+        if (ctx->s.trim_heap && n % trim_every == trim_every - 1)
+            give_back_free_pages(); /* process-wide: only when the embedder asked for it */
     }
     if (atomic_load(cancel)) {
         ret = VX_ECANCELED; /* the encoder is closed, not drained */

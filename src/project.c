@@ -28,7 +28,8 @@ static int perr(Parser *ps, const char *path, const char *fmt, ...)
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     if (!ps->err)
-        ps->err = vx_fail(ps->ctx, VX_ERR(EINVAL), "%s: %s: %s", ps->name, path, msg);
+        ps->err = vx_fail_at(ps->ctx, VX_ERR(EINVAL), ps->name, 0, path, "%s: %s: %s",
+                             ps->name, path, msg);
     return ps->err;
 }
 
@@ -803,8 +804,8 @@ int vx_project_parse(VxContext *ctx, const char *json, const char *base_dir, con
                                                           : json_tokener_error_desc(jerr);
         json_object_put(root);
         json_tokener_free(tok);
-        return vx_fail(ctx, VX_ERR(EINVAL), "%s:%d:%d: invalid JSON: %s", ps.name, line, col,
-                       why);
+        return vx_fail_at(ctx, VX_ERR(EINVAL), ps.name, line, NULL,
+                          "%s:%d:%d: invalid JSON: %s", ps.name, line, col, why);
     }
 parsed:
     json_tokener_free(tok);

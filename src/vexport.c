@@ -14,7 +14,8 @@
 
 
 struct VxJob {
-    VxContext *ctx;
+    VxContext *ctx;   /* the embedder's context */
+    VxContext jctx;   /* the job's copy of it: its own last error (vx_job_error) */
     VxProject *p;
     VxExportOptions o;
     char *output, *encoder, *preset, *hwaccel;
@@ -42,12 +43,42 @@ int vx_version_api(void)
     return VX_API_VERSION;
 }
 
+/* The context FFmpeg's log goes to (VX_FFMPEG_LOG_ROUTE): FFmpeg has one log callback per
+ * process, so the last context opened with ROUTE gets it, until it is closed. */
+static _Atomic(VxContext *) g_av_log_ctx;
+
+static void av_log_route(void *avcl, int level, const char *fmt, va_list ap)
+{
+    (void)avcl;
+    VxContext *ctx = atomic_load(&g_av_log_ctx);
+    if (!ctx || level > av_log_get_level())
+        return;
+    char buf[VX_ERRBUF];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = 0;
+    if (n)
+        vx_log(ctx, level <= AV_LOG_ERROR ? VX_LOG_WARNING : VX_LOG_DEBUG, "ffmpeg: %s", buf);
+}
+
+/* Reserved slots must be zero, so that a later minor version can give them a meaning. */
+static int reserved_zero(void *const *slots, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (slots[i])
+            return 0;
+    return 1;
+}
+
 int vx_open(VxContext **pctx, const VxSettings *s)
 {
     if (!pctx)
         return VX_ERR(EINVAL);
     *pctx = NULL;
-    if (s && (s->threads < 0 || s->threads > 256))
+    if (s && (s->threads < 0 || s->threads > 256 || s->reserved_int ||
+              !reserved_zero(s->reserved, 6) || s->ffmpeg_log < VX_FFMPEG_LOG_UNTOUCHED ||
+              s->ffmpeg_log > VX_FFMPEG_LOG_ROUTE))
         return VX_ERR(EINVAL);
     VxContext *ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
@@ -57,7 +88,12 @@ int vx_open(VxContext **pctx, const VxSettings *s)
     else
         vx_default_settings(&ctx->s);
     ctx->cpu_flags = vx_cpu_effective(ctx->s.cpu_mask);
-    av_log_set_level(AV_LOG_QUIET); /* libav* must not print: we report through log_cb */
+    if (ctx->s.ffmpeg_log == VX_FFMPEG_LOG_QUIET) {
+        av_log_set_level(AV_LOG_QUIET);
+    } else if (ctx->s.ffmpeg_log == VX_FFMPEG_LOG_ROUTE) {
+        atomic_store(&g_av_log_ctx, ctx);
+        av_log_set_callback(av_log_route);
+    }
     *pctx = ctx;
     return 0;
 }
@@ -66,13 +102,32 @@ void vx_close(VxContext **ctx)
 {
     if (!ctx || !*ctx)
         return;
+    VxContext *expected = *ctx;
+    if (atomic_compare_exchange_strong(&g_av_log_ctx, &expected, NULL))
+        av_log_set_callback(av_log_default_callback);
     free(*ctx);
     *ctx = NULL;
 }
 
 const char *vx_last_error(const VxContext *ctx)
 {
-    return ctx ? ctx->last_error : "";
+    return ctx ? ctx->err.message : "";
+}
+
+int vx_last_error_info(const VxContext *ctx, VxError *out)
+{
+    if (!ctx || !out)
+        return VX_ERR(EINVAL);
+    *out = ctx->err;
+    return 0;
+}
+
+int vx_job_error(const VxJob *j, VxError *out)
+{
+    if (!j || !out)
+        return VX_ERR(EINVAL);
+    *out = j->jctx.err;
+    return 0;
 }
 
 void vx_default_export_options(VxExportOptions *o)
@@ -122,6 +177,9 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     if (!ctx || !p || !o || !out)
         return VX_ERR(EINVAL);
     *out = NULL;
+    if (!reserved_zero(o->reserved, 6))
+        return vx_fail(ctx, VX_ERR(EINVAL), "export options: a reserved slot is not zero "
+                       "(start from vx_default_export_options())");
     if (!o->output_path || !*o->output_path)
         return vx_fail(ctx, VX_ERR(EINVAL), "no output file given (output_path)");
     if (o->n_encoder_opts < 0 || (o->n_encoder_opts && !o->encoder_opts))
@@ -169,6 +227,8 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     if (!j)
         return VX_ERR(ENOMEM);
     j->ctx = ctx;
+    j->jctx = *ctx;
+    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
     atomic_init(&j->cancel, 0);
     int bad = vx_project_clone(p, &j->p) < 0;
     j->o = *o;
@@ -199,7 +259,8 @@ int vx_job_run(VxJob *j)
 {
     if (!j)
         return VX_ERR(EINVAL);
-    int ret = vx_pipeline_run(j->ctx, j->p, &j->o, &j->cancel, &j->stats);
+    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
+    int ret = vx_pipeline_run(&j->jctx, j->p, &j->o, &j->cancel, &j->stats);
     /* a cancel ends one run: the job can be run again afterwards. Cleared at the end, not at
      * the start, so that a cancel made just before the run begins (a signal) is not lost. */
     atomic_store(&j->cancel, 0);

@@ -441,14 +441,18 @@ static int exit_code(int err)
     }
 }
 
-static int fail(VxContext *ctx, int err)
+static int fail_msg(const char *msg, int err)
 {
-    const char *msg = ctx ? vx_last_error(ctx) : "";
     if (err == VX_ECANCELED)
         fprintf(stderr, "\nvexport: interrupted; nothing was written\n");
     else
         fprintf(stderr, "vexport: error: %s\n", *msg ? msg : vx_strerror(err));
     return exit_code(err);
+}
+
+static int fail(VxContext *ctx, int err)
+{
+    return fail_msg(ctx ? vx_last_error(ctx) : "", err);
 }
 
 static int open_ctx(Cli *c, VxContext **ctx)
@@ -459,6 +463,10 @@ static int open_ctx(Cli *c, VxContext **ctx)
     s.log_opaque = c;
     s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_INFO;
     s.threads = c->threads;
+    s.ffmpeg_log = VX_FFMPEG_LOG_QUIET; /* the tool reports through log_cb alone */
+    s.trim_heap = 1;                    /* long exports keep a flat resident size */
+    const char *inc = getenv("VEXPORT_INCREMENTAL"); /* "0": whole frames, for tests */
+    s.no_incremental = inc && !strcmp(inc, "0");
     if (c->cpu_set)
         s.cpu_mask = c->cpu_mask;
     int ret = vx_open(ctx, &s);
@@ -577,9 +585,11 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
     VxStats st;
     if (ret >= 0 && c->stats && vx_job_stats(job, &st) == 0)
         print_stats(c, &st);
+    VxError e = {0};
+    vx_job_error(job, &e);
     vx_job_free(&job);
     if (ret < 0)
-        return fail(ctx, ret);
+        return fail_msg(e.message, ret);
     if (c->progress != PROG_JSON && c->verbosity)
         fprintf(stderr, "vexport: wrote %s\n", c->output);
     return 0;

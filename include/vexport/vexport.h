@@ -1,9 +1,23 @@
 /*
  * vexport — export screen recordings into finished videos.
  *
- * Public API. Every function returns 0 on success or a negative errno-style code
- * (VX_ERR(EINVAL), ...); the human-readable reason is passed to the log callback and kept
- * in the context (vx_last_error()). The library never prints on its own.
+ * Public API, version 1 (vx_version_api(), VX_API_VERSION). Every function returns 0 on
+ * success or a negative errno-style code (VX_ERR(EINVAL), ...); the human-readable reason is
+ * passed to the log callback and kept: for a job's calls in the job (vx_job_error()), for the
+ * others in the context (vx_last_error(), vx_last_error_info()). The library never prints on
+ * its own and changes nothing process-wide unless a VxSettings field asks it to.
+ *
+ * Thread-safety, in general: a VxContext may be used from several threads at once (jobs and
+ * projects made from it run independently); a VxJob is run by one thread at a time, and only
+ * vx_job_cancel() may be called on it from any thread meanwhile; a VxProject is read-only once
+ * loaded and may be shared between threads and jobs. Each call below says its own rule after
+ * "Thread-safety:". Callbacks are called from the library's threads as each one says, never
+ * after the call that runs them (vx_job_run(), vx_probe(), ...) has returned.
+ *
+ * ABI: the structs below are laid out for API major 1 and checked by _Static_assert (64-bit
+ * targets) and by the test suite (tests/api/abi.c). Their reserved slots are pointer-sized and
+ * must be zero (NULL): start from vx_default_settings() / vx_default_export_options(), and a
+ * later minor version carves new fields out of them. A non-zero slot is refused (EINVAL).
  *
  * Typical use:
  *     VxSettings s; vx_default_settings(&s); s.log_cb = my_log;
@@ -53,14 +67,33 @@ enum VxCpuFlags {
 
 /** The VxCpuFlags allowed at a SIMD level named "c", "sse4", "avx2", "avx512" or "neon" (the
  *  names VEXPORT_CPU and the tool's --cpu take), for VxSettings.cpu_mask; VX_ERR(EINVAL) for
- *  any other name. */
+ *  any other name. Thread-safety: any thread. */
 VX_API long vx_cpu_level_mask(const char *level);
 
+/** The library's state for one embedder: settings, log routing, the last error of the calls
+ *  made on it outside jobs. Thread-safety: calls on one context may come from several threads;
+ *  vx_close() only once nothing else uses it (no job, project or preview alive). */
 typedef struct VxContext VxContext;
+/** A loaded, validated project. Thread-safety: immutable once loaded: any number of threads
+ *  and jobs may read it at once; vx_project_free() once none does. */
 typedef struct VxProject VxProject;
+/** One export. Thread-safety: one thread runs it (vx_job_run()); vx_job_cancel() from any
+ *  thread or signal handler meanwhile; the other calls not while it runs. */
 typedef struct VxJob VxJob;
 
+/** Receives every log line (without trailing newline). Thread-safety: called from whichever
+ *  library thread logs (the caller's thread, a job's decode, audio or camera thread), possibly
+ *  from several at once: it must be thread-safe and must not call back into the library. */
 typedef void (*VxLogCallback)(void *opaque, int level, const char *message);
+
+/** What VxSettings.ffmpeg_log does with FFmpeg's own log (process-wide by FFmpeg's design). */
+enum VxFfmpegLog {
+    VX_FFMPEG_LOG_UNTOUCHED = 0, /**< default: FFmpeg's log level and callback are left alone */
+    VX_FFMPEG_LOG_QUIET = 1,     /**< av_log_set_level(AV_LOG_QUIET): FFmpeg prints nothing */
+    VX_FFMPEG_LOG_ROUTE = 2,     /**< FFmpeg's messages go to this context's log_cb (errors
+                                      as VX_LOG_WARNING, the rest as VX_LOG_DEBUG); the last
+                                      context opened with ROUTE receives them */
+};
 
 typedef struct VxSettings {
     /** The thread budget: CPU threads for all stages together, the decoder's and the
@@ -71,29 +104,59 @@ typedef struct VxSettings {
      *  the job's thread while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
      *  The output is the same for the same budget (x264's depends on its thread count). */
     int threads;
-    /** Capabilities allowed (VxCpuFlags). Default: all (~0u). The VEXPORT_CPU environment
-     *  variable ("c", "sse4", "avx2", "avx512", "neon") lowers it further. */
+    /** Capabilities allowed (VxCpuFlags) for this context's kernels. Default: all (~0u).
+     *  The VEXPORT_CPU environment variable ("c", "sse4", "avx2", "avx512", "neon") lowers
+     *  it further. */
     unsigned cpu_mask;
     /** Messages up to this level reach log_cb. Default VX_LOG_INFO. */
     int log_level;
-    /** Receives every log line (without trailing newline). Default NULL: messages are kept
-     *  for vx_last_error() only. Called from any of the library's threads. */
+    /** Receives every log line. Default NULL: errors are kept for vx_last_error() and
+     *  vx_job_error() only. See VxLogCallback for the threads it is called from. */
     VxLogCallback log_cb;
     void *log_opaque;
-    uint8_t reserved[64];
+    /** enum VxFfmpegLog. Default VX_FFMPEG_LOG_UNTOUCHED (nothing process-wide changes). */
+    int ffmpeg_log;
+    /** 1: after each 5 s of output and at the end of an export, hand the heap's free pages
+     *  back to the system (glibc malloc_trim(0), process-wide: it keeps the resident size of
+     *  hour-long exports flat, docs/reliability.md). Default 0. */
+    int trim_heap;
+    /** 1: compose every output frame whole (no incremental redraw of what changed; the
+     *  pixels are the same, only slower: for tests and comparisons). Default 0. */
+    int no_incremental;
+    int reserved_int; /**< must be 0 */
+    void *reserved[6]; /**< must be NULL */
 } VxSettings;
 
-/** Fills *s with the defaults documented above. */
+/** Fills *s with the defaults documented above. Thread-safety: any thread. */
 VX_API void vx_default_settings(VxSettings *s);
-/** Opens a context. On failure *ctx is NULL. */
+/** Opens a context. On failure *ctx is NULL; a bad setting (a non-zero reserved slot, threads
+ *  out of 0...256) is VX_ERR(EINVAL). Thread-safety: any thread. */
 VX_API int vx_open(VxContext **ctx, const VxSettings *s);
-/** Closes a context and sets *ctx to NULL. NULL is fine. */
+/** Closes a context and sets *ctx to NULL. NULL is fine. Thread-safety: once nothing made
+ *  from it is in use. */
 VX_API void vx_close(VxContext **ctx);
-/** The last error message on this context ("" if none). Owned by the context. */
+/** The last error message of a call made on this context outside a job ("" if none), e.g. by
+ *  vx_project_load(). Owned by the context, valid until its next failing call.
+ *  Thread-safety: any thread; when several threads fail on one context at once, the message
+ *  is one of theirs: use vx_last_error_info() right after the call, or one context each. */
 VX_API const char *vx_last_error(const VxContext *ctx);
-/** A short text for an error code. */
+
+/** An error, with what it is about as fields (a copy: the caller owns it). */
+typedef struct VxError {
+    int code;            /**< the negative error code; 0: no error */
+    int line;            /**< line in `file`, 0 if none */
+    char message[1024];  /**< the whole message, as logged ("" if none) */
+    char key[256];       /**< the project key path ("background.angle", "timeline[2].end"),
+                              "" when the error is not about one key */
+    char file[1024];     /**< the file it is about (the project, a track, a recording), "" */
+    void *reserved[4];
+} VxError;
+/** Copies the last error of a call made on ctx outside a job into *out (code 0 if none).
+ *  Thread-safety: any thread (see vx_last_error()). */
+VX_API int vx_last_error_info(const VxContext *ctx, VxError *out);
+/** A short text for an error code. Thread-safety: any thread. */
 VX_API const char *vx_strerror(int code);
-/** The library's version string ("1.2.3"). */
+/** The library's version string ("1.2.3"). Thread-safety: any thread. */
 VX_API const char *vx_version(void);
 /** The API version of the library in use, as VX_API_VERSION (major * 1000 + minor); compare
  *  it with the VX_API_VERSION the program was built against (same major, minor >= built).
@@ -101,15 +164,19 @@ VX_API const char *vx_version(void);
 VX_API int vx_version_api(void);
 
 /** Reads and validates a project file (docs/project-format.md). Relative paths resolve
- *  against the file's folder. On failure the message names the key and the problem. */
+ *  against the file's folder. On failure the message names the key and the problem, and
+ *  vx_last_error_info() gives the key path, the file and the line as fields.
+ *  Thread-safety: any thread. */
 VX_API int vx_project_load(VxContext *ctx, const char *path, VxProject **out);
 /** Same, from a JSON text; relative paths resolve against base_dir (NULL = current folder).
- *  `name` is used in messages (e.g. the file name). */
+ *  `name` is used in messages (e.g. the file name). Thread-safety: any thread. */
 VX_API int vx_project_parse(VxContext *ctx, const char *json, const char *base_dir,
                             const char *name, VxProject **out);
+/** Thread-safety: once no job, preview or call uses it. */
 VX_API void vx_project_free(VxProject **p);
 
-/** Progress of a running job. */
+/** Progress of a running job. Allocated by the library and valid during the callback only;
+ *  later minor versions may add fields at its end (never allocate one). */
 typedef struct VxProgress {
     int64_t frame;       /**< frames written so far */
     int64_t total;       /**< frames the export will have */
@@ -122,6 +189,8 @@ typedef struct VxProgress {
                               "remux-cuts" (stream copy of the timeline's ranges) */
 } VxProgress;
 
+/** Thread-safety: called on the thread that runs vx_job_run() (or vx_join()), between frames,
+ *  at most about 10 times a second and once more at the end; it may call vx_job_cancel(). */
 typedef void (*VxProgressCallback)(void *opaque, const VxProgress *p);
 
 typedef struct VxExportOptions {
@@ -160,21 +229,30 @@ typedef struct VxExportOptions {
      *  makes the export of them. chunk_count 0 (default): the whole export. */
     int chunk_index;
     int chunk_count;
-    uint8_t reserved[44];
+    void *reserved[6]; /**< must be NULL */
 } VxExportOptions;
 
+/** Fills *o with the defaults documented above. Thread-safety: any thread. */
 VX_API void vx_default_export_options(VxExportOptions *o);
 
-/** Prepares an export of project p with options o (both may be freed after this returns). */
+/** Prepares an export of project p with options o (both may be freed after this returns).
+ *  A non-zero reserved slot is VX_ERR(EINVAL). The job has its own error (vx_job_error()):
+ *  jobs of one context running at once on several threads do not mix their messages; a
+ *  failure of vx_job_create() itself is the context's (vx_last_error_info()).
+ *  Thread-safety: any thread. */
 VX_API int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                          VxJob **job);
 /** Runs the export in the calling thread. Returns 0, VX_ECANCELED, or another error. On any
  *  error the output path is left untouched and the temporary removed. A job may be run again
  *  after it returned (cancelled or not): a cancel ends the run it stopped. A vx_job_cancel()
- *  made before vx_job_run() begins cancels that coming run. */
+ *  made before vx_job_run() begins cancels that coming run.
+ *  Thread-safety: one thread at a time per job; jobs run in parallel on other threads. */
 VX_API int vx_job_run(VxJob *job);
-/** Asks a running job to stop. Safe from any thread and from a signal handler. */
+/** Asks a running job to stop. Thread-safety: any thread, and async-signal-safe. */
 VX_API void vx_job_cancel(VxJob *job);
+/** Copies the job's last error (from its last vx_job_run()) into *out; code 0 if it had none.
+ *  Thread-safety: not while the job runs (the error is final once vx_job_run() returned). */
+VX_API int vx_job_error(const VxJob *job, VxError *out);
 
 /** What a finished (or failed) vx_job_run() measured. Times are wall-clock seconds spent
  *  inside each stage's work, summed over the export; the stages overlap (decoding runs in its
@@ -206,12 +284,13 @@ typedef struct VxStats {
     int decode_threads, compose_threads, encode_threads;
     char hwaccel[16];        /**< hardware decoder device type used, "" = software */
     char encoder[32];        /**< encoder used ("libx264", "h264_vaapi", ...), "" = remux */
-    uint8_t reserved[64];
+    void *reserved[8];       /**< zero */
 } VxStats;
 
 /** Copies the statistics of the job's last vx_job_run() (zeros before it), once it has
- *  returned. */
+ *  returned. Thread-safety: not while the job runs. */
 VX_API int vx_job_stats(const VxJob *job, VxStats *out);
+/** Thread-safety: not while the job runs. NULL is fine. */
 VX_API void vx_job_free(VxJob **job);
 
 /** Joins the chunks of an export of p (rendered with VxExportOptions.chunk_count = n_chunks,
@@ -219,18 +298,37 @@ VX_API void vx_job_free(VxJob **job);
  *  stream-copied with continuous timestamps, the audio rendered once for the whole timeline,
  *  faststart, the colour tags. Of o only output_path and the progress callback are used.
  *  Refuses (VX_ERR(EINVAL), naming the file) a missing, duplicated or misplaced chunk, and a
- *  chunk of another project or rendered with other settings. Atomic like an export. */
+ *  chunk of another project or rendered with other settings. Atomic like an export.
+ *  Thread-safety: any thread; the progress callback is called on it. */
 VX_API int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n_chunks,
                    const VxExportOptions *o);
 
 /** Renders the composed output frame shown at time t (seconds) as RGBA into a newly
- *  allocated image (free with vx_image_free). */
+ *  allocated image (free with vx_image_free). Opens everything for this one frame: for many
+ *  frames, see the persistent preview. Thread-safety: any thread. */
 VX_API int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out);
 
 /** Prints what vexport sees of a media file, as text, through the callback (one line per
- *  call). */
+ *  call). Thread-safety: any thread; line_cb is called on the calling thread. */
 VX_API int vx_probe(VxContext *ctx, const char *path,
                     void (*line_cb)(void *opaque, const char *line), void *opaque);
+
+/* The layout of API major 1 on 64-bit targets (also checked by tests/api/abi.c). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define VX_STATIC_ASSERT(c, m) static_assert(c, m)
+#elif !defined(__cplusplus) && defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define VX_STATIC_ASSERT(c, m) _Static_assert(c, m)
+#else /* C99: checked by tests/api/abi.c only; a declaration that does nothing */
+#define VX_STATIC_ASSERT(c, m) struct vx_static_assert_unchecked
+#endif
+#if UINTPTR_MAX == 0xffffffffffffffffu
+VX_STATIC_ASSERT(sizeof(VxSettings) == 96, "VxSettings changed size: ABI break (API major)");
+VX_STATIC_ASSERT(sizeof(VxExportOptions) == 144, "VxExportOptions changed size: ABI break");
+VX_STATIC_ASSERT(sizeof(VxStats) == 240, "VxStats changed size: ABI break");
+VX_STATIC_ASSERT(sizeof(VxError) == 2344, "VxError changed size: ABI break");
+VX_STATIC_ASSERT(sizeof(VxImage) == 80, "VxImage changed size: ABI break");
+VX_STATIC_ASSERT(sizeof(VxColorSpec) == 12, "VxColorSpec changed size: ABI break");
+#endif
 
 #ifdef __cplusplus
 }

@@ -153,10 +153,10 @@ static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
         exit(2);
     l.sub_x = si.sub_x, l.sub_y = si.sub_y, l.cx = si.chroma_x, l.cy = si.chroma_y;
     VxCompose *full = NULL, *inc = NULL;
-    setenv("VEXPORT_INCREMENTAL", "0", 1);
+    ctx->s.no_incremental = 1; /* VxSettings.no_incremental: whole frames */
     const int layout = fmt == AV_PIX_FMT_NV12 ? VX_LAYOUT_NV12 : VX_LAYOUT_PLANAR;
     int ret = vx_compose_create_stack(ctx, p, NULL, &l, layout, stack, 3, &full);
-    unsetenv("VEXPORT_INCREMENTAL");
+    ctx->s.no_incremental = 0;
     if (ret < 0 || vx_compose_create_stack(ctx, p, NULL, &l, layout, stack, 3, &inc) < 0 ||
         vx_compose_set_threads(inc, threads) < 0)
         exit(2);

@@ -73,7 +73,7 @@ static VxProject *project(VxContext *ctx)
         "360}, \"background\": \"#336699\", \"padding\": 0.1, \"radius\": 16, \"shadow\": null}";
     VxProject *p = NULL;
     if (vx_project_parse(ctx, json, ".", "test.json", &p) < 0) {
-        printf("FAIL: the project does not parse: %s\n", ctx->last_error);
+        printf("FAIL: the project does not parse: %s\n", ctx->err.message);
         exit(1);
     }
     return p;
@@ -93,14 +93,14 @@ static void check_static(VxContext *ctx, const VxProject *p, const VxLayout *l)
 {
     VxCompose *c = NULL;
     CHECK(vx_compose_create(ctx, p, NULL, l, VX_LAYOUT_NV12, &c) == 0, "create: %s",
-          ctx->last_error);
+          ctx->err.message);
     if (!c)
         return;
     /* a flat grey recording: the screen shows Y 100 in its middle */
     VxPicture src = source(NULL), out;
     memset(src.data[0], 100, (size_t)SW * SH);
     memset(src.data[1], 128, (size_t)SW * SH / 2);
-    CHECK(vx_compose_next(c, &src, NULL, 0, 0, &out) == 0, "compose: %s", ctx->last_error);
+    CHECK(vx_compose_next(c, &src, NULL, 0, 0, &out) == 0, "compose: %s", ctx->err.message);
     int y, cb, cr;
     bt601(0x33, 0x66, 0x99, &y, &cb, &cr);
     const uint8_t *Y = out.data[0], *UV = out.data[1];
@@ -124,12 +124,12 @@ static void check_static(VxContext *ctx, const VxProject *p, const VxLayout *l)
 static void check_incremental(VxContext *ctx, const VxProject *p, const VxLayout *l, int threads)
 {
     VxCompose *full = NULL, *inc = NULL;
-    setenv("VEXPORT_INCREMENTAL", "0", 1);
+    ctx->s.no_incremental = 1; /* VxSettings.no_incremental: whole frames */
     int ret = vx_compose_create(ctx, p, NULL, l, VX_LAYOUT_NV12, &full);
-    unsetenv("VEXPORT_INCREMENTAL");
+    ctx->s.no_incremental = 0;
     if (ret < 0 || vx_compose_create(ctx, p, NULL, l, VX_LAYOUT_NV12, &inc) < 0 ||
         vx_compose_set_threads(inc, threads) < 0) {
-        printf("FAIL: create: %s\n", ctx->last_error);
+        printf("FAIL: create: %s\n", ctx->err.message);
         exit(1);
     }
     VxPicture src = {0}, prev_out = {0};
@@ -151,7 +151,7 @@ static void check_incremental(VxContext *ctx, const VxProject *p, const VxLayout
         VxPicture a, b;
         if (vx_compose_next(full, &src, &view, n / 30.0, n / 30.0, &a) < 0 ||
             vx_compose_next(inc, &src, &view, n / 30.0, n / 30.0, &b) < 0) {
-            printf("FAIL: compose: %s\n", ctx->last_error);
+            printf("FAIL: compose: %s\n", ctx->err.message);
             exit(1);
         }
         if (bad < 0 && !same(&a, &b))

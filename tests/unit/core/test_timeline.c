@@ -18,7 +18,7 @@ static VxProject *project(VxContext *ctx, const char *json)
 {
     VxProject *p = NULL;
     if (vx_project_parse(ctx, json, ".", "test.json", &p) < 0) {
-        printf("FAIL: the project does not parse: %s\n", ctx->last_error);
+        printf("FAIL: the project does not parse: %s\n", ctx->err.message);
         exit(1);
     }
     return p;
@@ -66,7 +66,7 @@ int main(void)
                                  "\"speed\": 0.5}]}");
     VxSourceInfo si = {.width = 640, .height = 360, .duration = 12, .fps = {30000, 1001}};
     VxTimeline tl;
-    CHECK(vx_timeline_init(&ctx, p, &si, &tl) == 0, "timeline: %s", ctx.last_error);
+    CHECK(vx_timeline_init(&ctx, p, &si, &tl) == 0, "timeline: %s", ctx.err.message);
     CHECK(tl.fps.num == 30 && tl.fps.den == 1, "fps %d/%d, expected 30/1", tl.fps.num, tl.fps.den);
     CHECK(tl.frames == 150 && fabs(tl.duration - 5) < 1e-9, "%lld frames, %.3f s; expected "
           "150 frames, 5 s", (long long)tl.frames, tl.duration);
@@ -85,7 +85,7 @@ int main(void)
     vx_project_free(&p);
     /* no frame rate in the project: the recording's (29.97), as a rational */
     p = project(&ctx, "{\"sources\": {\"screen\": \"s.mp4\"}}");
-    CHECK(vx_timeline_init(&ctx, p, &si, &tl) == 0, "timeline: %s", ctx.last_error);
+    CHECK(vx_timeline_init(&ctx, p, &si, &tl) == 0, "timeline: %s", ctx.err.message);
     CHECK(tl.fps.num == 30000 && tl.fps.den == 1001 && tl.frames == 360,
           "recording's rate: %d/%d, %lld frames; expected 30000/1001, 360",
           tl.fps.num, tl.fps.den, (long long)tl.frames);
