@@ -764,6 +764,7 @@ void vx_project_free(VxProject **pp)
     free(p->zooms);
     free(p->cursor.track);
     free(p->camera.path);
+    free(p->base_dir);
     json_object_put(p->json);
     free(p);
     *pp = NULL;
@@ -815,7 +816,8 @@ parsed:
         return VX_ERR(ENOMEM);
     }
     project_defaults(p);
-    int ret = parse_root(&ps, root, p);
+    p->base_dir = strdup(base_dir ? base_dir : "");
+    int ret = p->base_dir ? parse_root(&ps, root, p) : VX_ERR(ENOMEM);
     p->json = root; /* the layers' own sections are read from it */
     if (ret < 0) {
         vx_project_free(&p);
@@ -915,12 +917,12 @@ int vx_project_clone(const VxProject *p, VxProject **out)
         return VX_ERR(ENOMEM);
     *c = *p;
     c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL;
-    c->screen = c->bg_image = c->cursor.track = c->camera.path = NULL;
+    c->screen = c->bg_image = c->cursor.track = c->camera.path = c->base_dir = NULL;
     c->n_tracks = 0;
     json_object_get(c->json);
     int bad = dup_str(&c->screen, p->screen) | dup_str(&c->bg_image, p->bg_image) |
               dup_str(&c->cursor.track, p->cursor.track) |
-              dup_str(&c->camera.path, p->camera.path) |
+              dup_str(&c->camera.path, p->camera.path) | dup_str(&c->base_dir, p->base_dir) |
               dup_mem((void **)&c->stops, p->stops, sizeof(*p->stops) * (size_t)p->n_stops) |
               dup_mem((void **)&c->segs, p->segs, sizeof(*p->segs) * (size_t)p->n_segs) |
               dup_mem((void **)&c->zooms, p->zooms, sizeof(*p->zooms) * (size_t)p->n_zooms);

@@ -100,6 +100,7 @@ struct VxProject {
     VxCursorOpts cursor;
     VxCameraOpts camera;
     struct json_object *json; /* the project as read (a reference): the layers' sections */
+    char *base_dir;           /* what relative paths in it resolve against ("": the cwd) */
 };
 int vx_project_clone(const VxProject *p, VxProject **out);
 /* The value of the top-level key (a layer's own section), NULL when absent. */

@@ -175,6 +175,27 @@ VX_API int vx_project_parse(VxContext *ctx, const char *json, const char *base_d
 /** Thread-safety: once no job, preview or call uses it. */
 VX_API void vx_project_free(VxProject **p);
 
+/** What an export of a project will be (from the project and the recording's header; nothing
+ *  is decoded). */
+typedef struct VxOutputInfo {
+    int width, height;    /**< the output's size in pixels */
+    int fps_num, fps_den; /**< its constant frame rate */
+    int64_t frames;       /**< the frames a whole export writes (VxProgress.total) */
+    double duration_s;    /**< its duration in seconds */
+    int has_audio;        /**< 1 when the export has an audio track */
+    int reserved_int;
+    void *reserved[6];
+} VxOutputInfo;
+/** Fills *out for an export of p. Thread-safety: any thread. */
+VX_API int vx_project_output(VxContext *ctx, const VxProject *p, VxOutputInfo *out);
+/** The project as JSON text (UTF-8, pretty-printed), as it was read with what the library
+ *  resolved filled in: relative paths made absolute, and `output.width`, `output.height` and
+ *  `output.fps` set to what an export writes (vx_project_output()). Loading it again gives the
+ *  same export. *json is allocated: free it with vx_free(). Thread-safety: any thread. */
+VX_API int vx_project_json(VxContext *ctx, const VxProject *p, char **json);
+/** Frees memory the library returned (vx_project_json()). NULL is fine. Thread-safety: any. */
+VX_API void vx_free(void *ptr);
+
 /** Progress of a running job. Allocated by the library and valid during the callback only;
  *  later minor versions may add fields at its end (never allocate one). */
 typedef struct VxProgress {
@@ -326,6 +347,7 @@ VX_STATIC_ASSERT(sizeof(VxSettings) == 96, "VxSettings changed size: ABI break (
 VX_STATIC_ASSERT(sizeof(VxExportOptions) == 144, "VxExportOptions changed size: ABI break");
 VX_STATIC_ASSERT(sizeof(VxStats) == 240, "VxStats changed size: ABI break");
 VX_STATIC_ASSERT(sizeof(VxError) == 2344, "VxError changed size: ABI break");
+VX_STATIC_ASSERT(sizeof(VxOutputInfo) == 88, "VxOutputInfo changed size: ABI break");
 VX_STATIC_ASSERT(sizeof(VxImage) == 80, "VxImage changed size: ABI break");
 VX_STATIC_ASSERT(sizeof(VxColorSpec) == 12, "VxColorSpec changed size: ABI break");
 #endif

@@ -49,6 +49,11 @@ static const Entry entries[] = {
     SIZE(VxError), OFF(VxError, code), OFF(VxError, line), OFF(VxError, message),
     OFF(VxError, key), OFF(VxError, file), OFF(VxError, reserved),
 
+    SIZE(VxOutputInfo), OFF(VxOutputInfo, width), OFF(VxOutputInfo, height),
+    OFF(VxOutputInfo, fps_num), OFF(VxOutputInfo, fps_den), OFF(VxOutputInfo, frames),
+    OFF(VxOutputInfo, duration_s), OFF(VxOutputInfo, has_audio),
+    OFF(VxOutputInfo, reserved_int), OFF(VxOutputInfo, reserved),
+
     SIZE(VxImage), OFF(VxImage, format), OFF(VxImage, width), OFF(VxImage, height),
     OFF(VxImage, data), OFF(VxImage, stride),
 
