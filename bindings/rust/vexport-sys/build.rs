@@ -25,6 +25,8 @@ fn main() {
     for f in flags.split_whitespace() {
         if let Some(d) = f.strip_prefix("-L") {
             println!("cargo:rustc-link-search=native={}", d);
+            // relink when the library is rebuilt (a new soname leaves old test binaries dead)
+            println!("cargo:rerun-if-changed={}/libvexport.so", d);
             // this crate's own tests run against it without LD_LIBRARY_PATH
             println!("cargo:rustc-link-arg-tests=-Wl,-rpath,{}", d);
             dirs.push(d.to_string());
