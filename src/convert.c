@@ -79,8 +79,9 @@ static int check_args(const VxImage *src, const VxImage *dst, const VxColorSpec 
     return 0;
 }
 
-int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
-                       int y1, int nt)
+/* Rows [y0, y1) with the kernels of d. */
+static int convert_rows(const VxConvertDSP *d, const VxImage *src, VxImage *dst,
+                        const VxColorSpec *spec, int y0, int y1, int nt)
 {
     int ret = check_args(src, dst, spec);
     if (ret < 0)
@@ -89,7 +90,6 @@ int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec
         return VX_ERR(EINVAL);
     if (!spec)
         spec = &default_spec;
-    pthread_once(&g_once, init_dsp);
     VxConvCoefs c;
     const int w = src->width, h = src->height;
     if (is_rgb(src->format) && is_yuv(dst->format)) {
@@ -112,9 +112,9 @@ int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec
             int step;
             chroma_ptrs(dst, y / 2, &u, &v, &step);
             if (swap)
-                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, v, u, step, w, &c);
+                d->rgb_to_yuv420(s0, s1, d0, d1, v, u, step, w, &c);
             else
-                g_dsp.rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
+                d->rgb_to_yuv420(s0, s1, d0, d1, u, v, step, w, &c);
         }
         return 0;
     }
@@ -124,12 +124,27 @@ int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec
             uint8_t *u, *v;
             int step;
             chroma_ptrs(src, y / 2, &u, &v, &step);
-            g_dsp.yuv420_to_rgb(dst->data[0] + y * dst->stride[0],
+            d->yuv420_to_rgb(dst->data[0] + y * dst->stride[0],
                                 src->data[0] + y * src->stride[0], u, v, step, w, &c);
         }
         return 0;
     }
     return VX_ERR(ENOSYS);
+}
+
+int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
+                       int y1, int nt)
+{
+    pthread_once(&g_once, init_dsp);
+    return convert_rows(&g_dsp, src, dst, spec, y0, y1, nt);
+}
+
+int vx_convert_cpu(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
+                   unsigned cpu_flags)
+{
+    VxConvertDSP d;
+    vx_convert_dsp_init(&d, cpu_flags);
+    return src ? convert_rows(&d, src, dst, spec, 0, src->height, -1) : VX_ERR(EINVAL);
 }
 
 int vx_convert_rows(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0, int y1)

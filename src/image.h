@@ -13,5 +13,9 @@ int vx_image_load(VxContext *ctx, const char *path, VxImage **out);
  * RGB -> YUV output, 0 = plain stores, -1 = by frame size (what vx_convert_rows does). */
 int vx_convert_rows_nt(const VxImage *src, VxImage *dst, const VxColorSpec *spec, int y0,
                        int y1, int nt);
+/* vx_convert with the kernels a context allows (VxContext.cpu_flags), for the library's own
+ * conversions: the public calls have no context and use what VEXPORT_CPU allows. */
+int vx_convert_cpu(const VxImage *src, VxImage *dst, const VxColorSpec *spec,
+                   unsigned cpu_flags);
 
 #endif

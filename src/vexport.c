@@ -366,7 +366,7 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
         ret = VX_ERR(ENOMEM);
         goto end;
     }
-    vx_convert(&yuv, rgba, &cs);
+    vx_convert_cpu(&yuv, rgba, &cs, ctx->cpu_flags);
     *out = rgba;
     ret = 0;
 end:

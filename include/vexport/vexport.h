@@ -60,9 +60,11 @@ enum VxLogLevel {
 enum VxCpuFlags {
     VX_CPU_SSE41 = 1 << 0,
     VX_CPU_AVX2 = 1 << 1,
-    VX_CPU_AVX512 = 1 << 2, /**< AVX-512 F, BW, VL, VBMI, VNNI (Ice Lake and later) */
+    VX_CPU_AVX512 = 1 << 2, /**< AVX-512 F, BW and VL (Skylake-SP and later) */
     VX_CPU_NEON = 1 << 3,
-    VX_CPU_AVX512VNNI = 1 << 4, /**< AVX512-VNNI on top of VX_CPU_AVX512 (level "avx512") */
+    VX_CPU_AVX512VNNI = 1 << 4, /**< AVX-512 VNNI and VBMI on top of VX_CPU_AVX512 (Ice Lake
+                                     and later; the scaler's AVX-512 kernels need them; level
+                                     "avx512" allows both bits) */
 };
 
 /** The VxCpuFlags allowed at a SIMD level named "c", "sse4", "avx2", "avx512" or "neon" (the
@@ -98,10 +100,11 @@ enum VxFfmpegLog {
 typedef struct VxSettings {
     /** The thread budget: CPU threads for all stages together, the decoder's and the
      *  encoder's own threads included. 0 (default) = the number of online CPUs. An export
-     *  of N splits it as: decoding max(1, N/8) threads (at most 4; 1 = the decode thread
-     *  itself), encoding 3N/2 - (decoding - 1) frame threads (x264's own 1.5 per core: they
-     *  wait on each other, the extra half keeps the cores busy; 1 when N = 1), composing on
-     *  the job's thread while it waits for the encoder. VX_LOG_VERBOSE logs the split, VxStats reports it.
+     *  of N splits it as (src/pipeline.c, split_threads): decoding max(1, N/8) threads (at
+     *  most 4; 1 = the decode thread itself); composing on the job's thread while it waits for
+     *  the encoder, plus slices of rows on more threads from N = 8 on (N/4 in all, at most 4);
+     *  encoding 3N/2 - (decoding - 1) - (composing - 1) frame threads (x264's own 1.5 per
+     *  core: they wait on each other, the extra half keeps the cores busy; 1 when N = 1). VX_LOG_VERBOSE logs the split, VxStats reports it.
      *  The output is the same for the same budget (x264's depends on its thread count). */
     int threads;
     /** Capabilities allowed (VxCpuFlags) for this context's kernels. Default: all (~0u).
