@@ -195,7 +195,7 @@ static int build_masks(VxCamera *c, const Shape *outer, const Shape *inner)
         for (int j = 0; j < shh; j++)
             for (int i = 0; i < sw; i++)
                 sa[(size_t)j * sw + i] = (float)shape_cov(&s, i + 0.5, j + 0.5);
-        if ((ret = vx_shadow_box_blur(sa, sw, shh, sigma)) < 0)
+        if ((ret = vx_shadow_blur(sa, sw, shh, sigma, (VxRect){0, 0, 0, 0})) < 0)
             goto end;
         ret = VX_ERR(ENOMEM);
         if (vx_mask_alloc(&c->sh_y, sw, shh, c->bx - pad, c->by - pad) < 0 ||

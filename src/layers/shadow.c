@@ -120,6 +120,14 @@ static int blur_coarse(float *a, int W, int H, double sigma, int f, int kx0, int
     return 0;
 }
 
+int vx_shadow_blur(float *a, int W, int H, double sigma, VxRect skip)
+{
+    /* a wide blur on a coarser grid (f = sigma / 6 >= 2), a narrow one exactly */
+    const int f = (int)(sigma / 6);
+    return f >= 2 ? blur_coarse(a, W, H, sigma, f, skip.x0, skip.x1, skip.y0, skip.y1)
+                  : blur_plane(a, W, H, sigma);
+}
+
 int vx_shadow_rrect(VxShadow *sh, double sx, double sy, double rw, double rh, double r,
                     double sigma, double opacity, int FW, int FH, VxRect hidden)
 {
@@ -150,13 +158,8 @@ int vx_shadow_rrect(VxShadow *sh, double sx, double sy, double rw, double rh, do
     }
     /* the region ends at the frame or where the alpha is zero, so repeating its edge samples
      * is exact: beyond the frame the shape continues */
-    const int f = (int)(sigma / 6);
-    /* where the layer is never seen: no need to interpolate there */
-    const int hx0 = hidden.x0, hx1 = hidden.x1, hy0 = hidden.y0, hy1 = hidden.y1;
-    int ret = 0;
-    if (rad)
-        ret = f >= 2 ? blur_coarse(a, W, H, sigma, f, hx0 - x0, hx1 - x0, hy0 - y0, hy1 - y0)
-                     : blur_plane(a, W, H, sigma);
+    const VxRect skip = {hidden.x0 - x0, hidden.y0 - y0, hidden.x1 - x0, hidden.y1 - y0};
+    int ret = rad ? vx_shadow_blur(a, W, H, sigma, skip) : 0;
     if (ret < 0) {
         free(a);
         return ret;
@@ -164,43 +167,5 @@ int vx_shadow_rrect(VxShadow *sh, double sx, double sy, double rw, double rh, do
     for (size_t i = 0; i < (size_t)W * H; i++)
         a[i] *= (float)opacity;
     sh->a = a, sh->x0 = x0, sh->y0 = y0, sh->w = W, sh->h = H;
-    return 0;
-}
-
-
-/* Gaussian blur of a w x h plane in place, as three box blurs of width 2r + 1 (variance
- * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
- * beyond the edges (the caller's canvas is padded past the blur's reach, 3r <= 3 sigma + 1). */
-int vx_shadow_box_blur(float *a, int w, int h, double sigma)
-{
-    const int r = (int)lrint((sqrt(4 * sigma * sigma + 1) - 1) / 2);
-    if (r < 1)
-        return 0;
-    const int n = w > h ? w : h;
-    float *line = malloc(sizeof(*line) * (size_t)n);
-    if (!line)
-        return VX_ERR(ENOMEM);
-    const float k = 1.0f / (2 * r + 1);
-    for (int dir = 0; dir < 2; dir++) {
-        const int len = dir ? h : w, lines = dir ? w : h;
-        const size_t step = dir ? (size_t)w : 1, next = dir ? 1 : (size_t)w;
-        for (int l = 0; l < lines; l++) {
-            float *p = a + l * next;
-            for (int pass = 0; pass < 3; pass++) {
-                double sum = 0; /* of samples [i - r, i + r] */
-                for (int i = 0; i < r && i < len; i++)
-                    sum += p[i * step];
-                for (int i = 0; i < len; i++) {
-                    if (i + r < len)
-                        sum += p[(i + r) * step];
-                    if (i - r - 1 >= 0)
-                        sum -= line[i - r - 1];
-                    line[i] = p[i * step];
-                    p[i * step] = (float)(sum * k);
-                }
-            }
-        }
-    }
-    free(line);
     return 0;
 }

@@ -23,6 +23,10 @@ double vx_shadow_at(const VxShadow *s, int x, int y);
  * 3 * ((2r + 1)^2 - 1) / 12 = sigma^2, r rounded): its cost does not grow with sigma. Zero
  * beyond the edges (pad the plane past the blur's reach, 3r <= 3 sigma + 1). 0 or
  * VX_ERR(ENOMEM). */
-int vx_shadow_box_blur(float *a, int w, int h, double sigma);
+/* The one shadow blur every layer uses: a gaussian of sigma samples over a W x H float plane,
+ * in place, edge samples repeated beyond it (pad the plane past 3 sigma where the shape must
+ * fade to zero). Wide blurs run on a coarser grid (error far below a code value); the samples
+ * inside `skip` (plane coordinates; empty: none), never seen, may be left unblurred. */
+int vx_shadow_blur(float *a, int W, int H, double sigma, VxRect skip);
 
 #endif
