@@ -38,6 +38,7 @@ struct Ctx {
         VxSettings s;
         vx_default_settings(&s);
         s.threads = threads;
+        s.ffmpeg_log = VX_FFMPEG_LOG_QUIET; // FFmpeg's own prints would reach the app's stderr
         int r = vx_open(&ctx, &s);
         if (r < 0)
             throw VxFail{r, std::string("cannot open a vexport context: ") + vx_strerror(r)};
@@ -45,9 +46,9 @@ struct Ctx {
     ~Ctx() { vx_close(&ctx); }
     Ctx(const Ctx &) = delete;
     Ctx &operator=(const Ctx &) = delete;
-    VxFail fail(int r) const
+    VxFail fail(int r, const char *message = nullptr) const
     {
-        const char *m = vx_last_error(ctx);
+        const char *m = message && *message ? message : vx_last_error(ctx);
         return VxFail{r, m && *m ? m : vx_strerror(r)};
     }
 };
@@ -194,9 +195,11 @@ class RenderWorker : public Napi::AsyncProgressQueueWorker<Prog> {
                 state_->job = nullptr;
             }
             vx_job_stats(job, &stats_);
+            VxError err = {};
+            vx_job_error(job, &err); // the job's own error, not the context's
             vx_job_free(&job);
             if (r < 0)
-                throw c.fail(r);
+                throw c.fail(r, err.message);
         } catch (const VxFail &f) {
             fail_ = f;
             SetError(f.message);

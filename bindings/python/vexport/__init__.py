@@ -79,13 +79,14 @@ class _Ctx:
         s = _lib.VxSettings()
         _c.vx_default_settings(ctypes.byref(s))
         s.threads = threads
+        s.ffmpeg_log = _lib.FFMPEG_LOG_QUIET  # FFmpeg's own prints would reach our stderr
         self.ptr = ctypes.c_void_p()
         r = _c.vx_open(ctypes.byref(self.ptr), ctypes.byref(s))
         if r < 0:
             raise VexportError(r, "cannot open a vexport context: " + _c.vx_strerror(r).decode())
 
-    def fail(self, r: int) -> VexportError:
-        msg = (_c.vx_last_error(self.ptr) or b"").decode(errors="replace")
+    def fail(self, r: int, message: bytes = b"") -> VexportError:
+        msg = (message or _c.vx_last_error(self.ptr) or b"").decode(errors="replace")
         msg = msg or _c.vx_strerror(r).decode()
         return (Cancelled if r == -_errno.ECANCELED else VexportError)(r, msg)
 
@@ -183,7 +184,9 @@ class Job:
         r = _c.vx_job_run(self._job)  # ctypes releases the GIL for the call
         st = _lib.VxStats()
         _c.vx_job_stats(self._job, ctypes.byref(st))
-        err = self._ctx.fail(r) if r < 0 else None
+        e = _lib.VxError()
+        _c.vx_job_error(self._job, ctypes.byref(e))  # the job's own error, not the context's
+        err = self._ctx.fail(r, e.message) if r < 0 else None
         with self._lock:
             _c.vx_job_free(ctypes.byref(self._job))
         self._ctx.close()

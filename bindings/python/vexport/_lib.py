@@ -20,8 +20,24 @@ VxSettings._fields_ = [
     ("log_level", ctypes.c_int),
     ("log_cb", LOG_CB),
     ("log_opaque", ctypes.c_void_p),
-    ("reserved", ctypes.c_uint8 * 64),
+    ("ffmpeg_log", ctypes.c_int),  # VX_FFMPEG_LOG_*: 1 = quiet
+    ("trim_heap", ctypes.c_int),
+    ("no_incremental", ctypes.c_int),
+    ("reserved_int", ctypes.c_int),
+    ("reserved", ctypes.c_void_p * 6),
 ]
+FFMPEG_LOG_QUIET = 1
+
+
+class VxError(ctypes.Structure):
+    _fields_ = [
+        ("code", ctypes.c_int),
+        ("line", ctypes.c_int),
+        ("message", ctypes.c_char * 1024),
+        ("key", ctypes.c_char * 256),
+        ("file", ctypes.c_char * 1024),
+        ("reserved", ctypes.c_void_p * 4),
+    ]
 
 
 class VxProgress(ctypes.Structure):
@@ -54,7 +70,9 @@ class VxExportOptions(ctypes.Structure):
         ("progress_opaque", ctypes.c_void_p),
         ("no_passthrough", ctypes.c_int),
         ("hwaccel", ctypes.c_char_p),
-        ("reserved", ctypes.c_uint8 * 52),
+        ("chunk_index", ctypes.c_int),
+        ("chunk_count", ctypes.c_int),
+        ("reserved", ctypes.c_void_p * 6),
     ]
 
 
@@ -80,7 +98,7 @@ class VxStats(ctypes.Structure):
         ("encode_threads", ctypes.c_int),
         ("hwaccel", ctypes.c_char * 16),
         ("encoder", ctypes.c_char * 32),
-        ("reserved", ctypes.c_uint8 * 64),
+        ("reserved", ctypes.c_void_p * 8),
     ]
 
 
@@ -97,7 +115,7 @@ class VxImage(ctypes.Structure):
 # the sizes the C header gives (x86_64 and aarch64 Linux): a layout mistake fails loudly
 assert ctypes.sizeof(VxSettings) == 96 and ctypes.sizeof(VxProgress) == 64
 assert ctypes.sizeof(VxExportOptions) == 144 and ctypes.sizeof(VxStats) == 240
-assert ctypes.sizeof(VxImage) == 80
+assert ctypes.sizeof(VxImage) == 80 and ctypes.sizeof(VxError) == 2344
 
 VX_PIX_RGBA = 1
 LINE_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
@@ -149,6 +167,7 @@ def _declare(lib):
         "vx_open": (ctypes.c_int, [P(vp), P(VxSettings)]),
         "vx_close": (None, [P(vp)]),
         "vx_last_error": (ctypes.c_char_p, [vp]),
+        "vx_job_error": (ctypes.c_int, [vp, P(VxError)]),
         "vx_strerror": (ctypes.c_char_p, [ctypes.c_int]),
         "vx_version": (ctypes.c_char_p, []),
         "vx_project_load": (ctypes.c_int, [vp, ctypes.c_char_p, P(vp)]),

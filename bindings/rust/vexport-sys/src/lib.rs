@@ -48,7 +48,28 @@ pub struct VxSettings {
     pub log_level: c_int,
     pub log_cb: VxLogCallback,
     pub log_opaque: *mut c_void,
-    pub reserved: [u8; 64],
+    /// VX_FFMPEG_LOG_*: 0 leaves FFmpeg's log alone, 1 silences it, 2 routes it to log_cb.
+    pub ffmpeg_log: c_int,
+    pub trim_heap: c_int,
+    pub no_incremental: c_int,
+    pub reserved_int: c_int,
+    pub reserved: [*mut c_void; 6],
+}
+
+pub const VX_FFMPEG_LOG_UNTOUCHED: c_int = 0;
+pub const VX_FFMPEG_LOG_QUIET: c_int = 1;
+pub const VX_FFMPEG_LOG_ROUTE: c_int = 2;
+
+/// An error with what it is about as fields (include/vexport/vexport.h).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct VxError {
+    pub code: c_int,
+    pub line: c_int,
+    pub message: [c_char; 1024],
+    pub key: [c_char; 256],
+    pub file: [c_char; 1024],
+    pub reserved: [*mut c_void; 4],
 }
 
 #[repr(C)]
@@ -79,7 +100,9 @@ pub struct VxExportOptions {
     pub progress_opaque: *mut c_void,
     pub no_passthrough: c_int,
     pub hwaccel: *const c_char,
-    pub reserved: [u8; 52],
+    pub chunk_index: c_int,
+    pub chunk_count: c_int,
+    pub reserved: [*mut c_void; 6],
 }
 
 #[repr(C)]
@@ -105,7 +128,7 @@ pub struct VxStats {
     pub encode_threads: c_int,
     pub hwaccel: [c_char; 16],
     pub encoder: [c_char; 32],
-    pub reserved: [u8; 64],
+    pub reserved: [*mut c_void; 8],
 }
 
 #[repr(C)]
@@ -132,6 +155,7 @@ extern "C" {
     pub fn vx_open(ctx: *mut *mut VxContext, s: *const VxSettings) -> c_int;
     pub fn vx_close(ctx: *mut *mut VxContext);
     pub fn vx_last_error(ctx: *const VxContext) -> *const c_char;
+    pub fn vx_job_error(job: *const VxJob, out: *mut VxError) -> c_int;
     pub fn vx_strerror(code: c_int) -> *const c_char;
     pub fn vx_version() -> *const c_char;
 

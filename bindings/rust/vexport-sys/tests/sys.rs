@@ -11,6 +11,7 @@ fn struct_sizes_match_the_header() {
     assert_eq!(size_of::<VxExportOptions>(), 144);
     assert_eq!(size_of::<VxStats>(), 240);
     assert_eq!(size_of::<VxImage>(), 80);
+    assert_eq!(size_of::<VxError>(), 2344);
 }
 
 #[test]

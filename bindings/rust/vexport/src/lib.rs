@@ -114,6 +114,7 @@ impl Context {
             sys::vx_default_settings(s.as_mut_ptr());
             let mut s = s.assume_init();
             s.threads = threads;
+            s.ffmpeg_log = sys::VX_FFMPEG_LOG_QUIET; // FFmpeg's own prints would reach stderr
             sys::vx_open(&mut raw, &s)
         };
         if r < 0 {
@@ -359,7 +360,16 @@ impl Job<'_> {
             sys::vx_job_stats(raw, st.as_mut_ptr());
             st.assume_init()
         };
-        self.ctx.check(r)?;
+        if r < 0 {
+            // the job's own error (vx_job_error), not the context's
+            let mut e = std::mem::MaybeUninit::<sys::VxError>::zeroed();
+            let e = unsafe {
+                sys::vx_job_error(raw, e.as_mut_ptr());
+                e.assume_init()
+            };
+            let m = text(e.message.as_ptr());
+            return Err(Error::new(r, if m.is_empty() { text(unsafe { sys::vx_strerror(r) }) } else { m }));
+        }
         let chars = |a: &[c_char]| text(a.as_ptr());
         Ok(Stats {
             mode: text(st.mode),
