@@ -25,7 +25,8 @@ double vx_shadow_at(const VxShadow *s, int x, int y);
  * VX_ERR(ENOMEM). */
 /* The one shadow blur every layer uses: a gaussian of sigma samples over a W x H float plane,
  * in place, edge samples repeated beyond it (pad the plane past 3 sigma where the shape must
- * fade to zero). Wide blurs run on a coarser grid (error far below a code value); the samples
+ * fade to zero). Wide blurs run on a coarser grid (within 0.35 of a code value at full
+ * opacity: tests/unit/core/test_shadow.c); the samples
  * inside `skip` (plane coordinates; empty: none), never seen, may be left unblurred. */
 int vx_shadow_blur(float *a, int W, int H, double sigma, VxRect skip);
 
