@@ -15,7 +15,7 @@
 
 #include "compose.h"
 #include "scene.h"
-#include "workers.h"
+#include "thread.h"
 
 #define VX_MAX_LAYERS 16
 #define VX_MAX_SLICES 16 /* compose threads at most */

@@ -125,9 +125,12 @@ int vx_muxer_finish(VxMuxer *m);
 void vx_muxer_close(VxMuxer **m);
 
 /* ---- pipeline.c ---- */
-#include "workers.h"
+#include "thread.h"
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                    atomic_int *cancel, VxStats *stats);
+                    const VxCancel *cancel, VxStats *stats);
+/* join.c: vx_join's work, stopped by cancel (VX_ECANCELED, nothing left behind). */
+int vx_join_run(VxContext *ctx, const VxProject *p, const char *const *chunks, int n,
+                const VxExportOptions *o, const VxCancel *cancel);
 
 /* remux.c: remux.h */
 

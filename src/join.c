@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "internal.h"
+#include "media.h"
 
 typedef struct Part {
     const char *path;
@@ -26,26 +26,26 @@ typedef struct Out {
     VxMuxer *mux;
     AVRational tb;
     int idx;
+    const VxCancel *cancel; /* a cancelled join takes no more packets */
 } Out;
 
 static int write_out(void *opaque, AVPacket *pkt)
 {
     Out *o = opaque;
+    if (vx_cancel_is_set(o->cancel))
+        return VX_ECANCELED;
     return vx_muxer_write(o->mux, o->idx, pkt, o->tb);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Opens chunk file pt->path and reads its tags; checks that it is a chunk of p. */
 static int open_part(VxContext *ctx, const char *project_hex, Part *pt)
 {
     char eb[128];
-    int ret = avformat_open_input(&pt->in, pt->path, NULL, NULL);
+    int ret = vx_media_alloc_input(&pt->in);
+    if (ret >= 0)
+        ret = avformat_open_input(&pt->in, pt->path, NULL, NULL);
+    if (ret < 0 && vx_cancel_is_set(vx_cancel_current()))
+        return VX_ECANCELED;
     if (ret < 0 || (ret = avformat_find_stream_info(pt->in, NULL)) < 0)
         return vx_fail(ctx, ret == AVERROR(ENOENT) ? VX_ERR(ENOENT) : VX_ERR(EINVAL),
                        "%s: cannot read the chunk: %s", pt->path,
@@ -193,11 +193,15 @@ static int copy_part(VxContext *ctx, const Part *pt, Out *vout, VxAudio *aud, Ou
             goto end;
         if (o->progress_cb) {
             pr->frame = *frames + count;
-            pr->elapsed_s = now_s() - t0;
+            pr->elapsed_s = vx_now_s() - t0;
             pr->fps = pr->elapsed_s > 0 ? pr->frame / pr->elapsed_s : 0;
             pr->eta_s = pr->fps > 0 ? (pr->total - pr->frame) / pr->fps : -1;
             o->progress_cb(o->progress_opaque, pr);
         }
+    }
+    if (ret != AVERROR_EOF && vx_cancel_is_set(aout->cancel)) {
+        ret = VX_ECANCELED; /* the read was interrupted */
+        goto end;
     }
     if (ret != AVERROR_EOF) {
         char eb[128];
@@ -237,8 +241,8 @@ static int check_output(VxContext *ctx, const char *out, const char *const *chun
     return 0;
 }
 
-int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n,
-            const VxExportOptions *o)
+int vx_join_run(VxContext *ctx, const VxProject *p, const char *const *chunks, int n,
+                const VxExportOptions *o, const VxCancel *cancel)
 {
     if (!ctx || !p || !o || (n > 0 && !chunks))
         return VX_ERR(EINVAL);
@@ -246,7 +250,7 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
         return vx_fail(ctx, VX_ERR(EINVAL), "no output file given");
     if (n < 1)
         return vx_fail(ctx, VX_ERR(EINVAL), "no chunks given to join");
-    const double t0 = now_s();
+    const double t0 = vx_now_s();
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
     VxAudio *aud = NULL;
@@ -273,11 +277,11 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
         goto end;
     /* the video's time base is the encoder's, as in a one-machine export: 1/fps */
-    Out vout = {mux, (AVRational){tl.fps.den, tl.fps.num}, 0};
+    Out vout = {mux, (AVRational){tl.fps.den, tl.fps.num}, 0, cancel};
     if ((ret = vx_muxer_add_stream(mux, pt[0].in->streams[pt[0].vidx]->codecpar, vout.tb)) < 0 ||
         (ret = vx_audio_open(ctx, p, vx_source_info(src), &tl, vx_muxer_format(mux), &aud)) < 0)
         goto end;
-    Out aout = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1};
+    Out aout = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, cancel};
     if ((aud && (ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), aout.tb)) < 0) ||
         (ret = vx_muxer_start(mux)) < 0)
         goto end;
@@ -292,12 +296,17 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     for (int i = 0; i < n; i++)
         if ((ret = copy_part(ctx, &pt[i], &vout, aud, &aout, &last_dts, &frames, o, &pr, t0)) < 0)
             goto end;
-    if ((aud && (ret = vx_audio_pull(aud, tl.duration + 10, write_out, &aout)) < 0) ||
-        (ret = vx_muxer_finish(mux)) < 0)
+    if ((aud && (ret = vx_audio_pull(aud, tl.duration + 10, write_out, &aout)) < 0))
+        goto end;
+    if (vx_cancel_is_set(cancel)) {
+        ret = VX_ECANCELED;
+        goto end;
+    }
+    if ((ret = vx_muxer_finish(mux)) < 0)
         goto end;
     if (o->progress_cb) {
         pr.frame = frames;
-        pr.elapsed_s = now_s() - t0;
+        pr.elapsed_s = vx_now_s() - t0;
         pr.fps = pr.elapsed_s > 0 ? frames / pr.elapsed_s : 0;
         pr.eta_s = 0;
         pr.done = 1;
@@ -305,6 +314,8 @@ int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n
     }
     ret = 0;
 end:
+    if (ret == VX_ECANCELED)
+        vx_fail(ctx, ret, "join cancelled");
     vx_audio_close(&aud);
     vx_muxer_close(&mux);
     vx_timeline_free(&tl);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "media.h"
+#include "thread.h"
 
 /* 1 when the file is an MP4/MOV (starts with an ftyp box) whose top-level boxes hold neither
  * a moov (the index) nor a moof (fragments): what a recorder leaves when it is killed before
@@ -46,15 +47,37 @@ static int mp4_without_index(const char *path)
     return mp4 && !index;
 }
 
+/* The running job's cancel token (vx_cancel_current) as FFmpeg's interrupt callback: a
+ * container opened during a job stops opening, reading or writing (AVERROR_EXIT) once the job
+ * is cancelled, on whichever thread uses it. Nothing outside a job. */
+static AVIOInterruptCB interrupt_cb(void)
+{
+    const VxCancel *c = vx_cancel_current();
+    return (AVIOInterruptCB){c ? vx_cancel_interrupt_cb : NULL, (void *)c};
+}
+
+int vx_media_alloc_input(AVFormatContext **fmt)
+{
+    *fmt = avformat_alloc_context();
+    if (!*fmt)
+        return VX_ERR(ENOMEM);
+    (*fmt)->interrupt_callback = interrupt_cb();
+    return 0;
+}
+
 int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
                         AVFormatContext **fmt)
 {
     char eb[128];
     struct stat sb;
-    *fmt = NULL;
-    const int ret = avformat_open_input(fmt, path, NULL, NULL);
+    if (vx_media_alloc_input(fmt) < 0)
+        return VX_ERR(ENOMEM);
+    const VxCancel *cancel = vx_cancel_current();
+    const int ret = avformat_open_input(fmt, path, NULL, NULL); /* frees *fmt on failure */
     if (ret >= 0)
         return 0;
+    if (vx_cancel_is_set(cancel))
+        return VX_ECANCELED;
     if (ret == AVERROR(ENOENT))
         return vx_fail(ctx, VX_ERR(ENOENT), "%s: file not found", path);
     if (ret == AVERROR_INVALIDDATA && stat(path, &sb) == 0 && sb.st_size == 0)
@@ -82,7 +105,8 @@ int vx_media_open_output(VxContext *ctx, const char *name, const char *path,
     int ret = avformat_alloc_output_context2(oc, of, NULL, path);
     if (ret < 0 || !*oc)
         return VX_ERR(ENOMEM);
-    ret = avio_open(&(*oc)->pb, path, AVIO_FLAG_WRITE);
+    (*oc)->interrupt_callback = interrupt_cb();
+    ret = avio_open2(&(*oc)->pb, path, AVIO_FLAG_WRITE, &(*oc)->interrupt_callback, NULL);
     if (ret < 0) {
         avformat_free_context(*oc);
         *oc = NULL;

@@ -7,6 +7,9 @@
 
 #include "internal.h"
 
+/* A demuxer context for avformat_open_input, with the running job's cancel token as its
+ * interrupt callback (what every container opened here gets): 0 or VX_ERR(ENOMEM). */
+int vx_media_alloc_input(AVFormatContext **fmt);
 /* Opens path for reading into *fmt. On failure *fmt stays NULL and the error is reported
  * naming the file: not found, empty, an unfinished MP4 (no index), not `what` ("a video
  * file", "an audio file", "an image", ...) vexport can read, or the system's reason. */

@@ -5,11 +5,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -24,20 +22,10 @@ typedef struct Item {
     double t;
 } Item;
 
-typedef struct Queue {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    Item items[QUEUE_CAP];
-    int head, count;
-    int done;  /* producer finished (status in err) */
-    int abort; /* consumer gave up */
-    int err;
-} Queue;
-
 typedef struct Decoder {
     VxSource *src;
-    Queue q;
-    atomic_int *cancel;
+    VxQueue *q; /* decoded frames (Item), QUEUE_CAP of them */
+    const VxCancel *cancel;
     const VxTimeline *tl;
     double start;           /* recording time of the first frame needed */
     int seg0;               /* and its range of the timeline */
@@ -49,26 +37,29 @@ typedef struct Decoder {
 /* A cut longer than this is skipped by seeking rather than decoded through. */
 #define SEEK_GAP_S 3.0
 
-static double now_s(void);
+
+static void free_item(void *p)
+{
+    av_frame_free(&((Item *)p)->f);
+}
 
 static void *decode_thread(void *arg)
 {
     Decoder *d = arg;
-    Queue *q = &d->q;
     const VxTimeline *tl = d->tl;
     int err = 0, seg = d->seg0;
     double last_t = -1e300;
     if (d->start > d->start_gap)
         vx_source_seek(d->src, d->start);
     for (;;) {
-        if (atomic_load(d->cancel)) {
+        if (vx_cancel_is_set(d->cancel)) {
             err = VX_ECANCELED;
             break;
         }
         Item it = {0};
-        double t0 = now_s();
+        double t0 = vx_now_s();
         int ret = vx_source_read(d->src, &it.f, &it.t);
-        d->busy += now_s() - t0;
+        d->busy += vx_now_s() - t0;
         if (ret == AVERROR_EOF)
             break;
         if (ret < 0) {
@@ -90,74 +81,14 @@ static void *decode_thread(void *arg)
             break;
         }
         d->frames++;
-        pthread_mutex_lock(&q->mu);
-        if (q->count == QUEUE_CAP && !q->abort) {
-            t0 = now_s();
-            while (q->count == QUEUE_CAP && !q->abort)
-                pthread_cond_wait(&q->cv, &q->mu);
-            d->wait_full += now_s() - t0;
-        }
-        if (q->abort) {
-            pthread_mutex_unlock(&q->mu);
-            av_frame_free(&it.f);
+        if ((ret = vx_queue_push(d->q, &it, &d->wait_full)) < 0) {
+            av_frame_free(&it.f); /* cancelled, or the loop gave up */
+            err = ret == VX_ECANCELED ? ret : 0;
             break;
         }
-        q->items[(q->head + q->count) % QUEUE_CAP] = it;
-        q->count++;
-        pthread_cond_broadcast(&q->cv);
-        pthread_mutex_unlock(&q->mu);
     }
-    pthread_mutex_lock(&q->mu);
-    q->done = 1;
-    q->err = err;
-    pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
+    vx_queue_finish(d->q, err);
     return NULL;
-}
-
-/* Next decoded frame: 1 with *it filled, 0 at the end, or a negative error. Time spent
- * waiting for it is added to *waited. */
-static int queue_pop(Queue *q, Item *it, double *waited)
-{
-    pthread_mutex_lock(&q->mu);
-    if (!q->count && !q->done) {
-        double t0 = now_s();
-        while (!q->count && !q->done)
-            pthread_cond_wait(&q->cv, &q->mu);
-        *waited += now_s() - t0;
-    }
-    int ret;
-    if (q->count) {
-        *it = q->items[q->head];
-        q->head = (q->head + 1) % QUEUE_CAP;
-        q->count--;
-        pthread_cond_broadcast(&q->cv);
-        ret = 1;
-    } else {
-        ret = q->err;
-    }
-    pthread_mutex_unlock(&q->mu);
-    return ret;
-}
-
-static void queue_abort(Queue *q)
-{
-    pthread_mutex_lock(&q->mu);
-    q->abort = 1;
-    while (q->count) {
-        av_frame_free(&q->items[q->head].f);
-        q->head = (q->head + 1) % QUEUE_CAP;
-        q->count--;
-    }
-    pthread_cond_broadcast(&q->cv);
-    pthread_mutex_unlock(&q->mu);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Reports `frames` of pr->total written since t0 to the progress callback; done marks the
@@ -167,7 +98,7 @@ static void report(const VxExportOptions *o, VxProgress *pr, int64_t frames, dou
     if (!o->progress_cb)
         return;
     pr->frame = frames;
-    pr->elapsed_s = now_s() - t0;
+    pr->elapsed_s = vx_now_s() - t0;
     pr->fps = pr->elapsed_s > 0 ? frames / pr->elapsed_s : 0;
     pr->eta_s = done ? 0 : pr->fps > 0 ? (pr->total - frames) / pr->fps : -1;
     pr->done = done;
@@ -179,18 +110,18 @@ typedef struct Sink {
     AVRational tb;
     int idx;
     double *mux_s; /* --stats: time in the muxer, taken out of the caller's stage */
-    atomic_int *cancel; /* a cancelled job stops taking packets: the encoder's flush and the
+    const VxCancel *cancel; /* a cancelled job stops taking packets: the encoder's flush and the
                            audio's tail are abandoned, not awaited */
 } Sink;
 
 static int write_packet(void *opaque, AVPacket *pkt)
 {
     Sink *s = opaque;
-    if (atomic_load(s->cancel))
+    if (vx_cancel_is_set(s->cancel))
         return VX_ECANCELED;
-    double t0 = now_s();
+    double t0 = vx_now_s();
     int ret = vx_muxer_write(s->mux, s->idx, pkt, s->tb);
-    *s->mux_s += now_s() - t0;
+    *s->mux_s += vx_now_s() - t0;
     return ret;
 }
 
@@ -230,7 +161,7 @@ static void give_back_free_pages(void)
 static void finish_stats(VxStats *st, double t0)
 {
     struct rusage ru;
-    st->wall_s = now_s() - t0;
+    st->wall_s = vx_now_s() - t0;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         st->peak_rss_kib = ru.ru_maxrss;
 }
@@ -256,7 +187,7 @@ static void remux_progress(void *opaque, int64_t frames, int64_t total, double d
 }
 
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
-                    atomic_int *cancel, VxStats *st)
+                    const VxCancel *cancel, VxStats *st)
 {
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
@@ -266,12 +197,12 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     VxAudio *aud = NULL;
     VxCutPlan *plan = NULL;
     Decoder dec;
-    pthread_t thr;
-    int thread_started = 0, ret;
+    VxThread thr = {0};
+    int ret;
     Item cur = {0}, next = {0};
     int have_next = 0, src_done = 0;
     memset(&dec, 0, sizeof(dec));
-    const double t0 = now_s();
+    const double t0 = vx_now_s();
     memset(st, 0, sizeof(*st));
 
     if ((ret = vx_source_open(ctx, p->screen, &src)) < 0)
@@ -311,11 +242,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             vx_log(ctx, VX_LOG_VERBOSE, "passthrough: copying the recording as it is (nothing "
                    "changes it)");
         st->mode = plan ? "remux-cuts" : "remux";
-        const double tr = now_s();
-        RemuxReport rr = {o, {.mode = st->mode}, now_s()};
+        const double tr = vx_now_s();
+        RemuxReport rr = {o, {.mode = st->mode}, vx_now_s()};
         ret = vx_remux_run(ctx, p->screen, p->audio_mode != VX_AUDIO_NONE, si, mux, plan,
                            cancel, remux_progress, &rr);
-        st->mux_s = now_s() - tr;
+        st->mux_s = vx_now_s() - tr;
         goto end;
     }
     vx_log(ctx, VX_LOG_VERBOSE, "composite path: %s", why);
@@ -334,13 +265,12 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     dec.tl = tl;
     dec.start = vx_timeline_src_time(tl, vx_timeline_time(tl, n0), &dec.seg0);
     dec.start_gap = chunk ? 0 : SEEK_GAP_S; /* a chunk decodes from the keyframe before it */
-    pthread_mutex_init(&dec.q.mu, NULL);
-    pthread_cond_init(&dec.q.cv, NULL);
-    if (pthread_create(&thr, NULL, decode_thread, &dec) != 0) {
+    if ((ret = vx_queue_create(QUEUE_CAP, sizeof(Item), free_item, cancel, &dec.q)) < 0)
+        goto end;
+    if (vx_thread_start(&thr, decode_thread, &dec) < 0) {
         ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the decode thread");
         goto end;
     }
-    thread_started = 1;
     const int auto_enc = !o->encoder || !strcmp(o->encoder, "auto");
     VxEncodeParams ep = {
         .encoder = auto_enc ? default_encoder(p) : o->encoder,
@@ -388,14 +318,14 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s,
                   cancel};
     const double eps = 1e-4;
-    st->setup_s = now_s() - t0;
+    st->setup_s = vx_now_s() - t0;
     VxProgress pr = {0};
     pr.total = n1 - n0;
     pr.mode = "composite";
     pr.duration_s = pr.total * ((double)tl->fps.den / tl->fps.num);
     const int64_t trim_every = (int64_t)fmax(1, 5 * vx_q2d(tl->fps)); /* frames in 5 s */
     for (int64_t n = n0; n < n1; n++) {
-        if (atomic_load(cancel)) {
+        if (vx_cancel_is_set(cancel)) {
             ret = VX_ECANCELED;
             goto end;
         }
@@ -406,7 +336,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         /* advance to the last source frame shown at trec */
         for (;;) {
             if (!have_next && !src_done) {
-                ret = queue_pop(&dec.q, &next, &st->compose_wait_empty_s);
+                ret = vx_queue_pop(dec.q, &next, &st->compose_wait_empty_s);
                 if (ret < 0)
                     goto end;
                 have_next = ret == 1;
@@ -434,7 +364,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         }
         AVFrame *out = NULL;
         VxPicture spic, opic;
-        double ts = now_s();
+        double ts = vx_now_s();
         if ((ret = vx_picture_from_frame(&spic, cur.f)) < 0)
             goto end;
         ret = vx_compose_next(comp, &spic, &view, trec, t, &opic);
@@ -445,45 +375,45 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
         vx_picture_unref(&opic);
         if (ret < 0)
             goto end;
-        st->compose_s += now_s() - ts;
+        st->compose_s += vx_now_s() - ts;
         out->pts = n - n0;
-        ts = now_s();
+        ts = vx_now_s();
         const double mux0 = st->mux_s;
         ret = vx_encoder_send(enc, out, write_packet, &vsink);
-        st->encode_s += now_s() - ts - (st->mux_s - mux0);
+        st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
         st->frames_composed++;
         av_frame_free(&out);
         if (ret < 0)
             goto end;
-        ts = now_s();
+        ts = vx_now_s();
         const double mux1 = st->mux_s;
         if (aud && (ret = vx_audio_pull(aud, t + 0.5, write_packet, &asink)) < 0)
             goto end;
-        st->audio_s += now_s() - ts - (st->mux_s - mux1);
+        st->audio_s += vx_now_s() - ts - (st->mux_s - mux1);
         report(o, &pr, n + 1 - n0, t0, 0);
         if (ctx->s.trim_heap && n % trim_every == trim_every - 1)
             give_back_free_pages(); /* process-wide: only when the embedder asked for it */
     }
-    if (atomic_load(cancel)) {
+    if (vx_cancel_is_set(cancel)) {
         ret = VX_ECANCELED; /* the encoder is closed, not drained */
         goto end;
     }
-    double ts = now_s(), mux0 = st->mux_s;
+    double ts = vx_now_s(), mux0 = st->mux_s;
     if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)
         goto end;
-    st->encode_s += now_s() - ts - (st->mux_s - mux0);
-    ts = now_s(), mux0 = st->mux_s;
+    st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
+    ts = vx_now_s(), mux0 = st->mux_s;
     if (aud && (ret = vx_audio_pull(aud, tl->duration + 10, write_packet, &asink)) < 0)
         goto end;
-    st->audio_s += now_s() - ts - (st->mux_s - mux0);
-    if (atomic_load(cancel)) {
+    st->audio_s += vx_now_s() - ts - (st->mux_s - mux0);
+    if (vx_cancel_is_set(cancel)) {
         ret = VX_ECANCELED;
         goto end;
     }
-    ts = now_s();
+    ts = vx_now_s();
     if ((ret = vx_muxer_finish(mux)) < 0)
         goto end;
-    st->mux_s += now_s() - ts;
+    st->mux_s += vx_now_s() - ts;
     int64_t cf, cr;
     double rows, copied;
     vx_compose_stats(comp, &cf, &cr, &rows, &copied);
@@ -493,20 +423,16 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     report(o, &pr, pr.total, t0, 1);
     ret = 0;
 end:
-    if (thread_started) {
-        queue_abort(&dec.q);
-        pthread_join(thr, NULL);
-        queue_abort(&dec.q); /* frees anything queued before the thread saw the abort */
+    if (thr.started) {
+        vx_queue_abort(dec.q); /* frees what is queued; the thread's next push is refused */
+        vx_thread_join(&thr);
         st->decode_s = dec.busy;
         st->decode_wait_full_s = dec.wait_full;
         st->frames_decoded = dec.frames;
     }
     if (enc)
         st->frames_copied = vx_encoder_frames_copied(enc);
-    if (dec.src) {
-        pthread_mutex_destroy(&dec.q.mu);
-        pthread_cond_destroy(&dec.q.cv);
-    }
+    vx_queue_free(&dec.q);
     av_frame_free(&cur.f);
     av_frame_free(&next.f);
     if (ret == VX_ECANCELED)

@@ -445,7 +445,7 @@ void vx_cuts_free(VxCutPlan **pl)
 }
 
 int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo *si,
-                 VxMuxer *mux, VxCutPlan *plan, atomic_int *cancel, VxRemuxProgress progress,
+                 VxMuxer *mux, VxCutPlan *plan, const VxCancel *cancel, VxRemuxProgress progress,
                  void *opaque)
 {
     char eb[128];
@@ -480,7 +480,7 @@ int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo
         vx_cuts_summary(plan, &total, &duration);
     int64_t vframes = 0;
     while ((ret = av_read_frame(in, pkt)) >= 0) {
-        if (atomic_load(cancel)) {
+        if (vx_cancel_is_set(cancel)) {
             ret = VX_ECANCELED;
             goto end;
         }

@@ -61,7 +61,7 @@ typedef void (*VxRemuxProgress)(void *opaque, int64_t frames, int64_t total, dou
  * its best audio stream when `audio`; with a plan, only the packets it keeps. Checks cancel
  * between packets (VX_ECANCELED). 0 or a negative error. */
 int vx_remux_run(VxContext *ctx, const char *path, int audio, const VxSourceInfo *si,
-                 VxMuxer *mux, VxCutPlan *plan, atomic_int *cancel, VxRemuxProgress progress,
+                 VxMuxer *mux, VxCutPlan *plan, const VxCancel *cancel, VxRemuxProgress progress,
                  void *opaque);
 
 #endif

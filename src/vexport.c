@@ -20,7 +20,9 @@ struct VxJob {
     VxExportOptions o;
     char *output, *encoder, *preset, *hwaccel;
     char **opts;
-    atomic_int cancel;
+    char **chunks; /* a join's (vx_job_create_join), n_chunks of them; NULL for an export */
+    int n_chunks;
+    VxCancel cancel;
     VxStats stats;
 };
 
@@ -229,7 +231,7 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     j->ctx = ctx;
     j->jctx = *ctx;
     memset(&j->jctx.err, 0, sizeof(j->jctx.err));
-    atomic_init(&j->cancel, 0);
+    vx_cancel_init(&j->cancel);
     int bad = vx_project_clone(p, &j->p) < 0;
     j->o = *o;
     j->output = dup_or_null(o->output_path, &bad);
@@ -255,15 +257,78 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     return 0;
 }
 
+int vx_job_create_join(VxContext *ctx, const VxProject *p, const char *const *chunks,
+                       int n_chunks, const VxExportOptions *o, VxJob **out)
+{
+    if (!ctx || !p || !o || !out || n_chunks < 0 || (n_chunks > 0 && !chunks))
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    if (!o->output_path || !*o->output_path)
+        return vx_fail(ctx, VX_ERR(EINVAL), "no output file given");
+    if (n_chunks < 1)
+        return vx_fail(ctx, VX_ERR(EINVAL), "no chunks given to join");
+    VxJob *j = calloc(1, sizeof(*j));
+    if (!j)
+        return VX_ERR(ENOMEM);
+    j->ctx = ctx;
+    j->jctx = *ctx;
+    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
+    vx_cancel_init(&j->cancel);
+    int bad = vx_project_clone(p, &j->p) < 0;
+    vx_default_export_options(&j->o); /* of o, only the output and the progress are used */
+    j->output = dup_or_null(o->output_path, &bad);
+    j->o.output_path = j->output;
+    j->o.progress_cb = o->progress_cb;
+    j->o.progress_opaque = o->progress_opaque;
+    j->chunks = calloc((size_t)n_chunks, sizeof(*j->chunks));
+    j->n_chunks = j->chunks ? n_chunks : 0;
+    bad |= !j->chunks;
+    for (int i = 0; i < j->n_chunks; i++)
+        j->chunks[i] = dup_or_null(chunks[i], &bad);
+    if (bad) {
+        vx_job_free(&j);
+        return VX_ERR(ENOMEM);
+    }
+    *out = j;
+    return 0;
+}
+
+int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n_chunks,
+            const VxExportOptions *o)
+{
+    VxJob *j = NULL;
+    int ret = vx_job_create_join(ctx, p, chunks, n_chunks, o, &j);
+    if (ret >= 0)
+        ret = vx_job_run(j);
+    if (ret < 0 && j)
+        ctx->err = j->jctx.err; /* the caller reads it with vx_last_error(ctx) */
+    vx_job_free(&j);
+    return ret;
+}
+
 int vx_job_run(VxJob *j)
 {
     if (!j)
         return VX_ERR(EINVAL);
     memset(&j->jctx.err, 0, sizeof(j->jctx.err));
-    int ret = vx_pipeline_run(&j->jctx, j->p, &j->o, &j->cancel, &j->stats);
+    /* what the run opens on this thread (containers, the camera's and audio's threads) takes
+     * the job's token from here: a stalled read or wait returns on cancel */
+    const VxCancel *outer = vx_cancel_enter(&j->cancel);
+    int ret;
+    if (j->chunks) {
+        const double t0 = vx_now_s();
+        memset(&j->stats, 0, sizeof(j->stats));
+        ret = vx_join_run(&j->jctx, j->p, (const char *const *)j->chunks, j->n_chunks, &j->o,
+                          &j->cancel);
+        j->stats.mode = "join";
+        j->stats.wall_s = vx_now_s() - t0;
+    } else {
+        ret = vx_pipeline_run(&j->jctx, j->p, &j->o, &j->cancel, &j->stats);
+    }
+    vx_cancel_enter(outer);
     /* a cancel ends one run: the job can be run again afterwards. Cleared at the end, not at
      * the start, so that a cancel made just before the run begins (a signal) is not lost. */
-    atomic_store(&j->cancel, 0);
+    vx_cancel_reset(&j->cancel);
     return ret;
 }
 
@@ -278,7 +343,7 @@ int vx_job_stats(const VxJob *j, VxStats *out)
 void vx_job_cancel(VxJob *j)
 {
     if (j)
-        atomic_store(&j->cancel, 1);
+        vx_cancel_set(&j->cancel);
 }
 
 void vx_job_free(VxJob **pj)
@@ -294,6 +359,9 @@ void vx_job_free(VxJob **pj)
     for (int i = 0; j->opts && i < j->o.n_encoder_opts; i++)
         free(j->opts[i]);
     free(j->opts);
+    for (int i = 0; j->chunks && i < j->n_chunks; i++)
+        free(j->chunks[i]);
+    free(j->chunks);
     free(j);
     *pj = NULL;
 }

@@ -567,6 +567,17 @@ static void setup_output(Cli *c)
     c->json_first = 1;
 }
 
+/* Runs a job (an export or a join) that Ctrl-C and SIGTERM cancel. */
+static int run_job(VxJob *job)
+{
+    g_job = job;
+    if (g_signal) /* interrupted before the job existed */
+        vx_job_cancel(job);
+    const int ret = vx_job_run(job);
+    g_job = NULL;
+    return ret;
+}
+
 static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
 {
     VxJob *job = NULL;
@@ -577,11 +588,7 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
     int ret = vx_job_create(ctx, p, &c->eo, &job);
     if (ret < 0)
         return fail(ctx, ret);
-    g_job = job;
-    if (g_signal) /* interrupted before the job existed */
-        vx_job_cancel(job);
-    ret = vx_job_run(job);
-    g_job = NULL;
+    ret = run_job(job);
     VxStats st;
     if (ret >= 0 && c->stats && vx_job_stats(job, &st) == 0)
         print_stats(c, &st);
@@ -642,9 +649,12 @@ static int cmd_join(Cli *c, int argc, char **argv)
     }
     if (!r) {
         setup_output(c);
-        /* a join has no job to cancel: it copies packets (about a second a minute) and runs
-         * to its end; the temporary is removed on any error */
-        int ret = vx_join(ctx, p, c->parts, c->n_parts, &c->eo);
+        /* a job like an export's: Ctrl-C cancels it, and nothing is written */
+        VxJob *job = NULL;
+        int ret = vx_job_create_join(ctx, p, c->parts, c->n_parts, &c->eo, &job);
+        if (ret >= 0)
+            ret = run_job(job);
+        vx_job_free(&job);
         r = ret < 0 ? fail(ctx, ret) : 0;
         if (!r && c->progress != PROG_JSON && c->verbosity)
             fprintf(stderr, "vexport: wrote %s\n", c->output);

@@ -326,6 +326,11 @@ VX_API void vx_job_free(VxJob **job);
  *  Thread-safety: any thread; the progress callback is called on it. */
 VX_API int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n_chunks,
                    const VxExportOptions *o);
+/** vx_join() as a job: vx_job_run() joins, vx_job_cancel() stops it (VX_ECANCELED, nothing
+ *  written), vx_job_stats() gives its mode ("join") and wall_s. vx_join() is create, run,
+ *  free. */
+VX_API int vx_job_create_join(VxContext *ctx, const VxProject *p, const char *const *chunks,
+                              int n_chunks, const VxExportOptions *o, VxJob **job);
 
 /** Renders the composed output frame shown at time t (seconds) as RGBA into a newly
  *  allocated image (free with vx_image_free). Opens everything for this one frame: for many
