@@ -31,7 +31,6 @@
  * thread), so the audio is not a stage the video waits behind.
  */
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 #include <libavfilter/avfilter.h>
@@ -187,14 +186,8 @@ struct VxAudio {
     int64_t next_pts; /* samples sent to the encoder */
     float *mix[2], *lout[2], *zero[2];
     /* producer thread and its queue of encoded packets */
-    pthread_t thr;
-    int thr_started;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    AVPacket *q[QCAP];
-    int qh, qn;
-    int done_err; /* the producer finished: 1 = all queued, < 0 = its error */
-    int abort;
+    VxThread thr;
+    VxQueue *q; /* AVPacket *, QCAP of them; its waits end on the job's cancel */
 };
 
 static void track_free(Track *t)
@@ -226,17 +219,10 @@ void vx_audio_close(VxAudio **pa)
     if (!pa || !*pa)
         return;
     VxAudio *a = *pa;
-    if (a->thr_started) {
-        pthread_mutex_lock(&a->mu);
-        a->abort = 1;
-        pthread_cond_broadcast(&a->cv);
-        pthread_mutex_unlock(&a->mu);
-        pthread_join(a->thr, NULL);
-        pthread_mutex_destroy(&a->mu);
-        pthread_cond_destroy(&a->cv);
-    }
-    for (int i = 0; i < a->qn; i++)
-        av_packet_free(&a->q[(a->qh + i) % QCAP]);
+    if (a->q)
+        vx_queue_abort(a->q); /* the producer's next packet is refused: it ends */
+    vx_thread_join(&a->thr);
+    vx_queue_free(&a->q);
     avformat_close_input(&a->fmt);
     avcodec_parameters_free(&a->par);
     av_packet_free(&a->pkt);
@@ -734,21 +720,17 @@ static int queue_packet(void *opaque, AVPacket *pkt)
     if (!c)
         return VX_ERR(ENOMEM);
     av_packet_move_ref(c, pkt);
-    pthread_mutex_lock(&a->mu);
-    while (a->qn == QCAP && !a->abort)
-        pthread_cond_wait(&a->cv, &a->mu);
-    int aborted = a->abort;
-    if (!aborted) {
-        a->q[(a->qh + a->qn) % QCAP] = c;
-        a->qn++;
-        pthread_cond_broadcast(&a->cv);
-    }
-    pthread_mutex_unlock(&a->mu);
-    if (aborted) {
+    const int ret = vx_queue_push(a->q, &c, NULL);
+    if (ret < 0) { /* the consumer gave up, or the job was cancelled */
         av_packet_free(&c);
         return VX_ERR(ECANCELED);
     }
     return 0;
+}
+
+static void free_packet(void *p)
+{
+    av_packet_free((AVPacket **)p);
 }
 
 static void *producer(void *opaque)
@@ -757,10 +739,7 @@ static void *producer(void *opaque)
     int ret = 0;
     while (!a->flushed && ret >= 0)
         ret = pull_mix(a, (double)a->seg_n0[a->n_segs] / AAC_RATE + 1, queue_packet, a);
-    pthread_mutex_lock(&a->mu);
-    a->done_err = ret < 0 ? ret : 1;
-    pthread_cond_broadcast(&a->cv);
-    pthread_mutex_unlock(&a->mu);
+    vx_queue_finish(a->q, ret < 0 ? ret : 0);
     return NULL;
 }
 
@@ -770,21 +749,14 @@ static int pull_queued(VxAudio *a, double until, int (*cb)(void *, AVPacket *), 
 {
     const int64_t lim = (int64_t)ceil(until * AAC_RATE);
     for (;;) {
-        pthread_mutex_lock(&a->mu);
-        while (!a->qn && !a->done_err)
-            pthread_cond_wait(&a->cv, &a->mu);
         AVPacket *p = NULL;
-        int err = a->done_err < 0 ? a->done_err : 0;
-        if (a->qn && a->q[a->qh]->pts < lim) {
-            p = a->q[a->qh];
-            a->qh = (a->qh + 1) % QCAP;
-            a->qn--;
-            pthread_cond_broadcast(&a->cv);
-        }
-        pthread_mutex_unlock(&a->mu);
-        if (!p)
-            return err; /* the next packet is for later, or the end (or the producer failed) */
-        int ret = cb(opaque, p);
+        int ret = vx_queue_peek(a->q, &p, NULL);
+        if (ret < 0)
+            return ret; /* the producer failed, or the job was cancelled */
+        if (ret == 0 || p->pts >= lim)
+            return 0; /* the end, or the next packet is for later */
+        vx_queue_pop(a->q, &p, NULL);
+        ret = cb(opaque, p);
         av_packet_free(&p);
         if (ret < 0)
             return ret;
@@ -1020,22 +992,13 @@ int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
     }
     if ((ret = open_encoder(a)) < 0 || (ret = layout_segments(a, tl)) < 0)
         goto fail;
-    if (pthread_mutex_init(&a->mu, NULL)) {
-        ret = VX_ERR(ENOMEM);
+    if ((ret = vx_queue_create(QCAP, sizeof(AVPacket *), free_packet, vx_cancel_current(),
+                               &a->q)) < 0)
         goto fail;
-    }
-    if (pthread_cond_init(&a->cv, NULL)) {
-        pthread_mutex_destroy(&a->mu);
-        ret = VX_ERR(ENOMEM);
-        goto fail;
-    }
-    if (pthread_create(&a->thr, NULL, producer, a)) {
-        pthread_cond_destroy(&a->cv);
-        pthread_mutex_destroy(&a->mu);
+    if (vx_thread_start(&a->thr, producer, a) < 0) {
         ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the audio thread");
         goto fail;
     }
-    a->thr_started = 1;
     vx_log(ctx, VX_LOG_VERBOSE, "audio: %d track(s) mixed over %d segment(s), %.3f s, "
            "encoded as AAC 48 kHz stereo", a->n_tr, a->n_segs,
            (double)a->seg_n0[a->n_segs] / AAC_RATE);

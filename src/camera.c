@@ -21,7 +21,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libavutil/pixdesc.h>
 
@@ -100,8 +99,8 @@ struct VxCamera {
     uint8_t *tmp;
     /* decode thread and its queue */
     VxSource *src;
-    pthread_t th;
-    int th_started;
+    VxThread th;
+    const VxCancel *cancel; /* the job's (NULL outside one): the waits below end on it */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     CamItem q[CAM_QUEUE];
@@ -366,12 +365,6 @@ static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
 
 /* ---- decoding ---- */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 /* Picture pool, under mu. */
 static Pic *pic_get(VxCamera *c)
@@ -398,9 +391,10 @@ static void *decode_thread(void *arg)
     pthread_mutex_lock(&c->mu);
     unsigned gen = c->gen;
     for (;;) {
-        while (!c->abort && c->gen == gen && (c->qn == CAM_QUEUE || c->done))
-            pthread_cond_wait(&c->cv, &c->mu);
-        if (c->abort)
+        int cancelled = 0;
+        while (!c->abort && c->gen == gen && (c->qn == CAM_QUEUE || c->done) && !cancelled)
+            cancelled = vx_cond_wait(&c->cv, &c->mu, c->cancel) < 0;
+        if (c->abort || cancelled)
             break;
         if (c->gen != gen) {
             gen = c->gen;
@@ -424,9 +418,9 @@ static void *decode_thread(void *arg)
         int ret = p ? vx_source_read(c->src, &f, &t) : VX_ERR(EFAULT);
         double dt = 0;
         if (ret >= 0) {
-            dt = now_s();
+            dt = vx_now_s();
             ret = render_picture(c, f, p, step);
-            dt = now_s() - dt;
+            dt = vx_now_s() - dt;
             av_frame_free(&f);
         }
         pthread_mutex_lock(&c->mu);
@@ -479,7 +473,8 @@ static int advance(VxCamera *c, double target)
     }
     for (;;) {
         while (!c->qn && !c->done)
-            pthread_cond_wait(&c->cv, &c->mu);
+            if (vx_cond_wait(&c->cv, &c->mu, c->cancel) < 0)
+                return VX_ECANCELED;
         if (!c->qn)
             break;
         const CamItem h = c->q[c->qh];
@@ -593,8 +588,9 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     c->W = W, c->H = H;
     c->offset = o->offset, c->mirror = o->mirror, c->border = o->border;
     c->has_shadow = o->shadow;
+    c->cancel = vx_cancel_current();
     pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->cv, NULL);
+    vx_cond_init(&c->cv);
     int ret = VX_ERR(ENOMEM);
     if (!(c->path = strdup(o->path)))
         goto fail;
@@ -732,12 +728,11 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
         goto fail;
     c->cur = &c->first_pic, c->cur_t = c->first_t;
     c->layout = 2;
-    if (pthread_create(&c->th, NULL, decode_thread, c)) {
+    if (vx_thread_start(&c->th, decode_thread, c) < 0) {
         ret = vx_fail(ctx, VX_ERR(EAGAIN), "%s: cannot start the camera's decode thread",
                       o->path);
         goto fail;
     }
-    c->th_started = 1;
     c->shape = (VxCameraShape){&c->out_y, &c->out_c, &c->sh_y, &c->sh_c, c->sh_row_y,
                                c->sh_row_c, c->has_shadow, W, H, &c->bdsp};
     vx_log(ctx, VX_LOG_INFO, "camera %s: %dx%d, bubble %dx%d at (%d, %d)", o->path, c->cam_w,
@@ -754,12 +749,12 @@ void vx_camera_free(VxCamera **pc)
     if (!pc || !*pc)
         return;
     VxCamera *c = *pc;
-    if (c->th_started) {
+    if (c->th.started) {
         pthread_mutex_lock(&c->mu);
         c->abort = 1;
         pthread_cond_broadcast(&c->cv);
         pthread_mutex_unlock(&c->mu);
-        pthread_join(c->th, NULL);
+        vx_thread_join(&c->th);
         vx_log(c->ctx, VX_LOG_VERBOSE, "camera %s: %lld draws, %lld pictures rendered "
                "(%.0f us each, on the decode thread), %lld seeks", c->path,
                (long long)c->draws, (long long)c->rendered,

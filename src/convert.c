@@ -8,6 +8,7 @@
 #include "dsp/convert.h"
 #include "geom.h"
 #include "image.h"
+#include "thread.h"
 
 static VxConvertDSP g_dsp;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -166,11 +167,12 @@ typedef struct ConvJob {
     int y0, y1, ret;
 } ConvJob;
 
-static void *conv_thread(void *arg)
+/* Band i of k (the runtime's worker pool). */
+static void conv_band(void *opaque, int i, int k)
 {
-    ConvJob *j = arg;
+    (void)k;
+    ConvJob *j = (ConvJob *)opaque + i;
     j->ret = vx_convert_rows(j->src, j->dst, j->spec, j->y0, j->y1);
-    return NULL;
 }
 
 #define VX_CONVERT_MAX_THREADS 64
@@ -194,27 +196,24 @@ int vx_convert_threads(const VxImage *src, VxImage *dst, const VxColorSpec *spec
     int ret = check_args(src, dst, spec); /* once up front: a bad call starts no thread */
     if (ret < 0)
         return ret;
+    VxWorkers *w = NULL;
+    if ((ret = vx_workers_create(n_threads, &w)) < 0)
+        return ret;
+    n_threads = vx_workers_count(w); /* fewer when the system gives fewer threads */
     ConvJob jobs[VX_CONVERT_MAX_THREADS];
-    pthread_t tid[VX_CONVERT_MAX_THREADS];
-    int started[VX_CONVERT_MAX_THREADS] = {0};
     for (int i = 0; i < n_threads; i++) {
         const int p0 = (int)((long long)pairs * i / n_threads);
         const int p1 = (int)((long long)pairs * (i + 1) / n_threads);
         jobs[i] = (ConvJob){src, dst, spec, 2 * p0, 2 * p1 < src->height ? 2 * p1 : src->height,
                             0};
     }
-    for (int i = 1; i < n_threads; i++)
-        started[i] = pthread_create(&tid[i], NULL, conv_thread, &jobs[i]) == 0;
-    conv_thread(&jobs[0]);
-    for (int i = 1; i < n_threads; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else /* no thread to be had: do its band here */
-            conv_thread(&jobs[i]);
+    static const VxTaskFn band[1] = {conv_band};
+    vx_workers_run(w, band, 1, jobs);
+    vx_workers_free(&w);
+    for (int i = 0; i < n_threads; i++)
         if (jobs[i].ret < 0)
             ret = jobs[i].ret;
-    }
-    return jobs[0].ret < 0 ? jobs[0].ret : ret;
+    return ret;
 }
 
 VxImage *vx_image_alloc(int format, int width, int height)
