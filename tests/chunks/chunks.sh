@@ -22,7 +22,8 @@
 #            canvas and read back (tests/web/play.sh; skipped without Chromium)
 #   refuse   the join refuses, naming the file, and writes nothing: a missing chunk, a
 #            duplicated chunk, chunks out of order, a chunk of another project, a chunk with
-#            other settings, a file that is not a chunk, a chunk file that is not there
+#            other settings, a file that is not a chunk, a chunk file that is not there; a
+#            join stalled on a chunk that arrives slowly, interrupted by Ctrl-C (exit 130)
 
 set -u
 name=${1:?usage: chunks.sh join|exact|sync|play|refuse}
@@ -192,6 +193,32 @@ EOF
     "$VEXPORT" join a.json a0.mp4 a2.mp4 -o out.mp4 >/dev/null 2>&1 && fail "a bad join succeeded"
     [ "$(cat out.mp4)" = keep ] || fail "a refused join changed the existing output"
     rm -f out.mp4
+    # Ctrl-C during a join cancels it: the last chunk is a FIFO fed 512 bytes every 0.1 s and
+    # then held open, so the join stalls reading it; SIGINT ends it with 130 within 3 s and
+    # nothing written (before the join was a job, it waited for the FIFO until its writer
+    # went away)
+    mkfifo slow.mp4 || fail "mkfifo"
+    (n=$(($(wc -c <a3.mp4) / 512 + 1)) i=0
+     while [ $i -lt $n ]; do dd if=a3.mp4 bs=512 skip=$i count=1 2>/dev/null; i=$((i + 1)); sleep 0.1; done
+     sleep 60) >slow.mp4 &
+    feeder=$!
+    say "+ vexport join a.json a0.mp4 a1.mp4 a2.mp4 slow.mp4 -o out.mp4, then Ctrl-C"
+    "$VEXPORT" join a.json a0.mp4 a1.mp4 a2.mp4 slow.mp4 -o out.mp4 >err.log 2>&1 &
+    pid=$!
+    sleep 1
+    kill -INT $pid
+    t=0
+    while kill -0 $pid 2>/dev/null && [ $t -lt 30 ]; do sleep 0.1; t=$((t + 1)); done
+    if kill -0 $pid 2>/dev/null; then
+        kill -KILL $pid; kill $feeder 2>/dev/null
+        fail "the join still ran 3 s after Ctrl-C"
+    fi
+    rc=0; wait $pid || rc=$?
+    kill $feeder 2>/dev/null; wait $feeder 2>/dev/null
+    sed 's/^/    /' err.log
+    [ $rc = 130 ] || fail "the interrupted join exited $rc, not 130"
+    [ ! -e out.mp4 ] && [ ! -e out.mp4.partial ] || fail "the interrupted join left: $(ls)"
+    rm -f slow.mp4
     # and the good set joins
     v join a.json a0.mp4 a1.mp4 a2.mp4 a3.mp4 -o out.mp4
     [ -s out.mp4 ] || fail "the join of the right chunks wrote nothing"
