@@ -567,14 +567,15 @@ static void setup_output(Cli *c)
     c->json_first = 1;
 }
 
-/* Runs a job (an export or a join) that Ctrl-C and SIGTERM cancel. */
-static int run_job(VxJob *job)
+/* Runs a job (an export or a join) that Ctrl-C and SIGTERM cancel; *e: its error. */
+static int run_job(VxJob *job, VxError *e)
 {
     g_job = job;
     if (g_signal) /* interrupted before the job existed */
         vx_job_cancel(job);
     const int ret = vx_job_run(job);
     g_job = NULL;
+    vx_job_error(job, e);
     return ret;
 }
 
@@ -588,12 +589,11 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
     int ret = vx_job_create(ctx, p, &c->eo, &job);
     if (ret < 0)
         return fail(ctx, ret);
-    ret = run_job(job);
+    VxError e = {0};
+    ret = run_job(job, &e);
     VxStats st;
     if (ret >= 0 && c->stats && vx_job_stats(job, &st) == 0)
         print_stats(c, &st);
-    VxError e = {0};
-    vx_job_error(job, &e);
     vx_job_free(&job);
     if (ret < 0)
         return fail_msg(e.message, ret);
@@ -651,11 +651,13 @@ static int cmd_join(Cli *c, int argc, char **argv)
         setup_output(c);
         /* a job like an export's: Ctrl-C cancels it, and nothing is written */
         VxJob *job = NULL;
+        VxError e = {0};
         int ret = vx_job_create_join(ctx, p, c->parts, c->n_parts, &c->eo, &job);
-        if (ret >= 0)
-            ret = run_job(job);
+        if (ret < 0)
+            r = fail(ctx, ret);
+        else if ((ret = run_job(job, &e)) < 0)
+            r = fail_msg(e.message, ret);
         vx_job_free(&job);
-        r = ret < 0 ? fail(ctx, ret) : 0;
         if (!r && c->progress != PROG_JSON && c->verbosity)
             fprintf(stderr, "vexport: wrote %s\n", c->output);
     }

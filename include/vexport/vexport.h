@@ -272,7 +272,9 @@ VX_API int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptio
  *  made before vx_job_run() begins cancels that coming run.
  *  Thread-safety: one thread at a time per job; jobs run in parallel on other threads. */
 VX_API int vx_job_run(VxJob *job);
-/** Asks a running job to stop. Thread-safety: any thread, and async-signal-safe. */
+/** Asks a running job to stop: its vx_job_run() returns VX_ECANCELED soon after (a file
+ *  being opened or read is interrupted, the encoder's flush abandoned), nothing written.
+ *  Thread-safety: any thread, and async-signal-safe. */
 VX_API void vx_job_cancel(VxJob *job);
 /** Copies the job's last error (from its last vx_job_run()) into *out; code 0 if it had none.
  *  Thread-safety: not while the job runs (the error is final once vx_job_run() returned). */
@@ -327,8 +329,8 @@ VX_API void vx_job_free(VxJob **job);
 VX_API int vx_join(VxContext *ctx, const VxProject *p, const char *const *chunks, int n_chunks,
                    const VxExportOptions *o);
 /** vx_join() as a job: vx_job_run() joins, vx_job_cancel() stops it (VX_ECANCELED, nothing
- *  written), vx_job_stats() gives its mode ("join") and wall_s. vx_join() is create, run,
- *  free. */
+ *  written), vx_job_stats() gives its mode ("join") and wall_s, vx_job_error() its error.
+ *  vx_join() is create, run, free. Thread-safety: any thread. */
 VX_API int vx_job_create_join(VxContext *ctx, const VxProject *p, const char *const *chunks,
                               int n_chunks, const VxExportOptions *o, VxJob **job);
 
