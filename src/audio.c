@@ -168,6 +168,7 @@ struct VxAudio {
     int n_segs;
     int64_t *seg_n0;  /* output sample where each segment starts; [n_segs] = total */
     unsigned char *fade_in, *fade_out;
+    int fades;        /* the timeline fades to black at some cuts (VxTlSeg.fade) */
     int seg;          /* current segment */
     int64_t done;     /* output samples produced (before the limiter) */
     /* tempo of the current segment */
@@ -633,6 +634,8 @@ static int produce(VxAudio *a, int n, float *const out[2])
             w *= fade_w(k);
         if (a->fade_out[a->seg] && len - 1 - k < JOIN_FADE)
             w *= fade_w(len - 1 - k);
+        if (a->fades) /* the picture's fade to black at a cut, sample by sample */
+            w *= vx_timeline_fade(a->segs, a->n_segs, (double)(a->done + i) / AAC_RATE);
         if (w < 1) {
             out[0][i] *= (float)w;
             out[1][i] *= (float)w;
@@ -842,6 +845,7 @@ static int layout_segments(VxAudio *a, const VxTimeline *tl)
         return VX_ERR(ENOMEM);
     memcpy(a->segs, tl->segs, (size_t)n * sizeof(*a->segs));
     a->n_segs = n;
+    a->fades = tl->fades;
     const int64_t total = av_rescale(tl->frames, (int64_t)AAC_RATE * tl->fps.den, tl->fps.num);
     for (int i = 0; i < n; i++) {
         int64_t s = i ? llrint(tl->segs[i].out_start * AAC_RATE) : 0;

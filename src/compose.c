@@ -15,6 +15,7 @@
 
 #include "compose.h"
 #include "scene.h"
+#include "timeline.h"
 #include "workers.h"
 
 #define VX_MAX_LAYERS 16
@@ -38,6 +39,8 @@ struct VxCompose {
     int64_t frames, reused;
     VxComposeRows rows;
     VxWorkers *workers;     /* compose threads besides the caller's; NULL: none */
+    const VxTimeline *fades; /* the timeline when it fades at cuts; NULL: it does not */
+    VxPicPool *fade_pool;   /* faded copies (never the kept previous output) */
 };
 
 static double round_half_up(double v)
@@ -190,8 +193,62 @@ static void set_above(VxCompose *c, VxLayerFrame *fr, int i)
     fr->above = c->above;
 }
 
+/* n samples of src scaled towards `bias` by a / 256 into dst: bias + floor(((v - bias) * a +
+ * 128) / 256) (docs/project-format.md, "Transitions at cuts"). */
+static void fade_row(uint8_t *dst, const uint8_t *src, int n, int bias, int a)
+{
+    for (int i = 0; i < n; i++)
+        dst[i] = (uint8_t)(bias + ((((int)src[i] - bias) * a + 128 + 65536) >> 8) - 256);
+}
+
+/* *out, faded towards black by the timeline's fade at output time t, as a copy (the kept
+ * previous output stays as drawn). Nothing happens where no fade is. */
+static int apply_fade(VxCompose *c, double t, VxPicture *out)
+{
+    const double g = vx_timeline_fade(c->fades->segs, c->fades->n_segs, t);
+    const int a = (int)lrint(g * 256);
+    if (a >= 256)
+        return 0;
+    VxPicture f = *out;
+    if (!c->fade_pool && !(c->fade_pool = vx_picpool_create(c->size + 64, NULL, NULL)))
+        return VX_ERR(ENOMEM);
+    if (!(f.buf = vx_picpool_get(c->fade_pool)))
+        return VX_ERR(ENOMEM);
+    set_planes(&f, f.buf->data, c->layout, c->l.W, c->l.H);
+    f.matrix = out->matrix;
+    f.id = f.buf;
+    const VxPlanes d = vx_planes(&f), s = vx_planes(out);
+    const int W = c->l.W, H = c->l.H, cw = (W + 1) / 2;
+    for (int y = 0; y < H; y++)
+        fade_row(d.y + y * d.sy, s.y + y * s.sy, W, 16, a);
+    for (int y = 0; y < (H + 1) / 2; y++) {
+        if (d.step == 2) {
+            fade_row(d.u + y * d.suv, s.u + y * s.suv, 2 * cw, 128, a);
+        } else {
+            fade_row(d.u + y * d.suv, s.u + y * s.suv, cw, 128, a);
+            fade_row(d.v + y * d.suv, s.v + y * s.suv, cw, 128, a);
+        }
+    }
+    vx_picture_unref(out);
+    *out = f;
+    return 0;
+}
+
+static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
+                       double t, VxPicture *out);
+
 int vx_compose_next(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
                     double t, VxPicture *out)
+{
+    int ret = compose_one(c, src, view, t_rec, t, out);
+    if (ret >= 0 && c->fades && (ret = apply_fade(c, t, out)) < 0)
+        vx_picture_unref(out);
+    return ret;
+}
+
+/* One output as the layers draw it. */
+static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
+                       double t, VxPicture *out)
 {
     const VxLayout *l = &c->l;
     memset(out, 0, sizeof(*out));
@@ -315,6 +372,7 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
     c->ctx = ctx;
     c->l = *l;
     c->scene = scene;
+    c->fades = scene && vx_scene_timeline(scene)->fades ? vx_scene_timeline(scene) : NULL;
     c->layout = layout;
     c->size = frame_size(layout, l->W, l->H);
     int ret = VX_ERR(ENOMEM);
@@ -371,6 +429,7 @@ void vx_compose_free(VxCompose **pc)
     for (int i = c->n - 1; i >= 0; i--)
         c->layers[i].cls->close(&c->layers[i]);
     vx_picpool_free(&c->pool);
+    vx_picpool_free(&c->fade_pool);
     vx_picture_unref(&c->stat);
     free(c);
     *pc = NULL;

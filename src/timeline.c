@@ -50,6 +50,7 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
 {
     tl->segs = NULL;
     tl->n_segs = 0;
+    tl->fades = 0;
     if (p->fps > 0) {
         tl->fps = vx_d2q(p->fps, 1001000);
     } else {
@@ -66,7 +67,7 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         return VX_ERR(ENOMEM);
     double out = 0;
     for (int i = 0; i < n; i++) {
-        VxSegment g = p->n_segs ? p->segs[i] : (VxSegment){0, -1, 1, VX_SEG_AUDIO_AUTO};
+        VxSegment g = p->n_segs ? p->segs[i] : (VxSegment){0, -1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0};
         if (g.start >= si->duration) {
             int ret = vx_fail(ctx, VX_ERR(EINVAL), "timeline[%d]: starts at %g s, but %s is only "
                               "%.3f s long", i, g.start, p->screen, si->duration);
@@ -86,9 +87,25 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         s->out_start = out;
         out += (g.end - g.start) / g.speed;
         s->out_end = out;
+        s->fade = g.transition == VX_TRANS_FADE_BLACK ? g.tr_duration : 0;
+        tl->fades |= s->fade > 0;
         s->audio_keep = g.audio == VX_SEG_AUDIO_KEEP ||
                         (g.audio == VX_SEG_AUDIO_AUTO && g.speed >= 0.5 - 1e-9 &&
                          g.speed <= 2 + 1e-9);
+    }
+    /* each fade lies half in the range before the cut, half in its own, and the fades into
+     * and out of one range do not meet */
+    for (int i = 0; i < tl->n_segs; i++) {
+        const VxTlSeg *s = &tl->segs[i];
+        const double next = i + 1 < tl->n_segs ? tl->segs[i + 1].fade : 0;
+        if (s->fade / 2 + next / 2 > s->out_end - s->out_start + 1e-9) {
+            int ret = vx_fail(ctx, VX_ERR(EINVAL), "timeline[%d].transition: the fades at its "
+                              "ends (%g s + %g s, half of each inside it) do not fit in the "
+                              "range's %.3f s of output", s->fade > 0 ? i : i + 1, s->fade,
+                              next, s->out_end - s->out_start);
+            vx_timeline_free(tl);
+            return ret;
+        }
     }
     tl->duration = out;
     double frames = floor(out * vx_q2d(tl->fps) + 0.5);
@@ -111,6 +128,28 @@ double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg)
         *seg = i;
     double r = s->src_start + (t - s->out_start) * s->speed;
     return r < s->src_start ? s->src_start : r;
+}
+
+double vx_timeline_fade(const VxTlSeg *segs, int n_segs, double t)
+{
+    /* the fades do not meet, so only the cuts on either side of t can darken it: the start of
+     * the first range starting after t (segs are in output order) and of the one before */
+    int lo = 1, hi = n_segs;
+    while (lo < hi) {
+        const int m = lo + (hi - lo) / 2;
+        if (segs[m].out_start > t)
+            hi = m;
+        else
+            lo = m + 1;
+    }
+    for (int i = lo - 1; i <= lo; i++) {
+        if (i < 1 || i >= n_segs)
+            continue;
+        const double h = segs[i].fade / 2, d = fabs(t - segs[i].out_start);
+        if (h > 0 && d < h)
+            return d / h;
+    }
+    return 1;
 }
 
 void vx_timeline_free(VxTimeline *tl)

@@ -27,6 +27,8 @@ typedef struct VxTlSeg {
     double out_start, out_end; /* output time */
     double speed;
     int audio_keep;            /* 1: audio plays (tempo-preserved), 0: muted */
+    double fade;               /* fade-black into it from the range before: its duration in
+                                * output seconds, centred on out_start; 0: a plain cut */
 } VxTlSeg;
 typedef struct VxTimeline {
     VxRational fps;
@@ -34,6 +36,7 @@ typedef struct VxTimeline {
     double duration;   /* output duration, seconds */
     VxTlSeg *segs;     /* at least one */
     int n_segs;
+    int fades;         /* some range fades in (VxTlSeg.fade) */
 } VxTimeline;
 int vx_timeline_init(VxContext *ctx, const VxProject *p, const struct VxSourceInfo *si,
                      VxTimeline *tl);
@@ -41,6 +44,10 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const struct VxSourceIn
 double vx_timeline_time(const VxTimeline *tl, int64_t n);
 /* Recording time shown at output time t, and the segment index it falls in. */
 double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
+/* The brightness the fades at cuts leave at output time t, 0 (black) .. 1 (untouched): at
+ * a fade-black of duration D into the range starting at output time c, |t - c| / (D / 2)
+ * where that is below 1 (docs/project-format.md, "Transitions at cuts"). */
+double vx_timeline_fade(const VxTlSeg *segs, int n_segs, double t);
 void vx_timeline_free(VxTimeline *tl);
 
 #endif

@@ -66,4 +66,15 @@ cat > "$dir/cursor.json" <<EOF
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
 EOF
 run cursor "$dir/cursor.json" --preset ultrafast
+# a fade to black at a cut, over the camera and the cursor: the faded outputs are copies, the
+# kept previous output stays as drawn (the next output is redrawn from it)
+cat > "$dir/fade.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
+               "camera": "$dir/cam.mp4" },
+  "camera": { "corner": "bottom-left", "size": 0.3 },
+  "output": { "width": 640, "height": 360 }, "padding": 0.05, "radius": 10,
+  "timeline": [ { "start": 0, "end": 1.5 },
+                { "start": 2, "end": 4, "transition": { "type": "fade-black", "duration": 0.8 } } ] }
+EOF
+run fade "$dir/fade.json" --preset ultrafast
 exit $fail
