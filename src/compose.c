@@ -201,6 +201,20 @@ static void fade_row(uint8_t *dst, const uint8_t *src, int n, int bias, int a)
         dst[i] = (uint8_t)(bias + ((((int)src[i] - bias) * a + 128 + 65536) >> 8) - 256);
 }
 
+/* A new output from the faded-copies pool, planes set. */
+static int copy_buffer(VxCompose *c, VxPicture *f, int matrix)
+{
+    memset(f, 0, sizeof(*f));
+    if (!c->fade_pool && !(c->fade_pool = vx_picpool_create(c->size + 64, NULL, NULL)))
+        return VX_ERR(ENOMEM);
+    if (!(f->buf = vx_picpool_get(c->fade_pool)))
+        return VX_ERR(ENOMEM);
+    set_planes(f, f->buf->data, c->layout, c->l.W, c->l.H);
+    f->matrix = matrix;
+    f->id = f->buf;
+    return 0;
+}
+
 /* *out, faded towards black by the timeline's fade at output time t, as a copy (the kept
  * previous output stays as drawn). Nothing happens where no fade is. */
 static int apply_fade(VxCompose *c, double t, VxPicture *out)
@@ -209,14 +223,10 @@ static int apply_fade(VxCompose *c, double t, VxPicture *out)
     const int a = (int)lrint(g * 256);
     if (a >= 256)
         return 0;
-    VxPicture f = *out;
-    if (!c->fade_pool && !(c->fade_pool = vx_picpool_create(c->size + 64, NULL, NULL)))
-        return VX_ERR(ENOMEM);
-    if (!(f.buf = vx_picpool_get(c->fade_pool)))
-        return VX_ERR(ENOMEM);
-    set_planes(&f, f.buf->data, c->layout, c->l.W, c->l.H);
-    f.matrix = out->matrix;
-    f.id = f.buf;
+    VxPicture f;
+    int ret = copy_buffer(c, &f, out->matrix);
+    if (ret < 0)
+        return ret;
     const VxPlanes d = vx_planes(&f), s = vx_planes(out);
     const int W = c->l.W, H = c->l.H, cw = (W + 1) / 2;
     for (int y = 0; y < H; y++)
@@ -231,6 +241,36 @@ static int apply_fade(VxCompose *c, double t, VxPicture *out)
     }
     vx_picture_unref(out);
     *out = f;
+    return 0;
+}
+
+/* n samples: dst = a + floor(((b - a) * q + 128) / 256). */
+static void mix_row(uint8_t *dst, const uint8_t *a, const uint8_t *b, int n, int q)
+{
+    for (int i = 0; i < n; i++)
+        dst[i] = (uint8_t)(a[i] + ((((int)b[i] - a[i]) * q + 128 + 65536) >> 8) - 256);
+}
+
+int vx_compose_mix(VxCompose *c, const VxPicture *a, const VxPicture *b, double w,
+                   VxPicture *out)
+{
+    const int q = (int)lrint((w < 0 ? 0 : w > 1 ? 1 : w) * 256);
+    int ret = copy_buffer(c, out, a->matrix);
+    if (ret < 0)
+        return ret;
+    const VxPlanes d = vx_planes(out), pa = vx_planes(a), pb = vx_planes(b);
+    const int W = c->l.W, H = c->l.H, cw = (W + 1) / 2;
+    for (int y = 0; y < H; y++)
+        mix_row(d.y + y * d.sy, pa.y + y * pa.sy, pb.y + y * pb.sy, W, q);
+    for (int y = 0; y < (H + 1) / 2; y++) {
+        const ptrdiff_t o = y * d.suv;
+        if (d.step == 2) {
+            mix_row(d.u + o, pa.u + o, pb.u + o, 2 * cw, q);
+        } else {
+            mix_row(d.u + o, pa.u + o, pb.u + o, cw, q);
+            mix_row(d.v + o, pa.v + o, pb.v + o, cw, q);
+        }
+    }
     return 0;
 }
 

@@ -289,13 +289,12 @@ static int parse_transition(Parser *ps, json_object *v, const char *pre, size_t 
         return perr(ps, path, "missing (\"fade-black\" or \"cut\")");
     if (get_enum(ps, f, path, types, &type))
         return ps->err;
-    if (type == 2)
-        return perr(ps, path, "\"crossfade\" is not implemented yet (only \"fade-black\" "
-                    "and \"cut\" are)");
-    g->transition = type == 1 ? VX_TRANS_FADE_BLACK : VX_TRANS_CUT;
-    g->tr_duration = type == 1 ? 0.5 : 0;
+    g->transition = type == 2 ? VX_TRANS_CROSSFADE : type == 1 ? VX_TRANS_FADE_BLACK
+                                                              : VX_TRANS_CUT;
+    g->tr_duration = type ? 0.5 : 0;
+    /* a cross-fade keeps the outgoing side's outputs while it lasts: at most 5 s */
     if (has(v, pre, "duration", &f, path, sizeof(path)) &&
-        get_number(ps, f, path, 0, 60, &g->tr_duration))
+        get_number(ps, f, path, 0, type == 2 ? 5 : 60, &g->tr_duration))
         return ps->err;
     if (g->transition == VX_TRANS_CUT || g->tr_duration <= 0) {
         g->transition = VX_TRANS_CUT;

@@ -16,7 +16,7 @@ typedef struct VxGradStop { double at; VxRGB c; } VxGradStop;
 
 /* Times are seconds of the recording (source time) unless named otherwise. */
 enum { VX_SEG_AUDIO_AUTO, VX_SEG_AUDIO_KEEP, VX_SEG_AUDIO_MUTE };
-enum { VX_TRANS_CUT, VX_TRANS_FADE_BLACK };
+enum { VX_TRANS_CUT, VX_TRANS_FADE_BLACK, VX_TRANS_CROSSFADE };
 typedef struct VxSegment {
     double start, end;  /* kept range of the recording, start < end */
     double speed;       /* 0.25..16 */

@@ -77,4 +77,8 @@ cat > "$dir/fade.json" <<EOF
                 { "start": 2, "end": 4, "transition": { "type": "fade-black", "duration": 0.8 } } ] }
 EOF
 run fade "$dir/fade.json" --preset ultrafast
+# a cross-fade: the outgoing side's outputs are composed ahead and kept, then the incoming
+# side's; the mixes are copies
+sed 's/"fade-black", "duration": 0.8/"crossfade", "duration": 0.6/' "$dir/fade.json" >"$dir/xfade.json"
+run xfade "$dir/xfade.json" --preset ultrafast
 exit $fail

@@ -16,6 +16,20 @@
  *   - the audio: over 10 ms windows, OUT's RMS is REF's times g at the window's centre (within
  *     AAC's error), and around the cut (+-30 ms) no sample-to-sample step is larger than a
  *     quarter of the largest step anywhere in REF (no click at the join).
+ *
+ *   check_transition crossfade OUT.mp4 A.mp4 B.mp4 START D
+ *
+ * OUT cross-fades from range A into range B; A.mp4 and B.mp4 are lossless exports of each
+ * range alone (same project otherwise). B starts at output time START (START * fps a whole
+ * number: frame nB) while A runs on to START + D. Checked:
+ *   - OUT has round((len A + len B - D) * fps) frames, i.e. A's frames + B's - D * fps;
+ *   - frame n: A's frame n before START, B's frame n - nB from START + D on, and in between
+ *     with w = (t - START) / D, q = round(256 w): A + floor(((B - A) * q + 128) / 256), exactly;
+ *     the middle frame (w = 1/2) is the average of the two sides within 1;
+ *   - the audio: as many samples as the video lasts (48 kHz, padded to whole AAC frames of
+ *     1024), and over 10 ms windows the waveform is (1 - w) A + w B (A before, B after; B's
+ *     sample j at OUT's START * 48000 + j), within AAC's error; no sample-to-sample step within
+ *     5 ms of where the overlap starts or ends larger than 1.25 times the largest in A or B.
  * Exit 0 when all hold, 1 otherwise (the first differences are printed). */
 #include <math.h>
 #include <stdio.h>
@@ -136,8 +150,187 @@ static long read_audio(const char *path, float **out)
     return n;
 }
 
+/* The whole video of path, frame by frame (4:2:0), into *frames; the count, or -1. */
+static int read_video(const char *path, AVFrame ***frames, AVRational *rate)
+{
+    Input in;
+    if (open_input(&in, path, AVMEDIA_TYPE_VIDEO) < 0)
+        return -1;
+    *rate = in.fmt->streams[in.stream]->avg_frame_rate;
+    int n = 0, cap = 0, r;
+    AVFrame **v = NULL, *f = av_frame_alloc();
+    while (f && (r = next_frame(&in, f)) == 1) {
+        if (f->format != AV_PIX_FMT_YUV420P) {
+            fprintf(stderr, "check_transition: %s: not 4:2:0\n", path);
+            r = -1;
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            AVFrame **t = realloc(v, (size_t)cap * sizeof(*t));
+            if (!t) {
+                r = -1;
+                break;
+            }
+            v = t;
+        }
+        v[n++] = f;
+        f = av_frame_alloc();
+    }
+    av_frame_free(&f);
+    close_input(&in);
+    *frames = v;
+    return r < 0 ? -1 : n;
+}
+
+static long aac_padded(double seconds)
+{
+    const long s = lrint(seconds * 48000);
+    return (s + 1023) / 1024 * 1024;
+}
+
+static int crossfade(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: check_transition crossfade OUT.mp4 A.mp4 B.mp4 START D\n");
+        return 2;
+    }
+    const double start = atof(argv[5]), d = atof(argv[6]);
+    AVFrame **o, **va, **vb;
+    AVRational ro, ra, rb;
+    const int no = read_video(argv[2], &o, &ro), na = read_video(argv[3], &va, &ra),
+              nb = read_video(argv[4], &vb, &rb);
+    if (no < 0 || na < 0 || nb < 0)
+        return 1;
+    if (ro.num <= 0 || av_cmp_q(ro, ra) || av_cmp_q(ro, rb)) {
+        fprintf(stderr, "FAIL: frame rates differ\n");
+        return 1;
+    }
+    const double fps = av_q2d(ro);
+    const long nB = lrint(start * fps), nd = lrint(d * fps);
+    if (fabs(start * fps - nB) > 1e-6 || nd < 3) {
+        fprintf(stderr, "check_transition: START * fps must be a whole number, D * fps >= 3\n");
+        return 2;
+    }
+    if (no != lrint((na / fps + nb / fps - d) * fps)) {
+        fprintf(stderr, "FAIL: %d frames; A has %d and B %d, so a %.3f s cross-fade makes %ld\n",
+                no, na, nb, d, lrint((na / fps + nb / fps - d) * fps));
+        return 1;
+    }
+    long bad = 0, mid_bad = 0, mixed = 0;
+    for (int n = 0; n < no; n++) {
+        const double t = n / fps, w = (t - start) / d;
+        const AVFrame *f = o[n], *a = n < na ? va[n] : NULL,
+                      *b = n - nB >= 0 && n - nB < nb ? vb[n - nB] : NULL;
+        const int q = (int)lrint(w * 256);
+        const int in_fade = t >= start - 1e-9 && w < 1 - 1e-9;
+        if ((t < start - 1e-9 && !a) || (!in_fade && t >= start - 1e-9 && !b) ||
+            (in_fade && (!a || !b))) {
+            fprintf(stderr, "FAIL: frame %d: no side to compare with\n", n);
+            return 1;
+        }
+        mixed += in_fade;
+        const int middle = fabs(w - 0.5) < 1e-9;
+        for (int p = 0; p < 3; p++) {
+            const int W = p ? (f->width + 1) / 2 : f->width, H = p ? (f->height + 1) / 2 : f->height;
+            for (int y = 0; y < H; y++)
+                for (int x = 0; x < W; x++) {
+                    const int v = f->data[p][y * f->linesize[p] + x];
+                    const int sa = a ? a->data[p][y * a->linesize[p] + x] : 0;
+                    const int sb = b ? b->data[p][y * b->linesize[p] + x] : 0;
+                    int want;
+                    if (!in_fade)
+                        want = t < start ? sa : sb;
+                    else {
+                        const int m = (sb - sa) * q + 128;
+                        want = sa + (m >= 0 ? m / 256 : -((-m + 255) / 256));
+                    }
+                    if (v != want && bad++ < 5)
+                        fprintf(stderr, "FAIL: frame %d (%.4f s, w %.3f) plane %d (%d,%d): %d, "
+                                "expected %d (A %d, B %d)\n", n, t, w, p, x, y, v, want, sa, sb);
+                    if (middle && fabs(v - (sa + sb) / 2.0) > 1 && mid_bad++ < 5)
+                        fprintf(stderr, "FAIL: middle frame %d (%d,%d): %d, the sides' average "
+                                "%.1f\n", n, x, y, v, (sa + sb) / 2.0);
+                }
+        }
+    }
+    if (bad || mid_bad || mixed != nd) {
+        fprintf(stderr, "FAIL: %ld samples off the documented mix, %ld off the middle average, "
+                "%ld mixed frames (expected %ld)\n", bad, mid_bad, mixed, nd);
+        return 1;
+    }
+    printf("video: %d frames (A %d + B %d - %ld), %ld mixed as documented, the middle one the "
+           "average\n", no, na, nb, nd, mixed);
+    for (int i = 0; i < no; i++)
+        av_frame_free(&o[i]);
+    for (int i = 0; i < na; i++)
+        av_frame_free(&va[i]);
+    for (int i = 0; i < nb; i++)
+        av_frame_free(&vb[i]);
+    free(o), free(va), free(vb);
+
+    float *so, *sa, *sb;
+    const long mo = read_audio(argv[2], &so), ma = read_audio(argv[3], &sa),
+               mb = read_audio(argv[4], &sb);
+    if (mo < 0 || ma < 0 || mb < 0)
+        return 1;
+    if (mo != aac_padded(no / fps) || ma != aac_padded(na / fps) || mb != aac_padded(nb / fps)) {
+        fprintf(stderr, "FAIL: audio samples %ld, %ld, %ld for %d, %d, %d frames\n", mo, ma, mb,
+                no, na, nb);
+        return 1;
+    }
+    const long kB = lrint(start * 48000), kd = lrint(d * 48000);
+    /* the expected waveform, sample k */
+#define EXPECT(k) ((k) < kB ? ((k) < ma ? sa[k] : 0)                                          \
+                   : (k) >= kB + kd ? ((k) - kB < mb ? sb[(k) - kB] : 0)                        \
+                   : (1 - (double)((k) - kB) / kd) * ((k) < ma ? sa[k] : 0) +                   \
+                         (double)((k) - kB) / kd * ((k) - kB < mb ? sb[(k) - kB] : 0))
+    int fail = 0;
+    double level = 0;
+    const long end = lrint(no / fps * 48000);
+    for (long k = 0; k + 480 <= end; k += 480) {
+        double e = 0, r = 0;
+        for (long i = k; i < k + 480; i++) {
+            const double x = EXPECT(i);
+            e += (so[i] - x) * (so[i] - x), r += x * x;
+        }
+        e = sqrt(e / 480), r = sqrt(r / 480);
+        level = fmax(level, r);
+        if (e > 0.2 * r + 0.005 && fail++ < 5)
+            fprintf(stderr, "FAIL: audio at %.3f s: off the mix by RMS %.4f (its level %.4f)\n",
+                    (k + 240) / 48000.0, e, r);
+    }
+    double step_ab = 0, step = 0;
+    for (long k = 1; k < ma; k++)
+        step_ab = fmax(step_ab, fabs(sa[k] - sa[k - 1]));
+    for (long k = 1; k < mb; k++)
+        step_ab = fmax(step_ab, fabs(sb[k] - sb[k - 1]));
+    const long at[2] = {kB, kB + kd};
+    for (int j = 0; j < 2; j++)
+        for (long k = at[j] - 240; k < at[j] + 240; k++)
+            if (k > 0 && k < mo)
+                step = fmax(step, fabs(so[k] - so[k - 1]));
+    if (step > 1.25 * step_ab) {
+        fprintf(stderr, "FAIL: a step of %.4f where the overlap starts or ends (at most %.4f in "
+                "A or B): a click\n", step, step_ab);
+        fail = 1;
+    }
+    free(so), free(sa), free(sb);
+    if (level < 0.01) {
+        fprintf(stderr, "FAIL: the audio is silent: the test proves nothing\n");
+        return 1;
+    }
+    if (fail)
+        return 1;
+    printf("audio: %ld samples, the cross-fade mix of both sides, largest step at its ends "
+           "%.4f (%.4f in A or B)\n", mo, step, step_ab);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "crossfade"))
+        return crossfade(argc, argv);
     if (argc != 5) {
         fprintf(stderr, "usage: check_transition OUT.mp4 REF.mp4 CUT D\n");
         return 2;

@@ -1,9 +1,13 @@
 #!/bin/sh
-# Transitions at cuts (docs/project-format.md, "Transitions at cuts"): the same two ranges
-# exported losslessly with a plain cut and with a fade to black, compared by check_transition
-# (FFmpeg only): each frame is the plain cut's faded as documented, black at the cut, the same
-# length, the audio faded with it and no click; and bad transitions are refused at load with a
-# message naming the key, leaving nothing behind.
+# Transitions at cuts (docs/project-format.md, "Transitions at cuts"), checked by
+# check_transition (FFmpeg only) on lossless exports:
+# - fade to black: the same two ranges with a plain cut and with the fade: each frame is the
+#   plain cut's faded as documented, black at the cut, the same length, the audio faded with it
+#   and no click;
+# - cross-fade: against each range exported alone: the output D shorter, the frames in the
+#   overlap the documented mix (the middle one the average), the audio the same mix, no click;
+#   `vexport frame` in the overlap shows the same mix (PSNR against the average of the sides);
+# - bad transitions are refused at load with a message naming the key, leaving nothing behind.
 # Environment: VEXPORT, CHECK_TRANSITION, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_TRANSITION:?}" "${MEDIA:?}"
@@ -24,6 +28,35 @@ for p in ref fade; do
 done
 "$CHECK_TRANSITION" "$tmp/fade.mp4" "$tmp/ref.mp4" 1.5 0.6 ||
     { echo "FAIL: the fade is not what docs/project-format.md says"; exit 1; }
+# a cross-fade of 0.6 s: B starts at 0.9 s (frame 27), the output is 2.4 s (72 frames)
+echo "{ $base, \"timeline\": [ { \"start\": 0, \"end\": 1.5 } ] }" >"$tmp/a.json"
+echo "{ $base, \"timeline\": [ { \"start\": 2.5, \"end\": 4 } ] }" >"$tmp/b.json"
+echo "{ $base, \"timeline\": [ { \"start\": 0, \"end\": 1.5 }, { \"start\": 2.5, \"end\": 4,
+  \"transition\": { \"type\": \"crossfade\", \"duration\": 0.6 } } ] }" >"$tmp/x.json"
+for p in a b x; do
+    "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 \
+        >"$tmp/$p.log" 2>&1 || { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
+done
+"$CHECK_TRANSITION" crossfade "$tmp/x.mp4" "$tmp/a.mp4" "$tmp/b.mp4" 0.9 0.6 ||
+    { echo "FAIL: the cross-fade is not what docs/project-format.md says"; exit 1; }
+# the single-frame render of the middle of the overlap: the average of the two sides' frames
+"$VEXPORT" frame "$tmp/x.json" --at 1.2 -o "$tmp/fx.png" -q &&
+    "$VEXPORT" frame "$tmp/a.json" --at 1.2 -o "$tmp/fa.png" -q &&
+    "$VEXPORT" frame "$tmp/b.json" --at 0.3 -o "$tmp/fb.png" -q ||
+    { echo "FAIL: vexport frame"; exit 1; }
+ffmpeg -v error -y -i "$tmp/fa.png" -i "$tmp/fb.png" -filter_complex \
+    "[0:v]format=rgba[a];[1:v]format=rgba[b];[a][b]blend=all_mode=average" "$tmp/avg.png" ||
+    { echo "FAIL: ffmpeg blend"; exit 1; }
+psnr=$(ffmpeg -i "$tmp/fx.png" -i "$tmp/avg.png" -lavfi \
+    "[0:v]format=rgb24[x];[1:v]format=rgb24[y];[x][y]psnr" -f null - 2>&1 |
+    sed -n 's/.*average:\([0-9.inf]*\).*/\1/p')
+case $psnr in
+inf) ;;
+'' ) echo "FAIL: no PSNR from ffmpeg"; exit 1 ;;
+*) awk -v p="$psnr" 'BEGIN { exit !(p >= 40) }' ||
+       { echo "FAIL: vexport frame mid cross-fade: PSNR $psnr dB against the sides' average"; exit 1; } ;;
+esac
+echo "frame: the middle of the cross-fade is the sides' average (PSNR $psnr dB)"
 # refused at load, naming the key: a transition into the first range, one longer than the
 # ranges it joins, an unknown type
 bad() { # NAME TIMELINE EXPECTED-KEY
@@ -40,4 +73,8 @@ bad long '[ { "start": 0, "end": 1 }, { "start": 2, "end": 3, "transition": { "t
     'timeline[1].transition'
 bad type '[ { "start": 0, "end": 1 }, { "start": 2, "end": 3, "transition": { "type": "wipe", "duration": 0.5 } } ]' \
     'timeline[1].transition.type'
-echo "PASS: fade to black at a cut as documented, audio with it, no click; bad ones refused"
+bad xlong '[ { "start": 0, "end": 1 }, { "start": 2, "end": 3.5, "transition": { "type": "crossfade", "duration": 1.2 } } ]' \
+    'timeline[1].transition'
+bad xmax '[ { "start": 0, "end": 9 }, { "start": 10, "end": 20, "transition": { "type": "crossfade", "duration": 6 } } ]' \
+    'timeline[1].transition.duration'
+echo "PASS: fade to black and cross-fade at a cut as documented, audio with them, no click; bad ones refused"

@@ -115,6 +115,31 @@ int main(void)
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0 &&
               strstr(vx_last_error(ctx), "timeline[1].transition"),
           "a fade longer than its ranges accepted: %s", vx_last_error(ctx));
+    /* a cross-fade of 0.5 s: the second range starts 0.5 s before the first ends (output
+     * 1.5 s, 45 frames); in the overlap both are shown, the incoming side's weight rising
+     * linearly from 0 */
+    late[1].transition = VX_TRANS_CROSSFADE, late[1].tr_duration = 0.5;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.xfades && !tl.fades &&
+              tl.frames == 45 && NEAR(tl.segs[1].out_start, 0.5) && NEAR(tl.duration, 1.5),
+          "cross-fade: %lld frames, range 1 at %g s", (long long)tl.frames, tl.segs[1].out_start);
+    int xs = -1;
+    double xw = -1;
+    CHECK(!vx_timeline_crossfade(&tl, 0.4, &xs, &xw) && !vx_timeline_crossfade(&tl, 1.0, &xs, &xw),
+          "a cross-fade outside the overlap");
+    CHECK(vx_timeline_crossfade(&tl, 0.5, &xs, &xw) && xs == 1 && NEAR(xw, 0),
+          "start of the overlap: range %d, w %g", xs, xw);
+    CHECK(vx_timeline_crossfade(&tl, 0.875, &xs, &xw) && xs == 1 && NEAR(xw, 0.75),
+          "in the overlap: range %d, w %g", xs, xw);
+    CHECK(NEAR(vx_timeline_range_time(&tl, 0, 0.875), 0.875) &&
+              NEAR(vx_timeline_range_time(&tl, 1, 0.875), 9.375) &&
+              NEAR(vx_timeline_src_time(&tl, 1.2, NULL), 9.7),
+          "cross-fade recording times");
+    vx_timeline_free(&tl);
+    /* longer than a side: refused */
+    late[1].tr_duration = 1.2;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0 &&
+              strstr(vx_last_error(ctx), "timeline[1].transition"),
+          "a cross-fade longer than its ranges accepted: %s", vx_last_error(ctx));
     late[1].transition = VX_TRANS_CUT, late[1].tr_duration = 0;
 
     /* the project's rate wins; 29.97 is 30000/1001 exactly; an unknown source rate -> 60 */
