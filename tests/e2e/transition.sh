@@ -7,6 +7,7 @@
 # - cross-fade: against each range exported alone: the output D shorter, the frames in the
 #   overlap the documented mix (the middle one the average), the audio the same mix, no click;
 #   `vexport frame` in the overlap shows the same mix (PSNR against the average of the sides);
+#   4 chunks joined, one boundary inside the overlap, are the one export frame for frame;
 # - bad transitions are refused at load with a message naming the key, leaving nothing behind.
 # Environment: VEXPORT, CHECK_TRANSITION, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -39,6 +40,20 @@ for p in a b x; do
 done
 "$CHECK_TRANSITION" crossfade "$tmp/x.mp4" "$tmp/a.mp4" "$tmp/b.mp4" 0.9 0.6 ||
     { echo "FAIL: the cross-fade is not what docs/project-format.md says"; exit 1; }
+# in 4 chunks (18 frames each: the boundary at frame 36 lies in the overlap) and joined: the
+# same frames as the one export
+for k in 0 1 2 3; do
+    "$VEXPORT" render "$tmp/x.json" --chunk $k/4 -o "$tmp/q$k.mp4" --preset ultrafast --crf 0 -q ||
+        { echo "FAIL: vexport render --chunk $k/4"; exit 1; }
+done
+"$VEXPORT" join "$tmp/x.json" "$tmp/q0.mp4" "$tmp/q1.mp4" "$tmp/q2.mp4" "$tmp/q3.mp4" \
+    -o "$tmp/joined.mp4" -q || { echo "FAIL: vexport join"; exit 1; }
+for f in x joined; do
+    ffmpeg -v error -i "$tmp/$f.mp4" -map 0:v -f framemd5 - | grep -v '^#' | cut -d, -f6 >"$tmp/$f.md5"
+done
+[ "$(wc -l <"$tmp/x.md5")" -eq 72 ] && cmp -s "$tmp/x.md5" "$tmp/joined.md5" ||
+    { echo "FAIL: the chunked cross-fade differs from the one export"; exit 1; }
+echo "chunks: 4 chunks joined (one boundary inside the overlap) are the one export's 72 frames"
 # the single-frame render of the middle of the overlap: the average of the two sides' frames
 "$VEXPORT" frame "$tmp/x.json" --at 1.2 -o "$tmp/fx.png" -q &&
     "$VEXPORT" frame "$tmp/a.json" --at 1.2 -o "$tmp/fa.png" -q &&
