@@ -3,11 +3,18 @@
 editing features (a zoom that follows the cursor and a rectangle zoom, the redrawn cursor
 with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
 
-    python3 bench/features.py [--runs 5] [--seconds 14] [--only camera|cursor|zoom|audio]
+    python3 bench/features.py [--runs 5] [--seconds 14]
+                              [--only camera|cursor|zoom|audio|crossfade|fade-black]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
 is the microphone track), to see one feature's share of the cost.
+
+--only crossfade / fade-black: both sides cut the recording into 2 s ranges 0.5 s apart
+(timeline_cuts below); the base cuts plainly, the other enters every range after the first with
+that transition of 0.5 s. A cross-fade overlaps its ranges, so there each range after the first
+starts 0.5 s earlier in the recording: the outputs last the same, and a fifth of the frames
+(0.5 s of every 2.5 s) are transition frames.
 
 Inputs are the demo's (`vexport synth --cursor-track --no-pointer --webcam --mic`): a 1080p60
 synthetic desktop whose pointer is not baked in, its cursor track (a scripted path with pauses
@@ -28,13 +35,30 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from floor import ROOT, demo_project, measure  # noqa: E402
 
 
+def timeline_cuts(seconds, transition, d=0.5):
+    """Ranges of 2 s every 2.5 s of the recording; with a transition of d into each but the
+    first (a cross-fade's range starts d earlier, so the output lasts as long as the plain
+    cuts')."""
+    ranges, k = [], 0
+    while k * 2.5 + 2 <= seconds:
+        r = {"start": k * 2.5, "end": k * 2.5 + 2}
+        if k and transition:
+            r["transition"] = {"type": transition, "duration": d}
+            if transition == "crossfade":
+                r["start"] -= d
+        ranges.append(r)
+        k += 1
+    return ranges
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=14)
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
-    ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio"),
+    ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
+                                       "fade-black"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -48,7 +72,11 @@ def main():
     feat = demo_project(a.crf)
     base = {k: v for k, v in feat.items() if k not in ("zoom", "cursor", "camera")}
     base["sources"] = {"screen": "screen.mp4"}
-    if a.only:
+    if a.only in ("crossfade", "fade-black"):
+        base["timeline"] = timeline_cuts(a.seconds, None)
+        feat = json.loads(json.dumps(base))
+        feat["timeline"] = timeline_cuts(a.seconds, a.only)
+    elif a.only:
         one = json.loads(json.dumps(base))
         src = feat["sources"]
         if a.only == "audio":

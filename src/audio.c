@@ -167,6 +167,9 @@ struct VxAudio {
     int n_segs;
     int64_t *seg_n0;  /* output sample where each segment starts; [n_segs] = total */
     unsigned char *fade_in, *fade_out;
+    int fades;        /* the timeline fades to black at some cuts (VxTlSeg.fade) */
+    float *xtail[2];  /* a cross-fade's outgoing side, x_n samples, mixed into the segment */
+    int64_t x_n;
     int seg;          /* current segment */
     int64_t done;     /* output samples produced (before the limiter) */
     /* tempo of the current segment */
@@ -230,6 +233,8 @@ void vx_audio_close(VxAudio **pa)
         track_free(&a->tr[i]);
     free(a->tr);
     free(a->segs);
+    free(a->xtail[0]);
+    free(a->xtail[1]);
     free(a->seg_n0);
     free(a->fade_in);
     free(a->fade_out);
@@ -583,11 +588,11 @@ static double fade_w(int64_t k)
     return 0.5 - 0.5 * cos(M_PI * ((double)k + 0.5) / JOIN_FADE);
 }
 
-/* Produces the next n output samples (not crossing a segment's end) into out. */
-static int produce(VxAudio *a, int n, float *const out[2])
+/* n samples of the current segment from its sample k0 on (len: its whole length, through a
+ * cross-fade out of it) into out, with the 5 ms fades at its joins. */
+static int seg_render(VxAudio *a, int64_t k0, int64_t len, int n, float *const out[2])
 {
     const VxTlSeg *s = &a->segs[a->seg];
-    const int64_t n0 = a->seg_n0[a->seg], len = a->seg_n0[a->seg + 1] - n0, k0 = a->done - n0;
     int ret = 0;
     if (!s->audio_keep) {
         memset(out[0], 0, (size_t)n * sizeof(float));
@@ -624,11 +629,61 @@ static int produce(VxAudio *a, int n, float *const out[2])
             out[1][i] *= (float)w;
         }
     }
+    return 0;
+}
+
+/* Samples the cross-fade into segment i lasts (0: none). */
+static int64_t xfade_n(const VxAudio *a, int i)
+{
+    return i < a->n_segs ? llrint(a->segs[i].xfade * AAC_RATE) : 0;
+}
+
+/* Produces the next n output samples (not crossing a segment's end) into out. A segment a
+ * cross-fade leaves renders its overlap ahead (into xtail) before the next one starts, and
+ * the next one mixes it in: (1 - w) * outgoing + w * incoming, w = k / overlap. */
+static int produce(VxAudio *a, int n, float *const out[2])
+{
+    const int64_t n0 = a->seg_n0[a->seg], k0 = a->done - n0;
+    const int64_t xin = xfade_n(a, a->seg), xout = xfade_n(a, a->seg + 1);
+    const int64_t len = a->seg_n0[a->seg + 1] - n0 + xout;
+    int ret = seg_render(a, k0, len, n, out);
+    if (ret < 0)
+        return ret;
+    for (int i = 0; i < n && k0 + i < a->x_n; i++) {
+        const float w = (float)((double)(k0 + i) / xin);
+        for (int c = 0; c < 2; c++)
+            out[c][i] = out[c][i] * w + a->xtail[c][k0 + i] * (1 - w);
+    }
+    if (a->fades) /* the picture's fade to black at a cut, sample by sample */
+        for (int i = 0; i < n; i++) {
+            const float g = (float)vx_timeline_fade(a->segs, a->n_segs,
+                                                    (double)(a->done + i) / AAC_RATE);
+            out[0][i] *= g;
+            out[1][i] *= g;
+        }
     a->done += n;
     if (a->done >= a->seg_n0[a->seg + 1]) {
+        a->x_n = 0;
+        if (xout > 0 && a->seg + 1 < a->n_segs) { /* the overlap, from this segment */
+            for (int c = 0; c < 2; c++) {
+                float *t = realloc(a->xtail[c], (size_t)xout * sizeof(float));
+                if (!t)
+                    return VX_ERR(ENOMEM);
+                a->xtail[c] = t;
+            }
+            for (int64_t k = 0; k < xout; k += CHUNK) {
+                const int m = xout - k < CHUNK ? (int)(xout - k) : CHUNK;
+                float *dst[2] = {a->xtail[0] + k, a->xtail[1] + k};
+                if ((ret = seg_render(a, a->seg_n0[a->seg + 1] - n0 + k, len, m, dst)) < 0)
+                    return ret;
+            }
+            a->x_n = xout;
+        }
         tempo_free(a); /* whatever tempo made beyond the segment's length is dropped */
         while (a->seg < a->n_segs && a->done >= a->seg_n0[a->seg + 1])
             a->seg++;
+        if (a->seg < a->n_segs && a->done > a->seg_n0[a->seg])
+            a->x_n = 0; /* the next one's start was skipped (empty segments): no overlap */
     }
     return 0;
 }
@@ -814,6 +869,7 @@ static int layout_segments(VxAudio *a, const VxTimeline *tl)
         return VX_ERR(ENOMEM);
     memcpy(a->segs, tl->segs, (size_t)n * sizeof(*a->segs));
     a->n_segs = n;
+    a->fades = tl->fades;
     const int64_t total = av_rescale(tl->frames, (int64_t)AAC_RATE * tl->fps.den, tl->fps.num);
     for (int i = 0; i < n; i++) {
         int64_t s = i ? llrint(tl->segs[i].out_start * AAC_RATE) : 0;
@@ -824,8 +880,9 @@ static int layout_segments(VxAudio *a, const VxTimeline *tl)
     a->seg_n0[n] = total;
     for (int i = 0; i + 1 < n; i++) {
         const VxTlSeg *x = &tl->segs[i], *y = &tl->segs[i + 1];
-        int joined = fabs(x->src_end - y->src_start) < 1e-6 && fabs(x->speed - y->speed) < 1e-9 &&
-                     x->audio_keep == y->audio_keep;
+        int joined = (fabs(x->src_end - y->src_start) < 1e-6 && fabs(x->speed - y->speed) < 1e-9 &&
+                      x->audio_keep == y->audio_keep) ||
+                     y->xfade > 0; /* a cross-fade is its own join */
         a->fade_out[i] = a->fade_in[i + 1] = !joined;
     }
     a->seg = 0;

@@ -16,6 +16,7 @@
 #include "compose.h"
 #include "scene.h"
 #include "thread.h"
+#include "timeline.h"
 
 #define VX_MAX_LAYERS 16
 #define VX_MAX_SLICES 16 /* compose threads at most */
@@ -38,6 +39,8 @@ struct VxCompose {
     int64_t frames, reused;
     VxComposeRows rows;
     VxWorkers *workers;     /* compose threads besides the caller's; NULL: none */
+    const VxTimeline *fades; /* the timeline when it fades at cuts; NULL: it does not */
+    VxPicPool *fade_pool;   /* faded copies (never the kept previous output) */
 };
 
 static double round_half_up(double v)
@@ -190,8 +193,102 @@ static void set_above(VxCompose *c, VxLayerFrame *fr, int i)
     fr->above = c->above;
 }
 
+/* n samples of src scaled towards `bias` by a / 256 into dst: bias + floor(((v - bias) * a +
+ * 128) / 256) (docs/project-format.md, "Transitions at cuts"). */
+static void fade_row(uint8_t *dst, const uint8_t *src, int n, int bias, int a)
+{
+    for (int i = 0; i < n; i++)
+        dst[i] = (uint8_t)(bias + ((((int)src[i] - bias) * a + 128 + 65536) >> 8) - 256);
+}
+
+/* A new output from the faded-copies pool, planes set. */
+static int copy_buffer(VxCompose *c, VxPicture *f, int matrix)
+{
+    memset(f, 0, sizeof(*f));
+    if (!c->fade_pool && !(c->fade_pool = vx_picpool_create(c->size + 64, NULL, NULL)))
+        return VX_ERR(ENOMEM);
+    if (!(f->buf = vx_picpool_get(c->fade_pool)))
+        return VX_ERR(ENOMEM);
+    set_planes(f, f->buf->data, c->layout, c->l.W, c->l.H);
+    f->matrix = matrix;
+    f->id = f->buf;
+    return 0;
+}
+
+/* *out, faded towards black by the timeline's fade at output time t, as a copy (the kept
+ * previous output stays as drawn). Nothing happens where no fade is. */
+static int apply_fade(VxCompose *c, double t, VxPicture *out)
+{
+    const double g = vx_timeline_fade(c->fades->segs, c->fades->n_segs, t);
+    const int a = (int)lrint(g * 256);
+    if (a >= 256)
+        return 0;
+    VxPicture f;
+    int ret = copy_buffer(c, &f, out->matrix);
+    if (ret < 0)
+        return ret;
+    const VxPlanes d = vx_planes(&f), s = vx_planes(out);
+    const int W = c->l.W, H = c->l.H, cw = (W + 1) / 2;
+    for (int y = 0; y < H; y++)
+        fade_row(d.y + y * d.sy, s.y + y * s.sy, W, 16, a);
+    for (int y = 0; y < (H + 1) / 2; y++) {
+        if (d.step == 2) {
+            fade_row(d.u + y * d.suv, s.u + y * s.suv, 2 * cw, 128, a);
+        } else {
+            fade_row(d.u + y * d.suv, s.u + y * s.suv, cw, 128, a);
+            fade_row(d.v + y * d.suv, s.v + y * s.suv, cw, 128, a);
+        }
+    }
+    vx_picture_unref(out);
+    *out = f;
+    return 0;
+}
+
+/* n samples: dst = a + floor(((b - a) * q + 128) / 256). */
+static void mix_row(uint8_t *dst, const uint8_t *a, const uint8_t *b, int n, int q)
+{
+    for (int i = 0; i < n; i++)
+        dst[i] = (uint8_t)(a[i] + ((((int)b[i] - a[i]) * q + 128 + 65536) >> 8) - 256);
+}
+
+int vx_compose_mix(VxCompose *c, const VxPicture *a, const VxPicture *b, double w,
+                   VxPicture *out)
+{
+    const int q = (int)lrint((w < 0 ? 0 : w > 1 ? 1 : w) * 256);
+    int ret = copy_buffer(c, out, a->matrix);
+    if (ret < 0)
+        return ret;
+    const VxPlanes d = vx_planes(out), pa = vx_planes(a), pb = vx_planes(b);
+    const int W = c->l.W, H = c->l.H, cw = (W + 1) / 2;
+    for (int y = 0; y < H; y++)
+        mix_row(d.y + y * d.sy, pa.y + y * pa.sy, pb.y + y * pb.sy, W, q);
+    for (int y = 0; y < (H + 1) / 2; y++) {
+        const ptrdiff_t o = y * d.suv;
+        if (d.step == 2) {
+            mix_row(d.u + o, pa.u + o, pb.u + o, 2 * cw, q);
+        } else {
+            mix_row(d.u + o, pa.u + o, pb.u + o, cw, q);
+            mix_row(d.v + o, pa.v + o, pb.v + o, cw, q);
+        }
+    }
+    return 0;
+}
+
+static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
+                       double t, VxPicture *out);
+
 int vx_compose_next(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
                     double t, VxPicture *out)
+{
+    int ret = compose_one(c, src, view, t_rec, t, out);
+    if (ret >= 0 && c->fades && (ret = apply_fade(c, t, out)) < 0)
+        vx_picture_unref(out);
+    return ret;
+}
+
+/* One output as the layers draw it. */
+static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
+                       double t, VxPicture *out)
 {
     const VxLayout *l = &c->l;
     memset(out, 0, sizeof(*out));
@@ -315,6 +412,7 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
     c->ctx = ctx;
     c->l = *l;
     c->scene = scene;
+    c->fades = scene && vx_scene_timeline(scene)->fades ? vx_scene_timeline(scene) : NULL;
     c->layout = layout;
     c->size = frame_size(layout, l->W, l->H);
     int ret = VX_ERR(ENOMEM);
@@ -371,6 +469,7 @@ void vx_compose_free(VxCompose **pc)
     for (int i = c->n - 1; i >= 0; i--)
         c->layers[i].cls->close(&c->layers[i]);
     vx_picpool_free(&c->pool);
+    vx_picpool_free(&c->fade_pool);
     vx_picture_unref(&c->stat);
     free(c);
     *pc = NULL;

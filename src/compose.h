@@ -21,6 +21,10 @@ int vx_compose_frame(VxCompose *c, double t, const VxPicture *src, VxPicture *ou
 /* The same with the view (NULL = the whole recording) and the recording time given. */
 int vx_compose_next(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
                     double t, VxPicture *out);
+/* *out = a + (b - a) * w, sample by sample (a cross-fade; docs/project-format.md, "Transitions
+ * at cuts"), two of this compositor's outputs, into a new picture. */
+int vx_compose_mix(VxCompose *c, const VxPicture *a, const VxPicture *b, double w,
+                   VxPicture *out);
 /* Draws in slices of rows on n threads (the caller's included; at most 16); 0 or a negative
  * error. */
 int vx_compose_set_threads(VxCompose *c, int n);

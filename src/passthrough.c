@@ -31,6 +31,9 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
         return "the container cannot hold the recording's codec";
     if (p->n_zooms)
         return "the screen zooms";
+    for (int i = 0; i < p->n_segs; i++)
+        if (p->segs[i].transition != VX_TRANS_CUT)
+            return "the timeline fades at a cut";
     if (p->cursor.track && p->cursor.draw)
         return "the cursor is drawn";
     if (p->camera.path)

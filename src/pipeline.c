@@ -186,6 +186,120 @@ static void remux_progress(void *opaque, int64_t frames, int64_t total, double d
     report(r->o, &r->pr, frames, r->t0, done);
 }
 
+/* The compose side of the queue: the source frame shown now and the one after it. */
+typedef struct Feed {
+    VxContext *ctx;
+    const VxProject *p;
+    const VxSourceInfo *si;
+    VxQueue *q;
+    Item cur, next;
+    int have_next, src_done;
+    double *waited;
+} Feed;
+
+/* Composes the output for recording time trec (the last source frame shown then) through view
+ * at output time t into *opic. */
+static int compose_at(Feed *fd, VxCompose *comp, double trec, const VxZoomView *view, double t,
+                      VxPicture *opic)
+{
+    const double eps = 1e-4;
+    int ret;
+    for (;;) {
+        if (!fd->have_next && !fd->src_done) {
+            ret = vx_queue_pop(fd->q, &fd->next, fd->waited);
+            if (ret < 0)
+                return ret;
+            fd->have_next = ret == 1;
+            fd->src_done = ret == 0;
+        }
+        if (fd->have_next && (!fd->cur.f || fd->next.t <= trec + eps)) {
+            av_frame_free(&fd->cur.f);
+            fd->cur = fd->next;
+            fd->next.f = NULL;
+            fd->have_next = 0;
+            continue;
+        }
+        break;
+    }
+    if (!fd->cur.f)
+        return vx_fail(fd->ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded",
+                       fd->p->screen);
+    const double dur = fd->si->duration;
+    if (fd->src_done && !fd->have_next && fd->cur.t < dur - fmax(0.5, 0.1 * dur) &&
+        trec > fd->cur.t + 0.5)
+        return vx_fail(fd->ctx, VX_ERR(EINVAL), "%s: the file is truncated or damaged: its "
+                       "video ends at %.2f s of the %.2f s it declares", fd->p->screen,
+                       fd->cur.t, dur);
+    VxPicture spic;
+    if ((ret = vx_picture_from_frame(&spic, fd->cur.f)) < 0)
+        return ret;
+    ret = vx_compose_next(comp, &spic, view, trec, t, opic);
+    vx_picture_unref(&spic);
+    return ret;
+}
+
+/* A cross-fade's outgoing side: its outputs for frames [first, first + n), composed before
+ * the incoming side's (its source frames come first). */
+typedef struct Outgoing {
+    int seg; /* the range faded into; 0: none held */
+    int64_t first;
+    int n, cap;
+    VxPicture *pics;
+} Outgoing;
+
+static void outgoing_clear(Outgoing *og)
+{
+    for (int i = 0; i < og->n; i++)
+        vx_picture_unref(&og->pics[i]);
+    og->n = 0;
+    og->seg = 0;
+}
+
+/* Output frame n, of output time t, when it lies in the cross-fade into range seg with weight
+ * w: the range before's output (composed for the whole fade, up to frame n1, the first time)
+ * mixed with seg's. */
+static int compose_crossfade(Feed *fd, VxCompose *comp, const VxScene *scene, Outgoing *og,
+                             int64_t n, int64_t n1, int seg, double w, VxPicture *opic)
+{
+    const VxTimeline *tl = vx_scene_timeline(scene);
+    double trec;
+    VxZoomView view;
+    int ret;
+    if (og->seg != seg || n < og->first || n >= og->first + og->n) {
+        outgoing_clear(og);
+        og->first = n;
+        int s2;
+        double w2;
+        for (int64_t m = n; m < n1; m++) {
+            const double tm = vx_timeline_time(tl, m);
+            if (!vx_timeline_crossfade(tl, tm, &s2, &w2) || s2 != seg)
+                break;
+            if (og->n == og->cap) {
+                const int cap = og->cap ? 2 * og->cap : 64;
+                VxPicture *np = realloc(og->pics, (size_t)cap * sizeof(*np));
+                if (!np)
+                    return VX_ERR(ENOMEM);
+                og->pics = np, og->cap = cap;
+            }
+            vx_scene_at_range(scene, seg - 1, tm, &trec, &view);
+            if ((ret = compose_at(fd, comp, trec, &view, tm, &og->pics[og->n])) < 0)
+                return ret;
+            og->n++;
+        }
+        og->seg = seg;
+    }
+    const double t = vx_timeline_time(tl, n);
+    VxPicture in;
+    vx_scene_at_range(scene, seg, t, &trec, &view);
+    if ((ret = compose_at(fd, comp, trec, &view, t, &in)) < 0)
+        return ret;
+    VxPicture *outp = &og->pics[n - og->first];
+    ret = vx_compose_mix(comp, outp, &in, w, opic);
+    vx_picture_unref(&in);
+    vx_picture_unref(outp);
+    return ret;
+}
+
 int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
                     const VxCancel *cancel, VxStats *st)
 {
@@ -199,8 +313,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     Decoder dec;
     VxThread thr = {0};
     int ret;
-    Item cur = {0}, next = {0};
-    int have_next = 0, src_done = 0;
+    Feed fd = {0};
+    Outgoing og = {0};
     memset(&dec, 0, sizeof(dec));
     const double t0 = vx_now_s();
     memset(st, 0, sizeof(*st));
@@ -317,8 +431,8 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s, cancel};
     Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s,
                   cancel};
-    const double eps = 1e-4;
     st->setup_s = vx_now_s() - t0;
+    fd = (Feed){ctx, p, si, dec.q, {0}, {0}, 0, 0, &st->compose_wait_empty_s};
     VxProgress pr = {0};
     pr.total = n1 - n0;
     pr.mode = "composite";
@@ -330,45 +444,19 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
             goto end;
         }
         const double t = vx_timeline_time(tl, n);
-        double trec;
-        VxZoomView view;
-        vx_scene_at(scene, t, &trec, &view);
-        /* advance to the last source frame shown at trec */
-        for (;;) {
-            if (!have_next && !src_done) {
-                ret = vx_queue_pop(dec.q, &next, &st->compose_wait_empty_s);
-                if (ret < 0)
-                    goto end;
-                have_next = ret == 1;
-                src_done = ret == 0;
-            }
-            if (have_next && (!cur.f || next.t <= trec + eps)) {
-                av_frame_free(&cur.f);
-                cur = next;
-                next.f = NULL;
-                have_next = 0;
-                continue;
-            }
-            break;
-        }
-        if (!cur.f) {
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded", p->screen);
-            goto end;
-        }
-        if (src_done && !have_next && cur.t < si->duration - fmax(0.5, 0.1 * si->duration) &&
-            trec > cur.t + 0.5) {
-            ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the file is truncated or damaged: its video "
-                          "ends at %.2f s of the %.2f s it declares", p->screen, cur.t,
-                          si->duration);
-            goto end;
-        }
         AVFrame *out = NULL;
-        VxPicture spic, opic;
+        VxPicture opic;
         double ts = vx_now_s();
-        if ((ret = vx_picture_from_frame(&spic, cur.f)) < 0)
-            goto end;
-        ret = vx_compose_next(comp, &spic, &view, trec, t, &opic);
-        vx_picture_unref(&spic);
+        int xseg;
+        double xw;
+        if (tl->xfades && vx_timeline_crossfade(tl, t, &xseg, &xw)) {
+            ret = compose_crossfade(&fd, comp, scene, &og, n, n1, xseg, xw, &opic);
+        } else {
+            double trec;
+            VxZoomView view;
+            vx_scene_at(scene, t, &trec, &view);
+            ret = compose_at(&fd, comp, trec, &view, t, &opic);
+        }
         if (ret < 0)
             goto end;
         ret = vx_picture_to_frame(&opic, &out); /* the pooled buffer itself: no copy */
@@ -433,8 +521,10 @@ end:
     if (enc)
         st->frames_copied = vx_encoder_frames_copied(enc);
     vx_queue_free(&dec.q);
-    av_frame_free(&cur.f);
-    av_frame_free(&next.f);
+    av_frame_free(&fd.cur.f);
+    av_frame_free(&fd.next.f);
+    outgoing_clear(&og);
+    free(og.pics);
     if (ret == VX_ECANCELED)
         vx_fail(ctx, ret, "export cancelled");
     vx_audio_close(&aud);

@@ -270,9 +270,44 @@ static int parse_tracks(Parser *ps, json_object *v, VxProject *p)
     return 0;
 }
 
+/* timeline[i].transition: { "type": "fade-black", "duration": D }, into range i from i - 1.
+ * That D fits in the ranges on both sides is checked with the recording's length
+ * (timeline.c). */
+static int parse_transition(Parser *ps, json_object *v, const char *pre, size_t i, VxSegment *g)
+{
+    static const char *const keys[] = {"type", "duration", NULL};
+    static const char *const types[] = {"cut", "fade-black", "crossfade", NULL};
+    json_object *f;
+    char path[160];
+    if (!json_object_is_type(v, json_type_object))
+        return perr(ps, pre, "expected an object {\"type\", \"duration\"}, got %s",
+                    type_name(v));
+    if (check_keys(ps, v, pre, keys))
+        return ps->err;
+    int type = 0;
+    if (!has(v, pre, "type", &f, path, sizeof(path)))
+        return perr(ps, path, "missing (\"fade-black\" or \"cut\")");
+    if (get_enum(ps, f, path, types, &type))
+        return ps->err;
+    g->transition = type == 2 ? VX_TRANS_CROSSFADE : type == 1 ? VX_TRANS_FADE_BLACK
+                                                              : VX_TRANS_CUT;
+    g->tr_duration = type ? 0.5 : 0;
+    /* a cross-fade keeps the outgoing side's outputs while it lasts: at most 5 s */
+    if (has(v, pre, "duration", &f, path, sizeof(path)) &&
+        get_number(ps, f, path, 0, type == 2 ? 5 : 60, &g->tr_duration))
+        return ps->err;
+    if (g->transition == VX_TRANS_CUT || g->tr_duration <= 0) {
+        g->transition = VX_TRANS_CUT;
+        g->tr_duration = 0;
+    }
+    if (i == 0 && g->transition != VX_TRANS_CUT)
+        return perr(ps, pre, "the first range has no range before it to come from");
+    return 0;
+}
+
 static int parse_timeline(Parser *ps, json_object *v, VxProject *p)
 {
-    static const char *const keys[] = {"start", "end", "speed", "audio", NULL};
+    static const char *const keys[] = {"start", "end", "speed", "audio", "transition", NULL};
     static const char *const audio[] = {"auto", "keep", "mute", NULL};
     if (!json_object_is_type(v, json_type_array))
         return perr(ps, "timeline", "expected an array of ranges, got %s", type_name(v));
@@ -309,6 +344,9 @@ static int parse_timeline(Parser *ps, json_object *v, VxProject *p)
             return ps->err;
         if (has(e, pre, "audio", &f, path, sizeof(path)) &&
             get_enum(ps, f, path, audio, &g->audio))
+            return ps->err;
+        if (has(e, pre, "transition", &f, path, sizeof(path)) &&
+            parse_transition(ps, f, path, i, g))
             return ps->err;
         if (g->end < 0 && i + 1 < n)
             return perr(ps, pre, "only the last range may leave out \"end\"");

@@ -16,10 +16,13 @@ typedef struct VxGradStop { double at; VxRGB c; } VxGradStop;
 
 /* Times are seconds of the recording (source time) unless named otherwise. */
 enum { VX_SEG_AUDIO_AUTO, VX_SEG_AUDIO_KEEP, VX_SEG_AUDIO_MUTE };
+enum { VX_TRANS_CUT, VX_TRANS_FADE_BLACK, VX_TRANS_CROSSFADE };
 typedef struct VxSegment {
     double start, end;  /* kept range of the recording, start < end */
     double speed;       /* 0.25..16 */
     int audio;          /* VX_SEG_AUDIO_*: auto = tempo-preserving for 0.5..2, muted beyond */
+    int transition;     /* VX_TRANS_*: how the output enters this range from the one before */
+    double tr_duration; /* its duration, output seconds (0: a plain cut) */
 } VxSegment;
 
 enum { VX_ZOOM_RECT, VX_ZOOM_CENTER, VX_ZOOM_FOLLOW };

@@ -48,13 +48,24 @@ const VxTimeline *vx_scene_timeline(const VxScene *sc)
     return &sc->tl;
 }
 
+static void view_at(const VxScene *sc, double t_rec, VxZoomView *view)
+{
+    if (sc->zoom)
+        vx_zoom_path_view(sc->zoom, t_rec, view);
+    else
+        *view = (VxZoomView){0, 0, sc->sw, sc->sh};
+}
+
 void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view)
 {
     *t_rec = vx_timeline_src_time(&sc->tl, t, NULL);
-    if (sc->zoom)
-        vx_zoom_path_view(sc->zoom, *t_rec, view);
-    else
-        *view = (VxZoomView){0, 0, sc->sw, sc->sh};
+    view_at(sc, *t_rec, view);
+}
+
+void vx_scene_at_range(const VxScene *sc, int seg, double t, double *t_rec, VxZoomView *view)
+{
+    *t_rec = vx_timeline_range_time(&sc->tl, seg, t);
+    view_at(sc, *t_rec, view);
 }
 
 VxCursor *vx_scene_cursor(const VxScene *sc)

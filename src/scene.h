@@ -18,6 +18,8 @@ int vx_scene_open(VxContext *ctx, const VxProject *p, const struct VxSourceInfo 
 const struct VxTimeline *vx_scene_timeline(const VxScene *sc);
 /* At output time t: the recording time shown and the view of the recording. */
 void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view);
+/* The same for range seg of the timeline (a cross-fade shows two at once). */
+void vx_scene_at_range(const VxScene *sc, int seg, double t, double *t_rec, VxZoomView *view);
 /* The cursor (track, smoothing), NULL without a track. */
 struct VxCursor *vx_scene_cursor(const VxScene *sc);
 void vx_scene_close(VxScene **sc);

@@ -50,6 +50,7 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
 {
     tl->segs = NULL;
     tl->n_segs = 0;
+    tl->fades = tl->xfades = 0;
     if (p->fps > 0) {
         tl->fps = vx_d2q(p->fps, 1001000);
     } else {
@@ -66,7 +67,7 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         return VX_ERR(ENOMEM);
     double out = 0;
     for (int i = 0; i < n; i++) {
-        VxSegment g = p->n_segs ? p->segs[i] : (VxSegment){0, -1, 1, VX_SEG_AUDIO_AUTO};
+        VxSegment g = p->n_segs ? p->segs[i] : (VxSegment){0, -1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0};
         if (g.start >= si->duration) {
             int ret = vx_fail(ctx, VX_ERR(EINVAL), "timeline[%d]: starts at %g s, but %s is only "
                               "%.3f s long", i, g.start, p->screen, si->duration);
@@ -83,12 +84,32 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         s->src_start = g.start;
         s->src_end = g.end;
         s->speed = g.speed;
-        s->out_start = out;
-        out += (g.end - g.start) / g.speed;
+        s->fade = g.transition == VX_TRANS_FADE_BLACK ? g.tr_duration : 0;
+        s->xfade = g.transition == VX_TRANS_CROSSFADE ? g.tr_duration : 0;
+        tl->fades |= s->fade > 0;
+        tl->xfades |= s->xfade > 0;
+        s->out_start = out - s->xfade; /* a cross-fade overlaps the range before */
+        out = s->out_start + (g.end - g.start) / g.speed;
         s->out_end = out;
         s->audio_keep = g.audio == VX_SEG_AUDIO_KEEP ||
                         (g.audio == VX_SEG_AUDIO_AUTO && g.speed >= 0.5 - 1e-9 &&
                          g.speed <= 2 + 1e-9);
+    }
+    /* each fade lies half in the range before the cut, half in its own; a cross-fade wholly in
+     * both; the transitions into and out of one range do not meet */
+    for (int i = 0; i < tl->n_segs; i++) {
+        const VxTlSeg *s = &tl->segs[i];
+        const VxTlSeg *nx = i + 1 < tl->n_segs ? &tl->segs[i + 1] : NULL;
+        const double in = s->fade / 2 + s->xfade, out_ = nx ? nx->fade / 2 + nx->xfade : 0;
+        if (in + out_ > s->out_end - s->out_start + 1e-9) {
+            int ret = vx_fail(ctx, VX_ERR(EINVAL), "timeline[%d].transition: the transitions at "
+                              "its ends (%g s in, %g s out of the range; a fade to black lies "
+                              "half in it, a cross-fade wholly) do not fit in the range's %.3f s "
+                              "of output", in > 0 ? i : i + 1, in, out_,
+                              s->out_end - s->out_start);
+            vx_timeline_free(tl);
+            return ret;
+        }
     }
     tl->duration = out;
     double frames = floor(out * vx_q2d(tl->fps) + 0.5);
@@ -109,6 +130,53 @@ double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg)
     const VxTlSeg *s = &tl->segs[i];
     if (seg)
         *seg = i;
+    double r = s->src_start + (t - s->out_start) * s->speed;
+    return r < s->src_start ? s->src_start : r;
+}
+
+double vx_timeline_fade(const VxTlSeg *segs, int n_segs, double t)
+{
+    /* the fades do not meet, so only the cuts on either side of t can darken it: the start of
+     * the first range starting after t (segs are in output order) and of the one before */
+    int lo = 1, hi = n_segs;
+    while (lo < hi) {
+        const int m = lo + (hi - lo) / 2;
+        if (segs[m].out_start > t)
+            hi = m;
+        else
+            lo = m + 1;
+    }
+    for (int i = lo - 1; i <= lo; i++) {
+        if (i < 1 || i >= n_segs)
+            continue;
+        const double h = segs[i].fade / 2, d = fabs(t - segs[i].out_start);
+        if (h > 0 && d < h)
+            return d / h;
+    }
+    return 1;
+}
+
+int vx_timeline_crossfade(const VxTimeline *tl, double t, int *seg, double *w)
+{
+    int lo = 1, hi = tl->n_segs; /* the first range starting after t */
+    while (lo < hi) {
+        const int m = lo + (hi - lo) / 2;
+        if (tl->segs[m].out_start > t)
+            hi = m;
+        else
+            lo = m + 1;
+    }
+    const int i = lo - 1;
+    if (i < 1 || !(tl->segs[i].xfade > 0) || t >= tl->segs[i - 1].out_end)
+        return 0;
+    *seg = i;
+    *w = (t - tl->segs[i].out_start) / tl->segs[i].xfade;
+    return 1;
+}
+
+double vx_timeline_range_time(const VxTimeline *tl, int seg, double t)
+{
+    const VxTlSeg *s = &tl->segs[seg];
     double r = s->src_start + (t - s->out_start) * s->speed;
     return r < s->src_start ? s->src_start : r;
 }

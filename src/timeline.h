@@ -27,6 +27,11 @@ typedef struct VxTlSeg {
     double out_start, out_end; /* output time */
     double speed;
     int audio_keep;            /* 1: audio plays (tempo-preserved), 0: muted */
+    double fade;               /* fade-black into it from the range before: its duration in
+                                * output seconds, centred on out_start; 0: a plain cut */
+    double xfade;              /* cross-fade into it from the range before: its duration in
+                                * output seconds, from out_start (the range before ends at
+                                * out_start + xfade: they overlap); 0: none */
 } VxTlSeg;
 typedef struct VxTimeline {
     VxRational fps;
@@ -34,6 +39,8 @@ typedef struct VxTimeline {
     double duration;   /* output duration, seconds */
     VxTlSeg *segs;     /* at least one */
     int n_segs;
+    int fades;         /* some range fades in (VxTlSeg.fade) */
+    int xfades;        /* some range cross-fades in (VxTlSeg.xfade) */
 } VxTimeline;
 int vx_timeline_init(VxContext *ctx, const VxProject *p, const struct VxSourceInfo *si,
                      VxTimeline *tl);
@@ -41,6 +48,16 @@ int vx_timeline_init(VxContext *ctx, const VxProject *p, const struct VxSourceIn
 double vx_timeline_time(const VxTimeline *tl, int64_t n);
 /* Recording time shown at output time t, and the segment index it falls in. */
 double vx_timeline_src_time(const VxTimeline *tl, double t, int *seg);
+/* The brightness the fades at cuts leave at output time t, 0 (black) .. 1 (untouched): at
+ * a fade-black of duration D into the range starting at output time c, |t - c| / (D / 2)
+ * where that is below 1 (docs/project-format.md, "Transitions at cuts"). */
+double vx_timeline_fade(const VxTlSeg *segs, int n_segs, double t);
+/* 1 when output time t lies in a cross-fade: *seg = the range it fades into (the one before
+ * fades out), *w = (t - its out_start) / its xfade, the weight of the incoming side, 0..1;
+ * 0 otherwise (vx_timeline_src_time then gives the one range shown). */
+int vx_timeline_crossfade(const VxTimeline *tl, double t, int *seg, double *w);
+/* Recording time range seg shows at output time t (never before its start). */
+double vx_timeline_range_time(const VxTimeline *tl, int seg, double t);
 void vx_timeline_free(VxTimeline *tl);
 
 #endif

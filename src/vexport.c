@@ -366,39 +366,13 @@ void vx_job_free(VxJob **pj)
     *pj = NULL;
 }
 
-int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
+/* The output picture of the source frame shown at recording time ts, through view, at
+ * output time t. */
+static int render_at(VxContext *ctx, const VxProject *p, VxSource *src, VxCompose *comp,
+                     double ts, const VxZoomView *view, double t, VxPicture *frame)
 {
-    if (!ctx || !p || !out || !(t >= 0))
-        return VX_ERR(EINVAL);
-    *out = NULL;
-    VxSource *src = NULL;
-    VxCompose *comp = NULL;
-    VxScene *scene = NULL;
     AVFrame *cur = NULL, *next = NULL;
-    VxPicture frame = {0};
-    VxLayout l;
-    int ret = vx_source_open(ctx, p->screen, &src);
-    if (ret < 0)
-        return ret;
-    const VxSourceInfo *si = vx_source_info(src);
-    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
-        goto end;
-    if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
-        goto end;
-    const VxTimeline *tl = vx_scene_timeline(scene);
-    /* the frame shown at t: the last output frame that starts at or before it */
-    double last = vx_timeline_time(tl, tl->frames - 1);
-    t = vx_timeline_time(tl, (int64_t)(t * vx_q2d(tl->fps) + 1e-6));
-    if (t > last)
-        t = last;
-    double ts;
-    VxZoomView view;
-    vx_scene_at(scene, t, &ts, &view);
-    vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
-    /* the frames' chroma layout depends on the colour conversion */
-    l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
-    if ((ret = vx_compose_create(ctx, p, scene, &l, VX_LAYOUT_NV12, &comp)) < 0)
-        goto end;
+    int ret;
     vx_source_seek(src, ts);
     for (;;) {
         double ft;
@@ -422,8 +396,62 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     VxPicture spic;
     if ((ret = vx_picture_from_frame(&spic, cur)) < 0)
         goto end;
-    ret = vx_compose_next(comp, &spic, &view, ts, t, &frame);
+    ret = vx_compose_next(comp, &spic, view, ts, t, frame);
     vx_picture_unref(&spic);
+end:
+    av_frame_free(&cur);
+    return ret;
+}
+
+int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
+{
+    if (!ctx || !p || !out || !(t >= 0))
+        return VX_ERR(EINVAL);
+    *out = NULL;
+    VxSource *src = NULL;
+    VxCompose *comp = NULL;
+    VxScene *scene = NULL;
+    VxPicture frame = {0};
+    VxLayout l;
+    int ret = vx_source_open(ctx, p->screen, &src);
+    if (ret < 0)
+        return ret;
+    const VxSourceInfo *si = vx_source_info(src);
+    if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+        goto end;
+    if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
+        goto end;
+    const VxTimeline *tl = vx_scene_timeline(scene);
+    /* the frame shown at t: the last output frame that starts at or before it */
+    double last = vx_timeline_time(tl, tl->frames - 1);
+    t = vx_timeline_time(tl, (int64_t)(t * vx_q2d(tl->fps) + 1e-6));
+    if (t > last)
+        t = last;
+    vx_source_set_output_color(src, l.matrix, VX_RANGE_LIMITED);
+    /* the frames' chroma layout depends on the colour conversion */
+    l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
+    if ((ret = vx_compose_create(ctx, p, scene, &l, VX_LAYOUT_NV12, &comp)) < 0)
+        goto end;
+    double ts;
+    VxZoomView view;
+    int xseg;
+    double xw;
+    if (tl->xfades && vx_timeline_crossfade(tl, t, &xseg, &xw)) {
+        /* a cross-fade: both sides, mixed as in the export */
+        VxPicture a = {0}, b = {0};
+        vx_scene_at_range(scene, xseg - 1, t, &ts, &view);
+        ret = render_at(ctx, p, src, comp, ts, &view, t, &a);
+        vx_scene_at_range(scene, xseg, t, &ts, &view);
+        if (ret >= 0)
+            ret = render_at(ctx, p, src, comp, ts, &view, t, &b);
+        if (ret >= 0)
+            ret = vx_compose_mix(comp, &a, &b, xw, &frame);
+        vx_picture_unref(&a);
+        vx_picture_unref(&b);
+    } else {
+        vx_scene_at(scene, t, &ts, &view);
+        ret = render_at(ctx, p, src, comp, ts, &view, t, &frame);
+    }
     if (ret < 0)
         goto end;
     VxImage yuv = {VX_PIX_NV12, l.W, l.H, {frame.data[0], frame.data[1]},
@@ -439,7 +467,6 @@ int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out)
     ret = 0;
 end:
     vx_picture_unref(&frame);
-    av_frame_free(&cur);
     vx_compose_free(&comp);
     vx_scene_close(&scene);
     vx_source_close(&src);

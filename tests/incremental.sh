@@ -66,4 +66,19 @@ cat > "$dir/cursor.json" <<EOF
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
 EOF
 run cursor "$dir/cursor.json" --preset ultrafast
+# a fade to black at a cut, over the camera and the cursor: the faded outputs are copies, the
+# kept previous output stays as drawn (the next output is redrawn from it)
+cat > "$dir/fade.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
+               "camera": "$dir/cam.mp4" },
+  "camera": { "corner": "bottom-left", "size": 0.3 },
+  "output": { "width": 640, "height": 360 }, "padding": 0.05, "radius": 10,
+  "timeline": [ { "start": 0, "end": 1.5 },
+                { "start": 2, "end": 4, "transition": { "type": "fade-black", "duration": 0.8 } } ] }
+EOF
+run fade "$dir/fade.json" --preset ultrafast
+# a cross-fade: the outgoing side's outputs are composed ahead and kept, then the incoming
+# side's; the mixes are copies
+sed 's/"fade-black", "duration": 0.8/"crossfade", "duration": 0.6/' "$dir/fade.json" >"$dir/xfade.json"
+run xfade "$dir/xfade.json" --preset ultrafast
 exit $fail

@@ -405,6 +405,7 @@ static void check_inputs(const char *dir)
 
 typedef struct Seg {
     double s0, s1, speed, o0, o1;
+    double xf; /* cross-fade into it (output seconds) */
 } Seg;
 
 typedef struct OutCtx {
@@ -471,6 +472,15 @@ static void check_output(const char *project, const char *out, int cam)
         s->s0 = json_object_object_get_ex(e, "start", &v) ? json_object_get_double(v) : 0;
         s->s1 = json_object_object_get_ex(e, "end", &v) ? json_object_get_double(v) : src_dur;
         s->speed = json_object_object_get_ex(e, "speed", &v) ? json_object_get_double(v) : 1;
+        /* a cross-fade into this range overlaps the one before by its duration */
+        json_object *tr, *ty, *du;
+        s->xf = 0;
+        if (json_object_object_get_ex(e, "transition", &tr) &&
+            json_object_object_get_ex(tr, "type", &ty) &&
+            !strcmp(json_object_get_string(ty), "crossfade"))
+            s->xf = json_object_object_get_ex(tr, "duration", &du) ? json_object_get_double(du)
+                                                                   : 0.5;
+        t -= s->xf;
         s->o0 = t;
         t += (s->s1 - s->s0) / s->speed;
         s->o1 = t;
@@ -525,7 +535,11 @@ static void check_output(const char *project, const char *out, int cam)
                 tr = c.seg[i].s0 + (to - c.seg[i].o0) * c.seg[i].speed;
                 break;
             }
-        int zoomed = 0;
+        int zoomed = 0, mixed = 0; /* a cross-fade shows two recording frames at once */
+        for (int i = 0; i < c.nseg; i++)
+            mixed |= c.seg[i].xf > 0 && to > c.seg[i].o0 - 0.05 && to < c.seg[i].o0 + c.seg[i].xf + 0.05;
+        if (mixed)
+            continue;
         for (int i = 0; i < c.nzoom; i++)
             zoomed |= tr > c.zoom[i][0] - 0.05 && tr < c.zoom[i][1] + 0.05;
         if (tr < 0 || zoomed)
@@ -547,7 +561,7 @@ static void check_output(const char *project, const char *out, int cam)
             wrong++;
         }
     check(c.nwant >= 20 && !wrong, "output: %d unzoomed frames show the recording frame the "
-          "timeline (cut, 2x) maps them to (%d wrong)", c.nwant, wrong);
+          "timeline (cut, 2x, cross-fade) maps them to (%d wrong)", c.nwant, wrong);
 
     if (cam)
         check(c.cam_frames > 20 && !c.cam_bad, "output: the camera bubble's border is there in "

@@ -119,8 +119,9 @@ case $name in
 
 # ---------------------------------------------------------------------------- exports
 demo)
-    # the built-in demo with its defaults: 14 s recording, cut 4.5..6.5 s, 6.5..10.5 s at 2x:
-    # 4.5 + 2 + 3.5 = 10 s of output = 600 frames at 60 fps; its temporary inputs are removed
+    # the built-in demo with its defaults: 14 s recording, cut 5..6.5 s, 6.5..10.5 s at 2x
+    # cross-faded in over 0.5 s: 5 + 2 + 3.5 - 0.5 = 10 s of output = 600 frames at 60 fps; its
+    # temporary inputs are removed
     mkdir "$tmp/t"
     say "+ vexport demo -o demo.mp4"
     (cd / && TMPDIR=$tmp/t "$VEXPORT" demo -o "$out/demo.mp4") >"$tmp/render.log" 2>&1 || {

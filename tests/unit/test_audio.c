@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     unit_media(path, sizeof(path), argv[1], "screen.mp4");
     VxContext *ctx = unit_context();
 
-    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 3, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {2, 3, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     Pcm pcm = {0};
     double dur = 0;
     CHECK(run(ctx, path, segs, 2, &pcm, &dur) == 0, "audio: %s", vx_last_error(ctx));
@@ -138,7 +138,7 @@ int main(int argc, char **argv)
     pcm_free(&pcm);
 
     /* one range at 2x (tempo-preserved): half as long */
-    VxSegment fast = {0, 4, 2, VX_SEG_AUDIO_AUTO};
+    VxSegment fast = {0, 4, 2, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0};
     Pcm p2 = {0};
     CHECK(run(ctx, path, &fast, 1, &p2, &dur) == 0, "2x audio: %s", vx_last_error(ctx));
     CHECK(fabs(dur - 2) < 1e-9, "2x: video duration %g s", dur);

@@ -64,9 +64,14 @@ int main(void)
 
     /* nothing changes: copied; the same with kept ranges: the planner decides */
     EXPECT(&p, &o, &si, 1, VX_PASS_REMUX, NULL);
-    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 3, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0},
+                         {2, 3, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     p.segs = segs, p.n_segs = 2;
     EXPECT(&p, &o, &si, 1, VX_PASS_REMUX_CUTS, NULL);
+    /* a fade to black at the cut is drawn: composited */
+    segs[1].transition = VX_TRANS_FADE_BLACK, segs[1].tr_duration = 0.5;
+    EXPECT(&p, &o, &si, 1, VX_PASS_COMPOSITE, "the timeline fades at a cut");
+    segs[1].transition = VX_TRANS_CUT, segs[1].tr_duration = 0;
     p = base_project();
     /* the same size, frame rate and codec spelled out still copy; HEVC in HEVC too */
     p.width = 1280, p.height = 720, p.fps = 30;

@@ -71,7 +71,7 @@ int main(void)
 
     /* 0-1 s and 2-3.5 s, both starting on keyframes: 30 + 45 frames, 2.5 s */
     VxCutPackets pk = table(120, 30, 4);
-    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 3.5, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {2, 3.5, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     VxTimeline tl = timeline(segs, 2);
     VxCutPlan *pl = NULL;
     char why[192] = "";
@@ -134,9 +134,9 @@ int main(void)
 
     /* each reason */
     pk = table(120, 30, 4);
-    VxSegment fast[1] = {{0, 2, 2, VX_SEG_AUDIO_AUTO}};
+    VxSegment fast[1] = {{0, 2, 2, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     REFUSED(&pk, fast, 1, "timeline[0] plays at 2x");
-    VxSegment off[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2.2, 3, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment off[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {2.2, 3, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     REFUSED(&pk, off, 2, "the cut at 2.20 s is not on a keyframe (nearest 2.00 s)");
     vp[70].pts += 100; /* one frame late inside the second range */
     REFUSED(&pk, segs, 2, "frame rate varies");
@@ -153,10 +153,10 @@ int main(void)
         const int64_t disp = g == 0 || g >= 28 ? i : g % 3 == 1 ? i + 2 : i - 1;
         vp[i].pts = disp * FT + 2 * FT, vp[i].dts = (int64_t)i * FT;
     }
-    VxSegment mid[1] = {{0, 1.05, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment mid[1] = {{0, 1.05, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     REFUSED(&pk, mid, 1, "B-frames");
     /* ... while ranges between keyframes are closed runs in decoding order: copied */
-    VxSegment keys[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 3, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment keys[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {2, 3, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     tl = timeline(keys, 2);
     CHECK(vx_cuts_plan_packets(&pk, &times, &tl, &pl, why, sizeof(why)) == 0 && pl,
           "keyframe cuts with B-frames refused: %s", why);

@@ -65,7 +65,7 @@ int main(void)
 
     /* with the timeline: output 0..1 s = recording 0..1 s; output 1..3 s = recording 5..9 s
      * at 2x: the rectangle zoom (2..3 s) is cut out, the centre zoom is at output 1.5..2 s */
-    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {5, 9, 2, VX_SEG_AUDIO_AUTO}};
+    VxSegment segs[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {5, 9, 2, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     p.segs = segs, p.n_segs = 2;
     CHECK(vx_scene_open(ctx, &p, &si, &sc) == 0, "scene with cuts refused: %s",
           vx_last_error(ctx));

@@ -39,8 +39,8 @@ int main(void)
     vx_timeline_free(&tl);
 
     /* three ranges: 0-1 s at 1x, 2-4 s at 2x, 5-6 s at 0.5x: 1 + 1 + 2 = 4 s of output */
-    VxSegment segs[4] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {2, 4, 2, VX_SEG_AUDIO_AUTO},
-                         {5, 6, 0.5, VX_SEG_AUDIO_AUTO}, {8, 9, 4, VX_SEG_AUDIO_AUTO}};
+    VxSegment segs[4] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {2, 4, 2, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0},
+                         {5, 6, 0.5, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {8, 9, 4, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     p.segs = segs, p.n_segs = 3;
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0, "three ranges refused");
     CHECK(tl.frames == 120 && NEAR(tl.duration, 4), "three ranges: %lld frames, %g s",
@@ -76,7 +76,7 @@ int main(void)
           tl.frames == 8, "4x range: audio %d, %lld frames", tl.segs[0].audio_keep,
           (long long)tl.frames);
     vx_timeline_free(&tl);
-    VxSegment keep = {8, 9, 4, VX_SEG_AUDIO_KEEP}, mute = {0, 1, 1, VX_SEG_AUDIO_MUTE};
+    VxSegment keep = {8, 9, 4, VX_SEG_AUDIO_KEEP, VX_TRANS_CUT, 0}, mute = {0, 1, 1, VX_SEG_AUDIO_MUTE, VX_TRANS_CUT, 0};
     p.segs = &keep;
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.segs[0].audio_keep, "keep ignored");
     vx_timeline_free(&tl);
@@ -86,7 +86,7 @@ int main(void)
 
     /* a range ending past the recording is cut at its end; one starting past it is refused
      * naming the range */
-    VxSegment late[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO}, {9.5, 12, 1, VX_SEG_AUDIO_AUTO}};
+    VxSegment late[2] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}, {9.5, 12, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0}};
     p.segs = late, p.n_segs = 2;
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && NEAR(tl.segs[1].src_end, 10) &&
           tl.frames == 45, "range past the end: ends at %g s, %lld frames", tl.segs[1].src_end,
@@ -96,6 +96,51 @@ int main(void)
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0, "a range after the recording accepted");
     CHECK(strstr(vx_last_error(ctx), "timeline[1]") && strstr(vx_last_error(ctx), "rec.mp4"),
           "error does not name the range and file: %s", vx_last_error(ctx));
+
+    /* a fade to black of 0.5 s into the second range: the output keeps its length (no
+     * overlap); black at the cut, linear over 0.25 s on either side, untouched beyond */
+    late[1].start = 9, late[1].transition = VX_TRANS_FADE_BLACK, late[1].tr_duration = 0.5;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.fades && tl.frames == 60 &&
+          NEAR(tl.segs[1].fade, 0.5), "fade: %lld frames, fade %g", (long long)tl.frames,
+          tl.segs[1].fade);
+    static const double fades[][2] = {{1, 0}, {0.875, 0.5}, {1.125, 0.5}, {0.75, 1},
+                                      {1.25, 1}, {0.5, 1}, {1.9, 1}, {0.8, 0.8}, {1.05, 0.2}};
+    for (size_t i = 0; i < sizeof(fades) / sizeof(fades[0]); i++)
+        CHECK(NEAR(vx_timeline_fade(tl.segs, tl.n_segs, fades[i][0]), fades[i][1]),
+              "fade at %g s: %g, expected %g", fades[i][0],
+              vx_timeline_fade(tl.segs, tl.n_segs, fades[i][0]), fades[i][1]);
+    vx_timeline_free(&tl);
+    /* half of it must fit in each side: 3 s into a 1 s range is refused, naming the key */
+    late[1].tr_duration = 3;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0 &&
+              strstr(vx_last_error(ctx), "timeline[1].transition"),
+          "a fade longer than its ranges accepted: %s", vx_last_error(ctx));
+    /* a cross-fade of 0.5 s: the second range starts 0.5 s before the first ends (output
+     * 1.5 s, 45 frames); in the overlap both are shown, the incoming side's weight rising
+     * linearly from 0 */
+    late[1].transition = VX_TRANS_CROSSFADE, late[1].tr_duration = 0.5;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.xfades && !tl.fades &&
+              tl.frames == 45 && NEAR(tl.segs[1].out_start, 0.5) && NEAR(tl.duration, 1.5),
+          "cross-fade: %lld frames, range 1 at %g s", (long long)tl.frames, tl.segs[1].out_start);
+    int xs = -1;
+    double xw = -1;
+    CHECK(!vx_timeline_crossfade(&tl, 0.4, &xs, &xw) && !vx_timeline_crossfade(&tl, 1.0, &xs, &xw),
+          "a cross-fade outside the overlap");
+    CHECK(vx_timeline_crossfade(&tl, 0.5, &xs, &xw) && xs == 1 && NEAR(xw, 0),
+          "start of the overlap: range %d, w %g", xs, xw);
+    CHECK(vx_timeline_crossfade(&tl, 0.875, &xs, &xw) && xs == 1 && NEAR(xw, 0.75),
+          "in the overlap: range %d, w %g", xs, xw);
+    CHECK(NEAR(vx_timeline_range_time(&tl, 0, 0.875), 0.875) &&
+              NEAR(vx_timeline_range_time(&tl, 1, 0.875), 9.375) &&
+              NEAR(vx_timeline_src_time(&tl, 1.2, NULL), 9.7),
+          "cross-fade recording times");
+    vx_timeline_free(&tl);
+    /* longer than a side: refused */
+    late[1].tr_duration = 1.2;
+    CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0 &&
+              strstr(vx_last_error(ctx), "timeline[1].transition"),
+          "a cross-fade longer than its ranges accepted: %s", vx_last_error(ctx));
+    late[1].transition = VX_TRANS_CUT, late[1].tr_duration = 0;
 
     /* the project's rate wins; 29.97 is 30000/1001 exactly; an unknown source rate -> 60 */
     p.segs = NULL, p.n_segs = 0, p.fps = 60;
