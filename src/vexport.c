@@ -174,6 +174,21 @@ static int check_input(VxContext *ctx, const char *key, const char *path)
     return 0;
 }
 
+/* A job of ctx on a copy of p, with its own error and cancel token; *bad set when the copy
+ * failed (the job is freed by the caller then). */
+static VxJob *job_alloc(VxContext *ctx, const VxProject *p, int *bad)
+{
+    VxJob *j = calloc(1, sizeof(*j));
+    if (!j)
+        return NULL;
+    j->ctx = ctx;
+    j->jctx = *ctx;
+    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
+    vx_cancel_init(&j->cancel);
+    *bad |= vx_project_clone(p, &j->p) < 0;
+    return j;
+}
+
 int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, VxJob **out)
 {
     if (!ctx || !p || !o || !out)
@@ -225,14 +240,10 @@ int vx_job_create(VxContext *ctx, const VxProject *p, const VxExportOptions *o, 
     if (stat(o->output_path, &ost) == 0 && S_ISDIR(ost.st_mode))
         return vx_fail(ctx, VX_ERR(EISDIR), "%s: is a folder; the output must be a file name",
                        o->output_path);
-    VxJob *j = calloc(1, sizeof(*j));
+    int bad = 0;
+    VxJob *j = job_alloc(ctx, p, &bad);
     if (!j)
         return VX_ERR(ENOMEM);
-    j->ctx = ctx;
-    j->jctx = *ctx;
-    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
-    vx_cancel_init(&j->cancel);
-    int bad = vx_project_clone(p, &j->p) < 0;
     j->o = *o;
     j->output = dup_or_null(o->output_path, &bad);
     j->encoder = dup_or_null(o->encoder, &bad);
@@ -267,14 +278,10 @@ int vx_job_create_join(VxContext *ctx, const VxProject *p, const char *const *ch
         return vx_fail(ctx, VX_ERR(EINVAL), "no output file given");
     if (n_chunks < 1)
         return vx_fail(ctx, VX_ERR(EINVAL), "no chunks given to join");
-    VxJob *j = calloc(1, sizeof(*j));
+    int bad = 0;
+    VxJob *j = job_alloc(ctx, p, &bad);
     if (!j)
         return VX_ERR(ENOMEM);
-    j->ctx = ctx;
-    j->jctx = *ctx;
-    memset(&j->jctx.err, 0, sizeof(j->jctx.err));
-    vx_cancel_init(&j->cancel);
-    int bad = vx_project_clone(p, &j->p) < 0;
     vx_default_export_options(&j->o); /* of o, only the output and the progress are used */
     j->output = dup_or_null(o->output_path, &bad);
     j->o.output_path = j->output;

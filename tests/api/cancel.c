@@ -136,6 +136,19 @@ static int check_cancelled(const char *what, int ret, double at, double end, con
     return bad;
 }
 
+/* A w x h 15 fps export of screen with padding; NULL (reported) when it does not parse. */
+static VxProject *plain_project(VxContext *ctx, int w, int h, const char *screen)
+{
+    char json[8192];
+    snprintf(json, sizeof(json),
+             "{\"version\":1,\"output\":{\"width\":%d,\"height\":%d,\"fps\":15},"
+             "\"sources\":{\"screen\":\"%s\"},\"padding\":0.08}", w, h, screen);
+    VxProject *p = NULL;
+    if (vx_project_parse(ctx, json, NULL, "cancel", &p) < 0)
+        fprintf(stderr, "FAIL: project: %s\n", vx_last_error(ctx));
+    return p;
+}
+
 /* ---- a recording stalled while it is opened ---- */
 
 typedef struct Trickle {
@@ -177,21 +190,16 @@ static void *trickle_main(void *arg)
 
 static int stalled_open(VxContext *ctx, const char *recording, const char *dir)
 {
-    char fifo[4096], json[8192], out[4096];
+    char fifo[4096], out[4096];
     snprintf(fifo, sizeof(fifo), "%s/stalled.mp4", dir);
     snprintf(out, sizeof(out), "%s/stalled-out.mp4", dir);
     if (mkfifo(fifo, 0600) != 0) {
         printf("skip: stalled open: no FIFO here (%s)\n", strerror(errno));
         return 0;
     }
-    snprintf(json, sizeof(json),
-             "{\"version\":1,\"output\":{\"width\":320,\"height\":180,\"fps\":15},"
-             "\"sources\":{\"screen\":\"%s\"},\"padding\":0.08}", fifo);
-    VxProject *p = NULL;
-    if (vx_project_parse(ctx, json, NULL, "stalled", &p) < 0) {
-        fprintf(stderr, "FAIL stalled open: project: %s\n", vx_last_error(ctx));
+    VxProject *p = plain_project(ctx, 320, 180, fifo);
+    if (!p)
         return 1;
-    }
     Case c = {.when = NEVER};
     atomic_init(&c.progress_calls, 0);
     atomic_init(&c.cancelled_at, 0);
@@ -282,18 +290,13 @@ static int flush_run(VxContext *ctx, const VxProject *p, const char *out, Case *
 
 static int inside_flush(VxContext *ctx, const char *recording, const char *dir)
 {
-    char out[4096], json[8192];
+    char out[4096];
     snprintf(out, sizeof(out), "%s/flush.mp4", dir);
     /* 640x360: a flush of about a second on this machine, long enough to tell abandoning it
      * from waiting for it */
-    snprintf(json, sizeof(json),
-             "{\"version\":1,\"output\":{\"width\":640,\"height\":360,\"fps\":15},"
-             "\"sources\":{\"screen\":\"%s\"},\"padding\":0.08}", recording);
-    VxProject *p = NULL;
-    if (vx_project_parse(ctx, json, NULL, "flush", &p) < 0) {
-        fprintf(stderr, "FAIL flush: project: %s\n", vx_last_error(ctx));
+    VxProject *p = plain_project(ctx, 640, 360, recording);
+    if (!p)
         return 1;
-    }
     Case ref = {.when = NEVER};
     double flush_s = 0, left_s = 0;
     if (flush_run(ctx, p, out, &ref, &flush_s) != 0) {
