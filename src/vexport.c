@@ -333,6 +333,10 @@ int vx_job_run(VxJob *j)
         ret = vx_pipeline_run(&j->jctx, j->p, &j->o, &j->cancel, &j->stats);
     }
     vx_cancel_enter(outer);
+    /* a read interrupted by the cancel fails where it was (a stream's probe, a track, the
+     * camera) with that stage's error: the run was cancelled all the same */
+    if (ret < 0 && ret != VX_ECANCELED && vx_cancel_is_set(&j->cancel))
+        ret = vx_fail(&j->jctx, VX_ECANCELED, "%s cancelled", j->chunks ? "join" : "export");
     /* a cancel ends one run: the job can be run again afterwards. Cleared at the end, not at
      * the start, so that a cancel made just before the run begins (a signal) is not lost. */
     vx_cancel_reset(&j->cancel);
