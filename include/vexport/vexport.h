@@ -335,9 +335,37 @@ VX_API int vx_job_create_join(VxContext *ctx, const VxProject *p, const char *co
                               int n_chunks, const VxExportOptions *o, VxJob **job);
 
 /** Renders the composed output frame shown at time t (seconds) as RGBA into a newly
- *  allocated image (free with vx_image_free). Opens everything for this one frame: for many
- *  frames, see the persistent preview. Thread-safety: any thread. */
+ *  allocated image (free with vx_image_free): a preview opened for this one frame; for many
+ *  frames, keep a VxPreview (below). Thread-safety: any thread. */
 VX_API int vx_render_frame(VxContext *ctx, const VxProject *p, double t, VxImage **out);
+
+/** A project opened for frames at any time, as an editor scrubs (the persistent preview): it
+ *  keeps the recording's decoder where it stopped (a later frame decodes forward from there;
+ *  going back or far ahead seeks), the scene, and the compositor with its static picture
+ *  (background, shadow) and its last output (only what changed is redrawn). Its frames are
+ *  the export's. Thread-safety: one thread renders at a time per preview; vx_preview_cancel()
+ *  from any thread meanwhile; previews of one context run in parallel on other threads. */
+typedef struct VxPreview VxPreview;
+/** Opens a preview of p (p may be freed afterwards). On failure *out is NULL and the error is
+ *  the context's. Thread-safety: any thread. */
+VX_API int vx_preview_open(VxContext *ctx, const VxProject *p, VxPreview **out);
+/** The output's size: what vx_preview_render() wants in dst. Thread-safety: any thread. */
+VX_API int vx_preview_output(const VxPreview *pv, int *width, int *height);
+/** Renders the output frame shown at time t (seconds of the output; the frame that starts at
+ *  or before t) into dst, which the caller owns: VX_PIX_RGBA (R, G, B, 255) or VX_PIX_NV12
+ *  (the compositor's own samples), the output's width and height, any stride at least the
+ *  width's bytes. VX_ECANCELED when vx_preview_cancel() stopped it (the preview stays usable:
+ *  the next render opens its decoders again); other errors are in vx_preview_error().
+ *  Thread-safety: one call at a time per preview. */
+VX_API int vx_preview_render(VxPreview *pv, double t, VxImage *dst);
+/** Makes a running (or the next) vx_preview_render() return VX_ECANCELED soon.
+ *  Thread-safety: any thread, and async-signal-safe. */
+VX_API void vx_preview_cancel(VxPreview *pv);
+/** Copies the error of the preview's last render (code 0 if none). Thread-safety: not while
+ *  it renders. */
+VX_API int vx_preview_error(const VxPreview *pv, VxError *out);
+/** Thread-safety: once no render runs. NULL is fine. */
+VX_API void vx_preview_free(VxPreview **pv);
 
 /** Prints what vexport sees of a media file, as text, through the callback (one line per
  *  call). Thread-safety: any thread; line_cb is called on the calling thread. */
