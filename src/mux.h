@@ -1,0 +1,26 @@
+/* The output file (mux.c, the media side): written to OUT.partial, renamed when complete. */
+#ifndef VX_MUX_H
+#define VX_MUX_H
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+
+#include "context.h"
+
+typedef struct VxMuxer VxMuxer;
+int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out);
+const AVOutputFormat *vx_muxer_format(const VxMuxer *m);
+int vx_muxer_add_video(VxMuxer *m, const AVCodecContext *enc);
+/* A stream copied from (or encoded to) par, with time base tb. */
+int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb);
+/* A tag written in the file's metadata (before vx_muxer_start), readable back by key. */
+int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value);
+int vx_muxer_start(VxMuxer *m);
+/* Writes a packet of stream idx (0 video, 1 audio), with pts in src_tb. */
+int vx_muxer_write(VxMuxer *m, int idx, AVPacket *pkt, AVRational src_tb);
+/* Finishes the file and renames it onto the target. */
+int vx_muxer_finish(VxMuxer *m);
+/* Removes the temporary unless finished. */
+void vx_muxer_close(VxMuxer **m);
+
+#endif
