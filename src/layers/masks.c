@@ -49,14 +49,14 @@ typedef struct Mask {
     Place now, last;            /* this output's, and what the previous output drew */
     uint8_t *a, *b;             /* scratch for the passes: the box's three planes */
     uint32_t *sum;              /* running column sums (vertical passes) */
-    size_t cap, sum_cap;
+    uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
+    size_t cap, sum_cap, xt_cap;
 } Mask;
 
 typedef struct Masks {
     Mask *m;
     int n;
     int sw, sh;
-    int drew;                   /* the previous output had a mask drawn */
 } Masks;
 
 static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
@@ -226,6 +226,7 @@ static void free_masks(Mask *m, int n)
         free(m[i].a);
         free(m[i].b);
         free(m[i].sum);
+        free(m[i].xt);
     }
     free(m);
 }
@@ -365,45 +366,29 @@ static int grow(void **p, size_t *cap, size_t need)
     return 0;
 }
 
-static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
-{
-    Masks *c = ly->priv;
-    int on = 0;
-    ly->sliced = 1;
-    for (int i = 0; i < c->n; i++) {
-        Mask *m = &c->m[i];
-        m->now = place(&m->s, &fr->v, fr->t_rec);
-        if (!m->now.on)
-            continue;
-        on++;
-        for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
-            const VxRect a = m->now.box, b = c->m[j].now.box;
-            if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
-                ly->sliced = 0;
-        }
-        if (m->s.pixelate)
-            continue;
-        const size_t w = (size_t)(m->now.box.x1 - m->now.box.x0);
-        const size_t h = (size_t)(m->now.box.y1 - m->now.box.y0);
-        size_t cap = m->cap;
-        if (grow((void **)&m->a, &cap, w * h * 3 / 2) < 0 ||
-            grow((void **)&m->b, &m->cap, w * h * 3 / 2) < 0 ||
-            grow((void **)&m->sum, &m->sum_cap, w * sizeof(*m->sum)) < 0)
-            return VX_ERR(ENOMEM);
-    }
-    c->drew = on > 0;
-    return 0;
-}
-
-/* One plane of a mask's box: samples `step` bytes apart in dst, and its scratch. */
+/* One plane of a mask's box: samples `step` bytes apart in dst, and its scratch. A blur works
+ * on the plane reduced f times (the mean of each f x f block), blurred there with radius lr,
+ * and brought back to full size bilinearly: the result is smooth at the scale of r anyway. */
 typedef struct Plane {
-    uint8_t *d;          /* the box's first sample */
+    uint8_t *d;            /* the box's first sample */
     ptrdiff_t stride;
     int step, w, h;
-    int r;               /* box radius, samples */
-    uint8_t *a, *b;      /* w x h scratch each */
+    int r;                 /* blur radius or block size, samples */
+    int f, lr, lw, lh;     /* blur: reduction, radius there, reduced size */
+    uint8_t *a, *b;        /* lw x lh scratch each */
+    const uint32_t *xt;    /* per column: reduced column << 8 | weight of the next (0..255) */
     double cx, cy, rx, ry; /* the ellipse in this plane's samples; rx = 0: the whole box */
 } Plane;
+
+static void reduce_of(int w, int h, int r, Plane *p)
+{
+    p->r = r;
+    p->f = r / 2 > 1 ? r / 2 : 1;
+    p->lr = (int)lrint((double)r / p->f);
+    p->lr = p->lr > 0 ? p->lr : 1;
+    p->w = w, p->h = h;
+    p->lw = (w + p->f - 1) / p->f, p->lh = (h + p->f - 1) / p->f;
+}
 
 static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
 {
@@ -411,19 +396,75 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
     const Place *q = &m->now;
     const int s = p ? 1 : 0;
     const int bw = q->box.x1 - q->box.x0, bh = q->box.y1 - q->box.y0;
-    Plane pl = {.w = bw >> s, .h = bh >> s, .step = p ? d.step : 1};
-    const size_t off = p ? (size_t)bw * bh + (size_t)(p - 1) * (size_t)(bw / 2) * (bh / 2) : 0;
-    pl.a = m->a ? m->a + off : NULL, pl.b = m->b ? m->b + off : NULL;
+    Plane pl = {.step = p ? d.step : 1};
+    if (m->s.pixelate) {
+        pl.w = bw >> s, pl.h = bh >> s, pl.r = p ? q->r / 2 : q->r;
+    } else {
+        Plane l;
+        reduce_of(bw, bh, q->r, &l);
+        reduce_of(bw / 2, bh / 2, (q->r + 1) / 2, &pl);
+        pl.step = p ? d.step : 1;
+        const size_t nl = (size_t)l.lw * l.lh, nc = (size_t)pl.lw * pl.lh;
+        if (!p)
+            pl = l, pl.step = 1;
+        const size_t off = p ? nl + (size_t)(p - 1) * nc : 0;
+        pl.a = m->a + off, pl.b = m->b + off;
+        pl.xt = m->xt + (p ? (size_t)bw : 0);
+    }
     pl.stride = p ? d.suv : d.sy;
     uint8_t *base = p == 0 ? d.y : p == 1 ? d.u : d.v;
     pl.d = base + (q->box.y0 >> s) * pl.stride + (q->box.x0 >> s) * pl.step;
-    pl.r = p ? (q->r + 1) / 2 : q->r;
     if (m->s.ellipse) {
         const double k = p ? 0.5 : 1;
         pl.cx = ((q->ex0 + q->ex1) / 2 - q->box.x0) * k, pl.cy = ((q->ey0 + q->ey1) / 2 - q->box.y0) * k;
         pl.rx = (q->ex1 - q->ex0) / 2 * k, pl.ry = (q->ey1 - q->ey0) / 2 * k;
     }
     return pl;
+}
+
+/* Where output sample i (of n) falls between the reduced samples (block centres), f to one:
+ * the lower one << 8 | the weight of the upper one, in 256ths. */
+static uint32_t lerp_pos(int i, int f, int n)
+{
+    const int u = ((2 * i + 1) * 128) / f - 128; /* in 256ths of a reduced sample */
+    if (u <= 0)
+        return 0;
+    const int j = u >> 8;
+    return j >= n - 1 ? (uint32_t)(n - 1) << 8 : (uint32_t)j << 8 | (uint32_t)(u & 255);
+}
+
+static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Masks *c = ly->priv;
+    ly->sliced = 1;
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        m->now = place(&m->s, &fr->v, fr->t_rec);
+        if (!m->now.on)
+            continue;
+        for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
+            const VxRect a = m->now.box, b = c->m[j].now.box;
+            if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
+                ly->sliced = 0;
+        }
+        if (m->s.pixelate)
+            continue;
+        const int bw = m->now.box.x1 - m->now.box.x0, bh = m->now.box.y1 - m->now.box.y0;
+        Plane l, ch;
+        reduce_of(bw, bh, m->now.r, &l);
+        reduce_of(bw / 2, bh / 2, (m->now.r + 1) / 2, &ch);
+        const size_t need = (size_t)l.lw * l.lh + 2 * (size_t)ch.lw * ch.lh;
+        size_t cap = m->cap;
+        if (grow((void **)&m->a, &cap, need) < 0 || grow((void **)&m->b, &m->cap, need) < 0 ||
+            grow((void **)&m->xt, &m->xt_cap, (size_t)(bw + bw / 2) * sizeof(*m->xt)) < 0 ||
+            grow((void **)&m->sum, &m->sum_cap, (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
+            return VX_ERR(ENOMEM);
+        for (int x = 0; x < bw; x++)
+            m->xt[x] = lerp_pos(x, l.f, l.lw);
+        for (int x = 0; x < bw / 2; x++)
+            m->xt[bw + x] = lerp_pos(x, ch.f, ch.lw);
+    }
+    return 0;
 }
 
 /* The samples of row y inside the shape, as [*lo, *hi). */
@@ -453,24 +494,23 @@ static inline uint8_t mean_of(uint32_t sum, uint32_t inv)
 }
 
 /* One horizontal box pass over n samples: out[i] = mean of in[i - r .. i + r] (edges held). */
-static void hbox(const uint8_t *in, int istep, uint8_t *out, int n, int r)
+static void hbox(const uint8_t *in, uint8_t *out, int n, int r)
 {
     const uint32_t inv = inv_of(r);
     uint32_t s = 0;
     for (int j = -r; j <= r; j++)
-        s += in[clampi(j, 0, n - 1) * istep];
+        s += in[clampi(j, 0, n - 1)];
     for (int i = 0; i < n; i++) {
         out[i] = mean_of(s, inv);
-        s += in[clampi(i + r + 1, 0, n - 1) * istep];
-        s -= in[clampi(i - r, 0, n - 1) * istep];
+        s += in[clampi(i + r + 1, 0, n - 1)];
+        s -= in[clampi(i - r, 0, n - 1)];
     }
 }
 
-/* One vertical box pass over columns [x0, x1) of a w x h buffer; with dst, the result is
- * written there (inside the shape only) instead of into out. */
-static void vbox(const Plane *p, const uint8_t *in, uint8_t *out, uint32_t *sum, int x0, int x1)
+/* One vertical box pass over columns [x0, x1) of a w x h buffer. */
+static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, int r, int x0,
+                 int x1)
 {
-    const int w = p->w, h = p->h, r = p->r;
     const uint32_t inv = inv_of(r);
     for (int x = x0; x < x1; x++)
         sum[x] = 0;
@@ -482,47 +522,99 @@ static void vbox(const Plane *p, const uint8_t *in, uint8_t *out, uint32_t *sum,
     for (int y = 0; y < h; y++) {
         const uint8_t *add = in + (size_t)clampi(y + r + 1, 0, h - 1) * w;
         const uint8_t *sub = in + (size_t)clampi(y - r, 0, h - 1) * w;
-        if (out) {
-            uint8_t *o = out + (size_t)y * w;
-            for (int x = x0; x < x1; x++)
-                o[x] = mean_of(sum[x], inv);
-        } else {
-            int lo, hi;
-            shape_span(p, y, &lo, &hi);
-            lo = lo > x0 ? lo : x0, hi = hi < x1 ? hi : x1;
-            uint8_t *o = p->d + y * p->stride;
-            for (int x = lo; x < hi; x++)
-                o[x * p->step] = mean_of(sum[x], inv);
-        }
-        for (int x = x0; x < x1; x++)
+        uint8_t *o = out + (size_t)y * w;
+        for (int x = x0; x < x1; x++) {
+            o[x] = mean_of(sum[x], inv);
             sum[x] += (uint32_t)add[x] - sub[x];
+        }
     }
 }
 
-/* Block rows [j0, j1) of a pixelated plane (block size bs samples). */
-static void pixelate(const Plane *p, int bs, int j0, int j1)
+/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom). */
+static void reduce_row(const Plane *p, int j, uint8_t *out)
 {
+    const int y0 = j * p->f, y1 = y0 + p->f < p->h ? y0 + p->f : p->h;
+    for (int i = 0; i < p->lw; i++) {
+        const int x0 = i * p->f, x1 = x0 + p->f < p->w ? x0 + p->f : p->w;
+        uint32_t s = 0;
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *r = p->d + y * p->stride;
+            for (int x = x0; x < x1; x++)
+                s += r[x * p->step];
+        }
+        const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
+        out[i] = (uint8_t)((s + n / 2) / n);
+    }
+}
+
+/* Output rows [y0, y1): the blurred reduced plane (in b) brought back bilinearly, inside the
+ * shape: down into a row of 256ths, then across. */
+static void expand_rows(const Plane *p, int y0, int y1)
+{
+    uint16_t row[4097]; /* lw <= 4096: f >= 2 here, outputs at most 8192 wide */
+    for (int y = y0; y < y1; y++) {
+        int lo, hi;
+        shape_span(p, y, &lo, &hi);
+        if (lo >= hi)
+            continue;
+        const uint32_t py = lerp_pos(y, p->f, p->lh), fy = py & 255;
+        const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
+        const uint8_t *r1 = fy ? r0 + p->lw : r0;
+        uint8_t *o = p->d + y * p->stride;
+        if (p->f == 1) { /* nothing reduced: the blurred plane itself */
+            for (int x = lo; x < hi; x++)
+                o[x * p->step] = r0[x];
+            continue;
+        }
+        for (int i = 0; i < p->lw; i++)
+            row[i] = (uint16_t)(r0[i] * (256 - fy) + r1[i] * fy);
+        row[p->lw] = row[p->lw - 1];
+        for (int x = lo; x < hi; x++) {
+            const uint32_t px = p->xt[x], i = px >> 8, fx = px & 255;
+            o[x * p->step] = (uint8_t)((row[i] * (256 - fx) + row[i + 1] * fx + 32768) >> 16);
+        }
+    }
+}
+
+/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
+static void pixelate(const Plane *p, int j0, int j1)
+{
+    const int bs = p->r, nb = (p->w + bs - 1) / bs;
+    uint32_t acc[4096]; /* blocks of at least 2 samples, planes at most 8192 wide */
+    uint8_t mean[4096];
     for (int j = j0; j < j1; j++) {
         const int y0 = j * bs, y1 = y0 + bs < p->h ? y0 + bs : p->h;
-        for (int x0 = 0; x0 < p->w; x0 += bs) {
-            const int x1 = x0 + bs < p->w ? x0 + bs : p->w;
-            uint32_t s = 0;
-            for (int y = y0; y < y1; y++)
-                for (int x = x0; x < x1; x++)
-                    s += p->d[y * p->stride + x * p->step];
-            const int n = (x1 - x0) * (y1 - y0);
-            const uint8_t v = (uint8_t)((s + (uint32_t)n / 2) / (uint32_t)n);
-            for (int y = y0; y < y1; y++) {
-                int lo, hi;
-                shape_span(p, y, &lo, &hi);
-                lo = lo > x0 ? lo : x0, hi = hi < x1 ? hi : x1;
-                for (int x = lo; x < hi; x++)
-                    p->d[y * p->stride + x * p->step] = v;
+        memset(acc, 0, (size_t)nb * sizeof(*acc));
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *r = p->d + y * p->stride;
+            for (int b = 0, x = 0; b < nb; b++) {
+                const int x1 = x + bs < p->w ? x + bs : p->w;
+                uint32_t t = 0;
+                for (; x < x1; x++)
+                    t += r[x * p->step];
+                acc[b] += t;
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            const int bw = (b + 1) * bs < p->w ? bs : p->w - b * bs;
+            const uint32_t n = (uint32_t)(bw * (y1 - y0));
+            mean[b] = (uint8_t)((acc[b] + n / 2) / n);
+        }
+        for (int y = y0; y < y1; y++) {
+            int lo, hi;
+            shape_span(p, y, &lo, &hi);
+            uint8_t *r = p->d + y * p->stride;
+            for (int x = lo; x < hi;) {
+                const int b = x / bs, x1 = (b + 1) * bs < hi ? (b + 1) * bs : hi;
+                for (; x < x1; x++)
+                    r[x * p->step] = mean[b];
             }
         }
     }
 }
 
+/* Phase 0: reduce and blur across (slices of reduced rows); phase 1: blur down (slices of
+ * reduced columns); phase 2: expand into the output, and pixelate (slices of rows). */
 static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
 {
     Masks *c = ly->priv;
@@ -536,27 +628,29 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 continue;
             int a, b;
             if (m->s.pixelate) {
-                if (phase == 1) {
-                    const int bs = pi ? m->now.r / 2 : m->now.r;
-                    vx_slice_rows((p.h + bs - 1) / bs, i, k, &a, &b);
-                    pixelate(&p, bs, a, b);
+                if (phase == 2) {
+                    vx_slice_rows((p.h + p.r - 1) / p.r, i, k, &a, &b);
+                    pixelate(&p, a, b);
                 }
-                continue;
-            }
-            if (phase == 0) { /* rows: three horizontal passes, dst -> a -> b -> a */
-                vx_slice_rows(p.h, i, k, &a, &b);
+            } else if (phase == 0) { /* reduced rows: three passes across, a -> b -> a -> b */
+                vx_slice_rows(p.lh, i, k, &a, &b);
                 for (int y = a; y < b; y++) {
-                    uint8_t *ra = p.a + (size_t)y * p.w, *rb = p.b + (size_t)y * p.w;
-                    hbox(p.d + y * p.stride, p.step, ra, p.w, p.r);
-                    hbox(ra, 1, rb, p.w, p.r);
-                    hbox(rb, 1, ra, p.w, p.r);
+                    uint8_t *ra = p.a + (size_t)y * p.lw, *rb = p.b + (size_t)y * p.lw;
+                    reduce_row(&p, y, ra);
+                    hbox(ra, rb, p.lw, p.lr);
+                    hbox(rb, ra, p.lw, p.lr);
+                    hbox(ra, rb, p.lw, p.lr);
                 }
-            } else { /* columns: three vertical passes, a -> b -> a -> dst */
-                vx_slice_rows(p.w, i, k, &a, &b);
-                uint32_t *sum = m->sum;
-                vbox(&p, p.a, p.b, sum, a, b);
-                vbox(&p, p.b, p.a, sum, a, b);
-                vbox(&p, p.a, NULL, sum, a, b);
+            } else if (phase == 1) { /* reduced columns: three passes down, b -> a -> b -> a */
+                vx_slice_rows(p.lw, i, k, &a, &b);
+                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.a, p.b, m->sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
+            } else {
+                Plane q = p;
+                q.b = p.a; /* the result */
+                vx_slice_rows(p.h, i, k, &a, &b);
+                expand_rows(&q, a, b);
             }
         }
     }
@@ -588,7 +682,7 @@ const VxLayerClass vx_layer_masks = {
     .open = masks_open,
     .changes = masks_changes,
     .begin = masks_begin,
-    .phases = 2,
+    .phases = 3,
     .draw = masks_draw,
     .end = masks_end,
     .close = masks_close,
