@@ -42,6 +42,17 @@ uint8_t vx_q8(double v)
     return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
 }
 
+void vx_rgb_ycbcr(int matrix, const int rgb[3], uint8_t ycc[3])
+{
+    double kr, kb;
+    vx_matrix_coefs(matrix, &kr, &kb);
+    const double R = rgb[0] / 255.0, G = rgb[1] / 255.0, B = rgb[2] / 255.0;
+    const double Y = kr * R + (1 - kr - kb) * G + kb * B;
+    ycc[0] = vx_q8(16 + 219 * Y);
+    ycc[1] = vx_q8(128 + 224 * (B - Y) / (2 * (1 - kb)));
+    ycc[2] = vx_q8(128 + 224 * (R - Y) / (2 * (1 - kr)));
+}
+
 int vx_output_matrix(int height)
 {
     return height >= 720 ? VX_MATRIX_BT709 : VX_MATRIX_BT601;

@@ -285,6 +285,23 @@ mask-bad-type)
 EOF
     bad 1 'p\.json' 'masks\[0\]\.type' 'expected "blur" or "pixelate"' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+annotation-outside)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "annotations": [ { "type": "arrow", "from": [ 10, 10 ], "to": [ 50, 20 ] },
+                   { "type": "rectangle", "rect": [ 150, 80, 40, 20 ] } ] }
+EOF
+    bad 1 'annotations\[1\]\.rect' 'outside the recording \(160x90\)' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+annotation-bad-fade)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "annotations": [ { "type": "ellipse", "rect": [ 10, 10, 40, 20 ], "fade_in": -1 } ] }
+EOF
+    bad 1 'p\.json' 'annotations\[0\]\.fade_in' 'expected a number from 0 to 60' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
 zoom-overlap)
     link base.mp4 rec.mp4
     project p <<'EOF'
