@@ -190,13 +190,9 @@ static int parse_one(VxContext *ctx, const char *file, json_object *o, int i, Sp
     if (!(s->end > s->start))
         return bad(ctx, file, KEY("end"), "must be after start");
     if (json_object_object_get_ex(o, "color", &v)) {
-        const char *c = json_object_get_string(v);
-        unsigned rgb;
-        int end = 0;
-        if (!json_object_is_type(v, json_type_string) || strlen(c) != 7 ||
-            sscanf(c, "#%6x%n", &rgb, &end) != 1 || end != 7)
+        if (!json_object_is_type(v, json_type_string) ||
+            vx_hex_rgb(json_object_get_string(v), s->rgb) < 0)
             return bad(ctx, file, KEY("color"), "expected a colour \"#rrggbb\"");
-        s->rgb[0] = (int)(rgb >> 16), s->rgb[1] = (int)(rgb >> 8 & 255), s->rgb[2] = (int)(rgb & 255);
     }
     if (!s->head)
         s->head = 4 * s->width;

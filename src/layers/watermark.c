@@ -59,11 +59,8 @@ static int parse(VxContext *ctx, const char *file, json_object *o, Spec *s)
         if (!json_object_is_type(v, json_type_string))
             return bad(ctx, file, ".color", "expected a colour \"#rrggbb\"");
     }
-    unsigned rgb;
-    int end = 0;
-    if (strlen(c) != 7 || sscanf(c, "#%6x%n", &rgb, &end) != 1 || end != 7)
+    if (vx_hex_rgb(c, s->rgb) < 0)
         return bad(ctx, file, ".color", "expected a colour \"#rrggbb\"");
-    s->rgb[0] = (int)(rgb >> 16), s->rgb[1] = (int)(rgb >> 8 & 255), s->rgb[2] = (int)(rgb & 255);
     if (json_object_object_get_ex(o, "opacity", &v)) {
         s->opacity = json_object_get_double(v);
         if ((!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) ||

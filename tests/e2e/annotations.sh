@@ -33,7 +33,9 @@ cat >"$tmp/spot.json" <<EOF
     "start": 0.6, "end": 1.4, "fade_in": 0.3, "fade_out": 0.2 } ] }
 EOF
 for p in ref place spot; do
-    "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 \
+    # the overlays with 8 threads (2 of them composing, in slices), the references with 1
+    t=1; [ "$p" = place ] || [ "$p" = spot ] && t=8
+    "$VEXPORT" render "$tmp/$p.json" -o "$tmp/$p.mp4" --preset ultrafast --crf 0 --threads $t \
         >"$tmp/$p.log" 2>&1 || { cat "$tmp/$p.log"; echo "FAIL: vexport $p"; exit 1; }
 done
 # the arrow: from (20, 300) to (120, 330), 4 wide, a head 16 long and 12.8 wide
