@@ -124,31 +124,28 @@ static VxRGB wallpaper_at(const Wallpaper *w, double u, double v)
     return (VxRGB){r / sw, g / sw, bl / sw};
 }
 
-/* A blurred image background: each channel a gaussian of sigma (three box blurs), its edges
- * held beyond the picture (padded with the nearest sample, so the borders do not darken). */
+/* A blurred image background: each channel a gaussian of sigma (the shadows' blur), its edges
+ * held beyond the picture (vx_shadow_blur repeats the edge samples: the borders do not
+ * darken). */
 static int blur_image(VxImage *img, double sigma)
 {
-    const int W = img->width, H = img->height, P = (int)ceil(3 * sigma) + 2;
-    const int pw = W + 2 * P, ph = H + 2 * P;
-    float *a = malloc(sizeof(float) * (size_t)pw * ph);
+    const int W = img->width, H = img->height;
+    float *a = malloc(sizeof(float) * (size_t)W * H);
     if (!a)
         return VX_ERR(ENOMEM);
     int ret = 0;
     for (int ch = 0; ch < 3 && ret >= 0; ch++) {
-        for (int y = 0; y < ph; y++) {
-            const int sy = y - P < 0 ? 0 : y - P >= H ? H - 1 : y - P;
-            const uint8_t *row = img->data[0] + sy * img->stride[0] + ch;
-            for (int x = 0; x < pw; x++) {
-                const int sx = x - P < 0 ? 0 : x - P >= W ? W - 1 : x - P;
-                a[(size_t)y * pw + x] = row[4 * sx];
-            }
+        for (int y = 0; y < H; y++) {
+            const uint8_t *row = img->data[0] + y * img->stride[0] + ch;
+            for (int x = 0; x < W; x++)
+                a[(size_t)y * W + x] = row[4 * x];
         }
-        if ((ret = vx_shadow_box_blur(a, pw, ph, sigma)) < 0)
+        if ((ret = vx_shadow_blur(a, W, H, sigma, (VxRect){0, 0, 0, 0})) < 0)
             break;
         for (int y = 0; y < H; y++) {
             uint8_t *row = img->data[0] + y * img->stride[0] + ch;
             for (int x = 0; x < W; x++)
-                row[4 * x] = vx_q8(a[(size_t)(y + P) * pw + x + P]);
+                row[4 * x] = vx_q8(a[(size_t)y * W + x]);
         }
     }
     free(a);
