@@ -4,11 +4,18 @@ editing features (a zoom that follows the cursor and a rectangle zoom, the redra
 with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
 
     python3 bench/features.py [--runs 5] [--seconds 14]
-                              [--only camera|cursor|zoom|audio|crossfade|fade-black]
+                              [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
+                                      annotations|spotlight]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
 is the microphone track), to see one feature's share of the cost.
+
+--only masks / annotations / spotlight (not demo features) add one section to the base:
+MASKS below (a blurred rectangle shown the whole time, a pixelated ellipse for a while and a
+blurred rectangle that moves between keyframes), ANNOTATIONS (a rectangle, an arrow and an
+ellipse, each faded in and out over a few seconds) or SPOTLIGHT (one spotlight for two
+seconds: it dims the whole screen while shown).
 
 --only crossfade / fade-black: both sides cut the recording into 2 s ranges 0.5 s apart
 (timeline_cuts below); the base cuts plainly, the other enters every range after the first with
@@ -51,6 +58,25 @@ def timeline_cuts(seconds, transition, d=0.5):
     return ranges
 
 
+# --only masks: what a user hiding three things in a 1920x1080 recording writes
+MASKS = [
+    {"type": "blur", "shape": "rect", "rect": [1200, 120, 520, 260]},
+    {"type": "pixelate", "shape": "ellipse", "rect": [200, 600, 360, 240], "start": 3, "end": 9},
+    {"type": "blur", "shape": "rect", "rect": [100, 100, 400, 120], "start": 0,
+     "keyframes": [{"t": 2, "rect": [100, 100, 400, 120]}, {"t": 6, "rect": [900, 700, 400, 120]}]},
+]
+# --only annotations: what a user pointing at three things writes
+ANNOTATIONS = [
+    {"type": "rectangle", "rect": [1200, 120, 520, 260], "start": 0.5, "end": 4},
+    {"type": "arrow", "from": [400, 800], "to": [1100, 400], "width": 10, "start": 2, "end": 6},
+    {"type": "ellipse", "rect": [200, 600, 360, 240], "color": "#3b82f6", "start": 3.5},
+]
+# --only spotlight
+SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
+OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
+            "spotlight": ("annotations", SPOTLIGHT)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -58,7 +84,7 @@ def main():
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
-                                       "fade-black"),
+                                       "fade-black", "masks", "annotations", "spotlight"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -76,6 +102,9 @@ def main():
         base["timeline"] = timeline_cuts(a.seconds, None)
         feat = json.loads(json.dumps(base))
         feat["timeline"] = timeline_cuts(a.seconds, a.only)
+    elif a.only in OVERLAYS:
+        feat = json.loads(json.dumps(base))
+        feat[OVERLAYS[a.only][0]] = OVERLAYS[a.only][1]
     elif a.only:
         one = json.loads(json.dumps(base))
         src = feat["sources"]

@@ -1,5 +1,6 @@
 /* Geometry and colour shared by the compositor and the layers (geom.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,27 @@ uint8_t vx_q8(double v)
 {
     long q = lrint(v);
     return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
+}
+
+int vx_hex_rgb(const char *s, int rgb[3])
+{
+    unsigned v;
+    int end = 0;
+    if (!s || strlen(s) != 7 || sscanf(s, "#%6x%n", &v, &end) != 1 || end != 7)
+        return -1;
+    rgb[0] = (int)(v >> 16), rgb[1] = (int)(v >> 8 & 255), rgb[2] = (int)(v & 255);
+    return 0;
+}
+
+void vx_rgb_ycbcr(int matrix, const int rgb[3], uint8_t ycc[3])
+{
+    double kr, kb;
+    vx_matrix_coefs(matrix, &kr, &kb);
+    const double R = rgb[0] / 255.0, G = rgb[1] / 255.0, B = rgb[2] / 255.0;
+    const double Y = kr * R + (1 - kr - kb) * G + kb * B;
+    ycc[0] = vx_q8(16 + 219 * Y);
+    ycc[1] = vx_q8(128 + 224 * (B - Y) / (2 * (1 - kb)));
+    ycc[2] = vx_q8(128 + 224 * (R - Y) / (2 * (1 - kr)));
 }
 
 int vx_output_matrix(int height)

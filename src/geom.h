@@ -40,6 +40,11 @@ void vx_matrix_coefs(int matrix, double *kr, double *kb);
  * affine in (Y' - 16, Cb - 128, Cr - 128), so one 3x3 matrix, worked out in double and given
  * with 16-bit fractions: out_i = (16 or 128) + sum_k c[i][k] * in_k / 65536. */
 void vx_matrix_q16(int from, int to, int32_t c[3][3]);
+/* "#rrggbb" (exactly) into rgb[0..2], 0..255: 0, or -1 for anything else. */
+int vx_hex_rgb(const char *s, int rgb[3]);
+/* The limited-range Y'CbCr of an 8-bit R'G'B' colour in `matrix`: round(16 + 219 Y'),
+ * round(128 + 224 (B' - Y') / (2 (1 - Kb))), round(128 + 224 (R' - Y') / (2 (1 - Kr))). */
+void vx_rgb_ycbcr(int matrix, const int rgb[3], uint8_t ycc[3]);
 /* The output's matrix for its height: BT.709 from 720 lines, else BT.601. */
 int vx_output_matrix(int height);
 

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "layer.h"
 #include "passthrough.h"
 
 static const char *why_not(const VxProject *p, const VxExportOptions *o, const VxSourceInfo *si,
@@ -38,6 +39,9 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
         return "the cursor is drawn";
     if (p->camera.path)
         return "a camera bubble is drawn";
+    for (int i = 0; vx_layers[i]; i++) /* a layer with its own section draws over the screen */
+        if (vx_layers[i]->key && vx_project_section(p, vx_layers[i]->key))
+            return "a layer draws over the screen (masks, watermark, ...)";
     const int own_only = p->audio_mode == VX_AUDIO_FILE && p->n_tracks == 1 &&
                          !p->tracks[0].path && !p->tracks[0].mute &&
                          p->tracks[0].gain_db == 0 && p->tracks[0].offset == 0;

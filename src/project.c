@@ -597,6 +597,14 @@ static int parse_sources(Parser *ps, json_object *o, VxProject *p)
 static int parse_background(Parser *ps, json_object *o, VxProject *p)
 {
     json_object *v;
+    if (json_object_is_type(o, json_type_string) &&
+        !strncmp(json_object_get_string(o), "wallpaper:", 10)) {
+        p->bg_type = VX_BG_WALLPAPER;
+        if ((p->bg_wallpaper = vx_wallpaper_find(json_object_get_string(o) + 10)) < 0)
+            return perr(ps, "background", "no wallpaper \"%s\" (built in: %s)",
+                        json_object_get_string(o) + 10, vx_wallpaper_names());
+        return 0;
+    }
     if (json_object_is_type(o, json_type_string)) {
         p->bg_type = VX_BG_SOLID;
         return parse_color(ps, o, "background", &p->bg_color);
@@ -606,7 +614,8 @@ static int parse_background(Parser *ps, json_object *o, VxProject *p)
                     type_name(o));
     const char *type;
     if (!json_object_object_get_ex(o, "type", &v))
-        return perr(ps, "background.type", "missing (\"solid\", \"gradient\" or \"image\")");
+        return perr(ps, "background.type", "missing (\"solid\", \"gradient\", \"image\" or "
+                    "\"wallpaper\")");
     if (get_string(ps, v, "background.type", &type))
         return ps->err;
     if (!strcmp(type, "solid")) {
@@ -663,17 +672,35 @@ static int parse_background(Parser *ps, json_object *o, VxProject *p)
         }
         return 0;
     }
+    if (!strcmp(type, "wallpaper")) {
+        static const char *const keys[] = {"type", "name", NULL};
+        const char *name;
+        if (check_keys(ps, o, "background", keys))
+            return ps->err;
+        p->bg_type = VX_BG_WALLPAPER;
+        if (!json_object_object_get_ex(o, "name", &v))
+            return perr(ps, "background.name", "missing (built in: %s)", vx_wallpaper_names());
+        if (get_string(ps, v, "background.name", &name))
+            return ps->err;
+        if ((p->bg_wallpaper = vx_wallpaper_find(name)) < 0)
+            return perr(ps, "background.name", "no wallpaper \"%s\" (built in: %s)", name,
+                        vx_wallpaper_names());
+        return 0;
+    }
     if (!strcmp(type, "image")) {
-        static const char *const keys[] = {"type", "path", NULL};
+        static const char *const keys[] = {"type", "path", "blur", NULL};
         if (check_keys(ps, o, "background", keys))
             return ps->err;
         p->bg_type = VX_BG_IMAGE;
+        if (json_object_object_get_ex(o, "blur", &v) &&
+            get_number(ps, v, "background.blur", 0, 512, &p->bg_blur))
+            return ps->err;
         if (!json_object_object_get_ex(o, "path", &v))
             return perr(ps, "background.path", "missing (the image file)");
         return get_path(ps, v, "background.path", &p->bg_image);
     }
-    return perr(ps, "background.type", "expected \"solid\", \"gradient\" or \"image\", got \"%s\"",
-                type);
+    return perr(ps, "background.type", "expected \"solid\", \"gradient\", \"image\" or "
+                "\"wallpaper\", got \"%s\"", type);
 }
 
 static int parse_shadow(Parser *ps, json_object *o, VxProject *p)

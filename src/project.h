@@ -8,7 +8,11 @@ struct json_object;
 
 typedef struct VxRGB { double r, g, b; } VxRGB; /* gamma-encoded R'G'B', 0..1 */
 
-enum { VX_BG_SOLID, VX_BG_GRADIENT, VX_BG_IMAGE };
+enum { VX_BG_SOLID, VX_BG_GRADIENT, VX_BG_IMAGE, VX_BG_WALLPAPER };
+/* The built-in wallpaper called name (layers/background.c), or -1. */
+int vx_wallpaper_find(const char *name);
+/* Their names, comma-separated, for messages. */
+const char *vx_wallpaper_names(void);
 enum { VX_AUDIO_SOURCE, VX_AUDIO_FILE, VX_AUDIO_NONE };
 enum { VX_CODEC_H264, VX_CODEC_HEVC };
 
@@ -92,6 +96,8 @@ struct VxProject {
     VxGradStop *stops;
     int n_stops;
     char *bg_image;
+    double bg_blur;      /* image: gaussian sigma = bg_blur / 2, output pixels; 0 = none */
+    int bg_wallpaper;    /* VX_BG_WALLPAPER: which (vx_wallpaper_find) */
     double padding, radius;
     int shadow;
     double sh_blur, sh_dx, sh_dy, sh_opacity;

@@ -151,7 +151,7 @@ static void usage(FILE *f)
         "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
         "                [--mic MIC.m4a]\n"
         "  vexport version\n"
-        "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH\n"
+        "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
         "encoder options: --encoder NAME --preset P (default veryfast for libx264)\n"
         "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)\n"
         "  --threads N (one budget for decoding, composing and encoding; default: the CPUs)\n"

@@ -61,6 +61,97 @@ static VxRGB gradient_at(const VxProject *p, double t)
     return s[p->n_stops - 1].c;
 }
 
+/* ---- built-in wallpapers (docs/project-format.md, "Wallpapers") ----
+ * Soft colour fields, generated: at u = (x + 0.5) / W, v = (y + 0.5) / H the colour is the
+ * weighted mean of a base colour (weight k0) and a few points (u_i, v_i, colour c_i) weighted
+ * by the gaussian exp(-((u - u_i)^2 + (v - v_i)^2) / (2 s_i^2)): a gradient mesh without
+ * seams, drawn in R'G'B'. */
+typedef struct WpPoint {
+    double u, v, s;
+    unsigned rgb;
+} WpPoint;
+typedef struct Wallpaper {
+    const char *name;
+    unsigned base;
+    double k0;
+    int n;
+    WpPoint p[5];
+} Wallpaper;
+
+static const Wallpaper wallpapers[] = {
+    {"aurora", 0x0b1026, 0.15, 4, {{0.15, 0.20, 0.35, 0x3b82f6}, {0.85, 0.25, 0.30, 0x22d3ee},
+                                   {0.50, 0.90, 0.40, 0xa855f7}, {0.90, 0.85, 0.25, 0xec4899}}},
+    {"sunset", 0x1f0a2e, 0.15, 4, {{0.10, 0.90, 0.40, 0xf97316}, {0.60, 0.75, 0.35, 0xef4444},
+                                   {0.90, 0.20, 0.40, 0x7c3aed}, {0.30, 0.10, 0.30, 0xfbbf24}}},
+    {"ocean", 0x031b2e, 0.15, 4, {{0.20, 0.30, 0.40, 0x0ea5e9}, {0.80, 0.70, 0.40, 0x0f766e},
+                                  {0.50, 0.50, 0.25, 0x38bdf8}, {0.95, 0.05, 0.30, 0x1e3a8a}}},
+    {"forest", 0x052e16, 0.15, 4, {{0.20, 0.80, 0.40, 0x16a34a}, {0.75, 0.30, 0.35, 0x65a30d},
+                                   {0.50, 0.05, 0.30, 0x0d9488}, {0.95, 0.95, 0.30, 0xa3e635}}},
+    {"graphite", 0x111827, 0.30, 3, {{0.25, 0.25, 0.45, 0x374151}, {0.80, 0.80, 0.40, 0x1f2937},
+                                     {0.70, 0.20, 0.30, 0x4b5563}}},
+};
+#define N_WALLPAPERS ((int)(sizeof(wallpapers) / sizeof(wallpapers[0])))
+
+int vx_wallpaper_find(const char *name)
+{
+    for (int i = 0; i < N_WALLPAPERS; i++)
+        if (!strcmp(wallpapers[i].name, name))
+            return i;
+    return -1;
+}
+
+const char *vx_wallpaper_names(void)
+{
+    return "aurora, sunset, ocean, forest, graphite";
+}
+
+static VxRGB hex_rgb(unsigned c)
+{
+    return (VxRGB){(c >> 16) / 255.0, (c >> 8 & 255) / 255.0, (c & 255) / 255.0};
+}
+
+static VxRGB wallpaper_at(const Wallpaper *w, double u, double v)
+{
+    const VxRGB b = hex_rgb(w->base);
+    double sw = w->k0, r = b.r * w->k0, g = b.g * w->k0, bl = b.b * w->k0;
+    for (int i = 0; i < w->n; i++) {
+        const WpPoint *p = &w->p[i];
+        const double du = u - p->u, dv = v - p->v;
+        const double k = exp(-(du * du + dv * dv) / (2 * p->s * p->s));
+        const VxRGB c = hex_rgb(p->rgb);
+        sw += k, r += k * c.r, g += k * c.g, bl += k * c.b;
+    }
+    return (VxRGB){r / sw, g / sw, bl / sw};
+}
+
+/* A blurred image background: each channel a gaussian of sigma (the shadows' blur), its edges
+ * held beyond the picture (vx_shadow_blur repeats the edge samples: the borders do not
+ * darken). */
+static int blur_image(VxImage *img, double sigma)
+{
+    const int W = img->width, H = img->height;
+    float *a = malloc(sizeof(float) * (size_t)W * H);
+    if (!a)
+        return VX_ERR(ENOMEM);
+    int ret = 0;
+    for (int ch = 0; ch < 3 && ret >= 0; ch++) {
+        for (int y = 0; y < H; y++) {
+            const uint8_t *row = img->data[0] + y * img->stride[0] + ch;
+            for (int x = 0; x < W; x++)
+                a[(size_t)y * W + x] = row[4 * x];
+        }
+        if ((ret = vx_shadow_blur(a, W, H, sigma, (VxRect){0, 0, 0, 0})) < 0)
+            break;
+        for (int y = 0; y < H; y++) {
+            uint8_t *row = img->data[0] + y * img->stride[0] + ch;
+            for (int x = 0; x < W; x++)
+                row[4 * x] = vx_q8(a[(size_t)y * W + x]);
+        }
+    }
+    free(a);
+    return ret;
+}
+
 /* The part of the frame the static layer is never seen in, [x0, x1) x [y0, y1): the screen
  * covers its rectangle in every frame, but for the rows that cross rounded corners (blended
  * with the layer) and a few columns at its edges (output chroma there reads its neighbours).
@@ -113,6 +204,10 @@ static int render_static(VxContext *ctx, const VxLayout *l, const VxProject *p,
     int ret = 0;
     if (p->bg_type == VX_BG_IMAGE && (ret = render_image(ctx, l, &sdsp, p, &img)) < 0)
         return ret;
+    if (img && p->bg_blur > 0 && (ret = blur_image(img, p->bg_blur / 2)) < 0) {
+        vx_image_free(&img);
+        return ret;
+    }
     VxShadow sh = {0};
     double *cb = malloc(sizeof(double) * 2 * W), *cr = malloc(sizeof(double) * 2 * W);
     /* where the layer is never seen it is left at the buffer's grey */
@@ -142,6 +237,8 @@ static int render_static(VxContext *ctx, const VxLayout *l, const VxProject *p,
             if (p->bg_type == VX_BG_GRADIENT) {
                 double t = ((x + 0.5 - W / 2.0) * gdx + (y + 0.5 - H / 2.0) * gdy) / glen + 0.5;
                 col = gradient_at(p, t);
+            } else if (p->bg_type == VX_BG_WALLPAPER) {
+                col = wallpaper_at(&wallpapers[p->bg_wallpaper], (x + 0.5) / W, (y + 0.5) / H);
             } else if (p->bg_type == VX_BG_IMAGE) {
                 const uint8_t *px = img->data[0] + y * img->stride[0] + 4 * x;
                 col.r = px[0] / 255.0, col.g = px[1] / 255.0, col.b = px[2] / 255.0;

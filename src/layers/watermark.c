@@ -59,11 +59,8 @@ static int parse(VxContext *ctx, const char *file, json_object *o, Spec *s)
         if (!json_object_is_type(v, json_type_string))
             return bad(ctx, file, ".color", "expected a colour \"#rrggbb\"");
     }
-    unsigned rgb;
-    int end = 0;
-    if (strlen(c) != 7 || sscanf(c, "#%6x%n", &rgb, &end) != 1 || end != 7)
+    if (vx_hex_rgb(c, s->rgb) < 0)
         return bad(ctx, file, ".color", "expected a colour \"#rrggbb\"");
-    s->rgb[0] = (int)(rgb >> 16), s->rgb[1] = (int)(rgb >> 8 & 255), s->rgb[2] = (int)(rgb & 255);
     if (json_object_object_get_ex(o, "opacity", &v)) {
         s->opacity = json_object_get_double(v);
         if ((!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) ||
@@ -96,13 +93,9 @@ static int wm_open(VxLayer *ly, const VxLayerOpen *o)
     const VxRect r = {(int)fmax(x0, 0), (int)fmax(y0, 0), (int)fmin(x1, o->l->W & ~1),
                       (int)fmin(y1, o->l->H & ~1)};
     w->box = vx_rect_empty(r) ? (VxRect){0, 0, 0, 0} : r;
-    double kr, kb;
-    vx_matrix_coefs(o->l->matrix, &kr, &kb);
-    const double R = s.rgb[0] / 255.0, G = s.rgb[1] / 255.0, B = s.rgb[2] / 255.0;
-    const double Y = kr * R + (1 - kr - kb) * G + kb * B;
-    w->y = vx_q8(16 + 219 * Y);
-    w->cb = vx_q8(128 + 224 * (B - Y) / (2 * (1 - kb)));
-    w->cr = vx_q8(128 + 224 * (R - Y) / (2 * (1 - kr)));
+    uint8_t ycc[3];
+    vx_rgb_ycbcr(o->l->matrix, s.rgb, ycc);
+    w->y = ycc[0], w->cb = ycc[1], w->cr = ycc[2];
     w->a = (int)lrint(256 * s.opacity);
     ly->priv = w;
     ly->outside = w->box; /* it may lie outside the screen */

@@ -259,6 +259,49 @@ zoom-outside)
 EOF
     bad 1 'zoom\[0\]\.rect' 'outside the recording \(160x90\)' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+mask-keyframes-decreasing)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "masks": [ { "type": "blur", "shape": "rect", "start": 0, "end": 2,
+               "keyframes": [ { "t": 0.5, "rect": [ 10, 10, 40, 20 ] },
+                              { "t": 0.2, "rect": [ 60, 10, 40, 20 ] } ] } ] }
+EOF
+    bad 1 'p\.json' 'masks\[0\]\.keyframes\[1\]\.t' 'times must increase' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+mask-outside)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "masks": [ { "type": "pixelate", "rect": [ 200, 10, 40, 20 ] } ] }
+EOF
+    bad 1 'masks\[0\]\.rect' 'outside the recording \(160x90\)' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+mask-bad-type)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "masks": [ { "type": "smudge", "rect": [ 20, 10, 40, 20 ] } ] }
+EOF
+    bad 1 'p\.json' 'masks\[0\]\.type' 'expected "blur" or "pixelate"' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+annotation-outside)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "annotations": [ { "type": "arrow", "from": [ 10, 10 ], "to": [ 50, 20 ] },
+                   { "type": "rectangle", "rect": [ 150, 80, 40, 20 ] } ] }
+EOF
+    bad 1 'annotations\[1\]\.rect' 'outside the recording \(160x90\)' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+annotation-bad-fade)
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "padding": 0.1,
+  "annotations": [ { "type": "ellipse", "rect": [ 10, 10, 40, 20 ], "fade_in": -1 } ] }
+EOF
+    bad 1 'p\.json' 'annotations\[0\]\.fade_in' 'expected a number from 0 to 60' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
 zoom-overlap)
     link base.mp4 rec.mp4
     project p <<'EOF'

@@ -1,0 +1,593 @@
+/* The annotations layer: arrows, rectangles, ellipses and spotlights drawn over the screen
+ * (docs/project-format.md, "Annotations"). Each is placed in recording pixels (it follows the
+ * zoom) or in output pixels (it stays put), shown in recording time [start, end) and faded in
+ * and out. Shapes are antialiased: each sample is mixed with the colour by the share of it the
+ * shape covers (a signed distance, clamp(0.5 - d, 0, 1), as the screen's corners). A spotlight
+ * dims the screen rectangle except a rectangle or an ellipse.
+ *
+ * Still while nothing it shows changes (no fade, no zoom moving a recording-placed one); where
+ * no annotation is shown it draws nothing. Drawn in slices of rows. Text boxes are not here:
+ * text is rendered by the captions' libass path. */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../layer.h"
+
+#define MAX_ANN 256
+
+enum { ARROW, RECTANGLE, ELLIPSE, SPOTLIGHT };
+static const char *const type_names[] = {"arrow", "rectangle", "ellipse", "spotlight", NULL};
+
+typedef struct Spec {
+    int type, output, lit_ellipse;
+    double rect[4];       /* rectangle, ellipse, spotlight: x, y, w, h */
+    double from[2], to[2];/* arrow */
+    double start, end, fade_in, fade_out;
+    int rgb[3];
+    double width, opacity, radius, head;
+} Spec;
+
+/* One annotation in one output: output pixels. */
+typedef struct Look {
+    int a;                /* opacity now, 256ths; 0: not shown */
+    VxRect box;           /* the samples it may change, even corners */
+    double g[6];          /* rect x, y, w, h (rectangle, ellipse, spotlight) or from, to (arrow) */
+    double w, r, head;    /* stroke width, corner radius, arrow head length */
+} Look;
+
+typedef struct Ann {
+    Spec s;
+    uint8_t ycc[3];
+    Look now, last;
+    /* the coverage of now's box (luma, then chroma), worked out again only when the shape
+     * moves (dirty) */
+    uint8_t *cov;
+    size_t cap;
+    Look covered;         /* the look cov was made for (its opacity 0) */
+    int dirty;
+} Ann;
+
+typedef struct Anns {
+    Ann *a;
+    int n;
+    VxRect screen;        /* the screen rectangle (a spotlight dims it) */
+    int W, H;
+} Anns;
+
+static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
+{
+    return vx_fail(ctx, VX_ERR(EINVAL), "%s: annotations%s: %s", file ? file : "project", key,
+                   why);
+}
+
+static int is_num(json_object *v)
+{
+    return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+}
+
+/* n numbers of array v into out. */
+static int get_nums(VxContext *ctx, const char *file, const char *key, json_object *v, int n,
+                    double *out, const char *what)
+{
+    if (!json_object_is_type(v, json_type_array) || (int)json_object_array_length(v) != n)
+        return bad(ctx, file, key, what);
+    for (int i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(v, (size_t)i);
+        if (!is_num(e) || !isfinite(out[i] = json_object_get_double(e)) || fabs(out[i]) > 65536)
+            return bad(ctx, file, key, what);
+    }
+    return 0;
+}
+
+static int get_num(VxContext *ctx, const char *file, const char *key, json_object *v, double lo,
+                   double hi, double *out)
+{
+    if (!is_num(v) || !isfinite(*out = json_object_get_double(v)) || *out < lo || *out > hi) {
+        char why[96];
+        snprintf(why, sizeof(why), "expected a number from %g to %g", lo, hi);
+        return bad(ctx, file, key, why);
+    }
+    return 0;
+}
+
+static int get_enum(VxContext *ctx, const char *file, const char *key, json_object *v,
+                    const char *const *names, const char *what, int *out)
+{
+    if (json_object_is_type(v, json_type_string))
+        for (int i = 0; names[i]; i++)
+            if (!strcmp(json_object_get_string(v), names[i])) {
+                *out = i;
+                return 0;
+            }
+    return bad(ctx, file, key, what);
+}
+
+/* annotations[i] as a Spec, or an error naming its key. */
+static int parse_one(VxContext *ctx, const char *file, json_object *o, int i, Spec *s)
+{
+    static const char *const keys[] = {"type", "space", "rect", "from", "to", "shape", "start",
+                                       "end", "fade_in", "fade_out", "color", "width",
+                                       "opacity", "radius", "head", NULL};
+    static const char *const spaces[] = {"recording", "output", NULL};
+    static const char *const shapes[] = {"rect", "ellipse", NULL};
+    char key[160];
+    json_object *v;
+    *s = (Spec){.end = INFINITY, .fade_in = 0.25, .fade_out = 0.25, .width = 6, .radius = 8};
+#define KEY(name) (snprintf(key, sizeof(key), "[%d].%s", i, name), key)
+    snprintf(key, sizeof(key), "[%d]", i);
+    if (!json_object_is_type(o, json_type_object))
+        return bad(ctx, file, key, "expected an object {\"type\", ...}");
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (const char *const *p = keys; *p; p++)
+            ok |= !strcmp(*p, k);
+        if (!ok)
+            return bad(ctx, file, KEY(k), "unknown key");
+    }
+    if (!json_object_object_get_ex(o, "type", &v))
+        return bad(ctx, file, KEY("type"), "missing (\"arrow\", \"rectangle\", \"ellipse\" or "
+                   "\"spotlight\")");
+    if (get_enum(ctx, file, KEY("type"), v, type_names, "expected \"arrow\", \"rectangle\", "
+                 "\"ellipse\" or \"spotlight\" (text boxes: not yet)", &s->type))
+        return VX_ERR(EINVAL);
+    const int arrow = s->type == ARROW, spot = s->type == SPOTLIGHT;
+    s->opacity = spot ? 0.6 : 1;
+    s->rgb[0] = spot ? 0 : 255, s->rgb[1] = spot ? 0 : 59, s->rgb[2] = spot ? 0 : 48;
+    if (json_object_object_get_ex(o, "space", &v) &&
+        get_enum(ctx, file, KEY("space"), v, spaces, "expected \"recording\" or \"output\"",
+                 &s->output))
+        return VX_ERR(EINVAL);
+    const char *const need = arrow ? "rect" : "from";
+    if (json_object_object_get_ex(o, need, &v) ||
+        (!arrow && json_object_object_get_ex(o, "to", &v)))
+        return bad(ctx, file, KEY(need), arrow ? "an arrow has \"from\" and \"to\", not a rect"
+                                               : "only an arrow has \"from\" and \"to\"");
+    if (!spot && json_object_object_get_ex(o, "shape", &v))
+        return bad(ctx, file, KEY("shape"), "only a spotlight has a shape");
+    if (arrow) {
+        for (int e = 0; e < 2; e++) {
+            const char *name = e ? "to" : "from";
+            if (!json_object_object_get_ex(o, name, &v))
+                return bad(ctx, file, KEY(name), "missing ([x, y])");
+            if (get_nums(ctx, file, KEY(name), v, 2, e ? s->to : s->from, "expected [x, y]"))
+                return VX_ERR(EINVAL);
+        }
+        if (hypot(s->to[0] - s->from[0], s->to[1] - s->from[1]) < 1)
+            return bad(ctx, file, KEY("to"), "the arrow is shorter than 1 pixel");
+    } else {
+        if (!json_object_object_get_ex(o, "rect", &v))
+            return bad(ctx, file, KEY("rect"), "missing ([x, y, width, height])");
+        if (get_nums(ctx, file, KEY("rect"), v, 4, s->rect, "expected [x, y, width, height]"))
+            return VX_ERR(EINVAL);
+        if (!(s->rect[2] > 0 && s->rect[3] > 0))
+            return bad(ctx, file, KEY("rect"), "width and height must be above 0");
+    }
+    if (json_object_object_get_ex(o, "shape", &v) &&
+        get_enum(ctx, file, KEY("shape"), v, shapes, "expected \"rect\" or \"ellipse\"",
+                 &s->lit_ellipse))
+        return VX_ERR(EINVAL);
+    if ((json_object_object_get_ex(o, "start", &v) &&
+         get_num(ctx, file, KEY("start"), v, 0, 1e7, &s->start)) ||
+        (json_object_object_get_ex(o, "end", &v) &&
+         get_num(ctx, file, KEY("end"), v, 0, 1e7, &s->end)) ||
+        (json_object_object_get_ex(o, "fade_in", &v) &&
+         get_num(ctx, file, KEY("fade_in"), v, 0, 60, &s->fade_in)) ||
+        (json_object_object_get_ex(o, "fade_out", &v) &&
+         get_num(ctx, file, KEY("fade_out"), v, 0, 60, &s->fade_out)) ||
+        (json_object_object_get_ex(o, "width", &v) &&
+         get_num(ctx, file, KEY("width"), v, 0.5, 256, &s->width)) ||
+        (json_object_object_get_ex(o, "opacity", &v) &&
+         get_num(ctx, file, KEY("opacity"), v, 0, 1, &s->opacity)) ||
+        (json_object_object_get_ex(o, "radius", &v) &&
+         get_num(ctx, file, KEY("radius"), v, 0, 4096, &s->radius)) ||
+        (json_object_object_get_ex(o, "head", &v) &&
+         get_num(ctx, file, KEY("head"), v, 1, 1024, &s->head)))
+        return VX_ERR(EINVAL);
+    if (!(s->end > s->start))
+        return bad(ctx, file, KEY("end"), "must be after start");
+    if (json_object_object_get_ex(o, "color", &v)) {
+        if (!json_object_is_type(v, json_type_string) ||
+            vx_hex_rgb(json_object_get_string(v), s->rgb) < 0)
+            return bad(ctx, file, KEY("color"), "expected a colour \"#rrggbb\"");
+    }
+    if (!s->head)
+        s->head = 4 * s->width;
+#undef KEY
+    return 0;
+}
+
+static int parse(VxContext *ctx, const char *file, json_object *o, Ann **a, int *n)
+{
+    *a = NULL, *n = 0;
+    const size_t len = json_object_is_type(o, json_type_array) ? json_object_array_length(o) : 0;
+    if (!json_object_is_type(o, json_type_array) || len > MAX_ANN)
+        return bad(ctx, file, "", "expected an array of at most 256 annotations");
+    if (!len)
+        return 0;
+    if (!(*a = calloc(len, sizeof(**a))))
+        return VX_ERR(ENOMEM);
+    *n = (int)len;
+    for (size_t i = 0; i < len; i++) {
+        int ret = parse_one(ctx, file, json_object_array_get_idx(o, i), (int)i, &(*a)[i].s);
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+static int ann_check(VxContext *ctx, const char *file, json_object *section)
+{
+    Ann *a;
+    int n;
+    int ret = parse(ctx, file, section, &a, &n);
+    free(a);
+    return ret;
+}
+
+/* Whether s's place lies within its frame (the recording or the output, W x H). */
+static int within(const Spec *s, int W, int H, char *why, size_t len)
+{
+    const double x0 = s->type == ARROW ? fmin(s->from[0], s->to[0]) : s->rect[0];
+    const double y0 = s->type == ARROW ? fmin(s->from[1], s->to[1]) : s->rect[1];
+    const double x1 = s->type == ARROW ? fmax(s->from[0], s->to[0]) : s->rect[0] + s->rect[2];
+    const double y1 = s->type == ARROW ? fmax(s->from[1], s->to[1]) : s->rect[1] + s->rect[3];
+    snprintf(why, len, "lies outside the %s (%dx%d): from (%g, %g) to (%g, %g)",
+             s->output ? "output" : "recording", W, H, x0, y0, x1, y1);
+    return x0 >= 0 && y0 >= 0 && x1 <= W && y1 <= H;
+}
+
+/* Rounded out to even corners, within clip. */
+static VxRect even_box(double x0, double y0, double x1, double y1, VxRect clip)
+{
+    VxRect r = {(int)fmax(floor(x0 / 2) * 2, (clip.x0 + 1) & ~1),
+                (int)fmax(floor(y0 / 2) * 2, (clip.y0 + 1) & ~1),
+                (int)fmin(ceil(x1 / 2) * 2, clip.x1 & ~1), (int)fmin(ceil(y1 / 2) * 2, clip.y1 & ~1)};
+    return vx_rect_empty(r) ? (VxRect){0, 0, 0, 0} : r;
+}
+
+/* The look of s in the output shown through v at recording time t. */
+static Look look_at(const Anns *c, const Spec *s, const VxView *v, double t)
+{
+    Look k = {0};
+    if (t < s->start || t >= s->end)
+        return k;
+    double f = 1;
+    if (s->fade_in > 0)
+        f = fmin(f, (t - s->start) / s->fade_in);
+    if (s->fade_out > 0 && isfinite(s->end))
+        f = fmin(f, (s->end - t) / s->fade_out);
+    k.a = (int)lrint(256 * s->opacity * fmax(0, fmin(f, 1)));
+    if (!k.a)
+        return k;
+    const double sc = s->output ? 1 : v->scale;
+    const double ox = s->output ? 0 : v->ox - v->sx0 * sc, oy = s->output ? 0 : v->oy - v->sy0 * sc;
+    if (s->type == ARROW) {
+        k.g[0] = ox + s->from[0] * sc, k.g[1] = oy + s->from[1] * sc;
+        k.g[2] = ox + s->to[0] * sc, k.g[3] = oy + s->to[1] * sc;
+    } else {
+        k.g[0] = ox + s->rect[0] * sc, k.g[1] = oy + s->rect[1] * sc;
+        k.g[2] = s->rect[2] * sc, k.g[3] = s->rect[3] * sc;
+    }
+    k.w = s->width * sc, k.r = s->radius * sc, k.head = s->head * sc;
+    const VxRect clip = s->output && s->type != SPOTLIGHT ? (VxRect){0, 0, c->W, c->H} : c->screen;
+    if (s->type == SPOTLIGHT) {
+        k.box = clip;
+    } else if (s->type == ARROW) {
+        const double m = fmax(k.w, k.head) + 2;
+        k.box = even_box(fmin(k.g[0], k.g[2]) - m, fmin(k.g[1], k.g[3]) - m,
+                         fmax(k.g[0], k.g[2]) + m, fmax(k.g[1], k.g[3]) + m, clip);
+    } else {
+        const double m = k.w / 2 + 2;
+        k.box = even_box(k.g[0] - m, k.g[1] - m, k.g[0] + k.g[2] + m, k.g[1] + k.g[3] + m, clip);
+    }
+    if (vx_rect_empty(k.box))
+        k.a = 0;
+    return k;
+}
+
+static int same_look(const Look *a, const Look *b)
+{
+    return (!a->a && !b->a) || !memcmp(a, b, sizeof(*a));
+}
+
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+/* Signed distance from (px, py) to the ellipse inscribed in (x, y, w, h) (negative inside),
+ * to first order: its implicit function over the length of its gradient. */
+static double ellipse_dist(double px, double py, const double g[4])
+{
+    const double a = g[2] / 2, b = g[3] / 2;
+    const double dx = px - g[0] - a, dy = py - g[1] - b;
+    const double q = sqrt(dx * dx / (a * a) + dy * dy / (b * b));
+    const double gx = dx / (a * a), gy = dy / (b * b), gl = hypot(gx, gy);
+    if (q < 1e-9 || gl < 1e-12)
+        return -fmin(a, b);
+    return (q - 1) * q / gl;
+}
+
+/* The share of the sample at (px, py) the arrow covers: a shaft of width w from `from` to the
+ * head's base, and a triangular head (length head, as wide as 0.8 head) ending at `to`. */
+static double arrow_cov(const Look *k, double px, double py)
+{
+    const double dx = k->g[2] - k->g[0], dy = k->g[3] - k->g[1], len = hypot(dx, dy);
+    const double ux = dx / len, uy = dy / len, head = fmin(k->head, len);
+    /* along and across the arrow, from `from` */
+    const double s = (px - k->g[0]) * ux + (py - k->g[1]) * uy;
+    const double n = -(px - k->g[0]) * uy + (py - k->g[1]) * ux;
+    const double shaft_end = len - head * 0.9;
+    const double sc = fmin(fmax(s, 0), fmax(shaft_end, 0));
+    const double d_shaft = hypot(s - sc, n) - k->w / 2;
+    /* the head: inside when behind the tip's two edges and ahead of its base */
+    const double hw = 0.4 * head, el = hypot(head, hw);
+    const double t = len - s; /* distance back from the tip */
+    const double e1 = (t * hw - fabs(n) * head) / el; /* signed distance inside the side edges */
+    const double e2 = head - t;                       /* inside the base */
+    const double d_head = -fmin(e1, e2);
+    return clamp01(0.5 - fmin(d_shaft, d_head));
+}
+
+/* The share of the sample at (px, py) that annotation k (type) changes. */
+static double coverage(int type, int lit_ellipse, const Look *k, double px, double py)
+{
+    switch (type) {
+    case ARROW: return arrow_cov(k, px, py);
+    case RECTANGLE: {
+        const double h = k->w / 2;
+        const double out = vx_rrect_coverage(px, py, k->g[0] - h, k->g[1] - h, k->g[2] + k->w,
+                                             k->g[3] + k->w, k->r + h);
+        const double iw = k->g[2] - k->w, ih = k->g[3] - k->w;
+        const double in = iw > 0 && ih > 0 ? vx_rrect_coverage(px, py, k->g[0] + h, k->g[1] + h,
+                                                               iw, ih, fmax(k->r - h, 0)) : 0;
+        return clamp01(out - in);
+    }
+    case ELLIPSE: return clamp01(0.5 - (fabs(ellipse_dist(px, py, k->g)) - k->w / 2));
+    default: /* spotlight: everything but the lit shape */
+        if (lit_ellipse)
+            return clamp01(0.5 + ellipse_dist(px, py, k->g));
+        return 1 - vx_rrect_coverage(px, py, k->g[0], k->g[1], k->g[2], k->g[3],
+                                     fmin(k->r, fmin(k->g[2], k->g[3]) / 2));
+    }
+}
+
+static int ann_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    if (!o->section)
+        return 0;
+    Anns *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    int ret = parse(o->ctx, NULL, o->section, &c->a, &c->n);
+    VxRect outside = {0, 0, 0, 0};
+    for (int i = 0; ret >= 0 && i < c->n; i++) {
+        const Spec *s = &c->a[i].s;
+        char key[64], why[160];
+        if (!within(s, s->output ? o->l->W : o->l->sw, s->output ? o->l->H : o->l->sh, why,
+                    sizeof(why))) {
+            snprintf(key, sizeof(key), "[%d].%s", i, s->type == ARROW ? "from" : "rect");
+            ret = bad(o->ctx, NULL, key, why);
+            break;
+        }
+        vx_rgb_ycbcr(o->l->matrix, s->rgb, c->a[i].ycc);
+        if (s->output && s->type != SPOTLIGHT) { /* it may lie over the background */
+            const double m = s->type == ARROW ? fmax(s->width, s->head) + 2 : s->width / 2 + 2;
+            const double x0 = s->type == ARROW ? fmin(s->from[0], s->to[0]) : s->rect[0];
+            const double y0 = s->type == ARROW ? fmin(s->from[1], s->to[1]) : s->rect[1];
+            const double x1 = s->type == ARROW ? fmax(s->from[0], s->to[0]) : x0 + s->rect[2];
+            const double y1 = s->type == ARROW ? fmax(s->from[1], s->to[1]) : y0 + s->rect[3];
+            const VxRect b = even_box(x0 - m, y0 - m, x1 + m, y1 + m,
+                                      (VxRect){0, 0, o->l->W, o->l->H});
+            if (!vx_rect_empty(b))
+                vx_rect_union(&outside, b.x0, b.y0, b.x1, b.y1);
+        }
+    }
+    if (ret < 0 || !c->n) {
+        free(c->a);
+        free(c);
+        return ret < 0 ? ret : 0;
+    }
+    c->W = o->l->W, c->H = o->l->H;
+    c->screen = (VxRect){o->l->x, o->l->y, o->l->x + o->l->rw, o->l->y + o->l->rh};
+    ly->priv = c;
+    ly->outside = outside;
+    ly->sliced = 1;
+    return 0;
+}
+
+static int ann_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    Anns *c = ly->priv;
+    int n = 0;
+    VxRect u = {0, 0, 0, 0};
+    for (int i = 0; i < c->n; i++) {
+        Ann *a = &c->a[i];
+        a->now = look_at(c, &a->s, &fr->v, fr->t_rec);
+        if (same_look(&a->now, &a->last))
+            continue;
+        if (a->last.a)
+            vx_rect_union(&u, a->last.box.x0, a->last.box.y0, a->last.box.x1, a->last.box.y1);
+        if (a->now.a)
+            vx_rect_union(&u, a->now.box.x0, a->now.box.y0, a->now.box.x1, a->now.box.y1);
+        n = 1;
+    }
+    if (n && max < 1)
+        return VX_ERR(EINVAL);
+    if (n)
+        r[0] = u;
+    return n;
+}
+
+static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Anns *c = ly->priv;
+    for (int i = 0; i < c->n; i++) {
+        Ann *a = &c->a[i];
+        a->now = look_at(c, &a->s, &fr->v, fr->t_rec);
+        a->dirty = 0;
+        if (!a->now.a)
+            continue;
+        Look key = a->now;
+        key.a = 0;
+        if (a->cov && !memcmp(&key, &a->covered, sizeof(key)))
+            continue;
+        const size_t bw = (size_t)(key.box.x1 - key.box.x0), bh = (size_t)(key.box.y1 - key.box.y0);
+        const size_t need = bw * bh * 3 / 2;
+        if (need > a->cap) {
+            uint8_t *p = realloc(a->cov, need);
+            if (!p)
+                return VX_ERR(ENOMEM);
+            a->cov = p, a->cap = need;
+        }
+        a->covered = key;
+        a->dirty = 1;
+    }
+    return 0;
+}
+
+/* n samples mixed with colour c by coverage cov (0..255) times a (in
+ * 65536 / 255ths of 256ths): out = (in (256 - m) + c m + 128) >> 8, m = (cov a + 32768) >> 16.
+ * No branch, so that it vectorises: m = 0 leaves a sample as it is. */
+static void mix_row(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c, uint32_t a)
+{
+    for (int i = 0; i < n; i++) {
+        const uint32_t m = (cov[i] * a + 32768) >> 16;
+        p[i] = (uint8_t)((p[i] * (256 - m) + (uint32_t)c * m + 128) >> 8);
+    }
+}
+
+/* NV12 chroma: n Cb, Cr pairs mixed with (cb, cr) as mix_row does, both by one coverage. */
+static void mix_pairs(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb, int cr,
+                      uint32_t a)
+{
+    for (int i = 0; i < n; i++) {
+        const uint32_t m = (cov[i] * a + 32768) >> 16, k = 256 - m;
+        p[2 * i] = (uint8_t)((p[2 * i] * k + (uint32_t)cb * m + 128) >> 8);
+        p[2 * i + 1] = (uint8_t)((p[2 * i + 1] * k + (uint32_t)cr * m + 128) >> 8);
+    }
+}
+
+/* The coverage of luma rows [y0, y1) (and their chroma rows) of the box into the cache: luma
+ * samples at their centres, chroma samples at the centre of their 2x2 block; 0..255. */
+static void cover_rows(Ann *an, int y0, int y1)
+{
+    const Look *k = &an->now;
+    const int type = an->s.type, lit = an->s.lit_ellipse, bw = k->box.x1 - k->box.x0;
+    /* outside [lx0, lx1) x [ly0, ly1) a spotlight dims fully; inside it a rectangle's stroke
+     * leaves nothing */
+    double lx0 = -1e9, lx1 = 1e9, ly0 = -1e9, ly1 = 1e9;
+    if (type == SPOTLIGHT || type == RECTANGLE) {
+        const double m = type == SPOTLIGHT ? 1 : -(k->w / 2 + k->r + 1);
+        lx0 = k->g[0] - m, lx1 = k->g[0] + k->g[2] + m, ly0 = k->g[1] - m, ly1 = k->g[1] + k->g[3] + m;
+    }
+    for (int y = y0; y < y1; y++) {
+        const int c = !(y & 1);
+        uint8_t *ry = an->cov + (size_t)(y - k->box.y0) * bw;
+        uint8_t *rc = an->cov + (size_t)bw * (k->box.y1 - k->box.y0) +
+                      (size_t)((y - k->box.y0) / 2) * (bw / 2);
+        for (int i = 0; i < bw; i++) {
+            for (int ch = 0; ch <= (c && !(i & 1)); ch++) {
+                const double px = k->box.x0 + i + (ch ? 1.0 : 0.5), py = y + (ch ? 1.0 : 0.5);
+                const int in = px > lx0 && px < lx1 && py > ly0 && py < ly1;
+                double cv;
+                if (type == SPOTLIGHT && !in)
+                    cv = 1;
+                else if (type == RECTANGLE && in)
+                    cv = 0;
+                else
+                    cv = coverage(type, lit, k, px, py);
+                const uint8_t q = (uint8_t)lrint(cv * 255);
+                if (ch)
+                    rc[i / 2] = q;
+                else
+                    ry[i] = q;
+            }
+        }
+    }
+}
+
+/* Rows [y0, y1) of annotation an mixed into d, through the cached coverage. */
+static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
+{
+    const Look *k = &an->now;
+    const int bw = k->box.x1 - k->box.x0;
+    if (an->dirty)
+        cover_rows(an, y0, y1);
+    const uint32_t a = (uint32_t)k->a * 257; /* coverage 0..255 times this, >> 16: 0..a */
+    for (int y = y0; y < y1; y++) {
+        const uint8_t *cy = an->cov + (size_t)(y - k->box.y0) * bw;
+        uint8_t *row = d->y + y * d->sy + k->box.x0;
+        mix_row(row, cy, bw, an->ycc[0], a);
+        if (y & 1)
+            continue;
+        const uint8_t *cc = an->cov + (size_t)bw * (k->box.y1 - k->box.y0) +
+                            (size_t)((y - k->box.y0) / 2) * (bw / 2);
+        uint8_t *u = d->u + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
+        uint8_t *v = d->v + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
+        if (d->step == 2) {
+            mix_pairs(u, cc, bw / 2, an->ycc[1], an->ycc[2], a);
+        } else {
+            mix_row(u, cc, bw / 2, an->ycc[1], a);
+            mix_row(v, cc, bw / 2, an->ycc[2], a);
+        }
+    }
+}
+
+static void ann_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    (void)phase;
+    Anns *c = ly->priv;
+    const VxPlanes d = vx_planes(fr->dst);
+    int y0, y1;
+    vx_slice_rows(fr->dst->h / 2, i, k, &y0, &y1); /* whole 2x2 chroma blocks per slice */
+    y0 *= 2, y1 *= 2;
+    for (int n = 0; n < c->n; n++) {
+        Ann *a = &c->a[n];
+        if (!a->now.a)
+            continue;
+        const int a0 = y0 > a->now.box.y0 ? y0 : a->now.box.y0;
+        const int a1 = y1 < a->now.box.y1 ? y1 : a->now.box.y1;
+        if (a0 < a1)
+            draw_rows(a, &d, a0, a1);
+    }
+}
+
+static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    Anns *c = ly->priv;
+    *drawn = (VxRect){0, 0, 0, 0};
+    for (int i = 0; i < c->n; i++) {
+        Ann *a = &c->a[i];
+        if (a->now.a)
+            vx_rect_union(drawn, a->now.box.x0, a->now.box.y0, a->now.box.x1, a->now.box.y1);
+        a->last = a->now;
+    }
+    return 0;
+}
+
+static void ann_close(VxLayer *ly)
+{
+    Anns *c = ly->priv;
+    for (int i = 0; c && i < c->n; i++)
+        free(c->a[i].cov);
+    if (c)
+        free(c->a);
+    free(c);
+    ly->priv = NULL;
+}
+
+const VxLayerClass vx_layer_annotations = {
+    .name = "annotations",
+    .key = "annotations",
+    .check = ann_check,
+    .open = ann_open,
+    .changes = ann_changes,
+    .begin = ann_begin,
+    .phases = 1,
+    .draw = ann_draw,
+    .end = ann_end,
+    .close = ann_close,
+};

@@ -1,0 +1,689 @@
+/* The masks layer: blur or pixelate over rectangles or ellipses of the recording, to hide
+ * what must not be seen (docs/project-format.md, "Masks"). Each mask is placed in recording
+ * pixels, so it follows the zoom, shown in recording time [start, end), and may move: its
+ * rectangle is interpolated linearly between keyframes.
+ *
+ * Drawn on the screen, below the cursor. A blur is three box passes each way (close to a
+ * gaussian of sigma = radius), run with running sums: phase 0 the horizontal passes in slices
+ * of rows, phase 1 the vertical passes in slices of columns, written back inside the shape.
+ * Only samples of the mask's box (rounded out to even output pixels, within the screen) are
+ * read or written: nothing outside a mask changes. A pixelated mask is filled with the mean of
+ * each block. Still while no mask appears, moves or goes: outputs nothing changes in cost
+ * nothing, and where no mask is shown the layer draws nothing. */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../layer.h"
+
+#define MAX_MASKS 64
+#define MAX_KEYS 4096
+
+typedef struct Key {
+    double t;
+    double r[4]; /* x, y, w, h: recording pixels */
+} Key;
+
+typedef struct Spec {
+    int pixelate, ellipse;
+    double start, end;
+    double size;      /* blur radius or block size, recording pixels */
+    int has_rect;     /* the rectangle before the first keyframe (or always, without any) */
+    double rect[4];
+    Key *keys;
+    int n_keys;
+} Spec;
+
+/* Where a mask is in one output. */
+typedef struct Place {
+    int on;
+    VxRect box;                 /* luma samples written, even corners, within the screen */
+    double ex0, ey0, ex1, ey1;  /* the shape, output pixels (unclipped) */
+    int r;                      /* blur radius or block size, output pixels */
+} Place;
+
+typedef struct Mask {
+    Spec s;
+    Place now, last;            /* this output's, and what the previous output drew */
+    uint8_t *a, *b;             /* scratch for the passes: the box's three planes */
+    uint32_t *sum;              /* running column sums (vertical passes) */
+    uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
+    size_t cap, sum_cap, xt_cap;
+} Mask;
+
+typedef struct Masks {
+    Mask *m;
+    int n;
+    int sw, sh;
+} Masks;
+
+static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
+{
+    return vx_fail(ctx, VX_ERR(EINVAL), "%s: masks%s: %s", file ? file : "project", key, why);
+}
+
+static int is_num(json_object *v)
+{
+    return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+}
+
+static int get_rect(VxContext *ctx, const char *file, const char *key, json_object *v, double r[4])
+{
+    if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) != 4)
+        return bad(ctx, file, key, "expected [x, y, width, height] in recording pixels");
+    for (int i = 0; i < 4; i++) {
+        json_object *e = json_object_array_get_idx(v, (size_t)i);
+        if (!is_num(e))
+            return bad(ctx, file, key, "expected numbers [x, y, width, height]");
+        r[i] = json_object_get_double(e);
+        if (!isfinite(r[i]) || fabs(r[i]) > 65536 || (i >= 2 && !(r[i] > 0)))
+            return bad(ctx, file, key, "x and y within +-65536, width and height above 0");
+    }
+    return 0;
+}
+
+static int get_time(VxContext *ctx, const char *file, const char *key, json_object *v, double *t)
+{
+    if (!is_num(v) || !isfinite(*t = json_object_get_double(v)) || *t < 0 || *t > 1e7)
+        return bad(ctx, file, key, "expected a time in seconds of the recording, 0 or more");
+    return 0;
+}
+
+static void spec_free(Spec *s)
+{
+    free(s->keys);
+    s->keys = NULL;
+}
+
+/* masks[i] as a Spec, or an error naming its key. */
+static int parse_one(VxContext *ctx, const char *file, json_object *o, int i, Spec *s)
+{
+    static const char *const keys[] = {"type", "shape", "rect", "start", "end", "keyframes",
+                                       "radius", "block", NULL};
+    char key[192];
+    json_object *v;
+    *s = (Spec){.end = INFINITY};
+    snprintf(key, sizeof(key), "[%d]", i);
+    if (!json_object_is_type(o, json_type_object))
+        return bad(ctx, file, key, "expected an object {\"type\", \"shape\", \"rect\", ...}");
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (const char *const *p = keys; *p; p++)
+            ok |= !strcmp(*p, k);
+        if (!ok) {
+            snprintf(key, sizeof(key), "[%d].%s", i, k);
+            return bad(ctx, file, key, "unknown key");
+        }
+    }
+    if (json_object_object_get_ex(o, "type", &v)) {
+        const char *t = json_object_get_string(v);
+        snprintf(key, sizeof(key), "[%d].type", i);
+        if (!json_object_is_type(v, json_type_string) ||
+            (strcmp(t, "blur") && strcmp(t, "pixelate")))
+            return bad(ctx, file, key, "expected \"blur\" or \"pixelate\"");
+        s->pixelate = !strcmp(t, "pixelate");
+    }
+    if (json_object_object_get_ex(o, "shape", &v)) {
+        const char *t = json_object_get_string(v);
+        snprintf(key, sizeof(key), "[%d].shape", i);
+        if (!json_object_is_type(v, json_type_string) ||
+            (strcmp(t, "rect") && strcmp(t, "ellipse")))
+            return bad(ctx, file, key, "expected \"rect\" or \"ellipse\"");
+        s->ellipse = !strcmp(t, "ellipse");
+    }
+    s->size = s->pixelate ? 16 : 12;
+    const char *sk = s->pixelate ? "block" : "radius";
+    if (json_object_object_get_ex(o, s->pixelate ? "radius" : "block", &v)) {
+        snprintf(key, sizeof(key), "[%d].%s", i, s->pixelate ? "radius" : "block");
+        return bad(ctx, file, key, s->pixelate ? "a pixelated mask has a \"block\", not a radius"
+                                               : "a blurred mask has a \"radius\", not a block");
+    }
+    if (json_object_object_get_ex(o, sk, &v)) {
+        snprintf(key, sizeof(key), "[%d].%s", i, sk);
+        if (!is_num(v) || !((s->size = json_object_get_double(v)) >= 1 && s->size <= 512))
+            return bad(ctx, file, key, "expected a number of recording pixels, 1 to 512");
+    }
+    snprintf(key, sizeof(key), "[%d].start", i);
+    if (json_object_object_get_ex(o, "start", &v) && get_time(ctx, file, key, v, &s->start))
+        return VX_ERR(EINVAL);
+    snprintf(key, sizeof(key), "[%d].end", i);
+    if (json_object_object_get_ex(o, "end", &v)) {
+        if (get_time(ctx, file, key, v, &s->end))
+            return VX_ERR(EINVAL);
+        if (!(s->end > s->start))
+            return bad(ctx, file, key, "must be after start");
+    }
+    snprintf(key, sizeof(key), "[%d].rect", i);
+    if (json_object_object_get_ex(o, "rect", &v)) {
+        if (get_rect(ctx, file, key, v, s->rect))
+            return VX_ERR(EINVAL);
+        s->has_rect = 1;
+    }
+    if (!json_object_object_get_ex(o, "keyframes", &v)) {
+        if (!s->has_rect)
+            return bad(ctx, file, key, "missing (or \"keyframes\")");
+        return 0;
+    }
+    snprintf(key, sizeof(key), "[%d].keyframes", i);
+    const size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+    if (n < 1 || n > MAX_KEYS)
+        return bad(ctx, file, key, "expected an array of 1 to 4096 {\"t\": seconds, \"rect\": "
+                   "[x, y, width, height]}");
+    if (!(s->keys = calloc(n, sizeof(*s->keys))))
+        return VX_ERR(ENOMEM);
+    s->n_keys = (int)n;
+    for (size_t j = 0; j < n; j++) {
+        json_object *e = json_object_array_get_idx(v, j), *f;
+        snprintf(key, sizeof(key), "[%d].keyframes[%zu]", i, j);
+        if (!json_object_is_type(e, json_type_object) || json_object_object_length(e) != 2 ||
+            !json_object_object_get_ex(e, "t", &f) || !json_object_object_get_ex(e, "rect", &f))
+            return bad(ctx, file, key, "expected {\"t\": seconds, \"rect\": [x, y, width, height]}");
+        json_object_object_get_ex(e, "t", &f);
+        snprintf(key, sizeof(key), "[%d].keyframes[%zu].t", i, j);
+        if (get_time(ctx, file, key, f, &s->keys[j].t))
+            return VX_ERR(EINVAL);
+        if (j && !(s->keys[j].t > s->keys[j - 1].t)) {
+            char why[128];
+            snprintf(why, sizeof(why), "times must increase (%g comes after %g)", s->keys[j].t,
+                     s->keys[j - 1].t);
+            return bad(ctx, file, key, why);
+        }
+        json_object_object_get_ex(e, "rect", &f);
+        snprintf(key, sizeof(key), "[%d].keyframes[%zu].rect", i, j);
+        if (get_rect(ctx, file, key, f, s->keys[j].r))
+            return VX_ERR(EINVAL);
+    }
+    return 0;
+}
+
+/* The whole section into m[0..*n), or an error naming the key. */
+static int parse(VxContext *ctx, const char *file, json_object *o, Mask **m, int *n)
+{
+    *m = NULL, *n = 0;
+    const size_t len = json_object_is_type(o, json_type_array) ? json_object_array_length(o) : 0;
+    if (!json_object_is_type(o, json_type_array) || len > MAX_MASKS)
+        return bad(ctx, file, "", "expected an array of at most 64 masks");
+    if (!len)
+        return 0;
+    if (!(*m = calloc(len, sizeof(**m))))
+        return VX_ERR(ENOMEM);
+    for (size_t i = 0; i < len; i++) {
+        int ret = parse_one(ctx, file, json_object_array_get_idx(o, i), (int)i, &(*m)[i].s);
+        *n = (int)i + 1;
+        if (ret < 0)
+            return ret;
+    }
+    return 0;
+}
+
+static void free_masks(Mask *m, int n)
+{
+    for (int i = 0; i < n; i++) {
+        spec_free(&m[i].s);
+        free(m[i].a);
+        free(m[i].b);
+        free(m[i].sum);
+        free(m[i].xt);
+    }
+    free(m);
+}
+
+static int masks_check(VxContext *ctx, const char *file, json_object *section)
+{
+    Mask *m;
+    int n;
+    int ret = parse(ctx, file, section, &m, &n);
+    free_masks(m, n);
+    return ret;
+}
+
+/* The rectangle at recording time t: held before the first keyframe (or "rect" there) and
+ * after the last, linear in between. */
+static void rect_at(const Spec *s, double t, double r[4])
+{
+    if (!s->n_keys || (s->has_rect && t < s->keys[0].t)) {
+        memcpy(r, s->rect, sizeof(s->rect));
+        return;
+    }
+    int j = 0;
+    while (j + 1 < s->n_keys && s->keys[j + 1].t <= t)
+        j++;
+    const Key *a = &s->keys[j];
+    if (j + 1 >= s->n_keys || t <= a->t) {
+        memcpy(r, a->r, sizeof(a->r));
+        return;
+    }
+    const Key *b = &s->keys[j + 1];
+    const double u = (t - a->t) / (b->t - a->t);
+    for (int i = 0; i < 4; i++)
+        r[i] = a->r[i] + (b->r[i] - a->r[i]) * u;
+}
+
+/* Where mask s is in the output shown through view v at recording time t. */
+static Place place(const Spec *s, const VxView *v, double t)
+{
+    Place p = {0};
+    if (t < s->start || t >= s->end)
+        return p;
+    double r[4];
+    rect_at(s, t, r);
+    p.ex0 = v->ox + (r[0] - v->sx0) * v->scale, p.ey0 = v->oy + (r[1] - v->sy0) * v->scale;
+    p.ex1 = p.ex0 + r[2] * v->scale, p.ey1 = p.ey0 + r[3] * v->scale;
+    const int cx0 = (v->clip_x0 + 1) & ~1, cy0 = (v->clip_y0 + 1) & ~1;
+    const int cx1 = v->clip_x1 & ~1, cy1 = v->clip_y1 & ~1;
+    const double x0 = fmax(floor(p.ex0 / 2) * 2, cx0), y0 = fmax(floor(p.ey0 / 2) * 2, cy0);
+    const double x1 = fmin(ceil(p.ex1 / 2) * 2, cx1), y1 = fmin(ceil(p.ey1 / 2) * 2, cy1);
+    if (!(x0 < x1 && y0 < y1))
+        return p;
+    p.box = (VxRect){(int)x0, (int)y0, (int)x1, (int)y1};
+    p.on = 1;
+    const double px = s->size * v->scale;
+    p.r = s->pixelate ? 2 * (int)fmax(1, lrint(px / 2)) : (int)fmax(1, lrint(px));
+    return p;
+}
+
+static int same_place(const Place *a, const Place *b)
+{
+    return a->on == b->on && (!a->on || !memcmp(a, b, sizeof(*a)));
+}
+
+static int masks_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    if (!o->section)
+        return 0;
+    Masks *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    int ret = parse(o->ctx, NULL, o->section, &c->m, &c->n);
+    /* a mask wholly outside the recording is a mistake, not a no-op */
+    for (int i = 0; ret >= 0 && i < c->n; i++) {
+        const Spec *s = &c->m[i].s;
+        for (int j = -1; j < s->n_keys; j++) {
+            if (j < 0 && !s->has_rect)
+                continue;
+            const double *r = j < 0 ? s->rect : s->keys[j].r;
+            if (r[0] + r[2] <= 0 || r[1] + r[3] <= 0 || r[0] >= o->l->sw || r[1] >= o->l->sh) {
+                char key[96], why[128];
+                snprintf(key, sizeof(key), j < 0 ? "[%d].rect" : "[%d].keyframes[%d].rect", i, j);
+                snprintf(why, sizeof(why), "[%g, %g, %g, %g] lies outside the recording (%dx%d)",
+                         r[0], r[1], r[2], r[3], o->l->sw, o->l->sh);
+                ret = bad(o->ctx, NULL, key, why);
+                break;
+            }
+        }
+    }
+    if (ret < 0 || !c->n) {
+        free_masks(c->m, c->n);
+        free(c);
+        return ret < 0 ? ret : 0;
+    }
+    ly->priv = c; /* within the screen rectangle: nothing outside */
+    ly->sliced = 1;
+    return 0;
+}
+
+static VxRect place_union(const Masks *c, int last)
+{
+    VxRect u = {0, 0, 0, 0};
+    for (int i = 0; i < c->n; i++) {
+        const Place *p = last ? &c->m[i].last : &c->m[i].now;
+        if (p->on)
+            vx_rect_union(&u, p->box.x0, p->box.y0, p->box.x1, p->box.y1);
+    }
+    return u;
+}
+
+static int masks_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    Masks *c = ly->priv;
+    int n = 0;
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        m->now = place(&m->s, &fr->v, fr->t_rec);
+        if (same_place(&m->now, &m->last))
+            continue;
+        if (n + 2 > max)
+            return VX_ERR(EINVAL);
+        if (m->last.on)
+            r[n++] = m->last.box;
+        if (m->now.on)
+            r[n++] = m->now.box;
+    }
+    return n;
+}
+
+static int grow(void **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    void *q = realloc(*p, need);
+    if (!q)
+        return VX_ERR(ENOMEM);
+    *p = q, *cap = need;
+    return 0;
+}
+
+/* One plane of a mask's box: samples `step` bytes apart in dst, and its scratch. A blur works
+ * on the plane reduced f times (the mean of each f x f block), blurred there with radius lr,
+ * and brought back to full size bilinearly: the result is smooth at the scale of r anyway. */
+typedef struct Plane {
+    uint8_t *d;            /* the box's first sample */
+    ptrdiff_t stride;
+    int step, w, h;
+    int r;                 /* blur radius or block size, samples */
+    int f, lr, lw, lh;     /* blur: reduction, radius there, reduced size */
+    uint8_t *a, *b;        /* lw x lh scratch each */
+    const uint32_t *xt;    /* per column: reduced column << 8 | weight of the next (0..255) */
+    double cx, cy, rx, ry; /* the ellipse in this plane's samples; rx = 0: the whole box */
+} Plane;
+
+static void reduce_of(int w, int h, int r, Plane *p)
+{
+    p->r = r;
+    p->f = r / 2 > 1 ? r / 2 : 1;
+    p->lr = (int)lrint((double)r / p->f);
+    p->lr = p->lr > 0 ? p->lr : 1;
+    p->w = w, p->h = h;
+    p->lw = (w + p->f - 1) / p->f, p->lh = (h + p->f - 1) / p->f;
+}
+
+static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
+{
+    const VxPlanes d = vx_planes(dst);
+    const Place *q = &m->now;
+    const int s = p ? 1 : 0;
+    const int bw = q->box.x1 - q->box.x0, bh = q->box.y1 - q->box.y0;
+    Plane pl = {.step = p ? d.step : 1};
+    if (m->s.pixelate) {
+        pl.w = bw >> s, pl.h = bh >> s, pl.r = p ? q->r / 2 : q->r;
+    } else {
+        Plane l;
+        reduce_of(bw, bh, q->r, &l);
+        reduce_of(bw / 2, bh / 2, (q->r + 1) / 2, &pl);
+        pl.step = p ? d.step : 1;
+        const size_t nl = (size_t)l.lw * l.lh, nc = (size_t)pl.lw * pl.lh;
+        if (!p)
+            pl = l, pl.step = 1;
+        const size_t off = p ? nl + (size_t)(p - 1) * nc : 0;
+        pl.a = m->a + off, pl.b = m->b + off;
+        pl.xt = m->xt + (p ? (size_t)bw : 0);
+    }
+    pl.stride = p ? d.suv : d.sy;
+    uint8_t *base = p == 0 ? d.y : p == 1 ? d.u : d.v;
+    pl.d = base + (q->box.y0 >> s) * pl.stride + (q->box.x0 >> s) * pl.step;
+    if (m->s.ellipse) {
+        const double k = p ? 0.5 : 1;
+        pl.cx = ((q->ex0 + q->ex1) / 2 - q->box.x0) * k, pl.cy = ((q->ey0 + q->ey1) / 2 - q->box.y0) * k;
+        pl.rx = (q->ex1 - q->ex0) / 2 * k, pl.ry = (q->ey1 - q->ey0) / 2 * k;
+    }
+    return pl;
+}
+
+/* Where output sample i (of n) falls between the reduced samples (block centres), f to one:
+ * the lower one << 8 | the weight of the upper one, in 256ths. */
+static uint32_t lerp_pos(int i, int f, int n)
+{
+    const int u = ((2 * i + 1) * 128) / f - 128; /* in 256ths of a reduced sample */
+    if (u <= 0)
+        return 0;
+    const int j = u >> 8;
+    return j >= n - 1 ? (uint32_t)(n - 1) << 8 : (uint32_t)j << 8 | (uint32_t)(u & 255);
+}
+
+static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Masks *c = ly->priv;
+    ly->sliced = 1;
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        m->now = place(&m->s, &fr->v, fr->t_rec);
+        if (!m->now.on)
+            continue;
+        for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
+            const VxRect a = m->now.box, b = c->m[j].now.box;
+            if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
+                ly->sliced = 0;
+        }
+        if (m->s.pixelate)
+            continue;
+        const int bw = m->now.box.x1 - m->now.box.x0, bh = m->now.box.y1 - m->now.box.y0;
+        Plane l, ch;
+        reduce_of(bw, bh, m->now.r, &l);
+        reduce_of(bw / 2, bh / 2, (m->now.r + 1) / 2, &ch);
+        const size_t need = (size_t)l.lw * l.lh + 2 * (size_t)ch.lw * ch.lh;
+        size_t cap = m->cap;
+        if (grow((void **)&m->a, &cap, need) < 0 || grow((void **)&m->b, &m->cap, need) < 0 ||
+            grow((void **)&m->xt, &m->xt_cap, (size_t)(bw + bw / 2) * sizeof(*m->xt)) < 0 ||
+            grow((void **)&m->sum, &m->sum_cap, (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
+            return VX_ERR(ENOMEM);
+        for (int x = 0; x < bw; x++)
+            m->xt[x] = lerp_pos(x, l.f, l.lw);
+        for (int x = 0; x < bw / 2; x++)
+            m->xt[bw + x] = lerp_pos(x, ch.f, ch.lw);
+    }
+    return 0;
+}
+
+/* The samples of row y inside the shape, as [*lo, *hi). */
+static void shape_span(const Plane *p, int y, int *lo, int *hi)
+{
+    *lo = 0, *hi = p->w;
+    if (p->rx <= 0)
+        return;
+    const double dy = (y + 0.5 - p->cy) / p->ry;
+    if (fabs(dy) >= 1) {
+        *hi = 0;
+        return;
+    }
+    const double hw = p->rx * sqrt(1 - dy * dy);
+    const int a = (int)ceil(p->cx - hw - 0.5), b = (int)floor(p->cx + hw - 0.5) + 1;
+    *lo = a > 0 ? a : 0, *hi = b < p->w ? b : p->w;
+}
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* 65536 / (2r + 1), rounded: out = (sum * inv + 32768) >> 16 is the window's mean. */
+static uint32_t inv_of(int r) { return (uint32_t)((65536 + r) / (2 * r + 1)); }
+static inline uint8_t mean_of(uint32_t sum, uint32_t inv)
+{
+    const uint32_t v = (sum * inv + 32768) >> 16;
+    return (uint8_t)(v > 255 ? 255 : v);
+}
+
+/* One horizontal box pass over n samples: out[i] = mean of in[i - r .. i + r] (edges held). */
+static void hbox(const uint8_t *in, uint8_t *out, int n, int r)
+{
+    const uint32_t inv = inv_of(r);
+    uint32_t s = 0;
+    for (int j = -r; j <= r; j++)
+        s += in[clampi(j, 0, n - 1)];
+    for (int i = 0; i < n; i++) {
+        out[i] = mean_of(s, inv);
+        s += in[clampi(i + r + 1, 0, n - 1)];
+        s -= in[clampi(i - r, 0, n - 1)];
+    }
+}
+
+/* One vertical box pass over columns [x0, x1) of a w x h buffer. */
+static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, int r, int x0,
+                 int x1)
+{
+    const uint32_t inv = inv_of(r);
+    for (int x = x0; x < x1; x++)
+        sum[x] = 0;
+    for (int j = -r; j <= r; j++) {
+        const uint8_t *row = in + (size_t)clampi(j, 0, h - 1) * w;
+        for (int x = x0; x < x1; x++)
+            sum[x] += row[x];
+    }
+    for (int y = 0; y < h; y++) {
+        const uint8_t *add = in + (size_t)clampi(y + r + 1, 0, h - 1) * w;
+        const uint8_t *sub = in + (size_t)clampi(y - r, 0, h - 1) * w;
+        uint8_t *o = out + (size_t)y * w;
+        for (int x = x0; x < x1; x++) {
+            o[x] = mean_of(sum[x], inv);
+            sum[x] += (uint32_t)add[x] - sub[x];
+        }
+    }
+}
+
+/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom). */
+static void reduce_row(const Plane *p, int j, uint8_t *out)
+{
+    const int y0 = j * p->f, y1 = y0 + p->f < p->h ? y0 + p->f : p->h;
+    for (int i = 0; i < p->lw; i++) {
+        const int x0 = i * p->f, x1 = x0 + p->f < p->w ? x0 + p->f : p->w;
+        uint32_t s = 0;
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *r = p->d + y * p->stride;
+            for (int x = x0; x < x1; x++)
+                s += r[x * p->step];
+        }
+        const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
+        out[i] = (uint8_t)((s + n / 2) / n);
+    }
+}
+
+/* Output rows [y0, y1): the blurred reduced plane (in b) brought back bilinearly, inside the
+ * shape: down into a row of 256ths, then across. */
+static void expand_rows(const Plane *p, int y0, int y1)
+{
+    uint16_t row[4097]; /* lw <= 4096: f >= 2 here, outputs at most 8192 wide */
+    for (int y = y0; y < y1; y++) {
+        int lo, hi;
+        shape_span(p, y, &lo, &hi);
+        if (lo >= hi)
+            continue;
+        const uint32_t py = lerp_pos(y, p->f, p->lh), fy = py & 255;
+        const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
+        const uint8_t *r1 = fy ? r0 + p->lw : r0;
+        uint8_t *o = p->d + y * p->stride;
+        if (p->f == 1) { /* nothing reduced: the blurred plane itself */
+            for (int x = lo; x < hi; x++)
+                o[x * p->step] = r0[x];
+            continue;
+        }
+        for (int i = 0; i < p->lw; i++)
+            row[i] = (uint16_t)(r0[i] * (256 - fy) + r1[i] * fy);
+        row[p->lw] = row[p->lw - 1];
+        for (int x = lo; x < hi; x++) {
+            const uint32_t px = p->xt[x], i = px >> 8, fx = px & 255;
+            o[x * p->step] = (uint8_t)((row[i] * (256 - fx) + row[i + 1] * fx + 32768) >> 16);
+        }
+    }
+}
+
+/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
+static void pixelate(const Plane *p, int j0, int j1)
+{
+    const int bs = p->r, nb = (p->w + bs - 1) / bs;
+    uint32_t acc[4096]; /* blocks of at least 2 samples, planes at most 8192 wide */
+    uint8_t mean[4096];
+    for (int j = j0; j < j1; j++) {
+        const int y0 = j * bs, y1 = y0 + bs < p->h ? y0 + bs : p->h;
+        memset(acc, 0, (size_t)nb * sizeof(*acc));
+        for (int y = y0; y < y1; y++) {
+            const uint8_t *r = p->d + y * p->stride;
+            for (int b = 0, x = 0; b < nb; b++) {
+                const int x1 = x + bs < p->w ? x + bs : p->w;
+                uint32_t t = 0;
+                for (; x < x1; x++)
+                    t += r[x * p->step];
+                acc[b] += t;
+            }
+        }
+        for (int b = 0; b < nb; b++) {
+            const int bw = (b + 1) * bs < p->w ? bs : p->w - b * bs;
+            const uint32_t n = (uint32_t)(bw * (y1 - y0));
+            mean[b] = (uint8_t)((acc[b] + n / 2) / n);
+        }
+        for (int y = y0; y < y1; y++) {
+            int lo, hi;
+            shape_span(p, y, &lo, &hi);
+            uint8_t *r = p->d + y * p->stride;
+            for (int x = lo; x < hi;) {
+                const int b = x / bs, x1 = (b + 1) * bs < hi ? (b + 1) * bs : hi;
+                for (; x < x1; x++)
+                    r[x * p->step] = mean[b];
+            }
+        }
+    }
+}
+
+/* Phase 0: reduce and blur across (slices of reduced rows); phase 1: blur down (slices of
+ * reduced columns); phase 2: expand into the output, and pixelate (slices of rows). */
+static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    Masks *c = ly->priv;
+    for (int n = 0; n < c->n; n++) {
+        Mask *m = &c->m[n];
+        if (!m->now.on)
+            continue;
+        for (int pi = 0; pi < 3; pi++) {
+            const Plane p = plane_of(m, fr->dst, pi);
+            if (p.w <= 0 || p.h <= 0)
+                continue;
+            int a, b;
+            if (m->s.pixelate) {
+                if (phase == 2) {
+                    vx_slice_rows((p.h + p.r - 1) / p.r, i, k, &a, &b);
+                    pixelate(&p, a, b);
+                }
+            } else if (phase == 0) { /* reduced rows: three passes across, a -> b -> a -> b */
+                vx_slice_rows(p.lh, i, k, &a, &b);
+                for (int y = a; y < b; y++) {
+                    uint8_t *ra = p.a + (size_t)y * p.lw, *rb = p.b + (size_t)y * p.lw;
+                    reduce_row(&p, y, ra);
+                    hbox(ra, rb, p.lw, p.lr);
+                    hbox(rb, ra, p.lw, p.lr);
+                    hbox(ra, rb, p.lw, p.lr);
+                }
+            } else if (phase == 1) { /* reduced columns: three passes down, b -> a -> b -> a */
+                vx_slice_rows(p.lw, i, k, &a, &b);
+                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.a, p.b, m->sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
+            } else {
+                Plane q = p;
+                q.b = p.a; /* the result */
+                vx_slice_rows(p.h, i, k, &a, &b);
+                expand_rows(&q, a, b);
+            }
+        }
+    }
+}
+
+static int masks_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    Masks *c = ly->priv;
+    *drawn = place_union(c, 0);
+    for (int i = 0; i < c->n; i++)
+        c->m[i].last = c->m[i].now;
+    return 0;
+}
+
+static void masks_close(VxLayer *ly)
+{
+    Masks *c = ly->priv;
+    if (c)
+        free_masks(c->m, c->n);
+    free(c);
+    ly->priv = NULL;
+}
+
+const VxLayerClass vx_layer_masks = {
+    .name = "masks",
+    .key = "masks",
+    .check = masks_check,
+    .open = masks_open,
+    .changes = masks_changes,
+    .begin = masks_begin,
+    .phases = 3,
+    .draw = masks_draw,
+    .end = masks_end,
+    .close = masks_close,
+};
