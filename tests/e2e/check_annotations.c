@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHECKER "check_annotations"
 #include "decode.h"
 #include "report.h"
 
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
         return 2;
     }
     Input out, ref;
-    if (open_input(&out, argv[2]) < 0 || open_input(&ref, argv[3]) < 0)
+    if (open_input(&out, argv[2], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[3], AVMEDIA_TYPE_VIDEO) < 0)
         return 1;
     const int W = out.dec->width, H = out.dec->height;
     AVFrame *fo = av_frame_alloc(), *fr = av_frame_alloc();

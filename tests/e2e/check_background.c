@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHECKER "check_background"
 #include "decode.h"
 #include "report.h"
 
@@ -76,7 +77,7 @@ static double rrect_cov(double px, double py, double x, double y, double w, doub
 static int first_frame(const char *path, AVFrame *f)
 {
     Input in;
-    if (open_input(&in, path) < 0)
+    if (open_input(&in, path, AVMEDIA_TYPE_VIDEO) < 0)
         return -1;
     const int ret = next_frame(&in, f);
     close_input(&in);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHECKER "check_masks"
 #include "decode.h"
 #include "report.h"
 
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
             return 2;
         }
     Input out, ref;
-    if (open_input(&out, argv[1]) < 0 || open_input(&ref, argv[2]) < 0)
+    if (open_input(&out, argv[1], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[2], AVMEDIA_TYPE_VIDEO) < 0)
         return 1;
     const int W = out.dec->width, H = out.dec->height;
     uint8_t *zone = malloc((size_t)W * H);

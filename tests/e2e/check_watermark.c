@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CHECKER "check_watermark"
 #include "decode.h"
 
 int main(int argc, char **argv)
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
     const unsigned rgb = (unsigned)strtoul(argv[7], NULL, 16);
     const double opacity = atof(argv[8]);
     Input out, ref;
-    if (open_input(&out, argv[1]) < 0 || open_input(&ref, argv[2]) < 0)
+    if (open_input(&out, argv[1], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[2], AVMEDIA_TYPE_VIDEO) < 0)
         return 1;
     const int W = out.dec->width, H = out.dec->height;
     /* the colour: limited-range Y'CbCr, BT.709 from 720 lines, BT.601 below */

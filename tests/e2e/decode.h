@@ -1,7 +1,8 @@
-/* What the frame-by-frame e2e checkers share: a file's video stream decoded frame by frame,
- * with FFmpeg's libraries only (nothing of the library under test). */
-#ifndef VX_TESTS_E2E_DECODE_H
-#define VX_TESTS_E2E_DECODE_H
+/* Decoding one stream of a file, frame by frame, for the e2e checkers (FFmpeg only: shares no
+ * code with the library it checks). Header-only; the checker defines CHECKER (its name, for
+ * messages) before including it. */
+#ifndef VX_E2E_DECODE_H
+#define VX_E2E_DECODE_H
 
 #include <stdio.h>
 #include <string.h>
@@ -16,23 +17,25 @@ typedef struct Input {
     int stream, flushed;
 } Input;
 
-static int open_input(Input *in, const char *path)
+/* Opens path's best stream of the type with its decoder: 0, or -1 (said on stderr). */
+static int open_input(Input *in, const char *path, enum AVMediaType type)
 {
     memset(in, 0, sizeof(*in));
     const AVCodec *codec = NULL;
     if (avformat_open_input(&in->fmt, path, NULL, NULL) < 0 ||
         avformat_find_stream_info(in->fmt, NULL) < 0 ||
-        (in->stream = av_find_best_stream(in->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)) < 0 ||
+        (in->stream = av_find_best_stream(in->fmt, type, -1, -1, &codec, 0)) < 0 ||
         !(in->dec = avcodec_alloc_context3(codec)) ||
         avcodec_parameters_to_context(in->dec, in->fmt->streams[in->stream]->codecpar) < 0 ||
         avcodec_open2(in->dec, codec, NULL) < 0 || !(in->pkt = av_packet_alloc())) {
-        fprintf(stderr, "%s: cannot open its video\n", path);
+        fprintf(stderr, "%s: %s: cannot open its %s\n", CHECKER, path,
+                type == AVMEDIA_TYPE_VIDEO ? "video" : "audio");
         return -1;
     }
     return 0;
 }
 
-/* The next frame into f: 1, or 0 at the end (negative: cannot decode). */
+/* The next frame into f: 1, 0 at the end, -1 on error. */
 static int next_frame(Input *in, AVFrame *f)
 {
     for (;;) {
