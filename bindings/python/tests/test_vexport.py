@@ -1,6 +1,7 @@
 """python3 -m unittest (in bindings/python): the package against the real library.
 Environment: VEXPORT_MEDIA (the test media, tests/media/make-media.sh), PKG_CONFIG_PATH
 (for an uninstalled build: BUILD/meson-uninstalled)."""
+import ctypes
 import json
 import os
 import signal
@@ -151,6 +152,69 @@ class VexportTest(unittest.TestCase):
         self.assertEqual(bytes(frames[0].data[:4])[3], 255)
         with self.assertRaises(vexport.VexportError):
             pv.render(1)
+
+    def test_preview_matches_vx_render_frame(self):
+        # the persistent preview at times forwards, backwards, across a cut and a zoom, against
+        # the C library's one-shot vx_render_frame at each time (a fresh decoder each)
+        project = dict(PROJECT, zoom=[{"start": 0.5, "end": 1.5, "center": [900, 500],
+                                       "scale": 2.0, "transition": 0.3}],
+                       timeline=[{"start": 0, "end": 2.0}, {"start": 2.6, "end": 4.0}])
+        times = (0, 0.4, 0.6, 1.0, 1.9, 2.0, 2.5, 1.2, 0.1, 3.3)
+        ctx = vexport._Ctx()
+        proj = vexport._Project(ctx, project)
+        want = []
+        for t in times:
+            img = vexport._P(vexport._lib.VxImage)()
+            self.assertEqual(vexport._c.vx_render_frame(ctx.ptr, proj.ptr, t, ctypes.byref(img)), 0)
+            im = img.contents
+            self.assertEqual(im.stride[0], im.width * 4)
+            want.append(ctypes.string_at(im.data[0], im.width * im.height * 4))
+            vexport._c.vx_image_free(ctypes.byref(img))
+        proj.close()
+        ctx.close()
+        with vexport.Preview(project) as pv:
+            self.assertEqual((pv.width, pv.height), (320, 180))
+            buf = bytearray(320 * 180 * 4)
+            for t, w in zip(times, want):
+                self.assertEqual(bytes(pv.render(t).data), w, f"t = {t}")
+                pv.render_into(t, buf)
+                self.assertEqual(bytes(buf), w, f"render_into, t = {t}")
+            self.assertNotEqual(want[3], want[0])  # the zoom shows
+            with self.assertRaises(vexport.VexportError) as cm:
+                pv.render_into(1.0, bytearray(10))
+            self.assertIn("320x180", str(cm.exception))
+            # a cancel makes the render raise Cancelled; the preview then renders again
+            pv.cancel()
+            with self.assertRaises(vexport.Cancelled):
+                pv.render(1.0)
+            self.assertEqual(bytes(pv.render(1.0).data), want[3])
+
+    def test_preview_cancel_from_another_thread(self):
+        # a render that would take long (a 1280x720 far seek each time) stopped from a thread
+        project = dict(PROJECT, output={"width": 1280, "height": 720, "fps": 30})
+        with vexport.Preview(project) as pv:
+            stop = threading.Event()
+            outcome = []
+
+            def scrub():
+                try:
+                    t = 0.0
+                    while not stop.is_set():
+                        pv.render(t)
+                        t = 3.9 - t
+                except vexport.Cancelled:
+                    outcome.append("cancelled")
+
+            th = threading.Thread(target=scrub)
+            th.start()
+            import time
+            time.sleep(0.3)
+            while th.is_alive():
+                pv.cancel()
+                th.join(0.05)
+            stop.set()
+            self.assertEqual(outcome, ["cancelled"])
+            self.assertEqual(pv.render(0).width, 1280)
 
     def test_probe(self):
         self.assertRegex("\n".join(vexport.probe(SCREEN)), "video h264 1280x720")

@@ -63,7 +63,7 @@ class Progress(NamedTuple):
 
 class Frame(NamedTuple):
     """An RGBA frame: width * 4 bytes a row. data: bytes from render_frame(), a read-only
-    memoryview of the library's image (no copy) from Preview.render()."""
+    memoryview of a buffer of its own from Preview.render()."""
     width: int
     height: int
     data: Union[bytes, memoryview]
@@ -261,72 +261,73 @@ def render(project: ProjectInput, output: str,
     return result["stats"]
 
 
-class _Image:
-    """Owns a VxImage from the library; frees it when collected."""
-
-    def __init__(self, img):
-        self.img = img
-
-    def __del__(self):
-        _c.vx_image_free(ctypes.byref(self.img))
-
-
-def _packed(img) -> bytes:
-    """An image's RGBA pixels as bytes, rows packed."""
-    im = img.contents
-    w, h, stride = im.width, im.height, im.stride[0]
-    row = w * 4
-    base = ctypes.addressof(im.data[0].contents)
-    if stride == row:
-        return ctypes.string_at(base, row * h)
-    return b"".join(ctypes.string_at(base + stride * y, row) for y in range(h))
-
-
 class Preview:
-    """A project kept open to render frames at any time (scrubbing). One frame at a time;
-    use it from one thread, or several with your own lock."""
+    """A project kept open to render frames at any time (scrubbing), on the library's
+    persistent preview (vx_preview_*): the decoder, the scene and the static layers stay open,
+    so a frame after the previous one decodes forward from there. One render at a time (use it
+    from one thread, or several with your own lock); cancel() from any thread."""
 
     def __init__(self, project: ProjectInput, *, base_dir: Optional[str] = None):
         self._ctx = _Ctx()
+        self._pv = ctypes.c_void_p()
         try:
-            self._project = _Project(self._ctx, project, base_dir)
+            proj = _Project(self._ctx, project, base_dir)
+            try:
+                r = _c.vx_preview_open(self._ctx.ptr, proj.ptr, ctypes.byref(self._pv))
+            finally:
+                proj.close()  # the preview keeps its own copy
+            if r < 0:
+                raise self._ctx.fail(r)
+            w, h = ctypes.c_int(), ctypes.c_int()
+            _c.vx_preview_output(self._pv, ctypes.byref(w), ctypes.byref(h))
+            self.width, self.height = w.value, h.value
         except BaseException:
-            self._ctx.close()
+            self.close()
             raise
 
     def render(self, t: float) -> Frame:
-        """The output frame shown at t seconds, as RGBA. Its data is a read-only memoryview
-        of the library's image, not a copy (bytes(frame.data) makes one); the image is
-        freed when nothing refers to it any more."""
-        img = self._render(t)
-        im = img.contents
-        w, h, stride = im.width, im.height, im.stride[0]
-        if stride != w * 4:
-            return Frame(w, h, _packed(img))
-        pixels = (ctypes.c_uint8 * (stride * h)).from_address(ctypes.addressof(im.data[0].contents))
-        pixels._image = _Image(img)  # the memoryview keeps pixels, pixels keep the image
-        return Frame(w, h, memoryview(pixels).cast("B").toreadonly())
+        """The output frame shown at t seconds, as RGBA, in a new buffer of its own: data is
+        a read-only memoryview (bytes(frame.data) copies it)."""
+        buf = bytearray(self.width * self.height * 4)
+        self.render_into(t, buf)
+        return Frame(self.width, self.height, memoryview(buf).toreadonly())
 
     def render_bytes(self, t: float) -> Frame:
-        """As render(), with the pixels copied into bytes."""
-        img = self._render(t)
-        try:
-            return Frame(img.contents.width, img.contents.height, _packed(img))
-        finally:
-            _c.vx_image_free(ctypes.byref(img))
+        """As render(), with the pixels as bytes."""
+        f = self.render(t)
+        return Frame(f.width, f.height, bytes(f.data))
 
-    def _render(self, t):
-        if not self._ctx.ptr:
+    def render_into(self, t: float, buf) -> None:
+        """Renders the frame at t into buf, a writable buffer of width * height * 4 bytes
+        (a bytearray, say), rows packed: no allocation per frame."""
+        if not self._pv:
             raise VexportError(-_errno.EINVAL, "the preview is closed")
-        img = _P(_lib.VxImage)()
-        r = _c.vx_render_frame(self._ctx.ptr, self._project.ptr, float(t), ctypes.byref(img))
+        n = self.width * self.height * 4
+        if len(memoryview(buf).cast("B")) != n:
+            raise VexportError(-_errno.EINVAL, f"render_into: the buffer has "
+                               f"{len(memoryview(buf).cast('B'))} bytes, the "
+                               f"{self.width}x{self.height} RGBA output needs {n}")
+        pixels = (ctypes.c_uint8 * n).from_buffer(buf)
+        img = _lib.VxImage(_lib.VX_PIX_RGBA, self.width, self.height)
+        img.data[0] = ctypes.cast(pixels, _P(ctypes.c_uint8))
+        img.stride[0] = self.width * 4
+        r = _c.vx_preview_render(self._pv, float(t), ctypes.byref(img))
+        del pixels
         if r < 0:
-            raise self._ctx.fail(r)
-        return img
+            e = _lib.VxError()
+            _c.vx_preview_error(self._pv, ctypes.byref(e))
+            raise self._ctx.fail(r, e.message)
+
+    def cancel(self):
+        """Makes the render running now on another thread (or the next one) raise Cancelled;
+        the preview stays usable."""
+        if self._pv:
+            _c.vx_preview_cancel(self._pv)
 
     def close(self):
-        if self._ctx.ptr:
-            self._project.close()
+        if getattr(self, "_pv", None):
+            _c.vx_preview_free(ctypes.byref(self._pv))
+        if getattr(self, "_ctx", None) and self._ctx.ptr:
             self._ctx.close()
 
     def __enter__(self):
@@ -336,8 +337,7 @@ class Preview:
         self.close()
 
     def __del__(self):
-        if getattr(self, "_ctx", None):
-            self.close()
+        self.close()
 
 
 def render_frame(project: ProjectInput, t: float, *, base_dir: Optional[str] = None) -> Frame:

@@ -182,6 +182,12 @@ def _declare(lib):
         "vx_job_free": (None, [P(vp)]),
         "vx_render_frame": (ctypes.c_int, [vp, vp, ctypes.c_double, P(P(VxImage))]),
         "vx_image_free": (None, [P(P(VxImage))]),
+        "vx_preview_open": (ctypes.c_int, [vp, vp, P(vp)]),
+        "vx_preview_output": (ctypes.c_int, [vp, P(ctypes.c_int), P(ctypes.c_int)]),
+        "vx_preview_render": (ctypes.c_int, [vp, ctypes.c_double, P(VxImage)]),
+        "vx_preview_cancel": (None, [vp]),
+        "vx_preview_error": (ctypes.c_int, [vp, P(VxError)]),
+        "vx_preview_free": (None, [P(vp)]),
         "vx_probe": (ctypes.c_int, [vp, ctypes.c_char_p, LINE_CB, vp]),
     }
     for name, (res, args) in sigs.items():
