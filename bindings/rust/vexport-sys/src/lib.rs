@@ -35,6 +35,10 @@ pub struct VxProject {
 pub struct VxJob {
     _private: [u8; 0],
 }
+#[repr(C)]
+pub struct VxPreview {
+    _private: [u8; 0],
+}
 
 pub type VxLogCallback = Option<unsafe extern "C" fn(opaque: *mut c_void, level: c_int, message: *const c_char)>;
 pub type VxProgressCallback = Option<unsafe extern "C" fn(opaque: *mut c_void, p: *const VxProgress)>;
@@ -182,6 +186,12 @@ extern "C" {
     pub fn vx_job_free(job: *mut *mut VxJob);
 
     pub fn vx_render_frame(ctx: *mut VxContext, p: *const VxProject, t: c_double, out: *mut *mut VxImage) -> c_int;
+    pub fn vx_preview_open(ctx: *mut VxContext, p: *const VxProject, out: *mut *mut VxPreview) -> c_int;
+    pub fn vx_preview_output(pv: *const VxPreview, width: *mut c_int, height: *mut c_int) -> c_int;
+    pub fn vx_preview_render(pv: *mut VxPreview, t: c_double, dst: *mut VxImage) -> c_int;
+    pub fn vx_preview_cancel(pv: *mut VxPreview);
+    pub fn vx_preview_error(pv: *const VxPreview, out: *mut VxError) -> c_int;
+    pub fn vx_preview_free(pv: *mut *mut VxPreview);
     pub fn vx_probe(ctx: *mut VxContext, path: *const c_char, line_cb: VxLineCallback, opaque: *mut c_void) -> c_int;
 
     pub fn vx_convert(src: *const VxImage, dst: *mut VxImage, spec: *const VxColorSpec) -> c_int;

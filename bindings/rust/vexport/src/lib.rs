@@ -20,7 +20,7 @@ use std::fmt;
 use std::os::raw::{c_char, c_int, c_void};
 use std::path::{Path, PathBuf};
 use std::ptr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use vexport_sys as sys;
 
@@ -192,17 +192,26 @@ impl Context {
         Ok(Job { ctx: self, shared: Arc::new(Shared { job: Mutex::new(JobPtr(raw)) }), _progress: progress })
     }
 
-    /// The output frame shown at `t` seconds, as RGBA. (A [`Preview`] keeps the project open
-    /// for many frames.)
+    /// The output frame shown at `t` seconds, as RGBA: a [`Preview`] opened for one frame
+    /// (keep one open for many frames).
     pub fn render_frame(&mut self, project: &Project, t: f64) -> Result<Image> {
-        let mut img = ptr::null_mut();
-        self.check(unsafe { sys::vx_render_frame(self.raw, project.raw, t, &mut img) })?;
-        Ok(Image { raw: img })
+        self.preview(project)?.render(t)
     }
 
-    /// A project opened for frames at any time (scrubbing).
-    pub fn preview<'c>(&'c mut self, project: &'c Project) -> Result<Preview<'c>> {
-        Ok(Preview { ctx: self, project })
+    /// A project opened for frames at any time (scrubbing), on the library's persistent
+    /// preview: the decoder, the scene and the static layers stay open between frames. The
+    /// preview keeps its own copy of the project.
+    pub fn preview(&mut self, project: &Project) -> Result<Preview<'_>> {
+        let mut raw = ptr::null_mut();
+        self.check(unsafe { sys::vx_preview_open(self.raw, project.raw, &mut raw) })?;
+        let (mut w, mut h) = (0, 0);
+        unsafe { sys::vx_preview_output(raw, &mut w, &mut h) };
+        Ok(Preview {
+            shared: Arc::new(PreviewShared { raw: RwLock::new(PreviewPtr(raw)) }),
+            width: w as usize,
+            height: h as usize,
+            _ctx: std::marker::PhantomData,
+        })
     }
 
     /// What vexport sees of a media file: a summary line, then one line per stream.
@@ -397,16 +406,103 @@ impl Drop for Job<'_> {
     }
 }
 
-/// A project kept open to render frames at any time.
+struct PreviewPtr(*mut sys::VxPreview);
+// the C API: vx_preview_cancel from any thread while a render runs
+unsafe impl Send for PreviewPtr {}
+unsafe impl Sync for PreviewPtr {}
+
+struct PreviewShared {
+    // read: a render or a cancel (they may overlap); write: the free
+    raw: RwLock<PreviewPtr>,
+}
+
+/// A project kept open to render frames at any time (`vx_preview_*`): a frame after the
+/// previous one decodes forward from there; an earlier one, or one far ahead, seeks. `Send`
+/// (one thread renders at a time: `render` takes `&mut self`); [`Preview::cancel_handle`]
+/// stops a render from another thread.
 pub struct Preview<'c> {
-    ctx: &'c mut Context,
-    project: &'c Project,
+    shared: Arc<PreviewShared>,
+    width: usize,
+    height: usize,
+    _ctx: std::marker::PhantomData<&'c mut Context>,
+}
+
+/// Makes a running (or the next) [`Preview::render`] fail with a cancelled [`Error`]; usable
+/// from any thread, also after the preview is gone (then it does nothing).
+#[derive(Clone)]
+pub struct PreviewCancel {
+    shared: Arc<PreviewShared>,
+}
+
+impl PreviewCancel {
+    pub fn cancel(&self) {
+        let g = self.shared.raw.read().unwrap_or_else(|e| e.into_inner());
+        if !g.0.is_null() {
+            unsafe { sys::vx_preview_cancel(g.0) }
+        }
+    }
 }
 
 impl Preview<'_> {
-    /// The output frame shown at `t` seconds, as RGBA at the output's size.
+    /// The output's width and height.
+    pub fn size(&self) -> (usize, usize) {
+        (self.width, self.height)
+    }
+
+    /// The output frame shown at `t` seconds, as RGBA at the output's size, in a new image.
     pub fn render(&mut self, t: f64) -> Result<Image> {
-        self.ctx.render_frame(self.project, t)
+        let raw = unsafe { sys::vx_image_alloc(sys::VX_PIX_RGBA, self.width as c_int, self.height as c_int) };
+        if raw.is_null() {
+            return Err(Error::new(-12, "cannot allocate the frame"));
+        }
+        let img = Image { raw };
+        self.render_raw(t, raw)?;
+        Ok(img)
+    }
+
+    /// Renders the frame at `t` into `buf`, width * height * 4 bytes, rows packed (RGBA): no
+    /// allocation per frame.
+    pub fn render_into(&mut self, t: f64, buf: &mut [u8]) -> Result<()> {
+        let n = self.width * self.height * 4;
+        if buf.len() != n {
+            return Err(Error::new(-22, format!("render_into: the buffer has {} bytes, the {}x{} RGBA output needs {}",
+                                               buf.len(), self.width, self.height, n)));
+        }
+        let mut img = sys::VxImage {
+            format: sys::VX_PIX_RGBA,
+            width: self.width as c_int,
+            height: self.height as c_int,
+            data: [buf.as_mut_ptr(), ptr::null_mut(), ptr::null_mut(), ptr::null_mut()],
+            stride: [(self.width * 4) as isize, 0, 0, 0],
+        };
+        self.render_raw(t, &mut img)
+    }
+
+    fn render_raw(&mut self, t: f64, img: *mut sys::VxImage) -> Result<()> {
+        let g = self.shared.raw.read().unwrap_or_else(|e| e.into_inner());
+        let r = unsafe { sys::vx_preview_render(g.0, t, img) };
+        if r >= 0 {
+            return Ok(());
+        }
+        let mut e = std::mem::MaybeUninit::<sys::VxError>::zeroed();
+        let e = unsafe {
+            sys::vx_preview_error(g.0, e.as_mut_ptr());
+            e.assume_init()
+        };
+        let m = text(e.message.as_ptr());
+        Err(Error::new(r, if m.is_empty() { text(unsafe { sys::vx_strerror(r) }) } else { m }))
+    }
+
+    /// A handle that cancels this preview's renders from another thread.
+    pub fn cancel_handle(&self) -> PreviewCancel {
+        PreviewCancel { shared: self.shared.clone() }
+    }
+}
+
+impl Drop for Preview<'_> {
+    fn drop(&mut self) {
+        let mut g = self.shared.raw.write().unwrap_or_else(|e| e.into_inner());
+        unsafe { sys::vx_preview_free(&mut g.0) }
     }
 }
 

@@ -169,6 +169,73 @@ fn render_frame_is_output_sized_rgba() {
     }
 }
 
+/// The frames of vx_render_frame (C, one fresh decoder per frame) at each time.
+fn c_frames(json: &str, times: &[f64]) -> Vec<Vec<u8>> {
+    use std::ffi::CString;
+    use vexport_sys as sys;
+    let mut out = Vec::new();
+    unsafe {
+        let mut s = std::mem::MaybeUninit::<sys::VxSettings>::uninit();
+        sys::vx_default_settings(s.as_mut_ptr());
+        let s = s.assume_init();
+        let mut ctx = std::ptr::null_mut();
+        assert_eq!(sys::vx_open(&mut ctx, &s), 0);
+        let text = CString::new(json).unwrap();
+        let mut p = std::ptr::null_mut();
+        assert_eq!(sys::vx_project_parse(ctx, text.as_ptr(), std::ptr::null(), b"p\0".as_ptr() as *const _, &mut p), 0);
+        for &t in times {
+            let mut img = std::ptr::null_mut();
+            assert_eq!(sys::vx_render_frame(ctx, p, t, &mut img), 0);
+            let (w, h, stride) = ((*img).width as usize, (*img).height as usize, (*img).stride[0] as usize);
+            let mut v = Vec::new();
+            for y in 0..h {
+                v.extend_from_slice(std::slice::from_raw_parts((*img).data[0].add(y * stride), w * 4));
+            }
+            out.push(v);
+            sys::vx_image_free(&mut img);
+        }
+        sys::vx_project_free(&mut p);
+        sys::vx_close(&mut ctx);
+    }
+    out
+}
+
+#[test]
+fn preview_matches_the_c_one_shot_frames_and_cancels() {
+    // forwards, backwards, across a cut (at 2 s of output) and a zoom (0.5 to 1.5 s)
+    let json = format!(
+        r##"{{"output": {{"width": 320, "height": 180, "fps": 30}},
+            "sources": {{"screen": "{}", "audio": []}},
+            "timeline": [{{"start": 0, "end": 2.0}}, {{"start": 2.6, "end": 4.0}}],
+            "zoom": [{{"start": 0.5, "end": 1.5, "center": [900, 500], "scale": 2.0, "transition": 0.3}}],
+            "background": "#336699", "padding": 0.1, "radius": 8}}"##,
+        media().join("screen.mp4").display()
+    );
+    let times = [0.0, 0.4, 0.6, 1.0, 1.9, 2.0, 2.5, 1.2, 0.1, 3.3];
+    let want = c_frames(&json, &times);
+    assert_ne!(want[3], want[0]); // the zoom shows
+    let mut ctx = Context::new().unwrap();
+    let project = ctx.parse_project(&json, None).unwrap();
+    let mut pv = ctx.preview(&project).unwrap();
+    assert_eq!(pv.size(), (320, 180));
+    let mut buf = vec![0u8; 320 * 180 * 4];
+    for (t, w) in times.iter().zip(&want) {
+        assert!(pv.render(*t).unwrap().to_rgba() == *w, "t = {}", t);
+        pv.render_into(*t, &mut buf).unwrap();
+        assert!(buf == *w, "render_into, t = {}", t);
+    }
+    let err = pv.render_into(1.0, &mut [0u8; 10]).unwrap_err();
+    assert!(err.message().contains("320x180"), "{}", err);
+    // a cancel from another thread: the render fails as cancelled, the next one works
+    let cancel = pv.cancel_handle();
+    thread::spawn(move || cancel.cancel()).join().unwrap();
+    assert!(pv.render(1.0).err().unwrap().is_cancelled());
+    assert!(pv.render(1.0).unwrap().to_rgba() == want[3]);
+    let cancel = pv.cancel_handle();
+    drop(pv);
+    cancel.cancel(); // after the preview is gone: nothing
+}
+
 #[test]
 fn probe_describes_a_recording() {
     let mut ctx = Context::new().unwrap();
