@@ -81,10 +81,14 @@ export interface ProjectOptions {
   baseDir?: string;
 }
 
-/** A project kept open to render frames at any time (a scrubbing preview). */
+/** A project kept open to render frames at any time (a scrubbing preview), on the library's
+ *  persistent preview: a frame after the previous one decodes forward from there. */
 export declare class Preview {
   private constructor();
+  /** The output frame shown at `seconds` (RGBA), rendered on a worker thread. */
   render(seconds: number): Promise<Frame>;
+  /** Makes the frame rendering now (or the next one) reject with errno ECANCELED. */
+  cancel(): void;
   close(): void;
 }
 

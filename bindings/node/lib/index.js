@@ -88,6 +88,13 @@ class Preview {
     return callNative((t, cb) => this._handle.render(t, cb), seconds);
   }
 
+  // makes the frame rendering now (or the next one) reject with errno ECANCELED; the preview
+  // stays usable
+  cancel() {
+    if (this._handle)
+      this._handle.cancel();
+  }
+
   close() {
     if (this._handle)
       this._handle.close();

@@ -69,22 +69,42 @@ struct Project {
     Project &operator=(const Project &) = delete;
 };
 
-// A project opened for frames at any time. On API v1 this becomes vx_preview_open/render
-// into the caller's buffer; today each frame is vx_render_frame.
+// A project opened for frames at any time: the library's persistent preview (vx_preview_*),
+// which keeps the decoder, the scene and the static layers open between frames. Each frame
+// renders into a new image of the output's size, handed to JS as the Buffer's memory.
 struct Preview {
     Ctx ctx;
-    Project project;
-    std::mutex mu; // one frame at a time per preview (the context's error is shared)
-    explicit Preview(const ProjectSpec &s) : ctx(), project(ctx, s) {}
+    VxPreview *pv = nullptr;
+    int w = 0, h = 0;
+    std::mutex mu; // one frame at a time per preview (the C API's rule)
+    explicit Preview(const ProjectSpec &s) : ctx()
+    {
+        Project project(ctx, s); // the preview keeps its own copy
+        int r = vx_preview_open(ctx.ctx, project.p, &pv);
+        if (r < 0)
+            throw ctx.fail(r);
+        vx_preview_output(pv, &w, &h);
+    }
+    ~Preview() { vx_preview_free(&pv); }
+    Preview(const Preview &) = delete;
+    Preview &operator=(const Preview &) = delete;
     VxImage *render(double t)
     {
         std::lock_guard<std::mutex> lock(mu);
-        VxImage *img = nullptr;
-        int r = vx_render_frame(ctx.ctx, project.p, t, &img);
-        if (r < 0)
-            throw ctx.fail(r);
+        VxImage *img = vx_image_alloc(VX_PIX_RGBA, w, h);
+        if (!img)
+            throw VxFail{VX_ERR(ENOMEM), "cannot allocate the frame"};
+        int r = vx_preview_render(pv, t, img);
+        if (r < 0) {
+            vx_image_free(&img);
+            VxError e;
+            vx_preview_error(pv, &e);
+            throw ctx.fail(r, e.message);
+        }
         return img;
     }
+    // any thread, also while a frame renders on a worker
+    void cancel() { vx_preview_cancel(pv); }
 };
 
 // ---- JS helpers
@@ -413,6 +433,7 @@ class PreviewHandle : public Napi::ObjectWrap<PreviewHandle> {
     static Napi::Function Init(Napi::Env env)
     {
         return DefineClass(env, "PreviewHandle", {InstanceMethod("render", &PreviewHandle::Render),
+                                                  InstanceMethod("cancel", &PreviewHandle::Cancel),
                                                   InstanceMethod("close", &PreviewHandle::Close)});
     }
     explicit PreviewHandle(const Napi::CallbackInfo &info) : Napi::ObjectWrap<PreviewHandle>(info) {}
@@ -427,6 +448,12 @@ class PreviewHandle : public Napi::ObjectWrap<PreviewHandle> {
             throw make_error(env, VxFail{VX_ERR(EINVAL), "the preview is closed"});
         (new FrameWorker(info[1].As<Napi::Function>(), pv, info[0].As<Napi::Number>().DoubleValue()))->Queue();
         return env.Undefined();
+    }
+    Napi::Value Cancel(const Napi::CallbackInfo &info)
+    {
+        if (pv)
+            pv->cancel();
+        return info.Env().Undefined();
     }
     Napi::Value Close(const Napi::CallbackInfo &info)
     {

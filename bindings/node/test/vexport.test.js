@@ -153,6 +153,29 @@ test('openPreview renders several frames, and not after close', async () => {
   await assert.rejects(pv.render(1), { code: 'EINVAL' });
 });
 
+test('a preview scrubbing forwards, backwards, across a cut and a zoom gives the one-shot frames', async () => {
+  // renderFrame opens a preview for its one frame (a fresh decoder, seeking to t); the kept
+  // preview decodes forward from the frame before, or seeks back: the same pixels either way
+  const p = {
+    ...project,
+    timeline: [{ start: 0, end: 2.0 }, { start: 2.6, end: 4.0 }],
+    zoom: [{ start: 0.5, end: 1.5, center: [900, 500], scale: 2.0, transition: 0.3 }],
+  };
+  const times = [0, 0.4, 0.6, 1.0, 1.9, 2.0, 2.5, 1.2, 0.1, 3.3];
+  const want = [];
+  for (const t of times)
+    want.push((await vx.renderFrame(p, t)).data);
+  assert.ok(!want[3].equals(want[0]), 'the zoom shows');
+  const pv = await vx.openPreview(p);
+  for (const [i, t] of times.entries())
+    assert.ok((await pv.render(t)).data.equals(want[i]), `t = ${t}`);
+  // a cancel rejects the render with ECANCELED; the preview renders again after it
+  pv.cancel();
+  await assert.rejects(pv.render(1.0), { code: 'ECANCELED' });
+  assert.ok((await pv.render(1.0)).data.equals(want[3]));
+  pv.close();
+});
+
 test('probe describes a recording', async () => {
   const lines = await vx.probe(screen);
   assert.match(lines.join('\n'), /video h264 1280x720/);
