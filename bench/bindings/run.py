@@ -6,7 +6,7 @@ the same shared library (an uninstalled build, through its vexport-uninstalled.p
                                   [--frames 20] [--size 1280x720]
 
 Each round runs the four programs (C, Node, Python, Rust) in a rotated order, each rendering
---frames frames (t cycling 0.5, 1.5, 2.5, 3.5 s) and printing each call's milliseconds. A shim
+--frames frames (t stepping forward one frame, 1/30 s, from 0.5 s) and printing each call's milliseconds. A shim
 Reported: per binding the median over rounds of (binding - C in the same round)."""
 import argparse
 import json
@@ -61,7 +61,7 @@ progs = {
 names = list(progs)
 shim = os.path.join(build, "bench", "libvx_frame_shim.so")
 calls = {k: [] for k in names}   # each call's ms as the caller saw it
-inside = {k: [] for k in names}  # the same calls' ms inside vx_render_frame (the shim)
+inside = {k: [] for k in names}  # the same calls' ms inside vx_preview_render (the shim)
 for r in range(a.rounds):
     order = names[r % len(names):] + names[:r % len(names)]
     for k in order:
