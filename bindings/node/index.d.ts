@@ -85,8 +85,9 @@ export interface ProjectOptions {
  *  persistent preview: a frame after the previous one decodes forward from there. */
 export declare class Preview {
   private constructor();
-  /** The output frame shown at `seconds` (RGBA), rendered on a worker thread. */
-  render(seconds: number): Promise<Frame>;
+  /** The output frame shown at `seconds` (RGBA), rendered on a worker thread; into `into`
+   *  (width * height * 4 bytes, then the frame's data) instead of a new Buffer when given. */
+  render(seconds: number, into?: Buffer): Promise<Frame>;
   /** Makes the frame rendering now (or the next one) reject with errno ECANCELED. */
   cancel(): void;
   close(): void;

@@ -81,11 +81,15 @@ class Preview {
     this._handle = handle;
   }
 
-  // the output frame shown at `seconds`: { width, height, data } (RGBA, width * 4 bytes a row)
-  render(seconds) {
+  // the output frame shown at `seconds`: { width, height, data } (RGBA, width * 4 bytes a row);
+  // `into`, a Buffer of width * height * 4 bytes, receives the pixels instead of a new Buffer
+  // (no allocation per frame: the fast way to scrub)
+  render(seconds, into) {
     if (!this._handle)
       return Promise.reject(vxError(Object.assign(new Error('the preview is closed'), { errno: -os.constants.errno.EINVAL })));
-    return callNative((t, cb) => this._handle.render(t, cb), seconds);
+    if (into === undefined)
+      return callNative((t, cb) => this._handle.render(t, cb), seconds);
+    return callNative((t, b, cb) => this._handle.render(t, b, cb), seconds, into);
   }
 
   // makes the frame rendering now (or the next one) reject with errno ECANCELED; the preview

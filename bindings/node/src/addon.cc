@@ -103,6 +103,18 @@ struct Preview {
         }
         return img;
     }
+    // into the caller's w * h * 4 bytes (rows packed): no allocation, no page faults
+    void render_into(double t, uint8_t *data)
+    {
+        std::lock_guard<std::mutex> lock(mu);
+        VxImage img = {VX_PIX_RGBA, w, h, {data, nullptr, nullptr, nullptr}, {(ptrdiff_t)w * 4, 0, 0, 0}};
+        int r = vx_preview_render(pv, t, &img);
+        if (r < 0) {
+            VxError e;
+            vx_preview_error(pv, &e);
+            throw ctx.fail(r, e.message);
+        }
+    }
     // any thread, also while a frame renders on a worker
     void cancel() { vx_preview_cancel(pv); }
 };
@@ -403,11 +415,21 @@ class FrameWorker : public Napi::AsyncWorker {
   public:
     FrameWorker(Napi::Function cb, std::shared_ptr<Preview> pv, double t)
         : Napi::AsyncWorker(cb, "vexport.renderFrame"), pv_(std::move(pv)), t_(t) {}
+    // rendering into a caller's Buffer (kept referenced until the frame is done)
+    FrameWorker(Napi::Function cb, std::shared_ptr<Preview> pv, double t, Napi::Buffer<uint8_t> into)
+        : FrameWorker(cb, std::move(pv), t)
+    {
+        into_ = Napi::Persistent(into);
+        data_ = into.Data();
+    }
     ~FrameWorker() override { vx_image_free(&img_); }
     void Execute() override
     {
         try {
-            img_ = pv_->render(t_);
+            if (data_)
+                pv_->render_into(t_, data_);
+            else
+                img_ = pv_->render(t_);
         } catch (const VxFail &f) {
             fail_ = f;
             SetError(f.message);
@@ -415,8 +437,16 @@ class FrameWorker : public Napi::AsyncWorker {
     }
     void OnOK() override
     {
-        Napi::Object o = frame_object(Env(), img_);
-        img_ = nullptr;
+        Napi::Object o;
+        if (data_) {
+            o = Napi::Object::New(Env());
+            o.Set("width", pv_->w);
+            o.Set("height", pv_->h);
+            o.Set("data", into_.Value());
+        } else {
+            o = frame_object(Env(), img_);
+            img_ = nullptr;
+        }
         Callback().Call({Env().Null(), o});
     }
     void OnError(const Napi::Error &) override { Callback().Call({make_error(Env(), fail_).Value()}); }
@@ -425,6 +455,8 @@ class FrameWorker : public Napi::AsyncWorker {
     std::shared_ptr<Preview> pv_; // kept open while the frame renders, even if closed meanwhile
     double t_;
     VxImage *img_ = nullptr;
+    Napi::Reference<Napi::Buffer<uint8_t>> into_;
+    uint8_t *data_ = nullptr;
     VxFail fail_{0, ""};
 };
 
@@ -440,13 +472,28 @@ class PreviewHandle : public Napi::ObjectWrap<PreviewHandle> {
     std::shared_ptr<Preview> pv;
 
   private:
-    // render(seconds, callback(err, frame))
+    // render(seconds, callback(err, frame)) or render(seconds, buffer, callback(err, frame))
     Napi::Value Render(const Napi::CallbackInfo &info)
     {
         Napi::Env env = info.Env();
         if (!pv)
             throw make_error(env, VxFail{VX_ERR(EINVAL), "the preview is closed"});
-        (new FrameWorker(info[1].As<Napi::Function>(), pv, info[0].As<Napi::Number>().DoubleValue()))->Queue();
+        const double t = info[0].As<Napi::Number>().DoubleValue();
+        if (info.Length() < 3) {
+            (new FrameWorker(info[1].As<Napi::Function>(), pv, t))->Queue();
+            return env.Undefined();
+        }
+        Napi::Function cb = info[2].As<Napi::Function>();
+        const size_t need = (size_t)pv->w * pv->h * 4;
+        const size_t got = info[1].IsBuffer() ? info[1].As<Napi::Buffer<uint8_t>>().Length() : 0;
+        if (got != need) {
+            cb.Call({make_error(env, VxFail{VX_ERR(EINVAL), "render: the target has " +
+                                            std::to_string(got) + " bytes, the " + std::to_string(pv->w) +
+                                            "x" + std::to_string(pv->h) + " RGBA output needs " +
+                                            std::to_string(need)}).Value()});
+            return env.Undefined();
+        }
+        (new FrameWorker(cb, pv, t, info[1].As<Napi::Buffer<uint8_t>>()))->Queue();
         return env.Undefined();
     }
     Napi::Value Cancel(const Napi::CallbackInfo &info)

@@ -167,8 +167,13 @@ test('a preview scrubbing forwards, backwards, across a cut and a zoom gives the
     want.push((await vx.renderFrame(p, t)).data);
   assert.ok(!want[3].equals(want[0]), 'the zoom shows');
   const pv = await vx.openPreview(p);
-  for (const [i, t] of times.entries())
+  const into = Buffer.alloc(320 * 180 * 4);
+  for (const [i, t] of times.entries()) {
     assert.ok((await pv.render(t)).data.equals(want[i]), `t = ${t}`);
+    const f = await pv.render(t, into);
+    assert.ok(f.data === into && into.equals(want[i]), `into, t = ${t}`);
+  }
+  await assert.rejects(pv.render(1.0, Buffer.alloc(10)), (e) => e.code === 'EINVAL' && /320x180/.test(e.message));
   // a cancel rejects the render with ECANCELED; the preview renders again after it
   pv.cancel();
   await assert.rejects(pv.render(1.0), { code: 'ECANCELED' });
