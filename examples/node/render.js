@@ -21,6 +21,14 @@ async function main([project, output] = process.argv.slice(2)) {
   console.error(`\n${output}: ${stats.mode} (${stats.wallSeconds.toFixed(2)} s)`);
   const { width, height, data } = await vexport.renderFrame(project, 1.0);
   console.log(`frame at 1 s: ${width}x${height}, ${data.length} bytes RGBA`);
+  // scrubbing: a persistent preview decodes forward from the frame before, into one Buffer
+  const pv = await vexport.openPreview(project);
+  let buf;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < 30; i++)
+    buf = (await pv.render(1.0 + i / 30, buf)).data;
+  pv.close();
+  console.log(`30 preview frames from 1 s: ${(Number(process.hrtime.bigint() - t0) / 30e6).toFixed(1)} ms each`);
 }
 
 main().catch((e) => {

@@ -5,6 +5,7 @@ one preview frame and prints its size.
 """
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../../bindings/python"))
 import vexport  # noqa: E402
@@ -23,6 +24,13 @@ def main(project, output):
     print(f"\n{output}: {stats['mode']} ({stats['wall_s']:.2f} s)", file=sys.stderr)
     frame = vexport.render_frame(project, 1.0)
     print(f"frame at 1 s: {frame.width}x{frame.height}, {len(frame.data)} bytes RGBA")
+    # scrubbing: a persistent preview decodes forward from the frame before, into one buffer
+    with vexport.Preview(project) as pv:
+        buf = bytearray(pv.width * pv.height * 4)
+        t0 = time.perf_counter()
+        for i in range(30):
+            pv.render_into(1.0 + i / 30, buf)
+        print(f"30 preview frames from 1 s: {(time.perf_counter() - t0) / 30 * 1e3:.1f} ms each")
     return 0
 
 
