@@ -216,6 +216,27 @@ class VexportTest(unittest.TestCase):
             self.assertEqual(outcome, ["cancelled"])
             self.assertEqual(pv.render(0).width, 1280)
 
+    def test_project_output_and_json(self):
+        # the cut timeline: 2 s + 1.4 s at 30 fps; against an export decoded with ffprobe
+        project = dict(PROJECT, timeline=[{"start": 0, "end": 2.0}, {"start": 2.6, "end": 4.0}])
+        o = vexport.project_output(project)
+        out = os.path.join(self.tmp, "cut.mp4")
+        vexport.render(project, out)
+        w, h, frames, duration = ffprobe(out)
+        self.assertEqual((o.width, o.height, o.frames), (w, h, frames))
+        self.assertEqual((o.fps, o.frames), (30.0, 102))
+        self.assertAlmostEqual(o.duration, duration, delta=0.05)
+        shutil.copy(SCREEN, os.path.join(self.tmp, "rec.mp4"))
+        path = os.path.join(self.tmp, "p.json")
+        with open(path, "w") as fp:
+            json.dump({"sources": {"screen": "rec.mp4"}}, fp)
+        j = vexport.project_json(path)
+        self.assertEqual(j["sources"]["screen"], os.path.join(self.tmp, "rec.mp4"))
+        self.assertEqual((j["output"]["width"], j["output"]["height"]), (1280, 720))
+        with self.assertRaises(vexport.VexportError) as cm:
+            vexport.project_output(dict(PROJECT, padding="wide"))
+        self.assertIn("padding", str(cm.exception))
+
     def test_probe(self):
         self.assertRegex("\n".join(vexport.probe(SCREEN)), "video h264 1280x720")
         with self.assertRaises(vexport.VexportError) as cm:

@@ -20,8 +20,8 @@ from typing import Callable, List, NamedTuple, Optional, Union
 
 from . import _lib
 
-__all__ = ["render", "render_frame", "probe", "Job", "Preview", "Progress", "Frame",
-           "VexportError", "Cancelled", "version"]
+__all__ = ["render", "render_frame", "probe", "project_output", "project_json", "OutputInfo",
+           "Job", "Preview", "Progress", "Frame", "VexportError", "Cancelled", "version"]
 
 _c = _lib.load()
 _P = ctypes.POINTER
@@ -344,6 +344,55 @@ def render_frame(project: ProjectInput, t: float, *, base_dir: Optional[str] = N
     """The output frame shown at t seconds: Frame(width, height, data) with RGBA bytes."""
     with Preview(project, base_dir=base_dir) as pv:
         return pv.render_bytes(t)
+
+
+class OutputInfo(NamedTuple):
+    """What an export of a project will be (vx_project_output): nothing is decoded."""
+    width: int
+    height: int
+    fps: float
+    frames: int
+    duration: float
+    has_audio: bool
+
+
+def project_output(project: ProjectInput, *, base_dir: Optional[str] = None) -> OutputInfo:
+    """The output an export of the project writes: size, frame rate, frames, duration, audio."""
+    ctx = _Ctx()
+    try:
+        proj = _Project(ctx, project, base_dir)
+        try:
+            o = _lib.VxOutputInfo()
+            r = _c.vx_project_output(ctx.ptr, proj.ptr, ctypes.byref(o))
+            if r < 0:
+                raise ctx.fail(r)
+        finally:
+            proj.close()
+    finally:
+        ctx.close()
+    return OutputInfo(o.width, o.height, o.fps_num / o.fps_den, o.frames, o.duration_s,
+                      bool(o.has_audio))
+
+
+def project_json(project: ProjectInput, *, base_dir: Optional[str] = None) -> dict:
+    """The project as the library resolved it (vx_project_json): relative paths made absolute,
+    output width, height and fps filled in."""
+    ctx = _Ctx()
+    try:
+        proj = _Project(ctx, project, base_dir)
+        try:
+            text = ctypes.c_void_p()
+            r = _c.vx_project_json(ctx.ptr, proj.ptr, ctypes.byref(text))
+            if r < 0:
+                raise ctx.fail(r)
+            try:
+                return json.loads(ctypes.string_at(text).decode())
+            finally:
+                _c.vx_free(text)
+        finally:
+            proj.close()
+    finally:
+        ctx.close()
 
 
 def probe(path: str) -> List[str]:

@@ -112,10 +112,25 @@ class VxImage(ctypes.Structure):
     ]
 
 
+class VxOutputInfo(ctypes.Structure):
+    _fields_ = [
+        ("width", ctypes.c_int),
+        ("height", ctypes.c_int),
+        ("fps_num", ctypes.c_int),
+        ("fps_den", ctypes.c_int),
+        ("frames", ctypes.c_int64),
+        ("duration_s", ctypes.c_double),
+        ("has_audio", ctypes.c_int),
+        ("reserved_int", ctypes.c_int),
+        ("reserved", ctypes.c_void_p * 6),
+    ]
+
+
 # the sizes the C header gives (x86_64 and aarch64 Linux): a layout mistake fails loudly
 assert ctypes.sizeof(VxSettings) == 96 and ctypes.sizeof(VxProgress) == 64
 assert ctypes.sizeof(VxExportOptions) == 144 and ctypes.sizeof(VxStats) == 240
 assert ctypes.sizeof(VxImage) == 80 and ctypes.sizeof(VxError) == 2344
+assert ctypes.sizeof(VxOutputInfo) == 88
 
 VX_PIX_RGBA = 1
 LINE_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p)
@@ -182,6 +197,9 @@ def _declare(lib):
         "vx_job_free": (None, [P(vp)]),
         "vx_render_frame": (ctypes.c_int, [vp, vp, ctypes.c_double, P(P(VxImage))]),
         "vx_image_free": (None, [P(P(VxImage))]),
+        "vx_project_output": (ctypes.c_int, [vp, vp, P(VxOutputInfo)]),
+        "vx_project_json": (ctypes.c_int, [vp, vp, P(vp)]),
+        "vx_free": (None, [vp]),
         "vx_preview_open": (ctypes.c_int, [vp, vp, P(vp)]),
         "vx_preview_output": (ctypes.c_int, [vp, P(ctypes.c_int), P(ctypes.c_int)]),
         "vx_preview_render": (ctypes.c_int, [vp, ctypes.c_double, P(VxImage)]),
