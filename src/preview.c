@@ -17,26 +17,40 @@
 #define PREVIEW_SEEK_AHEAD_S 1.0
 #define PREVIEW_EPS 1e-4
 
+/* A decoder of the recording where it stopped. */
+typedef struct Reader {
+    VxSource *src;
+    AVFrame *cur, *next; /* the source frame shown last, and the one decoded after it */
+    double cur_t, next_t;
+    int eof;
+} Reader;
+
 struct VxPreview {
     VxContext ctx;     /* the caller's settings, this preview's own last error */
     VxProject *p;      /* a copy: the caller may free theirs */
     VxCancel cancel;
-    VxSource *src;
+    /* ranges of the timeline alternate between two decoders (range i: rd[i & 1]), so that a
+     * cross-fade, which shows two ranges at once, reads each side forward without seeking;
+     * the second opens with the first cross-fade shown; without cross-fades, rd[0] alone */
+    Reader rd[2];
     VxScene *scene;
     VxCompose *comp;
     VxLayout l;
-    AVFrame *cur, *next; /* the source frame shown last, and the one decoded after it */
-    double cur_t, next_t;
-    int eof;
 };
+
+static void reader_close(Reader *r)
+{
+    av_frame_free(&r->cur);
+    av_frame_free(&r->next);
+    vx_source_close(&r->src);
+}
 
 static void teardown(VxPreview *pv)
 {
-    av_frame_free(&pv->cur);
-    av_frame_free(&pv->next);
     vx_compose_free(&pv->comp);
     vx_scene_close(&pv->scene);
-    vx_source_close(&pv->src);
+    reader_close(&pv->rd[0]);
+    reader_close(&pv->rd[1]);
 }
 
 /* Opens the recording, the scene and the compositor (under the preview's cancel token: the
@@ -45,14 +59,14 @@ static int setup(VxPreview *pv)
 {
     VxContext *ctx = &pv->ctx;
     const VxProject *p = pv->p;
-    int ret = vx_source_open(ctx, p->screen, &pv->src);
+    int ret = vx_source_open(ctx, p->screen, &pv->rd[0].src);
     if (ret < 0)
         return ret;
-    const VxSourceInfo *si = vx_source_info(pv->src);
+    const VxSourceInfo *si = vx_source_info(pv->rd[0].src);
     if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &pv->l)) < 0 ||
         (ret = vx_scene_open(ctx, p, si, &pv->scene)) < 0)
         return ret;
-    vx_source_set_output_color(pv->src, pv->l.matrix, VX_RANGE_LIMITED);
+    vx_source_set_output_color(pv->rd[0].src, pv->l.matrix, VX_RANGE_LIMITED);
     /* the frames' chroma layout depends on the colour conversion */
     pv->l.sub_x = si->sub_x, pv->l.sub_y = si->sub_y;
     pv->l.cx = si->chroma_x, pv->l.cy = si->chroma_y;
@@ -89,50 +103,57 @@ int vx_preview_open(VxContext *ctx, const VxProject *p, VxPreview **out)
     return 0;
 }
 
-/* Makes pv->cur the source frame shown at recording time ts: the last one at or before it
- * (the first one when none is). */
-static int source_at(VxPreview *pv, double ts)
+/* Makes the reader's cur the source frame shown at recording time ts: the last one at or
+ * before it (the first one when none is). */
+static int source_at(VxPreview *pv, Reader *r, double ts)
 {
-    if (!pv->cur || ts < pv->cur_t - PREVIEW_EPS ||
-        ts > pv->cur_t + PREVIEW_SEEK_AHEAD_S) {
-        av_frame_free(&pv->cur);
-        av_frame_free(&pv->next);
-        pv->eof = 0;
-        vx_source_seek(pv->src, ts);
+    if (!r->src) { /* the second decoder, at the first cross-fade */
+        int ret = vx_source_open(&pv->ctx, pv->p->screen, &r->src);
+        if (ret < 0)
+            return ret;
+        vx_source_set_output_color(r->src, pv->l.matrix, VX_RANGE_LIMITED);
+    }
+    if (!r->cur || ts < r->cur_t - PREVIEW_EPS || ts > r->cur_t + PREVIEW_SEEK_AHEAD_S) {
+        av_frame_free(&r->cur);
+        av_frame_free(&r->next);
+        r->eof = 0;
+        vx_source_seek(r->src, ts);
     }
     for (;;) {
         if (vx_cancel_is_set(&pv->cancel))
             return VX_ECANCELED;
-        if (!pv->next && !pv->eof) {
-            int ret = vx_source_read(pv->src, &pv->next, &pv->next_t);
+        if (!r->next && !r->eof) {
+            int ret = vx_source_read(r->src, &r->next, &r->next_t);
             if (ret == AVERROR_EOF)
-                pv->eof = 1;
+                r->eof = 1;
             else if (ret < 0)
                 return vx_cancel_is_set(&pv->cancel) ? VX_ECANCELED : ret;
         }
-        if (pv->next && (!pv->cur || pv->next_t <= ts + PREVIEW_EPS)) {
-            av_frame_free(&pv->cur);
-            pv->cur = pv->next, pv->cur_t = pv->next_t;
-            pv->next = NULL;
+        if (r->next && (!r->cur || r->next_t <= ts + PREVIEW_EPS)) {
+            av_frame_free(&r->cur);
+            r->cur = r->next, r->cur_t = r->next_t;
+            r->next = NULL;
             continue;
         }
         break;
     }
-    if (!pv->cur)
+    if (!r->cur)
         return vx_fail(&pv->ctx, VX_ERR(EINVAL), "%s: no video frame could be decoded",
                        pv->p->screen);
     return 0;
 }
 
-/* The composed output for recording time ts through view, at output time t. */
-static int compose_at(VxPreview *pv, double ts, const VxZoomView *view, double t,
+/* The composed output for recording time ts (in range seg of the timeline) through view, at
+ * output time t. */
+static int compose_at(VxPreview *pv, int seg, double ts, const VxZoomView *view, double t,
                       VxPicture *frame)
 {
-    int ret = source_at(pv, ts);
+    Reader *r = &pv->rd[vx_scene_timeline(pv->scene)->xfades ? seg & 1 : 0];
+    int ret = source_at(pv, r, ts);
     if (ret < 0)
         return ret;
     VxPicture spic;
-    if ((ret = vx_picture_from_frame(&spic, pv->cur)) < 0)
+    if ((ret = vx_picture_from_frame(&spic, r->cur)) < 0)
         return ret;
     ret = vx_compose_next(pv->comp, &spic, view, ts, t, frame);
     vx_picture_unref(&spic);
@@ -154,18 +175,19 @@ static int render(VxPreview *pv, double t, VxPicture *frame)
         /* a cross-fade: both sides, mixed as in the export */
         VxPicture a = {0}, b = {0};
         vx_scene_at_range(pv->scene, seg - 1, t, &ts, &view);
-        int ret = compose_at(pv, ts, &view, t, &a);
+        int ret = compose_at(pv, seg - 1, ts, &view, t, &a);
         vx_scene_at_range(pv->scene, seg, t, &ts, &view);
         if (ret >= 0)
-            ret = compose_at(pv, ts, &view, t, &b);
+            ret = compose_at(pv, seg, ts, &view, t, &b);
         if (ret >= 0)
             ret = vx_compose_mix(pv->comp, &a, &b, w, frame);
         vx_picture_unref(&a);
         vx_picture_unref(&b);
         return ret;
     }
+    vx_timeline_src_time(tl, t, &seg); /* the range shown: its decoder */
     vx_scene_at(pv->scene, t, &ts, &view);
-    return compose_at(pv, ts, &view, t, frame);
+    return compose_at(pv, seg, ts, &view, t, frame);
 }
 
 static int put_image(VxPreview *pv, const VxPicture *f, VxImage *dst)

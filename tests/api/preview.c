@@ -165,6 +165,29 @@ int main(int argc, char **argv)
     vx_image_free(&nv12b);
     vx_preview_free(&pv);
     vx_project_free(&p);
+
+    /* a cross-fade (two ranges shown at once, each from its own decoder) */
+    snprintf(json, sizeof(json),
+             "{\"version\": 1, \"sources\": {\"screen\": \"%s\", \"audio\": []},"
+             " \"output\": {\"width\": 320, \"height\": 180, \"fps\": 30},"
+             " \"timeline\": [{\"start\": 0, \"end\": 1.5}, {\"start\": 2, \"end\": 4,"
+             " \"transition\": {\"type\": \"crossfade\", \"duration\": 0.5}}]}", argv[1]);
+    if (vx_project_parse(ctx, json, ".", "xfade.json", &p) < 0 || vx_preview_open(ctx, p, &pv) < 0) {
+        printf("FAIL: cross-fade project: %s\n", vx_last_error(ctx));
+        return 1;
+    }
+    rgba = vx_image_alloc(VX_PIX_RGBA, W, H);
+    const double xt[] = {0.9, 1.0, 1.1, 1.2, 1.3, 1.45, 1.6, 1.05, 0.5, 1.15};
+    for (int i = 0; i < (int)(sizeof(xt) / sizeof(xt[0])); i++) {
+        VxImage *ref = NULL;
+        CHECK(vx_preview_render(pv, xt[i], rgba) == 0 && vx_render_frame(ctx, p, xt[i], &ref) == 0 &&
+              same_rows(rgba, ref, 0, H, 4 * W), "cross-fade at %.2f s: the preview differs from "
+              "vx_render_frame", xt[i]);
+        vx_image_free(&ref);
+    }
+    vx_image_free(&rgba);
+    vx_preview_free(&pv);
+    vx_project_free(&p);
     vx_close(&ctx);
     if (!failures)
         printf("preview: %d times equal vx_render_frame and a fresh preview; %d of 60 renders "
