@@ -146,6 +146,7 @@ typedef struct Track {
 } Track;
 
 struct VxAudio {
+    const char *codec_name; /* "AAC" or "Opus" */
     VxContext *ctx;
     AVCodecParameters *par;
     AVRational tb;
@@ -698,16 +699,24 @@ static int encode_fifo(VxAudio *a, int flush, int (*cb)(void *, AVPacket *), voi
         n = n > fs ? fs : n;
         av_frame_unref(a->efrm);
         a->efrm->nb_samples = n;
-        a->efrm->format = AV_SAMPLE_FMT_FLTP;
+        a->efrm->format = a->enc->sample_fmt;
         a->efrm->sample_rate = AAC_RATE;
         av_channel_layout_copy(&a->efrm->ch_layout, &a->enc->ch_layout);
         if (av_frame_get_buffer(a->efrm, 0) < 0)
             return VX_ERR(ENOMEM);
-        av_audio_fifo_read(a->efifo, (void **)a->efrm->data, n);
+        if (a->enc->sample_fmt == AV_SAMPLE_FMT_FLT) { /* libopus: interleaved */
+            float *pl[2] = {a->lout[0], a->lout[1]}; /* free between limiter runs */
+            av_audio_fifo_read(a->efifo, (void **)pl, n);
+            float *d = (float *)a->efrm->data[0];
+            for (int i = 0; i < n; i++)
+                d[2 * i] = pl[0][i], d[2 * i + 1] = pl[1][i];
+        } else {
+            av_audio_fifo_read(a->efifo, (void **)a->efrm->data, n);
+        }
         a->efrm->pts = a->next_pts;
         a->next_pts += n;
         if (avcodec_send_frame(a->enc, a->efrm) < 0)
-            return vx_fail(a->ctx, VX_ERR(EIO), "AAC encoding failed");
+            return vx_fail(a->ctx, VX_ERR(EIO), "%s encoding failed", a->codec_name);
         while ((ret = avcodec_receive_packet(a->enc, a->pkt)) >= 0) {
             ret = cb(opaque, a->pkt);
             av_packet_unref(a->pkt);
@@ -818,23 +827,28 @@ static int pull_queued(VxAudio *a, double until, int (*cb)(void *, AVPacket *), 
     }
 }
 
-static int open_encoder(VxAudio *a)
+/* AAC, or Opus where the container takes no AAC (WebM). */
+static int open_encoder(VxAudio *a, const AVOutputFormat *ofmt)
 {
     char eb[128];
-    const AVCodec *ec = avcodec_find_encoder(AV_CODEC_ID_AAC);
+    const int opus = ofmt && avformat_query_codec(ofmt, AV_CODEC_ID_AAC, FF_COMPLIANCE_NORMAL) != 1;
+    const AVCodec *ec = opus ? avcodec_find_encoder_by_name("libopus")
+                             : avcodec_find_encoder(AV_CODEC_ID_AAC);
+    a->codec_name = opus ? "Opus" : "AAC";
     if (!ec)
-        return vx_fail(a->ctx, VX_ERR(ENOSYS), "no AAC encoder in this FFmpeg");
+        return vx_fail(a->ctx, VX_ERR(ENOSYS), "no %s encoder in this FFmpeg%s", a->codec_name,
+                       opus ? " (libopus)" : "");
     if (!(a->enc = avcodec_alloc_context3(ec)))
         return VX_ERR(ENOMEM);
     av_channel_layout_default(&a->enc->ch_layout, 2);
     a->enc->sample_rate = AAC_RATE;
-    a->enc->sample_fmt = AV_SAMPLE_FMT_FLTP;
-    a->enc->bit_rate = 160000;
+    a->enc->sample_fmt = opus ? AV_SAMPLE_FMT_FLT : AV_SAMPLE_FMT_FLTP;
+    a->enc->bit_rate = opus ? 128000 : 160000;
     a->enc->time_base = (AVRational){1, AAC_RATE};
     a->enc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     int ret = avcodec_open2(a->enc, ec, NULL);
     if (ret < 0)
-        return vx_fail(a->ctx, VX_ERR(EIO), "cannot open the AAC encoder: %s",
+        return vx_fail(a->ctx, VX_ERR(EIO), "cannot open the %s encoder: %s", a->codec_name,
                        vx_averr(ret, eb, sizeof(eb)));
     a->par = avcodec_parameters_alloc();
     a->efifo = av_audio_fifo_alloc(AV_SAMPLE_FMT_FLTP, 2, 4096);
@@ -1047,7 +1061,7 @@ int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         if (ret < 0)
             goto fail;
     }
-    if ((ret = open_encoder(a)) < 0 || (ret = layout_segments(a, tl)) < 0)
+    if ((ret = open_encoder(a, ofmt)) < 0 || (ret = layout_segments(a, tl)) < 0)
         goto fail;
     if ((ret = vx_queue_create(QCAP, sizeof(AVPacket *), free_packet, vx_cancel_current(),
                                &a->q)) < 0)
@@ -1057,8 +1071,8 @@ int vx_audio_open(VxContext *ctx, const VxProject *p, const VxSourceInfo *si,
         goto fail;
     }
     vx_log(ctx, VX_LOG_VERBOSE, "audio: %d track(s) mixed over %d segment(s), %.3f s, "
-           "encoded as AAC 48 kHz stereo", a->n_tr, a->n_segs,
-           (double)a->seg_n0[a->n_segs] / AAC_RATE);
+           "encoded as %s 48 kHz stereo", a->n_tr, a->n_segs,
+           (double)a->seg_n0[a->n_segs] / AAC_RATE, a->codec_name);
     *out = a;
     return 0;
 fail:

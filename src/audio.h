@@ -13,7 +13,7 @@
 typedef struct VxAudio VxAudio;
 /* Opens the project's audio (p->tracks, or the recording's own audio when audio_mode is
  * SOURCE), laid out on the timeline tl (cuts, speeds) and mixed: copied when nothing changes
- * the one track, else mixed, limited and encoded as AAC 48 kHz stereo on a thread of its own,
+ * the one track, else mixed, limited and encoded as AAC 48 kHz stereo (Opus where ofmt takes no AAC: WebM) on a thread of its own,
  * exactly tl->frames / tl->fps long (docs/project-format.md, Audio). si->start = seconds of
  * the screen's first frame in the recording's own timeline. *out = NULL (and 0 returned) when
  * the export has no audio. */

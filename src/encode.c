@@ -9,6 +9,7 @@
 #include <libavutil/hwcontext.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 
 #include "internal.h"
 
@@ -18,8 +19,43 @@ struct VxEncoder {
     AVPacket *pkt;
     enum AVPixelFormat in_fmt; /* what the compositor gives: NV12 (or YUV420P) */
     AVBufferRef *hw_frames;    /* set when the encoder takes hardware surfaces only */
+    struct SwsContext *sws;    /* set when it takes no 4:2:0 8-bit (ProRes): converted */
+    AVFrame *conv;
     int64_t copies;
 };
+
+/* What a software encoder is given unless the user says otherwise (--preset, --encoder-opt):
+ * settings that keep it near the speed of the compositor (docs/project-format.md). */
+static const struct {
+    const char *name, *preset, *opts; /* opts: "key=value key=value" */
+} enc_defaults[] = {
+    {"libx264", "veryfast", ""},
+    {"libx265", "veryfast", ""},
+    {"libsvtav1", "10", ""},
+    {"libaom-av1", NULL, "cpu-used=8 row-mt=1"},
+    {"libvpx-vp9", NULL, "deadline=good cpu-used=5 row-mt=1"},
+    {"prores_ks", NULL, ""},
+};
+
+static int set_defaults(const char *name, const char **preset, AVDictionary **opts)
+{
+    for (size_t i = 0; i < sizeof(enc_defaults) / sizeof(enc_defaults[0]); i++) {
+        if (strcmp(name, enc_defaults[i].name))
+            continue;
+        if (!*preset)
+            *preset = enc_defaults[i].preset;
+        char buf[128], *save = NULL;
+        snprintf(buf, sizeof(buf), "%s", enc_defaults[i].opts);
+        for (char *kv = strtok_r(buf, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+            char *eq = strchr(kv, '=');
+            *eq = 0;
+            if (av_dict_set(opts, kv, eq + 1, 0) < 0)
+                return VX_ERR(ENOMEM);
+        }
+        return 1;
+    }
+    return 0;
+}
 
 /* Hardware encoders tried, in order, for "auto". */
 static const char *const hw_h264[] = {
@@ -147,7 +183,18 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     c->width = p->width;
     c->height = p->height;
     c->pix_fmt = e->in_fmt = pick_format(codec);
-    if (c->pix_fmt == AV_PIX_FMT_NONE) {
+    if (c->pix_fmt == AV_PIX_FMT_NONE && codec->pix_fmts && !avcodec_get_hw_config(codec, 0)) {
+        /* a software encoder without 8-bit 4:2:0 (ProRes: 4:2:2 10-bit): the composed
+         * 4:2:0 frame is converted, one copy per frame */
+        c->pix_fmt = codec->pix_fmts[0];
+        e->in_fmt = AV_PIX_FMT_YUV420P;
+        e->sws = sws_getContext(p->width, p->height, e->in_fmt, p->width, p->height, c->pix_fmt,
+                                SWS_BICUBIC | SWS_ACCURATE_RND, NULL, NULL,
+                                NULL);
+        e->conv = av_frame_alloc();
+        if (!e->sws || !e->conv)
+            goto fail;
+    } else if (c->pix_fmt == AV_PIX_FMT_NONE) {
         char sub[256];
         if ((ret = setup_hw_frames(e, codec, p, sub, sizeof(sub))) < 0) {
             snprintf(why, why_len, "%s: %s", name, sub);
@@ -170,8 +217,9 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
         c->flags |= AV_CODEC_FLAG_CLOSED_GOP;
     int has_priv = c->priv_data != NULL;
     const char *preset = p->preset;
-    if (!preset && (!strcmp(name, "libx264") || !strcmp(name, "libx265")))
-        preset = "veryfast";
+    const int known = set_defaults(name, &preset, &opts);
+    if (known < 0)
+        goto fail;
     if (preset && has_priv && av_opt_find(c->priv_data, "preset", NULL, 0, 0))
         av_dict_set(&opts, "preset", preset, 0);
     if (p->bitrate > 0) {
@@ -180,6 +228,10 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
         char v[32];
         snprintf(v, sizeof(v), "%g", p->crf);
         av_dict_set(&opts, "crf", v, 0);
+        if (strcmp(name, "libx264") && strcmp(name, "libx265"))
+            c->bit_rate = 0; /* libvpx, SVT-AV1, libaom: constant quality, not capped */
+    } else if (!strcmp(name, "prores_ks")) {
+        /* an intermediate format: its profile sets the rate (HQ, or 4444 with 4:4:4) */
     } else {
         c->flags |= AV_CODEC_FLAG_QSCALE;
         c->global_quality = (int)(p->crf * FF_QP2LAMBDA / 8 + FF_QP2LAMBDA);
@@ -303,6 +355,18 @@ int vx_encoder_send(VxEncoder *e, AVFrame *f, int (*cb)(void *, AVPacket *), voi
         }
         e->copies++;
         f = hw;
+    } else if (f && e->sws) {
+        av_frame_unref(e->conv);
+        e->conv->format = e->c->pix_fmt;
+        e->conv->width = e->c->width;
+        e->conv->height = e->c->height;
+        if ((ret = av_frame_get_buffer(e->conv, 0)) < 0 ||
+            (ret = av_frame_copy_props(e->conv, f)) < 0)
+            return VX_ERR(ENOMEM);
+        sws_scale(e->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height,
+                  e->conv->data, e->conv->linesize);
+        e->copies++;
+        f = e->conv;
     } else if (f && !f->buf[0]) {
         e->copies++; /* libavcodec copies a frame that does not own its buffers */
     }
@@ -330,6 +394,8 @@ void vx_encoder_close(VxEncoder **pe)
         return;
     avcodec_free_context(&(*pe)->c);
     av_buffer_unref(&(*pe)->hw_frames);
+    sws_freeContext((*pe)->sws);
+    av_frame_free(&(*pe)->conv);
     av_packet_free(&(*pe)->pkt);
     free(*pe);
     *pe = NULL;

@@ -274,7 +274,7 @@ int vx_join_run(VxContext *ctx, const VxProject *p, const char *const *chunks, i
         (ret = vx_timeline_init(ctx, p, vx_source_info(src), &tl)) < 0 ||
         (ret = check_set(ctx, pt, n, &tl)) < 0)
         goto end;
-    if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
+    if ((ret = vx_muxer_open(ctx, o->output_path, NULL, &mux)) < 0)
         goto end;
     /* the video's time base is the encoder's, as in a one-machine export: 1/fps */
     Out vout = {mux, (AVRational){tl.fps.den, tl.fps.num}, 0, cancel};

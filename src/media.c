@@ -94,12 +94,12 @@ int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
                    vx_averr(ret, eb, sizeof(eb)));
 }
 
-int vx_media_open_output(VxContext *ctx, const char *name, const char *path,
-                         AVFormatContext **oc)
+int vx_media_open_output(VxContext *ctx, const char *name, const char *muxer,
+                         const char *path, AVFormatContext **oc)
 {
     char eb[128];
     *oc = NULL;
-    const AVOutputFormat *of = av_guess_format(NULL, name, NULL);
+    const AVOutputFormat *of = av_guess_format(muxer, muxer ? NULL : name, NULL);
     if (!of)
         of = av_guess_format("mp4", NULL, NULL);
     int ret = avformat_alloc_output_context2(oc, of, NULL, path);

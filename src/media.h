@@ -15,11 +15,11 @@ int vx_media_alloc_input(AVFormatContext **fmt);
  * file", "an audio file", "an image", ...) vexport can read, or the system's reason. */
 int vx_media_open_input(VxContext *ctx, const char *path, const char *what,
                         AVFormatContext **fmt);
-/* Opens the file `path` for writing in the container that `name`'s extension implies (MP4
- * when it implies none) into *oc; errors name `name` (the file the user asked for, where
- * path may be a temporary beside it). */
-int vx_media_open_output(VxContext *ctx, const char *name, const char *path,
-                         AVFormatContext **oc);
+/* Opens the file `path` for writing in the container `muxer` (a libavformat short name), or
+ * when NULL the one that `name`'s extension implies (MP4 when it implies none), into *oc;
+ * errors name `name` (the file the user asked for, where path may be a temporary beside it). */
+int vx_media_open_output(VxContext *ctx, const char *name, const char *muxer,
+                         const char *path, AVFormatContext **oc);
 /* Closes what vx_media_open_output opened (the file, then the context); *oc = NULL. */
 void vx_media_close_output(AVFormatContext **oc);
 

@@ -14,7 +14,7 @@ struct VxMuxer {
     int started, finished;
 };
 
-int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out)
+int vx_muxer_open(VxContext *ctx, const char *target, const char *muxer, VxMuxer **out)
 {
     *out = NULL;
     VxMuxer *m = calloc(1, sizeof(*m));
@@ -28,7 +28,7 @@ int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out)
     if (!m->target || !m->tmp)
         goto fail;
     snprintf(m->tmp, n, "%s.partial", target);
-    if ((ret = vx_media_open_output(ctx, target, m->tmp, &m->oc)) < 0)
+    if ((ret = vx_media_open_output(ctx, target, muxer, m->tmp, &m->oc)) < 0)
         goto fail;
     *out = m;
     return 0;

@@ -8,7 +8,8 @@
 #include "context.h"
 
 typedef struct VxMuxer VxMuxer;
-int vx_muxer_open(VxContext *ctx, const char *target, VxMuxer **out);
+/* muxer: a libavformat short name, NULL = the one target's extension implies (MP4 if none) */
+int vx_muxer_open(VxContext *ctx, const char *target, const char *muxer, VxMuxer **out);
 const AVOutputFormat *vx_muxer_format(const VxMuxer *m);
 int vx_muxer_add_video(VxMuxer *m, const AVCodecContext *enc);
 /* A stream copied from (or encoded to) par, with time base tb. */

@@ -23,7 +23,12 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
     const double fps = (double)si->fps.num / si->fps.den;
     if (p->fps > 0 && fabs(p->fps - fps) > 1e-3)
         return "the frame rate changes";
-    if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC : AV_CODEC_ID_H264))
+    if (p->format == VX_FMT_WEBM || p->format == VX_FMT_GIF)
+        return "the output is WebM or GIF (its audio or picture coding differs)";
+    if (si->codec_id != (p->codec == VX_CODEC_HEVC ? AV_CODEC_ID_HEVC
+                         : p->codec == VX_CODEC_AV1 ? AV_CODEC_ID_AV1
+                         : p->codec == VX_CODEC_PRORES ? AV_CODEC_ID_PRORES
+                                                       : AV_CODEC_ID_H264))
         return "the recording's codec differs from the output's";
     if (si->pix_fmt != AV_PIX_FMT_YUV420P && si->pix_fmt != AV_PIX_FMT_YUVJ420P &&
         si->pix_fmt != AV_PIX_FMT_NV12)

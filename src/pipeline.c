@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "media_picture.h"
+#include "format.h"
 #include "passthrough.h"
 #include "remux.h"
 
@@ -166,9 +167,20 @@ static void finish_stats(VxStats *st, double t0)
         st->peak_rss_kib = ru.ru_maxrss;
 }
 
-static const char *default_encoder(const VxProject *p)
+/* The software encoder for the codec (hardware ones are tried first for H.264 and HEVC). */
+static const char *default_encoder(int codec)
 {
-    return p->codec == VX_CODEC_HEVC ? "libx265" : "libx264";
+    switch (codec) {
+    case VX_CODEC_HEVC: return "libx265";
+    case VX_CODEC_VP9: return "libvpx-vp9";
+    case VX_CODEC_PRORES: return "prores_ks";
+    case VX_CODEC_GIF: return "gif";
+    case VX_CODEC_AV1:
+        /* libaom first: SVT-AV1 1.4 hangs when closed without a flush (a failed or
+         * cancelled export); --encoder libsvtav1 names it */
+        return avcodec_find_encoder_by_name("libaom-av1") ? "libaom-av1" : "libsvtav1";
+    default: return "libx264";
+    }
 }
 
 typedef struct RemuxReport {
@@ -300,7 +312,7 @@ static int compose_crossfade(Feed *fd, VxCompose *comp, const VxScene *scene, Ou
     return ret;
 }
 
-int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions *o,
                     const VxCancel *cancel, VxStats *st)
 {
     VxSource *src = NULL;
@@ -318,6 +330,21 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     memset(&dec, 0, sizeof(dec));
     const double t0 = vx_now_s();
     memset(st, 0, sizeof(*st));
+    /* the container and codec, refused up front when they cannot go together; p is the
+     * project with them resolved (a shallow copy: it shares p_in's allocations) */
+    VxOutputFormat of;
+    char why_fmt[512];
+    if ((ret = vx_output_resolve(p_in, o->output_path, &of, why_fmt, sizeof(why_fmt))) < 0)
+        return vx_fail(ctx, ret, "%s", why_fmt);
+    VxProject resolved = *p_in;
+    resolved.format = of.format;
+    resolved.codec = of.codec;
+    if (!of.audio)
+        resolved.audio_mode = VX_AUDIO_NONE;
+    const VxProject *p = &resolved;
+    if (of.codec == VX_CODEC_GIF)
+        return vx_fail(ctx, VX_ERR(ENOSYS), "%s: GIF output is not available in this build",
+                       o->output_path);
 
     if ((ret = vx_source_open(ctx, p->screen, &src)) < 0)
         goto end;
@@ -333,7 +360,7 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
-    if ((ret = vx_muxer_open(ctx, o->output_path, &mux)) < 0)
+    if ((ret = vx_muxer_open(ctx, o->output_path, of.muxer, &mux)) < 0)
         goto end;
     int64_t n0 = 0, n1 = tl->frames; /* the output frames this export renders */
     const int chunk = o->chunk_count > 0;
@@ -387,10 +414,13 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o
     }
     const int auto_enc = !o->encoder || !strcmp(o->encoder, "auto");
     VxEncodeParams ep = {
-        .encoder = auto_enc ? default_encoder(p) : o->encoder,
-        .try_hw = auto_enc,
+        .encoder = auto_enc ? default_encoder(p->codec) : o->encoder,
+        .try_hw = auto_enc && (p->codec == VX_CODEC_H264 || p->codec == VX_CODEC_HEVC),
         .preset = o->preset, /* NULL: veryfast for libx264/libx265 */
-        .crf = o->crf >= 0 ? o->crf : p->quality,
+        /* VP9 and AV1 count on 0..63: output.quality + 10 is about as good (docs) */
+        .crf = o->crf >= 0 ? o->crf
+               : p->codec == VX_CODEC_VP9 || p->codec == VX_CODEC_AV1 ? fmin(63, p->quality + 10)
+                                                                      : p->quality,
         .bitrate = o->bitrate,
         .opts = o->encoder_opts,
         .n_opts = o->n_encoder_opts,

@@ -10,6 +10,7 @@
 
 #include "layer.h"
 #include "project.h"
+#include "format.h"
 
 typedef struct Parser {
     VxContext *ctx;
@@ -146,7 +147,8 @@ static int get_path(Parser *ps, json_object *v, const char *path, char **out)
 
 static int parse_output(Parser *ps, json_object *o, VxProject *p)
 {
-    static const char *const keys[] = {"width", "height", "fps", "codec", "quality", NULL};
+    static const char *const keys[] = {"width", "height", "fps", "format", "codec", "quality",
+                                       NULL};
     json_object *v;
     if (!json_object_is_type(o, json_type_object))
         return perr(ps, "output", "expected an object, got %s", type_name(o));
@@ -168,12 +170,17 @@ static int parse_output(Parser *ps, json_object *o, VxProject *p)
         const char *s = NULL;
         if (get_string(ps, v, "output.codec", &s))
             return ps->err;
-        if (!strcmp(s, "h264"))
-            p->codec = VX_CODEC_H264;
-        else if (!strcmp(s, "hevc") || !strcmp(s, "h265"))
-            p->codec = VX_CODEC_HEVC;
-        else
-            return perr(ps, "output.codec", "expected \"h264\" or \"hevc\", got \"%s\"", s);
+        if ((p->codec = vx_codec_from_name(s)) < 0)
+            return perr(ps, "output.codec", "expected \"h264\", \"hevc\", \"av1\", \"vp9\", "
+                        "\"prores\" or \"gif\", got \"%s\"", s);
+    }
+    if (json_object_object_get_ex(o, "format", &v)) {
+        const char *s = NULL;
+        if (get_string(ps, v, "output.format", &s))
+            return ps->err;
+        if ((p->format = vx_format_from_name(s)) < 0)
+            return perr(ps, "output.format", "expected \"mp4\", \"mov\", \"webm\" or \"gif\", "
+                        "got \"%s\"", s);
     }
     if (json_object_object_get_ex(o, "quality", &v) &&
         get_number(ps, v, "output.quality", 0, 51, &p->quality))
@@ -794,6 +801,7 @@ static void project_defaults(VxProject *p)
 {
     memset(p, 0, sizeof(*p));
     p->quality = 20;
+    p->codec = VX_CODEC_AUTO;
     p->bg_type = VX_BG_SOLID;
     p->sh_blur = 32;
     p->sh_dy = 8;

@@ -14,7 +14,11 @@ int vx_wallpaper_find(const char *name);
 /* Their names, comma-separated, for messages. */
 const char *vx_wallpaper_names(void);
 enum { VX_AUDIO_SOURCE, VX_AUDIO_FILE, VX_AUDIO_NONE };
-enum { VX_CODEC_H264, VX_CODEC_HEVC };
+/* output.codec; AUTO: the container's default (format.c) */
+enum { VX_CODEC_AUTO = -1, VX_CODEC_H264, VX_CODEC_HEVC, VX_CODEC_AV1, VX_CODEC_VP9,
+       VX_CODEC_PRORES, VX_CODEC_GIF };
+/* output.format; AUTO: from the output file's name */
+enum { VX_FMT_AUTO, VX_FMT_MP4, VX_FMT_MOV, VX_FMT_WEBM, VX_FMT_GIF };
 
 typedef struct VxGradStop { double at; VxRGB c; } VxGradStop;
 
@@ -84,7 +88,8 @@ typedef struct VxAudioTrack {
 struct VxProject {
     int width, height; /* 0 = native canvas */
     double fps;        /* 0 = source */
-    int codec;
+    int format;        /* VX_FMT_* */
+    int codec;         /* VX_CODEC_* */
     double quality;
     char *screen;
     int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */

@@ -137,7 +137,8 @@ static void usage(FILE *f)
         "  vexport render PROJECT.json -o OUT.mp4 [encoder options]\n"
         "  vexport render --screen REC.mp4 [--background SPEC] [--padding F] [--radius PX]\n"
         "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
-        "                 [--audio FILE|none] -o OUT.mp4 [encoder options]\n"
+        "                 [--audio FILE|none] [--format mp4|mov|webm|gif]\n"
+        "                 [--codec h264|hevc|av1|vp9|prores|gif] -o OUT.mp4 [encoder options]\n"
         "  vexport render PROJECT.json --chunk I/N -o part-I.mp4 [encoder options]\n"
         "       (the I-th of N consecutive ranges of the output's frames, video only)\n"
         "  vexport join PROJECT.json part-0.mp4 ... part-{N-1}.mp4 -o OUT.mp4\n"
@@ -379,6 +380,9 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             json_object_object_add(o, "width", json_object_new_int(w));
             json_object_object_add(o, "height", json_object_new_int(h));
             c->scene.width = w, c->scene.height = h;
+        } else if (allow_flags && (!strcmp(a, "--format") || !strcmp(a, "--codec"))) {
+            NEED();
+            json_object_object_add(flag_obj(c, "output"), a + 2, json_object_new_string(v));
         } else if (!strcmp(a, "--fps")) {
             NEED();
             if (parse_double(v, &d) < 0 || d <= 0)

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     remove(out);
     VxContext *ctx = unit_context();
     VxMuxer *m = NULL;
-    CHECK(vx_muxer_open(ctx, out, &m) == 0 && m, "muxer: %s", vx_last_error(ctx));
+    CHECK(vx_muxer_open(ctx, out, NULL, &m) == 0 && m, "muxer: %s", vx_last_error(ctx));
     if (!m)
         return 1;
     CHECK(!strcmp(vx_muxer_format(m)->name, "mp4"), "format %s", vx_muxer_format(m)->name);
@@ -121,13 +121,13 @@ int main(int argc, char **argv)
     remove(out);
 
     /* closed before finishing: nothing left, neither the target nor the temporary */
-    CHECK(vx_muxer_open(ctx, out, &m) == 0, "reopen: %s", vx_last_error(ctx));
+    CHECK(vx_muxer_open(ctx, out, NULL, &m) == 0, "reopen: %s", vx_last_error(ctx));
     vx_muxer_close(&m);
     CHECK(access(out, F_OK) != 0 && access(part, F_OK) != 0, "an unfinished muxer left a file");
     /* a folder that does not exist: refused naming the target */
     char bad[1100];
     snprintf(bad, sizeof(bad), "%s/no-such-dir/out.mp4", argv[2]);
-    CHECK(vx_muxer_open(ctx, bad, &m) < 0 && !m, "opened %s", bad);
+    CHECK(vx_muxer_open(ctx, bad, NULL, &m) < 0 && !m, "opened %s", bad);
     CHECK(strstr(vx_last_error(ctx), bad), "error does not name %s: %s", bad,
           vx_last_error(ctx));
     vx_close(&ctx);
