@@ -58,7 +58,7 @@ static int auto_zoom(VxContext *ctx, VxScene *sc, const VxProject *p, VxProject 
     free(clicks);
     if (ret < 0 || !na) {
         if (ret >= 0)
-            vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d clicks, no segment made\n", nc);
+            vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d clicks, no segment made", nc);
         return ret;
     }
     const int n = p->n_zooms + na;
@@ -69,11 +69,14 @@ static int auto_zoom(VxContext *ctx, VxScene *sc, const VxProject *p, VxProject 
     for (int i = 0, j = 0, k = 0; k < n; k++) /* both sorted by start: merge */
         sc->zooms[k] = j >= na || (i < p->n_zooms && p->zooms[i].start < az[j].start)
                            ? p->zooms[i++] : az[j++];
-    vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d clicks -> %d segments\n", nc, na);
-    for (int j = 0; j < na; j++)
+    vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d clicks -> %d segments", nc, na);
+    static const char *const eases[] = {"ease-in-out", "spring", "linear"};
+    for (int j = 0; j < na; j++) /* in the project's zoom syntax (--project-out reads it) */
         vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: {\"start\": %.3f, \"end\": %.3f, \"center\": "
-               "[%.1f, %.1f], \"scale\": %g, \"transition\": %g}\n", az[j].start, az[j].end,
-               az[j].cx, az[j].cy, az[j].scale, az[j].transition);
+               "[%.1f, %.1f], \"scale\": %g, \"transition\": %g, \"ease\": \"%s\", "
+               "\"stiffness\": %g, \"damping\": %g}", az[j].start, az[j].end, az[j].cx,
+               az[j].cy, az[j].scale, az[j].transition, eases[az[j].ease], az[j].stiffness,
+               az[j].damping);
     free(az);
     q->zooms = sc->zooms, q->n_zooms = n;
     return 0;

@@ -10,13 +10,15 @@
 #     against vxcheck's own model by the zoom-center case);
 #   - it differs from the export without any zoom exactly on the frames where a segment
 #     (transitions included) is under way, and only there;
+#   - `render --project-out` writes the project with those segments as plain "zoom" entries
+#     and no "auto_zoom", and that project exports the same frames;
 #   - a hand-written segment over the first clicks leaves those clicks without a segment.
 # Environment: VEXPORT. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?VEXPORT not set}"
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not installed"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-autozoom.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -40,7 +42,7 @@ EOF
 expected='0.700 2.700 160.0 120.0
 4.200 5.700 480.0 250.0'
 
-render() { # name, extra project keys
+render() { # name, extra project keys, extra options
     cat >"$tmp/$1.json" <<EOF
 {
   "version": 1,
@@ -48,12 +50,23 @@ render() { # name, extra project keys
   "cursor": { "draw": false }$2
 }
 EOF
-    (cd / && "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 -v) \
+    (cd / && "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 -v ${3:-}) \
         >"$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; fail "vexport render $1"; }
     ffmpeg -nostdin -hide_banner -loglevel error -i "$tmp/$1.mp4" -f framemd5 "$tmp/$1.md5" ||
         fail "decoding $1"
 }
-render auto ', "auto_zoom": {}'
+render auto ', "auto_zoom": {}' "--project-out $tmp/saved.json"
+python3 - "$tmp/saved.json" <<'EOF' || fail "--project-out wrote $(cat "$tmp/saved.json")"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert "auto_zoom" not in p, "auto_zoom kept"
+z = [(s["start"], s["end"], s["center"]) for s in p["zoom"]]
+assert z == [(0.7, 2.7, [160, 120]), (4.2, 5.7, [480, 250])], z
+EOF
+(cd "$tmp" && "$VEXPORT" render "$tmp/saved.json" -o "$tmp/saved.mp4" --preset ultrafast --crf 0) \
+    >"$tmp/saved.log" 2>&1 || { cat "$tmp/saved.log"; fail "vexport render the saved project"; }
+ffmpeg -nostdin -hide_banner -loglevel error -i "$tmp/saved.mp4" -f framemd5 "$tmp/saved.md5" ||
+    fail "decoding saved"
 render hand ', "zoom": [
     {"start": 0.7, "end": 2.7, "center": [160, 120]},
     {"start": 4.2, "end": 5.7, "center": [480, 250]}]'
@@ -69,6 +82,7 @@ n=$(frames "$tmp/auto.md5" | wc -l)
 [ "$n" = 180 ] || fail "$n frames, expected 180"
 frames "$tmp/auto.md5" >"$tmp/a" && frames "$tmp/hand.md5" >"$tmp/h" && frames "$tmp/none.md5" >"$tmp/n"
 cmp -s "$tmp/a" "$tmp/h" || fail "the auto_zoom export differs from the same segments written by hand"
+frames "$tmp/saved.md5" | cmp -s - "$tmp/a" || fail "the --project-out project exports other frames"
 # frames whose time lies inside a segment's transitions (0.1..3.3 s, 3.6..6.3 s) must be
 # zoomed, the others not (frame k shows time k/30)
 bad=$(paste -d' ' "$tmp/a" "$tmp/n" | awk '{ t = (NR - 1) / 30
