@@ -35,7 +35,7 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
         return "the recording is not 8-bit 4:2:0";
     if (!container_ok)
         return "the container cannot hold the recording's codec";
-    if (p->n_zooms)
+    if (p->n_zooms || p->auto_zoom.on)
         return "the screen zooms";
     for (int i = 0; i < p->n_segs; i++)
         if (p->segs[i].transition != VX_TRANS_CUT)

@@ -739,11 +739,44 @@ static int parse_shadow(Parser *ps, json_object *o, VxProject *p)
     return 0;
 }
 
+static int parse_auto_zoom(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"scale", "transition", "ease", "stiffness", "damping",
+                                       "merge", "before", "after", NULL};
+    static const char *const eases[] = {"ease-in-out", "spring", "linear", NULL};
+    VxAutoZoomOpts *a = &p->auto_zoom;
+    *a = (VxAutoZoomOpts){1, 2, 0.6, VX_EASE_INOUT, 170, 26, 1.5, 0.3, 1.2};
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "auto_zoom", "expected an object, got %s", type_name(o));
+    if (check_keys(ps, o, "auto_zoom", keys))
+        return ps->err;
+    json_object *f;
+    char path[96];
+    if ((has(o, "auto_zoom", "scale", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 1, 16, &a->scale)) ||
+        (has(o, "auto_zoom", "transition", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 0, 10, &a->transition)) ||
+        (has(o, "auto_zoom", "ease", &f, path, sizeof(path)) &&
+         get_enum(ps, f, path, eases, &a->ease)) ||
+        (has(o, "auto_zoom", "stiffness", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 1, 10000, &a->stiffness)) ||
+        (has(o, "auto_zoom", "damping", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 0.1, 1000, &a->damping)) ||
+        (has(o, "auto_zoom", "merge", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 0, 60, &a->merge)) ||
+        (has(o, "auto_zoom", "before", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 0, 10, &a->before)) ||
+        (has(o, "auto_zoom", "after", &f, path, sizeof(path)) &&
+         get_number(ps, f, path, 0.05, 60, &a->after)))
+        return ps->err;
+    return 0;
+}
+
 static int parse_root(Parser *ps, json_object *root, VxProject *p)
 {
     static const char *const keys[] = {"version", "output", "sources", "background",
                                        "padding", "radius", "shadow", "timeline", "zoom",
-                                       "cursor", "camera", NULL};
+                                       "auto_zoom", "cursor", "camera", NULL};
     json_object *v;
     if (!json_object_is_type(root, json_type_object))
         return perr(ps, "(top level)", "expected an object, got %s", type_name(root));
@@ -780,6 +813,11 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
         return ps->err;
     if (json_object_object_get_ex(root, "camera", &v) && parse_camera(ps, v, p))
         return ps->err;
+    if (json_object_object_get_ex(root, "auto_zoom", &v) && parse_auto_zoom(ps, v, p))
+        return ps->err;
+    if (p->auto_zoom.on && !p->cursor.track)
+        return perr(ps, "auto_zoom", "needs a cursor track (sources.cursor): its clicks place "
+                    "the zooms");
     for (int i = 0; i < p->n_zooms; i++)
         if (p->zooms[i].mode == VX_ZOOM_FOLLOW && !p->cursor.track)
             return perr(ps, "zoom", "\"follow\": \"cursor\" needs a cursor track "

@@ -47,6 +47,18 @@ typedef struct VxZoom {
     double dead_zone;    /* FOLLOW: fraction of the zoomed view the cursor may move in freely */
 } VxZoom;
 
+/* "auto_zoom": zoom segments made from the cursor track's clicks (zoom.c, vx_auto_zoom). */
+typedef struct VxAutoZoomOpts {
+    int on;              /* the key is present */
+    double scale;        /* magnification, as zoom[].scale; 2 */
+    double transition;   /* as zoom[].transition; 0.6 */
+    int ease;            /* VX_EASE_*, as zoom[].ease; ease-in-out */
+    double stiffness, damping; /* spring parameters; 170, 26 */
+    double merge;        /* clicks at most this many seconds apart share a segment; 1.5 */
+    double before;       /* the zoom is fully in this long before the first click; 0.3 */
+    double after;        /* ... and stays in this long after the last click; 1.2 */
+} VxAutoZoomOpts;
+
 enum { VX_SMOOTH_NONE, VX_SMOOTH_ONE_EURO, VX_SMOOTH_SPRING };
 enum { VX_CLICK_NONE, VX_CLICK_RING };
 typedef struct VxCursorOpts {
@@ -111,6 +123,7 @@ struct VxProject {
     int n_segs;
     VxZoom *zooms;       /* sorted by start, not overlapping (transitions included) */
     int n_zooms;
+    VxAutoZoomOpts auto_zoom;
     VxCursorOpts cursor;
     VxCameraOpts camera;
     struct json_object *json; /* the project as read (a reference): the layers' sections */

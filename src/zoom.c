@@ -237,3 +237,58 @@ void vx_zoom_path_free(VxZoomPath **pzp)
     free(zp);
     *pzp = NULL;
 }
+
+/* True when [a0, a1] and [b0, b1] share more than a point. */
+static int overlaps(double a0, double a1, double b0, double b1)
+{
+    return a0 < b1 - 1e-9 && b0 < a1 - 1e-9;
+}
+
+int vx_auto_zoom(const VxAutoZoomOpts *o, const VxClick *clicks, int n_clicks,
+                 const VxZoom *manual, int n_manual, int sw, int sh, VxZoom **out,
+                 int *n_out)
+{
+    *out = NULL, *n_out = 0;
+    if (!o->on || n_clicks <= 0)
+        return 0;
+    VxZoom *z = calloc((size_t)n_clicks, sizeof(*z));
+    if (!z)
+        return VX_ERR(ENOMEM);
+    const double tr = o->transition;
+    int n = 0;
+    for (int i = 0; i < n_clicks;) {
+        /* a group: the next click joins while it is at most `merge` after the last one, or
+         * while its own segment would overlap this one's (transitions included) */
+        int j = i + 1;
+        while (j < n_clicks && (clicks[j].t - clicks[j - 1].t <= o->merge + 1e-9 ||
+                                clicks[j].t - o->before - tr <
+                                    clicks[j - 1].t + o->after + tr - 1e-9))
+            j++;
+        double sx = 0, sy = 0;
+        for (int k = i; k < j; k++)
+            sx += clicks[k].x, sy += clicks[k].y;
+        VxZoom s = {0};
+        s.mode = VX_ZOOM_CENTER;
+        s.start = clicks[i].t - o->before;
+        s.start = s.start < 0 ? 0 : s.start;
+        s.end = clicks[j - 1].t + o->after;
+        s.cx = sx / (j - i), s.cy = sy / (j - i);
+        s.cx = s.cx < 0 ? 0 : s.cx > sw ? sw : s.cx;
+        s.cy = s.cy < 0 ? 0 : s.cy > sh ? sh : s.cy;
+        s.scale = o->scale, s.transition = tr, s.ease = o->ease;
+        s.stiffness = o->stiffness, s.damping = o->damping, s.dead_zone = 0.5;
+        int clash = 0;
+        for (int m = 0; m < n_manual && !clash; m++)
+            clash = overlaps(s.start - tr, s.end + tr, manual[m].start - manual[m].transition,
+                             manual[m].end + manual[m].transition);
+        if (!clash)
+            z[n++] = s;
+        i = j;
+    }
+    if (!n) {
+        free(z);
+        return 0;
+    }
+    *out = z, *n_out = n;
+    return 0;
+}

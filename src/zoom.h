@@ -17,4 +17,14 @@ int vx_zoom_path_create(VxContext *ctx, const VxProject *p, int sw, int sh, VxCu
 void vx_zoom_path_view(const VxZoomPath *zp, double t, VxZoomView *v);
 void vx_zoom_path_free(VxZoomPath **zp);
 
+/* A button press of the cursor track: recording time and pointer position (recording px). */
+typedef struct VxClick { double t, x, y; } VxClick;
+/* "auto_zoom" (docs/project-format.md "Zooms from clicks"): the clicks (increasing t) grouped
+ * into "center" zoom segments, sorted by start, none overlapping another or any of the
+ * hand-written segments `manual` (sorted, transitions included). *out (malloc'd, NULL when
+ * none) receives *n_out segments. A pure function: 0 or VX_ERR(ENOMEM). */
+int vx_auto_zoom(const VxAutoZoomOpts *o, const VxClick *clicks, int n_clicks,
+                 const VxZoom *manual, int n_manual, int sw, int sh, VxZoom **out,
+                 int *n_out);
+
 #endif

@@ -47,7 +47,9 @@ typedef struct Cli {
     VxtSceneOptions scene;
     /* demo */
     const char *demo_inputs; /* --inputs DIR: keep the demo's inputs there */
-    const char *project_out; /* --project-out FILE: write the demo's project */
+    const char *project_out; /* --project-out FILE: write the demo's project; render: the
+                              * project with auto_zoom's segments as plain zoom entries */
+    json_object *auto_zooms; /* render --project-out: the segments auto_zoom logged */
     /* progress state */
     double last_print;
     int json_first;
@@ -67,9 +69,19 @@ static void on_signal(int sig)
 
 static void log_cb(void *opaque, int level, const char *msg)
 {
-    const Cli *c = opaque;
+    Cli *c = opaque;
     if (level == VX_LOG_ERROR)
         return; /* errors are printed once, by the caller, from vx_last_error() */
+    static const char az[] = "auto_zoom: {";
+    if (c->project_out && !strncmp(msg, az, sizeof(az) - 1)) {
+        json_object *seg = json_tokener_parse(msg + sizeof(az) - 2);
+        if (seg && !c->auto_zooms)
+            c->auto_zooms = json_object_new_array();
+        if (seg && c->auto_zooms)
+            json_object_array_add(c->auto_zooms, seg);
+    }
+    if (level >= VX_LOG_VERBOSE && c->verbosity < 2)
+        return; /* asked for by --project-out only */
     if ((level == VX_LOG_WARNING || level == VX_LOG_INFO) && c->verbosity < 1)
         return;
     fprintf(stderr, "vexport: %s%s\n", level == VX_LOG_WARNING ? "warning: " : "", msg);
@@ -134,7 +146,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage:\n"
-        "  vexport render PROJECT.json -o OUT.mp4 [encoder options]\n"
+        "  vexport render PROJECT.json -o OUT.mp4 [--project-out FILE] [encoder options]\n"
+        "       (--project-out: the project with auto_zoom's segments as plain zoom entries)\n"
         "  vexport render --screen REC.mp4 [--background SPEC] [--padding F] [--radius PX]\n"
         "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
         "                 [--audio FILE|none] [--format mp4|mov|webm|gif]\n"
@@ -465,7 +478,7 @@ static int open_ctx(Cli *c, VxContext **ctx)
     vx_default_settings(&s);
     s.log_cb = log_cb;
     s.log_opaque = c;
-    s.log_level = c->verbosity >= 2 ? VX_LOG_VERBOSE : VX_LOG_INFO;
+    s.log_level = c->verbosity >= 2 || c->project_out ? VX_LOG_VERBOSE : VX_LOG_INFO;
     s.threads = c->threads;
     s.ffmpeg_log = VX_FFMPEG_LOG_QUIET; /* the tool reports through log_cb alone */
     s.trim_heap = 1;                    /* long exports keep a flat resident size */
@@ -606,6 +619,53 @@ static int run_export(Cli *c, VxContext *ctx, const VxProject *p)
     return 0;
 }
 
+static double zoom_start(json_object *z)
+{
+    json_object *v;
+    return json_object_object_get_ex(z, "start", &v) ? json_object_get_double(v) : 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const double x = zoom_start(*(json_object *const *)a), y = zoom_start(*(json_object *const *)b);
+    return x < y ? -1 : x > y;
+}
+
+/* render --project-out FILE: the project as read, its auto_zoom's segments written into
+ * "zoom" as plain entries (in time order) and "auto_zoom" removed, so the result exports the
+ * same zooms and each can be edited. Source paths are kept as written. */
+static int write_project_out(Cli *c)
+{
+    json_object *root = json_object_from_file(c->project), *zoom = NULL;
+    if (!root) {
+        fprintf(stderr, "vexport: error: %s: cannot read the project again\n", c->project);
+        return 1;
+    }
+    json_object_object_del(root, "auto_zoom");
+    json_object *old = NULL;
+    json_object_object_get_ex(root, "zoom", &old);
+    zoom = json_object_new_array();
+    for (size_t i = 0; old && i < json_object_array_length(old); i++)
+        json_object_array_add(zoom, json_object_get(json_object_array_get_idx(old, i)));
+    for (size_t i = 0; c->auto_zooms && i < json_object_array_length(c->auto_zooms); i++)
+        json_object_array_add(zoom, json_object_get(json_object_array_get_idx(c->auto_zooms, i)));
+    json_object_array_sort(zoom, by_start);
+    if (json_object_array_length(zoom))
+        json_object_object_add(root, "zoom", zoom);
+    else
+        json_object_put(zoom);
+    int r = json_object_to_file_ext(c->project_out, root, JSON_C_TO_STRING_PRETTY |
+                                    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+    json_object_put(root);
+    if (r) {
+        fprintf(stderr, "vexport: error: %s: cannot write the project\n", c->project_out);
+        return 1;
+    }
+    if (c->verbosity)
+        fprintf(stderr, "vexport: wrote %s\n", c->project_out);
+    return 0;
+}
+
 static int cmd_render(Cli *c, int argc, char **argv)
 {
     int r = parse_args(c, argc, argv, 1);
@@ -622,7 +682,11 @@ static int cmd_render(Cli *c, int argc, char **argv)
         r = ret == USAGE_FAILED ? 1 : fail(ctx, ret);
     } else {
         r = run_export(c, ctx, p);
+        if (!r && c->project_out && c->project)
+            r = write_project_out(c);
     }
+    json_object_put(c->auto_zooms);
+    c->auto_zooms = NULL;
     vx_project_free(&p);
     vx_close(&ctx);
     return r;
