@@ -26,7 +26,9 @@ build=${1:-build}
 pkgs=(gcc libc6-dev pkg-config meson ninja-build python3
       libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
       libavfilter-dev
-      libjson-c-dev)
+      libjson-c-dev
+      libass-dev fonts-dejavu-core fonts-wqy-microhei) # captions: libass (HarfBuzz, fontconfig),
+      # DejaVu (Latin, Cyrillic, Arabic, Hebrew), WenQuanYi Micro Hei (CJK, 5 MB)
 if [ $tests = 1 ]; then
   pkgs+=(ffmpeg xvfb xterm x11-apps xdotool fonts-dejavu-core valgrind libyuv-dev
          clang libclang-rt-14-dev # clang + libFuzzer: tests/fuzz/run-fuzz.sh

@@ -104,6 +104,7 @@ struct VxProject {
     int codec;         /* VX_CODEC_* */
     double quality;
     char *screen;
+    char *captions;      /* sources.captions: an SRT or WebVTT file; NULL = none */
     int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */
     VxAudioTrack *tracks;
     int n_tracks;

@@ -1,0 +1,640 @@
+/* The captions layer: the cues of an SRT or WebVTT file (sources.captions) burnt into the
+ * output, styled by the "captions" section (docs/project-format.md, "Captions"). Cue times
+ * are recording time (the frame's t_rec), so captions follow cuts and speed changes. Text is
+ * shaped and rasterised by libass (HarfBuzz, fontconfig) only when the cue shown changes; the
+ * rasterised cue is kept as Y'CbCr + alpha over its box and mixed into each output. Without
+ * libass (the FFmpeg-free core build) a project with captions is refused. */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../layer.h"
+
+#ifdef VX_HAVE_LIBASS
+#include <ass/ass.h>
+
+typedef struct Cue {
+    double a, b; /* recording seconds, [a, b) */
+    char *text;  /* UTF-8, lines joined with \N */
+} Cue;
+
+typedef struct Style {
+    char font[128];
+    double size, outline, margin, max_width, box_opacity;
+    int color, outline_color, box_color; /* 0xRRGGBB */
+    int box, align;
+    int has_pos;
+    double pos[2];
+} Style;
+
+typedef struct Captions {
+    Cue *cues;
+    int n;
+    ASS_Library *lib;
+    ASS_Renderer *r;
+    ASS_Track *tr;
+    int cur;     /* the cue rasterised, -1: none */
+    VxRect box;  /* its pixels (even corners); empty when none */
+    uint8_t *ya, *yv, *ca, *cb, *cr; /* alpha and value, luma then chroma, over box */
+    double kr, kb;
+    int W, H;
+} Captions;
+#endif
+
+static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
+{
+    return vx_fail(ctx, VX_ERR(EINVAL), "%s: captions%s: %s", file ? file : "project", key, why);
+}
+
+#ifdef VX_HAVE_LIBASS
+static int parse_color(json_object *v, int *out)
+{
+    const char *c = json_object_get_string(v);
+    unsigned rgb;
+    int end = 0;
+    if (!json_object_is_type(v, json_type_string) || strlen(c) != 7 ||
+        sscanf(c, "#%6x%n", &rgb, &end) != 1 || end != 7)
+        return -1;
+    *out = (int)rgb;
+    return 0;
+}
+#endif
+
+static int get_num(json_object *o, const char *k, double lo, double hi, double *out, int *err)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, k, &v))
+        return 0;
+    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+        return *err = 1;
+    *out = json_object_get_double(v);
+    if (!(*out >= lo && *out <= hi))
+        return *err = 1;
+    return 0;
+}
+
+#ifdef VX_HAVE_LIBASS
+#define STYLE_ARG Style *s
+#else
+#define STYLE_ARG void *s_unused
+#endif
+
+/* The section (NULL: all defaults) as a Style, or an error naming the key. */
+static int parse_style(VxContext *ctx, const char *file, json_object *o, STYLE_ARG)
+{
+#ifdef VX_HAVE_LIBASS
+    *s = (Style){.size = 0.05, .outline = 0.1, .margin = 0.05, .max_width = 0.9,
+                 .box_opacity = 0.6, .color = 0xffffff, .outline_color = 0, .box_color = 0,
+                 .box = 1, .align = 2};
+    snprintf(s->font, sizeof(s->font), "sans-serif");
+#else
+    (void)s_unused;
+#endif
+    static const char *const keys[] = {"font", "size", "color", "outline", "outline_color",
+                                       "box", "box_color", "box_opacity", "position",
+                                       "margin", "max_width", NULL};
+    if (!o)
+        return 0;
+    if (!json_object_is_type(o, json_type_object))
+        return bad(ctx, file, "", "expected an object (docs/project-format.md, Captions)");
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (int i = 0; keys[i]; i++)
+            ok |= !strcmp(k, keys[i]);
+        if (!ok) {
+            char key[160];
+            snprintf(key, sizeof(key), ".%s", k);
+            return bad(ctx, file, key, "unknown key");
+        }
+    }
+    json_object *v;
+    int err = 0, c = 0;
+    double d = 0;
+    if (json_object_object_get_ex(o, "font", &v)) {
+        if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v) ||
+            strlen(json_object_get_string(v)) > 100 || strchr(json_object_get_string(v), ','))
+            return bad(ctx, file, ".font", "expected a font family name (fontconfig), no comma");
+#ifdef VX_HAVE_LIBASS
+        snprintf(s->font, sizeof(s->font), "%s", json_object_get_string(v));
+#endif
+    }
+    if (get_num(o, "size", 0.005, 0.5, &d, &err) || err)
+        return bad(ctx, file, ".size", "expected a fraction of the output height, 0.005 to 0.5");
+#ifdef VX_HAVE_LIBASS
+    if (json_object_object_get_ex(o, "size", &v))
+        s->size = d;
+#define NUM(k, lo, hi, f, why)                                                                 \
+    if (get_num(o, k, lo, hi, &s->f, &err) || err)                                             \
+        return bad(ctx, file, "." k, why);
+    NUM("outline", 0, 0.5, outline, "expected a fraction of the text size, 0 to 0.5")
+    NUM("margin", 0, 0.45, margin, "expected a fraction of the output height, 0 to 0.45")
+    NUM("max_width", 0.1, 1, max_width, "expected a fraction of the output width, 0.1 to 1")
+    NUM("box_opacity", 0, 1, box_opacity, "expected a number from 0 to 1")
+#undef NUM
+#define COL(k, f)                                                                              \
+    if (json_object_object_get_ex(o, k, &v) && parse_color(v, &s->f))                          \
+        return bad(ctx, file, "." k, "expected a colour \"#rrggbb\"");
+    COL("color", color)
+    COL("outline_color", outline_color)
+    COL("box_color", box_color)
+#undef COL
+#endif
+    if (json_object_object_get_ex(o, "box", &v)) {
+        if (!json_object_is_type(v, json_type_boolean))
+            return bad(ctx, file, ".box", "expected true (a box behind the text) or false (an outline)");
+#ifdef VX_HAVE_LIBASS
+        s->box = json_object_get_boolean(v);
+#endif
+    }
+    if (json_object_object_get_ex(o, "position", &v)) {
+        const char *p = json_object_get_string(v);
+        if (json_object_is_type(v, json_type_string) && (!strcmp(p, "bottom") || !strcmp(p, "top"))) {
+#ifdef VX_HAVE_LIBASS
+            s->align = !strcmp(p, "top") ? 8 : 2;
+#endif
+        } else if (json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
+            for (int i = 0; i < 2; i++) {
+                json_object *e = json_object_array_get_idx(v, (size_t)i);
+                d = json_object_get_double(e);
+                if ((!json_object_is_type(e, json_type_int) && !json_object_is_type(e, json_type_double)) ||
+                    !(d >= 0 && d <= 1))
+                    return bad(ctx, file, ".position", "expected \"bottom\", \"top\" or [x, y] fractions of the output");
+#ifdef VX_HAVE_LIBASS
+                s->pos[i] = d, s->has_pos = 1;
+#endif
+            }
+        } else {
+            return bad(ctx, file, ".position", "expected \"bottom\", \"top\" or [x, y] fractions of the output");
+        }
+    }
+    (void)c;
+    return 0;
+}
+
+static int cap_check(VxContext *ctx, const char *file, json_object *section)
+{
+#ifdef VX_HAVE_LIBASS
+    Style s;
+    return parse_style(ctx, file, section, &s);
+#else
+    return parse_style(ctx, file, section, NULL);
+#endif
+}
+
+#ifdef VX_HAVE_LIBASS
+/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
+static int utf8_len(const unsigned char *p, size_t n)
+{
+    int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+                                : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (!len || (size_t)len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
+        return 0;
+    for (int i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* "HH:MM:SS,mmm" or "MM:SS.mmm" (WebVTT) at *s; seconds, or -1. */
+static double parse_time(const char **s)
+{
+    const char *p = *s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    long f[3] = {0, 0, 0};
+    int n = 0;
+    for (;;) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        long x = 0;
+        int digits = 0;
+        while (*p >= '0' && *p <= '9' && digits < 9)
+            x = x * 10 + (*p++ - '0'), digits++;
+        if (n == 3)
+            return -1;
+        f[n++] = x;
+        if (*p != ':')
+            break;
+        p++;
+    }
+    if (n < 2 || (*p != ',' && *p != '.') || f[n - 1] > 59 || (n == 3 && f[1] > 59))
+        return -1;
+    p++;
+    int ms = 0, digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 3)
+        ms = ms * 10 + (*p++ - '0'), digits++;
+    if (digits != 3)
+        return -1;
+    *s = p;
+    return n == 3 ? f[0] * 3600.0 + f[1] * 60.0 + f[2] + ms / 1000.0
+                  : f[0] * 60.0 + f[1] + ms / 1000.0;
+}
+
+static int fail_line(VxContext *ctx, const char *file, int line, const char *why)
+{
+    return vx_fail_at(ctx, VX_ERR(EINVAL), file, line, "sources.captions", "%s:%d: %s", file,
+                      line, why);
+}
+
+/* Reads the SRT or WebVTT file into c->cues, or an error naming the file and line. */
+static int read_cues(VxContext *ctx, const char *file, Captions *c)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return vx_fail(ctx, VX_ERR(ENOENT), "%s: sources.captions: cannot open the file", file);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            char *nb = realloc(buf, cap = (len + 4096 + 1) * 2);
+            if (!nb) {
+                free(buf), fclose(f);
+                return VX_ERR(ENOMEM);
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, 4096, f);
+        len += got;
+        if (got < 4096)
+            break;
+    }
+    fclose(f);
+    buf[len] = 0;
+    /* UTF-8 only (a BOM is skipped), checked whole first so the line can be named */
+    int line = 1, ret = 0;
+    for (size_t i = 0; i < len;) {
+        int l = utf8_len((const unsigned char *)buf + i, len - i);
+        if (!l || !buf[i]) {
+            free(buf);
+            return fail_line(ctx, file, line, "not UTF-8 text (save the subtitles as UTF-8)");
+        }
+        line += buf[i] == '\n';
+        i += (size_t)l;
+    }
+    char *p = buf + (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0);
+    int vtt = !strncmp(p, "WEBVTT", 6);
+    line = 0;
+    int64_t cap_cues = 0;
+    char *text = NULL;
+    size_t tlen = 0;
+    Cue cur = {0, 0, NULL};
+    int in_cue = 0, skip_block = vtt, ids = 0; /* skip: the WEBVTT header block */
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = 0;
+        size_t n = strlen(p);
+        if (n && p[n - 1] == '\r')
+            p[--n] = 0;
+        line++;
+        if (!n) { /* a blank line ends a block */
+            if (in_cue) {
+                if (vx_grow((void **)&c->cues, &cap_cues, c->n, sizeof(*c->cues), 1 << 20) < 0) {
+                    ret = VX_ERR(ENOMEM);
+                    break;
+                }
+                cur.text = text ? text : strdup("");
+                c->cues[c->n++] = cur;
+                text = NULL, tlen = 0, in_cue = 0;
+            }
+            skip_block = 0, ids = 0;
+        } else if (in_cue) {
+            size_t add = n + 3;
+            char *nt = realloc(text, tlen + add + 1);
+            if (!nt) {
+                ret = VX_ERR(ENOMEM);
+                break;
+            }
+            text = nt;
+            if (tlen)
+                memcpy(text + tlen, "\\N", 2), tlen += 2;
+            for (size_t i = 0; i < n; i++) /* braces open libass override blocks */
+                text[tlen++] = p[i] == '{' ? '(' : p[i] == '}' ? ')' : p[i];
+            text[tlen] = 0;
+        } else if (!skip_block && (strstr(p, "-->") || strstr(p, " -> "))) {
+            const char *s = p;
+            double a = parse_time(&s);
+            while (*s == ' ' || *s == '\t')
+                s++;
+            double b = a >= 0 && !strncmp(s, "-->", 3) ? (s += 3, parse_time(&s)) : -1;
+            if (a < 0 || b < 0) {
+                ret = fail_line(ctx, file, line, "malformed cue timing (expected "
+                                                 "\"00:00:01,000 --> 00:00:02,500\")");
+                break;
+            }
+            if (b <= a) {
+                ret = fail_line(ctx, file, line, "the cue ends before it starts");
+                break;
+            }
+            cur = (Cue){a, b, NULL};
+            in_cue = 1;
+        } else if (!skip_block && vtt && (!strncmp(p, "NOTE", 4) || !strncmp(p, "STYLE", 5) ||
+                                          !strncmp(p, "REGION", 6))) {
+            skip_block = 1;
+        } else if (!skip_block && ((!vtt && strspn(p, "0123456789") != n) || ids++)) {
+            ret = fail_line(ctx, file, line, "expected a cue number or a cue timing line");
+            break;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    if (!ret && in_cue) {
+        if (vx_grow((void **)&c->cues, &cap_cues, c->n, sizeof(*c->cues), 1 << 20) < 0) {
+            ret = VX_ERR(ENOMEM);
+        } else {
+            cur.text = text ? text : strdup("");
+            c->cues[c->n++] = cur;
+            text = NULL;
+        }
+    }
+    free(text);
+    free(buf);
+    if (!ret && !c->n)
+        ret = fail_line(ctx, file, line, "no cue in the file (expected SRT or WebVTT)");
+    return ret;
+}
+
+static void close_caps(Captions *c)
+{
+    for (int i = 0; i < c->n; i++)
+        free(c->cues[i].text);
+    free(c->cues);
+    if (c->tr)
+        ass_free_track(c->tr);
+    if (c->r)
+        ass_renderer_done(c->r);
+    if (c->lib)
+        ass_library_done(c->lib);
+    free(c->ya), free(c->yv), free(c->ca), free(c->cb), free(c->cr);
+    free(c);
+}
+
+/* ASS colour &HAABBGGRR from 0xRRGGBB and an opacity */
+static unsigned ass_col(int rgb, double opacity)
+{
+    unsigned a = (unsigned)lrint(255 * (1 - opacity));
+    return a << 24 | (unsigned)(rgb & 255) << 16 | (unsigned)(rgb & 0xff00) | (unsigned)(rgb >> 16 & 255);
+}
+
+/* The script: one event per cue, cue i shown alone from 10 i s for 5 s (rasterised one at
+ * a time, when it becomes the cue shown). */
+static char *make_script(const Captions *c, const Style *s, int W, int H)
+{
+    size_t cap = 2048;
+    for (int i = 0; i < c->n; i++)
+        cap += strlen(c->cues[i].text) + 160;
+    char *b = malloc(cap);
+    if (!b)
+        return NULL;
+    const double fs = s->size * H;
+    const int mlr = (int)lrint(W * (1 - s->max_width) / 2), mv = (int)lrint(s->margin * H);
+    size_t o = (size_t)snprintf(
+        b, cap,
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 0\n"
+        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
+        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
+        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+        "MarginL, MarginR, MarginV, Encoding\nStyle: Default,%s,%.2f,&H%08X,&H%08X,&H%08X,"
+        "&H%08X,0,0,0,0,100,100,0,0,%d,%.2f,0,%d,%d,%d,%d,1\n\n[Events]\nFormat: Layer, Start, "
+        "End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
+        W, H, s->font, fs, ass_col(s->color, 1), ass_col(s->color, 1),
+        ass_col(s->box ? s->box_color : s->outline_color, s->box ? s->box_opacity : 1),
+        ass_col(s->box_color, s->box_opacity), s->box ? 3 : 1, s->outline * fs, s->align, mlr,
+        mlr, mv);
+    for (int i = 0; i < c->n; i++) {
+        const long t0 = 10L * i;
+        char pos[64] = "";
+        if (s->has_pos)
+            snprintf(pos, sizeof(pos), "{\\an2\\pos(%.1f,%.1f)}", s->pos[0] * W, s->pos[1] * H);
+        o += (size_t)snprintf(b + o, cap - o,
+                              "Dialogue: 0,%ld:%02ld:%02ld.00,%ld:%02ld:%02ld.00,Default,,0,0,0,,%s%s\n",
+                              t0 / 3600, t0 / 60 % 60, t0 % 60, (t0 + 5) / 3600,
+                              (t0 + 5) / 60 % 60, (t0 + 5) % 60, pos, c->cues[i].text);
+    }
+    return b;
+}
+
+static int cap_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    if (!o->p->captions)
+        return 0;
+    Style s;
+    int ret = parse_style(o->ctx, NULL, o->section, &s);
+    if (ret < 0)
+        return ret;
+    Captions *c = calloc(1, sizeof(*c));
+    if (!c)
+        return VX_ERR(ENOMEM);
+    c->cur = -1;
+    if ((ret = read_cues(o->ctx, o->p->captions, c)) < 0) {
+        close_caps(c);
+        return ret;
+    }
+    c->lib = ass_library_init();
+    c->r = c->lib ? ass_renderer_init(c->lib) : NULL;
+    char *script = c->r ? make_script(c, &s, o->l->W, o->l->H) : NULL;
+    if (script) {
+        c->tr = ass_read_memory(c->lib, script, strlen(script), NULL);
+        free(script);
+    }
+    if (!c->tr) {
+        close_caps(c);
+        return vx_fail(o->ctx, VX_ERR(ENOMEM), "captions: libass could not be set up");
+    }
+    ass_set_frame_size(c->r, o->l->W, o->l->H);
+    ass_set_storage_size(c->r, o->l->W, o->l->H);
+    ass_set_fonts(c->r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
+    vx_matrix_coefs(o->l->matrix, &c->kr, &c->kb);
+    c->W = o->l->W, c->H = o->l->H;
+    ly->priv = c;
+    ly->outside = (VxRect){0, 0, o->l->W & ~1, o->l->H & ~1};
+    ly->sliced = 1;
+    return 0;
+}
+
+/* The cue shown at recording time t, -1: none (the first listed when several overlap). */
+static int cue_at(const Captions *c, double t)
+{
+    for (int i = 0; i < c->n; i++)
+        if (t >= c->cues[i].a && t < c->cues[i].b)
+            return i;
+    return -1;
+}
+
+/* Rasterises cue i (libass) into the box's planes. */
+static int raster(Captions *c, int i, int W, int H)
+{
+    c->cur = i;
+    c->box = (VxRect){0, 0, 0, 0};
+    if (i < 0)
+        return 0;
+    int ch = 0;
+    ASS_Image *img = ass_render_frame(c->r, c->tr, 10000LL * i + 1000, &ch);
+    int x0 = W, y0 = H, x1 = 0, y1 = 0;
+    for (ASS_Image *m = img; m; m = m->next) {
+        if (!m->w || !m->h)
+            continue;
+        x0 = m->dst_x < x0 ? m->dst_x : x0, y0 = m->dst_y < y0 ? m->dst_y : y0;
+        x1 = m->dst_x + m->w > x1 ? m->dst_x + m->w : x1;
+        y1 = m->dst_y + m->h > y1 ? m->dst_y + m->h : y1;
+    }
+    x0 = x0 / 2 * 2 < 0 ? 0 : x0 / 2 * 2, y0 = y0 / 2 * 2 < 0 ? 0 : y0 / 2 * 2;
+    x1 = (x1 + 1) / 2 * 2 > (W & ~1) ? W & ~1 : (x1 + 1) / 2 * 2;
+    y1 = (y1 + 1) / 2 * 2 > (H & ~1) ? H & ~1 : (y1 + 1) / 2 * 2;
+    if (x1 <= x0 || y1 <= y0)
+        return 0;
+    const int w = x1 - x0, h = y1 - y0;
+    free(c->ya), free(c->yv), free(c->ca), free(c->cb), free(c->cr);
+    double *A = calloc((size_t)w * h, sizeof(double)), *Y = calloc((size_t)w * h, sizeof(double)),
+           *U = calloc((size_t)w * h, sizeof(double)), *V = calloc((size_t)w * h, sizeof(double));
+    c->ya = malloc((size_t)w * h), c->yv = malloc((size_t)w * h);
+    c->ca = malloc((size_t)w * h / 4), c->cb = malloc((size_t)w * h / 4), c->cr = malloc((size_t)w * h / 4);
+    if (!A || !Y || !U || !V || !c->ya || !c->yv || !c->ca || !c->cb || !c->cr) {
+        free(A), free(Y), free(U), free(V);
+        return VX_ERR(ENOMEM);
+    }
+    /* each image over the ones before: straight colour, alpha 0..1 */
+    for (ASS_Image *m = img; m; m = m->next) {
+        const double R = (m->color >> 24) / 255.0, G = (m->color >> 16 & 255) / 255.0,
+                     B = (m->color >> 8 & 255) / 255.0, op = (255 - (m->color & 255)) / 255.0;
+        const double yy = c->kr * R + (1 - c->kr - c->kb) * G + c->kb * B;
+        const double uu = (B - yy) / (2 * (1 - c->kb)), vv = (R - yy) / (2 * (1 - c->kr));
+        for (int y = 0; y < m->h; y++)
+            for (int x = 0; x < m->w; x++) {
+                const int px = m->dst_x + x - x0, py = m->dst_y + y - y0;
+                if (px < 0 || py < 0 || px >= w || py >= h)
+                    continue;
+                const double a = m->bitmap[y * m->stride + x] / 255.0 * op;
+                const size_t k = (size_t)py * w + px;
+                const double ao = a + A[k] * (1 - a);
+                if (ao <= 0)
+                    continue;
+                Y[k] = (yy * a + Y[k] * A[k] * (1 - a)) / ao;
+                U[k] = (uu * a + U[k] * A[k] * (1 - a)) / ao;
+                V[k] = (vv * a + V[k] * A[k] * (1 - a)) / ao;
+                A[k] = ao;
+            }
+    }
+    for (size_t k = 0; k < (size_t)w * h; k++)
+        c->ya[k] = vx_q8(255 * A[k]), c->yv[k] = vx_q8(16 + 219 * Y[k]);
+    for (int y = 0; y < h / 2; y++)
+        for (int x = 0; x < w / 2; x++) {
+            double sa = 0, su = 0, sv = 0;
+            for (int j = 0; j < 4; j++) {
+                const size_t k = (size_t)(2 * y + j / 2) * w + 2 * x + j % 2;
+                sa += A[k], su += U[k] * A[k], sv += V[k] * A[k];
+            }
+            const size_t q = (size_t)y * (w / 2) + x;
+            c->ca[q] = vx_q8(255 * sa / 4);
+            c->cb[q] = vx_q8(128 + 224 * (sa > 0 ? su / sa : 0));
+            c->cr[q] = vx_q8(128 + 224 * (sa > 0 ? sv / sa : 0));
+        }
+    free(A), free(Y), free(U), free(V);
+    c->box = (VxRect){x0, y0, x1, y1};
+    return 0;
+}
+
+static int cap_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    Captions *c = ly->priv;
+    const int i = cue_at(c, fr->t_rec);
+    if (i == c->cur)
+        return 0; /* the same cue (or none): nothing rasterised, nothing changed */
+    const VxRect old = c->box;
+    int ret = raster(c, i, c->W, c->H);
+    if (ret < 0)
+        return ret;
+    int n = 0;
+    if (!vx_rect_empty(old) && n < max)
+        r[n++] = old;
+    if (!vx_rect_empty(c->box) && n < max)
+        r[n++] = c->box;
+    return n;
+}
+
+static int cap_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Captions *c = ly->priv;
+    const int i = cue_at(c, fr->t_rec);
+    return i == c->cur ? 0 : raster(c, i, c->W, c->H);
+}
+
+static void cap_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
+{
+    (void)phase;
+    const Captions *c = ly->priv;
+    if (vx_rect_empty(c->box))
+        return;
+    const VxPlanes d = vx_planes(fr->dst);
+    int y0, y1;
+    vx_slice_rows(fr->dst->h / 2, i, k, &y0, &y1);
+    y0 = y0 * 2 > c->box.y0 ? y0 * 2 : c->box.y0;
+    y1 = y1 * 2 < c->box.y1 ? y1 * 2 : c->box.y1;
+    const int w = c->box.x1 - c->box.x0, x0 = c->box.x0;
+    for (int y = y0; y < y1; y++) {
+        const size_t row = (size_t)(y - c->box.y0) * w;
+        uint8_t *py = d.y + y * d.sy + x0;
+        for (int x = 0; x < w; x++) {
+            const int a = c->ya[row + x];
+            py[x] = (uint8_t)((c->yv[row + x] * a + py[x] * (255 - a) + 127) / 255);
+        }
+        if (y & 1)
+            continue;
+        const size_t crow = (size_t)(y - c->box.y0) / 2 * (w / 2);
+        uint8_t *pu = d.u + (y / 2) * d.suv + (x0 / 2) * d.step;
+        uint8_t *pv = d.v + (y / 2) * d.suv + (x0 / 2) * d.step;
+        for (int x = 0; x < w / 2; x++) {
+            const int a = c->ca[crow + x];
+            pu[x * d.step] = (uint8_t)((c->cb[crow + x] * a + pu[x * d.step] * (255 - a) + 127) / 255);
+            pv[x * d.step] = (uint8_t)((c->cr[crow + x] * a + pv[x * d.step] * (255 - a) + 127) / 255);
+        }
+    }
+}
+
+static int cap_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    *drawn = ((const Captions *)ly->priv)->box;
+    return 0;
+}
+
+static void cap_close(VxLayer *ly)
+{
+    if (ly->priv)
+        close_caps(ly->priv);
+    ly->priv = NULL;
+}
+#else
+static int cap_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    (void)ly;
+    if (!o->p->captions)
+        return 0;
+    return vx_fail(o->ctx, VX_ERR(ENOSYS), "sources.captions: this vexport was built without libass");
+}
+
+static void cap_close(VxLayer *ly)
+{
+    ly->priv = NULL;
+}
+#endif
+
+const VxLayerClass vx_layer_captions = {
+    .name = "captions",
+    .key = "captions",
+    .check = cap_check,
+    .open = cap_open,
+#ifdef VX_HAVE_LIBASS
+    .changes = cap_changes,
+    .begin = cap_begin,
+    .phases = 1,
+    .draw = cap_draw,
+    .end = cap_end,
+#endif
+    .close = cap_close,
+};

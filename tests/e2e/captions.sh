@@ -1,0 +1,66 @@
+#!/bin/sh
+# The captions layer (docs/project-format.md, "Captions"): a project exported losslessly with
+# and without an SRT file of two cues (Latin with diacritics and Cyrillic; Hebrew and Arabic),
+# decoded with ffmpeg: the bottom band differs from the export without captions during each cue
+# and only then; a cut that keeps half of a cue keeps that half. Bad subtitle files (not UTF-8,
+# a malformed timing) are refused with the file, the line and the problem.
+# Environment: VEXPORT, MEDIA. Exit 0 pass, 1 fail, 77 skip.
+set -u
+: "${VEXPORT:?}" "${MEDIA:?}"
+[ -f "$MEDIA/screen.mp4" ] || { echo "SKIP: $MEDIA/screen.mp4 missing"; exit 77; }
+command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg missing"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-captions.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+ln -s "$MEDIA/screen.mp4" "$tmp/rec.mp4"
+printf '1\r\n00:00:00,250 --> 00:00:00,650\r\nCafé déjà vu Привет\r\n\r\n2\r\n00:00:01,050 --> 00:00:01,450\r\nשלום مرحبا\r\n' >"$tmp/t.srt"
+base='"version": 1, "output": { "width": 320, "height": 180, "fps": 10 },
+  "background": "#1e293b", "padding": 0.08'
+mk() { # name, timeline, sources extra
+    echo "{ $base, \"timeline\": $2, \"sources\": { \"screen\": \"rec.mp4\" $3 }, \"captions\": { \"size\": 0.1 } }" >"$tmp/$1.json"
+    "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 >"$tmp/$1.log" 2>&1 ||
+        { cat "$tmp/$1.log"; echo "FAIL: vexport $1"; exit 1; }
+    ffmpeg -loglevel error -i "$tmp/$1.mp4" -f rawvideo -pix_fmt gray "$tmp/$1.y" ||
+        { echo "FAIL: decoding $1"; exit 1; }
+}
+mk ref '[ { "start": 0, "end": 1.5 } ]' ''
+mk cap '[ { "start": 0, "end": 1.5 } ]' ', "captions": "t.srt"'
+# recording 0.4..1.5 kept: the first cue's second half (0.4..0.65) shows at output 0..0.25
+mk refcut '[ { "start": 0.4, "end": 1.5 } ]' ''
+mk capcut '[ { "start": 0.4, "end": 1.5 } ]' ', "captions": "t.srt"'
+python3 - "$tmp" <<'PY' || exit 1
+import sys
+d = sys.argv[1]; W, H = 320, 180
+def frames(n):
+    b = open(f"{d}/{n}.y", "rb").read(); return [b[i:i + W * H] for i in range(0, len(b), W * H)]
+def band_diff(a, b):  # mean |difference| over the bottom quarter
+    s = sum(abs(a[y * W + x] - b[y * W + x]) for y in range(H * 3 // 4, H) for x in range(W))
+    return s / (W * H / 4)
+def check(ref, cap, cues, label):
+    R, C = frames(ref), frames(cap); bad = 0
+    if len(R) != len(C): print(f"FAIL: {label}: {len(C)} frames, {len(R)} without captions"); return 1
+    for i, (r, c) in enumerate(zip(R, C)):
+        t = i / 10; inside = any(a <= t < b for a, b in cues); dd = band_diff(r, c)
+        if inside != (dd > 0.5) or (not inside and r != c):
+            print(f"FAIL: {label}: frame {i} (t={t:.1f}) diff {dd:.2f}, cue {'on' if inside else 'off'}"); bad = 1
+    print(f"{label}: {len(C)} frames, captions during the cues and only then" if not bad else "")
+    return bad
+bad = check("ref", "cap", [(0.25, 0.65), (1.05, 1.45)], "whole")
+bad |= check("refcut", "capcut", [(0.0, 0.25), (0.65, 1.05)], "cut")
+sys.exit(bad)
+PY
+refuse() { # name, expected text
+    echo "{ $base, \"sources\": { \"screen\": \"rec.mp4\", \"captions\": \"$1\" } }" >"$tmp/bad.json"
+    if "$VEXPORT" render "$tmp/bad.json" -o "$tmp/bad.mp4" >"$tmp/bad.log" 2>&1; then
+        echo "FAIL: $1 was accepted"; exit 1
+    fi
+    grep -q "$2" "$tmp/bad.log" || { cat "$tmp/bad.log"; echo "FAIL: the error does not say '$2'"; exit 1; }
+}
+printf '1\n00:00:00,200 --> 00:00:00,600\nCaf\351\n' >"$tmp/latin1.srt"
+refuse latin1.srt 'latin1.srt:3: not UTF-8'
+printf 'WEBVTT\n\n00:00.200 --> 00:00.600\nok\n\n00:01.000 -> 00:01.400\nbad\n' >"$tmp/bad.vtt"
+refuse bad.vtt 'bad.vtt:6: malformed cue timing'
+printf '1\n00:00:00,200 --> 00:00:0x,600\nbad\n' >"$tmp/time.srt"
+refuse time.srt 'time.srt:2: malformed cue timing'
+printf '1\n00:00:00,200 --> 00:00:00,600\nok\n\nhello\n' >"$tmp/junk.srt"
+refuse junk.srt 'junk.srt:5: expected a cue number or a cue timing line'
+echo "PASS: captions during their cues and only then, through a cut; bad subtitle files refused"
