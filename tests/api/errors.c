@@ -15,16 +15,7 @@
 
 #include "vexport/vexport.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
+#include "../unit/check.h"
 
 static char routed[512];
 static void log_cb(void *opaque, int level, const char *msg)

@@ -12,16 +12,7 @@
 
 #include "vexport/vexport.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
+#include "../unit/check.h"
 
 /* rows of w*bpp bytes of two images equal? */
 static int same_rows(const VxImage *a, const VxImage *b, int plane, int rows, int bytes)

@@ -13,16 +13,7 @@
 
 #include "vexport/vexport.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-            failures++;                                                                        \
-        }                                                                                      \
-    } while (0)
+#include "../unit/check.h"
 
 typedef struct Decoded {
     int width, height, fps_num, fps_den, has_audio;
