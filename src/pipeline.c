@@ -1,6 +1,8 @@
 /* The export pipeline: a decode thread feeds decoded frames, by reference, through a bounded
  * queue to the compose -> encode -> mux loop. The composed frame comes from the compositor's
  * pool and is the encoder's input as it is (no copy). */
+#include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -10,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "gif.h"
 #include "internal.h"
 #include "media_picture.h"
 #include "format.h"
@@ -312,9 +315,20 @@ static int compose_crossfade(Feed *fd, VxCompose *comp, const VxScene *scene, Ou
     return ret;
 }
 
-int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions *o,
-                    const VxCancel *cancel, VxStats *st)
+/* A GIF export's frame rate and width (the height follows the canvas's shape). */
+typedef struct GifOut {
+    double fps;
+    int width;
+    int loop;
+    int64_t bytes; /* out: the file's size */
+} GifOut;
+
+static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions *o,
+                        const VxCancel *cancel, VxStats *st, GifOut *go)
 {
+    VxGif *gif = NULL;
+    char gif_tmp[4096] = "";
+    VxProject gp;
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
     VxEncoder *enc = NULL;
@@ -342,9 +356,6 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
     if (!of.audio)
         resolved.audio_mode = VX_AUDIO_NONE;
     const VxProject *p = &resolved;
-    if (of.codec == VX_CODEC_GIF)
-        return vx_fail(ctx, VX_ERR(ENOSYS), "%s: GIF output is not available in this build",
-                       o->output_path);
 
     if ((ret = vx_source_open(ctx, p->screen, &src)) < 0)
         goto end;
@@ -352,6 +363,20 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
     VxLayout l;
     if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
         goto end;
+    if (go) { /* GIF: the frame rate and size reduced, the canvas's shape kept */
+        gp = *p;
+        gp.fps = go->fps;
+        if (go->width > 0 && go->width < l.W) {
+            gp.width = (go->width + 1) & ~1;
+            gp.height = ((int)lround((double)l.H * gp.width / l.W) + 1) & ~1;
+            if (gp.height < 16)
+                gp.height = 16;
+        }
+        p = &gp;
+        if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
+            goto end;
+        go->width = l.W;
+    }
     if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
         goto end;
     const VxTimeline *tl = vx_scene_timeline(scene);
@@ -360,14 +385,30 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
     l.sub_x = si->sub_x, l.sub_y = si->sub_y, l.cx = si->chroma_x, l.cy = si->chroma_y;
     vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
-    if ((ret = vx_muxer_open(ctx, o->output_path, of.muxer, &mux)) < 0)
+    if (go) {
+        snprintf(gif_tmp, sizeof(gif_tmp), "%s.part", o->output_path);
+        VxGifParams gpar = {.width = l.W, .height = l.H, .loop = go->loop,
+                            .bt709 = l.matrix == VX_MATRIX_BT709};
+        if ((ret = vx_gif_open(&gif, gif_tmp, &gpar)) < 0) {
+            ret = vx_fail(ctx, ret, "%s: cannot write the GIF", gif_tmp);
+            goto end;
+        }
+    } else if ((ret = vx_muxer_open(ctx, o->output_path, of.muxer, &mux)) < 0) {
         goto end;
+    }
     int64_t n0 = 0, n1 = tl->frames; /* the output frames this export renders */
     const int chunk = o->chunk_count > 0;
+    if (go && chunk) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: a GIF is not made in chunks (--chunk)",
+                      o->output_path);
+        goto end;
+    }
     if (chunk && (ret = vx_chunk_begin(ctx, p, o, tl, mux, &n0, &n1)) < 0)
         goto end;
     const char *why = "a chunk is encoded (--chunk)";
-    const int mode = chunk ? -1 /* composite */
+    if (go)
+        why = "GIF output";
+    const int mode = chunk || go ? -1 /* composite */
                            : vx_passthrough_mode(p, o, si, avformat_query_codec(
                                  vx_muxer_format(mux), si->codec_id, FF_COMPLIANCE_NORMAL) == 1,
                                                  &why);
@@ -411,6 +452,13 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
     if (vx_thread_start(&thr, decode_thread, &dec) < 0) {
         ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the decode thread");
         goto end;
+    }
+    if (go) {
+        snprintf(st->encoder, sizeof(st->encoder), "gif");
+        if ((ret = vx_compose_create(ctx, p, scene, &l, VX_LAYOUT_NV12, &comp)) < 0 ||
+            (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
+            goto end;
+        goto frames;
     }
     const int auto_enc = !o->encoder || !strcmp(o->encoder, "auto");
     VxEncodeParams ep = {
@@ -456,9 +504,11 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
         goto end;
     if ((ret = vx_muxer_start(mux)) < 0)
         goto end;
+frames:;
 
 
-    Sink vsink = {mux, vx_encoder_avctx(enc)->time_base, 0, &st->mux_s, cancel};
+    Sink vsink = {mux, enc ? vx_encoder_avctx(enc)->time_base : (AVRational){1, 1}, 0,
+                  &st->mux_s, cancel};
     Sink asink = {mux, aud ? vx_audio_time_base(aud) : (AVRational){1, 1}, 1, &st->mux_s,
                   cancel};
     st->setup_s = vx_now_s() - t0;
@@ -497,7 +547,13 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
         out->pts = n - n0;
         ts = vx_now_s();
         const double mux0 = st->mux_s;
-        ret = vx_encoder_send(enc, out, write_packet, &vsink);
+        if (gif)
+            ret = out->format != AV_PIX_FMT_NV12
+                      ? VX_ERR(EINVAL)
+                      : vx_gif_add_nv12(gif, out->data[0], out->linesize[0], out->data[1],
+                                        out->linesize[1], (double)(n - n0) / vx_q2d(tl->fps));
+        else
+            ret = vx_encoder_send(enc, out, write_packet, &vsink);
         st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
         st->frames_composed++;
         av_frame_free(&out);
@@ -517,6 +573,18 @@ int vx_pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOptions
         goto end;
     }
     double ts = vx_now_s(), mux0 = st->mux_s;
+    if (gif) {
+        ret = vx_gif_close(gif, (double)(n1 - n0) / vx_q2d(tl->fps), &go->bytes);
+        gif = NULL;
+        if (ret < 0 || (ret = rename(gif_tmp, o->output_path) ? VX_ERR(errno) : 0) < 0) {
+            ret = vx_fail(ctx, ret, "%s: cannot write the GIF", o->output_path);
+            goto end;
+        }
+        *gif_tmp = 0;
+        st->encode_s += vx_now_s() - ts;
+        report(o, &pr, pr.total, t0, 1);
+        goto end;
+    }
     if ((ret = vx_encoder_send(enc, NULL, write_packet, &vsink)) < 0)
         goto end;
     st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
@@ -558,6 +626,10 @@ end:
     if (ret == VX_ECANCELED)
         vx_fail(ctx, ret, "export cancelled");
     vx_audio_close(&aud);
+    if (gif) {
+        vx_gif_abort(gif);
+        unlink(gif_tmp);
+    }
     vx_cuts_free(&plan);
     vx_compose_free(&comp);
     vx_encoder_close(&enc);
@@ -566,4 +638,59 @@ end:
     vx_scene_close(&scene);
     finish_stats(st, t0);
     return ret;
+}
+
+/* "key=value" in the encoder options, NULL when absent. */
+static const char *enc_opt(const VxExportOptions *o, const char *key)
+{
+    const size_t n = strlen(key);
+    for (int i = 0; i < o->n_encoder_opts; i++)
+        if (!strncmp(o->encoder_opts[i], key, n) && o->encoder_opts[i][n] == '=')
+            return o->encoder_opts[i] + n + 1;
+    return NULL;
+}
+
+/* A GIF: 15 fps and 960 wide unless the project says otherwise; with max_size=BYTES among the
+ * encoder options, exported again at a lower frame rate (15, 10, 7.5, 5), then a smaller width
+ * (x0.75 each time), until the file fits. */
+int vx_pipeline_run(VxContext *ctx, const VxProject *p, const VxExportOptions *o,
+                    const VxCancel *cancel, VxStats *st)
+{
+    VxOutputFormat of;
+    char why[512];
+    int r0 = vx_output_resolve(p, o->output_path, &of, why, sizeof(why));
+    if (r0 < 0)
+        return vx_fail(ctx, r0, "%s", why);
+    if (of.codec != VX_CODEC_GIF)
+        return pipeline_run(ctx, p, o, cancel, st, NULL);
+    GifOut go = {.fps = p->fps > 0 ? p->fps : 15, .width = p->width > 0 ? p->width : 960};
+    const char *v;
+    double max = 0;
+    if ((v = enc_opt(o, "loop")))
+        go.loop = atoi(v);
+    if ((v = enc_opt(o, "max_size"))) {
+        char *end;
+        max = strtod(v, &end);
+        if (*end == 'k' || *end == 'K')
+            max *= 1e3, end++;
+        else if (*end == 'M' || *end == 'm')
+            max *= 1e6, end++;
+        if (end == v || *end || !(max > 0))
+            return vx_fail(ctx, VX_ERR(EINVAL), "max_size=%s: expected bytes (e.g. 5M)", v);
+    }
+    for (int tries = 0;; tries++) {
+        int ret = pipeline_run(ctx, p, o, cancel, st, &go);
+        if (ret < 0 || max <= 0 || go.bytes <= max)
+            return ret;
+        if (go.width > 0 && go.width < 64) {
+            return vx_fail(ctx, VX_ERR(EFBIG), "%s: %" PRId64 " bytes at %.3g fps and %d wide, "
+                           "over max_size %.0f", o->output_path, go.bytes, go.fps, go.width, max);
+        }
+        const double prev = go.fps;
+        go.fps = go.fps > 10.01 ? 10 : go.fps > 7.51 ? 7.5 : go.fps > 5.01 ? 5 : go.fps;
+        if (go.fps == prev)
+            go.width = ((int)(go.width * 0.75)) & ~1;
+        vx_log(ctx, VX_LOG_INFO, "%s: %" PRId64 " bytes, over %.0f: again at %.3g fps, %d wide",
+               o->output_path, go.bytes, max, go.fps, go.width);
+    }
 }

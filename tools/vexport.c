@@ -32,6 +32,7 @@ typedef struct Cli {
     VxExportOptions eo;
     const char *enc_opts[MAX_OPTS];
     int n_enc_opts;
+    char gif_opts[2][64]; /* --max-size, --loop as max_size=, loop= encoder options */
     int threads;
     int stats; /* --stats */
     unsigned cpu_mask; /* from --cpu, when cpu_set */
@@ -168,6 +169,9 @@ static void usage(FILE *f)
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
         "encoder options: --encoder NAME --preset P (default veryfast for libx264)\n"
         "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)\n"
+        "  OUT.gif: 15 fps and 960 wide unless the project says otherwise;\n"
+        "  --max-size BYTES[k|M] (lower the fps, then the size, until it fits)\n"
+        "  --loop N (0: forever, the default; -1: play once)\n"
         "  --threads N (one budget for decoding, composing and encoding; default: the CPUs)\n"
         "  --cpu c|sse4|avx2|avx512|neon  --progress bar|json|none  -v | -q\n"
         "  --no-passthrough (always re-encode, even when the recording could be copied)\n"
@@ -313,6 +317,14 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             if (!strchr(v, '='))
                 return usage_error("--encoder-opt %s: expected key=value", v);
             c->enc_opts[c->n_enc_opts++] = v;
+        } else if (!strcmp(a, "--max-size") || !strcmp(a, "--loop")) {
+            NEED();
+            const int loop = !strcmp(a, "--loop");
+            if (c->n_enc_opts == MAX_OPTS)
+                return usage_error("too many %s", a);
+            snprintf(c->gif_opts[loop], sizeof(c->gif_opts[loop]), "%s=%s",
+                     loop ? "loop" : "max_size", v);
+            c->enc_opts[c->n_enc_opts++] = c->gif_opts[loop];
         } else if (!strcmp(a, "--threads")) {
             NEED();
             if (parse_double(v, &d) < 0 || d < 0 || d > 256 || d != floor(d))
