@@ -2,8 +2,8 @@
 # GIF export (docs/gif.md): a short project exported to OUT.gif and, losslessly, to an MP4 at
 # the same size and frame rate (the reference). Decoded by FFmpeg: size, duration (the sum of
 # the delays), loop count (the NETSCAPE2.0 block), SSIM against the reference; then
-# --max-size at half that file's size makes a file that fits, at a lower frame rate.
-# Environment: VEXPORT, MEDIA. Exit 0 pass, 1 fail, 77 skip.
+# it plays in headless Chromium; --max-size at half that file's size makes a file that fits, at a lower frame rate.
+# Environment: VEXPORT, MEDIA, PLAY (tests/web/play.sh). Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${MEDIA:?}"
 [ -f "$MEDIA/screen.mp4" ] || { echo "SKIP: $MEDIA/screen.mp4 missing"; exit 77; }
@@ -48,6 +48,11 @@ assert ssim >= 0.95, f"SSIM {ssim}"
 print(f"gif: {len(pk)} frames, {len(b)} bytes, SSIM {ssim:.4f}")
 open(tmp + "/budget", "w").write(str(len(b) // 2))
 PY
+# it plays in headless Chromium (tests/web/play.sh; 77: no Chromium, that part skipped)
+if [ -n "${PLAY:-}" ]; then
+    "$PLAY" "$tmp/a.gif"; rc=$?
+    [ $rc = 0 ] || [ $rc = 77 ] || { echo "FAIL: the GIF does not play in Chromium"; exit 1; }
+fi
 budget=$(cat "$tmp/budget")
 "$VEXPORT" render "$tmp/p.json" -o "$tmp/b.gif" --max-size "$budget" >"$tmp/b.log" 2>&1 ||
     { cat "$tmp/b.log"; echo "FAIL: vexport --max-size $budget"; exit 1; }

@@ -32,6 +32,30 @@ trap 'exit 1' INT TERM HUP
 
 ext=${video##*.}
 ln -s "$(realpath "$video")" "$tmp/video.$ext"
+if [ "$ext" = gif ]; then
+    # a GIF is an <img>: loaded, left to animate 0.3 s, drawn to the canvas (frame 0's pixel
+    # at 8,8 is compared with ffmpeg's: the checks below take "seeked 0")
+    cat >"$tmp/page.html" <<HTML
+<!doctype html><html><body>
+<img id="v" src="video.gif"><canvas id="c"></canvas>
+<script>
+const v = document.getElementById('v');
+const report = m => console.log('RESULT ' + m);
+v.addEventListener('error', () => report('ERROR the GIF failed to load'));
+v.addEventListener('load', () => setTimeout(() => {
+  const c = document.getElementById('c');
+  c.width = v.naturalWidth; c.height = v.naturalHeight;
+  const g = c.getContext('2d');
+  g.drawImage(v, 0, 0);
+  try {
+    const d = g.getImageData(8, 8, 1, 1).data;
+    report('OK played 0.300 seeked 0 size ' + v.naturalWidth + 'x' + v.naturalHeight +
+           ' duration 0 pixel ' + d[0] + ',' + d[1] + ',' + d[2] + ',' + d[3]);
+  } catch (e) { report('ERROR reading the canvas: ' + e); }
+}, 300));
+</script></body></html>
+HTML
+else
 cat >"$tmp/page.html" <<HTML
 <!doctype html><html><body>
 <video id="v" muted playsinline preload="auto" src="video.$ext"></video>
@@ -67,6 +91,7 @@ v.addEventListener('seeked', () => {
 });
 </script></body></html>
 HTML
+fi
 
 # as root Chromium needs --no-sandbox; a profile of its own, so that runs do not share one
 setsid "$browser" --headless --no-sandbox --disable-gpu --no-first-run --mute-audio \
