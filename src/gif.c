@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define MAX_COLORS 255 /* one index left for the transparent colour */
-#define CACHE_BITS 6
+#define CACHE_BITS 7
 /* perceptual weights of the colour distance (green counts most, blue least) */
 #define WR 2
 #define WG 4
