@@ -775,11 +775,31 @@ static int parse_auto_zoom(Parser *ps, json_object *o, VxProject *p)
     return 0;
 }
 
+static int parse_motion_blur(Parser *ps, json_object *o, VxProject *p)
+{
+    static const char *const keys[] = {"screen", "cursor", NULL};
+    json_object *v;
+    if (json_object_is_type(o, json_type_null))
+        return 0;
+    if (!json_object_is_type(o, json_type_object))
+        return perr(ps, "motion_blur", "expected an object or null, got %s", type_name(o));
+    if (check_keys(ps, o, "motion_blur", keys))
+        return ps->err;
+    if (json_object_object_get_ex(o, "screen", &v) &&
+        get_number(ps, v, "motion_blur.screen", 0, 1, &p->mb_screen))
+        return ps->err;
+    if (json_object_object_get_ex(o, "cursor", &v) &&
+        get_bool(ps, v, "motion_blur.cursor", &p->mb_cursor))
+        return ps->err;
+    return 0;
+}
+
 static int parse_root(Parser *ps, json_object *root, VxProject *p)
 {
     static const char *const keys[] = {"version", "output", "sources", "background",
                                        "padding", "radius", "shadow", "timeline", "zoom",
-                                       "auto_zoom", "cursor", "camera", NULL};
+                                       "auto_zoom", "cursor", "camera",
+                                       "motion_blur", NULL};
     json_object *v;
     if (!json_object_is_type(root, json_type_object))
         return perr(ps, "(top level)", "expected an object, got %s", type_name(root));
@@ -821,6 +841,8 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
     if (p->auto_zoom.on && !p->cursor.track)
         return perr(ps, "auto_zoom", "needs a cursor track (sources.cursor): its clicks place "
                     "the zooms");
+    if (json_object_object_get_ex(root, "motion_blur", &v) && parse_motion_blur(ps, v, p))
+        return ps->err;
     for (int i = 0; i < p->n_zooms; i++)
         if (p->zooms[i].mode == VX_ZOOM_FOLLOW && !p->cursor.track)
             return perr(ps, "zoom", "\"follow\": \"cursor\" needs a cursor track "

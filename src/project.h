@@ -127,6 +127,8 @@ struct VxProject {
     VxAutoZoomOpts auto_zoom;
     VxCursorOpts cursor;
     VxCameraOpts camera;
+    double mb_screen;    /* motion_blur.screen: shutter, fraction of the frame interval; 0 off */
+    int mb_cursor;       /* motion_blur.cursor */
     struct json_object *json; /* the project as read (a reference): the layers' sections */
     char *base_dir;           /* what relative paths in it resolve against ("": the cwd) */
 };

@@ -136,6 +136,16 @@ void vx_scene_at_range(const VxScene *sc, int seg, double t, double *t_rec, VxZo
     view_at(sc, *t_rec, view);
 }
 
+void vx_scene_view_at(const VxScene *sc, double t_rec, VxZoomView *view)
+{
+    view_at(sc, t_rec, view);
+}
+
+double vx_scene_frame_interval(const VxScene *sc)
+{
+    return (double)sc->tl.fps.den / sc->tl.fps.num;
+}
+
 VxCursor *vx_scene_cursor(const VxScene *sc)
 {
     return sc ? sc->cursor : NULL;

@@ -20,6 +20,10 @@ const struct VxTimeline *vx_scene_timeline(const VxScene *sc);
 void vx_scene_at(const VxScene *sc, double t, double *t_rec, VxZoomView *view);
 /* The same for range seg of the timeline (a cross-fade shows two at once). */
 void vx_scene_at_range(const VxScene *sc, int seg, double t, double *t_rec, VxZoomView *view);
+/* The view at recording time t_rec. */
+void vx_scene_view_at(const VxScene *sc, double t_rec, VxZoomView *view);
+/* The output's frame interval, seconds. */
+double vx_scene_frame_interval(const VxScene *sc);
 /* The cursor (track, smoothing), NULL without a track. */
 struct VxCursor *vx_scene_cursor(const VxScene *sc);
 void vx_scene_close(VxScene **sc);

@@ -66,6 +66,14 @@ cat > "$dir/cursor.json" <<EOF
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
 EOF
 run cursor "$dir/cursor.json" --preset ultrafast
+# motion blur: outputs whose view moves over the shutter are averages drawn whole, the next
+# still one is drawn whole again, the still ones after it only where they changed (a zoom and a
+# follow-cursor pan, with threads)
+sed -e 's/"width": 1280, "height": 720, "fps": 60 }/"width": 640, "height": 360, "fps": 30 },\
+  "motion_blur": { "screen": 0.5, "cursor": true }/' \
+    -e 's/"follow": "cursor", "scale": 2, "transition": 0.3 }/&, { "start": 3.0, "end": 3.5, "rect": [ 100, 80, 640, 360 ], "transition": 0.3 }/' \
+    "$dir/cursor.json" >"$dir/blur.json"
+run blur "$dir/blur.json" --preset ultrafast --threads 4
 # a fade to black at a cut, over the camera and the cursor: the faded outputs are copies, the
 # kept previous output stays as drawn (the next output is redrawn from it)
 cat > "$dir/fade.json" <<EOF

@@ -18,6 +18,7 @@
 #include "../dsp/diff.h"
 #include "../layer.h"
 #include "../scale.h"
+#include "../scene.h"
 
 #define VX_MAX_SLICES 16
 
@@ -79,6 +80,11 @@ typedef struct Screen {
     int changed;  /* drawn incrementally */
     int zoomed;
     struct Slices *f;
+    /* motion blur (docs/project-format.md, motion_blur): the views over the shutter */
+    const VxScene *scene;
+    double shutter;       /* seconds of recording time; 0: off */
+    int blurred;          /* the previous output was averaged over several views */
+    uint16_t *acc;        /* sums of the rectangle's samples: luma rw x rh, then chroma */
 } Screen;
 
 /* Coverage masks for the rows of the rectangle that cross rounded corners (or, for chroma of
@@ -522,13 +528,84 @@ static int same_view(const VxZoomView *a, const VxZoomView *b)
     return a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h;
 }
 
+/* The motion blur's sample count at recording time t_rec (1: one view, fr->view): the
+ * largest move of an edge of the view between the shutter's ends, in output pixels, rounded
+ * up, at most VX_BLUR_MAX. */
+#define VX_BLUR_MAX 16
+static int blur_count(const Screen *c, double t_rec)
+{
+    if (c->shutter <= 0)
+        return 1;
+    VxZoomView a, b;
+    vx_scene_view_at(c->scene, t_rec - c->shutter / 2, &a);
+    vx_scene_view_at(c->scene, t_rec + c->shutter / 2, &b);
+    const double sx = c->l.rw / (a.w < b.w ? a.w : b.w), sy = c->l.rh / (a.h < b.h ? a.h : b.h);
+    double d = fabs(a.x - b.x) * sx, e;
+    e = fabs(a.x + a.w - b.x - b.w) * sx, d = e > d ? e : d;
+    e = fabs(a.y - b.y) * sy, d = e > d ? e : d;
+    e = fabs(a.y + a.h - b.y - b.h) * sy, d = e > d ? e : d;
+    const double n = ceil(d);
+    return n < 1 ? 1 : n > VX_BLUR_MAX ? VX_BLUR_MAX : (int)n;
+}
+
+/* Adds the rectangle of dst to the sums (add = 1), or writes (sums + n / 2) / n into it. */
+static void blur_rows(Screen *c, VxPicture *dst, int add, int n)
+{
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
+    const int rw = c->l.rw, rh = c->l.rh, cw = c->cw;
+    uint16_t *a = c->acc;
+    for (int j = 0; j < rh; j++, a += rw) {
+        uint8_t *r = d.y + oy + j * d.sy;
+        for (int i = 0; i < rw; i++)
+            if (add)
+                a[i] += r[i];
+            else
+                r[i] = (uint8_t)((a[i] + n / 2) / n);
+    }
+    for (int j = 0; j < c->ch; j++, a += 2 * cw) {
+        uint8_t *u = d.u + ouv + j * d.suv, *v = d.v + ouv + j * d.suv;
+        for (int i = 0; i < cw; i++) {
+            uint8_t *pu = u + (ptrdiff_t)i * d.step, *pv = v + (ptrdiff_t)i * d.step;
+            if (add) {
+                a[2 * i] += *pu, a[2 * i + 1] += *pv;
+            } else {
+                *pu = (uint8_t)((a[2 * i] + n / 2) / n);
+                *pv = (uint8_t)((a[2 * i + 1] + n / 2) / n);
+            }
+        }
+    }
+}
+
+/* The screen drawn with the views at the n sample times of the shutter, averaged. */
+static int blur_draw(Screen *c, const VxLayerFrame *fr, int n)
+{
+    const size_t len = (size_t)c->l.rw * c->l.rh + (size_t)2 * c->cw * c->ch;
+    if (!c->acc && !(c->acc = malloc(len * sizeof(*c->acc))))
+        return VX_ERR(ENOMEM);
+    memset(c->acc, 0, len * sizeof(*c->acc));
+    for (int k = 0; k < n; k++) {
+        VxZoomView v;
+        VxPlaneScaler sy, sc;
+        vx_scene_view_at(c->scene, fr->t_rec + c->shutter * ((k + 0.5) / n - 0.5), &v);
+        if (scalers_init(c, &v, &sy, &sc) < 0)
+            return VX_ERR(ENOMEM);
+        compose_full(c, &sy, &sc, fr->src, fr->dst);
+        vx_plane_scaler_free(&sy);
+        vx_plane_scaler_free(&sc);
+        blur_rows(c, fr->dst, 1, n);
+    }
+    blur_rows(c, fr->dst, 0, n);
+    return 0;
+}
+
 static int screen_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 {
     const Screen *c = ly->priv;
     if (max < 1)
         return VX_ERR(EINVAL);
     if (c->prev_src.buf && vx_picture_same(fr->src, &c->prev_src) &&
-        same_view(&fr->view, &c->prev_view))
+        same_view(&fr->view, &c->prev_view) && !c->blurred && blur_count(c, fr->t_rec) == 1)
         return 0;
     r[0] = (VxRect){c->l.x, c->l.y, c->l.x + c->l.rw, c->l.y + c->l.rh};
     return 1;
@@ -549,10 +626,20 @@ static int screen_begin(VxLayer *ly, const VxLayerFrame *fr)
     const VxZoomView full = {0, 0, l->sw, l->sh};
     const VxZoomView *view = &fr->view;
     const int zoomed = !same_view(view, &full);
-    const int view_changed = !same_view(view, &c->prev_view);
+    /* after an averaged output, nothing of the previous output can be kept */
+    const int view_changed = !same_view(view, &c->prev_view) || c->blurred;
+    const int n_blur = blur_count(c, fr->t_rec);
     c->seq = fr->seq;
     c->above = fr->above, c->n_above = fr->n_above;
     c->zoomed = zoomed;
+    c->blurred = n_blur > 1;
+    if (c->blurred) {
+        c->ky.valid = c->ku.valid = c->kv.valid = 0;
+        c->changed = 0;
+        ly->sliced = 0;
+        c->f->active = 0;
+        return blur_draw(c, fr, n_blur);
+    }
     if (zoomed && (!c->have_zoom || !same_view(view, &c->zview))) {
         if (c->have_zoom) {
             vx_plane_scaler_free(&c->zy);
@@ -633,6 +720,7 @@ static void screen_close(VxLayer *ly)
     free(c->my_full);
     free(c->mc_full);
     free(c->f);
+    free(c->acc);
     free(c);
     ly->priv = NULL;
 }
@@ -648,6 +736,9 @@ static int screen_open(VxLayer *ly, const VxLayerOpen *o)
     c->l = *l;
     c->rows = o->rows;
     c->sp = vx_planes(o->stat);
+    c->scene = o->scene;
+    if (o->scene && o->p->mb_screen > 0)
+        c->shutter = o->p->mb_screen * vx_scene_frame_interval(o->scene);
     c->cw = (l->rw + 1) / 2;
     c->ch = (l->rh + 1) / 2;
     vx_scale_dsp_init(&c->sdsp, o->ctx->cpu_flags);

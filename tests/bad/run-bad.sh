@@ -215,6 +215,18 @@ range-opacity)
 EOF
     bad 1 'p\.json' 'shadow\.opacity' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+range-motion-blur)
+    # the shutter is a fraction of the frame interval, and cursor a boolean
+    link base.mp4 rec.mp4
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "motion_blur": { "screen": 1.5, "cursor": true } }
+EOF
+    bad 1 'p\.json' 'motion_blur\.screen' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4" }, "motion_blur": { "screen": 0.5, "cursor": 1 } }
+EOF
+    bad 1 'p\.json' 'motion_blur\.cursor' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
 range-fps)
     link base.mp4 rec.mp4
     project p <<'EOF'

@@ -381,6 +381,37 @@ EOF
     check p --sample 0,15,17,20,22,25,30,45,75,80,85,90,119
     ;;
 
+motion-blur)
+    # motion blur ({"screen": 0.5}): frames in the zoom's transitions must match the checker's
+    # own average of the screen at the views sampled over the shutter (docs/project-format.md,
+    # motion_blur); frames whose view is still over the shutter are byte-identical to the same
+    # export without motion blur, and frames well inside a transition are not
+    need screen.mp4
+    command -v ffmpeg >/dev/null || skip "ffmpeg not installed (scripts/setup.sh --tests)"
+    link screen.mp4 rec.mp4
+    for mb in on off; do
+        blur='"motion_blur": { "screen": 0.5, "cursor": true },'
+        [ $mb = off ] && blur=
+        project $mb <<EOF
+{ "version": 1, "output": { "width": 640, "height": 360, "fps": 30 }, "sources": { "screen": "rec.mp4" },
+  $GRAD, "padding": 0.05, "radius": 8, $blur
+  "zoom": [ { "start": 1.0, "end": 2.0, "rect": [ 200, 120, 480, 270 ], "transition": 0.5 } ] }
+EOF
+        render $mb $LOSSLESS
+        ffmpeg -nostdin -v error -i "$out/out.mp4" -map 0:v -f framemd5 - | grep -v '^#' |
+            awk -F, '{ print $NF }' >"$tmp/$mb.md5" || fail "ffmpeg could not decode the $mb export"
+        [ $mb = on ] && check on --sample 0,14,16,20,22,25,29,40,61,65,70,74,90
+    done
+    [ "$(wc -l <"$tmp/on.md5")" -eq 120 ] && [ "$(wc -l <"$tmp/off.md5")" -eq 120 ] ||
+        fail "expected 120 frames with and without motion blur"
+    # the view is still over frames 0-13, 32-58, 77-119 (a shutter of 1/60 s centred on each)
+    still=$(paste "$tmp/on.md5" "$tmp/off.md5" | awk '(NR <= 14 || (NR >= 33 && NR <= 59) || NR >= 78) && $1 != $2 { print NR - 1 }')
+    [ -z "$still" ] || fail "frames with a still view differ with motion blur: $still"
+    moving=$(paste "$tmp/on.md5" "$tmp/off.md5" | awk '((NR >= 19 && NR <= 29) || (NR >= 64 && NR <= 74)) && $1 == $2 { print NR - 1 }')
+    [ -z "$moving" ] || fail "frames mid-transition are the same with motion blur: $moving"
+    say "still frames identical with and without motion blur; transition frames blurred"
+    ;;
+
 zoom-center)
     # centre + scale with a spring, at 60 fps from a 30 fps recording (each source frame shown
     # twice, but the view moves every output frame), and a zoom that reaches the edge (clamped)

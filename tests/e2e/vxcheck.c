@@ -154,6 +154,7 @@ typedef struct Project {
     int have_size, W, H;
     int have_fps;
     double fps;
+    double mb_screen; /* motion_blur.screen: the shutter, a fraction of the frame interval */
     int hevc;
     char *screen;
     int audio_mode;
@@ -312,6 +313,11 @@ static void parse_project(const char *path, Project *p)
             p->segs[i].mute = !strcmp(am, "mute") || (!strcmp(am, "auto") && (p->segs[i].speed < 0.5 - 1e-9 ||
                                                                               p->segs[i].speed > 2 + 1e-9));
         }
+    }
+    if (json_object_object_get_ex(root, "motion_blur", &o) && o) {
+        json_object *mv;
+        if (json_object_object_get_ex(o, "screen", &mv))
+            p->mb_screen = json_object_get_double(mv);
     }
     if (json_object_object_get_ex(root, "zoom", &o) && o) {
         p->nzooms = (int)json_object_array_length(o);
@@ -1376,6 +1382,55 @@ static void ref_free(RefFrame *r)
 static double g_cdx, g_cdy;
 /* the part of the recording shown in the screen rectangle (zoom); w = 0: all of it */
 static double g_view[4];
+
+static void ref_build(const Layout *L, const Source *s, const Background *bg, const SrcFrame *sf, RefFrame *rf);
+
+/* Motion blur, from the project format's rule: the screen drawn at views sampled over a
+ * shutter of `shutter` seconds of recording time centred on ts, n samples (the largest move
+ * of a view edge between the shutter's ends, in output pixels, rounded up, 1..16) at
+ * ts + shutter * ((k + 0.5) / n - 0.5), averaged with equal weights. Sets g_view to the
+ * centre view. */
+static void ref_build_blurred(const Layout *L, const Source *s, const Background *bg, const SrcFrame *sf,
+                              const Project *pj, double ts, double shutter, RefFrame *rf, int64_t frame)
+{
+    int n = 1;
+    if (shutter > 0) {
+        double a[4], b[4];
+        zoom_view(pj, s->sw, s->sh, ts - shutter / 2, a);
+        zoom_view(pj, s->sw, s->sh, ts + shutter / 2, b);
+        const double kx = L->rw / fmin(a[2], b[2]), ky = L->rh / fmin(a[3], b[3]);
+        double d = fmax(fmax(fabs(a[0] - b[0]) * kx, fabs(a[0] + a[2] - b[0] - b[2]) * kx),
+                        fmax(fabs(a[1] - b[1]) * ky, fabs(a[1] + a[3] - b[1] - b[3]) * ky));
+        n = (int)fmin(fmax(ceil(d), 1), 16);
+    }
+    double centre[4];
+    memcpy(centre, g_view, sizeof(centre));
+    if (n == 1) {
+        ref_build(L, s, bg, sf, rf);
+        return;
+    }
+    note("frame %" PRId64 ": motion blur, %d views averaged", frame, n);
+    const size_t ny = (size_t)L->W * L->H, nc = (size_t)(L->W / 2) * (L->H / 2);
+    for (int k = 0; k < n; k++) {
+        RefFrame r;
+        zoom_view(pj, s->sw, s->sh, ts + shutter * ((k + 0.5) / n - 0.5), g_view);
+        ref_build(L, s, bg, sf, &r);
+        if (k == 0) {
+            *rf = r;
+            continue;
+        }
+        for (size_t i = 0; i < ny; i++)
+            rf->Y[i] += r.Y[i], rf->sY[i] += r.sY[i];
+        for (size_t i = 0; i < nc; i++)
+            rf->U[i] += r.U[i], rf->V[i] += r.V[i], rf->sU[i] += r.sU[i], rf->sV[i] += r.sV[i];
+        ref_free(&r);
+    }
+    for (size_t i = 0; i < ny; i++)
+        rf->Y[i] /= n, rf->sY[i] /= n;
+    for (size_t i = 0; i < nc; i++)
+        rf->U[i] /= n, rf->V[i] /= n, rf->sU[i] /= n, rf->sV[i] /= n;
+    memcpy(g_view, centre, sizeof(centre));
+}
 
 static void ref_build(const Layout *L, const Source *s, const Background *bg, const SrcFrame *sf, RefFrame *rf)
 {
@@ -2480,7 +2535,7 @@ int main(int argc, char **argv)
             if (g_view[2] < src.sw || g_view[0] > 0)
                 note("frame %" PRId64 ": zoomed to [%.3f, %.3f, %.3f, %.3f] of the recording", samples[i], g_view[0],
                      g_view[1], g_view[2], g_view[3]);
-            ref_build(&L, &src, &bg, sf, &rf);
+            ref_build_blurred(&L, &src, &bg, sf, &pj, ts, pj.mb_screen / fps, &rf, samples[i]);
             compare(&L, &rf, of, &st);
             double py = psnr_of(st.sse_y, st.n_y), pc = psnr_of(st.sse_c, st.n_c);
             double pbg = psnr_of(st.sse_bg, st.n_bg), pscr = psnr_of(st.sse_scr, st.n_scr);
