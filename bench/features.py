@@ -5,7 +5,7 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|spotlight]
+                                      annotations|spotlight|motion-blur]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -22,6 +22,9 @@ seconds: it dims the whole screen while shown).
 that transition of 0.5 s. A cross-fade overlaps its ranges, so there each range after the first
 starts 0.5 s earlier in the recording: the outputs last the same, and a fifth of the frames
 (0.5 s of every 2.5 s) are transition frames.
+
+--only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
+"motion_blur": {"screen": 0.5, "cursor": true}.
 
 Inputs are the demo's (`vexport synth --cursor-track --no-pointer --webcam --mic`): a 1080p60
 synthetic desktop whose pointer is not baked in, its cursor track (a scripted path with pauses
@@ -84,7 +87,8 @@ def main():
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
-                                       "fade-black", "masks", "annotations", "spotlight"),
+                                       "fade-black", "masks", "annotations", "spotlight",
+                                       "motion-blur"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -105,6 +109,12 @@ def main():
     elif a.only in OVERLAYS:
         feat = json.loads(json.dumps(base))
         feat[OVERLAYS[a.only][0]] = OVERLAYS[a.only][1]
+    elif a.only == "motion-blur":
+        base["zoom"] = feat["zoom"]
+        base["sources"]["cursor"] = feat["sources"]["cursor"]
+        base["cursor"] = {"draw": False}
+        feat = json.loads(json.dumps(base))
+        feat["motion_blur"] = {"screen": 0.5, "cursor": True}
     elif a.only:
         one = json.loads(json.dumps(base))
         src = feat["sources"]
