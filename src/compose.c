@@ -52,8 +52,19 @@ int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayo
 {
     memset(l, 0, sizeof(*l));
     l->sw = sw, l->sh = sh;
-    if (p->width && p->height) {
-        const int W = p->width, H = p->height;
+    int W = p->width, H = p->height;
+    if (!W && (p->res_short || p->aspect_w)) { /* the presets: output.resolution, .aspect */
+        int M = (int)round_half_up(p->padding * (sw < sh ? sw : sh));
+        const double cw = sw + 2 * M, ch = sh + 2 * M; /* the native canvas */
+        const double aw = p->aspect_w ? p->aspect_w : cw, ah = p->aspect_w ? p->aspect_h : ch;
+        const double s = p->res_short > 0 ? p->res_short
+                         : p->aspect_w ? fmin(cw, ch) : 0; /* source: its own shorter side */
+        if (s > 0) {
+            W = 2 * (int)round_half_up(s * (aw > ah ? aw / ah : 1) / 2);
+            H = 2 * (int)round_half_up(s * (ah > aw ? ah / aw : 1) / 2);
+        }
+    }
+    if (W && H) {
         double m = p->padding * (W < H ? W : H);
         double s = fmin((W - 2 * m) / sw, (H - 2 * m) / sh);
         l->W = W, l->H = H;

@@ -14,7 +14,10 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
     if ((o->encoder && strcmp(o->encoder, "auto")) || o->preset || o->crf >= 0 ||
         o->bitrate > 0 || o->n_encoder_opts)
         return "encoder settings were given";
-    if (p->width && (p->width != si->width || p->height != si->height))
+    if (p->bpp > 0)
+        return "a quality preset sets the bitrate";
+    if ((p->width && (p->width != si->width || p->height != si->height)) || p->res_short ||
+        p->aspect_w)
         return "the output size differs from the recording's";
     if (p->padding > 0 || p->radius > 0)
         return "the screen is styled (padding or rounded corners)";

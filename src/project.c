@@ -145,10 +145,91 @@ static int get_path(Parser *ps, json_object *v, const char *path, char **out)
     return 0;
 }
 
+/* The presets (docs/project-format.md, "Presets"). */
+static const struct { const char *name; double bpp; } quality_presets[] = {
+    {"web", 0.04}, {"social", 0.08}, {"studio", 0.15}, {"max", 0.3}};
+static const struct { const char *name; int short_side; } resolution_presets[] = {
+    {"720p", 720}, {"1080p", 1080}, {"1440p", 1440}, {"4k", 2160}, {"source", -1}};
+static const struct { const char *name; int w, h; } aspect_presets[] = {
+    {"16:9", 16, 9}, {"9:16", 9, 16}, {"1:1", 1, 1}, {"4:5", 4, 5}, {"4:3", 4, 3}};
+#define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+int vx_preset_describe(int i, const char **key, const char **name, char *what, size_t n)
+{
+    if (!key || !name || !what || !n || i < 0)
+        return VX_ERR(EINVAL);
+    if (i < N_OF(quality_presets)) {
+        *key = "output.quality", *name = quality_presets[i].name;
+        snprintf(what, n, "video rate %.2f bits per pixel per frame (bitrate = %.2f x width x "
+                 "height x fps)", quality_presets[i].bpp, quality_presets[i].bpp);
+        return 0;
+    }
+    i -= N_OF(quality_presets);
+    if (i < N_OF(resolution_presets)) {
+        *key = "output.resolution", *name = resolution_presets[i].name;
+        if (resolution_presets[i].short_side < 0)
+            snprintf(what, n, "the recording's size (padding included), or its shorter side "
+                     "with output.aspect");
+        else
+            snprintf(what, n, "shorter side %d, the longer at the aspect (%dx%d at 16:9)",
+                     resolution_presets[i].short_side, resolution_presets[i].short_side * 16 / 9,
+                     resolution_presets[i].short_side);
+        return 0;
+    }
+    i -= N_OF(resolution_presets);
+    if (i < N_OF(aspect_presets)) {
+        *key = "output.aspect", *name = aspect_presets[i].name;
+        snprintf(what, n, "a %d:%d canvas, the screen fitted inside it with the padding",
+                 aspect_presets[i].w, aspect_presets[i].h);
+        return 0;
+    }
+    return VX_ERR(ENOENT);
+}
+
+static int parse_presets(Parser *ps, json_object *o, VxProject *p)
+{
+    json_object *v;
+    const char *s = NULL;
+    if (json_object_object_get_ex(o, "quality", &v) && json_object_is_type(v, json_type_string)) {
+        s = json_object_get_string(v);
+        for (int i = 0; i < N_OF(quality_presets); i++)
+            if (!strcmp(s, quality_presets[i].name))
+                p->bpp = quality_presets[i].bpp;
+        if (!p->bpp)
+            return perr(ps, "output.quality", "expected a CRF number (0 to 51) or \"web\", "
+                        "\"social\", \"studio\" or \"max\", got \"%s\"", s);
+    }
+    if (json_object_object_get_ex(o, "resolution", &v)) {
+        if (get_string(ps, v, "output.resolution", &s))
+            return ps->err;
+        for (int i = 0; i < N_OF(resolution_presets); i++)
+            if (!strcmp(s, resolution_presets[i].name))
+                p->res_short = resolution_presets[i].short_side;
+        if (!p->res_short)
+            return perr(ps, "output.resolution", "expected \"720p\", \"1080p\", \"1440p\", "
+                        "\"4k\" or \"source\", got \"%s\"", s);
+    }
+    if (json_object_object_get_ex(o, "aspect", &v)) {
+        if (get_string(ps, v, "output.aspect", &s))
+            return ps->err;
+        for (int i = 0; i < N_OF(aspect_presets); i++)
+            if (!strcmp(s, aspect_presets[i].name))
+                p->aspect_w = aspect_presets[i].w, p->aspect_h = aspect_presets[i].h;
+        if (!p->aspect_w)
+            return perr(ps, "output.aspect", "expected \"16:9\", \"9:16\", \"1:1\", \"4:5\" "
+                        "or \"4:3\", got \"%s\"", s);
+    }
+    if ((p->res_short || p->aspect_w) && p->width)
+        return perr(ps, p->res_short ? "output.resolution" : "output.aspect",
+                    "give output.resolution/output.aspect or output.width/output.height, "
+                    "not both");
+    return 0;
+}
+
 static int parse_output(Parser *ps, json_object *o, VxProject *p)
 {
     static const char *const keys[] = {"width", "height", "fps", "format", "codec", "quality",
-                                       NULL};
+                                       "resolution", "aspect", NULL};
     json_object *v;
     if (!json_object_is_type(o, json_type_object))
         return perr(ps, "output", "expected an object, got %s", type_name(o));
@@ -182,10 +263,10 @@ static int parse_output(Parser *ps, json_object *o, VxProject *p)
             return perr(ps, "output.format", "expected \"mp4\", \"mov\", \"webm\" or \"gif\", "
                         "got \"%s\"", s);
     }
-    if (json_object_object_get_ex(o, "quality", &v) &&
-        get_number(ps, v, "output.quality", 0, 51, &p->quality))
+    if (json_object_object_get_ex(o, "quality", &v) && !json_object_is_type(v, json_type_string)
+        && get_number(ps, v, "output.quality", 0, 51, &p->quality))
         return ps->err;
-    return 0;
+    return parse_presets(ps, o, p);
 }
 
 static int get_bool(Parser *ps, json_object *v, const char *path, int *out)

@@ -103,6 +103,9 @@ struct VxProject {
     int format;        /* VX_FMT_* */
     int codec;         /* VX_CODEC_* */
     double quality;
+    double bpp;        /* output.quality preset: bits per pixel per frame; 0 = none (CRF) */
+    int res_short;     /* output.resolution: short side (720..2160); -1 = source; 0 = none */
+    int aspect_w, aspect_h; /* output.aspect; 0 = none */
     char *screen;
     char *captions;      /* sources.captions: an SRT or WebVTT file; NULL = none */
     int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */

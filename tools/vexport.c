@@ -152,7 +152,9 @@ static void usage(FILE *f)
         "  vexport render --screen REC.mp4 [--background SPEC] [--padding F] [--radius PX]\n"
         "                 [--shadow BLUR[:OPACITY[:OFFX:OFFY[:COLOR]]]] [--size WxH] [--fps N]\n"
         "                 [--audio FILE|none] [--format mp4|mov|webm|gif]\n"
-        "                 [--codec h264|hevc|av1|vp9|prores|gif] -o OUT.mp4 [encoder options]\n"
+        "                 [--codec h264|hevc|av1|vp9|prores|gif] [--quality web|social|studio|max]\n"
+        "                 [--resolution 720p|1080p|1440p|4k|source] [--aspect 16:9|9:16|1:1|4:5|4:3]\n"
+        "                 -o OUT.mp4 [encoder options]\n"
         "  vexport render PROJECT.json --chunk I/N -o part-I.mp4 [encoder options]\n"
         "       (the I-th of N consecutive ranges of the output's frames, video only)\n"
         "  vexport join PROJECT.json part-0.mp4 ... part-{N-1}.mp4 -o OUT.mp4\n"
@@ -165,6 +167,7 @@ static void usage(FILE *f)
         "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
         "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
         "                [--mic MIC.m4a]\n"
+        "  vexport presets (the --quality, --resolution and --aspect names, what each sets)\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
         "encoder options: --encoder NAME --preset P (default veryfast for libx264)\n"
@@ -405,9 +408,15 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
             json_object_object_add(o, "width", json_object_new_int(w));
             json_object_object_add(o, "height", json_object_new_int(h));
             c->scene.width = w, c->scene.height = h;
-        } else if (allow_flags && (!strcmp(a, "--format") || !strcmp(a, "--codec"))) {
+        } else if (allow_flags && (!strcmp(a, "--format") || !strcmp(a, "--codec") ||
+                                   !strcmp(a, "--resolution") || !strcmp(a, "--aspect"))) {
             NEED();
             json_object_object_add(flag_obj(c, "output"), a + 2, json_object_new_string(v));
+        } else if (allow_flags && !strcmp(a, "--quality")) { /* a CRF number or a preset */
+            NEED();
+            json_object_object_add(flag_obj(c, "output"), "quality",
+                                   parse_double(v, &d) < 0 ? json_object_new_string(v)
+                                                           : json_object_new_double(d));
         } else if (!strcmp(a, "--fps")) {
             NEED();
             if (parse_double(v, &d) < 0 || d <= 0)
@@ -502,6 +511,16 @@ static int open_ctx(Cli *c, VxContext **ctx)
     if (ret < 0)
         fprintf(stderr, "vexport: error: cannot start: %s\n", vx_strerror(ret));
     return ret;
+}
+
+/* vexport presets: one line each, "KEY NAME: what it sets" (flag --KEY's last part). */
+static int cmd_presets(void)
+{
+    const char *key, *name;
+    char what[256];
+    for (int i = 0; vx_preset_describe(i, &key, &name, what, sizeof(what)) == 0; i++)
+        printf("%-18s %-7s %s\n", key, name, what);
+    return 0;
 }
 
 /* load_project's answer after it printed a usage message (not a library error code) */
@@ -1070,6 +1089,8 @@ int main(int argc, char **argv)
         r = cmd_demo(&c, argc - 2, argv + 2);
     else if (!strcmp(cmd, "synth"))
         r = cmd_synth(&c, argc - 2, argv + 2);
+    else if (!strcmp(cmd, "presets"))
+        r = cmd_presets();
     else if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("vexport %s\n", vx_version());
         r = 0;

@@ -161,6 +161,10 @@ VX_API int vx_last_error_info(const VxContext *ctx, VxError *out);
 VX_API const char *vx_strerror(int code);
 /** The library's version string ("1.2.3"). Thread-safety: any thread. */
 VX_API const char *vx_version(void);
+/** The i-th preset (from 0) of output.quality, output.resolution and output.aspect: *key is
+ *  its project key, *name its value, what[n] gets what it sets. Returns 0, VX_ERR(ENOENT)
+ *  past the last one. Thread-safety: any thread. */
+VX_API int vx_preset_describe(int i, const char **key, const char **name, char *what, size_t n);
 /** The API version of the library in use, as VX_API_VERSION (major * 1000 + minor); compare
  *  it with the VX_API_VERSION the program was built against (same major, minor >= built).
  *  Thread-safety: any thread, at any time. */
@@ -227,7 +231,8 @@ typedef struct VxExportOptions {
     const char *encoder;
     /** Encoder preset. NULL (default) = "veryfast" for libx264/libx265. */
     const char *preset;
-    /** Constant rate factor; < 0 (default) = the project's output.quality. */
+    /** Constant rate factor; < 0 (default) = the project's output.quality (a number; a
+     *  preset name there sets a bitrate instead, see docs/project-format.md). */
     double crf;
     /** Target bit rate in bit/s; > 0 overrides crf. Default 0. */
     int64_t bitrate;

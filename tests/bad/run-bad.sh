@@ -392,6 +392,22 @@ hevc-too-small)
 EOF
     bad 1 'output\.codec' '32x32' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+bad-quality)
+    bad 1 'output\.quality' '"ultra"' -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
+        --quality ultra -o "$out/out.mp4"
+    ;;
+bad-resolution)
+    bad 1 'output\.resolution' '"8k"' -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
+        --resolution 8k -o "$out/out.mp4"
+    ;;
+bad-aspect)
+    bad 1 'output\.aspect' '"2:1"' -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
+        --aspect 2:1 -o "$out/out.mp4"
+    ;;
+aspect-and-size)
+    bad 1 'output\.aspect' 'not both' -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
+        --aspect 1:1 --size 64x36 -o "$out/out.mp4"
+    ;;
 bad-preset)
     bad 1 'libx264' "preset 'warp'" -- "$VEXPORT" render --screen "$BAD/two-frames.mp4" \
         --size 64x36 --preset warp -o "$out/out.mp4"
