@@ -153,6 +153,11 @@ static const struct { const char *name; int short_side; } resolution_presets[] =
 static const struct { const char *name; int w, h; } aspect_presets[] = {
     {"16:9", 16, 9}, {"9:16", 9, 16}, {"1:1", 1, 1}, {"4:5", 4, 5}, {"4:3", 4, 3}};
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+static const char *const resolution_names[] = {"720p", "1080p", "1440p", "4k", "source", NULL};
+static const char *const aspect_names[] = {"16:9", "9:16", "1:1", "4:5", "4:3", NULL};
+
+static int get_enum(Parser *ps, json_object *v, const char *path, const char *const *names,
+                    int *out);
 
 int vx_preset_describe(int i, const char **key, const char **name, char *what, size_t n)
 {
@@ -199,25 +204,16 @@ static int parse_presets(Parser *ps, json_object *o, VxProject *p)
             return perr(ps, "output.quality", "expected a CRF number (0 to 51) or \"web\", "
                         "\"social\", \"studio\" or \"max\", got \"%s\"", s);
     }
+    int i;
     if (json_object_object_get_ex(o, "resolution", &v)) {
-        if (get_string(ps, v, "output.resolution", &s))
+        if (get_enum(ps, v, "output.resolution", resolution_names, &i))
             return ps->err;
-        for (int i = 0; i < N_OF(resolution_presets); i++)
-            if (!strcmp(s, resolution_presets[i].name))
-                p->res_short = resolution_presets[i].short_side;
-        if (!p->res_short)
-            return perr(ps, "output.resolution", "expected \"720p\", \"1080p\", \"1440p\", "
-                        "\"4k\" or \"source\", got \"%s\"", s);
+        p->res_short = resolution_presets[i].short_side;
     }
     if (json_object_object_get_ex(o, "aspect", &v)) {
-        if (get_string(ps, v, "output.aspect", &s))
+        if (get_enum(ps, v, "output.aspect", aspect_names, &i))
             return ps->err;
-        for (int i = 0; i < N_OF(aspect_presets); i++)
-            if (!strcmp(s, aspect_presets[i].name))
-                p->aspect_w = aspect_presets[i].w, p->aspect_h = aspect_presets[i].h;
-        if (!p->aspect_w)
-            return perr(ps, "output.aspect", "expected \"16:9\", \"9:16\", \"1:1\", \"4:5\" "
-                        "or \"4:3\", got \"%s\"", s);
+        p->aspect_w = aspect_presets[i].w, p->aspect_h = aspect_presets[i].h;
     }
     if ((p->res_short || p->aspect_w) && p->width)
         return perr(ps, p->res_short ? "output.resolution" : "output.aspect",
