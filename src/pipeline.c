@@ -469,10 +469,11 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
         .crf = o->crf >= 0 ? o->crf
                : p->codec == VX_CODEC_VP9 || p->codec == VX_CODEC_AV1 ? fmin(63, p->quality + 10)
                                                                       : p->quality,
-        /* output.quality as a preset: bits per pixel per frame x width x height x fps */
+        /* output.quality as a preset (unless --crf): bpp x width x height x fps */
         .bitrate = o->bitrate > 0 ? o->bitrate
-                   : p->bpp > 0 ? (int64_t)llrint(p->bpp * l.W * l.H * tl->fps.num / tl->fps.den)
-                                : 0,
+                   : p->bpp > 0 && o->crf < 0
+                       ? (int64_t)llrint(p->bpp * l.W * l.H * tl->fps.num / tl->fps.den)
+                   : 0,
         .opts = o->encoder_opts,
         .n_opts = o->n_encoder_opts,
         .threads = st->encode_threads,

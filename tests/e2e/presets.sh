@@ -55,6 +55,12 @@ for c in "web 0.04" "social 0.08" "max 0.3"; do
         fail "--quality $1: $br bit/s, target $2 x 320 x 180 x 30 +-35%"
     echo "ok: --quality $1: $br bit/s"
 done
+# --crf overrides the preset (constant quality: CRF 40 is far below max's 518400 bit/s)
+"$VEXPORT" render --screen "$tmp/rec.mp4" --quality max --crf 40 --audio none -q \
+    -o "$tmp/c.mp4" || fail "--quality max --crf 40: export failed"
+br=$(ffprobe -v error -select_streams v -show_entries stream=bit_rate -of csv=p=0 "$tmp/c.mp4")
+awk -v b="$br" 'BEGIN { exit !(b < 0.5 * 518400) }' ||
+    fail "--quality max --crf 40: $br bit/s, the preset's bitrate was not overridden"
 # a preset name in the project file, beside a number elsewhere
 cat >"$tmp/p.json" <<J
 { "version": 1, "output": { "quality": "web", "resolution": "source", "aspect": "1:1" },
