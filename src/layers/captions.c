@@ -41,7 +41,17 @@ typedef struct Captions {
     double kr, kb;
     int W, H;
 } Captions;
+
+/* libass's messages, at debug level (its warnings are about fonts and shaping details). */
+static void ass_log(int level, const char *fmt, va_list va, void *opaque)
+{
+    char buf[512];
+    (void)level;
+    vsnprintf(buf, sizeof(buf), fmt, va);
+    vx_log(opaque, VX_LOG_DEBUG, "libass: %s", buf);
+}
 #endif
+
 
 static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
 {
@@ -436,6 +446,8 @@ static int cap_open(VxLayer *ly, const VxLayerOpen *o)
         return ret;
     }
     c->lib = ass_library_init();
+    if (c->lib) /* libass prints on stderr by default: the library never prints */
+        ass_set_message_cb(c->lib, ass_log, o->ctx);
     c->r = c->lib ? ass_renderer_init(c->lib) : NULL;
     char *script = c->r ? make_script(c, &s, o->l->W, o->l->H) : NULL;
     if (script) {
