@@ -400,7 +400,7 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
     if (m->s.pixelate) {
         pl.w = bw >> s, pl.h = bh >> s, pl.r = p ? q->r / 2 : q->r;
     } else {
-        Plane l;
+        Plane l = {0}; /* copied whole into pl for luma: the ellipse fields must start empty */
         reduce_of(bw, bh, q->r, &l);
         reduce_of(bw / 2, bh / 2, (q->r + 1) / 2, &pl);
         pl.step = p ? d.step : 1;
