@@ -16,8 +16,10 @@
 #include <libavutil/frame.h>
 
 #include "bench.h"
+#include "compose.h"
 #include "internal.h"
 #include "media_picture.h"
+#include "source.h"
 
 static double now(void)
 {

@@ -40,8 +40,11 @@
 #include <libavutil/channel_layout.h>
 #include <libswresample/swresample.h>
 
+#include "audio.h"
+#include "averror.h"
 #include "internal.h"
 #include "media.h"
+#include "pipeline.h"
 
 #define AAC_RATE 48000
 #define CHUNK 2048                   /* samples mixed at a time */

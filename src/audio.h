@@ -6,7 +6,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
-#include "context.h"
+#include "internal.h"
 #include "project.h"
 #include "source_info.h"
 

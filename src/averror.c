@@ -1,6 +1,7 @@
 /* FFmpeg's error codes in our terms (the media side of log.c). */
 #include <libavutil/error.h>
 
+#include "averror.h"
 #include "internal.h"
 
 const char *vx_averr(int code, char *buf, size_t len)

@@ -25,7 +25,10 @@
 #include <libavutil/pixdesc.h>
 
 #include "dsp/blend.h"
+#include "camera.h"
 #include "internal.h"
+#include "pipeline.h"
+#include "source.h"
 #include "layers/shadow.h"
 #include "scale.h"
 

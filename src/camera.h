@@ -3,7 +3,7 @@
 #ifndef VX_CAMERA_H
 #define VX_CAMERA_H
 
-#include "context.h"
+#include "internal.h"
 #include "dsp/blend.h"
 #include "geom.h"
 #include "picture.h"

@@ -8,7 +8,9 @@
 
 #include <libavutil/sha.h>
 
+#include "chunk.h"
 #include "internal.h"
+#include "timeline.h"
 
 void vx_chunk_range(int64_t frames, int i, int n, int64_t *first, int64_t *end)
 {

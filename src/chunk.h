@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "context.h"
+#include "internal.h"
 #include "mux.h"
 #include "project.h"
 

@@ -11,7 +11,7 @@
 #include "dsp/blend.h"
 #include "dsp/convert.h"
 
-#include "context.h"
+#include "internal.h"
 #include "geom.h"
 #include "image.h"
 #include "picture.h"

@@ -11,6 +11,8 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "averror.h"
+#include "encode.h"
 #include "internal.h"
 
 struct VxEncoder {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <libavcodec/avcodec.h>
 
-#include "context.h"
+#include "internal.h"
 
 typedef struct VxEncoder VxEncoder;
 typedef struct VxEncodeParams {

@@ -3,7 +3,7 @@
 #ifndef VX_IMAGE_H
 #define VX_IMAGE_H
 
-#include "context.h"
+#include "internal.h"
 #include "vexport/convert.h"
 
 /* Decodes a still image to RGBA. */

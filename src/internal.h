@@ -1,29 +1,41 @@
-/* The media side's umbrella: the files that work with FFmpeg (source, encode, audio, mux,
- * pipeline, join, chunk, preview, the public API) include it to get every module's header at
- * once. Each module declares its own interface in its own header (source.h, encode.h, ...);
- * the FFmpeg-free core (compose, layers, scene, timeline, zoom, cursor track, project) includes
- * only the headers it uses and never this one (tests/core-alone.sh checks it builds alone). */
+/* The library context and its logging (log.c): all that every module shares, and nothing more.
+ * FFmpeg-free, so the compositor, the layers and the scene build without it. Each module
+ * declares its interface in its own header (source.h, encode.h, compose.h, ...), and a file
+ * includes the headers of the modules it uses. */
 #ifndef VX_INTERNAL_H
 #define VX_INTERNAL_H
 
-#include "context.h"
-#include "project.h"
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "averror.h"
-#include "audio.h"
-#include "camera.h"
-#include "chunk.h"
-#include "compose.h"
-#include "cursor.h"
-#include "encode.h"
-#include "geom.h"
-#include "image.h"
-#include "mux.h"
-#include "picture.h"
-#include "pipeline.h"
-#include "scene.h"
-#include "source.h"
-#include "timeline.h"
-#include "zoom.h"
+#include "vexport/vexport.h"
+
+#define VX_ERRBUF 1024
+
+/* A context: the embedder's (vx_open), or a job's own copy of it (vx_job_create), so that each
+ * job keeps its own last error while sharing the settings and the log callback. */
+struct VxContext {
+    VxSettings s;
+    unsigned cpu_flags; /* detected & allowed */
+    VxError err;        /* the last error: vx_last_error(), vx_last_error_info(), vx_job_error() */
+};
+
+/* ---- log.c ---- */
+void vx_log(VxContext *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Logs at error level, keeps it as the last error, returns code. */
+int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The same, with what the error is about as fields of the kept VxError: the project key path
+ * (NULL: none), the file (NULL: none) and its line (0: none). The message is logged whole. */
+int vx_fail_at(VxContext *ctx, int code, const char *file, int line, const char *key,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Makes room in the array *p (*cap elements of `size` bytes) for element n: doubles the
+ * capacity (from 64) when n has reached it. VX_ERR(ENOMEM) when the allocation fails or the
+ * capacity would pass max elements; the array is unchanged then. */
+int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max);
+
+#include "cpu.h"
 
 #endif

@@ -10,8 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audio.h"
+#include "averror.h"
+#include "chunk.h"
 #include "internal.h"
 #include "media.h"
+#include "pipeline.h"
+#include "source.h"
 
 typedef struct Part {
     const char *path;

@@ -8,6 +8,7 @@
 #include <libavutil/mem.h>
 #include <libavutil/sha.h>
 
+#include "chunk.h"
 #include "internal.h"
 
 /* ---- the canonical form of a project's JSON: keys sorted, numbers as %.17g, strings

@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "context.h"
+#include "internal.h"
 #include "geom.h"
 #include "picture.h"
 #include "project.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "internal.h"
 
 static void copy_str(char *dst, size_t n, const char *src)
 {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "averror.h"
 #include "media.h"
 #include "thread.h"
 

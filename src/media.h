@@ -5,6 +5,8 @@
 #ifndef VX_MEDIA_H
 #define VX_MEDIA_H
 
+#include <libavformat/avformat.h>
+
 #include "internal.h"
 
 /* A demuxer context for avformat_open_input, with the running job's cancel token as its

@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "averror.h"
 #include "internal.h"
 #include "media.h"
+#include "mux.h"
 
 struct VxMuxer {
     VxContext *ctx;

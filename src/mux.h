@@ -5,7 +5,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
-#include "context.h"
+#include "internal.h"
 
 typedef struct VxMuxer VxMuxer;
 /* muxer: a libavformat short name, NULL = the one target's extension implies (MP4 if none) */

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
+
 #include "layer.h"
 #include "passthrough.h"
 

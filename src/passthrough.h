@@ -5,6 +5,7 @@
 #define VX_PASSTHROUGH_H
 
 #include "internal.h"
+#include "source_info.h"
 
 enum {
     VX_PASS_COMPOSITE,  /* decode, compose, encode */

@@ -12,12 +12,19 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "audio.h"
+#include "chunk.h"
+#include "compose.h"
+#include "encode.h"
+#include "format.h"
 #include "gif.h"
 #include "internal.h"
 #include "media_picture.h"
-#include "format.h"
 #include "passthrough.h"
+#include "pipeline.h"
 #include "remux.h"
+#include "scene.h"
+#include "source.h"
 
 #define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
 

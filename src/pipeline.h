@@ -2,7 +2,7 @@
 #ifndef VX_PIPELINE_H
 #define VX_PIPELINE_H
 
-#include "context.h"
+#include "internal.h"
 #include "project.h"
 #include "thread.h"
 

@@ -8,8 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compose.h"
+#include "image.h"
 #include "internal.h"
 #include "media_picture.h"
+#include "scene.h"
+#include "source.h"
 #include "thread.h"
 
 /* Further ahead than this, seek rather than decode forward (frames in between cost a decode

@@ -2,7 +2,7 @@
 #ifndef VX_PROJECT_H
 #define VX_PROJECT_H
 
-#include "context.h"
+#include "internal.h"
 
 struct json_object;
 

@@ -11,8 +11,11 @@
 
 #include <json-c/json.h>
 
+#include "compose.h"
 #include "internal.h"
 #include "media.h"
+#include "mux.h"
+#include "source.h"
 
 int vx_project_output(VxContext *ctx, const VxProject *p, VxOutputInfo *out)
 {

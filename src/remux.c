@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "averror.h"
 #include "media.h"
 #include "remux.h"
 

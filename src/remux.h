@@ -5,7 +5,13 @@
 
 #include <stdatomic.h>
 
+#include <libavcodec/avcodec.h>
+
 #include "internal.h"
+#include "mux.h"
+#include "source_info.h"
+#include "thread.h"
+#include "timeline.h"
 
 /* Which packets a stream copy of the timeline's kept ranges takes, and how it moves them. */
 typedef struct VxCutPlan VxCutPlan;

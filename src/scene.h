@@ -3,7 +3,7 @@
 #ifndef VX_SCENE_H
 #define VX_SCENE_H
 
-#include "context.h"
+#include "internal.h"
 #include "geom.h"
 #include "project.h"
 

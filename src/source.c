@@ -14,8 +14,13 @@
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
+#include "averror.h"
+#include "encode.h"
 #include "internal.h"
 #include "media.h"
+#include "mux.h"
+#include "source.h"
+#include "zoom.h"
 
 struct VxSource {
     VxContext *ctx;

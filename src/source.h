@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <libavutil/frame.h>
 
-#include "context.h"
+#include "internal.h"
 #include "source_info.h"
 
 int vx_source_open(VxContext *ctx, const char *path, VxSource **out);

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "context.h"
+#include "internal.h"
 #include "project.h"
 
 /* A rational number num / den (den > 0; {0, 1} for "unknown"). */

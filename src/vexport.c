@@ -11,6 +11,8 @@
 #include "internal.h"
 #include "media.h"
 #include "media_picture.h"
+#include "mux.h"
+#include "pipeline.h"
 
 
 struct VxJob {

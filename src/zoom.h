@@ -2,7 +2,7 @@
 #ifndef VX_ZOOM_H
 #define VX_ZOOM_H
 
-#include "context.h"
+#include "internal.h"
 #include "geom.h"
 #include "project.h"
 

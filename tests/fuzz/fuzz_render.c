@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "zoom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio.h"
 #include "internal.h"
+#include "source.h"
 
 #include "check.h"
 #include "unit.h"

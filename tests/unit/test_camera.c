@@ -14,6 +14,7 @@
 
 #include <libavutil/frame.h>
 
+#include "camera.h"
 #include "internal.h"
 #include "media_picture.h"
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunk.h"
 #include "internal.h"
 
 #include "check.h"

@@ -12,8 +12,10 @@
 #include <libavutil/frame.h>
 #include <libavutil/pixfmt.h>
 
+#include "compose.h"
 #include "internal.h"
 #include "media_picture.h"
+#include "source.h"
 
 #include "check.h"
 

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "chunk.h"
 #include "internal.h"
 
 int main(int argc, char **argv)

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "encode.h"
 #include "internal.h"
+#include "mux.h"
 
 #include "check.h"
 #include "unit.h"

@@ -4,6 +4,8 @@
  * composite path with its own reason, the first one found winning. */
 #include <string.h>
 
+#include <libavcodec/avcodec.h>
+
 #include "passthrough.h"
 
 #include "check.h"

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "scene.h"
+#include "source.h"
 
 #include "check.h"
 #include "unit.h"

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mux.h"
+#include "source.h"
 
 #include "check.h"
 #include "unit.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "source.h"
 
 #include "check.h"
 #include "unit.h"

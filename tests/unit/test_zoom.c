@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "zoom.h"
 
 #include "check.h"
 
