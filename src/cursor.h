@@ -46,6 +46,21 @@ void vx_cursor_look(VxCursor *c, double t, const VxView *v, VxCursorLook *look);
 int vx_cursor_prepare(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
                       VxRect *drawn);
 void vx_cursor_blend(const VxCursor *c, VxPicture *dst, int c0, int c1);
+/* Motion blur (docs/project-format.md, "Motion blur"): n samples over the shutter, each a
+ * recording time and the view then. */
+#define VX_CURSOR_BLUR_MAX 16
+typedef struct VxCursorBlur {
+    int n;
+    double t[VX_CURSOR_BLUR_MAX];
+    VxView v[VX_CURSOR_BLUR_MAX];
+} VxCursorBlur;
+/* vx_cursor_prepare with the sprite averaged over b's samples (b NULL or b->n == 1: the same
+ * as vx_cursor_prepare): the arrow keeps its size at t, its hotspot is placed at each sample's
+ * time through that sample's view, the premultiplied sprites are summed and divided by n
+ * (rounded half up) and blended once, clipped to v's clip rectangle. Click rings are drawn at
+ * t, sharp. */
+int vx_cursor_prepare_blurred(VxCursor *c, double t, const VxView *v, const VxCursorBlur *b,
+                              int matrix, VxPicture *dst, VxRect *drawn);
 void vx_cursor_free(VxCursor **c);
 
 
@@ -145,6 +160,8 @@ struct VxCursor {
     int matrix;           /* the output's, for the blocks */
     uint8_t *ring;      /* click ring raster */
     size_t ring_size;
+    uint16_t *acc;      /* motion blur: the sums of the samples' blocks */
+    size_t acc_size;    /* elements */
 };
 
 /* Smoothed position (recording pixels) at t (cursor_track.c). */

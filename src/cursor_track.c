@@ -620,6 +620,7 @@ void vx_cursor_free(VxCursor **pc)
     free(c->tmp);
     free(c->blocks);
     free(c->ring);
+    free(c->acc);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->pos_lock);
     free(c);

@@ -375,8 +375,59 @@ static int draw_ring(VxCursor *c, VxPicture *dst, const VxView *v, const VxConvC
     return blend_block(c, dst, v, co, buf, w, h, (ptrdiff_t)w * 4, X, Y, 1.0, drawn);
 }
 
-static int draw_locked(VxCursor *c, double t, const VxView *v, const VxConvCoefs *co,
-                       VxPicture *dst, VxRect *drawn)
+static int draw_sprite(VxCursor *c, VxPicture *dst, const VxView *v, const VxConvCoefs *co,
+                       double t, double ox, double oy, double k, VxRect *drawn);
+
+/* Blocks [first, n_blocks) of the arena (premultiplied RGBA, even-aligned) replaced by one
+ * covering them all: their sum divided by n (the samples, some of which may have drawn
+ * nothing), rounded half up. A union wider than a block may be is left as the middle one. */
+static int merge_blocks(VxCursor *c, int first, int n)
+{
+    const int nb = c->n_blocks - first;
+    if (nb <= 0)
+        return 0;
+    VxRect u = {0, 0, 0, 0};
+    for (int i = first; i < c->n_blocks; i++) {
+        const VxCursorBlock *bk = &c->blocks[i];
+        vx_rect_union(&u, bk->x, bk->y, bk->x + bk->w, bk->y + bk->h);
+    }
+    const int w = u.x1 - u.x0, h = u.y1 - u.y0;
+    if (w > 8 * MAX_SPRITE) { /* blend_blocks' limit on I420 rows; not met at 4K and below */
+        c->blocks[first] = c->blocks[first + nb / 2];
+        c->n_blocks = first + 1;
+        return 0;
+    }
+    const size_t len = (size_t)w * h * 4;
+    if (len > c->acc_size) {
+        uint16_t *a = realloc(c->acc, len * sizeof(*a));
+        if (!a)
+            return VX_ERR(ENOMEM);
+        c->acc = a, c->acc_size = len;
+    }
+    memset(c->acc, 0, len * sizeof(*c->acc));
+    size_t off;
+    int ret = tmp_append(c, len, &off);
+    if (ret < 0)
+        return ret;
+    for (int i = first; i < c->n_blocks; i++) {
+        const VxCursorBlock *bk = &c->blocks[i];
+        for (int j = 0; j < bk->h; j++) {
+            const uint8_t *s = c->tmp + bk->off + (size_t)j * bk->w * 4;
+            uint16_t *a = c->acc + ((size_t)(bk->y - u.y0 + j) * w + (bk->x - u.x0)) * 4;
+            for (int q = 0; q < bk->w * 4; q++)
+                a[q] += s[q];
+        }
+    }
+    uint8_t *d = c->tmp + off;
+    for (size_t q = 0; q < len; q++)
+        d[q] = (uint8_t)((c->acc[q] + n / 2) / n);
+    c->blocks[first] = (VxCursorBlock){off, w, h, u.x0, u.y0};
+    c->n_blocks = first + 1;
+    return 0;
+}
+
+static int draw_locked(VxCursor *c, double t, const VxView *v, const VxCursorBlur *b,
+                       const VxConvCoefs *co, VxPicture *dst, VxRect *drawn)
 {
     double x, y;
     vx_cursor_smoothed_at(c, t, &x, &y);
@@ -395,6 +446,30 @@ static int draw_locked(VxCursor *c, double t, const VxView *v, const VxConvCoefs
                 return ret;
         }
     }
+    if (!b || b->n <= 1)
+        return draw_sprite(c, dst, v, co, t, ox, oy, k, drawn);
+    /* motion blur: the sprite at each sample's place (the frame's size), averaged */
+    const int first = c->n_blocks;
+    for (int i = 0; i < b->n; i++) {
+        const VxView *w = &b->v[i];
+        if (b->t[i] < c->t0)
+            continue;
+        vx_cursor_smoothed_at(c, b->t[i], &x, &y);
+        const double sx = w->ox + (x - w->sx0) * w->scale, sy = w->oy + (y - w->sy0) * w->scale;
+        if (!isfinite(sx) || !isfinite(sy) || fabs(sx) > 1e7 || fabs(sy) > 1e7)
+            continue;
+        if ((ret = draw_sprite(c, dst, v, co, b->t[i], sx, sy, k, drawn)) < 0)
+            return ret;
+    }
+    return merge_blocks(c, first, b->n);
+}
+
+/* The sprite for time t with its hotspot at output pixel (ox, oy), k output pixels per unit,
+ * clipped to v's clip rectangle: one block. */
+static int draw_sprite(VxCursor *c, VxPicture *dst, const VxView *v, const VxConvCoefs *co,
+                       double t, double ox, double oy, double k, VxRect *drawn)
+{
+    int ret;
     const double op = vx_cursor_idle_alpha(c, t);
     if (op <= 0)
         return 0;
@@ -472,8 +547,8 @@ end:
 }
 
 /* vx_cursor_prepare with c->lock held (c valid). */
-static int prepare_locked(VxCursor *c, double t, const VxView *v, int matrix, VxPicture *dst,
-                          VxRect *drawn)
+static int prepare_locked(VxCursor *c, double t, const VxView *v, const VxCursorBlur *b,
+                          int matrix, VxPicture *dst, VxRect *drawn)
 {
     c->n_blocks = 0, c->tmp_used = 0;
     c->matrix = matrix;
@@ -481,7 +556,7 @@ static int prepare_locked(VxCursor *c, double t, const VxView *v, int matrix, Vx
         return vx_fail(c->ctx, VX_ERR(EINVAL), "cursor: frames must be NV12 or I420");
     if (!c->o.draw || !isfinite(t) || t < c->t0 || !(v->scale > 0))
         return 0;
-    int ret = draw_locked(c, t, v, &c->coefs[matrix], dst, drawn);
+    int ret = draw_locked(c, t, v, b, &c->coefs[matrix], dst, drawn);
     if (ret < 0)
         c->n_blocks = 0;
     return ret;
@@ -504,7 +579,21 @@ int vx_cursor_prepare(VxCursor *c, double t, const VxView *v, int matrix, VxPict
     if (ret < 0)
         return ret;
     pthread_mutex_lock(&c->lock);
-    ret = prepare_locked(c, t, v, matrix, dst, drawn);
+    ret = prepare_locked(c, t, v, NULL, matrix, dst, drawn);
+    pthread_mutex_unlock(&c->lock);
+    return ret;
+}
+
+int vx_cursor_prepare_blurred(VxCursor *c, double t, const VxView *v, const VxCursorBlur *b,
+                              int matrix, VxPicture *dst, VxRect *drawn)
+{
+    int ret = check_args(c, v, matrix, dst, drawn);
+    if (ret < 0)
+        return ret;
+    if (b && (b->n < 1 || b->n > VX_CURSOR_BLUR_MAX))
+        return VX_ERR(EINVAL);
+    pthread_mutex_lock(&c->lock);
+    ret = prepare_locked(c, t, v, b, matrix, dst, drawn);
     pthread_mutex_unlock(&c->lock);
     return ret;
 }
@@ -521,7 +610,7 @@ int vx_cursor_draw(VxCursor *c, double t, const VxView *v, int matrix, VxPicture
     if (ret < 0)
         return ret;
     pthread_mutex_lock(&c->lock); /* calls from several threads draw one at a time */
-    if ((ret = prepare_locked(c, t, v, matrix, dst, drawn)) >= 0)
+    if ((ret = prepare_locked(c, t, v, NULL, matrix, dst, drawn)) >= 0)
         blend_blocks(c, dst, &c->coefs[matrix], 0, (dst->h + 1) / 2);
     pthread_mutex_unlock(&c->lock);
     return ret;
@@ -533,7 +622,57 @@ typedef struct CursorLayer {
     VxCursorLook last; /* what the previous output showed */
     int have_last;
     VxRect drawn;      /* what the output being drawn gets */
+    /* motion blur (docs/project-format.md, "Motion blur"): the cursor along its path */
+    const VxScene *scene;
+    double shutter;    /* seconds of recording time; 0: off */
+    double rw;         /* the screen rectangle's width: a view's scale is rw / its width */
+    int last_n;        /* samples of the previous output (> 1: it was blurred) */
 } CursorLayer;
+
+/* The view of the recording at recording time u, as fr's view with the zoom of that time. */
+static VxView view_at(const CursorLayer *c, const VxView *v, double u)
+{
+    VxZoomView z;
+    vx_scene_view_at(c->scene, u, &z);
+    VxView w = *v;
+    w.sx0 = z.x, w.sy0 = z.y, w.scale = c->rw / z.w;
+    return w;
+}
+
+/* The hotspot in output pixels at recording time u through view w; 0 when not placed. */
+static int hotspot(const CursorLayer *c, const VxView *w, double u, double *x, double *y)
+{
+    int vis;
+    double rx, ry;
+    vx_cursor_pos(c->cur, u, &rx, &ry, &vis);
+    *x = w->ox + (rx - w->sx0) * w->scale, *y = w->oy + (ry - w->sy0) * w->scale;
+    return isfinite(*x) && isfinite(*y);
+}
+
+/* The samples for the output at recording time t (b->n = 1: drawn sharp): the shutter is
+ * centred on t; N = clamp(ceil(D), 1, 16), D the distance in output pixels between the
+ * hotspot at the shutter's two ends (each through the view of its time); sample k at
+ * t + S((k + 1/2)/N - 1/2). */
+static void blur_samples(const CursorLayer *c, const VxLayerFrame *fr, VxCursorBlur *b)
+{
+    b->n = 1;
+    if (c->shutter <= 0)
+        return;
+    const double t = fr->t_rec, s = c->shutter;
+    const VxView va = view_at(c, &fr->v, t - s / 2), vb = view_at(c, &fr->v, t + s / 2);
+    double ax, ay, bx, by;
+    if (!hotspot(c, &va, t - s / 2, &ax, &ay) || !hotspot(c, &vb, t + s / 2, &bx, &by))
+        return;
+    const double d = ceil(hypot(ax - bx, ay - by));
+    const int n = d < 1 ? 1 : d > VX_CURSOR_BLUR_MAX ? VX_CURSOR_BLUR_MAX : (int)d;
+    if (n == 1)
+        return;
+    b->n = n;
+    for (int k = 0; k < n; k++) {
+        b->t[k] = t + s * ((k + 0.5) / n - 0.5);
+        b->v[k] = view_at(c, &fr->v, b->t[k]);
+    }
+}
 
 static int cursor_open(VxLayer *ly, const VxLayerOpen *o)
 {
@@ -545,6 +684,10 @@ static int cursor_open(VxLayer *ly, const VxLayerOpen *o)
         return VX_ERR(ENOMEM);
     c->cur = cur;
     c->matrix = o->l->matrix;
+    c->scene = o->scene;
+    c->rw = o->l->rw;
+    if (o->p->mb_cursor)
+        c->shutter = o->p->mb_screen * vx_scene_frame_interval(o->scene);
     ly->priv = c; /* clipped to the screen: nothing outside */
     ly->sliced = 1;
     return 0;
@@ -555,7 +698,10 @@ static int cursor_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int ma
     CursorLayer *c = ly->priv;
     VxCursorLook look;
     vx_cursor_look(c->cur, fr->t_rec, &fr->v, &look);
-    if (c->have_last && !look.ring && !memcmp(&look, &c->last, sizeof(look)))
+    VxCursorBlur b;
+    blur_samples(c, fr, &b);
+    if (c->have_last && !look.ring && b.n == 1 && c->last_n == 1 &&
+        !memcmp(&look, &c->last, sizeof(look)))
         return 0;
     if (max < 1)
         return VX_ERR(EINVAL);
@@ -569,7 +715,11 @@ static int cursor_begin(VxLayer *ly, const VxLayerFrame *fr)
     CursorLayer *c = ly->priv;
     vx_cursor_look(c->cur, fr->t_rec, &fr->v, &c->last);
     c->have_last = 1;
-    return vx_cursor_prepare(c->cur, fr->t_rec, &fr->v, c->matrix, fr->dst, &c->drawn);
+    VxCursorBlur b;
+    blur_samples(c, fr, &b);
+    c->last_n = b.n;
+    return vx_cursor_prepare_blurred(c->cur, fr->t_rec, &fr->v, &b, c->matrix, fr->dst,
+                                     &c->drawn);
 }
 
 static void cursor_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
