@@ -918,6 +918,7 @@ static const char demo_project[] =
     "    { \"start\": 11.0, \"end\": 13.2, \"rect\": [1040, 558, 780, 438], \"transition\": 0.6 }\n"
     "  ],\n"
     "  \"cursor\": { \"size\": 2, \"smoothing\": \"one-euro\", \"click\": \"ring\", \"click_color\": \"#ffffff\" },\n"
+    "  \"motion_blur\": { \"screen\": 0.5, \"cursor\": true },\n"
     "  \"camera\": { \"shape\": \"circle\", \"corner\": \"bottom-right\", \"size\": 0.24, \"margin\": 0.035,\n"
     "              \"border\": 4, \"border_color\": \"#ffffff\", \"shadow\": true }\n"
     "}\n";
