@@ -1,18 +1,19 @@
 #!/bin/sh
 # The captions layer (docs/project-format.md, "Captions"): a project exported losslessly with
-# and without an SRT file of two cues (Latin with diacritics and Cyrillic; Hebrew and Arabic),
+# and without an SRT file of three cues (Latin with diacritics and Cyrillic; Hebrew and Arabic;
+# Chinese and an emoji), compared pixel by pixel with check_captions' own libass rendering,
 # decoded with ffmpeg: the bottom band differs from the export without captions during each cue
 # and only then; a cut that keeps half of a cue keeps that half. Bad subtitle files (not UTF-8,
 # a malformed timing) are refused with the file, the line and the problem.
 # Environment: VEXPORT, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
-: "${VEXPORT:?}" "${MEDIA:?}"
+: "${VEXPORT:?}" "${MEDIA:?}" "${CHECK_CAPTIONS:?}"
 [ -f "$MEDIA/screen.mp4" ] || { echo "SKIP: $MEDIA/screen.mp4 missing"; exit 77; }
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg missing"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-captions.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 ln -s "$MEDIA/screen.mp4" "$tmp/rec.mp4"
-printf '1\r\n00:00:00,250 --> 00:00:00,650\r\nCafé déjà vu Привет\r\n\r\n2\r\n00:00:01,050 --> 00:00:01,450\r\nשלום مرحبا\r\n' >"$tmp/t.srt"
+printf '1\r\n00:00:00,250 --> 00:00:00,650\r\nCafé déjà vu Привет\r\n\r\n2\r\n00:00:01,050 --> 00:00:01,450\r\nשלום مرحبا\r\n\r\n3\r\n00:00:01,550 --> 00:00:01,950\r\n你好，世界 ☺\r\n' >"$tmp/t.srt"
 base='"version": 1, "output": { "width": 320, "height": 180, "fps": 10 },
   "background": "#1e293b", "padding": 0.08'
 mk() { # name, timeline, sources extra
@@ -22,8 +23,8 @@ mk() { # name, timeline, sources extra
     ffmpeg -loglevel error -i "$tmp/$1.mp4" -f rawvideo -pix_fmt gray "$tmp/$1.y" ||
         { echo "FAIL: decoding $1"; exit 1; }
 }
-mk ref '[ { "start": 0, "end": 1.5 } ]' ''
-mk cap '[ { "start": 0, "end": 1.5 } ]' ', "captions": "t.srt"'
+mk ref '[ { "start": 0, "end": 2 } ]' ''
+mk cap '[ { "start": 0, "end": 2 } ]' ', "captions": "t.srt"'
 # recording 0.4..1.5 kept: the first cue's second half (0.4..0.65) shows at output 0..0.25
 mk refcut '[ { "start": 0.4, "end": 1.5 } ]' ''
 mk capcut '[ { "start": 0.4, "end": 1.5 } ]' ', "captions": "t.srt"'
@@ -44,10 +45,14 @@ def check(ref, cap, cues, label):
             print(f"FAIL: {label}: frame {i} (t={t:.1f}) diff {dd:.2f}, cue {'on' if inside else 'off'}"); bad = 1
     print(f"{label}: {len(C)} frames, captions during the cues and only then" if not bad else "")
     return bad
-bad = check("ref", "cap", [(0.25, 0.65), (1.05, 1.45)], "whole")
+bad = check("ref", "cap", [(0.25, 0.65), (1.05, 1.45), (1.55, 1.95)], "whole")
 bad |= check("refcut", "capcut", [(0.0, 0.25), (0.65, 1.05)], "cut")
 sys.exit(bad)
 PY
+# the pixels: the checker's own libass rendering of the cues composited over the export
+# without captions, >= 35 dB over each caption's box, and nothing else changed
+"$CHECK_CAPTIONS" "$tmp/cap.mp4" "$tmp/ref.mp4" "$tmp/t.srt" 10 0.1 ||
+    { echo "FAIL: the captions are not libass's rendering of the cues in the documented style"; exit 1; }
 refuse() { # name, expected text
     echo "{ $base, \"sources\": { \"screen\": \"rec.mp4\", \"captions\": \"$1\" } }" >"$tmp/bad.json"
     if "$VEXPORT" render "$tmp/bad.json" -o "$tmp/bad.mp4" >"$tmp/bad.log" 2>&1; then

@@ -1,0 +1,272 @@
+/* check_captions: checks burnt-in captions in a real export against this checker's own
+ * rasterisation of the same cues. Independent of the library: it links FFmpeg's libraries (to
+ * decode), libass (to shape and rasterise, as docs/project-format.md says the captions are)
+ * and libc; it reads the SRT file itself and writes its own ASS script from the document's
+ * "Captions, exactly" rules (PlayRes = output size, Fontsize = size x H, box = BorderStyle 3
+ * with the padding as its outline, margins, alignment).
+ *
+ *   check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE
+ *
+ * OUT and REF are lossless 4:2:0 exports of one project with an untouched timeline (output
+ * time = recording time), OUT with "sources": {"captions": SUBS} and "captions": {"size":
+ * SIZE} (every other style key at its default), REF without captions. For each frame at
+ * t = n / FPS:
+ *  - no cue at t: OUT's frame equals REF's exactly;
+ *  - a cue at t: the checker renders it with libass at the output's size and composites its
+ *    images in order over REF's frame (each image's colour as limited-range Y'CbCr of the
+ *    stream's matrix, its coverage x opacity as alpha; chroma with the mean alpha of each 2x2
+ *    block): OUT must match that over the caption's box (the images' bounding box, widened to
+ *    even) at >= 35 dB PSNR in luma and in chroma, and equal REF exactly outside the box.
+ * Exit 0 pass, 1 fail, 2 could not run. */
+#include <ass/ass.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECKER "check_captions"
+#include "decode.h"
+
+#define MAX_CUES 64
+
+static void quiet(int level, const char *fmt, va_list va, void *data)
+{
+    (void)level, (void)fmt, (void)va, (void)data;
+}
+
+typedef struct Cue {
+    double a, b;
+    char text[1024];
+} Cue;
+
+static double srt_time(const char *s)
+{
+    int h, m, sec, ms;
+    if (sscanf(s, "%d:%d:%d,%d", &h, &m, &sec, &ms) != 4)
+        return -1;
+    return h * 3600.0 + m * 60 + sec + ms / 1000.0;
+}
+
+/* The cues of an SRT file (number, timing line, text lines, blank line); -1 on error. */
+static int read_srt(const char *path, Cue *cues)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[1024];
+    int n = 0, state = 0; /* 0: number, 1: timing, 2: text */
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (state == 0 && line[0]) {
+            state = 1;
+        } else if (state == 1) {
+            char a[64], b[64];
+            if (n == MAX_CUES || sscanf(line, "%63s --> %63s", a, b) != 2) {
+                fclose(f);
+                return -1;
+            }
+            cues[n].a = srt_time(a), cues[n].b = srt_time(b), cues[n].text[0] = 0;
+            state = 2;
+        } else if (state == 2) {
+            if (!line[0]) {
+                n++, state = 0;
+                continue;
+            }
+            char *tx = cues[n].text;
+            const size_t used = strlen(tx);
+            snprintf(tx + used, sizeof(cues[n].text) - used, "%s%s", used ? "\\N" : "", line);
+        }
+    }
+    if (state == 2)
+        n++;
+    fclose(f);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE\n");
+        return 2;
+    }
+    const double fps = atof(argv[4]), size = atof(argv[5]);
+    Cue cues[MAX_CUES];
+    const int nc = read_srt(argv[3], cues);
+    if (nc <= 0) {
+        fprintf(stderr, "check_captions: %s: cannot read the cues\n", argv[3]);
+        return 2;
+    }
+    Input out, ref;
+    if (open_input(&out, argv[1], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[2], AVMEDIA_TYPE_VIDEO) < 0)
+        return 2;
+    const int W = out.dec->width, H = out.dec->height;
+    const enum AVColorSpace cs = out.fmt->streams[out.stream]->codecpar->color_space;
+    const double kr = cs == AVCOL_SPC_BT709 ? 0.2126 : 0.299, kb = cs == AVCOL_SPC_BT709 ? 0.0722 : 0.114;
+    /* the script, from the document's rules and defaults */
+    const double fs = size * H;
+    char *script = malloc(65536);
+    int o = snprintf(script, 65536,
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 0\n"
+        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
+        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
+        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+        "MarginL, MarginR, MarginV, Encoding\n"
+        "Style: S,sans-serif,%.2f,&H00FFFFFF,&H00FFFFFF,&H66000000,&H66000000,0,0,0,0,100,100,0,0,"
+        "3,%.2f,0,2,%ld,%ld,%ld,1\n\n[Events]\n"
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
+        W, H, fs, 0.1 * fs, lrint(W * 0.05), lrint(W * 0.05), lrint(0.05 * H));
+    for (int i = 0; i < nc; i++) {
+        const long a = lrint(cues[i].a * 100), b = lrint(cues[i].b * 100);
+        o += snprintf(script + o, 65536 - o,
+                      "Dialogue: 0,%ld:%02ld:%02ld.%02ld,%ld:%02ld:%02ld.%02ld,S,,0,0,0,,%s\n",
+                      a / 360000, a / 6000 % 60, a / 100 % 60, a % 100, b / 360000,
+                      b / 6000 % 60, b / 100 % 60, b % 100, cues[i].text);
+    }
+    ASS_Library *lib = ass_library_init();
+    if (lib)
+        ass_set_message_cb(lib, quiet, NULL);
+    ASS_Renderer *r = lib ? ass_renderer_init(lib) : NULL;
+    ASS_Track *tr = r ? ass_read_memory(lib, script, strlen(script), NULL) : NULL;
+    if (!tr) {
+        fprintf(stderr, "check_captions: libass could not be set up\n");
+        return 2;
+    }
+    ass_set_frame_size(r, W, H);
+    ass_set_storage_size(r, W, H);
+    ass_set_fonts(r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
+    printf("check_captions: %dx%d, %s matrix, %d cues, text %.1f px\n", W, H,
+           cs == AVCOL_SPC_BT709 ? "BT.709" : "BT.601", nc, fs);
+    double *A = malloc(sizeof(double) * W * H), *E[3];
+    for (int p = 0; p < 3; p++)
+        E[p] = malloc(sizeof(double) * W * H);
+    AVFrame *fo = av_frame_alloc(), *fr = av_frame_alloc();
+    int bad = 0, shown = 0;
+    double worst = 99;
+    for (long n = 0;; n++) {
+        const int go = next_frame(&out, fo), gr = next_frame(&ref, fr);
+        if (go < 0 || gr < 0 || go != gr) {
+            printf("FAIL frame %ld: %s\n", n, go != gr ? "the frame counts differ" : "cannot decode");
+            return 1;
+        }
+        if (!go)
+            break;
+        if (fo->format != AV_PIX_FMT_YUV420P || fr->format != AV_PIX_FMT_YUV420P) {
+            printf("FAIL frame %ld: not 4:2:0\n", n);
+            return 1;
+        }
+        const double t = n / fps;
+        int cue = -1;
+        for (int i = 0; i < nc && cue < 0; i++)
+            if (t >= cues[i].a && t < cues[i].b)
+                cue = i;
+        int x0 = W, y0 = H, x1 = 0, y1 = 0;
+        ASS_Image *img = NULL;
+        if (cue >= 0) {
+            img = ass_render_frame(r, tr, (long long)llrint(t * 1000), NULL);
+            for (ASS_Image *m = img; m; m = m->next)
+                if (m->w && m->h) {
+                    x0 = m->dst_x < x0 ? m->dst_x : x0, y0 = m->dst_y < y0 ? m->dst_y : y0;
+                    x1 = m->dst_x + m->w > x1 ? m->dst_x + m->w : x1;
+                    y1 = m->dst_y + m->h > y1 ? m->dst_y + m->h : y1;
+                }
+            x0 &= ~1, y0 &= ~1, x1 = (x1 + 1) & ~1, y1 = (y1 + 1) & ~1;
+            x1 = x1 > W ? W : x1, y1 = y1 > H ? H : y1;
+            if (x0 >= x1) {
+                printf("FAIL frame %ld: the checker's libass drew nothing for cue %d\n", n, cue + 1);
+                bad++;
+                continue;
+            }
+        }
+        /* outside the box (everywhere without a cue): REF exactly */
+        long diff = 0;
+        for (int p = 0; p < 3; p++) {
+            const int s = p ? 1 : 0, pw = W >> s, ph = H >> s;
+            for (int y = 0; y < ph; y++)
+                for (int x = 0; x < pw; x++) {
+                    const int in = cue >= 0 && x >= x0 >> s && x < x1 >> s && y >= y0 >> s && y < y1 >> s;
+                    if (!in && fo->data[p][y * fo->linesize[p] + x] != fr->data[p][y * fr->linesize[p] + x])
+                        diff++;
+                }
+        }
+        if (diff) {
+            printf("FAIL frame %ld (t %.2f): %ld samples differ from the export without captions %s\n",
+                   n, t, diff, cue >= 0 ? "outside the caption's box" : "while no cue is shown");
+            bad++;
+        }
+        if (cue < 0)
+            continue;
+        shown++;
+        /* the expected picture: REF with the images composited in order (luma grid) */
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) {
+                const size_t k = (size_t)y * W + x;
+                A[k] = 0, E[0][k] = E[1][k] = E[2][k] = 0;
+            }
+        for (ASS_Image *m = img; m; m = m->next) {
+            const double R = (m->color >> 24) / 255.0, G = (m->color >> 16 & 255) / 255.0,
+                         B = (m->color >> 8 & 255) / 255.0, op = (255 - (m->color & 255)) / 255.0;
+            const double Yc = kr * R + (1 - kr - kb) * G + kb * B;
+            const double c[3] = {16 + 219 * Yc, 128 + 224 * (B - Yc) / (2 * (1 - kb)),
+                                 128 + 224 * (R - Yc) / (2 * (1 - kr))};
+            for (int y = 0; y < m->h; y++)
+                for (int x = 0; x < m->w; x++) {
+                    const int px = m->dst_x + x, py = m->dst_y + y;
+                    if (px < x0 || py < y0 || px >= x1 || py >= y1)
+                        continue;
+                    const size_t k = (size_t)py * W + px;
+                    const double a = m->bitmap[y * m->stride + x] / 255.0 * op;
+                    /* premultiplied "over": E = c a + E (1 - a), A = a + A (1 - a) */
+                    for (int p = 0; p < 3; p++)
+                        E[p][k] = c[p] * a + E[p][k] * (1 - a);
+                    A[k] = a + A[k] * (1 - a);
+                }
+        }
+        double se[3] = {0, 0, 0};
+        long cnt[3] = {0, 0, 0};
+        for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++) {
+                const size_t k = (size_t)y * W + x;
+                const double want = E[0][k] + fr->data[0][y * fr->linesize[0] + x] * (1 - A[k]);
+                const double d = fo->data[0][y * fo->linesize[0] + x] - want;
+                se[0] += d * d, cnt[0]++;
+            }
+        for (int y = y0 / 2; y < y1 / 2; y++)
+            for (int x = x0 / 2; x < x1 / 2; x++) {
+                double a = 0, e[3] = {0, 0, 0};
+                for (int j = 0; j < 4; j++) {
+                    const size_t k = (size_t)(2 * y + j / 2) * W + 2 * x + j % 2;
+                    a += A[k] / 4, e[1] += E[1][k] / 4, e[2] += E[2][k] / 4;
+                }
+                for (int p = 1; p < 3; p++) {
+                    const double want = e[p] + fr->data[p][y * fr->linesize[p] + x] * (1 - a);
+                    const double d = fo->data[p][y * fo->linesize[p] + x] - want;
+                    se[p] += d * d, cnt[p]++;
+                }
+            }
+        for (int p = 0; p < 3; p++) {
+            const double psnr = se[p] > 0 ? 10 * log10(255.0 * 255.0 * cnt[p] / se[p]) : 99;
+            worst = psnr < worst ? psnr : worst;
+            if (psnr < 35) {
+                printf("FAIL frame %ld (t %.2f, cue %d): plane %d %.1f dB against the checker's "
+                       "rasterisation over [%d,%d)x[%d,%d) (at least 35)\n", n, t, cue + 1, p,
+                       psnr, x0, x1, y0, y1);
+                bad++;
+            }
+        }
+    }
+    printf("%s   %d frames with a cue compared with libass's rasterisation, worst %.1f dB\n",
+           shown ? "ok" : "FAIL", shown, worst);
+    if (!shown)
+        bad++;
+    close_input(&out);
+    close_input(&ref);
+    av_frame_free(&fo);
+    av_frame_free(&fr);
+    free(A), free(E[0]), free(E[1]), free(E[2]), free(script);
+    ass_free_track(tr);
+    ass_renderer_done(r);
+    ass_library_done(lib);
+    printf("%s\n", bad ? "FAIL" : "PASS");
+    return bad ? 1 : 0;
+}
