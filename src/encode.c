@@ -184,7 +184,7 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     AVCodecContext *c = e->c;
     c->width = p->width;
     c->height = p->height;
-    c->pix_fmt = e->in_fmt = pick_format(codec);
+    c->pix_fmt = e->in_fmt = p->alpha ? AV_PIX_FMT_YUVA444P10LE : pick_format(codec);
     if (c->pix_fmt == AV_PIX_FMT_NONE && codec->pix_fmts && !avcodec_get_hw_config(codec, 0)) {
         /* a software encoder without 8-bit 4:2:0 (ProRes: 4:2:2 10-bit): the composed
          * 4:2:0 frame is converted, one copy per frame */
@@ -222,6 +222,11 @@ static int open_one(VxContext *ctx, const VxEncodeParams *p, const char *name, V
     const int known = set_defaults(name, &preset, &opts);
     if (known < 0)
         goto fail;
+    if (p->alpha && !strcmp(name, "prores_ks")) {
+        /* 4:4:4 with a 16-bit alpha plane (stored losslessly): what editors key on */
+        av_dict_set(&opts, "profile", "4444", 0);
+        av_dict_set(&opts, "alpha_bits", "16", 0);
+    }
     if (preset && has_priv && av_opt_find(c->priv_data, "preset", NULL, 0, 0))
         av_dict_set(&opts, "preset", preset, 0);
     if (p->bitrate > 0) {

@@ -24,10 +24,13 @@ typedef struct VxEncodeParams {
      * tried first, then `encoder` (the software default) */
     int try_hw;
     int closed_gop; /* every GOP closed (a chunk of an export: src/chunk.c) */
+    int alpha;      /* frames in yuva444p10le, with alpha: ProRes 4444 (background
+                     * "transparent"); the encoder takes them as they are */
 } VxEncodeParams;
 int vx_encoder_open(VxContext *ctx, const VxEncodeParams *p, VxEncoder **out);
 AVCodecContext *vx_encoder_avctx(VxEncoder *e);
-/* Preferred input format (AV_PIX_FMT_NV12 or AV_PIX_FMT_YUV420P). */
+/* Preferred input format (AV_PIX_FMT_NV12 or AV_PIX_FMT_YUV420P; AV_PIX_FMT_YUVA444P10LE
+ * with alpha). */
 enum AVPixelFormat vx_encoder_pix_fmt(const VxEncoder *e);
 /* Sends a frame (NULL = flush) and passes every packet produced to cb. */
 int vx_encoder_send(VxEncoder *e, AVFrame *f,

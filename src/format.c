@@ -120,8 +120,16 @@ int vx_output_resolve(const VxProject *p, const char *path, VxOutputFormat *out,
                  "(.mp4, .webm)");
         return -22;
     }
+    if (p->bg_transparent && (f != VX_FMT_MOV || c != VX_CODEC_PRORES)) {
+        snprintf(why, why_len, "background \"transparent\": transparent needs an output with "
+                 "alpha: .mov with output.codec \"prores\" (ProRes 4444), but this export is "
+                 "%s in %s%s%s", c == VX_CODEC_GIF ? "a GIF" : codec_names[c],
+                 f != VX_FMT_AUTO ? "a ." : "", where, f != VX_FMT_AUTO ? " file" : "");
+        return -22;
+    }
     out->format = f;
     out->codec = c;
+    out->alpha = p->bg_transparent;
     out->muxer = f == VX_FMT_AUTO ? NULL : f == VX_FMT_MP4 ? "mp4" : f == VX_FMT_MOV ? "mov"
                  : f == VX_FMT_WEBM ? "webm" : "gif";
     out->audio = f != VX_FMT_GIF;

@@ -13,6 +13,7 @@ typedef struct VxOutputFormat {
     const char *muxer;  /* libavformat short name; NULL = guessed from the file's name */
     int audio;          /* 1 when the container carries the project's audio */
     int opus;           /* audio coded as Opus (WebM), else AAC */
+    int alpha;          /* background "transparent": ProRes 4444 with its alpha channel */
 } VxOutputFormat;
 
 /* Names as written in the project ("mp4", "h264"), NULL for an unknown value. */
@@ -26,7 +27,8 @@ int vx_codec_from_name(const char *name);
 int vx_format_from_path(const char *path);
 
 /* Resolves the output of p written to path. Returns 0, or -EINVAL with why (naming the
- * project key: output.format, output.codec, sources.audio) for an impossible pair. */
+ * project key: output.format, output.codec, sources.audio, background) for an impossible pair
+ * (a transparent background anywhere but ProRes in MOV). */
 int vx_output_resolve(const VxProject *p, const char *path, VxOutputFormat *out, char *why,
                       size_t why_len);
 

@@ -20,6 +20,7 @@
 #include "gif.h"
 #include "internal.h"
 #include "media_picture.h"
+#include "matte.h"
 #include "passthrough.h"
 #include "pipeline.h"
 #include "remux.h"
@@ -260,18 +261,35 @@ static int compose_at(Feed *fd, VxCompose *comp, double trec, const VxZoomView *
     return ret;
 }
 
+/* The same output composed by each of nc compositors (one; two for a transparent export:
+ * over black and over white) into opic[0..nc): the source frame is chosen once, by the
+ * first. */
+static int compose_all(Feed *fd, VxCompose *const *comps, int nc, double trec,
+                       const VxZoomView *view, double t, VxPicture *opic)
+{
+    for (int k = 0; k < nc; k++) {
+        int ret = compose_at(fd, comps[k], trec, view, t, &opic[k]);
+        if (ret < 0) {
+            while (k--)
+                vx_picture_unref(&opic[k]);
+            return ret;
+        }
+    }
+    return 0;
+}
+
 /* A cross-fade's outgoing side: its outputs for frames [first, first + n), composed before
- * the incoming side's (its source frames come first). */
+ * the incoming side's (its source frames come first); nc pictures a frame. */
 typedef struct Outgoing {
     int seg; /* the range faded into; 0: none held */
     int64_t first;
-    int n, cap;
+    int n, cap, nc;
     VxPicture *pics;
 } Outgoing;
 
 static void outgoing_clear(Outgoing *og)
 {
-    for (int i = 0; i < og->n; i++)
+    for (int i = 0; i < og->n * og->nc; i++)
         vx_picture_unref(&og->pics[i]);
     og->n = 0;
     og->seg = 0;
@@ -280,9 +298,11 @@ static void outgoing_clear(Outgoing *og)
 /* Output frame n, of output time t, when it lies in the cross-fade into range seg with weight
  * w: the range before's output (composed for the whole fade, up to frame n1, the first time)
  * mixed with seg's. */
-static int compose_crossfade(Feed *fd, VxCompose *comp, const VxScene *scene, Outgoing *og,
-                             int64_t n, int64_t n1, int seg, double w, VxPicture *opic)
+static int compose_crossfade(Feed *fd, VxCompose *const *comps, const VxScene *scene,
+                             Outgoing *og, int64_t n, int64_t n1, int seg, double w,
+                             VxPicture *opic)
 {
+    const int nc = og->nc;
     const VxTimeline *tl = vx_scene_timeline(scene);
     double trec;
     VxZoomView view;
@@ -298,28 +318,66 @@ static int compose_crossfade(Feed *fd, VxCompose *comp, const VxScene *scene, Ou
                 break;
             if (og->n == og->cap) {
                 const int cap = og->cap ? 2 * og->cap : 64;
-                VxPicture *np = realloc(og->pics, (size_t)cap * sizeof(*np));
+                VxPicture *np = realloc(og->pics, (size_t)cap * nc * sizeof(*np));
                 if (!np)
                     return VX_ERR(ENOMEM);
                 og->pics = np, og->cap = cap;
             }
             vx_scene_at_range(scene, seg - 1, tm, &trec, &view);
-            if ((ret = compose_at(fd, comp, trec, &view, tm, &og->pics[og->n])) < 0)
+            if ((ret = compose_all(fd, comps, nc, trec, &view, tm, &og->pics[og->n * nc])) < 0)
                 return ret;
             og->n++;
         }
         og->seg = seg;
     }
     const double t = vx_timeline_time(tl, n);
-    VxPicture in;
+    VxPicture in[2];
     vx_scene_at_range(scene, seg, t, &trec, &view);
-    if ((ret = compose_at(fd, comp, trec, &view, t, &in)) < 0)
+    if ((ret = compose_all(fd, comps, nc, trec, &view, t, in)) < 0)
         return ret;
-    VxPicture *outp = &og->pics[n - og->first];
-    ret = vx_compose_mix(comp, outp, &in, w, opic);
-    vx_picture_unref(&in);
-    vx_picture_unref(outp);
+    VxPicture *outp = &og->pics[(n - og->first) * nc];
+    int mixed = 0;
+    for (int k = 0; k < nc; k++) {
+        /* mixing is linear: the mix of the black composites is the black composite of the
+         * mix, and so for white */
+        if (ret >= 0 && (ret = vx_compose_mix(comps[k], &outp[k], &in[k], w, &opic[k])) >= 0)
+            mixed++;
+        vx_picture_unref(&in[k]);
+        vx_picture_unref(&outp[k]);
+    }
+    for (int k = 0; ret < 0 && k < mixed; k++)
+        vx_picture_unref(&opic[k]);
     return ret;
+}
+
+/* A transparent export's frame: the alpha and colour of the composites over black and over
+ * white (src/matte.c), in 10-bit 4:4:4 with alpha, ProRes 4444's input. */
+static int matte_frame(const VxMatte *m, const VxPicture *black, const VxPicture *white,
+                       AVFrame **out)
+{
+    AVFrame *f = av_frame_alloc();
+    if (!f)
+        return VX_ERR(ENOMEM);
+    f->format = AV_PIX_FMT_YUVA444P10LE;
+    f->width = black->w;
+    f->height = black->h;
+    if (av_frame_get_buffer(f, 0) < 0) {
+        av_frame_free(&f);
+        return VX_ERR(ENOMEM);
+    }
+    uint16_t *const dst[4] = {(uint16_t *)f->data[0], (uint16_t *)f->data[1],
+                              (uint16_t *)f->data[2], (uint16_t *)f->data[3]};
+    const ptrdiff_t stride[4] = {f->linesize[0] / 2, f->linesize[1] / 2, f->linesize[2] / 2,
+                                 f->linesize[3] / 2};
+    vx_matte_rows(m, black, white, dst, stride, 0, black->h);
+    /* the colour tags, as the opaque export's (prores_ks writes the frame's in its headers) */
+    const int bt709 = black->matrix == VX_MATRIX_BT709;
+    f->color_range = AVCOL_RANGE_MPEG;
+    f->colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+    f->color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M;
+    f->color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
+    *out = f;
+    return 0;
 }
 
 /* A GIF export's frame rate and width (the height follows the canvas's shape). */
@@ -339,7 +397,9 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
     VxEncoder *enc = NULL;
-    VxCompose *comp = NULL;
+    VxCompose *comp = NULL, *comp_white = NULL; /* comp_white: a transparent export's */
+    VxProject white;
+    VxMatte matte;
     VxScene *scene = NULL;
     VxAudio *aud = NULL;
     VxCutPlan *plan = NULL;
@@ -347,7 +407,7 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     VxThread thr = {0};
     int ret;
     Feed fd = {0};
-    Outgoing og = {0};
+    Outgoing og = {.nc = 1};
     memset(&dec, 0, sizeof(dec));
     const double t0 = vx_now_s();
     memset(st, 0, sizeof(*st));
@@ -357,6 +417,9 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     char why_fmt[512];
     if ((ret = vx_output_resolve(p_in, o->output_path, &of, why_fmt, sizeof(why_fmt))) < 0)
         return vx_fail(ctx, ret, "%s", why_fmt);
+    if (of.alpha && o->chunk_count > 0)
+        return vx_fail(ctx, VX_ERR(EINVAL), "background \"transparent\": a transparent "
+                       "export is not made in chunks (--chunk); render it whole");
     VxProject resolved = *p_in;
     resolved.format = of.format;
     resolved.codec = of.codec;
@@ -415,7 +478,9 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     const char *why = "a chunk is encoded (--chunk)";
     if (go)
         why = "GIF output";
-    const int mode = chunk || go ? -1 /* composite */
+    if (of.alpha)
+        why = "a transparent background (ProRes 4444 with alpha)";
+    const int mode = chunk || go || of.alpha ? -1 /* composite */
                            : vx_passthrough_mode(p, o, si, avformat_query_codec(
                                  vx_muxer_format(mux), si->codec_id, FF_COMPLIANCE_NORMAL) == 1,
                                                  &why);
@@ -490,16 +555,31 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
         .matrix = l.matrix,
         .global_header = !!(vx_muxer_format(mux)->flags & AVFMT_GLOBALHEADER),
         .closed_gop = chunk,
+        .alpha = of.alpha,
     };
     if ((ret = vx_encoder_open(ctx, &ep, &enc)) < 0)
         goto end;
     snprintf(st->encoder, sizeof(st->encoder), "%s", vx_encoder_name(enc));
     if ((ret = vx_compose_create(ctx, p, scene, &l,
-                                 vx_encoder_pix_fmt(enc) == AV_PIX_FMT_NV12 ? VX_LAYOUT_NV12
-                                                                            : VX_LAYOUT_PLANAR,
+                                 vx_encoder_pix_fmt(enc) == AV_PIX_FMT_NV12 || of.alpha
+                                     ? VX_LAYOUT_NV12
+                                     : VX_LAYOUT_PLANAR,
                                  &comp)) < 0 ||
         (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
         goto end;
+    if (of.alpha) {
+        /* the transparent export: the same stack composed a second time, over white (the
+         * project's background is black: src/project.c); the alpha is their difference */
+        white = *p;
+        white.bg_color = (VxRGB){1, 1, 1};
+        if ((ret = vx_compose_create(ctx, &white, scene, &l, VX_LAYOUT_NV12, &comp_white)) < 0 ||
+            (ret = vx_compose_set_threads(comp_white, st->compose_threads)) < 0)
+            goto end;
+        vx_matte_init(&matte);
+        og.nc = 2;
+        vx_log(ctx, VX_LOG_VERBOSE, "transparent: each frame composed over black and over "
+               "white, the alpha from their difference");
+    }
     st->compose_threads = vx_compose_threads(comp); /* an unscaled screen is one copy */
     vx_log(ctx, VX_LOG_VERBOSE, "threads: budget %d: decode %d%s, encode %d (%s), compose "
            "%d (the job's thread%s, while it waits for the encoder)", st->threads,
@@ -540,17 +620,33 @@ frames:;
         double ts = vx_now_s();
         int xseg;
         double xw;
+        VxCompose *const comps[2] = {comp, comp_white};
+        VxPicture ow; /* over white, a transparent export's */
         if (tl->xfades && vx_timeline_crossfade(tl, t, &xseg, &xw)) {
-            ret = compose_crossfade(&fd, comp, scene, &og, n, n1, xseg, xw, &opic);
+            if (comp_white) {
+                VxPicture two[2];
+                if ((ret = compose_crossfade(&fd, comps, scene, &og, n, n1, xseg, xw, two)) >= 0)
+                    opic = two[0], ow = two[1];
+            } else {
+                ret = compose_crossfade(&fd, comps, scene, &og, n, n1, xseg, xw, &opic);
+            }
         } else {
             double trec;
             VxZoomView view;
             vx_scene_at(scene, t, &trec, &view);
             ret = compose_at(&fd, comp, trec, &view, t, &opic);
+            if (ret >= 0 && comp_white &&
+                (ret = compose_at(&fd, comp_white, trec, &view, t, &ow)) < 0)
+                vx_picture_unref(&opic);
         }
         if (ret < 0)
             goto end;
-        ret = vx_picture_to_frame(&opic, &out); /* the pooled buffer itself: no copy */
+        if (comp_white) {
+            ret = matte_frame(&matte, &opic, &ow, &out);
+            vx_picture_unref(&ow);
+        } else {
+            ret = vx_picture_to_frame(&opic, &out); /* the pooled buffer itself: no copy */
+        }
         vx_picture_unref(&opic);
         if (ret < 0)
             goto end;
@@ -643,6 +739,7 @@ end:
     }
     vx_cuts_free(&plan);
     vx_compose_free(&comp);
+    vx_compose_free(&comp_white);
     vx_encoder_close(&enc);
     vx_muxer_close(&mux);
     vx_source_close(&src);

@@ -692,6 +692,15 @@ static int parse_background(Parser *ps, json_object *o, VxProject *p)
                         json_object_get_string(o) + 10, vx_wallpaper_names());
         return 0;
     }
+    if (json_object_is_type(o, json_type_string) &&
+        !strcmp(json_object_get_string(o), "transparent")) {
+        /* composed over black and over white, the alpha found from the two (src/matte.c);
+         * vx_output_resolve refuses it but for ProRes in a .mov */
+        p->bg_type = VX_BG_SOLID;
+        p->bg_color = (VxRGB){0, 0, 0};
+        p->bg_transparent = 1;
+        return 0;
+    }
     if (json_object_is_type(o, json_type_string)) {
         p->bg_type = VX_BG_SOLID;
         return parse_color(ps, o, "background", &p->bg_color);

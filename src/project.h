@@ -119,6 +119,7 @@ struct VxProject {
     char *bg_image;
     double bg_blur;      /* image: gaussian sigma = bg_blur / 2, output pixels; 0 = none */
     int bg_wallpaper;    /* VX_BG_WALLPAPER: which (vx_wallpaper_find) */
+    int bg_transparent;  /* "transparent": the export carries alpha (ProRes 4444 in MOV) */
     double padding, radius;
     int shadow;
     double sh_blur, sh_dx, sh_dy, sh_opacity;
