@@ -170,6 +170,7 @@ static void usage(FILE *f)
         "  vexport presets (the --quality, --resolution and --aspect names, what each sets)\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
+        "  | transparent (ProRes 4444 with alpha: --codec prores -o OUT.mov)\n"
         "encoder options: --encoder NAME --preset P (default veryfast for libx264)\n"
         "  --crf N | --bitrate B[k|M]  --encoder-opt key=value (repeatable)\n"
         "  OUT.gif: 15 fps and 960 wide unless the project says otherwise;\n"
