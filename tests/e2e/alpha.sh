@@ -1,10 +1,10 @@
 #!/bin/bash
 # The transparent export (docs/project-format.md, "Formats": background "transparent", ProRes
 # 4444 with alpha in a MOV). A 640x360, 1.5 s export of the recording with padding, rounded
-# corners and a shadow is decoded by check_alpha (FFmpeg and libc only) against an opaque
-# lossless MP4 of the same project and the documented geometry and shadow: codec, profile,
-# size, frames, timing, colour tags, alpha 0 / full / intermediate (corners, shadow), the
-# colour inside the screen. Also: the audio (AAC 48 kHz, as long as the video), the progress
+# corners, a shadow and a camera bubble (partly beyond the screen) is decoded by check_alpha
+# (FFmpeg and libc only) against an opaque lossless MP4 of the same project and the documented
+# geometry and shadows: codec, profile, size, frames, timing, colour tags, alpha 0 / full /
+# intermediate (corners, shadow, the bubble's edge and shadow), the colour inside the screen. Also: the audio (AAC 48 kHz, as long as the video), the progress
 # lines, a cancel (Ctrl-C leaves nothing), and the refusals: "transparent" anywhere but ProRes
 # in a MOV, and in chunks, refused up front naming the key, nothing written.
 # Environment: VEXPORT, CHECK_ALPHA, MEDIA. Exit 0 pass, 1 fail, 77 skip.
@@ -16,12 +16,17 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-alpha.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 ln -s "$MEDIA/screen.mp4" "$tmp/rec.mp4"
+# a webcam: 2 s at 24 fps (the camera bubble, partly beyond the screen)
+ffmpeg -nostdin -v error -f lavfi -i testsrc2=s=160x120:r=24:d=2 -c:v libx264 -preset ultrafast \
+    -pix_fmt yuv420p "$tmp/webcam.mp4" || fail "cannot make the webcam clip"
 # project NAME BACKGROUND OUTPUT-EXTRA [END]
 project() {
     cat >"$tmp/$1.json" <<J
 { "version": 1, "output": { "width": 640, "height": 360, "fps": 30 $3 },
-  "sources": { "screen": "rec.mp4" }, "background": $2, "padding": 0.1, "radius": 16,
+  "sources": { "screen": "rec.mp4", "camera": "webcam.mp4" }, "background": $2,
+  "padding": 0.1, "radius": 16,
   "shadow": { "blur": 16, "opacity": 0.6, "offset_x": 0, "offset_y": 8 },
+  "camera": { "size": 0.3, "margin": 0.02 },
   "timeline": [ { "start": 0, "end": ${4:-1.5} } ] }
 J
 }
@@ -36,8 +41,10 @@ echo "ok: exported, progress: $(grep -c '"frame"' "$tmp/alpha.out") lines"
 project opaque '"#1e293b"' ''
 "$VEXPORT" render "$tmp/opaque.json" -o "$tmp/opaque.mp4" --preset ultrafast --crf 0 -q \
     >"$tmp/opaque.log" 2>&1 || { cat "$tmp/opaque.log"; fail "vexport render -o opaque.mp4"; }
-# MOV MP4 W H FRAMES FPS PADDING SW SH RADIUS BLUR OPACITY DX DY
-"$CHECK_ALPHA" "$tmp/alpha.mov" "$tmp/opaque.mp4" 640 360 45 30 0.1 1280 720 16 16 0.6 0 8 ||
+# MOV MP4 W H FRAMES FPS PADDING SW SH RADIUS BLUR OPACITY DX DY CX CY CW: the bubble's box,
+# w = 2 round(0.3 * 360 / 2) = 108 at (2 round((640 - 7.2 - 108) / 2), ...) = (524, 244)
+"$CHECK_ALPHA" "$tmp/alpha.mov" "$tmp/opaque.mp4" 640 360 45 30 0.1 1280 720 16 16 0.6 0 8 \
+    524 244 108 ||
     fail "check_alpha"
 a=$(ffprobe -v error -select_streams a:0 -show_entries stream=codec_name,sample_rate,duration \
     -of default=nw=1:nk=1 "$tmp/alpha.mov" | tr '\n' ' ')
@@ -50,8 +57,8 @@ project long '"transparent"' ',"codec":"prores"' 4
 "$VEXPORT" render "$tmp/long.json" -o "$tmp/long.mov" --progress json >"$tmp/long.out" \
     2>"$tmp/long.log" &
 pid=$!
-for _ in $(seq 200); do grep -q '"frame":3,' "$tmp/long.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '"frame":3,' "$tmp/long.out" || fail "no progress from the long export"
+for _ in $(seq 300); do grep -q '"frame":' "$tmp/long.out" 2>/dev/null && break; sleep 0.05; done
+grep -q '"frame":' "$tmp/long.out" || fail "no progress from the long export"
 kill -INT $pid
 wait $pid
 r=$?

@@ -3,7 +3,7 @@
  * model of the alpha written from docs/project-format.md ("Geometry", "Shadow", "Formats").
  * Independent of the library: FFmpeg's libraries and libc only.
  *
- *   check_alpha MOV MP4 W H FRAMES FPS PADDING SW SH RADIUS BLUR OPACITY DX DY
+ *   check_alpha MOV MP4 W H FRAMES FPS PADDING SW SH RADIUS BLUR OPACITY DX DY [CX CY CW]
  *
  * MOV: the transparent export; MP4: the same project over a solid background, exported with
  * --crf 0 (4:2:0, lossless). W x H at FPS, FRAMES frames; the recording is SW x SH, the
@@ -18,6 +18,11 @@
  *     sample wholly; strictly intermediate, and within 0.02 of the model, on the corners' arc
  *     (partial coverage) and in the shadow outside the screen (model 0.05 .. 0.95); the
  *     shadow's colour black (luma within 4 of 16 at 8-bit scale) where its alpha is over 0.2;
+ *   - with a camera bubble (a circle, its box at CX, CY, CW wide: docs "Camera bubble"): alpha
+ *     full inside it (1 sample in from its edge); strictly intermediate on its edge outside
+ *     the screen; outside the bubble and the screen, where its shadow is over 0.05: strictly
+ *     intermediate and within 0.02 of the shadow's model over the screen's (the screen's
+ *     checks above leave out the bubble and its shadow);
  *   - the colour inside the screen (2 samples in from its edges) is the MP4's, through ProRes's
  *     own loss: 99 % of the luma samples within 2 and their mean difference at most 0.5,
  *     99 % of the chroma samples within 3 and their mean at most 0.5 (8-bit scale; the MOV's
@@ -60,12 +65,12 @@ static double coverage(int i, int j)
     return clamp01(0.5 - rrect_dist(i + 0.5, j + 0.5, rx, ry, rw, rh, rad));
 }
 
-/* The shadow's alpha over the frame: the offset shape's coverage blurred by a Gaussian of
- * sigma = blur / 2 (CSS box-shadow), times the opacity. Returns W x H doubles. */
-static double *shadow_model(double blur, double opacity, double dx, double dy)
+/* A shadow's alpha over the frame: the rounded rectangle (x, y, w, h, r) moved by (dx, dy),
+ * its coverage blurred by a Gaussian of sigma, times the opacity. W x H doubles. */
+static double *shadow_model(double x, double y, double w, double h, double r, double sigma,
+                            double opacity, double dx, double dy)
 {
     double *a = calloc((size_t)W * H, sizeof(*a)), *b = calloc((size_t)W * H, sizeof(*b));
-    const double sigma = blur / 2;
     const int k = (int)ceil(4 * sigma);
     double *g = calloc((size_t)(2 * k + 1), sizeof(*g)), gs = 0;
     if (!a || !b || !g)
@@ -77,7 +82,7 @@ static double *shadow_model(double blur, double opacity, double dx, double dy)
     for (int j = 0; j < H; j++)
         for (int i = 0; i < W; i++)
             a[(size_t)j * W + i] =
-                clamp01(0.5 - rrect_dist(i + 0.5, j + 0.5, rx + dx, ry + dy, rw, rh, rad));
+                clamp01(0.5 - rrect_dist(i + 0.5, j + 0.5, x + dx, y + dy, w, h, r));
     for (int j = 0; j < H; j++)
         for (int i = 0; i < W; i++) {
             double s = 0;
@@ -103,9 +108,9 @@ static double *shadow_model(double blur, double opacity, double dx, double dy)
 
 int main(int argc, char **argv)
 {
-    if (argc != 15) {
+    if (argc != 15 && argc != 18) {
         fprintf(stderr, "usage: check_alpha MOV MP4 W H FRAMES FPS PADDING SW SH RADIUS BLUR "
-                        "OPACITY DX DY\n");
+                        "OPACITY DX DY [CX CY CW]\n");
         return 2;
     }
     W = atoi(argv[3]), H = atoi(argv[4]);
@@ -121,8 +126,19 @@ int main(int argc, char **argv)
     if (rad > fmin(rw, rh) / 2)
         rad = fmin(rw, rh) / 2;
     printf("screen at (%g, %g) %gx%g, radius %g\n", rx, ry, rw, rh, rad);
-    double *sha = shadow_model(atof(argv[11]), atof(argv[12]), atof(argv[13]), atof(argv[14]));
+    /* the screen's shadow: sigma = blur / 2 (CSS box-shadow) */
+    double *sha = shadow_model(rx, ry, rw, rh, rad, atof(argv[11]) / 2, atof(argv[12]),
+                               atof(argv[13]), atof(argv[14]));
 
+    /* the camera bubble, a circle: centre and radius; its shadow reaches 0.14 w beyond it:
+     * the circle moved down by 0.02 w, sigma 0.04 w, opacity 0.35 (docs, "Camera bubble") */
+    const int cam = argc == 18;
+    const double cw = cam ? atof(argv[17]) : 0, ccx = cam ? atof(argv[15]) + cw / 2 : 0,
+                 ccy = cam ? atof(argv[16]) + cw / 2 : 0, cr = cw / 2, creach = cr + 0.14 * cw + 2;
+    double *csha = cam ? shadow_model(ccx - cr, ccy - cr, cw, cw, cr, 0.04 * cw, 0.35, 0,
+                                      0.02 * cw) : NULL;
+    double csh_err = 0;
+    long cin_n = 0, cin_bad = 0, cedge_n = 0, cedge_bad = 0, csh_n = 0, csh_bad = 0;
     Input mov, mp4;
     /* the MOV's video opened by hand: its decoder asked for the 10 bits the export wrote */
     memset(&mov, 0, sizeof(mov));
@@ -201,7 +217,22 @@ int main(int argc, char **argv)
             for (int i = 0; i < W; i++) {
                 const double cov = coverage(i, j), shm = sha[(size_t)j * W + i];
                 const double model = cov + (1 - cov) * shm, a = A[i] / amax;
-                if (model < 1e-4) {
+                const double cd = cam ? hypot(i + 0.5 - ccx, j + 0.5 - ccy) : 1e9;
+                if (cd < creach) { /* the camera bubble and its shadow */
+                    if (cd <= cr - 1) {
+                        cin_n++, cin_bad += A[i] != amax;
+                    } else if (fabs(cd - cr) < 0.3 && cov == 0) {
+                        cedge_n++, cedge_bad += !(A[i] > 0 && A[i] < amax);
+                    } else if (cd > cr + 1 && cov == 0) {
+                        /* the bubble's shadow over the screen's stack */
+                        const double cs = csha[(size_t)j * W + i], mt = cs + (1 - cs) * model;
+                        if (cs > 0.05) {
+                            csh_n++;
+                            csh_bad += !(A[i] > 0 && A[i] < amax) || fabs(a - mt) > 0.02;
+                            csh_err = fmax(csh_err, fabs(a - mt));
+                        }
+                    }
+                } else if (model < 1e-4) {
                     bg_n++, bg_bad += A[i] / q > 2;
                 } else if (cov >= 1) {
                     in_n++, in_bad += A[i] != amax;
@@ -250,6 +281,15 @@ int main(int argc, char **argv)
           "samples off, max error %.4f", sh_bad, sh_n, sh_err);
     check(shc_n > 0 && shc_bad == 0, "the shadow is black (luma within 4 of 16): %ld of %ld "
           "samples off", shc_bad, shc_n);
+    if (cam) {
+        check(cin_n > 0 && cin_bad == 0, "alpha full inside the camera bubble: %ld of %ld "
+              "samples not full", cin_bad, cin_n);
+        check(cedge_n > 0 && cedge_bad == 0, "alpha intermediate on the bubble's edge outside "
+              "the screen: %ld of %ld samples not", cedge_bad, cedge_n);
+        check(csh_n > 0 && csh_bad == 0, "alpha intermediate in the bubble's shadow and as "
+              "the model (its shadow over the screen's): %ld of %ld samples off, max error "
+              "%.4f", csh_bad, csh_n, csh_err);
+    }
     check(y_n > 0 && y_bad <= y_n / 100 && y_sum <= 0.5 * y_n, "luma inside the screen as the "
           "opaque MP4's: %ld of %ld off by over 2, mean %.3f, max %.2f", y_bad, y_n,
           y_sum / (y_n ? y_n : 1), y_err);
@@ -261,5 +301,6 @@ int main(int argc, char **argv)
     close_input(&mov);
     close_input(&mp4);
     free(sha);
+    free(csha);
     return g_fail;
 }
