@@ -77,12 +77,17 @@ int vx_picture_to_frame(const VxPicture *p, AVFrame **out)
         f->data[2] = p->data[2];
         f->linesize[2] = (int)p->stride[2];
     }
-    const int bt709 = p->matrix == VX_MATRIX_BT709;
+    vx_frame_set_color(f, p->matrix);
+    *out = f;
+    return 0;
+}
+
+void vx_frame_set_color(AVFrame *f, int matrix)
+{
+    const int bt709 = matrix == VX_MATRIX_BT709;
     f->color_range = AVCOL_RANGE_MPEG;
     f->colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
     f->color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M;
     f->color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
     f->chroma_location = AVCHROMA_LOC_LEFT;
-    *out = f;
-    return 0;
 }

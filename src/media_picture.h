@@ -12,6 +12,9 @@ int vx_picture_from_frame(VxPicture *dst, const AVFrame *f);
 /* A new AVFrame (NV12 or I420, limited range, tagged with p's matrix, left chroma) over p's
  * buffer, holding a reference to it. 0 or a negative error. */
 int vx_picture_to_frame(const VxPicture *p, AVFrame **out);
+/* f's colour tags for the output matrix (VxMatrix): limited range, BT.709 or BT.601, left
+ * chroma (what every export writes). */
+void vx_frame_set_color(AVFrame *f, int matrix);
 
 
 /* A picture over f's planes without a reference (f must outlive it): tests, and drawing

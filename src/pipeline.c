@@ -371,11 +371,7 @@ static int matte_frame(const VxMatte *m, const VxPicture *black, const VxPicture
                                  f->linesize[3] / 2};
     vx_matte_rows(m, black, white, dst, stride, 0, black->h);
     /* the colour tags, as the opaque export's (prores_ks writes the frame's in its headers) */
-    const int bt709 = black->matrix == VX_MATRIX_BT709;
-    f->color_range = AVCOL_RANGE_MPEG;
-    f->colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
-    f->color_primaries = bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M;
-    f->color_trc = bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M;
+    vx_frame_set_color(f, black->matrix);
     *out = f;
     return 0;
 }
