@@ -4,9 +4,10 @@
 # corners, a shadow and a camera bubble (partly beyond the screen) is decoded by check_alpha
 # (FFmpeg and libc only) against an opaque lossless MP4 of the same project and the documented
 # geometry and shadows: codec, profile, size, frames, timing, colour tags, alpha 0 / full /
-# intermediate (corners, shadow, the bubble's edge and shadow), the colour inside the screen. Also: the audio (AAC 48 kHz, as long as the video), the progress
-# lines, a cancel (Ctrl-C leaves nothing), and the refusals: "transparent" anywhere but ProRes
-# in a MOV, and in chunks, refused up front naming the key, nothing written.
+# intermediate (corners, shadow, the bubble's edge and shadow), the colour inside the screen.
+# Also: the audio (AAC 48 kHz, as long as the video), the progress lines, a cut cross-faded, a
+# cancel (Ctrl-C leaves nothing), and the refusals: "transparent" anywhere but ProRes in a MOV,
+# and in chunks, refused up front naming the key, nothing written.
 # Environment: VEXPORT, CHECK_ALPHA, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_ALPHA:?}" "${MEDIA:?}"
@@ -51,6 +52,21 @@ a=$(ffprobe -v error -select_streams a:0 -show_entries stream=codec_name,sample_
 awk -v a="$a" 'BEGIN { split(a, v, " "); exit !(v[1] == "aac" && v[2] == 48000 &&
     v[3] > 1.45 && v[3] < 1.6) }' || fail "audio '$a', expected aac 48000 and 1.5 s"
 echo "ok: audio $a"
+
+# a cut cross-faded (each side composed over black and white, the pairs mixed): 1 + 1 - 0.4 s
+cat >"$tmp/xfade.json" <<J
+{ "version": 1, "output": { "width": 640, "height": 360, "fps": 30, "codec": "prores" },
+  "sources": { "screen": "rec.mp4" }, "background": "transparent", "padding": 0.1,
+  "radius": 16, "shadow": { "blur": 16, "opacity": 0.6, "offset_x": 0, "offset_y": 8 },
+  "timeline": [ { "start": 0, "end": 1 },
+                { "start": 2, "end": 3, "transition": { "type": "crossfade", "duration": 0.4 } } ] }
+J
+sed 's/"transparent"/"#1e293b"/; s/, "codec": "prores"//' "$tmp/xfade.json" >"$tmp/xfade-o.json"
+"$VEXPORT" render "$tmp/xfade.json" -o "$tmp/xfade.mov" -q >"$tmp/xfade.log" 2>&1 &&
+"$VEXPORT" render "$tmp/xfade-o.json" -o "$tmp/xfade.mp4" --preset ultrafast --crf 0 -q \
+    >>"$tmp/xfade.log" 2>&1 || { cat "$tmp/xfade.log"; fail "vexport render (cross-fade)"; }
+"$CHECK_ALPHA" "$tmp/xfade.mov" "$tmp/xfade.mp4" 640 360 48 30 0.1 1280 720 16 16 0.6 0 8 ||
+    fail "check_alpha (cross-fade)"
 
 # Ctrl-C during the export: exit 130, nothing left behind
 project long '"transparent"' ',"codec":"prores"' 4
