@@ -37,8 +37,9 @@ done
 [ -n "$B" ] && { cmp -s "$tmp/hb.mp4" "$tmp/h.mp4" && echo "h264: byte-identical outputs" ||
                  echo "h264: the outputs differ"; }
 echo "sizes: opaque $(stat -c %s "$tmp/o.mov") B, alpha $(stat -c %s "$tmp/a.mov") B"
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 for l in prores-opaque prores-alpha h264-base h264-this; do
-    grep "^$l " "$tmp/runs" | awk -v l="$l" '{ w[NR] = $2; c[NR] = $3 } END { if (!NR) exit;
-        n = asort(w); asort(c); m = int((n + 1) / 2);
-        printf "%-14s median wall %.2f s, CPU %.2f s (%d runs)\n", l, w[m], c[m], n }'
+    grep -q "^$l " "$tmp/runs" || continue
+    echo "$l: median wall $(grep "^$l " "$tmp/runs" | cut -d' ' -f2 | median) s, CPU" \
+         "$(grep "^$l " "$tmp/runs" | cut -d' ' -f3 | median) s ($(grep -c "^$l " "$tmp/runs") runs)"
 done
