@@ -12,7 +12,8 @@
 set -u
 : "${VEXPORT:?}" "${CHECK_ALPHA:?}" "${MEDIA:?}"
 [ -f "$MEDIA/screen.mp4" ] || { echo "SKIP: $MEDIA/screen.mp4 missing"; exit 77; }
-command -v ffprobe >/dev/null 2>&1 || { echo "SKIP: ffprobe is needed"; exit 77; }
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 ||
+    { echo "SKIP: the ffmpeg and ffprobe tools are needed"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-alpha.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
