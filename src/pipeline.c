@@ -442,6 +442,12 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
         if ((ret = vx_layout_compute(ctx, p, si->width, si->height, &l)) < 0)
             goto end;
         go->width = l.W;
+        /* A GIF is RGB in the end, so its composite can stay in the recording's own matrix
+         * (the GIF writer converts with it): otherwise a 1080p recording of a GIF under 720
+         * lines had every decoded frame, shown or not, converted to 4:4:4 BT.601 at full size
+         * on the decode thread (9 of the demo's 12 s) */
+        if (si->matrix == VX_MATRIX_BT709 || si->matrix == VX_MATRIX_BT601)
+            l.matrix = si->matrix;
     }
     if ((ret = vx_scene_open(ctx, p, si, &scene)) < 0)
         goto end;
