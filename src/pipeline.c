@@ -376,6 +376,51 @@ static int matte_frame(const VxMatte *m, const VxPicture *black, const VxPicture
     return 0;
 }
 
+/* The GIF writer on a thread of its own: the composed frames (Item, by reference: the
+ * compositor's pooled buffers) reach it through a small queue, so that composing frame n+1
+ * overlaps writing frame n (on 2 cores the writer and the compositor were one thread's
+ * sequence while the decoder's thread often waited). The writer is sequential in itself. */
+typedef struct GifWriter {
+    VxGif *gif;
+    VxQueue *q;
+    double fps;
+    int err;     /* the writer's first error, read after the join */
+    double busy; /* --stats: seconds in the writer */
+} GifWriter;
+
+static int gif_add(GifWriter *gw, const Item *it)
+{
+    const AVFrame *f = it->f;
+    const double ts = vx_now_s();
+    const int ret = f->format != AV_PIX_FMT_NV12
+                        ? VX_ERR(EINVAL)
+                        : vx_gif_add_nv12(gw->gif, f->data[0], f->linesize[0], f->data[1],
+                                          f->linesize[1], it->t);
+    gw->busy += vx_now_s() - ts;
+    return ret;
+}
+
+static void *gif_thread(void *arg)
+{
+    GifWriter *gw = arg;
+    for (;;) {
+        Item it;
+        int ret = vx_queue_pop(gw->q, &it, NULL);
+        if (ret <= 0) {
+            gw->err = ret;
+            break;
+        }
+        ret = gif_add(gw, &it);
+        av_frame_free(&it.f);
+        if (ret < 0) {
+            gw->err = ret;
+            vx_queue_abort(gw->q); /* the compositor's next push is refused */
+            break;
+        }
+    }
+    return NULL;
+}
+
 /* A GIF export's frame rate and width (the height follows the canvas's shape). */
 typedef struct GifOut {
     double fps;
@@ -400,7 +445,8 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     VxAudio *aud = NULL;
     VxCutPlan *plan = NULL;
     Decoder dec;
-    VxThread thr = {0};
+    VxThread thr = {0}, gthr = {0};
+    GifWriter gw = {0};
     int ret;
     Feed fd = {0};
     Outgoing og = {.nc = 1};
@@ -529,9 +575,19 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     }
     if (go) {
         snprintf(st->encoder, sizeof(st->encoder), "gif");
+        st->encode_threads = 1;
         if ((ret = vx_compose_create(ctx, p, scene, &l, VX_LAYOUT_NV12, &comp)) < 0 ||
             (ret = vx_compose_set_threads(comp, st->compose_threads)) < 0)
             goto end;
+        gw.gif = gif;
+        if (st->threads > 1) {
+            if ((ret = vx_queue_create(QUEUE_CAP, sizeof(Item), free_item, cancel, &gw.q)) < 0)
+                goto end;
+            if (vx_thread_start(&gthr, gif_thread, &gw) < 0) {
+                ret = vx_fail(ctx, VX_ERR(EAGAIN), "cannot start the GIF writer's thread");
+                goto end;
+            }
+        }
         goto frames;
     }
     const int auto_enc = !o->encoder || !strcmp(o->encoder, "auto");
@@ -656,14 +712,21 @@ frames:;
         out->pts = n - n0;
         ts = vx_now_s();
         const double mux0 = st->mux_s;
-        if (gif)
-            ret = out->format != AV_PIX_FMT_NV12
-                      ? VX_ERR(EINVAL)
-                      : vx_gif_add_nv12(gif, out->data[0], out->linesize[0], out->data[1],
-                                        out->linesize[1], (double)(n - n0) / vx_q2d(tl->fps));
-        else
+        if (gif) {
+            Item it = {out, (double)(n - n0) / vx_q2d(tl->fps)};
+            if (gthr.started) { /* the writer's thread takes the frame */
+                ret = vx_queue_push(gw.q, &it, NULL);
+                if (ret == 0)
+                    out = NULL;
+                else if (ret != VX_ECANCELED)
+                    ret = gw.err < 0 ? gw.err : ret; /* the writer gave up: its error */
+            } else {
+                ret = gif_add(&gw, &it);
+            }
+        } else {
             ret = vx_encoder_send(enc, out, write_packet, &vsink);
-        st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
+            st->encode_s += vx_now_s() - ts - (st->mux_s - mux0);
+        }
         st->frames_composed++;
         av_frame_free(&out);
         if (ret < 0)
@@ -683,6 +746,14 @@ frames:;
     }
     double ts = vx_now_s(), mux0 = st->mux_s;
     if (gif) {
+        if (gthr.started) {
+            vx_queue_finish(gw.q, 0);
+            vx_thread_join(&gthr);
+            if ((ret = gw.err) < 0)
+                goto end;
+        }
+        st->encode_s = gw.busy;
+        ts = vx_now_s();
         ret = vx_gif_close(gif, (double)(n1 - n0) / vx_q2d(tl->fps), &go->bytes);
         gif = NULL;
         if (ret < 0 || (ret = rename(gif_tmp, o->output_path) ? VX_ERR(errno) : 0) < 0) {
@@ -718,6 +789,11 @@ frames:;
     report(o, &pr, pr.total, t0, 1);
     ret = 0;
 end:
+    if (gthr.started) { /* an error or a cancel: the writer stops before its GIF is freed */
+        vx_queue_abort(gw.q);
+        vx_thread_join(&gthr);
+    }
+    vx_queue_free(&gw.q);
     if (thr.started) {
         vx_queue_abort(dec.q); /* frees what is queued; the thread's next push is refused */
         vx_thread_join(&thr);
