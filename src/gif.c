@@ -34,6 +34,9 @@ struct VxGif {
     int32_t *err;       /* two rows of diffused error, x16 */
     uint8_t pal[MAX_COLORS][3];
     int ncolors;
+    /* the palette in order of green (the heaviest weight), for the nearest-colour search */
+    uint8_t by_g[MAX_COLORS];      /* palette indices */
+    int16_t sorted[MAX_COLORS][4]; /* their r, g, b */
     uint8_t *cache;     /* nearest colour + 1 per 6-bit RGB cell, 0: not yet */
     double pal_err;     /* mean error of the palette's first frame */
     int have_pal;
@@ -198,26 +201,84 @@ static inline int dist(int r, int gg, int b, const uint8_t *c)
     return WR * dr * dr + WG * dg * dg + WB * db * db;
 }
 
+static inline int cache_key(int r, int gg, int b)
+{
+    return ((r >> (8 - CACHE_BITS)) << (2 * CACHE_BITS)) |
+           ((gg >> (8 - CACHE_BITS)) << CACHE_BITS) | (b >> (8 - CACHE_BITS));
+}
+
 static int nearest(VxGif *g, int r, int gg, int b)
 {
-    const int key = ((r >> (8 - CACHE_BITS)) << (2 * CACHE_BITS)) |
-                    ((gg >> (8 - CACHE_BITS)) << CACHE_BITS) | (b >> (8 - CACHE_BITS));
+    const int key = cache_key(r, gg, b);
     if (g->cache[key])
         return g->cache[key] - 1;
     const int half = 1 << (7 - CACHE_BITS);
     const int cr = ((r >> (8 - CACHE_BITS)) << (8 - CACHE_BITS)) + half,
               cg = ((gg >> (8 - CACHE_BITS)) << (8 - CACHE_BITS)) + half,
               cb = ((b >> (8 - CACHE_BITS)) << (8 - CACHE_BITS)) + half;
+    /* outwards from the colours of the nearest green, each way until green alone is farther
+     * than the best so far; ties go to the lower index (as a scan of the palette would) */
+    const int n = g->ncolors;
+    int lo = 0, hi = n;
+    while (lo < hi) {
+        const int mid = (lo + hi) / 2;
+        if (g->sorted[mid][1] < cg)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     int best = 0, bd = 1 << 30;
-    for (int i = 0; i < g->ncolors; i++) {
-        const int d = dist(cr, cg, cb, g->pal[i]);
-        if (d < bd) {
-            bd = d;
-            best = i;
+    int up = lo, down = lo - 1;
+    while (up < n || down >= 0) {
+        if (up < n) {
+            const int16_t *c = g->sorted[up];
+            const int dg = c[1] - cg;
+            if (WG * dg * dg > bd) {
+                up = n;
+            } else {
+                const int dr = c[0] - cr, db = c[2] - cb;
+                const int d = WR * dr * dr + WG * dg * dg + WB * db * db;
+                const int k = g->by_g[up];
+                if (d < bd || (d == bd && k < best))
+                    bd = d, best = k;
+                up++;
+            }
+        }
+        if (down >= 0) {
+            const int16_t *c = g->sorted[down];
+            const int dg = c[1] - cg;
+            if (WG * dg * dg > bd) {
+                down = -1;
+            } else {
+                const int dr = c[0] - cr, db = c[2] - cb;
+                const int d = WR * dr * dr + WG * dg * dg + WB * db * db;
+                const int k = g->by_g[down];
+                if (d < bd || (d == bd && k < best))
+                    bd = d, best = k;
+                down--;
+            }
         }
     }
     g->cache[key] = (uint8_t)(best + 1);
     return best;
+}
+
+static void sort_by_green(VxGif *g)
+{
+    int cnt[256] = {0};
+    for (int i = 0; i < g->ncolors; i++)
+        cnt[g->pal[i][1]]++;
+    for (int v = 0, acc = 0; v < 256; v++) {
+        const int c = cnt[v];
+        cnt[v] = acc;
+        acc += c;
+    }
+    for (int i = 0; i < g->ncolors; i++) {
+        const int at = cnt[g->pal[i][1]]++;
+        g->by_g[at] = (uint8_t)i;
+        for (int k = 0; k < 3; k++)
+            g->sorted[at][k] = g->pal[i][k];
+    }
 }
 
 /* ---- palette: median cut on a 5-bit histogram of a subsample, then k-means on its bins ---- */
@@ -355,6 +416,7 @@ static int make_palette(VxGif *g, const uint8_t *rgb, size_t n)
         free(s);
     }
     free(hist);
+    sort_by_green(g);
     memset(g->cache, 0, (size_t)1 << (3 * CACHE_BITS));
     g->st.palettes++;
     g->have_pal = 1;

@@ -752,6 +752,11 @@ frames:;
             if ((ret = gw.err) < 0)
                 goto end;
         }
+        VxGifStats gs;
+        vx_gif_stats(gif, &gs);
+        vx_log(ctx, VX_LOG_VERBOSE, "gif: %d frames of %" PRId64 " composed, %d palettes, "
+               "%.1f%% of the pixels coded", gs.frames + 1, n1 - n0, gs.palettes,
+               100.0 * (double)gs.coded_pixels / ((double)(n1 - n0) * l.W * l.H));
         st->encode_s = gw.busy;
         ts = vx_now_s();
         ret = vx_gif_close(gif, (double)(n1 - n0) / vx_q2d(tl->fps), &go->bytes);
