@@ -46,9 +46,9 @@ struct VxGif {
     int64_t written_cs;
     int64_t bytes;
     VxGifStats st;
-    /* LZW */
-    int32_t *hkey;
-    int16_t *hval;
+    /* LZW: the string table as a hash of (prefix code << 8 | byte) << 12 | code, one word
+     * an entry (one load a lookup, the whole table in 32 KiB); all ones: empty */
+    uint32_t *htab;
 };
 
 static int buf_put(Buf *b, const void *d, size_t n)
@@ -130,32 +130,33 @@ static int lzw_encode(VxGif *g, Buf *b, const uint8_t *px, size_t n, int min)
     int ret = buf_byte(b, min);
     if (ret < 0)
         return ret;
-    memset(g->hkey, 0xff, HSIZE * sizeof(*g->hkey));
+    uint32_t *const tab = g->htab;
+    memset(tab, 0xff, HSIZE * sizeof(*tab));
     lzw_emit(&l, clear);
-    int prefix = px[0];
+    uint32_t prefix = px[0];
     for (size_t i = 1; i < n; i++) {
-        const int c = px[i];
-        const int32_t key = (prefix << 8) | c;
-        uint32_t h = ((uint32_t)key * 2654435761u) >> 19;
-        while (g->hkey[h] >= 0 && g->hkey[h] != key)
+        const uint32_t c = px[i];
+        const uint32_t key = (prefix << 8) | c; /* 20 bits: (4095, c) is never stored */
+        uint32_t h = (key * 2654435761u) >> 19;
+        uint32_t e;
+        while ((e = tab[h]) != 0xffffffffu && e >> 12 != key)
             h = (h + 1) & (HSIZE - 1);
-        if (g->hkey[h] == key) {
-            prefix = g->hval[h];
+        if (e != 0xffffffffu) {
+            prefix = e & 4095;
             continue;
         }
-        lzw_emit(&l, prefix);
+        lzw_emit(&l, (int)prefix);
         if (l.next < 4096) {
-            g->hkey[h] = key;
-            g->hval[h] = (int16_t)l.next++;
+            tab[h] = key << 12 | (uint32_t)l.next++;
         } else {
-            memset(g->hkey, 0xff, HSIZE * sizeof(*g->hkey));
+            memset(tab, 0xff, HSIZE * sizeof(*tab));
             l.next = clear + 2;
             l.clear_flag = 1;
             lzw_emit(&l, clear);
         }
         prefix = c;
     }
-    lzw_emit(&l, prefix);
+    lzw_emit(&l, (int)prefix);
     lzw_emit(&l, clear + 1);
     if (l.nacc > 0)
         lzw_byte(&l, (int)(l.acc & 255));
@@ -448,10 +449,9 @@ int vx_gif_open(VxGif **out, const char *path, const VxGifParams *p)
     g->rgb = malloc(n * 3);
     g->err = calloc((size_t)(g->w + 2) * 2 * 3, sizeof(*g->err));
     g->cache = calloc((size_t)1 << (3 * CACHE_BITS), 1);
-    g->hkey = malloc(HSIZE * sizeof(*g->hkey));
-    g->hval = malloc(HSIZE * sizeof(*g->hval));
+    g->htab = malloc(HSIZE * sizeof(*g->htab));
     if (!g->ry || !g->ruv || !g->shown || !g->mask || !g->cmask || !g->out || !g->rgb ||
-        !g->err || !g->cache || !g->hkey || !g->hval) {
+        !g->err || !g->cache || !g->htab) {
         vx_gif_abort(g);
         return -ENOMEM;
     }
@@ -727,8 +727,7 @@ void vx_gif_abort(VxGif *g)
     free(g->rgb);
     free(g->err);
     free(g->cache);
-    free(g->hkey);
-    free(g->hval);
+    free(g->htab);
     free(g->frame.p);
     free(g);
 }
