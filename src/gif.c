@@ -175,23 +175,35 @@ static inline int clamp255(int v)
     return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-/* limited-range YCbCr -> RGB, 14-bit fixed point */
+static inline void put_rgb(uint8_t *o, int y, int rv, int guv, int bu)
+{
+    const int yy = (y - 16) * 19077 + (1 << 13); /* 1.164 */
+    o[0] = (uint8_t)clamp255((yy + rv) >> 14);
+    o[1] = (uint8_t)clamp255((yy - guv) >> 14);
+    o[2] = (uint8_t)clamp255((yy + bu) >> 14);
+}
+
+/* limited-range YCbCr -> RGB, 14-bit fixed point; each chroma sample's terms once for its two
+ * columns */
 static void yuv_rect_to_rgb(const VxGif *g, const uint8_t *y, ptrdiff_t ys, const uint8_t *uv,
                             ptrdiff_t uvs, int x0, int y0, int w, int h)
 {
-    const int cy = 19077; /* 1.164 */
     const int crv = g->p.bt709 ? 29372 : 26149, cgu = g->p.bt709 ? 3494 : 6419,
               cgv = g->p.bt709 ? 8731 : 13320, cbu = g->p.bt709 ? 34603 : 33050;
     for (int j = 0; j < h; j++) {
         const uint8_t *yr = y + (y0 + j) * ys, *cr = uv + ((y0 + j) >> 1) * uvs;
         uint8_t *o = g->rgb + (size_t)j * w * 3;
-        for (int i = 0; i < w; i++) {
+        for (int i = 0; i < w;) {
             const int x = x0 + i;
-            const int yy = (yr[x] - 16) * cy + (1 << 13), u = cr[(x & ~1)] - 128,
-                      v = cr[(x & ~1) + 1] - 128;
-            o[3 * i] = (uint8_t)clamp255((yy + crv * v) >> 14);
-            o[3 * i + 1] = (uint8_t)clamp255((yy - cgu * u - cgv * v) >> 14);
-            o[3 * i + 2] = (uint8_t)clamp255((yy + cbu * u) >> 14);
+            const int u = cr[x & ~1] - 128, v = cr[(x & ~1) + 1] - 128;
+            const int rv = crv * v, guv = cgu * u + cgv * v, bu = cbu * u;
+            put_rgb(o + 3 * i, yr[x], rv, guv, bu);
+            if (!(x & 1) && i + 1 < w) {
+                put_rgb(o + 3 * (i + 1), yr[x + 1], rv, guv, bu);
+                i += 2;
+            } else {
+                i++;
+            }
         }
     }
 }
@@ -617,33 +629,38 @@ int vx_gif_add_nv12(VxGif *g, const uint8_t *y, ptrdiff_t ys, const uint8_t *uv,
     int x0 = W, y0 = H, x1 = -1, y1 = -1;
     int64_t changed = 0;
     if (!full) {
+        /* in loops the compiler vectorises: the chroma pairs' changes, spread over the two
+         * luma columns each covers (g->mask's last row as scratch: it is written after) */
+        uint8_t *cm2 = g->mask + (size_t)(H - 1) * W;
         for (int j = 0; j < H / 2; j++) {
             const uint8_t *c = uv + j * uvs, *r = g->ruv + (size_t)j * W;
             uint8_t *m = g->cmask + (size_t)j * (W / 2);
+            for (int i = 0; i < W; i++)
+                cm2[i] = abs(c[i] - r[i]) > thr;
             for (int i = 0; i < W / 2; i++)
-                m[i] = abs(c[2 * i] - r[2 * i]) > thr || abs(c[2 * i + 1] - r[2 * i + 1]) > thr;
-        }
-        for (int j = 0; j < H; j++) {
-            const uint8_t *c = y + j * ys, *r = g->ry + (size_t)j * W,
-                          *cm = g->cmask + (size_t)(j >> 1) * (W / 2);
-            uint8_t *m = g->mask + (size_t)j * W;
-            int any = 0;
-            for (int i = 0; i < W; i++) {
-                const int ch = abs(c[i] - r[i]) > thr || cm[i >> 1];
-                m[i] = (uint8_t)ch;
-                if (ch) {
-                    any = 1;
-                    changed++;
-                    if (i < x0)
-                        x0 = i;
-                    if (i > x1)
-                        x1 = i;
+                m[i] = cm2[2 * i] | cm2[2 * i + 1];
+            for (int i = 0; i < W / 2; i++)
+                cm2[2 * i] = cm2[2 * i + 1] = m[i];
+            for (int jj = 2 * j; jj < 2 * j + 2; jj++) {
+                const uint8_t *cy = y + jj * ys, *ry = g->ry + (size_t)jj * W;
+                uint8_t *my = g->mask + (size_t)jj * W;
+                int cnt = 0;
+                for (int i = 0; i < W; i++) {
+                    my[i] = (uint8_t)((abs(cy[i] - ry[i]) > thr) | cm2[i]);
+                    cnt += my[i];
                 }
-            }
-            if (any) {
-                if (j < y0)
-                    y0 = j;
-                y1 = j;
+                if (!cnt)
+                    continue;
+                changed += cnt;
+                int a = 0, z = W - 1;
+                while (!my[a])
+                    a++;
+                while (!my[z])
+                    z--;
+                x0 = a < x0 ? a : x0;
+                x1 = z > x1 ? z : x1;
+                y0 = jj < y0 ? jj : y0;
+                y1 = jj;
             }
         }
         if (x1 < 0)
