@@ -1,7 +1,8 @@
 #!/bin/sh
 # GIF export (docs/gif.md): a short project exported to OUT.gif and, losslessly, to an MP4 at
 # the same size and frame rate (the reference). Decoded by FFmpeg: size, duration (the sum of
-# the delays), loop count (the NETSCAPE2.0 block), SSIM against the reference; then
+# the delays), loop count (the NETSCAPE2.0 block), SSIM against the reference, a saturated
+# background's colour; then
 # it plays in headless Chromium; --max-size at half that file's size makes a file that fits, at a lower frame rate.
 # Environment: VEXPORT, MEDIA, PLAY (tests/web/play.sh). Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -47,6 +48,22 @@ ssim = float(m.group(1))
 assert ssim >= 0.95, f"SSIM {ssim}"
 print(f"gif: {len(pk)} frames, {len(b)} bytes, SSIM {ssim:.4f}")
 open(tmp + "/budget", "w").write(str(len(b) // 2))
+PY
+# colours: the composite is made in the recording's matrix (BT.709 here) while the GIF is
+# under 720 lines; a saturated background must come out as the project's colour (a matrix
+# mismatch between compositor and GIF writer moves it by 10 or more)
+sed 's/"#1e293b"/"#e11d48"/; s/"end": 2/"end": 0.5/' "$tmp/p.json" >"$tmp/s.json"
+"$VEXPORT" render "$tmp/s.json" -o "$tmp/s.gif" >"$tmp/s.log" 2>&1 ||
+    { cat "$tmp/s.log"; echo "FAIL: vexport gif (saturated background)"; exit 1; }
+python3 - "$tmp/s.gif" <<'PY' || exit 1
+import subprocess, sys
+px = subprocess.run(["ffmpeg", "-v", "error", "-i", sys.argv[1], "-frames:v", "1", "-f", "rawvideo",
+                     "-pix_fmt", "rgb24", "-"], capture_output=True, check=True).stdout
+want = (0xe1, 0x1d, 0x48)
+for x, y in ((4, 4), (315, 175), (160, 3)):  # padding, away from the screen
+    got = tuple(px[(y * 320 + x) * 3:(y * 320 + x) * 3 + 3])
+    assert all(abs(g - w) <= 3 for g, w in zip(got, want)), f"background at ({x},{y}) {got}, want {want}"
+print("saturated background: as in the project")
 PY
 # it plays in headless Chromium (tests/web/play.sh; 77: no Chromium, that part skipped)
 if [ -n "${PLAY:-}" ]; then
