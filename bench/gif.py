@@ -3,11 +3,12 @@
 same size and frame rate, on a project. The source video is the project exported losslessly
 (crf 0) at the GIF's size and fps; both GIFs are scored by SSIM against it. The anchor is timed
 from that source video (its decode and its two passes); vexport from the project (decode,
-compose and GIF). Runs alternate; medians.
+compose and GIF). Runs alternate; medians of the wall time and of the CPU time (user + system,
+of the process and its threads: less sensitive to other jobs on a shared machine).
 
 usage: bench/gif.py VEXPORT PROJECT.json WORKDIR [RUNS] [DITHER]
 """
-import json, os, re, statistics, subprocess, sys, time
+import json, os, re, resource, statistics, subprocess, sys, time
 
 vx, proj, work = sys.argv[1], sys.argv[2], sys.argv[3]
 runs = int(sys.argv[4]) if len(sys.argv) > 4 else 3
@@ -22,9 +23,15 @@ ours = os.path.join(work, "vexport.gif")
 anchor = os.path.join(work, "anchor.gif")
 src = os.path.join(work, "source.mp4")
 
-def run(cmd):
-    t = time.monotonic()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+def run(cmd, cpus=None):
+    t, c = time.monotonic(), cpu()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if cpus is not None:
+        cpus.append(cpu() - c)
     return time.monotonic() - t
 
 def ssim(a):
@@ -49,15 +56,19 @@ run([vx, "render", spj, "-o", src, "--preset", "ultrafast", "--crf", "0", "-q",
 cmd_anchor = ["ffmpeg", "-y", "-v", "error", "-i", src, "-lavfi",
               f"split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither={dither}",
               anchor]
-to, ta = [], []
+to, ta, co, ca = [], [], [], []
 for i in range(runs):
-    for order in ((cmd_ours, to), (cmd_anchor, ta)) if i % 2 == 0 else ((cmd_anchor, ta), (cmd_ours, to)):
-        order[1].append(run(order[0]))
+    pair = ((cmd_ours, to, co), (cmd_anchor, ta, ca))
+    for cmd, times, cpus in pair if i % 2 == 0 else pair[::-1]:
+        times.append(run(cmd, cpus))
 so, sa = ssim(ours), ssim(anchor)
 bo, ba = os.path.getsize(ours), os.path.getsize(anchor)
 mo, ma = statistics.median(to), statistics.median(ta)
+mco, mca = statistics.median(co), statistics.median(ca)
 print(f"size {w}x{h} at 15 fps, {runs} alternating runs, dither {dither}")
-print(f"| | SSIM | bytes | time (median) |")
-print(f"|---|---|---|---|")
-print(f"| anchor (palettegen diff + paletteuse {dither}) | {sa:.4f} | {ba} | {ma:.2f} s |")
-print(f"| vexport | {so:.4f} | {bo} ({bo / ba:.2f}x) | {mo:.2f} s ({mo / ma:.2f}x) |")
+print(f"| | SSIM | bytes | time (median) | CPU time (median) |")
+print(f"|---|---|---|---|---|")
+print(f"| anchor (palettegen diff + paletteuse {dither}) | {sa:.4f} | {ba} | {ma:.2f} s | {mca:.2f} s |")
+print(f"| vexport | {so:.4f} | {bo} ({bo / ba:.2f}x) | {mo:.2f} s ({mo / ma:.2f}x) | "
+      f"{mco:.2f} s ({mco / mca:.2f}x) |")
+print("wall s, ours:", " ".join(f"{t:.2f}" for t in to), "anchor:", " ".join(f"{t:.2f}" for t in ta))
