@@ -220,6 +220,23 @@ static inline int cache_key(int r, int gg, int b)
            ((gg >> (8 - CACHE_BITS)) << CACHE_BITS) | (b >> (8 - CACHE_BITS));
 }
 
+/* The colour at rank `at` of the green order against (cr, cg, cb): 0 when green alone is
+ * farther than the best so far (the search stops going that way), else 1 (*bd and *best
+ * updated when it is nearer, or as near with a lower index). */
+static inline int try_rank(const VxGif *g, int at, int cr, int cg, int cb, int *bd, int *best)
+{
+    const int16_t *c = g->sorted[at];
+    const int dg = c[1] - cg;
+    if (WG * dg * dg > *bd)
+        return 0;
+    const int dr = c[0] - cr, db = c[2] - cb;
+    const int d = WR * dr * dr + WG * dg * dg + WB * db * db;
+    const int k = g->by_g[at];
+    if (d < *bd || (d == *bd && k < *best))
+        *bd = d, *best = k;
+    return 1;
+}
+
 static int nearest(VxGif *g, int r, int gg, int b)
 {
     const int key = cache_key(r, gg, b);
@@ -243,34 +260,10 @@ static int nearest(VxGif *g, int r, int gg, int b)
     int best = 0, bd = 1 << 30;
     int up = lo, down = lo - 1;
     while (up < n || down >= 0) {
-        if (up < n) {
-            const int16_t *c = g->sorted[up];
-            const int dg = c[1] - cg;
-            if (WG * dg * dg > bd) {
-                up = n;
-            } else {
-                const int dr = c[0] - cr, db = c[2] - cb;
-                const int d = WR * dr * dr + WG * dg * dg + WB * db * db;
-                const int k = g->by_g[up];
-                if (d < bd || (d == bd && k < best))
-                    bd = d, best = k;
-                up++;
-            }
-        }
-        if (down >= 0) {
-            const int16_t *c = g->sorted[down];
-            const int dg = c[1] - cg;
-            if (WG * dg * dg > bd) {
-                down = -1;
-            } else {
-                const int dr = c[0] - cr, db = c[2] - cb;
-                const int d = WR * dr * dr + WG * dg * dg + WB * db * db;
-                const int k = g->by_g[down];
-                if (d < bd || (d == bd && k < best))
-                    bd = d, best = k;
-                down--;
-            }
-        }
+        if (up < n)
+            up = try_rank(g, up, cr, cg, cb, &bd, &best) ? up + 1 : n;
+        if (down >= 0)
+            down = try_rank(g, down, cr, cg, cb, &bd, &best) ? down - 1 : -1;
     }
     g->cache[key] = (uint8_t)(best + 1);
     return best;
