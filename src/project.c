@@ -657,7 +657,8 @@ static int parse_camera(Parser *ps, json_object *o, VxProject *p)
 
 static int parse_sources(Parser *ps, json_object *o, VxProject *p)
 {
-    static const char *const keys[] = {"screen", "audio", "camera", "cursor", "captions", NULL};
+    static const char *const keys[] = {"screen", "audio", "camera", "cursor", "captions", "keys",
+                                       NULL};
     json_object *v;
     if (!json_object_is_type(o, json_type_object))
         return perr(ps, "sources", "expected an object, got %s", type_name(o));
@@ -677,6 +678,8 @@ static int parse_sources(Parser *ps, json_object *o, VxProject *p)
         return ps->err;
     if (json_object_object_get_ex(o, "captions", &v) &&
         get_path(ps, v, "sources.captions", &p->captions))
+        return ps->err;
+    if (json_object_object_get_ex(o, "keys", &v) && get_path(ps, v, "sources.keys", &p->keys))
         return ps->err;
     return 0;
 }
@@ -978,6 +981,7 @@ void vx_project_free(VxProject **pp)
     VxProject *p = *pp;
     free(p->screen);
     free(p->captions);
+    free(p->keys);
     for (int i = 0; i < p->n_tracks; i++)
         free(p->tracks[i].path);
     free(p->tracks);
@@ -1140,12 +1144,12 @@ int vx_project_clone(const VxProject *p, VxProject **out)
         return VX_ERR(ENOMEM);
     *c = *p;
     c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL;
-    c->screen = c->bg_image = c->cursor.track = c->camera.path = c->base_dir = c->captions = NULL;
+    c->screen = c->bg_image = c->cursor.track = c->camera.path = c->base_dir = c->captions = c->keys = NULL;
     c->n_tracks = 0;
     json_object_get(c->json);
     int bad = dup_str(&c->screen, p->screen) | dup_str(&c->bg_image, p->bg_image) |
               dup_str(&c->cursor.track, p->cursor.track) |
-              dup_str(&c->camera.path, p->camera.path) | dup_str(&c->base_dir, p->base_dir) | dup_str(&c->captions, p->captions) |
+              dup_str(&c->camera.path, p->camera.path) | dup_str(&c->base_dir, p->base_dir) | dup_str(&c->captions, p->captions) | dup_str(&c->keys, p->keys) |
               dup_mem((void **)&c->stops, p->stops, sizeof(*p->stops) * (size_t)p->n_stops) |
               dup_mem((void **)&c->segs, p->segs, sizeof(*p->segs) * (size_t)p->n_segs) |
               dup_mem((void **)&c->zooms, p->zooms, sizeof(*p->zooms) * (size_t)p->n_zooms);

@@ -108,6 +108,7 @@ struct VxProject {
     int aspect_w, aspect_h; /* output.aspect; 0 = none */
     char *screen;
     char *captions;      /* sources.captions: an SRT or WebVTT file; NULL = none */
+    char *keys;          /* sources.keys: a keystroke track (docs/keys-track.md); NULL = none */
     int audio_mode;      /* SOURCE: the recording's own; FILE: tracks below; NONE */
     VxAudioTrack *tracks;
     int n_tracks;

@@ -1,0 +1,912 @@
+/* The keystroke overlay: the key presses of a JSON Lines track (sources.keys,
+ * docs/keys-track.md) shown as pills ("badges") in output pixels, styled by the "keys" section
+ * (docs/project-format.md, "Keystrokes"). Times are recording time (the frame's t_rec), so the
+ * badges follow cuts and speed changes.
+ *
+ * The track becomes a list of badges when the layer opens: one per combo or special key, one
+ * per run of plain typing (its text grows with the run; or none with typing "hide"). Per
+ * output the badges shown, their text and fade level and their place in the stack are a pure
+ * function of t_rec; when that does not change from the previous output, the layer changes
+ * nothing. A badge's picture (the pill and its text, libass) is rasterised once per text and
+ * kept in a small cache as Y'CbCr + alpha; each drawn output mixes the badges shown. Without
+ * libass (the FFmpeg-free core build) a project with sources.keys is refused. */
+#include <json-c/json.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../layer.h"
+
+#define MAX_T 86400.0
+#define MAX_SHOWN 8   /* keys.max at most */
+#define N_CACHE 16    /* rasterised badges kept */
+#define TEXT_MAX 256  /* bytes of a badge's text */
+
+enum { M_CTRL = 1, M_ALT = 2, M_SHIFT = 4, M_CMD = 8, M_FN = 16 };
+
+/* The modifiers, in the order a badge shows them (as macOS does: ⌃ ⌥ ⇧ ⌘; fn first). */
+static const struct { const char *name, *sym, *txt; int bit; } mods[] = {
+    {"fn", "fn\\h", "Fn+", M_FN},   {"ctrl", "\xe2\x8c\x83", "Ctrl+", M_CTRL},
+    {"alt", "\xe2\x8c\xa5", "Alt+", M_ALT}, {"shift", "\xe2\x87\xa7", "Shift+", M_SHIFT},
+    {"cmd", "\xe2\x8c\x98", "Cmd+", M_CMD}};
+
+/* Named keys: symbol and text forms. Space and the modifiers pressed alone are special
+ * cases (see badge rules). */
+static const struct { const char *name, *sym, *txt; } named[] = {
+    {"enter", "\xe2\x8f\x8e", "Enter"},      {"backspace", "\xe2\x8c\xab", "Backspace"},
+    {"delete", "\xe2\x8c\xa6", "Del"},       {"tab", "\xe2\x87\xa5", "Tab"},
+    {"escape", "esc", "Esc"},                {"space", "\xe2\x90\xa3", "Space"},
+    {"up", "\xe2\x86\x91", "Up"},            {"down", "\xe2\x86\x93", "Down"},
+    {"left", "\xe2\x86\x90", "Left"},        {"right", "\xe2\x86\x92", "Right"},
+    {"home", "\xe2\x86\x96", "Home"},        {"end", "\xe2\x86\x98", "End"},
+    {"pageup", "\xe2\x87\x9e", "PgUp"},      {"pagedown", "\xe2\x87\x9f", "PgDn"},
+    {"capslock", "\xe2\x87\xaa", "CapsLock"}, {"insert", "Ins", "Ins"},
+    {"f1", "F1", "F1"},   {"f2", "F2", "F2"},   {"f3", "F3", "F3"},   {"f4", "F4", "F4"},
+    {"f5", "F5", "F5"},   {"f6", "F6", "F6"},   {"f7", "F7", "F7"},   {"f8", "F8", "F8"},
+    {"f9", "F9", "F9"},   {"f10", "F10", "F10"}, {"f11", "F11", "F11"}, {"f12", "F12", "F12"},
+};
+#define N_NAMED ((int)(sizeof(named) / sizeof(named[0])))
+#define N_MODS ((int)(sizeof(mods) / sizeof(mods[0])))
+#define K_SPACE 5 /* named[K_SPACE] is "space" */
+
+typedef struct Style {
+    char font[128];
+    double size, box_opacity, radius, margin, duration, fade, typing_gap;
+    int color[3], box_color[3];
+    int text_style;   /* 0: symbols (⌘⇧P), 1: text (Cmd+Shift+P) */
+    int hide_typing;  /* keys.typing "hide" */
+    int typing_chars, max;
+    int pos;          /* 0 bottom, 1 top, 2 [x, y] */
+    double px, py;
+} Style;
+
+static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
+{
+    return vx_fail(ctx, VX_ERR(EINVAL), "%s: keys%s: %s", file ? file : "project", key, why);
+}
+
+static int num(json_object *o, const char *k, double lo, double hi, double *out)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, k, &v))
+        return 0;
+    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+        return -1;
+    const double d = json_object_get_double(v);
+    if (!(d >= lo && d <= hi))
+        return -1;
+    *out = d;
+    return 0;
+}
+
+/* The section (NULL: all defaults) as a Style, or an error naming the key. */
+static int parse_style(VxContext *ctx, const char *file, json_object *o, Style *s)
+{
+    static const char *const keys[] = {"font", "size", "color", "box_color", "box_opacity",
+                                       "radius", "position", "margin", "style", "typing",
+                                       "typing_chars", "typing_gap", "duration", "fade",
+                                       "max", NULL};
+    *s = (Style){.size = 0.045, .box_opacity = 0.75, .radius = 0.3, .margin = 0.05,
+                 .duration = 1.5, .fade = 0.15, .typing_gap = 1.0, .color = {255, 255, 255},
+                 .box_color = {17, 24, 39}, .typing_chars = 20, .max = 3};
+    snprintf(s->font, sizeof(s->font), "DejaVu Sans");
+    if (!o)
+        return 0;
+    if (!json_object_is_type(o, json_type_object))
+        return bad(ctx, file, "", "expected an object (docs/project-format.md, Keystrokes)");
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (int i = 0; keys[i]; i++)
+            ok |= !strcmp(k, keys[i]);
+        if (!ok) {
+            char key[160];
+            snprintf(key, sizeof(key), ".%.100s", k);
+            return bad(ctx, file, key, "unknown key");
+        }
+    }
+    json_object *v;
+    double d = 0;
+    if (json_object_object_get_ex(o, "font", &v)) {
+        const char *f = json_object_get_string(v);
+        if (!json_object_is_type(v, json_type_string) || !*f || strlen(f) > 100 || strchr(f, ','))
+            return bad(ctx, file, ".font", "expected a font family name (fontconfig), no comma");
+        snprintf(s->font, sizeof(s->font), "%s", f);
+    }
+#define NUM(k, lo, hi, f, why)                                                                 \
+    if (num(o, k, lo, hi, &s->f))                                                              \
+        return bad(ctx, file, "." k, why);
+    NUM("size", 0.005, 0.3, size, "expected a fraction of the output height, 0.005 to 0.3")
+    NUM("box_opacity", 0, 1, box_opacity, "expected a number from 0 to 1")
+    NUM("radius", 0, 0.5, radius, "expected a fraction of the badge's height, 0 to 0.5")
+    NUM("margin", 0, 0.45, margin, "expected a fraction of the output height, 0 to 0.45")
+    NUM("duration", 0.1, 60, duration, "expected seconds, 0.1 to 60")
+    NUM("fade", 0, 5, fade, "expected seconds, 0 to 5")
+    NUM("typing_gap", 0.01, 60, typing_gap, "expected seconds, 0.01 to 60")
+#undef NUM
+    d = s->typing_chars;
+    if (num(o, "typing_chars", 1, 100, &d) || d != floor(d))
+        return bad(ctx, file, ".typing_chars", "expected a whole number from 1 to 100");
+    s->typing_chars = (int)d;
+    d = s->max;
+    if (num(o, "max", 1, MAX_SHOWN, &d) || d != floor(d))
+        return bad(ctx, file, ".max", "expected a whole number from 1 to 8");
+    s->max = (int)d;
+    if (2 * s->fade > s->duration)
+        return bad(ctx, file, ".fade", "fading in and out must fit in the duration (2 fade <= duration)");
+    static const struct { const char *k, *a, *b; } en[] = {
+        {"color", NULL, NULL}, {"box_color", NULL, NULL},
+        {"style", "symbols", "text"}, {"typing", "collapse", "hide"}};
+    for (int i = 0; i < 4; i++) {
+        if (!json_object_object_get_ex(o, en[i].k, &v))
+            continue;
+        const char *str = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+        char key[32], why[96];
+        snprintf(key, sizeof(key), ".%s", en[i].k);
+        if (!en[i].a) {
+            if (vx_hex_rgb(str, i ? s->box_color : s->color) < 0)
+                return bad(ctx, file, key, "expected a colour \"#rrggbb\"");
+            continue;
+        }
+        snprintf(why, sizeof(why), "expected \"%s\" (default) or \"%s\"", en[i].a, en[i].b);
+        if (strcmp(str, en[i].a) && strcmp(str, en[i].b))
+            return bad(ctx, file, key, why);
+        *(i == 2 ? &s->text_style : &s->hide_typing) = !strcmp(str, en[i].b);
+    }
+    if (json_object_object_get_ex(o, "position", &v)) {
+        const char *p = json_object_get_string(v);
+        const char *why = "expected \"bottom\", \"top\" or [x, y] fractions of the output";
+        if (json_object_is_type(v, json_type_string) && (!strcmp(p, "bottom") || !strcmp(p, "top"))) {
+            s->pos = !strcmp(p, "top");
+        } else if (json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
+            double xy[2];
+            for (int i = 0; i < 2; i++) {
+                json_object *e = json_object_array_get_idx(v, (size_t)i);
+                xy[i] = json_object_get_double(e);
+                if ((!json_object_is_type(e, json_type_int) && !json_object_is_type(e, json_type_double)) ||
+                    !(xy[i] >= 0 && xy[i] <= 1))
+                    return bad(ctx, file, ".position", why);
+            }
+            s->pos = 2, s->px = xy[0], s->py = xy[1];
+        } else {
+            return bad(ctx, file, ".position", why);
+        }
+    }
+    return 0;
+}
+
+static int keys_check(VxContext *ctx, const char *file, json_object *section)
+{
+    Style s;
+    return parse_style(ctx, file, section, &s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The track (docs/keys-track.md) */
+
+typedef struct KeyEv {
+    double t;
+    int named;   /* index in named[], -1: a character (ch), -2: a modifier pressed alone */
+    char ch[8];  /* one code point, UTF-8 */
+    int mods;
+} KeyEv;
+
+typedef struct TrackParser {
+    VxContext *ctx;
+    const char *file;
+    int line;
+    int err;
+} TrackParser;
+
+static int terr(TrackParser *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int terr(TrackParser *tp, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (!tp->err)
+        tp->err = vx_fail_at(tp->ctx, VX_ERR(EINVAL), tp->file, tp->line, "sources.keys",
+                             "%s:%d: %s", tp->file, tp->line, msg);
+    return tp->err;
+}
+
+/* Bytes of the one UTF-8 code point that is all of s, 0 if s is not exactly one printable
+ * code point. */
+static int one_char(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+                                    : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (!len || strlen(s) != (size_t)len || (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)) ||
+        (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
+        return 0;
+    for (int i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* One line's object; a key-down is appended to *ev. */
+static int parse_line(TrackParser *tp, json_object *o, KeyEv **ev, int *n, int64_t *cap,
+                      double *last_t)
+{
+    static const char *const keys[] = {"t", "key", "down", "modifiers", NULL};
+    json_object *v, *jkey, *jdown;
+    if (!json_object_is_type(o, json_type_object))
+        return terr(tp, "expected a JSON object per line");
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (int i = 0; keys[i]; i++)
+            ok |= !strcmp(keys[i], k);
+        if (!ok)
+            return terr(tp, "unknown key \"%.40s\" (expected \"t\", \"key\", \"down\", \"modifiers\")", k);
+    }
+    if (!json_object_object_get_ex(o, "t", &v))
+        return terr(tp, "missing \"t\" (seconds of the recording)");
+    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+        return terr(tp, "\"t\": expected a number");
+    const double t = json_object_get_double(v);
+    if (!(t >= 0 && t <= MAX_T))
+        return terr(tp, "\"t\": %g is out of range (0 to 86400)", t);
+    if (t < *last_t)
+        return terr(tp, "time %.9g is before the previous event's %.9g (times must not decrease)",
+                    t, *last_t);
+    *last_t = t;
+    if (!json_object_object_get_ex(o, "key", &jkey))
+        return terr(tp, "missing \"key\"");
+    if (!json_object_object_get_ex(o, "down", &jdown))
+        return terr(tp, "missing \"down\" (true: pressed, false: released)");
+    if (!json_object_is_type(jdown, json_type_boolean))
+        return terr(tp, "\"down\": expected true or false");
+    KeyEv e = {t, -1, "", 0};
+    if (json_object_object_get_ex(o, "modifiers", &v)) {
+        if (!json_object_is_type(v, json_type_array))
+            return terr(tp, "\"modifiers\": expected an array of \"cmd\", \"ctrl\", \"alt\", \"shift\", \"fn\"");
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *m = json_object_array_get_idx(v, i);
+            const char *s = json_object_is_type(m, json_type_string) ? json_object_get_string(m) : NULL;
+            int bit = 0;
+            for (int j = 0; s && j < N_MODS; j++)
+                bit = !strcmp(s, mods[j].name) ? mods[j].bit : bit;
+            if (!bit)
+                return terr(tp, "\"modifiers\": unknown modifier \"%.40s\" (expected \"cmd\", "
+                            "\"ctrl\", \"alt\", \"shift\" or \"fn\")", s ? s : json_object_to_json_string(m));
+            if (e.mods & bit)
+                return terr(tp, "\"modifiers\": \"%s\" given twice", s);
+            e.mods |= bit;
+        }
+    }
+    const char *name = json_object_is_type(jkey, json_type_string) ? json_object_get_string(jkey) : NULL;
+    if (!name)
+        return terr(tp, "\"key\": expected a string (a key name or one character)");
+    int len = 0;
+    for (int j = 0; j < N_MODS; j++)
+        e.named = !strcmp(name, mods[j].name) ? -2 : e.named;
+    for (int j = 0; j < N_NAMED && e.named == -1; j++)
+        e.named = !strcmp(name, named[j].name) ? j : -1;
+    if (e.named == -1) {
+        if (strlen(name) != (size_t)json_object_get_string_len(jkey) || !(len = one_char(name)))
+            return terr(tp, "\"key\": unknown key \"%.40s\" (a key name of docs/keys-track.md "
+                        "or one printable character)", name);
+        memcpy(e.ch, name, (size_t)len + 1);
+    }
+    if (!json_object_get_boolean(jdown))
+        return 0; /* releases are checked, not shown */
+    if (vx_grow((void **)ev, cap, *n, sizeof(**ev), INT_MAX / 2))
+        return tp->err = VX_ERR(ENOMEM);
+    (*ev)[(*n)++] = e;
+    return 0;
+}
+
+/* Reads the track's key-downs, or an error naming the file and line. */
+static int read_track(VxContext *ctx, const char *file, KeyEv **ev, int *n)
+{
+    TrackParser tp = {ctx, file, 0, 0};
+    FILE *f = fopen(file, "rb");
+    if (!f)
+        return vx_fail(ctx, VX_ERR(ENOENT), "%s: sources.keys: cannot open the file", file);
+    json_tokener *tok = json_tokener_new();
+    char *buf = NULL;
+    size_t bcap = 0;
+    int64_t cap = 0;
+    double last_t = 0;
+    *ev = NULL, *n = 0;
+    if (!tok)
+        tp.err = VX_ERR(ENOMEM);
+    ssize_t got;
+    while (!tp.err && (got = getline(&buf, &bcap, f)) >= 0) {
+        tp.line++;
+        size_t a = 0, e = (size_t)got;
+        if (memchr(buf, 0, e)) {
+            terr(&tp, "NUL byte in the line");
+            break;
+        }
+        while (e > 0 && (buf[e - 1] == '\n' || buf[e - 1] == '\r' || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+            e--;
+        while (a < e && (buf[a] == ' ' || buf[a] == '\t'))
+            a++;
+        if (a == e)
+            continue; /* blank line */
+        if (e - a > (1 << 20)) {
+            terr(&tp, "line too long");
+            break;
+        }
+        json_tokener_reset(tok);
+        json_object *o = json_tokener_parse_ex(tok, buf + a, (int)(e - a));
+        enum json_tokener_error je = json_tokener_get_error(tok);
+        if (!o || je != json_tokener_success)
+            terr(&tp, "not valid JSON (%s)", je == json_tokener_continue ?
+                 "the object is not closed on this line" : json_tokener_error_desc(je));
+        else if (a + json_tokener_get_parse_end(tok) < e)
+            terr(&tp, "text after the JSON object");
+        else
+            parse_line(&tp, o, ev, n, &cap, &last_t);
+        json_object_put(o);
+    }
+    free(buf);
+    fclose(f);
+    if (tok)
+        json_tokener_free(tok);
+    if (tp.err) {
+        free(*ev);
+        *ev = NULL, *n = 0;
+    }
+    return tp.err;
+}
+
+#ifdef VX_HAVE_LIBASS
+#include <ass/ass.h>
+
+/* A badge: shown from t0 to last + duration; its text is upd[u0..u1) (a typing run's grows:
+ * text i from upd[i].t). */
+typedef struct Upd { double t; char *text; } Upd;
+typedef struct Badge { double t0, end; int u0, u1; } Badge;
+
+typedef struct Shown { int badge, upd, a; } Shown; /* a: fade level, 256ths */
+typedef struct State { int n; Shown s[MAX_SHOWN]; } State;
+
+typedef struct Sprite {
+    char *text;
+    int w, h;
+    uint8_t *ya, *yv, *ca, *cb, *cr; /* alpha and value, luma then chroma (w/2 x h/2) */
+    int64_t used;
+} Sprite;
+
+typedef struct Keys {
+    Style s;
+    Badge *b;
+    double *reach; /* reach[i]: the latest end of badges 0..i */
+    int nb;
+    Upd *u;
+    int nu;
+    ASS_Library *lib;
+    ASS_Renderer *r;
+    Sprite cache[N_CACHE];
+    int64_t tick;
+    const Sprite *spr[MAX_SHOWN]; /* the sprites of `now` */
+    VxRect place[MAX_SHOWN];     /* where they go */
+    State now, last;
+    VxRect drawn_last;           /* what the previous output's badges covered */
+    int W, H, ph, gap;
+    double cx, base;             /* the newest badge's centre x and its bottom (or top) y */
+    double kr, kb;
+} Keys;
+
+static void ass_log(int level, const char *fmt, va_list va, void *opaque)
+{
+    char buf[512];
+    (void)level;
+    vsnprintf(buf, sizeof(buf), fmt, va);
+    vx_log(opaque, VX_LOG_DEBUG, "libass: %s", buf);
+}
+
+/* Appends s to the text (ASS-escaped when `esc`), within TEXT_MAX. */
+static void put(char *b, const char *s, int esc)
+{
+    size_t n = strlen(b);
+    for (; *s && n + 6 < TEXT_MAX; s++) {
+        if (esc && (*s == '{' || *s == '}'))
+            b[n++] = '\\'; /* libass: \{ and \} are the braces */
+        if (esc && *s == ' ') {
+            memcpy(b + n, "\\h", 2), n += 2; /* a hard space: kept at the ends */
+        } else if (esc && *s == '\\') { /* a word joiner after it: no \N, \n, \h, \{ */
+            memcpy(b + n, "\\\xe2\x81\xa0", 4), n += 4;
+        } else {
+            b[n++] = *s;
+        }
+    }
+    b[n] = 0;
+}
+
+/* A combo's text: the modifiers in order, then the key. */
+static void combo_text(const Style *s, const KeyEv *e, char *b)
+{
+    b[0] = 0;
+    for (int j = 0; j < N_MODS; j++)
+        if (e->mods & mods[j].bit)
+            put(b, s->text_style ? mods[j].txt : mods[j].sym, 0);
+    if (e->named >= 0) {
+        put(b, s->text_style ? named[e->named].txt : named[e->named].sym, 0);
+    } else {
+        char c[8];
+        memcpy(c, e->ch, sizeof(c));
+        if (c[0] >= 'a' && c[0] <= 'z' && !c[1])
+            c[0] = (char)(c[0] - 'a' + 'A');
+        put(b, c, 1);
+    }
+}
+
+/* The last `chars` code points of the typed text t (escaped for libass). */
+static void typed_text(const char *t, int chars, char *b)
+{
+    size_t n = strlen(t);
+    const char *p = t + n;
+    for (int c = 0; p > t && c < chars;) {
+        p--;
+        if (((unsigned char)*p & 0xc0) != 0x80)
+            c++;
+    }
+    b[0] = 0;
+    put(b, p, 1);
+}
+
+static int add_upd(Keys *k, int64_t *cap, double t, const char *text)
+{
+    if (vx_grow((void **)&k->u, cap, k->nu, sizeof(*k->u), INT_MAX / 2) || !(k->u[k->nu].text = strdup(text)))
+        return VX_ERR(ENOMEM);
+    k->u[k->nu++].t = t;
+    return 0;
+}
+
+/* The badges of the key-downs (docs/keys-track.md, "What is shown"). */
+static int make_badges(Keys *k, const KeyEv *ev, int n)
+{
+    const Style *s = &k->s;
+    int64_t bcap = 0, ucap = 0;
+    char typed[4 * 100 + 8] = "", text[TEXT_MAX];
+    int run = -1;        /* the badge of the typing run going on; -2: a hidden run */
+    double run_t = -1e9; /* its last key */
+    for (int i = 0; i < n; i++) {
+        const KeyEv *e = &ev[i];
+        if (e->named == -2)
+            continue; /* a modifier pressed alone */
+        const int plain = !(e->mods & ~M_SHIFT);
+        const int in_run = run != -1 && e->t - run_t < s->typing_gap;
+        const int typing = plain && (e->named == -1 || (e->named == K_SPACE && in_run));
+        if (typing) {
+            const char *c = e->named == -1 ? e->ch : " ";
+            if (!in_run)
+                typed[0] = 0, run = -1;
+            size_t tl = strlen(typed);
+            if (tl + strlen(c) >= sizeof(typed)) { /* keep the tail */
+                memmove(typed, typed + tl / 2, tl - tl / 2 + 1);
+                while (((unsigned char)typed[0] & 0xc0) == 0x80)
+                    memmove(typed, typed + 1, strlen(typed));
+            }
+            strcat(typed, c);
+            run_t = e->t;
+            if (s->hide_typing) {
+                run = -2;
+                continue;
+            }
+            typed_text(typed, s->typing_chars, text);
+            if (add_upd(k, &ucap, e->t, text))
+                return VX_ERR(ENOMEM);
+            if (run >= 0) {
+                k->b[run].u1 = k->nu, k->b[run].end = e->t + s->duration;
+                continue;
+            }
+        } else {
+            run = -1;
+            combo_text(s, e, text);
+            if (add_upd(k, &ucap, e->t, text))
+                return VX_ERR(ENOMEM);
+        }
+        if (vx_grow((void **)&k->b, &bcap, k->nb, sizeof(*k->b), INT_MAX / 2))
+            return VX_ERR(ENOMEM);
+        k->b[k->nb] = (Badge){e->t, e->t + s->duration, k->nu - 1, k->nu};
+        if (typing)
+            run = k->nb;
+        k->nb++;
+    }
+    if (k->nb && !(k->reach = malloc(sizeof(*k->reach) * (size_t)k->nb)))
+        return VX_ERR(ENOMEM);
+    for (int i = 0; i < k->nb; i++)
+        k->reach[i] = fmax(k->b[i].end, i ? k->reach[i - 1] : -1);
+    return 0;
+}
+
+/* What is shown at recording time t: the newest badges first, at most keys.max. */
+static void state_at(const Keys *k, double t, State *st)
+{
+    st->n = 0;
+    int lo = 0, hi = k->nb; /* first badge with t0 > t */
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (k->b[mid].t0 <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int i = lo - 1; i >= 0 && k->reach[i] > t && st->n < k->s.max; i--) {
+        const Badge *b = &k->b[i];
+        if (t >= b->end)
+            continue;
+        double f = 1;
+        if (k->s.fade > 0)
+            f = fmin(fmin(f, (t - b->t0) / k->s.fade), (b->end - t) / k->s.fade);
+        const int a = (int)lrint(256 * fmax(f, 0));
+        if (a <= 0)
+            continue;
+        int u = b->u0;
+        while (u + 1 < b->u1 && k->u[u + 1].t <= t)
+            u++;
+        st->s[st->n++] = (Shown){i, u, a};
+    }
+}
+
+static void free_sprite(Sprite *sp)
+{
+    free(sp->text), free(sp->ya), free(sp->yv), free(sp->ca), free(sp->cb), free(sp->cr);
+    memset(sp, 0, sizeof(*sp));
+}
+
+/* ASS colour &HAABBGGRR, opaque */
+static unsigned ass_col(const int rgb[3])
+{
+    return (unsigned)rgb[2] << 16 | (unsigned)rgb[1] << 8 | (unsigned)rgb[0];
+}
+
+/* The pill with `text` on it as Y'CbCr + alpha, into sp. */
+static int rasterise(Keys *k, const char *text, Sprite *sp)
+{
+    const Style *s = &k->s;
+    const double fs = s->size * k->H;
+    char *script = malloc(2048 + TEXT_MAX);
+    if (!script)
+        return VX_ERR(ENOMEM);
+    const int n = snprintf(
+        script, 2048 + TEXT_MAX,
+        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 2\n"
+        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
+        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
+        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+        "MarginL, MarginR, MarginV, Encoding\nStyle: Default,%s,%.2f,&H%08X,&H%08X,&H%08X,"
+        "&H%08X,0,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1\n\n[Events]\nFormat: Layer, Start, End, "
+        "Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,{\\an5\\pos(%d,%d)}%s\n",
+        4 * k->W, 4 * k->H, s->font, fs, ass_col(s->color), ass_col(s->color), 0u, 0u,
+        2 * k->W, 2 * k->H, text);
+    ASS_Track *tr = ass_read_memory(k->lib, script, (size_t)n, NULL);
+    free(script);
+    if (!tr)
+        return VX_ERR(ENOMEM);
+    int ch = 0;
+    ASS_Image *img = ass_render_frame(k->r, tr, 1000, &ch);
+    int ix0 = INT_MAX, ix1 = INT_MIN;
+    for (ASS_Image *m = img; m; m = m->next)
+        if (m->w && m->h)
+            ix0 = m->dst_x < ix0 ? m->dst_x : ix0, ix1 = m->dst_x + m->w > ix1 ? m->dst_x + m->w : ix1;
+    if (ix0 > ix1)
+        ix0 = ix1 = 2 * k->W;
+    const int pad = (int)lrint(0.45 * fs);
+    int w = (ix1 - ix0) + 2 * pad;
+    w = (w < k->ph ? k->ph : w + 1) & ~1;
+    const int h = k->ph;
+    const int x0 = (int)lrint((ix0 + ix1) / 2.0 - w / 2.0), y0 = 2 * k->H - h / 2;
+    double *P = calloc((size_t)w * h * 4, sizeof(double)); /* premultiplied R, G, B, alpha */
+    *sp = (Sprite){.text = strdup(text), .w = w, .h = h};
+    sp->ya = malloc((size_t)w * h), sp->yv = malloc((size_t)w * h);
+    sp->ca = malloc((size_t)w * h / 4), sp->cb = malloc((size_t)w * h / 4), sp->cr = malloc((size_t)w * h / 4);
+    if (!P || !sp->text || !sp->ya || !sp->yv || !sp->ca || !sp->cb || !sp->cr) {
+        free(P), ass_free_track(tr), free_sprite(sp);
+        return VX_ERR(ENOMEM);
+    }
+    const double rad = s->radius * h;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const double a = vx_rrect_coverage(x + 0.5, y + 0.5, 0, 0, w, h, rad) * s->box_opacity;
+            double *q = P + ((size_t)y * w + x) * 4;
+            for (int c = 0; c < 3; c++)
+                q[c] = s->box_color[c] / 255.0 * a;
+            q[3] = a;
+        }
+    for (ASS_Image *m = img; m; m = m->next) /* the text over the pill */
+        for (int y = 0; y < m->h; y++)
+            for (int x = 0; x < m->w; x++) {
+                const int px = m->dst_x + x - x0, py = m->dst_y + y - y0;
+                if (px < 0 || py < 0 || px >= w || py >= h)
+                    continue;
+                const double a = m->bitmap[y * m->stride + x] / 255.0;
+                double *q = P + ((size_t)py * w + px) * 4;
+                for (int c = 0; c < 3; c++)
+                    q[c] = s->color[c] / 255.0 * a + q[c] * (1 - a);
+                q[3] = a + q[3] * (1 - a);
+            }
+    ass_free_track(tr);
+    /* to limited-range Y'CbCr of the output's matrix: luma per pixel, chroma per 2x2 */
+    const double kg = 1 - k->kr - k->kb;
+    for (int y = 0; y < h; y += 2)
+        for (int x = 0; x < w; x += 2) {
+            double su = 0, sv = 0, sa = 0;
+            for (int j = 0; j < 4; j++) {
+                const size_t i = (size_t)(y + j / 2) * w + x + j % 2;
+                const double *q = P + i * 4;
+                const double yy = k->kr * q[0] + kg * q[1] + k->kb * q[2];
+                sp->ya[i] = vx_q8(255 * q[3]);
+                sp->yv[i] = vx_q8(16 + 219 * (q[3] > 0 ? yy / q[3] : 0));
+                su += (q[2] - yy) / (2 * (1 - k->kb)), sv += (q[0] - yy) / (2 * (1 - k->kr));
+                sa += q[3];
+            }
+            const size_t c = (size_t)(y / 2) * (w / 2) + x / 2;
+            sp->ca[c] = vx_q8(255 * sa / 4);
+            sp->cb[c] = vx_q8(128 + 224 * (sa > 0 ? su / sa : 0));
+            sp->cr[c] = vx_q8(128 + 224 * (sa > 0 ? sv / sa : 0));
+        }
+    free(P);
+    return 0;
+}
+
+/* The sprite of `text`, rasterised on first use (the least recently used one goes). */
+static int sprite(Keys *k, const char *text, const Sprite **out)
+{
+    Sprite *lru = &k->cache[0];
+    for (int i = 0; i < N_CACHE; i++) {
+        Sprite *sp = &k->cache[i];
+        if (sp->text && !strcmp(sp->text, text)) {
+            sp->used = ++k->tick;
+            *out = sp;
+            return 0;
+        }
+        if (!sp->text || (lru->text && sp->used < lru->used))
+            lru = sp;
+    }
+    free_sprite(lru);
+    int ret = rasterise(k, text, lru);
+    if (ret < 0)
+        return ret;
+    lru->used = ++k->tick;
+    *out = lru;
+    return 0;
+}
+
+/* Places the badges of k->now: the newest at the anchor, the older ones stacked away from
+ * the edge; their union into *all. */
+static int place(Keys *k, VxRect *all)
+{
+    *all = (VxRect){0, 0, 0, 0};
+    for (int i = 0; i < k->now.n; i++) { /* max < N_CACHE: none of these evicts another */
+        int ret = sprite(k, k->u[k->now.s[i].upd].text, &k->spr[i]);
+        if (ret < 0)
+            return ret;
+        const Sprite *sp = k->spr[i];
+        const int step = (k->ph + k->gap) * i;
+        int y0 = k->s.pos == 1 ? (int)lrint(k->base) + step : (int)lrint(k->base) - k->ph - step;
+        int x0 = (int)lrint(k->cx - sp->w / 2.0);
+        x0 = x0 + sp->w > (k->W & ~1) ? (k->W & ~1) - sp->w : x0;
+        x0 = (x0 < 0 ? 0 : x0) & ~1, y0 &= ~1;
+        k->place[i] = (VxRect){x0, y0, x0 + sp->w, y0 + sp->h};
+        const VxRect c = vx_rect_clip(k->place[i], k->W & ~1, k->H & ~1);
+        if (!vx_rect_empty(c))
+            vx_rect_union(all, c.x0, c.y0, c.x1, c.y1);
+    }
+    return 0;
+}
+
+static void close_keys(Keys *k)
+{
+    for (int i = 0; i < k->nu; i++)
+        free(k->u[i].text);
+    for (int i = 0; i < N_CACHE; i++)
+        free_sprite(&k->cache[i]);
+    free(k->u), free(k->b), free(k->reach);
+    if (k->r)
+        ass_renderer_done(k->r);
+    if (k->lib)
+        ass_library_done(k->lib);
+    free(k);
+}
+
+/* Room the captions take at the bottom (output pixels): two lines, when they are there. */
+static double captions_room(const VxProject *p, int H)
+{
+    json_object *c = NULL, *v;
+    double size = 0.05, margin = 0.05;
+    if (!p->captions)
+        return 0;
+    if (p->json && json_object_object_get_ex(p->json, "captions", &c) &&
+        json_object_is_type(c, json_type_object)) {
+        if (json_object_object_get_ex(c, "position", &v) &&
+            !(json_object_is_type(v, json_type_string) && !strcmp(json_object_get_string(v), "bottom")))
+            return 0; /* at the top or placed: nothing to avoid at the bottom */
+        if (json_object_object_get_ex(c, "size", &v))
+            size = json_object_get_double(v);
+        if (json_object_object_get_ex(c, "margin", &v))
+            margin = json_object_get_double(v);
+    }
+    return (margin + 2.5 * size) * H;
+}
+
+static int keys_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    if (!o->p->keys)
+        return 0;
+    Keys *k = calloc(1, sizeof(*k));
+    if (!k)
+        return VX_ERR(ENOMEM);
+    KeyEv *ev = NULL;
+    int n = 0;
+    int ret = parse_style(o->ctx, NULL, o->section, &k->s);
+    if (ret >= 0)
+        ret = read_track(o->ctx, o->p->keys, &ev, &n);
+    if (ret >= 0)
+        ret = make_badges(k, ev, n);
+    free(ev);
+    if (ret < 0) {
+        close_keys(k);
+        return ret;
+    }
+    k->lib = ass_library_init();
+    if (k->lib)
+        ass_set_message_cb(k->lib, ass_log, o->ctx);
+    k->r = k->lib ? ass_renderer_init(k->lib) : NULL;
+    if (!k->r) {
+        close_keys(k);
+        return vx_fail(o->ctx, VX_ERR(ENOMEM), "keys: libass could not be set up");
+    }
+    /* libass draws in a frame 4x the output's, the text centred in it (pixels 1:1) */
+    ass_set_frame_size(k->r, 4 * o->l->W, 4 * o->l->H);
+    ass_set_storage_size(k->r, 4 * o->l->W, 4 * o->l->H);
+    ass_set_fonts(k->r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
+    vx_matrix_coefs(o->l->matrix, &k->kr, &k->kb);
+    k->W = o->l->W, k->H = o->l->H;
+    const double fs = k->s.size * k->H;
+    k->ph = ((int)lrint(1.6 * fs) + 1) & ~1;
+    k->gap = ((int)lrint(0.3 * fs) + 1) & ~1;
+    const int span = k->s.max * (k->ph + k->gap);
+    if (k->s.pos == 2) {
+        k->cx = k->s.px * k->W, k->base = k->s.py * k->H + k->ph / 2.0;
+    } else {
+        k->cx = k->W / 2.0;
+        k->base = k->s.pos == 1 ? k->s.margin * k->H
+                                : k->H - fmax(k->s.margin * k->H, captions_room(o->p, k->H));
+    }
+    /* what the badges may cover: the stack's rows, across the output */
+    const int b = (int)lrint(k->base);
+    VxRect band = k->s.pos == 1 ? (VxRect){0, (b & ~1) - 2, k->W, b + span + 2}
+                                : (VxRect){0, b - span - 2, k->W, b + 2};
+    k->last.n = -1; /* the first output draws */
+    ly->priv = k;
+    ly->outside = vx_rect_clip(band, k->W & ~1, k->H & ~1);
+    ly->sliced = 1;
+    return 0;
+}
+
+static int same(const State *a, const State *b)
+{
+    return a->n == b->n && !memcmp(a->s, b->s, sizeof(a->s[0]) * (size_t)(a->n < 0 ? 0 : a->n));
+}
+
+static int keys_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
+{
+    Keys *k = ly->priv;
+    State st;
+    state_at(k, fr->t_rec, &st);
+    if (same(&st, &k->last))
+        return 0; /* the same badges, text, fades and places: nothing changed */
+    k->now = st;
+    VxRect all;
+    int ret = place(k, &all);
+    if (ret < 0)
+        return ret;
+    int n = 0;
+    if (!vx_rect_empty(k->drawn_last) && n < max)
+        r[n++] = k->drawn_last;
+    if (!vx_rect_empty(all) && n < max)
+        r[n++] = all;
+    if (!n)
+        k->last = st; /* nothing on the output: nothing to draw either */
+    return n;
+}
+
+static int keys_begin(VxLayer *ly, const VxLayerFrame *fr)
+{
+    Keys *k = ly->priv;
+    state_at(k, fr->t_rec, &k->now);
+    VxRect all;
+    return place(k, &all);
+}
+
+/* d = d + a (v - d), a in 0..255 (alpha) times f in 256ths (fade) */
+static void mix_row(uint8_t *d, int step, const uint8_t *v, const uint8_t *al, int n, int f)
+{
+    for (int x = 0; x < n; x++, d += step) {
+        const int a = (al[x] * f + 128) >> 8;
+        *d = (uint8_t)((v[x] * a + *d * (255 - a) + 127) / 255);
+    }
+}
+
+static void keys_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int kk)
+{
+    (void)phase;
+    const Keys *k = ly->priv;
+    const VxPlanes d = vx_planes(fr->dst);
+    int r0, r1;
+    vx_slice_rows(fr->dst->h / 2, i, kk, &r0, &r1); /* chroma rows: 2 luma rows each */
+    for (int j = k->now.n - 1; j >= 0; j--) {
+        const Sprite *sp = k->spr[j];
+        const VxRect p = k->place[j];
+        const VxRect c = vx_rect_clip(p, k->W & ~1, k->H & ~1);
+        const int y0 = c.y0 > 2 * r0 ? c.y0 : 2 * r0, y1 = c.y1 < 2 * r1 ? c.y1 : 2 * r1;
+        const int n = c.x1 - c.x0, sx = c.x0 - p.x0, f = k->now.s[j].a;
+        for (int y = y0; y < y1; y++) {
+            const size_t row = (size_t)(y - p.y0) * sp->w + sx;
+            mix_row(d.y + y * d.sy + c.x0, 1, sp->yv + row, sp->ya + row, n, f);
+            if (y & 1)
+                continue;
+            const size_t crow = (size_t)(y - p.y0) / 2 * (sp->w / 2) + sx / 2;
+            const ptrdiff_t o = (y / 2) * d.suv + (c.x0 / 2) * d.step;
+            mix_row(d.u + o, d.step, sp->cb + crow, sp->ca + crow, n / 2, f);
+            mix_row(d.v + o, d.step, sp->cr + crow, sp->ca + crow, n / 2, f);
+        }
+    }
+}
+
+static int keys_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
+{
+    (void)fr;
+    Keys *k = ly->priv;
+    VxRect all = {0, 0, 0, 0};
+    for (int i = 0; i < k->now.n; i++) {
+        const VxRect c = vx_rect_clip(k->place[i], k->W & ~1, k->H & ~1);
+        if (!vx_rect_empty(c))
+            vx_rect_union(&all, c.x0, c.y0, c.x1, c.y1);
+    }
+    *drawn = k->drawn_last = all;
+    k->last = k->now;
+    return 0;
+}
+
+static void keys_close(VxLayer *ly)
+{
+    if (ly->priv)
+        close_keys(ly->priv);
+    ly->priv = NULL;
+}
+#else
+static int keys_open(VxLayer *ly, const VxLayerOpen *o)
+{
+    (void)ly, (void)read_track;
+    if (!o->p->keys)
+        return 0;
+    return vx_fail(o->ctx, VX_ERR(ENOSYS), "sources.keys: this vexport was built without libass");
+}
+
+static void keys_close(VxLayer *ly)
+{
+    ly->priv = NULL;
+}
+#endif
+
+const VxLayerClass vx_layer_keys = {
+    .name = "keys",
+    .key = "keys",
+    .check = keys_check,
+    .open = keys_open,
+#ifdef VX_HAVE_LIBASS
+    .changes = keys_changes,
+    .begin = keys_begin,
+    .phases = 1,
+    .draw = keys_draw,
+    .end = keys_end,
+#endif
+    .close = keys_close,
+};
