@@ -49,6 +49,8 @@ static const char *why_not(const VxProject *p, const VxExportOptions *o, const V
         return "the cursor is drawn";
     if (p->camera.path)
         return "a camera bubble is drawn";
+    if (p->captions || p->keys) /* drawn without a section of their own too */
+        return p->captions ? "captions are drawn" : "keystrokes are drawn";
     for (int i = 0; vx_layers[i]; i++) /* a layer with its own section draws over the screen */
         if (vx_layers[i]->key && vx_project_section(p, vx_layers[i]->key))
             return "a layer draws over the screen (masks, watermark, ...)";

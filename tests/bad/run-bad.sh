@@ -323,6 +323,23 @@ zoom-overlap)
 EOF
     bad 1 'p\.json' 'zoom\[1\]' 'must not overlap' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
     ;;
+keys-decreasing)
+    # a keystroke track whose times go back: refused naming the file, the line and the problem
+    link base.mp4 rec.mp4
+    printf '{"t": 1.0, "key": "a", "down": true}\n{"t": 1.2, "key": "a", "down": false}\n{"t": 0.8, "key": "b", "down": true}\n' >"$tmp/keys.jsonl"
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "keys": "keys.jsonl" } }
+EOF
+    bad 1 'keys\.jsonl:3' 'time 0\.8 is before the previous event' 'must not decrease' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
+keys-bad-modifier)
+    link base.mp4 rec.mp4
+    printf '{"t": 1.0, "key": "P", "down": true, "modifiers": ["cmd", "meta"]}\n' >"$tmp/keys.jsonl"
+    project p <<'EOF'
+{ "version": 1, "sources": { "screen": "rec.mp4", "keys": "keys.jsonl" } }
+EOF
+    bad 1 'keys\.jsonl:1' 'unknown modifier "meta"' -- "$VEXPORT" render "$tmp/p.json" -o "$out/out.mp4"
+    ;;
 missing-cursor)
     link base.mp4 rec.mp4
     project p <<'EOF'
