@@ -158,6 +158,12 @@ int main(void)
     p = base_project();
     p.camera.path = "cam.mp4";
     EXPECT(&p, &o, &si, 1, VX_PASS_COMPOSITE, "a camera bubble is drawn");
+    p = base_project(); /* sources only, no section: their layers still draw */
+    p.captions = "talk.srt";
+    EXPECT(&p, &o, &si, 1, VX_PASS_COMPOSITE, "captions are drawn");
+    p = base_project();
+    p.keys = "keys.jsonl";
+    EXPECT(&p, &o, &si, 1, VX_PASS_COMPOSITE, "keystrokes are drawn");
     p = base_project();
     VxAudioTrack tr[2] = {{NULL, 0, 0, 0}, {"music.m4a", -6, 0, 0}};
     p.audio_mode = VX_AUDIO_FILE, p.tracks = tr, p.n_tracks = 2;
