@@ -5,7 +5,7 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|spotlight|motion-blur]
+                                      annotations|spotlight|motion-blur|keys]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -22,6 +22,11 @@ seconds: it dims the whole screen while shown).
 that transition of 0.5 s. A cross-fade overlaps its ranges, so there each range after the first
 starts 0.5 s earlier in the recording: the outputs last the same, and a fifth of the frames
 (0.5 s of every 2.5 s) are transition frames.
+
+--only keys: the base plus a keys track (docs/keys-track.md) written by keys_track below:
+every 4 s a ⌘⇧P combo, "hello world" typed at 8 keys a second (one collapsed badge), and
+Enter, so that badges show, fade and stack for most of the export; the keys section is left at
+its defaults.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -74,6 +79,20 @@ ANNOTATIONS = [
     {"type": "arrow", "from": [400, 800], "to": [1100, 400], "width": 10, "start": 2, "end": 6},
     {"type": "ellipse", "rect": [200, 600, 360, 240], "color": "#3b82f6", "start": 3.5},
 ]
+def keys_track(seconds):
+    """--only keys: the lines of a keys track, every 4 s a combo, a typed run and Enter."""
+    ev, k = [], 0
+    while k * 4 + 3 <= seconds:
+        t = k * 4 + 0.5
+        ev.append({"t": t, "key": "P", "down": True, "modifiers": ["cmd", "shift"]})
+        for i, c in enumerate("hello world"):
+            ev.append({"t": round(t + 0.5 + i / 8, 3), "key": "space" if c == " " else c,
+                       "down": True})
+        ev.append({"t": t + 2.3, "key": "enter", "down": True})
+        k += 1
+    return "".join(json.dumps(e) + "\n" for e in ev)
+
+
 # --only spotlight
 SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
 OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
@@ -88,7 +107,7 @@ def main():
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations", "spotlight",
-                                       "motion-blur"),
+                                       "motion-blur", "keys"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -109,6 +128,11 @@ def main():
     elif a.only in OVERLAYS:
         feat = json.loads(json.dumps(base))
         feat[OVERLAYS[a.only][0]] = OVERLAYS[a.only][1]
+    elif a.only == "keys":
+        with open(os.path.join(tmp, "keys.jsonl"), "w") as f:
+            f.write(keys_track(a.seconds))
+        feat = json.loads(json.dumps(base))
+        feat["sources"]["keys"] = "keys.jsonl"
     elif a.only == "motion-blur":
         base["zoom"] = feat["zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]

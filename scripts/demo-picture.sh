@@ -11,7 +11,7 @@ vexport=${2:-build/vexport}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vx-demo-picture.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 "$vexport" synth -o "$tmp/screen.mp4" --seconds 14 --no-pointer --cursor-track "$tmp/cursor.jsonl" \
-    --webcam "$tmp/camera.mp4" --mic "$tmp/mic.m4a"
+    --webcam "$tmp/camera.mp4" --mic "$tmp/mic.m4a" --keys-track "$tmp/keys.jsonl"
 cp docs/demo-project.json "$tmp/"
 "$vexport" frame "$tmp/demo-project.json" --at "$at" -o "$tmp/frame.png"
 ffmpeg -v error -y -i "$tmp/frame.png" -vf scale=960:540:flags=lanczos -pix_fmt rgb24 docs/demo.png

@@ -1392,6 +1392,38 @@ static void writer_free(Writer *w)
     av_packet_free(&w->pkt);
 }
 
+/* The keys track of the typed line (format in demo_scene.h). */
+static int write_keys(Writer *w, const char *path, const Scene *sc, int *created)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return fail(w, AVERROR(errno), "cannot create %s", path);
+    *created = 1;
+    const int len = (int)strlen(typed_line), cycle = len + 24; /* in 1/12 s */
+    const double end = (double)sc->nframes / sc->fps;
+    int ok = 1;
+    for (int k = 0; ok; k++) {
+        int j = 4; /* the indent: the editor's */
+        for (; j < len && (double)(k * cycle + j + 1) / 12 < end; j++) {
+            const char c = typed_line[j];
+            char key[8] = {c, 0}; /* JSON: a quote escaped; a space is the key "space" */
+            if (c == ' ' || c == '"')
+                snprintf(key, sizeof(key), "%s", c == ' ' ? "space" : "\\\"");
+            ok &= fprintf(f, "{\"t\": %.6f, \"key\": \"%s\", \"down\": true}\n",
+                          (double)(k * cycle + j + 1) / 12, key) > 0;
+        }
+        const double save = (double)(k * cycle + len) / 12 + 0.5;
+        if (j < len || save >= end)
+            break;
+        ok &= fprintf(f, "{\"t\": %.6f, \"key\": \"s\", \"down\": true, \"modifiers\": "
+                      "[\"cmd\"]}\n", save) > 0;
+    }
+    int e = errno;
+    if (fclose(f) != 0 || !ok)
+        return fail(w, AVERROR(e ? e : EIO), "writing %s failed", path);
+    return 0;
+}
+
 /* The cursor track of the tour (format in demo_scene.h). */
 static int write_track(Writer *w, const char *path, const Scene *sc, int *created)
 {
@@ -1525,8 +1557,10 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     if (o.crf < 0 || o.crf > 51)
         return fail(&w, AVERROR(EINVAL), "crf %d out of range (0 to 51)", o.crf);
 
-    const char *outs[4] = {path, o.cursor_track, o.webcam, o.mic};
-    for (int i = 0; i < 4; i++)
+    const char *outs[5] = {path, o.cursor_track, o.webcam, o.mic, o.keys_track};
+    if (o.keys_track && !o.cursor_track)
+        return fail(&w, AVERROR(EINVAL), "a keys track comes with the cursor track's tour");
+    for (int i = 0; i < 5; i++)
         for (int j = 0; j < i; j++)
             if (outs[i] && outs[j] && !strcmp(outs[i], outs[j]))
                 return fail(&w, AVERROR(EINVAL), "%s is named for two of the outputs", outs[i]);
@@ -1537,7 +1571,7 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     av_log_set_level(AV_LOG_QUIET);
     int nframes = (int)imax(1, (int)llround(o.seconds * o.fps));
     int64_t nsamples = av_rescale(nframes, SAMPLE_RATE, o.fps);
-    int created[4] = {0, 0, 0, 0}, ret = 0;
+    int created[5] = {0, 0, 0, 0, 0}, ret = 0;
     Scene sc;
     Voice voice;
     memset(&sc, 0, sizeof(sc));
@@ -1549,6 +1583,8 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
         fail(&w, ret, "out of memory");
     if (ret >= 0 && o.cursor_track)
         ret = write_track(&w, o.cursor_track, &sc, &created[1]);
+    if (ret >= 0 && o.keys_track)
+        ret = write_keys(&w, o.keys_track, &sc, &created[4]);
     if (ret >= 0 && o.mic) {
         Writer m = w;
         m.gen = voice_gen;
@@ -1581,7 +1617,7 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     voice_free(&voice);
     av_log_set_level(level);
     if (ret < 0)
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 5; i++)
             if (created[i])
                 remove(outs[i]);
     return ret;

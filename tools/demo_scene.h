@@ -47,6 +47,16 @@
  * pointer = 0 leaves the pointer out of the picture (what a recorder that logs the cursor
  * apart does), so an exporter can redraw it from the track.
  *
+ * Keys track (keys_track set, with cursor_track): the keys the editor's line is typed with, as
+ * JSON Lines (docs/keys-track.md): the line is typed 12 characters a second from t = 0, then
+ * rests 2 s, and again (a cycle of (44 + 24) / 12 s); character j (0-based) of the line appears
+ * at t = (cycle k (44 + 24) + j + 1) / 12 s and is written as a key-down at that time (the
+ * editor inserts the first 4, the indent, itself: not written; a space is "space", letters
+ * as typed), and 0.5 s after the line is complete a save, {"key": "s", "modifiers": ["cmd"]}:
+ *     {"t": 0.416667, "key": "o", "down": true}
+ *     {"t": 4.166667, "key": "s", "down": true, "modifiers": ["cmd"]}
+ * Times never decrease; none past the recording's end.
+ *
  * Webcam clip (webcam set): 640x480, 30 fps, as long as the screen recording, H.264 yuv420p
  * (BT.601 / SMPTE 170M, limited range) in MP4, no audio: a soft vertical gradient with a
  * head-and-shoulders figure that sways, blinks and moves its mouth while the microphone
@@ -75,6 +85,8 @@ typedef struct VxtSceneOptions {
     int pointer;        /* 1 = draw the pointer into the picture (default 1) */
     const char *cursor_track; /* NULL (default) or where to write the cursor track; the
                                * pointer then follows the scripted tour (see above) */
+    const char *keys_track; /* NULL (default) or where to write the keys track (see above);
+                             * needs cursor_track (the tour) */
     const char *webcam; /* NULL (default) or where to write the webcam clip (see above) */
     const char *mic;    /* NULL (default) or where to write the microphone track (see above) */
 } VxtSceneOptions;
@@ -86,7 +98,7 @@ void vxt_scene_defaults(VxtSceneOptions *o);
 int vxt_scene_scale(int width, int height);
 
 /* Writes an MP4 (see above) to path, replacing it, and the cursor track, webcam clip and
- * microphone track that o asks for. o may be NULL for the defaults.
+ * microphone track and keys track that o asks for. o may be NULL for the defaults.
  * Returns 0 or a negative AVERROR/errno code and writes a human message to err (if err is not
  * NULL). Prints nothing. On failure every file it wrote is removed. */
 int vxt_scene_write(const char *path, const VxtSceneOptions *o, char *err, size_t errlen);

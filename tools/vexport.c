@@ -166,7 +166,7 @@ static void usage(FILE *f)
         "  vexport probe FILE\n"
         "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
         "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
-        "                [--mic MIC.m4a]\n"
+        "                [--mic MIC.m4a] [--keys-track KEYS.jsonl]\n"
         "  vexport presets (the --quality, --resolution and --aspect names, what each sets)\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
@@ -448,6 +448,9 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
         } else if (!strcmp(a, "--mic")) {
             NEED();
             c->scene.mic = v;
+        } else if (!strcmp(a, "--keys-track")) {
+            NEED();
+            c->scene.keys_track = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option %s", a);
         } else if (!c->project) {
@@ -883,10 +886,12 @@ static int cmd_synth(Cli *c, int argc, char **argv)
 
 /* The demo's project (docs/demo-project.json is the same text). Its inputs, named relatively,
  * are what `vexport synth` writes with DEMO_SECONDS, --cursor-track --no-pointer --webcam
- * --mic (see demo_scene.h): the zooms' times and rectangle fit the scripted pointer tour and
+ * --mic --keys-track (see demo_scene.h): the zooms' times and rectangle fit the scripted pointer tour and
  * the export dialog of the 1920x1080 desktop. Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
 #define DEMO_SECONDS 14
-static const char *const demo_inputs[4] = {"screen.mp4", "cursor.jsonl", "camera.mp4", "mic.m4a"};
+#define DEMO_INPUTS 5
+static const char *const demo_inputs[DEMO_INPUTS] = {"screen.mp4", "cursor.jsonl", "camera.mp4",
+                                                     "mic.m4a", "keys.jsonl"};
 static const char demo_project[] =
     "{\n"
     "  \"version\": 1,\n"
@@ -895,6 +900,7 @@ static const char demo_project[] =
     "    \"screen\": \"screen.mp4\",\n"
     "    \"cursor\": \"cursor.jsonl\",\n"
     "    \"camera\": \"camera.mp4\",\n"
+    "    \"keys\": \"keys.jsonl\",\n"
     "    \"audio\": [ { \"screen\": true }, { \"path\": \"mic.m4a\", \"gain_db\": -3 } ]\n"
     "  },\n"
     "  \"background\": {\n"
@@ -927,7 +933,7 @@ static const char demo_project[] =
 static void demo_remove_inputs(const char *dir)
 {
     char f[4096];
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < DEMO_INPUTS; i++) {
         snprintf(f, sizeof(f), "%s/%s", dir, demo_inputs[i]);
         remove(f);
     }
@@ -957,11 +963,12 @@ static int demo_write_project(const char *path, const char *dir, int keep)
             fprintf(stderr, "vexport: error: %s: %s\n", dir, strerror(errno));
             return 2;
         }
-        static const char *const keys[3] = {"screen", "cursor", "camera"};
+        static const char *const keys[DEMO_INPUTS] = {"screen", "cursor", "camera", NULL, "keys"};
         char f[8192];
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < DEMO_INPUTS; i++) { /* the microphone's path is in "audio" */
             snprintf(f, sizeof(f), "%s/%s", rd, demo_inputs[i]);
-            json_object_object_add(src, keys[i], json_object_new_string(f));
+            if (keys[i])
+                json_object_object_add(src, keys[i], json_object_new_string(f));
         }
         json_object *audio, *mic;
         json_object_object_get_ex(src, "audio", &audio);
@@ -1010,12 +1017,13 @@ static int cmd_demo(Cli *c, int argc, char **argv)
             return 2;
         }
     }
-    char in[4][4096 + 64];
-    for (int i = 0; i < 4; i++)
+    char in[DEMO_INPUTS][4096 + 64];
+    for (int i = 0; i < DEMO_INPUTS; i++)
         snprintf(in[i], sizeof(in[i]), "%s/%s", dir, demo_inputs[i]);
     if (c->verbosity)
         fprintf(stderr, "vexport: generating the demo's synthetic inputs in %s (screen "
-                "recording 1920x1080 60 fps %d s, cursor track, webcam, microphone)...\n",
+                "recording 1920x1080 60 fps %d s, cursor track, webcam, microphone, keys "
+                "track)...\n",
                 dir, DEMO_SECONDS);
     VxtSceneOptions so;
     vxt_scene_defaults(&so);
@@ -1024,6 +1032,7 @@ static int cmd_demo(Cli *c, int argc, char **argv)
     so.cursor_track = in[1];
     so.webcam = in[2];
     so.mic = in[3];
+    so.keys_track = in[4];
     char err[512] = "";
     int ret = vxt_scene_write(in[0], &so, err, sizeof(err));
     if (ret < 0) {

@@ -8,6 +8,8 @@
  *           {"t","down"|"up"}; times never decrease and stay within the recording; moves
  *           inside the picture and above its bottom 20 % (arrow included); down and up
  *           alternate, at least 3 clicks, the pointer holds still while the button is down.
+ *       DIR/keys.jsonl: key-downs in time order within the recording: the editor's line typed
+ *           and two cmd+s saves where tools/demo_scene.h puts them.
  *       DIR/screen.mp4: 1920x1080, 60 fps, 14 s (840 frames), audio; its frames carry their
  *           number (barcode); the export dialog's Pause button reacts to the last click
  *           (darker while held, amber once released).
@@ -315,12 +317,56 @@ static void load_pcm(const char *path, Pcm *p, Media *m)
     (void)path;
 }
 
+/* keys.jsonl: the editor's line typed (key-downs 1/12 s apart from 5/12 s, times never
+ * decreasing, within the 14 s) and saved with cmd+s 0.5 s after each complete line
+ * (tools/demo_scene.h: at 44/12 + 0.5 and (44 + 68)/12 + 0.5 s). */
+static void check_keys(const char *dir)
+{
+    char path[4096], line[512];
+    snprintf(path, sizeof(path), "%s/keys.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("%s: cannot open", path);
+    int n = 0, saves = 0, typed = 0, bad = 0;
+    double last = -1, save_t[4] = {0, 0, 0, 0};
+    while (fgets(line, sizeof(line), f)) {
+        json_object *o = json_tokener_parse(line), *t, *k, *d, *m;
+        n++;
+        if (!o || !json_object_object_get_ex(o, "t", &t) || !json_object_object_get_ex(o, "key", &k) ||
+            !json_object_object_get_ex(o, "down", &d) || !json_object_get_boolean(d) ||
+            json_object_get_double(t) < last || json_object_get_double(t) >= 14) {
+            bad++;
+        } else {
+            last = json_object_get_double(t);
+            if (json_object_object_get_ex(o, "modifiers", &m)) {
+                int cmd_s = json_object_array_length(m) == 1 &&
+                            !strcmp(json_object_get_string(json_object_array_get_idx(m, 0)), "cmd") &&
+                            !strcmp(json_object_get_string(k), "s");
+                if (cmd_s && saves < 4)
+                    save_t[saves] = last;
+                saves += cmd_s, bad += !cmd_s;
+            } else {
+                typed++;
+            }
+        }
+        json_object_put(o);
+    }
+    fclose(f);
+    check(!bad && n > 0, "keys.jsonl: %d lines, key-downs with times that never decrease, "
+          "within 14 s (%d not)", n, bad);
+    check(saves == 2 && fabs(save_t[0] - (44 / 12.0 + 0.5)) < 1e-4 &&
+              fabs(save_t[1] - (112 / 12.0 + 0.5)) < 1e-4 && typed >= 80,
+          "keys.jsonl: %d saves (cmd+s) at %.4f and %.4f s (2, at %.4f and %.4f), %d typed keys "
+          "(at least 80)", saves, save_t[0], save_t[1], 44 / 12.0 + 0.5, 112 / 12.0 + 0.5, typed);
+}
+
 static void check_inputs(const char *dir)
 {
     char path[4096];
     Track tr;
     snprintf(path, sizeof(path), "%s/cursor.jsonl", dir);
     check_track(path, &tr);
+    check_keys(dir);
 
     /* the screen recording */
     Media m;
