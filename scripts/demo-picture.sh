@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes the README's picture, docs/demo.png: the frame of `vexport demo` at output time AT
 # (default 8.05 s: the zoom on the export dialog, the cursor clicking Pause with its ring, a
-# keystroke badge of the editor's line being typed, the camera bubble), rendered by `vexport frame` from the demo's own inputs and project
-# (docs/demo-project.json) and scaled to 960x540 with the ffmpeg tool.
+# keystroke badge of the editor's line being typed, the camera bubble), rendered by
+# `vexport frame` from the demo's own inputs and project (docs/demo-project.json) and scaled
+# to 960x540 with the ffmpeg tool.
 # Usage: scripts/demo-picture.sh [AT] [VEXPORT]   (VEXPORT defaults to build/vexport)
 set -euo pipefail
 cd "$(dirname "$0")/.."
