@@ -89,4 +89,23 @@ run fade "$dir/fade.json" --preset ultrafast
 # side's; the mixes are copies
 sed 's/"fade-black", "duration": 0.8/"crossfade", "duration": 0.6/' "$dir/fade.json" >"$dir/xfade.json"
 run xfade "$dir/xfade.json" --preset ultrafast
+# keystroke badges: fading in and out, stacking and moving up, a typing badge whose text grows,
+# over a zoom and the cursor; under where they were the screen is redrawn (threads: slices)
+cat > "$dir/keys.jsonl" <<EOF
+{"t": 0.2, "key": "P", "down": true, "modifiers": ["cmd", "shift"]}
+{"t": 0.6, "key": "tab", "down": true, "modifiers": ["shift"]}
+{"t": 1.3, "key": "h", "down": true}
+{"t": 1.5, "key": "i", "down": true}
+{"t": 1.7, "key": "space", "down": true}
+{"t": 1.9, "key": "x", "down": true}
+{"t": 2.4, "key": "s", "down": true, "modifiers": ["ctrl"]}
+EOF
+cat > "$dir/keys.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
+               "keys": "$dir/keys.jsonl" },
+  "output": { "width": 640, "height": 360, "fps": 30 }, "padding": 0.05, "radius": 14,
+  "keys": { "max": 2 },
+  "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
+EOF
+run keys "$dir/keys.json" --preset ultrafast --threads 4
 exit $fail
