@@ -42,19 +42,9 @@ typedef struct TrackParser {
     int err;
 } TrackParser;
 
-static int terr(TrackParser *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int terr(TrackParser *tp, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (!tp->err)
-        tp->err = vx_fail_at(tp->ctx, VX_ERR(EINVAL), tp->name, tp->line, "sources.cursor",
-                             "%s:%d: %s", tp->name, tp->line, msg);
-    return tp->err;
-}
+/* The first error: "FILE:LINE: message" */
+#define terr(tp, ...) \
+    vx_fail_line((tp)->ctx, &(tp)->err, (tp)->name, (tp)->line, "sources.cursor", __VA_ARGS__)
 
 static int get_num(TrackParser *tp, json_object *v, const char *key, double lo, double hi,
                    double *out)

@@ -31,6 +31,10 @@ int vx_fail(VxContext *ctx, int code, const char *fmt, ...)
  * (NULL: none), the file (NULL: none) and its line (0: none). The message is logged whole. */
 int vx_fail_at(VxContext *ctx, int code, const char *file, int line, const char *key,
                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A bad line of a text input (a track): fails with VX_ERR(EINVAL) and "FILE:LINE: message",
+ * vx_fail_at's fields set, once: when *err already holds an error it is kept and returned. */
+int vx_fail_line(VxContext *ctx, int *err, const char *file, int line, const char *key,
+                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Makes room in the array *p (*cap elements of `size` bytes) for element n: doubles the
  * capacity (from 64) when n has reached it. VX_ERR(ENOMEM) when the allocation fails or the
  * capacity would pass max elements; the array is unchanged then. */

@@ -62,6 +62,19 @@ int vx_fail_at(VxContext *ctx, int code, const char *file, int line, const char 
     return code;
 }
 
+int vx_fail_line(VxContext *ctx, int *err, const char *file, int line, const char *key,
+                 const char *fmt, ...)
+{
+    char msg[512];
+    if (*err)
+        return *err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return *err = vx_fail_at(ctx, VX_ERR(EINVAL), file, line, key, "%s:%d: %s", file, line, msg);
+}
+
 int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max)
 {
     if (n < *cap)

@@ -200,19 +200,9 @@ typedef struct TrackParser {
     int err;
 } TrackParser;
 
-static int terr(TrackParser *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int terr(TrackParser *tp, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (!tp->err)
-        tp->err = vx_fail_at(tp->ctx, VX_ERR(EINVAL), tp->file, tp->line, "sources.keys",
-                             "%s:%d: %s", tp->file, tp->line, msg);
-    return tp->err;
-}
+/* The first error: "FILE:LINE: message" */
+#define terr(tp, ...) \
+    vx_fail_line((tp)->ctx, &(tp)->err, (tp)->file, (tp)->line, "sources.keys", __VA_ARGS__)
 
 /* Bytes of the one UTF-8 code point that is all of s, 0 if s is not exactly one printable
  * code point. */
@@ -735,10 +725,16 @@ static double captions_room(const VxProject *p, int H)
     return (margin + 2.5 * size) * H;
 }
 
+#endif
+
 static int keys_open(VxLayer *ly, const VxLayerOpen *o)
 {
     if (!o->p->keys)
         return 0;
+#ifndef VX_HAVE_LIBASS
+    (void)ly, (void)read_track;
+    return vx_fail(o->ctx, VX_ERR(ENOSYS), "sources.keys: this vexport was built without libass");
+#else
     Keys *k = calloc(1, sizeof(*k));
     if (!k)
         return VX_ERR(ENOMEM);
@@ -788,7 +784,10 @@ static int keys_open(VxLayer *ly, const VxLayerOpen *o)
     ly->outside = vx_rect_clip(band, k->W & ~1, k->H & ~1);
     ly->sliced = 1;
     return 0;
+#endif
 }
+
+#ifdef VX_HAVE_LIBASS
 
 static int same(const State *a, const State *b)
 {
@@ -875,26 +874,16 @@ static int keys_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
     return 0;
 }
 
-static void keys_close(VxLayer *ly)
-{
-    if (ly->priv)
-        close_keys(ly->priv);
-    ly->priv = NULL;
-}
-#else
-static int keys_open(VxLayer *ly, const VxLayerOpen *o)
-{
-    (void)ly, (void)read_track;
-    if (!o->p->keys)
-        return 0;
-    return vx_fail(o->ctx, VX_ERR(ENOSYS), "sources.keys: this vexport was built without libass");
-}
+#endif
 
 static void keys_close(VxLayer *ly)
 {
+#ifdef VX_HAVE_LIBASS
+    if (ly->priv)
+        close_keys(ly->priv);
+#endif
     ly->priv = NULL;
 }
-#endif
 
 const VxLayerClass vx_layer_keys = {
     .name = "keys",
