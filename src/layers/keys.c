@@ -22,7 +22,7 @@
 #define MAX_T 86400.0
 #define MAX_SHOWN 8   /* keys.max at most */
 #define N_CACHE 16    /* rasterised badges kept */
-#define TEXT_MAX 256  /* bytes of a badge's text */
+#define TEXT_MAX 1024 /* bytes of a badge's text, escaped: 100 characters of 4 bytes and more */
 
 enum { M_CTRL = 1, M_ALT = 2, M_SHIFT = 4, M_CMD = 8, M_FN = 16 };
 
