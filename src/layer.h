@@ -112,6 +112,11 @@ extern const VxLayerClass *const vx_layers[];
 /* The class whose section is `key`, or NULL. */
 const VxLayerClass *vx_layer_find(const char *key);
 
+/* The first key of the object o (a layer's section) not in the NULL-terminated list keys,
+ * as ".key" in buf (n bytes), or NULL when every key is known. */
+const char *vx_section_unknown(struct json_object *o, const char *const *keys, char *buf,
+                               size_t n);
+
 /* Rows [*a, *b) of n for slice i of k. */
 static inline void vx_slice_rows(int n, int i, int k, int *a, int *b)
 {

@@ -109,17 +109,9 @@ static int parse_style(VxContext *ctx, const char *file, json_object *o, STYLE_A
         return 0;
     if (!json_object_is_type(o, json_type_object))
         return bad(ctx, file, "", "expected an object (docs/project-format.md, Captions)");
-    json_object_object_foreach(o, k, val) {
-        (void)val;
-        int ok = 0;
-        for (int i = 0; keys[i]; i++)
-            ok |= !strcmp(k, keys[i]);
-        if (!ok) {
-            char key[160];
-            snprintf(key, sizeof(key), ".%s", k);
-            return bad(ctx, file, key, "unknown key");
-        }
-    }
+    char unknown[160];
+    if (vx_section_unknown(o, keys, unknown, sizeof(unknown)))
+        return bad(ctx, file, unknown, "unknown key");
     json_object *v;
     int err = 0, c = 0;
     double d = 0;

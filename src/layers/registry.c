@@ -1,6 +1,9 @@
 /* The stack of layers, bottom first (docs/architecture.md, "Layers"): layer_stack in
  * meson.build lists them, one line each; meson writes it out as VX_LAYER_STACK. */
+#include <stdio.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "../layer.h"
 
@@ -17,5 +20,21 @@ const VxLayerClass *vx_layer_find(const char *key)
     for (int i = 0; vx_layers[i]; i++)
         if (vx_layers[i]->key && !strcmp(vx_layers[i]->key, key))
             return vx_layers[i];
+    return NULL;
+}
+
+const char *vx_section_unknown(struct json_object *o, const char *const *keys, char *buf,
+                               size_t n)
+{
+    json_object_object_foreach(o, k, val) {
+        (void)val;
+        int ok = 0;
+        for (int i = 0; keys[i]; i++)
+            ok |= !strcmp(k, keys[i]);
+        if (!ok) {
+            snprintf(buf, n, ".%.100s", k);
+            return buf;
+        }
+    }
     return NULL;
 }
