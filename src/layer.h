@@ -11,7 +11,8 @@
  *   changes  per output: the output rectangles it alters at this time compared with the
  *            previous output; none when it is still. When no layer changes, the previous
  *            output is shown again and no layer draws at all.
- *   begin    per drawn output, on the compositor's thread: what the slices need.
+ *   begin    per drawn output, on the compositor's thread: what the slices need. It comes
+ *            after every layer's changes for the same output, so it may use what changes found.
  *   draw     phase by phase, in slices of rows (slice i of k), on the compositor's threads
  *            when the layer is `sliced` (all slices of a phase finish before the next phase).
  *   end      on the compositor's thread: *drawn = the pixels it touched (the layers below

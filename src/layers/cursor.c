@@ -627,6 +627,7 @@ typedef struct CursorLayer {
     double shutter;    /* seconds of recording time; 0: off */
     double rw;         /* the screen rectangle's width: a view's scale is rw / its width */
     int last_n;        /* samples of the previous output (> 1: it was blurred) */
+    VxCursorBlur blur; /* this output's samples: found by changes, drawn by begin */
 } CursorLayer;
 
 /* The view of the recording at recording time u, as fr's view with the zoom of that time. */
@@ -698,9 +699,8 @@ static int cursor_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int ma
     CursorLayer *c = ly->priv;
     VxCursorLook look;
     vx_cursor_look(c->cur, fr->t_rec, &fr->v, &look);
-    VxCursorBlur b;
-    blur_samples(c, fr, &b);
-    if (c->have_last && !look.ring && b.n == 1 && c->last_n == 1 &&
+    blur_samples(c, fr, &c->blur); /* the compositor asks every layer before drawing any */
+    if (c->have_last && !look.ring && c->blur.n == 1 && c->last_n == 1 &&
         !memcmp(&look, &c->last, sizeof(look)))
         return 0;
     if (max < 1)
@@ -715,10 +715,8 @@ static int cursor_begin(VxLayer *ly, const VxLayerFrame *fr)
     CursorLayer *c = ly->priv;
     vx_cursor_look(c->cur, fr->t_rec, &fr->v, &c->last);
     c->have_last = 1;
-    VxCursorBlur b;
-    blur_samples(c, fr, &b);
-    c->last_n = b.n;
-    return vx_cursor_prepare_blurred(c->cur, fr->t_rec, &fr->v, &b, c->matrix, fr->dst,
+    c->last_n = c->blur.n;
+    return vx_cursor_prepare_blurred(c->cur, fr->t_rec, &fr->v, &c->blur, c->matrix, fr->dst,
                                      &c->drawn);
 }
 
