@@ -10,15 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cues.h"
 #include "../layer.h"
 
 #ifdef VX_HAVE_LIBASS
 #include <ass/ass.h>
-
-typedef struct Cue {
-    double a, b; /* recording seconds, [a, b) */
-    char *text;  /* UTF-8, lines joined with \N */
-} Cue;
 
 typedef struct Style {
     char font[128];
@@ -30,7 +26,7 @@ typedef struct Style {
 } Style;
 
 typedef struct Captions {
-    Cue *cues;
+    VxCue *cues;
     int n;
     ASS_Library *lib;
     ASS_Renderer *r;
@@ -187,185 +183,9 @@ static int cap_check(VxContext *ctx, const char *file, json_object *section)
 }
 
 #ifdef VX_HAVE_LIBASS
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
-static int utf8_len(const unsigned char *p, size_t n)
-{
-    int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-                                : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (!len || (size_t)len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-        return 0;
-    for (int i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
-        return 0;
-    return len;
-}
-
-/* "HH:MM:SS,mmm" or "MM:SS.mmm" (WebVTT) at *s; seconds, or -1. */
-static double parse_time(const char **s)
-{
-    const char *p = *s;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    long f[3] = {0, 0, 0};
-    int n = 0;
-    for (;;) {
-        if (*p < '0' || *p > '9')
-            return -1;
-        long x = 0;
-        int digits = 0;
-        while (*p >= '0' && *p <= '9' && digits < 9)
-            x = x * 10 + (*p++ - '0'), digits++;
-        if (n == 3)
-            return -1;
-        f[n++] = x;
-        if (*p != ':')
-            break;
-        p++;
-    }
-    if (n < 2 || (*p != ',' && *p != '.') || f[n - 1] > 59 || (n == 3 && f[1] > 59))
-        return -1;
-    p++;
-    int ms = 0, digits = 0;
-    while (*p >= '0' && *p <= '9' && digits < 3)
-        ms = ms * 10 + (*p++ - '0'), digits++;
-    if (digits != 3)
-        return -1;
-    *s = p;
-    return n == 3 ? f[0] * 3600.0 + f[1] * 60.0 + f[2] + ms / 1000.0
-                  : f[0] * 60.0 + f[1] + ms / 1000.0;
-}
-
-static int fail_line(VxContext *ctx, const char *file, int line, const char *why)
-{
-    return vx_fail_at(ctx, VX_ERR(EINVAL), file, line, "sources.captions", "%s:%d: %s", file,
-                      line, why);
-}
-
-/* Reads the SRT or WebVTT file into c->cues, or an error naming the file and line. */
-static int read_cues(VxContext *ctx, const char *file, Captions *c)
-{
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return vx_fail(ctx, VX_ERR(ENOENT), "%s: sources.captions: cannot open the file", file);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            char *nb = realloc(buf, cap = (len + 4096 + 1) * 2);
-            if (!nb) {
-                free(buf), fclose(f);
-                return VX_ERR(ENOMEM);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    buf[len] = 0;
-    /* UTF-8 only (a BOM is skipped), checked whole first so the line can be named */
-    int line = 1, ret = 0;
-    for (size_t i = 0; i < len;) {
-        int l = utf8_len((const unsigned char *)buf + i, len - i);
-        if (!l || !buf[i]) {
-            free(buf);
-            return fail_line(ctx, file, line, "not UTF-8 text (save the subtitles as UTF-8)");
-        }
-        line += buf[i] == '\n';
-        i += (size_t)l;
-    }
-    char *p = buf + (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0);
-    int vtt = !strncmp(p, "WEBVTT", 6);
-    line = 0;
-    int64_t cap_cues = 0;
-    char *text = NULL;
-    size_t tlen = 0;
-    Cue cur = {0, 0, NULL};
-    int in_cue = 0, skip_block = vtt, ids = 0; /* skip: the WEBVTT header block */
-    while (p && *p) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = 0;
-        size_t n = strlen(p);
-        if (n && p[n - 1] == '\r')
-            p[--n] = 0;
-        line++;
-        if (!n) { /* a blank line ends a block */
-            if (in_cue) {
-                if (vx_grow((void **)&c->cues, &cap_cues, c->n, sizeof(*c->cues), 1 << 20) < 0) {
-                    ret = VX_ERR(ENOMEM);
-                    break;
-                }
-                cur.text = text ? text : strdup("");
-                c->cues[c->n++] = cur;
-                text = NULL, tlen = 0, in_cue = 0;
-            }
-            skip_block = 0, ids = 0;
-        } else if (in_cue) {
-            size_t add = n + 3;
-            char *nt = realloc(text, tlen + add + 1);
-            if (!nt) {
-                ret = VX_ERR(ENOMEM);
-                break;
-            }
-            text = nt;
-            if (tlen)
-                memcpy(text + tlen, "\\N", 2), tlen += 2;
-            for (size_t i = 0; i < n; i++) /* braces open libass override blocks */
-                text[tlen++] = p[i] == '{' ? '(' : p[i] == '}' ? ')' : p[i];
-            text[tlen] = 0;
-        } else if (!skip_block && (strstr(p, "-->") || strstr(p, " -> "))) {
-            const char *s = p;
-            double a = parse_time(&s);
-            while (*s == ' ' || *s == '\t')
-                s++;
-            double b = a >= 0 && !strncmp(s, "-->", 3) ? (s += 3, parse_time(&s)) : -1;
-            if (a < 0 || b < 0) {
-                ret = fail_line(ctx, file, line, "malformed cue timing (expected "
-                                                 "\"00:00:01,000 --> 00:00:02,500\")");
-                break;
-            }
-            if (b <= a) {
-                ret = fail_line(ctx, file, line, "the cue ends before it starts");
-                break;
-            }
-            cur = (Cue){a, b, NULL};
-            in_cue = 1;
-        } else if (!skip_block && vtt && (!strncmp(p, "NOTE", 4) || !strncmp(p, "STYLE", 5) ||
-                                          !strncmp(p, "REGION", 6))) {
-            skip_block = 1;
-        } else if (!skip_block && ((!vtt && strspn(p, "0123456789") != n) || ids++)) {
-            ret = fail_line(ctx, file, line, "expected a cue number or a cue timing line");
-            break;
-        }
-        p = nl ? nl + 1 : NULL;
-    }
-    if (!ret && in_cue) {
-        if (vx_grow((void **)&c->cues, &cap_cues, c->n, sizeof(*c->cues), 1 << 20) < 0) {
-            ret = VX_ERR(ENOMEM);
-        } else {
-            cur.text = text ? text : strdup("");
-            c->cues[c->n++] = cur;
-            text = NULL;
-        }
-    }
-    free(text);
-    free(buf);
-    if (!ret && !c->n)
-        ret = fail_line(ctx, file, line, "no cue in the file (expected SRT or WebVTT)");
-    return ret;
-}
-
 static void close_caps(Captions *c)
 {
-    for (int i = 0; i < c->n; i++)
-        free(c->cues[i].text);
-    free(c->cues);
+    vx_cues_free(c->cues, c->n);
     if (c->tr)
         ass_free_track(c->tr);
     if (c->r)
@@ -389,7 +209,7 @@ static char *make_script(const Captions *c, const Style *s, int W, int H)
 {
     size_t cap = 2048;
     for (int i = 0; i < c->n; i++)
-        cap += strlen(c->cues[i].text) + 160;
+        cap += 2 * strlen(c->cues[i].text) + 160;
     char *b = malloc(cap);
     if (!b)
         return NULL;
@@ -414,9 +234,18 @@ static char *make_script(const Captions *c, const Style *s, int W, int H)
         if (s->has_pos)
             snprintf(pos, sizeof(pos), "{\\an2\\pos(%.1f,%.1f)}", s->pos[0] * W, s->pos[1] * H);
         o += (size_t)snprintf(b + o, cap - o,
-                              "Dialogue: 0,%ld:%02ld:%02ld.00,%ld:%02ld:%02ld.00,Default,,0,0,0,,%s%s\n",
+                              "Dialogue: 0,%ld:%02ld:%02ld.00,%ld:%02ld:%02ld.00,Default,,0,0,0,,%s",
                               t0 / 3600, t0 / 60 % 60, t0 % 60, (t0 + 5) / 3600,
-                              (t0 + 5) / 60 % 60, (t0 + 5) % 60, pos, c->cues[i].text);
+                              (t0 + 5) / 60 % 60, (t0 + 5) % 60, pos);
+        /* lines joined with \N; braces would open libass override blocks */
+        for (const char *q = c->cues[i].text; *q; q++) {
+            if (*q == '\n')
+                b[o++] = '\\', b[o++] = 'N';
+            else
+                b[o++] = *q == '{' ? '(' : *q == '}' ? ')' : *q;
+        }
+        b[o++] = '\n';
+        b[o] = 0;
     }
     return b;
 }
@@ -433,7 +262,7 @@ static int cap_open(VxLayer *ly, const VxLayerOpen *o)
     if (!c)
         return VX_ERR(ENOMEM);
     c->cur = -1;
-    if ((ret = read_cues(o->ctx, o->p->captions, c)) < 0) {
+    if ((ret = vx_cues_read(o->ctx, o->p->captions, &c->cues, &c->n)) < 0) {
         close_caps(c);
         return ret;
     }
