@@ -886,8 +886,9 @@ static int cmd_synth(Cli *c, int argc, char **argv)
 
 /* The demo's project (docs/demo-project.json is the same text). Its inputs, named relatively,
  * are what `vexport synth` writes with DEMO_SECONDS, --cursor-track --no-pointer --webcam
- * --mic --keys-track (see demo_scene.h): the zooms' times and rectangle fit the scripted pointer tour and
- * the export dialog of the 1920x1080 desktop. Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
+ * --mic --keys-track (see demo_scene.h): the zoom's times fit the scripted pointer tour; auto_zoom
+ * zooms in on the last click, on the export dialog's Pause button (the first two clicks fall in
+ * the hand-written zoom, so they make no segment). Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
 #define DEMO_SECONDS 14
 #define DEMO_INPUTS 5
 static const char *const demo_inputs[DEMO_INPUTS] = {"screen.mp4", "cursor.jsonl", "camera.mp4",
@@ -921,9 +922,9 @@ static const char demo_project[] =
     "    { \"start\": 10.5 }\n"
     "  ],\n"
     "  \"zoom\": [\n"
-    "    { \"start\": 1.0, \"end\": 3.8, \"follow\": \"cursor\", \"scale\": 2, \"transition\": 0.6 },\n"
-    "    { \"start\": 11.0, \"end\": 13.2, \"rect\": [1040, 558, 780, 438], \"transition\": 0.6 }\n"
+    "    { \"start\": 1.0, \"end\": 3.8, \"follow\": \"cursor\", \"scale\": 2, \"transition\": 0.6 }\n"
     "  ],\n"
+    "  \"auto_zoom\": { \"scale\": 1.8 },\n"
     "  \"cursor\": { \"size\": 2, \"smoothing\": \"one-euro\", \"click\": \"ring\", \"click_color\": \"#ffffff\" },\n"
     "  \"motion_blur\": { \"screen\": 0.5, \"cursor\": true },\n"
     "  \"camera\": { \"shape\": \"circle\", \"corner\": \"bottom-right\", \"size\": 0.24, \"margin\": 0.035,\n"

@@ -22,6 +22,9 @@
  *       while no zoom is active show the recording frame the timeline maps them to (barcode
  *       read through the fitted geometry of docs/project-format.md); the microphone is heard
  *       in the mix (energy outside the screen's 440 Hz / 1 kHz tones while the voice speaks).
+ *       With auto_zoom, its segments are made from the clicks tools/demo_scene.h documents
+ *       by the rule of docs/project-format.md ("Zooms from clicks"); frames sampled inside
+ *       them are zoomed (the barcode is out of view).
  *       --expect-camera: every 20th frame has the round camera bubble's white border where
  *       the project puts it (docs/project-format.md, Camera bubble: a box w = 2 round(size M
  *       / 2) wide, M = min(W, H), its corner at (W - m - w, H - m - w), m = margin M, rounded
@@ -136,6 +139,10 @@ static int barcode(const AVFrame *f, int s, int h, double ox, double oy, double 
 /* ------------------------------------------------------------------------------------------ */
 /* inputs */
 
+/* The left clicks of the demo's pointer tour, as tools/demo_scene.h documents them (recording
+ * seconds); check_inputs checks the track has them, check_output derives auto_zoom from them. */
+static const double demo_clicks[3] = {1.7, 3.6, 12.0};
+
 typedef struct Track {
     double t[4096], x[4096], y[4096];
     int n;
@@ -231,6 +238,11 @@ static void check_track(const char *path, Track *tr)
     check(!inside, "cursor track: the pointer stays in the picture, above its bottom 20 %%");
     check(alternate && !pressed && tr->nd >= 3 && tr->nd == tr->nu,
           "cursor track: %d clicks, down and up alternate, no move while held", tr->nd);
+    int at = tr->nd == 3;
+    for (int i = 0; i < tr->nd && i < 3; i++)
+        at &= fabs(tr->down[i] - demo_clicks[i]) < 1e-6;
+    check(at, "cursor track: the clicks are at %g, %g and %g s (tools/demo_scene.h)",
+          demo_clicks[0], demo_clicks[1], demo_clicks[2]);
 }
 
 typedef struct CamCtx {
@@ -459,6 +471,9 @@ typedef struct OutCtx {
     int nseg;
     double zoom[16][2]; /* recording-time windows where a zoom is (partly) in */
     int nzoom;
+    double az[4][2]; /* auto_zoom's segments, [start, end]: fully zoomed in */
+    int naz;
+    int az_want[64], az_got[64], az_expect[64], naz_want; /* frames sampled inside them */
     double ox, oy, scale;
     int want[64], nwant, got[64], expect[64];
     int cam;                 /* check the camera bubble */
@@ -472,6 +487,9 @@ static void out_cb(void *o, const AVFrame *f, int64_t n)
     for (int i = 0; i < c->nwant; i++)
         if (c->want[i] == n)
             c->got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
+    for (int i = 0; i < c->naz_want; i++)
+        if (c->az_want[i] == n)
+            c->az_got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
     if (c->cam && n % 20 == 0) {
         /* four points of the white border: top, bottom, left, right */
         static const int dx[4] = {0, 0, -1, 1}, dy[4] = {-1, 1, 0, 0};
@@ -542,6 +560,36 @@ static void check_output(const char *project, const char *out, int cam)
             c.zoom[c.nzoom][1] = json_object_get_double(v) + tr;
             c.nzoom++;
         }
+    /* auto_zoom (docs/project-format.md, "Zooms from clicks"): the clicks grouped, each group
+     * a segment unless it overlaps a hand-written zoom, transitions included */
+    json_object *az;
+    if (json_object_object_get_ex(root, "auto_zoom", &az)) {
+        double merge = 1.5, before = 0.3, after = 1.2, atr = 0.6;
+        if (json_object_object_get_ex(az, "merge", &v))
+            merge = json_object_get_double(v);
+        if (json_object_object_get_ex(az, "before", &v))
+            before = json_object_get_double(v);
+        if (json_object_object_get_ex(az, "after", &v))
+            after = json_object_get_double(v);
+        if (json_object_object_get_ex(az, "transition", &v))
+            atr = json_object_get_double(v);
+        const int nhand = c.nzoom;
+        for (int i = 0; i < 3;) {
+            int j = i + 1;
+            while (j < 3 && (demo_clicks[j] - demo_clicks[j - 1] <= merge ||
+                             demo_clicks[j] - before - atr < demo_clicks[j - 1] + after + atr))
+                j++;
+            double a = fmax(0, demo_clicks[i] - before), b = demo_clicks[j - 1] + after;
+            int clash = 0;
+            for (int k = 0; k < nhand; k++) /* the windows hold the hand-written transitions */
+                clash |= a - atr < c.zoom[k][1] && c.zoom[k][0] < b + atr;
+            if (!clash && c.naz < 4 && c.nzoom < 16) {
+                c.az[c.naz][0] = a, c.az[c.naz][1] = b, c.naz++;
+                c.zoom[c.nzoom][0] = a - atr, c.zoom[c.nzoom][1] = b + atr, c.nzoom++;
+            }
+            i = j;
+        }
+    }
     /* fitted geometry (docs/project-format.md) for 1920x1080 into 1920x1080 */
     json_object_object_get_ex(root, "padding", &v);
     double pad = json_object_get_double(v), m = pad * 1080;
@@ -588,6 +636,11 @@ static void check_output(const char *project, const char *out, int cam)
             continue;
         for (int i = 0; i < c.nzoom; i++)
             zoomed |= tr > c.zoom[i][0] - 0.05 && tr < c.zoom[i][1] + 0.05;
+        for (int i = 0; i < c.naz; i++) /* inside an auto zoom: the barcode is out of view */
+            if (tr > c.az[i][0] + 0.05 && tr < c.az[i][1] - 0.05 && c.naz_want < 64) {
+                c.az_want[c.naz_want] = (int)n, c.az_got[c.naz_want] = -1;
+                c.az_expect[c.naz_want++] = (int)floor(tr * 60 + 1e-6);
+            }
         if (tr < 0 || zoomed)
             continue;
         c.want[c.nwant] = (int)n;
@@ -609,6 +662,14 @@ static void check_output(const char *project, const char *out, int cam)
     check(c.nwant >= 20 && !wrong, "output: %d unzoomed frames show the recording frame the "
           "timeline (cut, 2x, cross-fade) maps them to (%d wrong)", c.nwant, wrong);
 
+    if (c.naz) {
+        int shown = 0;
+        for (int i = 0; i < c.naz_want; i++)
+            shown += c.az_got[i] == c.az_expect[i];
+        check(c.naz_want >= 5 && !shown, "output: %d auto zoom segment(s) from the clicks, the "
+              "first %.2f-%.2f s: %d frames sampled inside are zoomed (the unzoomed picture's "
+              "barcode is readable in %d)", c.naz, c.az[0][0], c.az[0][1], c.naz_want, shown);
+    }
     if (cam)
         check(c.cam_frames > 20 && !c.cam_bad, "output: the camera bubble's border is there in "
               "%d of %d frames checked (every 20th)", c.cam_frames - c.cam_bad, c.cam_frames);
