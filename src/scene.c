@@ -69,7 +69,8 @@ static int auto_zoom(VxContext *ctx, VxScene *sc, const VxProject *p, VxProject 
     for (int i = 0, j = 0, k = 0; k < n; k++) /* both sorted by start: merge */
         sc->zooms[k] = j >= na || (i < p->n_zooms && p->zooms[i].start < az[j].start)
                            ? p->zooms[i++] : az[j++];
-    vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d clicks -> %d segments", nc, na);
+    vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: %d click%s -> %d segment%s", nc, nc == 1 ? "" : "s", na,
+           na == 1 ? "" : "s");
     static const char *const eases[] = {"ease-in-out", "spring", "linear"};
     for (int j = 0; j < na; j++) /* in the project's zoom syntax (--project-out reads it) */
         vx_log(ctx, VX_LOG_VERBOSE, "auto_zoom: {\"start\": %.3f, \"end\": %.3f, \"center\": "
