@@ -1424,6 +1424,47 @@ static int write_keys(Writer *w, const char *path, const Scene *sc, int *created
     return 0;
 }
 
+/* The captions (demo_scene.h): cues in recording seconds. */
+static const struct {
+    double a, b;
+    const char *text;
+} demo_cues[] = {
+    {0.5, 3.8, "Built-in demo: a synthetic desktop, styled by vexport"},
+    {6.6, 10.4, "Cut, cross-faded into twice the speed"},
+    {11.0, 13.8, "Zoomed in on the click, from the cursor track"},
+};
+
+static void srt_time(char *b, size_t n, double t)
+{
+    long ms = lround(t * 1000);
+    snprintf(b, n, "%02ld:%02ld:%02ld,%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60,
+             ms % 1000);
+}
+
+static int write_captions(Writer *w, const char *path, const Scene *sc, int *created)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return fail(w, AVERROR(errno), "cannot create %s", path);
+    *created = 1;
+    const double end = (double)sc->nframes / sc->fps;
+    int ok = 1, k = 0;
+    for (size_t i = 0; i < sizeof(demo_cues) / sizeof(demo_cues[0]); i++) {
+        if (demo_cues[i].b > end)
+            continue;
+        char a[32], b[32];
+        srt_time(a, sizeof(a), demo_cues[i].a);
+        srt_time(b, sizeof(b), demo_cues[i].b);
+        ok &= fprintf(f, "%s%d\r\n%s --> %s\r\n%s\r\n", k ? "\r\n" : "", k + 1, a, b,
+                      demo_cues[i].text) > 0;
+        k++;
+    }
+    int e = errno;
+    if (fclose(f) != 0 || !ok)
+        return fail(w, AVERROR(e ? e : EIO), "writing %s failed", path);
+    return 0;
+}
+
 /* The cursor track of the tour (format in demo_scene.h). */
 static int write_track(Writer *w, const char *path, const Scene *sc, int *created)
 {
@@ -1557,10 +1598,10 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     if (o.crf < 0 || o.crf > 51)
         return fail(&w, AVERROR(EINVAL), "crf %d out of range (0 to 51)", o.crf);
 
-    const char *outs[5] = {path, o.cursor_track, o.webcam, o.mic, o.keys_track};
+    const char *outs[6] = {path, o.cursor_track, o.webcam, o.mic, o.keys_track, o.captions};
     if (o.keys_track && !o.cursor_track)
         return fail(&w, AVERROR(EINVAL), "a keys track comes with the cursor track's tour");
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         for (int j = 0; j < i; j++)
             if (outs[i] && outs[j] && !strcmp(outs[i], outs[j]))
                 return fail(&w, AVERROR(EINVAL), "%s is named for two of the outputs", outs[i]);
@@ -1571,7 +1612,7 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     av_log_set_level(AV_LOG_QUIET);
     int nframes = (int)imax(1, (int)llround(o.seconds * o.fps));
     int64_t nsamples = av_rescale(nframes, SAMPLE_RATE, o.fps);
-    int created[5] = {0, 0, 0, 0, 0}, ret = 0;
+    int created[6] = {0, 0, 0, 0, 0, 0}, ret = 0;
     Scene sc;
     Voice voice;
     memset(&sc, 0, sizeof(sc));
@@ -1585,6 +1626,8 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
         ret = write_track(&w, o.cursor_track, &sc, &created[1]);
     if (ret >= 0 && o.keys_track)
         ret = write_keys(&w, o.keys_track, &sc, &created[4]);
+    if (ret >= 0 && o.captions)
+        ret = write_captions(&w, o.captions, &sc, &created[5]);
     if (ret >= 0 && o.mic) {
         Writer m = w;
         m.gen = voice_gen;
@@ -1617,7 +1660,7 @@ int vxt_scene_write(const char *path, const VxtSceneOptions *opt, char *err, siz
     voice_free(&voice);
     av_log_set_level(level);
     if (ret < 0)
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 6; i++)
             if (created[i])
                 remove(outs[i]);
     return ret;

@@ -57,6 +57,12 @@
  *     {"t": 4.166667, "key": "s", "down": true, "modifiers": ["cmd"]}
  * Times never decrease; none past the recording's end.
  *
+ * Captions (captions set): an SRT file (UTF-8, CRLF line ends) with these cues, in seconds
+ * of the recording (a cue is left out when it would end after the recording):
+ *     1   0.5 -->  3.8   "Built-in demo: a synthetic desktop, styled by vexport"
+ *     2   6.6 --> 10.4   "Cut, cross-faded into twice the speed"
+ *     3  11.0 --> 13.8   "Zoomed in on the click, from the cursor track"
+ *
  * Webcam clip (webcam set): 640x480, 30 fps, as long as the screen recording, H.264 yuv420p
  * (BT.601 / SMPTE 170M, limited range) in MP4, no audio: a soft vertical gradient with a
  * head-and-shoulders figure that sways, blinks and moves its mouth while the microphone
@@ -89,6 +95,7 @@ typedef struct VxtSceneOptions {
                              * needs cursor_track (the tour) */
     const char *webcam; /* NULL (default) or where to write the webcam clip (see above) */
     const char *mic;    /* NULL (default) or where to write the microphone track (see above) */
+    const char *captions; /* NULL (default) or where to write the captions (see above) */
 } VxtSceneOptions;
 
 void vxt_scene_defaults(VxtSceneOptions *o);
@@ -98,7 +105,7 @@ void vxt_scene_defaults(VxtSceneOptions *o);
 int vxt_scene_scale(int width, int height);
 
 /* Writes an MP4 (see above) to path, replacing it, and the cursor track, webcam clip and
- * microphone track and keys track that o asks for. o may be NULL for the defaults.
+ * microphone track, keys track and captions that o asks for. o may be NULL for the defaults.
  * Returns 0 or a negative AVERROR/errno code and writes a human message to err (if err is not
  * NULL). Prints nothing. On failure every file it wrote is removed. */
 int vxt_scene_write(const char *path, const VxtSceneOptions *o, char *err, size_t errlen);

@@ -166,7 +166,7 @@ static void usage(FILE *f)
         "  vexport probe FILE\n"
         "  vexport synth -o REC.mp4 [--size WxH] [--fps N] [--seconds S] [--no-audio]\n"
         "                [--cursor-track TRACK.jsonl] [--no-pointer] [--webcam CAM.mp4]\n"
-        "                [--mic MIC.m4a] [--keys-track KEYS.jsonl]\n"
+        "                [--mic MIC.m4a] [--keys-track KEYS.jsonl] [--captions SUBS.srt]\n"
         "  vexport presets (the --quality, --resolution and --aspect names, what each sets)\n"
         "  vexport version\n"
         "background SPEC: #rrggbb | gradient:ANGLE:#c1:#c2[:#c3...] | image:PATH | wallpaper:NAME\n"
@@ -451,6 +451,9 @@ static int parse_args(Cli *c, int argc, char **argv, int allow_flags)
         } else if (!strcmp(a, "--keys-track")) {
             NEED();
             c->scene.keys_track = v;
+        } else if (!strcmp(a, "--captions")) {
+            NEED();
+            c->scene.captions = v;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option %s", a);
         } else if (!c->project) {
@@ -890,9 +893,9 @@ static int cmd_synth(Cli *c, int argc, char **argv)
  * zooms in on the last click, on the export dialog's Pause button (the first two clicks fall in
  * the hand-written zoom, so they make no segment). Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
 #define DEMO_SECONDS 14
-#define DEMO_INPUTS 5
+#define DEMO_INPUTS 6
 static const char *const demo_inputs[DEMO_INPUTS] = {"screen.mp4", "cursor.jsonl", "camera.mp4",
-                                                     "mic.m4a", "keys.jsonl"};
+                                                     "mic.m4a", "keys.jsonl", "captions.srt"};
 static const char demo_project[] =
     "{\n"
     "  \"version\": 1,\n"
@@ -902,6 +905,7 @@ static const char demo_project[] =
     "    \"cursor\": \"cursor.jsonl\",\n"
     "    \"camera\": \"camera.mp4\",\n"
     "    \"keys\": \"keys.jsonl\",\n"
+    "    \"captions\": \"captions.srt\",\n"
     "    \"audio\": [ { \"screen\": true }, { \"path\": \"mic.m4a\", \"gain_db\": -3 } ]\n"
     "  },\n"
     "  \"background\": {\n"
@@ -964,7 +968,8 @@ static int demo_write_project(const char *path, const char *dir, int keep)
             fprintf(stderr, "vexport: error: %s: %s\n", dir, strerror(errno));
             return 2;
         }
-        static const char *const keys[DEMO_INPUTS] = {"screen", "cursor", "camera", NULL, "keys"};
+        static const char *const keys[DEMO_INPUTS] = {"screen", "cursor",   "camera",
+                                                      NULL,     "keys",     "captions"};
         char f[8192];
         for (int i = 0; i < DEMO_INPUTS; i++) { /* the microphone's path is in "audio" */
             snprintf(f, sizeof(f), "%s/%s", rd, demo_inputs[i]);
@@ -1024,7 +1029,7 @@ static int cmd_demo(Cli *c, int argc, char **argv)
     if (c->verbosity)
         fprintf(stderr, "vexport: generating the demo's synthetic inputs in %s (screen "
                 "recording 1920x1080 60 fps %d s, cursor track, webcam, microphone, keys "
-                "track)...\n",
+                "track, captions)...\n",
                 dir, DEMO_SECONDS);
     VxtSceneOptions so;
     vxt_scene_defaults(&so);
@@ -1034,6 +1039,7 @@ static int cmd_demo(Cli *c, int argc, char **argv)
     so.webcam = in[2];
     so.mic = in[3];
     so.keys_track = in[4];
+    so.captions = in[5];
     char err[512] = "";
     int ret = vxt_scene_write(in[0], &so, err, sizeof(err));
     if (ret < 0) {

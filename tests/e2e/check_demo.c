@@ -8,6 +8,7 @@
  *           {"t","down"|"up"}; times never decrease and stay within the recording; moves
  *           inside the picture and above its bottom 20 % (arrow included); down and up
  *           alternate, at least 3 clicks, the pointer holds still while the button is down.
+ *       DIR/captions.srt: the cues tools/demo_scene.h documents, as SRT.
  *       DIR/keys.jsonl: key-downs in time order within the recording: the editor's line typed
  *           and two cmd+s saves where tools/demo_scene.h puts them.
  *       DIR/screen.mp4: 1920x1080, 60 fps, 14 s (840 frames), audio; its frames carry their
@@ -22,6 +23,9 @@
  *       while no zoom is active show the recording frame the timeline maps them to (barcode
  *       read through the fitted geometry of docs/project-format.md); the microphone is heard
  *       in the mix (energy outside the screen's 440 Hz / 1 kHz tones while the voice speaks).
+ *       With sources.captions, the caption's text line (bottom centre) holds white glyphs
+ *       during the cues tools/demo_scene.h documents (mapped through the timeline) and not
+ *       outside them.
  *       With auto_zoom, its segments are made from the clicks tools/demo_scene.h documents
  *       by the rule of docs/project-format.md ("Zooms from clicks"); frames sampled inside
  *       them are zoomed (the barcode is out of view).
@@ -142,6 +146,15 @@ static int barcode(const AVFrame *f, int s, int h, double ox, double oy, double 
 /* The left clicks of the demo's pointer tour, as tools/demo_scene.h documents them (recording
  * seconds); check_inputs checks the track has them, check_output derives auto_zoom from them. */
 static const double demo_clicks[3] = {1.7, 3.6, 12.0};
+/* The cues of the demo's captions (tools/demo_scene.h), recording seconds. */
+static const struct {
+    double a, b;
+    const char *text;
+} demo_cues[3] = {
+    {0.5, 3.8, "Built-in demo: a synthetic desktop, styled by vexport"},
+    {6.6, 10.4, "Cut, cross-faded into twice the speed"},
+    {11.0, 13.8, "Zoomed in on the click, from the cursor track"},
+};
 
 typedef struct Track {
     double t[4096], x[4096], y[4096];
@@ -372,6 +385,29 @@ static void check_keys(const char *dir)
           "(at least 80)", saves, save_t[0], save_t[1], 44 / 12.0 + 0.5, 112 / 12.0 + 0.5, typed);
 }
 
+/* DIR/captions.srt: the documented cues, as SRT with CRLF line ends. */
+static void check_captions_file(const char *dir)
+{
+    char path[4096], want[1024] = "", got[1024];
+    snprintf(path, sizeof(path), "%s/captions.srt", dir);
+    size_t o = 0;
+    for (int i = 0; i < 3; i++) {
+        long a = lround(demo_cues[i].a * 1000), b = lround(demo_cues[i].b * 1000);
+        o += (size_t)snprintf(want + o, sizeof(want) - o,
+                              "%s%d\r\n%02ld:%02ld:%02ld,%03ld --> %02ld:%02ld:%02ld,%03ld\r\n%s\r\n",
+                              i ? "\r\n" : "", i + 1, a / 3600000, a / 60000 % 60, a / 1000 % 60,
+                              a % 1000, b / 3600000, b / 60000 % 60, b / 1000 % 60, b % 1000,
+                              demo_cues[i].text);
+    }
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(got, 1, sizeof(got) - 1, f) : 0;
+    got[n] = 0;
+    if (f)
+        fclose(f);
+    check(f && !strcmp(got, want), "captions.srt: the three cues of tools/demo_scene.h (%zu bytes)",
+          n);
+}
+
 static void check_inputs(const char *dir)
 {
     char path[4096];
@@ -379,6 +415,7 @@ static void check_inputs(const char *dir)
     snprintf(path, sizeof(path), "%s/cursor.jsonl", dir);
     check_track(path, &tr);
     check_keys(dir);
+    check_captions_file(dir);
 
     /* the screen recording */
     Media m;
@@ -474,6 +511,8 @@ typedef struct OutCtx {
     double az[4][2]; /* auto_zoom's segments, [start, end]: fully zoomed in */
     int naz;
     int az_want[64], az_got[64], az_expect[64], naz_want; /* frames sampled inside them */
+    int caps;                                  /* the project has sources.captions */
+    int cap_want[160], cap_in[160], cap_white[160], ncap; /* frames sampled for captions */
     double ox, oy, scale;
     int want[64], nwant, got[64], expect[64];
     int cam;                 /* check the camera bubble */
@@ -490,6 +529,15 @@ static void out_cb(void *o, const AVFrame *f, int64_t n)
     for (int i = 0; i < c->naz_want; i++)
         if (c->az_want[i] == n)
             c->az_got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
+    /* the caption's text line: white glyphs (luma 235) in rows 985..1012, x 560..1359 */
+    for (int i = 0; i < c->ncap; i++)
+        if (c->cap_want[i] == n) {
+            int w = 0;
+            for (int y = 985; y < 1013; y++)
+                for (int x = 560; x < 1360; x++)
+                    w += f->data[0][(size_t)y * f->linesize[0] + x] >= 225;
+            c->cap_white[i] = w;
+        }
     if (c->cam && n % 20 == 0) {
         /* four points of the white border: top, bottom, left, right */
         static const int dx[4] = {0, 0, -1, 1}, dy[4] = {-1, 1, 0, 0};
@@ -560,6 +608,9 @@ static void check_output(const char *project, const char *out, int cam)
             c.zoom[c.nzoom][1] = json_object_get_double(v) + tr;
             c.nzoom++;
         }
+    json_object *src;
+    c.caps = json_object_object_get_ex(root, "sources", &src) &&
+             json_object_object_get_ex(src, "captions", &v);
     /* auto_zoom (docs/project-format.md, "Zooms from clicks"): the clicks grouped, each group
      * a segment unless it overlaps a hand-written zoom, transitions included */
     json_object *az;
@@ -634,6 +685,15 @@ static void check_output(const char *project, const char *out, int cam)
             mixed |= c.seg[i].xf > 0 && to > c.seg[i].o0 - 0.05 && to < c.seg[i].o0 + c.seg[i].xf + 0.05;
         if (mixed)
             continue;
+        if (c.caps && tr >= 0 && c.ncap < 160) { /* clear of a cue's first and last frame */
+            int in = 0, edge = 0;
+            for (int i = 0; i < 3; i++) {
+                in |= tr >= demo_cues[i].a && tr < demo_cues[i].b;
+                edge |= fabs(tr - demo_cues[i].a) < 0.05 || fabs(tr - demo_cues[i].b) < 0.05;
+            }
+            if (!edge)
+                c.cap_want[c.ncap] = (int)n, c.cap_in[c.ncap++] = in;
+        }
         for (int i = 0; i < c.nzoom; i++)
             zoomed |= tr > c.zoom[i][0] - 0.05 && tr < c.zoom[i][1] + 0.05;
         for (int i = 0; i < c.naz; i++) /* inside an auto zoom: the barcode is out of view */
@@ -662,6 +722,18 @@ static void check_output(const char *project, const char *out, int cam)
     check(c.nwant >= 20 && !wrong, "output: %d unzoomed frames show the recording frame the "
           "timeline (cut, 2x, cross-fade) maps them to (%d wrong)", c.nwant, wrong);
 
+    if (c.caps) {
+        int on = 0, off = 0, bad = 0;
+        for (int i = 0; i < c.ncap; i++) {
+            on += c.cap_in[i], off += !c.cap_in[i];
+            if (c.cap_in[i] != (c.cap_white[i] >= 2000) && !bad++)
+                printf("     output frame %d: %d white pixels on the caption's line, cue %s\n",
+                       c.cap_want[i], c.cap_white[i], c.cap_in[i] ? "on" : "off");
+        }
+        check(on >= 20 && off >= 5 && !bad, "output: captions (white text, >= 2000 pixels of the "
+              "line) in the %d frames sampled during the cues and in none of %d outside (%d "
+              "wrong)", on, off, bad);
+    }
     if (c.naz) {
         int shown = 0;
         for (int i = 0; i < c.naz_want; i++)

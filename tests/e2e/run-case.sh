@@ -148,7 +148,7 @@ demo-picture)
         { cat "$tmp/render.log"; fail "vexport demo failed"; }
     only_files out.mp4
     got=$(cd "$tmp/in" && ls -A | sort | tr '\n' ' ')
-    [ "$got" = "camera.mp4 cursor.jsonl demo-project.json keys.jsonl mic.m4a screen.mp4 " ] ||
+    [ "$got" = "camera.mp4 captions.srt cursor.jsonl demo-project.json keys.jsonl mic.m4a screen.mp4 " ] ||
         fail "the inputs folder holds [$got]"
     cmp "$tmp/in/demo-project.json" "$docs/demo-project.json" ||
         fail "docs/demo-project.json differs from the project vexport demo renders"
