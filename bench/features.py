@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """What the screen-recording edit costs: the demo's styled export with and without the
-editing features (a zoom that follows the cursor and a rectangle zoom, the redrawn cursor
+editing features (a zoom that follows the cursor and one made by auto_zoom, the redrawn cursor
 with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
 
     python3 bench/features.py [--runs 5] [--seconds 14]
@@ -27,6 +27,9 @@ starts 0.5 s earlier in the recording: the outputs last the same, and a fifth of
 every 4 s a ⌘⇧P combo, "hello world" typed at 8 keys a second (one collapsed badge), and
 Enter, so that badges show, fade and stack for most of the export; the keys section is left at
 its defaults.
+
+--only zoom: the demo's zooms, the hand-written one that follows the cursor and the one
+auto_zoom makes from the clicks.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -119,7 +122,7 @@ def main():
                     "--mic", os.path.join(tmp, "mic.m4a")],
                    check=True, stdout=subprocess.DEVNULL)
     feat = demo_project(a.crf)
-    base = {k: v for k, v in feat.items() if k not in ("zoom", "cursor", "camera")}
+    base = {k: v for k, v in feat.items() if k not in ("zoom", "auto_zoom", "cursor", "camera")}
     base["sources"] = {"screen": "screen.mp4"}
     if a.only in ("crossfade", "fade-black"):
         base["timeline"] = timeline_cuts(a.seconds, None)
@@ -134,7 +137,7 @@ def main():
         feat = json.loads(json.dumps(base))
         feat["sources"]["keys"] = "keys.jsonl"
     elif a.only == "motion-blur":
-        base["zoom"] = feat["zoom"]
+        base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]
         base["cursor"] = {"draw": False}
         feat = json.loads(json.dumps(base))
@@ -146,6 +149,8 @@ def main():
             one["sources"]["audio"] = src["audio"]
         else:
             one[a.only] = feat[a.only]
+            if a.only == "zoom":  # the hand-written zoom and the one auto_zoom makes
+                one["auto_zoom"] = feat["auto_zoom"]
             key = "cursor" if a.only == "zoom" else a.only
             one["sources"][key] = src[key]
             if a.only == "zoom":  # the zoom follows the track; the cursor is not drawn

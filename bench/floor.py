@@ -11,7 +11,8 @@ alternately, --runs times each, and prints the medians and their ratio (cost vs 
 --effects all (the default without --clip) also runs the export with every effect the
 project offers: the same styling plus the cursor redrawn from a track with click rings, the
 camera bubble (a 640x480 30 fps webcam) and the demo's two zooms (one following the cursor, one
-rectangle), i.e. docs/demo-project.json without its timeline. Its clip is generated with the
+made by auto_zoom from a click), i.e. docs/demo-project.json without its timeline, keys and
+captions. Its clip is generated with the
 pointer left out and a cursor track beside it (`vexport synth --no-pointer --cursor-track
 --webcam`); the floor encodes that same clip. --effects style runs only the styled export.
 
@@ -77,12 +78,13 @@ def styled_cmd(vexport, clip, size, out, preset="veryfast", crf="23", background
 
 def demo_project(crf):
     """docs/demo-project.json without its timeline (cuts and speed-ups shorten the output, so
-    they would only flatter a ratio) and without its keys track (the benchmarks' inputs have
-    none; features.py --only keys measures it), at quality crf."""
+    they would only flatter a ratio) and without its keys track and captions (the benchmarks'
+    inputs have none; features.py --only keys measures the keys), at quality crf."""
     with open(os.path.join(ROOT, "docs", "demo-project.json")) as f:
         proj = json.load(f)
     proj.pop("timeline", None)
     proj["sources"].pop("keys", None)
+    proj["sources"].pop("captions", None)
     proj["output"]["quality"] = float(crf)
     return proj
 
