@@ -5,7 +5,7 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|spotlight|motion-blur|keys]
+                                      annotations|spotlight|motion-blur|keys|auto-zoom]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -30,6 +30,9 @@ its defaults.
 
 --only zoom: the demo's zooms, the hand-written one that follows the cursor and the one
 auto_zoom makes from the clicks.
+
+--only auto-zoom: the base plus the demo's auto_zoom (the segments it makes from the cursor
+track's clicks; the cursor is not drawn), against the base.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -110,7 +113,7 @@ def main():
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations", "spotlight",
-                                       "motion-blur", "keys"),
+                                       "motion-blur", "keys", "auto-zoom"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -136,6 +139,11 @@ def main():
             f.write(keys_track(a.seconds))
         feat = json.loads(json.dumps(base))
         feat["sources"]["keys"] = "keys.jsonl"
+    elif a.only == "auto-zoom":  # the segments from the clicks; the cursor is not drawn
+        feat = json.loads(json.dumps(base))
+        feat["auto_zoom"] = demo_project(a.crf)["auto_zoom"]
+        feat["sources"]["cursor"] = "cursor.jsonl"
+        feat["cursor"] = {"draw": False}
     elif a.only == "motion-blur":
         base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]

@@ -1,4 +1,5 @@
 /* The cues of an SRT or WebVTT file: cues.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,29 +70,17 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
         VxCue *cues;
         int n;
     } cc = {NULL, 0}, *c = &cc;
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return vx_fail(ctx, VX_ERR(ENOENT), "%s: sources.captions: cannot open the file", file);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            char *nb = realloc(buf, cap = (len + 4096 + 1) * 2);
-            if (!nb) {
-                free(buf), fclose(f);
-                return VX_ERR(ENOMEM);
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, 4096, f);
-        len += got;
-        if (got < 4096)
-            break;
-    }
-    fclose(f);
-    buf[len] = 0;
+    char *buf;
+    size_t len;
+    int ret = vx_read_file(file, 64u << 20, &buf, &len);
+    if (ret == VX_ERR(EFBIG))
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: sources.captions: larger than 64 MiB", file);
+    if (ret < 0)
+        return ret == VX_ERR(ENOMEM) ? ret
+                                     : vx_fail(ctx, ret, "%s: sources.captions: cannot read the "
+                                               "file: %s", file, strerror(-ret));
     /* UTF-8 only (a BOM is skipped), checked whole first so the line can be named */
-    int line = 1, ret = 0;
+    int line = 1;
     for (size_t i = 0; i < len;) {
         int l = utf8_len((const unsigned char *)buf + i, len - i);
         if (!l || !buf[i]) {

@@ -434,39 +434,11 @@ void vx_cursor_pos(VxCursor *c, double t, double *x, double *y, int *visible)
 
 static int read_file(VxContext *ctx, const char *path, char **buf, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    *buf = NULL;
-    if (!f)
-        return vx_fail(ctx, errno == ENOENT ? VX_ERR(ENOENT) : VX_ERR(EIO),
-                       "%s: cannot open the cursor track: %s", path, strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    while (b) {
-        if (n == cap) {
-            char *nb = cap < SIZE_MAX / 2 ? realloc(b, cap * 2) : NULL;
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb, cap *= 2;
-        }
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b)
-        return VX_ERR(ENOMEM);
-    if (bad) {
-        free(b);
-        return vx_fail(ctx, VX_ERR(EIO), "%s: cannot read the cursor track", path);
-    }
-    *buf = b;
-    *len = n;
-    return 0;
+    int ret = vx_read_file(path, SIZE_MAX / 2, buf, len);
+    if (ret == VX_ERR(ENOMEM) || ret >= 0)
+        return ret;
+    return vx_fail(ctx, ret == VX_ERR(ENOENT) ? ret : VX_ERR(EIO),
+                   "%s: cannot read the cursor track: %s", path, strerror(-ret));
 }
 
 static int load_images(VxCursor *c, const char *track)

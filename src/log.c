@@ -90,6 +90,44 @@ int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max)
     return 0;
 }
 
+int vx_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+    *buf = NULL, *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return VX_ERR(errno ? errno : EIO);
+    char *b = NULL;
+    size_t n = 0, cap = 0;
+    int err = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            char *nb = n > max ? NULL : realloc(b, cap = cap ? cap * 2 : 8192);
+            if (!nb) {
+                err = n > max ? VX_ERR(EFBIG) : VX_ERR(ENOMEM);
+                break;
+            }
+            b = nb;
+        }
+        size_t got = fread(b + n, 1, 4096, f);
+        n += got;
+        if (got < 4096) {
+            if (ferror(f))
+                err = VX_ERR(errno ? errno : EIO);
+            break;
+        }
+    }
+    fclose(f);
+    if (!err && n > max)
+        err = VX_ERR(EFBIG);
+    if (err) {
+        free(b);
+        return err;
+    }
+    b[n] = 0;
+    *buf = b, *len = n;
+    return 0;
+}
+
 const char *vx_strerror(int code)
 {
     switch (-code) {

@@ -1065,41 +1065,16 @@ int vx_project_load(VxContext *ctx, const char *path, VxProject **out)
     if (!ctx || !path || !out)
         return VX_ERR(EINVAL);
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vx_fail(ctx, VX_ERR(errno), "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            if (cap > (64u << 20)) {
-                free(buf);
-                fclose(f);
-                return vx_fail(ctx, VX_ERR(EINVAL), "%s: too large for a project file", path);
-            }
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return VX_ERR(ENOMEM);
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + len, 1, 4096, f);
-        len += n;
-        if (n < 4096)
-            break;
-    }
-    int rerr = ferror(f) ? errno : 0;
-    fclose(f);
-    if (rerr) {
-        free(buf);
-        if (rerr == EISDIR)
-            return vx_fail(ctx, VX_ERR(EISDIR), "%s: is a folder, not a project file", path);
-        return vx_fail(ctx, VX_ERR(EIO), "%s: read error: %s", path, strerror(rerr));
-    }
-    buf[len] = 0;
+    char *buf;
+    size_t len;
+    int ret = vx_read_file(path, 64u << 20, &buf, &len);
+    if (ret == VX_ERR(EISDIR))
+        return vx_fail(ctx, ret, "%s: is a folder, not a project file", path);
+    if (ret == VX_ERR(EFBIG))
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: too large for a project file", path);
+    if (ret < 0)
+        return ret == VX_ERR(ENOMEM) ? ret
+                                     : vx_fail(ctx, ret, "%s: cannot open: %s", path, strerror(-ret));
     if (memchr(buf, 0, len)) {
         free(buf);
         return vx_fail(ctx, VX_ERR(EINVAL), "%s: not a JSON project file (binary data)", path);
@@ -1114,7 +1089,7 @@ int vx_project_load(VxContext *ctx, const char *path, VxProject **out)
         *slash = 0;
     else
         dir[0] = 0;
-    int ret = vx_project_parse(ctx, buf, slash ? (dir[0] ? dir : "/") : NULL, path, out);
+    ret = vx_project_parse(ctx, buf, slash ? (dir[0] ? dir : "/") : NULL, path, out);
     free(dir);
     free(buf);
     return ret;
