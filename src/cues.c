@@ -6,22 +6,6 @@
 
 #include "cues.h"
 
-/* Length of the valid UTF-8 sequence at p (n bytes left), 0 if invalid. */
-static int utf8_len(const unsigned char *p, size_t n)
-{
-    int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-                                : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (!len || (size_t)len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-        return 0;
-    for (int i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* "HH:MM:SS,mmm" or "MM:SS.mmm" (WebVTT) at *s; seconds, or -1. */
 static double parse_time(const char **s)
 {
@@ -82,7 +66,7 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
     /* UTF-8 only (a BOM is skipped), checked whole first so the line can be named */
     int line = 1;
     for (size_t i = 0; i < len;) {
-        int l = utf8_len((const unsigned char *)buf + i, len - i);
+        int l = vx_utf8_len((const unsigned char *)buf + i, len - i);
         if (!l || !buf[i]) {
             free(buf);
             return fail_line(ctx, file, line, "not UTF-8 text (save the subtitles as UTF-8)");

@@ -90,6 +90,21 @@ int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max)
     return 0;
 }
 
+int vx_utf8_len(const unsigned char *p, size_t n)
+{
+    int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+                                : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    if (!len || (size_t)len > n || (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
+        return 0;
+    for (int i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return len;
+}
+
 int vx_read_file(const char *path, size_t max, char **buf, size_t *len)
 {
     *buf = NULL, *len = 0;

@@ -201,16 +201,9 @@ typedef struct TrackParser {
 static int one_char(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    const int len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-                                    : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (!len || strlen(s) != (size_t)len || (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)) ||
-        (len == 2 && p[0] < 0xc2) || (len == 4 && p[0] > 0xf4))
-        return 0;
-    for (int i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
-        (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+    const size_t n = strlen(s);
+    const int len = n ? vx_utf8_len(p, n) : 0;
+    if (!len || (size_t)len != n || (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)))
         return 0;
     return len;
 }
