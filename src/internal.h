@@ -42,6 +42,9 @@ int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max);
 /* The length of the valid UTF-8 sequence at p (n >= 1 bytes left), 0 if invalid (overlong,
  * a surrogate, past U+10FFFF, cut short). */
 int vx_utf8_len(const unsigned char *p, size_t n);
+/* 1 when path exists and is neither a regular file nor a folder (/dev/null, a FIFO): an
+ * output there is written in place, never through a temporary file renamed onto it. */
+int vx_path_special(const char *path);
 /* Reads the file at path whole into *buf (NUL-terminated after its *len bytes; free it).
  * 0, or VX_ERR(errno) of the open or the read (EISDIR: a folder), VX_ERR(EFBIG) past max
  * bytes, VX_ERR(ENOMEM); *buf is NULL then. Logs nothing: the caller names the file's role. */

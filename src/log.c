@@ -1,5 +1,6 @@
 /* Logging and error reporting: messages go to the context's callback and last-error buffer,
  * never to stderr. */
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,12 @@ int vx_utf8_len(const unsigned char *p, size_t n)
         (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
         return 0;
     return len;
+}
+
+int vx_path_special(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 int vx_read_file(const char *path, size_t max, char **buf, size_t *len)

@@ -1,5 +1,7 @@
 /* MP4 muxing into a temporary file beside the target, renamed onto it only when complete:
- * a failed or cancelled export never leaves a broken file where a good one was expected. */
+ * a failed or cancelled export never leaves a broken file where a good one was expected. A
+ * target that exists and is not a regular file (/dev/null, a FIFO) is written in place: a
+ * rename would replace the device with a file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +31,13 @@ int vx_muxer_open(VxContext *ctx, const char *target, const char *muxer, VxMuxer
     int ret = VX_ERR(ENOMEM);
     if (!m->target || !m->tmp)
         goto fail;
-    snprintf(m->tmp, n, "%s.partial", target);
-    if ((ret = vx_media_open_output(ctx, target, muxer, m->tmp, &m->oc)) < 0)
+    if (vx_path_special(target)) {
+        free(m->tmp);
+        m->tmp = NULL;
+    } else {
+        snprintf(m->tmp, n, "%s.partial", target);
+    }
+    if ((ret = vx_media_open_output(ctx, target, muxer, m->tmp ? m->tmp : target, &m->oc)) < 0)
         goto fail;
     *out = m;
     return 0;
@@ -114,7 +121,7 @@ int vx_muxer_finish(VxMuxer *m)
     if (ret < 0)
         return vx_fail(m->ctx, vx_from_averror(ret), "%s: write failed: %s", m->target,
                        vx_averr(ret, eb, sizeof(eb)));
-    if (rename(m->tmp, m->target) != 0)
+    if (m->tmp && rename(m->tmp, m->target) != 0)
         return vx_fail(m->ctx, VX_ERR(errno), "%s: cannot move the finished file into place: %s",
                        m->target, strerror(errno));
     m->finished = 1;

@@ -434,6 +434,7 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
 {
     VxGif *gif = NULL;
     char gif_tmp[4096] = "";
+    int gif_direct = 0;
     VxProject gp;
     VxSource *src = NULL;
     VxMuxer *mux = NULL;
@@ -504,7 +505,8 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     vx_log(ctx, VX_LOG_VERBOSE, "output %dx%d, screen %dx%d at (%d,%d), %" PRId64 " frames at %d/%d fps",
            l.W, l.H, l.rw, l.rh, l.x, l.y, tl->frames, tl->fps.num, tl->fps.den);
     if (go) {
-        snprintf(gif_tmp, sizeof(gif_tmp), "%s.part", o->output_path);
+        gif_direct = vx_path_special(o->output_path); /* /dev/null: written in place */
+        snprintf(gif_tmp, sizeof(gif_tmp), gif_direct ? "%s" : "%s.part", o->output_path);
         VxGifParams gpar = {.width = l.W, .height = l.H, .loop = go->loop,
                             .bt709 = l.matrix == VX_MATRIX_BT709};
         if ((ret = vx_gif_open(&gif, gif_tmp, &gpar)) < 0) {
@@ -761,7 +763,8 @@ frames:;
         ts = vx_now_s();
         ret = vx_gif_close(gif, (double)(n1 - n0) / vx_q2d(tl->fps), &go->bytes);
         gif = NULL;
-        if (ret < 0 || (ret = rename(gif_tmp, o->output_path) ? VX_ERR(errno) : 0) < 0) {
+        if (ret < 0 ||
+            (ret = !gif_direct && rename(gif_tmp, o->output_path) ? VX_ERR(errno) : 0) < 0) {
             ret = vx_fail(ctx, ret, "%s: cannot write the GIF", o->output_path);
             goto end;
         }
@@ -818,7 +821,8 @@ end:
     vx_audio_close(&aud);
     if (gif) {
         vx_gif_abort(gif);
-        unlink(gif_tmp);
+        if (!gif_direct)
+            unlink(gif_tmp);
     }
     vx_cuts_free(&plan);
     vx_compose_free(&comp);

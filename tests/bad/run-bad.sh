@@ -495,6 +495,29 @@ out-is-dir)
     only_files "$out" clip.mp4
     [ -d "$out/clip.mp4" ] || fail "the folder was replaced"
     ;;
+out-is-device)
+    # -o /dev/null (a benchmark's habit) or a FIFO: written in place, never replaced by a file
+    # (a temporary file renamed onto /dev/null would turn it into a regular file, as root)
+    need_ffprobe
+    mkfifo "$out/pipe.gif" || skip "cannot make a FIFO"
+    timeout 30 cat "$out/pipe.gif" >"$tmp/got.gif" &
+    reader=$!
+    run R --screen "$BAD/two-frames.mp4" --size 64x36 -o "$out/pipe.gif"
+    expect 0
+    wait $reader
+    [ -p "$out/pipe.gif" ] || fail "the FIFO was replaced"
+    run R --screen "$BAD/two-frames.mp4" --size 64x36 -o "$tmp/file.gif"
+    expect 0
+    cmp -s "$tmp/got.gif" "$tmp/file.gif" || fail "the GIF read from the FIFO is not the one written to a file"
+    node=
+    if [ "$(id -u)" = 0 ] && mknod -m 666 "$out/null.mp4" c 1 3 2>/dev/null; then
+        node=null.mp4 # a /dev/null of our own (an MP4 muxer seeks: /dev/null lets it)
+        run R --screen "$BAD/two-frames.mp4" --size 64x36 -o "$out/null.mp4"
+        expect 0
+        [ -c "$out/null.mp4" ] || fail "the device node was replaced by a file"
+    fi
+    only_files "$out" $node pipe.gif
+    ;;
 
 # ------------------------------------------------------------------- faults
 enospc)
