@@ -618,6 +618,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
         a = a < 9.0 / 16 ? 9.0 / 16 : a > 16.0 / 9 ? 16.0 / 9 : a;
         bh = even(bw / a);
     }
+    if (o->box) /* a scenes layout's box (compose.c, vx_scene_layout) */
+        bw = o->bw, bh = o->bh;
     bw = bw > (W & ~1) ? W & ~1 : bw < 2 ? 2 : bw;
     bh = bh > (H & ~1) ? H & ~1 : bh < 2 ? 2 : bh;
     const double m = o->margin * M;
@@ -629,6 +631,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     case VX_CORNER_POS: x0 = o->px * W - bw / 2.0, y0 = o->py * H - bh / 2.0; break;
     default: x0 = W - m - bw, y0 = H - m - bh; break;
     }
+    if (o->box)
+        x0 = o->bx, y0 = o->by;
     c->bx = even(x0), c->by = even(y0), c->bw = bw, c->bh = bh;
     const double S = bw < bh ? bw : bh;
     if (c->border > S / 2 - 1)

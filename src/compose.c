@@ -41,6 +41,12 @@ struct VxCompose {
     VxWorkers *workers;     /* compose threads besides the caller's; NULL: none */
     const VxTimeline *fades; /* the timeline when it fades at cuts; NULL: it does not */
     VxPicPool *fade_pool;   /* faded copies (never the kept previous output) */
+    /* "scenes": a compositor per layout the project uses besides "default" (this one), each
+     * with its own geometry and project (the camera's box); NULL: not used */
+    VxCompose *alt[VX_SCENE_LAYOUTS];
+    VxProject *alt_p_own;   /* an alt compositor's project (its layers keep a pointer) */
+    const VxSceneSpec *scenes;
+    int n_scenes;
 };
 
 static double round_half_up(double v)
@@ -98,6 +104,65 @@ int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayo
                        l->W, l->H, p->padding, p->padding > 0 ? ", or less padding" : "");
     l->matrix = vx_output_matrix(l->H);
     return 0;
+}
+
+static int even_floor(double v)
+{
+    return 2 * (int)floor(v / 2);
+}
+
+int vx_scene_layout(VxContext *ctx, const VxProject *p, const VxLayout *d, int layout,
+                    VxLayout *l, VxCameraOpts *cam)
+{
+    *l = *d;
+    *cam = p->camera;
+    cam->box = 0;
+    if (layout == VX_SCENE_SCREEN) {
+        cam->path = NULL;
+        return 0;
+    }
+    if (layout == VX_SCENE_CAMERA) {
+        *cam = (VxCameraOpts){.path = p->camera.path, .shape = VX_SHAPE_SQUARE,
+                              .mirror = p->camera.mirror, .offset = p->camera.offset,
+                              .border_color = p->camera.border_color, .box = 1,
+                              .bw = d->W & ~1, .bh = d->H & ~1};
+        return 0;
+    }
+    if (layout != VX_SCENE_SPLIT)
+        return 0;
+    const int W = d->W, H = d->H, m = 2 * (int)round_half_up(p->padding * (W < H ? W : H) / 2);
+    int cw, ch, cx, cy; /* the screen's cell; the camera's is the other one */
+    if (W >= H) {
+        cw = even_floor((W - 3 * m) / 2.0), ch = (H - 2 * m) & ~1;
+        cx = W - m - cw, cy = m;
+    } else {
+        cw = (W - 2 * m) & ~1, ch = even_floor((H - 3 * m) / 2.0);
+        cx = m, cy = H - m - ch;
+    }
+    if (cw < 2 || ch < 2)
+        return vx_fail(ctx, VX_ERR(EINVAL), "scenes: a \"split\" layout leaves %dx%d cells in "
+                       "the %dx%d output with padding %.3f: use less padding", cw, ch, W, H,
+                       p->padding);
+    const double s = fmin((double)cw / d->sw, (double)ch / d->sh);
+    l->rw = (int)round_half_up(d->sw * s), l->rh = (int)round_half_up(d->sh * s);
+    l->rw = l->rw > cw ? cw : l->rw < 2 ? 2 : l->rw;
+    l->rh = l->rh > ch ? ch : l->rh < 2 ? 2 : l->rh;
+    l->x = m + 2 * (int)round_half_up((cw - l->rw) / 4.0);
+    l->y = m + 2 * (int)round_half_up((ch - l->rh) / 4.0);
+    const int M = cw < ch ? cw : ch;
+    cam->box = 1, cam->bx = cx, cam->by = cy, cam->bw = cw, cam->bh = ch;
+    cam->shape = VX_SHAPE_ROUNDED;
+    cam->radius = fmin(p->radius / M, 0.5);
+    return 0;
+}
+
+/* The layout the scenes give at recording time t (transition 0: a switch at start and end). */
+static int layout_at(const VxSceneSpec *sc, int n, double t)
+{
+    for (int i = 0; i < n && sc[i].start <= t; i++)
+        if (t < sc[i].end)
+            return sc[i].layout;
+    return VX_SCENE_DEFAULT;
 }
 
 /* Planes of a W x H picture of the layout in buf (64-byte aligned rows). */
@@ -298,8 +363,8 @@ int vx_compose_next(VxCompose *c, const VxPicture *src, const VxZoomView *view, 
 }
 
 /* One output as the layers draw it. */
-static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
-                       double t, VxPicture *out)
+static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *view,
+                          double t_rec, double t, VxPicture *out)
 {
     const VxLayout *l = &c->l;
     memset(out, 0, sizeof(*out));
@@ -380,6 +445,14 @@ static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *vie
     return 0;
 }
 
+/* One output, by the compositor of the layout shown at t_rec. */
+static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
+                       double t, VxPicture *out)
+{
+    const int k = c->n_scenes ? layout_at(c->scenes, c->n_scenes, t_rec) : VX_SCENE_DEFAULT;
+    return compose_layers(c->alt[k] ? c->alt[k] : c, src, view, t_rec, t, out);
+}
+
 int vx_compose_frame(VxCompose *c, double t, const VxPicture *src, VxPicture *out)
 {
     double t_rec = t;
@@ -392,16 +465,29 @@ int vx_compose_frame(VxCompose *c, double t, const VxPicture *src, VxPicture *ou
 void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, double *rows_scaled,
                       double *rows_copied)
 {
-    *frames = c->frames;
-    *reused = c->reused;
-    *rows_scaled = c->rows.total ? (double)c->rows.scaled / c->rows.total : 1.0;
-    *rows_copied = c->rows.total ? (double)c->rows.copied / c->rows.total : 0.0;
+    int64_t f = c->frames, r = c->reused;
+    VxComposeRows rows = c->rows;
+    for (int k = 0; k < VX_SCENE_LAYOUTS; k++)
+        if (c->alt[k]) {
+            f += c->alt[k]->frames, r += c->alt[k]->reused;
+            rows.total += c->alt[k]->rows.total, rows.scaled += c->alt[k]->rows.scaled;
+            rows.copied += c->alt[k]->rows.copied;
+        }
+    *frames = f;
+    *reused = r;
+    *rows_scaled = rows.total ? (double)rows.scaled / rows.total : 1.0;
+    *rows_copied = rows.total ? (double)rows.copied / rows.total : 0.0;
 }
 
 int vx_compose_set_threads(VxCompose *c, int n)
 {
     vx_workers_free(&c->workers);
     n = n > VX_MAX_SLICES ? VX_MAX_SLICES : n;
+    for (int k = 0; k < VX_SCENE_LAYOUTS; k++) {
+        int ret = c->alt[k] ? vx_compose_set_threads(c->alt[k], n) : 0;
+        if (ret < 0)
+            return ret;
+    }
     return c->incremental ? vx_workers_create(n, &c->workers) : 0;
 }
 
@@ -467,7 +553,36 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxScene *scene,
     int n = 0;
     while (vx_layers[n])
         n++;
-    return vx_compose_create_stack(ctx, p, scene, l, layout, vx_layers, n, out);
+    int ret = vx_compose_create_stack(ctx, p, scene, l, layout, vx_layers, n, out);
+    VxCompose *c = *out;
+    /* a compositor per other layout the scenes use, with the layout's geometry */
+    for (int i = 0; ret >= 0 && i < p->n_scenes; i++) {
+        const int k = p->scenes[i].layout;
+        if (k == VX_SCENE_DEFAULT || c->alt[k])
+            continue;
+        VxProject *q = NULL;
+        VxLayout lk;
+        VxCameraOpts cam;
+        if ((ret = vx_scene_layout(ctx, p, l, k, &lk, &cam)) < 0 ||
+            !(q = malloc(sizeof(*q)))) {
+            ret = ret < 0 ? ret : VX_ERR(ENOMEM);
+            break;
+        }
+        *q = *p;
+        q->camera = cam;
+        q->n_scenes = 0;
+        if ((ret = vx_compose_create_stack(ctx, q, scene, &lk, layout, vx_layers, n,
+                                           &c->alt[k])) < 0) {
+            free(q);
+            break;
+        }
+        c->alt[k]->alt_p_own = q;
+    }
+    if (ret >= 0 && p->n_scenes)
+        c->scenes = p->scenes, c->n_scenes = p->n_scenes;
+    if (ret < 0)
+        vx_compose_free(out);
+    return ret;
 }
 
 void vx_compose_free(VxCompose **pc)
@@ -475,6 +590,8 @@ void vx_compose_free(VxCompose **pc)
     if (!pc || !*pc)
         return;
     VxCompose *c = *pc;
+    for (int k = 0; k < VX_SCENE_LAYOUTS; k++)
+        vx_compose_free(&c->alt[k]);
     vx_workers_free(&c->workers);
     vx_picture_unref(&c->prev_out);
     for (int i = c->n - 1; i >= 0; i--)
@@ -482,6 +599,7 @@ void vx_compose_free(VxCompose **pc)
     vx_picpool_free(&c->pool);
     vx_picpool_free(&c->fade_pool);
     vx_picture_unref(&c->stat);
+    free(c->alt_p_own);
     free(c);
     *pc = NULL;
 }

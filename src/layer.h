@@ -45,6 +45,12 @@ typedef struct VxLayout {
 /* The layout of an sw x sh recording in the project's output (0 or an error naming the key). */
 int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayout *l);
 
+/* The geometry of scenes layout `layout` (VX_SCENE_*; docs/project-format.md, "Scenes") from
+ * the default layout d: the screen rectangle in *l and the camera in *cam (cam->path NULL: no
+ * camera; cam->box: the camera fills the box bx, by, bw, bh). 0 or an error. */
+int vx_scene_layout(VxContext *ctx, const VxProject *p, const VxLayout *d, int layout,
+                    VxLayout *l, VxCameraOpts *cam);
+
 /* Counters for --stats that a layer adds to: rows of the screen rectangle drawn
  * incrementally, of which rescaled (in part) and copied (in part) from the previous output. */
 typedef struct VxComposeRows {

@@ -883,12 +883,67 @@ static int parse_motion_blur(Parser *ps, json_object *o, VxProject *p)
     return 0;
 }
 
+static int parse_scenes(Parser *ps, json_object *v, VxProject *p)
+{
+    static const char *const keys[] = {"start", "end", "layout", "transition", NULL};
+    static const char *const layouts[] = {"default", "screen", "camera", "split", NULL};
+    if (!json_object_is_type(v, json_type_array))
+        return perr(ps, "scenes", "expected an array of scenes, got %s", type_name(v));
+    size_t n = json_object_array_length(v);
+    if (n > 10000)
+        return perr(ps, "scenes", "at most 10000 scenes, got %zu", n);
+    if (n && !(p->scenes = calloc(n, sizeof(*p->scenes))))
+        return ps->err = VX_ERR(ENOMEM);
+    p->n_scenes = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        VxSceneSpec *sc = &p->scenes[i];
+        json_object *e = json_object_array_get_idx(v, i), *f;
+        char pre[64], path[96];
+        snprintf(pre, sizeof(pre), "scenes[%zu]", i);
+        if (!json_object_is_type(e, json_type_object))
+            return perr(ps, pre, "expected an object, got %s", type_name(e));
+        if (check_keys(ps, e, pre, keys))
+            return ps->err;
+        if (!has(e, pre, "start", &f, path, sizeof(path)))
+            return perr(ps, path, "missing");
+        if (get_number(ps, f, path, 0, 86400 * 7, &sc->start))
+            return ps->err;
+        if (!has(e, pre, "end", &f, path, sizeof(path)))
+            return perr(ps, path, "missing");
+        if (get_number(ps, f, path, 0, 86400 * 7, &sc->end))
+            return ps->err;
+        if (sc->end <= sc->start)
+            return perr(ps, path, "the scene ends (%g s) before it starts (%g s)", sc->end,
+                        sc->start);
+        if (i && sc->start < p->scenes[i - 1].end)
+            return perr(ps, pre, "starts at %g s, before scenes[%zu] ends (%g s): scenes are "
+                        "in order and may not overlap", sc->start, i - 1,
+                        p->scenes[i - 1].end);
+        if (!has(e, pre, "layout", &f, path, sizeof(path)))
+            return perr(ps, path, "missing (\"default\", \"screen\", \"camera\" or "
+                        "\"split\")");
+        if (get_enum(ps, f, path, layouts, &sc->layout))
+            return ps->err;
+        if ((sc->layout == VX_SCENE_CAMERA || sc->layout == VX_SCENE_SPLIT) && !p->camera.path)
+            return perr(ps, path, "\"%s\" shows the camera: it needs sources.camera",
+                        layouts[sc->layout]);
+        if (has(e, pre, "transition", &f, path, sizeof(path))) {
+            if (get_number(ps, f, path, 0, 10, &sc->transition))
+                return ps->err;
+            if (sc->transition > 0)
+                return perr(ps, path, "animated transitions between layouts are not built "
+                            "yet: only 0 (a switch at the scene's start and end) is accepted");
+        }
+    }
+    return 0;
+}
+
 static int parse_root(Parser *ps, json_object *root, VxProject *p)
 {
     static const char *const keys[] = {"version", "output", "sources", "background",
                                        "padding", "radius", "shadow", "timeline", "zoom",
                                        "auto_zoom", "cursor", "camera",
-                                       "motion_blur", NULL};
+                                       "motion_blur", "scenes", NULL};
     json_object *v;
     if (!json_object_is_type(root, json_type_object))
         return perr(ps, "(top level)", "expected an object, got %s", type_name(root));
@@ -931,6 +986,8 @@ static int parse_root(Parser *ps, json_object *root, VxProject *p)
         return perr(ps, "auto_zoom", "needs a cursor track (sources.cursor): its clicks place "
                     "the zooms");
     if (json_object_object_get_ex(root, "motion_blur", &v) && parse_motion_blur(ps, v, p))
+        return ps->err;
+    if (json_object_object_get_ex(root, "scenes", &v) && parse_scenes(ps, v, p))
         return ps->err;
     for (int i = 0; i < p->n_zooms; i++)
         if (p->zooms[i].mode == VX_ZOOM_FOLLOW && !p->cursor.track)
@@ -989,6 +1046,7 @@ void vx_project_free(VxProject **pp)
     free(p->bg_image);
     free(p->segs);
     free(p->zooms);
+    free(p->scenes);
     free(p->cursor.track);
     free(p->camera.path);
     free(p->base_dir);
@@ -1118,7 +1176,7 @@ int vx_project_clone(const VxProject *p, VxProject **out)
     if (!c)
         return VX_ERR(ENOMEM);
     *c = *p;
-    c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL;
+    c->stops = NULL, c->tracks = NULL, c->segs = NULL, c->zooms = NULL, c->scenes = NULL;
     c->screen = c->bg_image = c->cursor.track = c->camera.path = c->base_dir = c->captions = c->keys = NULL;
     c->n_tracks = 0;
     json_object_get(c->json);
@@ -1127,7 +1185,8 @@ int vx_project_clone(const VxProject *p, VxProject **out)
               dup_str(&c->camera.path, p->camera.path) | dup_str(&c->base_dir, p->base_dir) | dup_str(&c->captions, p->captions) | dup_str(&c->keys, p->keys) |
               dup_mem((void **)&c->stops, p->stops, sizeof(*p->stops) * (size_t)p->n_stops) |
               dup_mem((void **)&c->segs, p->segs, sizeof(*p->segs) * (size_t)p->n_segs) |
-              dup_mem((void **)&c->zooms, p->zooms, sizeof(*p->zooms) * (size_t)p->n_zooms);
+              dup_mem((void **)&c->zooms, p->zooms, sizeof(*p->zooms) * (size_t)p->n_zooms) |
+              dup_mem((void **)&c->scenes, p->scenes, sizeof(*p->scenes) * (size_t)p->n_scenes);
     if (!bad && p->n_tracks) {
         if ((c->tracks = calloc((size_t)p->n_tracks, sizeof(*c->tracks)))) {
             c->n_tracks = p->n_tracks;

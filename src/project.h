@@ -88,7 +88,18 @@ typedef struct VxCameraOpts {
     VxRGB border_color;
     int shadow;          /* drop shadow under the bubble */
     double offset;       /* camera time = recording time - offset */
+    int box;             /* set by the compositor for the "camera" and "split" layouts: the
+                          * bubble is the rectangle bx, by, bw, bh (output pixels, even) */
+    int bx, by, bw, bh;
 } VxCameraOpts;
+
+/* "scenes": the layout between start and end (recording time); outside them "default". */
+enum { VX_SCENE_DEFAULT, VX_SCENE_SCREEN, VX_SCENE_CAMERA, VX_SCENE_SPLIT, VX_SCENE_LAYOUTS };
+typedef struct VxSceneSpec {
+    double start, end;   /* recording time */
+    int layout;          /* VX_SCENE_* */
+    double transition;   /* seconds of animation into the layout (0: a switch at start) */
+} VxSceneSpec;
 
 typedef struct VxAudioTrack {
     char *path;          /* NULL = the screen recording's own audio */
@@ -132,6 +143,8 @@ struct VxProject {
     VxAutoZoomOpts auto_zoom;
     VxCursorOpts cursor;
     VxCameraOpts camera;
+    VxSceneSpec *scenes; /* sorted by start, not overlapping */
+    int n_scenes;
     double mb_screen;    /* motion_blur.screen: shutter, fraction of the frame interval; 0 off */
     int mb_cursor;       /* motion_blur.cursor */
     struct json_object *json; /* the project as read (a reference): the layers' sections */

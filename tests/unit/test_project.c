@@ -65,6 +65,27 @@ int main(void)
     expect_error(ctx, "{\"version\":2,\"sources\":{\"screen\":\"a\"}}", "version 2 is not supported");
     expect_error(ctx, "{\"sources\":{\"screen\":\"a\"}} x", "unexpected text");
 
+    /* scenes (docs/project-format.md, "Scenes") */
+#define SC_CAM "{\"sources\":{\"screen\":\"a\",\"camera\":\"c\"},\"scenes\":"
+    expect_ok(ctx, SC_CAM "[{\"start\":0,\"end\":1,\"layout\":\"camera\"},"
+                     "{\"start\":1,\"end\":2,\"layout\":\"split\",\"transition\":0}]}");
+    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":1,\"layout\":\"camera\"},"
+                           "{\"start\":1,\"end\":2,\"layout\":\"side\"}]}", "scenes[1].layout");
+    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"camera\"},"
+                           "{\"start\":1,\"end\":3,\"layout\":\"screen\"}]}",
+                 "scenes[1]: starts at 1 s, before scenes[0] ends");
+    expect_error(ctx, SC_CAM "[{\"start\":2,\"end\":2,\"layout\":\"camera\"}]}",
+                 "scenes[0].end: the scene ends");
+    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"camera\",\"transition\":0.5}]}",
+                 "scenes[0].transition");
+    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2}]}", "scenes[0].layout: missing");
+    expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"scenes\":[{\"start\":0,\"end\":2,"
+                      "\"layout\":\"split\"}]}", "scenes[0].layout: \"split\" shows the camera: "
+                 "it needs sources.camera");
+    expect_ok(ctx, "{\"sources\":{\"screen\":\"a\"},\"scenes\":[{\"start\":0,\"end\":2,"
+                   "\"layout\":\"screen\"}]}");
+#undef SC_CAM
+
     vx_close(&ctx);
     CHECK(ctx == NULL, "vx_close must NULL the pointer");
     printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);

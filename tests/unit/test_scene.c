@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "layer.h"
 #include "scene.h"
 #include "source.h"
 
@@ -18,6 +19,60 @@ static int same(const VxZoomView *v, double x, double y, double w, double h)
 {
     return fabs(v->x - x) < 1e-6 && fabs(v->y - y) < 1e-6 && fabs(v->w - w) < 1e-6 &&
            fabs(v->h - h) < 1e-6;
+}
+
+/* The scenes layouts' rectangles (compose.c, vx_scene_layout), worked out by hand from
+ * docs/project-format.md, "Scenes": a 320x200 screen, padding 0.05, radius 12. */
+static void test_layouts(VxContext *ctx)
+{
+    VxProject p;
+    memset(&p, 0, sizeof(p));
+    p.padding = 0.05, p.radius = 12;
+    p.camera = (VxCameraOpts){.path = "cam.mp4", .shape = VX_SHAPE_CIRCLE, .size = 0.22,
+                              .border = 3, .shadow = 1, .mirror = 1};
+    for (int portrait = 0; portrait < 2; portrait++) {
+        p.width = portrait ? 360 : 640, p.height = portrait ? 640 : 360;
+        VxLayout d, l;
+        VxCameraOpts cam;
+        CHECK(vx_layout_compute(ctx, &p, 320, 200, &d) == 0, "layout: %s", vx_last_error(ctx));
+        for (int k = 0; k < VX_SCENE_LAYOUTS; k++) {
+            CHECK(vx_scene_layout(ctx, &p, &d, k, &l, &cam) == 0, "layout %d: %s", k,
+                  vx_last_error(ctx));
+            if (k != VX_SCENE_SPLIT)
+                CHECK(l.x == d.x && l.y == d.y && l.rw == d.rw && l.rh == d.rh,
+                      "layout %d moved the screen", k);
+        }
+        vx_scene_layout(ctx, &p, &d, VX_SCENE_DEFAULT, &l, &cam);
+        CHECK(!cam.box && cam.path && cam.shape == VX_SHAPE_CIRCLE, "default: the bubble");
+        vx_scene_layout(ctx, &p, &d, VX_SCENE_SCREEN, &l, &cam);
+        CHECK(!cam.path, "screen: a camera");
+        vx_scene_layout(ctx, &p, &d, VX_SCENE_CAMERA, &l, &cam);
+        CHECK(cam.box && cam.bx == 0 && cam.by == 0 && cam.bw == p.width &&
+              cam.bh == p.height && cam.shape == VX_SHAPE_SQUARE && !cam.border &&
+              !cam.shadow && cam.mirror, "camera: box %d,%d %dx%d shape %d", cam.bx, cam.by,
+              cam.bw, cam.bh, cam.shape);
+        vx_scene_layout(ctx, &p, &d, VX_SCENE_SPLIT, &l, &cam);
+        /* m = 18; landscape: cells 292x324 at x 18 and 330; the screen 292x183 (s = 0.9125)
+         * centred: y = 18 + 2 round(141 / 4) = 88. Portrait: cells 324x292 at y 18 and 330;
+         * the screen 324x203 (s = 1.0125): y = 18 + 2 round(89 / 4) = 62 */
+        const int want[2][8] = {{18, 88, 292, 183, 330, 18, 292, 324},
+                                {18, 62, 324, 203, 18, 330, 324, 292}};
+        const int *w = want[portrait];
+        CHECK(l.x == w[0] && l.y == w[1] && l.rw == w[2] && l.rh == w[3],
+              "split %s: screen %d,%d %dx%d", portrait ? "portrait" : "landscape", l.x, l.y,
+              l.rw, l.rh);
+        CHECK(cam.box && cam.bx == w[4] && cam.by == w[5] && cam.bw == w[6] && cam.bh == w[7] &&
+              cam.shape == VX_SHAPE_ROUNDED && fabs(cam.radius - 12.0 / 292) < 1e-12 &&
+              cam.border == 3 && cam.shadow, "split %s: camera %d,%d %dx%d r %g",
+              portrait ? "portrait" : "landscape", cam.bx, cam.by, cam.bw, cam.bh, cam.radius);
+    }
+    /* cells under 2 pixels: refused, naming the key */
+    p.width = 40, p.height = 36, p.padding = 0.45; /* m = 16: cells (40 - 48) / 2 wide */
+    VxLayout d, l;
+    VxCameraOpts cam;
+    vx_layout_compute(ctx, &p, 320, 200, &d);
+    CHECK(vx_scene_layout(ctx, &p, &d, VX_SCENE_SPLIT, &l, &cam) < 0 &&
+          strstr(vx_last_error(ctx), "scenes"), "tiny split cells accepted");
 }
 
 int main(void)
@@ -87,6 +142,7 @@ int main(void)
               v.w, v.h);
     }
     vx_scene_close(&sc);
+    test_layouts(ctx);
     vx_close(&ctx);
     return failures != 0;
 }

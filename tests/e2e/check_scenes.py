@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""check_scenes: the layouts of "scenes" (docs/project-format.md, "Scenes") in an export,
+against this checker's own model of the documented geometry. Python's standard library and
+ffmpeg (to decode) only: no code shared with vexport.
+
+    check_scenes.py OUT.mp4 W H FPS FRAMES SW SH PADDING RADIUS CAM_SIZE CAM_MARGIN SCENES
+
+The export shows a solid screen recording (colour SCREEN below) of SW x SH and a solid camera
+(colour CAMERA) with the bubble a circle ("shape" default, no border) over a solid
+background; no timeline, so output time = recording time. SCENES: "start:end:layout,..."
+(transition 0). For frame n at t = n / FPS the layout is that of the scene with
+start <= t < end, else "default". The model's rectangles per layout (output W x H, p = PADDING):
+  - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
+    (H - 2m) / SH), rw = round(SW s), rh = round(SH s), x = 2 round((W - rw) / 4), y likewise;
+  - bubble (default): diameter d = 2 round(CAM_SIZE min(W, H) / 2), at x = 2 round((W - g - d)
+    / 2), y = 2 round((H - g - d) / 2), g = CAM_MARGIN min(W, H);
+  - camera: the camera covers the whole output;
+  - split: m = 2 round(p min(W, H) / 2); landscape (W >= H): two cells cw = 2 floor((W - 3m)
+    / 4) wide, ch = H - 2m high, the screen's at (m, m), the camera's at (W - m - cw, m);
+    portrait: cw = W - 2m, ch = 2 floor((H - 3m) / 4), the screen's at (m, m), the camera's
+    at (m, H - m - ch); the screen is fitted into its cell and centred (x = m + 2 round((cw -
+    rw) / 4), y likewise); the camera fills its cell (corners rounded by RADIUS).
+Every 6th pixel of every frame is classified as screen, camera or neither by its colour; a
+pixel within 4 px of an edge of the model's shapes (or of a rounded corner) is not judged.
+Exit 0 pass, 1 fail, 2 could not run."""
+import math
+import subprocess
+import sys
+
+SCREEN = (0xd0, 0x20, 0x20)
+CAMERA = (0x20, 0xc0, 0x20)
+EDGE = 4
+STEP = 6
+
+
+def rnd(v):
+    return math.floor(v + 0.5)
+
+
+def fit(sw, sh, cx, cy, cw, ch):
+    s = min(cw / sw, ch / sh)
+    rw, rh = min(rnd(sw * s), cw), min(rnd(sh * s), ch)
+    return (cx + 2 * rnd((cw - rw) / 4), cy + 2 * rnd((ch - rh) / 4), rw, rh)
+
+
+def shapes(layout, W, H, sw, sh, p, radius, size, margin):
+    """[(kind, shape)] bottom first; shape: ("rect", x, y, w, h, r) or ("circle", cx, cy, R)."""
+    mn = min(W, H)
+    m = p * mn
+    s = min((W - 2 * m) / sw, (H - 2 * m) / sh)
+    rw, rh = rnd(sw * s), rnd(sh * s)
+    screen = ("rect", 2 * rnd((W - rw) / 4), 2 * rnd((H - rh) / 4), rw, rh, radius)
+    if layout == "screen":
+        return [("S", screen)]
+    if layout == "camera":
+        return [("S", screen), ("C", ("rect", 0, 0, W, H, 0))]
+    if layout == "default":
+        d = 2 * rnd(size * mn / 2)
+        g = margin * mn
+        x, y = 2 * rnd((W - g - d) / 2), 2 * rnd((H - g - d) / 2)
+        return [("S", screen), ("C", ("circle", x + d / 2, y + d / 2, d / 2))]
+    assert layout == "split", layout
+    m = 2 * rnd(p * mn / 2)
+    if W >= H:
+        cw, ch = 2 * math.floor((W - 3 * m) / 4), H - 2 * m
+        cam = (W - m - cw, m)
+    else:
+        cw, ch = W - 2 * m, 2 * math.floor((H - 3 * m) / 4)
+        cam = (m, H - m - ch)
+    return [("S", ("rect",) + fit(sw, sh, m, m, cw, ch) + (radius,)),
+            ("C", ("rect", cam[0], cam[1], cw, ch, radius))]
+
+
+def where(shape, x, y):
+    """1 inside, 0 outside, None too near the edge to judge."""
+    if shape[0] == "circle":
+        d = math.hypot(x + 0.5 - shape[1], y + 0.5 - shape[2]) - shape[3]
+        return None if abs(d) < EDGE else int(d < 0)
+    _, rx, ry, w, h, r = shape
+    dx, dy = min(x - rx, rx + w - 1 - x), min(y - ry, ry + h - 1 - y)
+    if dx < -EDGE or dy < -EDGE:
+        return 0
+    if dx < EDGE or dy < EDGE or (dx < r + EDGE and dy < r + EDGE):
+        return None
+    return 1
+
+
+def expect(stack, x, y):
+    for kind, sh in reversed(stack):  # the top one that covers the pixel
+        w = where(sh, x, y)
+        if w is None:
+            return None
+        if w:
+            return kind
+    return "B"
+
+
+def classify(px):
+    for kind, c in (("S", SCREEN), ("C", CAMERA)):
+        if max(abs(a - b) for a, b in zip(px, c)) <= 24:
+            return kind
+    return "B"
+
+
+def main(argv):
+    if len(argv) != 13:
+        print(__doc__)
+        return 2
+    path = argv[1]
+    W, H, fps, frames, sw, sh = (int(float(a)) for a in argv[2:8])
+    p, radius, size, margin = (float(a) for a in argv[8:12])
+    scenes = []
+    for s in argv[12].split(","):
+        a, b, lay = s.split(":")
+        scenes.append((float(a), float(b), lay))
+    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", path, "-f", "rawvideo",
+           "-pix_fmt", "rgb24", "-"]
+    try:
+        raw = subprocess.run(cmd, stdout=subprocess.PIPE, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        print("ERROR cannot decode %s: %s\nFAIL (check_scenes could not run)" % (path, e))
+        return 2
+    fsize = W * H * 3
+    n = len(raw) // fsize
+    if n != frames or len(raw) % fsize:
+        print("FAIL: %d frames of %dx%d decoded (%d bytes), expected %d" %
+              (n, W, H, len(raw), frames))
+        return 1
+    models = {}
+    bad, judged, seen = 0, 0, set()
+    for i in range(n):
+        t = i / fps
+        lay = next((l for a, b, l in scenes if a <= t < b), "default")
+        seen.add(lay)
+        if lay not in models:
+            st = shapes(lay, W, H, sw, sh, p, radius, size, margin)
+            models[lay] = [(x, y, expect(st, x, y)) for y in range(2, H, STEP)
+                           for x in range(2, W, STEP)]
+        base = i * fsize
+        fbad = 0
+        for x, y, want in models[lay]:
+            if want is None:
+                continue
+            o = base + (y * W + x) * 3
+            got = classify(raw[o:o + 3])
+            judged += 1
+            if got != want:
+                fbad += 1
+                if bad + fbad <= 10:
+                    print("frame %d (t %.3f, %s): (%d, %d) shows %s, expected %s, rgb %s" %
+                          (i, t, lay, x, y, got, want, tuple(raw[o:o + 3])))
+        bad += fbad
+    print("%d frames, layouts %s, %d pixels judged, %d wrong" %
+          (n, ",".join(sorted(seen)), judged, bad))
+    if bad:
+        print("FAIL")
+        return 1
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
