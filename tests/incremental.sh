@@ -108,4 +108,17 @@ cat > "$dir/keys.json" <<EOF
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ] }
 EOF
 run keys "$dir/keys.json" --preset ultrafast --threads 4
+# scenes: each layout's compositor keeps its own previous output; coming back to a layout
+# after others (default, camera, split, default, screen, default), over the cursor and a zoom
+cat > "$dir/scenes.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
+               "camera": "$dir/cam.mp4" },
+  "camera": { "corner": "bottom-left", "size": 0.3, "border": 3 },
+  "output": { "width": 640, "height": 360, "fps": 30 }, "padding": 0.05, "radius": 14,
+  "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ],
+  "scenes": [ { "start": 0.5, "end": 1.0, "layout": "camera" },
+              { "start": 1.0, "end": 1.8, "layout": "split" },
+              { "start": 2.4, "end": 3.0, "layout": "screen" } ] }
+EOF
+run scenes "$dir/scenes.json" --preset ultrafast --threads 4
 exit $fail

@@ -29,7 +29,12 @@
  *       With auto_zoom, its segments are made from the clicks tools/demo_scene.h documents
  *       by the rule of docs/project-format.md ("Zooms from clicks"); frames sampled inside
  *       them are zoomed (the barcode is out of view).
- *       --expect-camera: every 20th frame has the round camera bubble's white border where
+ *       With scenes of the "camera" layout (docs/project-format.md, Scenes), every 5th frame
+ *       in them (recording time, a frame's margin either side left out) has the camera's
+ *       colour at the top-left corner (Cb 100..160: the webcam's grey-blue top, tools/
+ *       demo_scene.c) and no screen is read there; every 5th frame outside them has the
+ *       background's first stop there (Cb >= 175).
+ *       --expect-camera: every 20th frame (outside "camera" scenes) has the round camera bubble's white border where
  *       the project puts it (docs/project-format.md, Camera bubble: a box w = 2 round(size M
  *       / 2) wide, M = min(W, H), its corner at (W - m - w, H - m - w), m = margin M, rounded
  *       to even; the border inside its edge).
@@ -515,6 +520,11 @@ typedef struct OutCtx {
     int cap_want[160], cap_in[160], cap_white[160], ncap; /* frames sampled for captions */
     double ox, oy, scale;
     int want[64], nwant, got[64], expect[64];
+    double intro[4][2];      /* scenes with the "camera" layout, recording time */
+    int nintro;
+    unsigned char *full;     /* per output frame: 1 in a "camera" scene, 2 near its edges */
+    int64_t nfull;
+    int full_n, full_bad, bg_n, bg_bad; /* corner samples in and out of those scenes */
     int cam;                 /* check the camera bubble */
     double bcx, bcy, br;     /* centre and radius of the middle of its border */
     int cam_frames, cam_bad; /* frames checked, frames without the border */
@@ -523,6 +533,24 @@ typedef struct OutCtx {
 static void out_cb(void *o, const AVFrame *f, int64_t n)
 {
     OutCtx *c = o;
+    const int full = n < c->nfull ? c->full[n] : 0;
+    if (c->nintro && full != 2 && n % 5 == 0) {
+        /* the top-left corner's Cb: the camera's grey-blue top in a "camera" scene, else
+         * the background's first stop (#4f46e5, Cb about 197) */
+        const int cb = f->data[1][2 * f->linesize[1] + 2];
+        if (full) {
+            c->full_n++;
+            if ((cb < 100 || cb > 160) && !c->full_bad++)
+                printf("     output frame %lld: Cb %d at the top-left corner in the camera "
+                       "layout\n", (long long)n, cb);
+        } else {
+            c->bg_n++;
+            if (cb < 175 && !c->bg_bad++)
+                printf("     output frame %lld: Cb %d at the top-left corner outside the camera "
+                       "layout\n", (long long)n, cb);
+        }
+    }
+
     for (int i = 0; i < c->nwant; i++)
         if (c->want[i] == n)
             c->got[i] = barcode(f, 2, 1080, c->ox, c->oy, c->scale);
@@ -538,6 +566,8 @@ static void out_cb(void *o, const AVFrame *f, int64_t n)
                     w += f->data[0][(size_t)y * f->linesize[0] + x] >= 225;
             c->cap_white[i] = w;
         }
+    if (full)
+        return; /* the camera fills the output: no bubble */
     if (c->cam && n % 20 == 0) {
         /* four points of the white border: top, bottom, left, right */
         static const int dx[4] = {0, 0, -1, 1}, dy[4] = {-1, 1, 0, 0};
@@ -608,6 +638,19 @@ static void check_output(const char *project, const char *out, int cam)
             c.zoom[c.nzoom][1] = json_object_get_double(v) + tr;
             c.nzoom++;
         }
+    json_object *scn;
+    if (json_object_object_get_ex(root, "scenes", &scn))
+        for (size_t i = 0; i < json_object_array_length(scn) && c.nintro < 4; i++) {
+            json_object *e = json_object_array_get_idx(scn, i);
+            if (!json_object_object_get_ex(e, "layout", &v) ||
+                strcmp(json_object_get_string(v), "camera"))
+                continue;
+            json_object_object_get_ex(e, "start", &v);
+            c.intro[c.nintro][0] = json_object_get_double(v);
+            json_object_object_get_ex(e, "end", &v);
+            c.intro[c.nintro][1] = json_object_get_double(v);
+            c.nintro++;
+        }
     json_object *src;
     c.caps = json_object_object_get_ex(root, "sources", &src) &&
              json_object_object_get_ex(src, "captions", &v);
@@ -672,6 +715,23 @@ static void check_output(const char *project, const char *out, int cam)
     media_open(&me, out);
     if (me.vi < 0)
         die("%s has no video", out);
+    /* the frames in a "camera" scene (docs/project-format.md, Scenes: start <= t < end in
+     * recording time), a frame's margin either side left unjudged */
+    if (c.nintro && !(c.full = calloc((size_t)frames + 1, 1)))
+        die("out of memory");
+    c.nfull = c.nintro ? frames : 0;
+    for (int64_t n = 0; n < c.nfull; n++) {
+        double to = n / fps;
+        for (int i = 0; i < c.nseg; i++)
+            if (to >= c.seg[i].o0 - 1e-9 && to < c.seg[i].o1 - 1e-9) {
+                double tr = c.seg[i].s0 + (to - c.seg[i].o0) * c.seg[i].speed;
+                for (int k = 0; k < c.nintro; k++)
+                    if (tr >= c.intro[k][0] - 1.0 / fps && tr < c.intro[k][1] + 1.0 / fps)
+                        c.full[n] = tr >= c.intro[k][0] + 1.0 / fps &&
+                                    tr < c.intro[k][1] - 1.0 / fps ? 1 : 2;
+                break;
+            }
+    }
     /* sample: every 5th output frame where no zoom is in */
     for (int64_t n = 0; n < frames && c.nwant < 64; n += 5) {
         double to = n / fps, tr = -1;
@@ -680,6 +740,8 @@ static void check_output(const char *project, const char *out, int cam)
                 tr = c.seg[i].s0 + (to - c.seg[i].o0) * c.seg[i].speed;
                 break;
             }
+        if (n < c.nfull && c.full[n])
+            continue; /* no screen in the camera layout */
         int zoomed = 0, mixed = 0; /* a cross-fade shows two recording frames at once */
         for (int i = 0; i < c.nseg; i++)
             mixed |= c.seg[i].xf > 0 && to > c.seg[i].o0 - 0.05 && to < c.seg[i].o0 + c.seg[i].xf + 0.05;
@@ -742,6 +804,12 @@ static void check_output(const char *project, const char *out, int cam)
               "first %.2f-%.2f s: %d frames sampled inside are zoomed (the unzoomed picture's "
               "barcode is readable in %d)", c.naz, c.az[0][0], c.az[0][1], c.naz_want, shown);
     }
+    if (c.nintro)
+        check(c.full_n >= 5 && !c.full_bad && c.bg_n >= 20 && !c.bg_bad, "output: scenes: the "
+              "camera fills the output in the %d frames sampled in its \"camera\" scenes (the "
+              "top-left corner is the camera's, %d wrong) and the background is back in the %d "
+              "sampled outside (%d wrong)", c.full_n, c.full_bad, c.bg_n, c.bg_bad);
+    free(c.full);
     if (cam)
         check(c.cam_frames > 20 && !c.cam_bad, "output: the camera bubble's border is there in "
               "%d of %d frames checked (every 20th)", c.cam_frames - c.cam_bad, c.cam_frames);
