@@ -455,45 +455,74 @@ static int parse_point(Parser *ps, json_object *v, const char *path, int n, doub
     return 0;
 }
 
+/* An array of at most 10000 objects under key (what: "zoom segments"): *out gets n zeroed
+ * elements of size bytes. */
+static int parse_list(Parser *ps, json_object *v, const char *key, const char *what,
+                      size_t size, void **out, int *n_out)
+{
+    if (!json_object_is_type(v, json_type_array))
+        return perr(ps, key, "expected an array of %s, got %s", what, type_name(v));
+    size_t n = json_object_array_length(v);
+    if (n > 10000)
+        return perr(ps, key, "at most 10000 %s, got %zu", what, n);
+    if (n && !(*out = calloc(n, size)))
+        return ps->err = VX_ERR(ENOMEM);
+    *n_out = (int)n;
+    return 0;
+}
+
+/* Element i of the list v under key: an object with only the keys given; pre gets "key[i]". */
+static int list_item(Parser *ps, json_object *v, const char *key, int i,
+                     const char *const *keys, json_object **e, char *pre, size_t n)
+{
+    *e = json_object_array_get_idx(v, (size_t)i);
+    snprintf(pre, n, "%s[%d]", key, i);
+    if (!json_object_is_type(*e, json_type_object))
+        return perr(ps, pre, "expected an object, got %s", type_name(*e));
+    return check_keys(ps, *e, pre, keys);
+}
+
+/* pre.start and pre.end, both required, seconds, end > start (what: "zoom"). */
+static int parse_span(Parser *ps, json_object *e, const char *pre, const char *what,
+                      double *start, double *end)
+{
+    json_object *f;
+    char path[96];
+    if (!has(e, pre, "start", &f, path, sizeof(path)))
+        return perr(ps, path, "missing");
+    if (get_number(ps, f, path, 0, 86400 * 7, start))
+        return ps->err;
+    if (!has(e, pre, "end", &f, path, sizeof(path)))
+        return perr(ps, path, "missing");
+    if (get_number(ps, f, path, 0, 86400 * 7, end))
+        return ps->err;
+    if (*end <= *start)
+        return perr(ps, path, "the %s ends (%g s) before it starts (%g s)", what, *end, *start);
+    return 0;
+}
+
 static int parse_zoom(Parser *ps, json_object *v, VxProject *p)
 {
     static const char *const keys[] = {"start", "end", "rect", "center", "scale", "follow",
                                        "transition", "ease", "stiffness", "damping",
                                        "dead_zone", NULL};
     static const char *const eases[] = {"ease-in-out", "spring", "linear", NULL};
-    if (!json_object_is_type(v, json_type_array))
-        return perr(ps, "zoom", "expected an array of zoom segments, got %s", type_name(v));
-    size_t n = json_object_array_length(v);
-    if (n > 10000)
-        return perr(ps, "zoom", "at most 10000 segments, got %zu", n);
-    if (n && !(p->zooms = calloc(n, sizeof(*p->zooms))))
-        return ps->err = VX_ERR(ENOMEM);
-    p->n_zooms = (int)n;
-    for (size_t i = 0; i < n; i++) {
+    if (parse_list(ps, v, "zoom", "zoom segments", sizeof(*p->zooms), (void **)&p->zooms,
+                   &p->n_zooms))
+        return ps->err;
+    for (int i = 0; i < p->n_zooms; i++) {
         VxZoom *z = &p->zooms[i];
-        json_object *e = json_object_array_get_idx(v, i), *f;
+        json_object *e, *f;
         char pre[64], path[96];
-        snprintf(pre, sizeof(pre), "zoom[%zu]", i);
-        if (!json_object_is_type(e, json_type_object))
-            return perr(ps, pre, "expected an object, got %s", type_name(e));
-        if (check_keys(ps, e, pre, keys))
+        if (list_item(ps, v, "zoom", i, keys, &e, pre, sizeof(pre)))
             return ps->err;
         z->scale = 2;
         z->transition = 0.6;
         z->stiffness = 170;
         z->damping = 26;
         z->dead_zone = 0.5;
-        if (!has(e, pre, "start", &f, path, sizeof(path)))
-            return perr(ps, path, "missing");
-        if (get_number(ps, f, path, 0, 86400 * 7, &z->start))
+        if (parse_span(ps, e, pre, "zoom", &z->start, &z->end))
             return ps->err;
-        if (!has(e, pre, "end", &f, path, sizeof(path)))
-            return perr(ps, path, "missing");
-        if (get_number(ps, f, path, 0, 86400 * 7, &z->end))
-            return ps->err;
-        if (z->end <= z->start)
-            return perr(ps, path, "the zoom ends (%g s) before it starts (%g s)", z->end,
-                        z->start);
         int modes = 0;
         if (has(e, pre, "rect", &f, path, sizeof(path))) {
             double r[4];
@@ -887,36 +916,18 @@ static int parse_scenes(Parser *ps, json_object *v, VxProject *p)
 {
     static const char *const keys[] = {"start", "end", "layout", "transition", NULL};
     static const char *const layouts[] = {"default", "screen", "camera", "split", NULL};
-    if (!json_object_is_type(v, json_type_array))
-        return perr(ps, "scenes", "expected an array of scenes, got %s", type_name(v));
-    size_t n = json_object_array_length(v);
-    if (n > 10000)
-        return perr(ps, "scenes", "at most 10000 scenes, got %zu", n);
-    if (n && !(p->scenes = calloc(n, sizeof(*p->scenes))))
-        return ps->err = VX_ERR(ENOMEM);
-    p->n_scenes = (int)n;
-    for (size_t i = 0; i < n; i++) {
+    if (parse_list(ps, v, "scenes", "scenes", sizeof(*p->scenes), (void **)&p->scenes,
+                   &p->n_scenes))
+        return ps->err;
+    for (int i = 0; i < p->n_scenes; i++) {
         VxSceneSpec *sc = &p->scenes[i];
-        json_object *e = json_object_array_get_idx(v, i), *f;
+        json_object *e, *f;
         char pre[64], path[96];
-        snprintf(pre, sizeof(pre), "scenes[%zu]", i);
-        if (!json_object_is_type(e, json_type_object))
-            return perr(ps, pre, "expected an object, got %s", type_name(e));
-        if (check_keys(ps, e, pre, keys))
+        if (list_item(ps, v, "scenes", i, keys, &e, pre, sizeof(pre)) ||
+            parse_span(ps, e, pre, "scene", &sc->start, &sc->end))
             return ps->err;
-        if (!has(e, pre, "start", &f, path, sizeof(path)))
-            return perr(ps, path, "missing");
-        if (get_number(ps, f, path, 0, 86400 * 7, &sc->start))
-            return ps->err;
-        if (!has(e, pre, "end", &f, path, sizeof(path)))
-            return perr(ps, path, "missing");
-        if (get_number(ps, f, path, 0, 86400 * 7, &sc->end))
-            return ps->err;
-        if (sc->end <= sc->start)
-            return perr(ps, path, "the scene ends (%g s) before it starts (%g s)", sc->end,
-                        sc->start);
         if (i && sc->start < p->scenes[i - 1].end)
-            return perr(ps, pre, "starts at %g s, before scenes[%zu] ends (%g s): scenes are "
+            return perr(ps, pre, "starts at %g s, before scenes[%d] ends (%g s): scenes are "
                         "in order and may not overlap", sc->start, i - 1,
                         p->scenes[i - 1].end);
         if (!has(e, pre, "layout", &f, path, sizeof(path)))
