@@ -5,7 +5,8 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|spotlight|motion-blur|keys|auto-zoom]
+                                      annotations|spotlight|motion-blur|keys|auto-zoom|
+                                      scenes]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -33,6 +34,11 @@ auto_zoom makes from the clicks.
 
 --only auto-zoom: the base plus the demo's auto_zoom (the segments it makes from the cursor
 track's clicks; the cursor is not drawn), against the base.
+
+--only scenes: both sides have the camera bubble (the demo's camera section); the other adds
+SCENES(seconds) below: the camera full frame for the first 20 % of the recording, the
+default layout, side by side from 40 % to 65 %, the screen alone from 65 % to 85 %, the
+default again (layouts switching at the scenes' edges).
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -99,6 +105,13 @@ def keys_track(seconds):
     return "".join(json.dumps(e) + "\n" for e in ev)
 
 
+def scenes(seconds):
+    """--only scenes: each layout for a while (recording time)."""
+    return [{"start": 0, "end": 0.2 * seconds, "layout": "camera"},
+            {"start": 0.4 * seconds, "end": 0.65 * seconds, "layout": "split"},
+            {"start": 0.65 * seconds, "end": 0.85 * seconds, "layout": "screen"}]
+
+
 # --only spotlight
 SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
 OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
@@ -113,7 +126,7 @@ def main():
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations", "spotlight",
-                                       "motion-blur", "keys", "auto-zoom"),
+                                       "motion-blur", "keys", "auto-zoom", "scenes"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -144,6 +157,11 @@ def main():
         feat["auto_zoom"] = demo_project(a.crf)["auto_zoom"]
         feat["sources"]["cursor"] = "cursor.jsonl"
         feat["cursor"] = {"draw": False}
+    elif a.only == "scenes":
+        base["camera"] = feat["camera"]
+        base["sources"]["camera"] = feat["sources"]["camera"]
+        feat = json.loads(json.dumps(base))
+        feat["scenes"] = scenes(a.seconds)
     elif a.only == "motion-blur":
         base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]

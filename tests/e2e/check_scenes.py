@@ -3,11 +3,11 @@
 against this checker's own model of the documented geometry. Python's standard library and
 ffmpeg (to decode) only: no code shared with vexport.
 
-    check_scenes.py OUT.mp4 W H FPS FRAMES SW SH PADDING RADIUS CAM_SIZE CAM_MARGIN SCENES
+    check_scenes.py OUT.mp4 W H FPS FRAMES SW SH PADDING RADIUS CAM_SIZE CAM_MARGIN SCENES MIRROR
 
-The export shows a solid screen recording (colour SCREEN below) of SW x SH and a solid camera
-(colour CAMERA) with the bubble a circle ("shape" default, no border) over a solid
-background; no timeline, so output time = recording time. SCENES: "start:end:layout,..."
+The export shows a solid screen recording (colour SCREEN below) of SW x SH and a camera whose
+left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRROR is 1), with
+the bubble a circle ("shape" default, no border), over a solid background; no timeline, so output time = recording time. SCENES: "start:end:layout,..."
 (transition 0). For frame n at t = n / FPS the layout is that of the scene with
 start <= t < end, else "default". The model's rectangles per layout (output W x H, p = PADDING):
   - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
@@ -20,15 +20,19 @@ start <= t < end, else "default". The model's rectangles per layout (output W x 
     portrait: cw = W - 2m, ch = 2 floor((H - 3m) / 4), the screen's at (m, m), the camera's
     at (m, H - m - ch); the screen is fitted into its cell and centred (x = m + 2 round((cw -
     rw) / 4), y likewise); the camera fills its cell (corners rounded by RADIUS).
-Every 6th pixel of every frame is classified as screen, camera or neither by its colour; a
-pixel within 4 px of an edge of the model's shapes (or of a rounded corner) is not judged.
+The camera is cropped about its centre, so each camera shape shows CAM_LEFT left of its
+centre line and CAM_RIGHT right of it (mirrored: the other way round).
+Every 6th pixel of every frame is classified as screen, camera left, camera right or neither
+by its colour; a pixel within 4 px of an edge of the model's shapes (or of a rounded corner,
+or of a camera shape's centre line) is not judged.
 Exit 0 pass, 1 fail, 2 could not run."""
 import math
 import subprocess
 import sys
 
 SCREEN = (0xd0, 0x20, 0x20)
-CAMERA = (0x20, 0xc0, 0x20)
+CAM_LEFT = (0x20, 0xc0, 0x20)
+CAM_RIGHT = (0x20, 0x20, 0xd0)
 EDGE = 4
 STEP = 6
 
@@ -85,25 +89,35 @@ def where(shape, x, y):
     return 1
 
 
-def expect(stack, x, y):
+def centre_x(shape):
+    return shape[1] if shape[0] == "circle" else shape[1] + shape[3] / 2
+
+
+def expect(stack, x, y, mirror):
     for kind, sh in reversed(stack):  # the top one that covers the pixel
         w = where(sh, x, y)
         if w is None:
             return None
-        if w:
-            return kind
+        if not w:
+            continue
+        if kind == "C":
+            d = x + 0.5 - centre_x(sh)
+            if abs(d) < EDGE:
+                return None
+            return "CL" if (d < 0) != mirror else "CR"
+        return kind
     return "B"
 
 
 def classify(px):
-    for kind, c in (("S", SCREEN), ("C", CAMERA)):
+    for kind, c in (("S", SCREEN), ("CL", CAM_LEFT), ("CR", CAM_RIGHT)):
         if max(abs(a - b) for a, b in zip(px, c)) <= 24:
             return kind
     return "B"
 
 
 def main(argv):
-    if len(argv) != 13:
+    if len(argv) != 14:
         print(__doc__)
         return 2
     path = argv[1]
@@ -113,6 +127,7 @@ def main(argv):
     for s in argv[12].split(","):
         a, b, lay = s.split(":")
         scenes.append((float(a), float(b), lay))
+    mirror = argv[13] == "1"
     cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", path, "-f", "rawvideo",
            "-pix_fmt", "rgb24", "-"]
     try:
@@ -134,7 +149,7 @@ def main(argv):
         seen.add(lay)
         if lay not in models:
             st = shapes(lay, W, H, sw, sh, p, radius, size, margin)
-            models[lay] = [(x, y, expect(st, x, y)) for y in range(2, H, STEP)
+            models[lay] = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
                            for x in range(2, W, STEP)]
         base = i * fsize
         fbad = 0

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Layouts over time (docs/project-format.md, "Scenes"): a solid red 320x200 screen clip and a
-# solid green camera clip, exported losslessly with scenes that switch between the four
-# layouts (transition 0), in a landscape and a portrait output; check_scenes.py checks every
-# frame against its own model of the documented rectangles. Then the checker must reject the
-# export without scenes (it shows the default layout throughout), and the refusals name their
-# key. Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
+# camera clip half green, half blue, exported losslessly with scenes that switch between the
+# four layouts (transition 0), in a landscape and a portrait (mirrored) output;
+# check_scenes.py checks every frame against its own model of the documented rectangles and
+# of the camera's centred crop. Then the checker must reject the export without scenes (it
+# shows the default layout throughout) and the mirrored one taken as unmirrored, and the
+# refusals name their key. Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_SCENES:?}"
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not installed"; exit 77; }
@@ -14,22 +15,25 @@ fail() { echo "FAIL: $*"; exit 1; }
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 ff -f lavfi -i color=c=0xd02020:s=320x200:r=30:d=3 -c:v libx264 -preset ultrafast -qp 0 \
     -pix_fmt yuv420p "$tmp/screen.mp4" || fail "ffmpeg could not make the screen clip"
-ff -f lavfi -i color=c=0x20c020:s=320x240:r=30:d=3 -c:v libx264 -preset ultrafast -qp 0 \
-    -pix_fmt yuv420p "$tmp/webcam.mp4" || fail "ffmpeg could not make the camera clip"
+# the camera: its left half green, its right half blue (where each lands shows the crop and
+# the mirroring)
+ff -f lavfi -i "color=c=0x20c020:s=320x240:r=30:d=3,drawbox=x=160:y=0:w=160:h=240:color=0x2020d0:t=fill" \
+    -c:v libx264 -preset ultrafast -qp 0 -pix_fmt yuv420p "$tmp/webcam.mp4" ||
+    fail "ffmpeg could not make the camera clip"
 
-# export NAME W H SCENES_JSON
+# export NAME W H SCENES_JSON [MIRROR]
 export_() {
     cat >"$tmp/$1.json" <<JSON
 { "version": 1, "output": { "width": $2, "height": $3, "fps": 30 },
   "sources": { "screen": "screen.mp4", "camera": "webcam.mp4" },
   "background": "#203040", "padding": 0.05, "radius": 12,
-  "camera": { "size": 0.3, "margin": 0.04 }$4 }
+  "camera": { "size": 0.3, "margin": 0.04, "mirror": ${5:-false} }$4 }
 JSON
     "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 --threads 2 \
         -q >"$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; fail "vexport $1"; }
 }
-check() { # NAME W H SCENES
-    "$CHECK_SCENES" "$tmp/$1.mp4" "$2" "$3" 30 90 320 200 0.05 12 0.3 0.04 "$4"
+check() { # NAME W H SCENES [MIRROR]
+    "$CHECK_SCENES" "$tmp/$1.mp4" "$2" "$3" 30 90 320 200 0.05 12 0.3 0.04 "$4" "${5:-0}"
 }
 
 # scene edges half-way between frames: frame 16 (0.533 s) is the first of the camera scene
@@ -39,12 +43,16 @@ land=', "scenes": [ { "start": 0.52, "end": 1.02, "layout": "camera" },
 export_ land 640 360 "$land"
 check land 640 360 "0.52:1.02:camera,1.02:1.82:split,2.02:2.52:screen" || fail "landscape"
 export_ portrait 360 640 ', "scenes": [ { "start": 0, "end": 0.52, "layout": "split" },
-  { "start": 1.52, "end": 3, "layout": "camera" } ]'
-check portrait 360 640 "0:0.52:split,1.52:3:camera" || fail "portrait"
-# the same checker on the export without scenes: it must see the missing layouts
+  { "start": 1.52, "end": 3, "layout": "camera" } ]' true
+check portrait 360 640 "0:0.52:split,1.52:3:camera" 1 || fail "portrait, mirrored"
+# the same checker on the export without scenes: it must see the missing layouts; and on the
+# mirrored export as if it were not
 export_ plain 640 360 ""
 if check plain 640 360 "0.52:1.02:camera,1.02:1.82:split,2.02:2.52:screen" >"$tmp/neg.log"; then
     cat "$tmp/neg.log"; fail "the checker accepted an export without scenes"
+fi
+if check portrait 360 640 "0:0.52:split,1.52:3:camera" 0 >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted a mirrored camera as unmirrored"
 fi
 
 # refusals name the file and the key
