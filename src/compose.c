@@ -445,6 +445,8 @@ static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *
     return 0;
 }
 
+extern const VxLayerClass vx_layer_camera;
+
 /* One output, by the compositor of the layout shown at t_rec. */
 static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
                        double t, VxPicture *out)
@@ -571,7 +573,16 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxScene *scene,
         *q = *p;
         q->camera = cam;
         q->n_scenes = 0;
-        if ((ret = vx_compose_create_stack(ctx, q, scene, &lk, layout, vx_layers, n,
+        /* under the full-frame camera only the static picture is left: the layers below it
+         * that draw per output (the screen, cursor, masks, annotations) are not opened */
+        const VxLayerClass *stack[VX_MAX_LAYERS];
+        int m = 0, above = k != VX_SCENE_CAMERA;
+        for (int j = 0; j < n && m < VX_MAX_LAYERS; j++) {
+            above |= vx_layers[j] == &vx_layer_camera;
+            if (above || !vx_layers[j]->draw)
+                stack[m++] = vx_layers[j];
+        }
+        if ((ret = vx_compose_create_stack(ctx, q, scene, &lk, layout, stack, m,
                                            &c->alt[k])) < 0) {
             free(q);
             break;
