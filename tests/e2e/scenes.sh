@@ -3,7 +3,7 @@
 # camera clip half green, half blue, exported losslessly with scenes that switch between the
 # four layouts (transition 0), in a landscape and a portrait (mirrored) output;
 # check_scenes.py checks every frame against its own model of the documented rectangles and
-# of the camera's centred crop. Then the checker must reject the export without scenes (it
+# of the camera's centred crop; 3 chunks joined equal the one export. Then the checker must reject the export without scenes (it
 # shows the default layout throughout) and the mirrored one taken as unmirrored, and the
 # refusals name their key. Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -45,6 +45,18 @@ check land 640 360 "0.52:1.02:camera,1.02:1.82:split,2.02:2.52:screen" || fail "
 export_ portrait 360 640 ', "scenes": [ { "start": 0, "end": 0.52, "layout": "split" },
   { "start": 1.52, "end": 3, "layout": "camera" } ]' true
 check portrait 360 640 "0:0.52:split,1.52:3:camera" 1 || fail "portrait, mirrored"
+# in 3 chunks (boundaries at frames 30 and 60: inside the camera and the split scenes), joined:
+# frame for frame the one export
+for i in 0 1 2; do
+    "$VEXPORT" render "$tmp/land.json" --chunk $i/3 -o "$tmp/part$i.mp4" --preset ultrafast \
+        --crf 0 --threads 2 -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "chunk $i"; }
+done
+"$VEXPORT" join "$tmp/land.json" "$tmp/part0.mp4" "$tmp/part1.mp4" "$tmp/part2.mp4" \
+    -o "$tmp/joined.mp4" -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "join"; }
+md5s() { ffmpeg -nostdin -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' | cut -d, -f6; }
+md5s "$tmp/land.mp4" >"$tmp/land.md5" && md5s "$tmp/joined.mp4" >"$tmp/joined.md5" &&
+    [ "$(wc -l <"$tmp/land.md5")" -eq 90 ] && cmp -s "$tmp/land.md5" "$tmp/joined.md5" ||
+    fail "the joined chunks differ from the one export"
 # the same checker on the export without scenes: it must see the missing layouts; and on the
 # mirrored export as if it were not
 export_ plain 640 360 ""
