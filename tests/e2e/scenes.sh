@@ -1,7 +1,8 @@
 #!/bin/sh
 # Layouts over time (docs/project-format.md, "Scenes"): a solid red 320x200 screen clip and a
 # camera clip half green, half blue, exported losslessly with scenes that switch between the
-# four layouts (transition 0), in a landscape and a portrait (mirrored) output;
+# four layouts (transition 0), in a landscape (NV12, and I420 through VP9) and a portrait
+# (mirrored) output;
 # check_scenes.py checks every frame against its own model of the documented rectangles and
 # of the camera's centred crop; 3 chunks joined equal the one export. Then the checker must reject the export without scenes (it
 # shows the default layout throughout) and the mirrored one taken as unmirrored, and the
@@ -45,6 +46,13 @@ check land 640 360 "0.52:1.02:camera,1.02:1.82:split,2.02:2.52:screen" || fail "
 export_ portrait 360 640 ', "scenes": [ { "start": 0, "end": 0.52, "layout": "split" },
   { "start": 1.52, "end": 3, "layout": "camera" } ]' true
 check portrait 360 640 "0:0.52:split,1.52:3:camera" 1 || fail "portrait, mirrored"
+# the same with an encoder that takes planar 4:2:0 only (the compositors' I420 layout)
+if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
+    "$VEXPORT" render "$tmp/land.json" -o "$tmp/i420.mp4" --crf 0 --encoder libvpx-vp9 \
+        --encoder-opt lossless=1 --encoder-opt deadline=realtime --encoder-opt cpu-used=8 \
+        --threads 2 -q >"$tmp/i420.log" 2>&1 || { cat "$tmp/i420.log"; fail "vexport i420"; }
+    check i420 640 360 "0.52:1.02:camera,1.02:1.82:split,2.02:2.52:screen" || fail "I420"
+fi
 # in 3 chunks (boundaries at frames 30 and 60: inside the camera and the split scenes), joined:
 # frame for frame the one export
 for i in 0 1 2; do
