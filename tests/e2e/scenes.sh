@@ -1,12 +1,12 @@
 #!/bin/sh
 # Layouts over time (docs/project-format.md, "Scenes"): a solid red 320x200 screen clip and a
 # camera clip half green, half blue, exported losslessly with scenes that switch between the
-# four layouts (transition 0), in a landscape (NV12, and I420 through VP9) and a portrait
-# (mirrored) output;
-# check_scenes.py checks every frame against its own model of the documented rectangles and
-# of the camera's centred crop; 3 chunks joined equal the one export. Then the checker must reject the export without scenes (it
-# shows the default layout throughout) and the mirrored one taken as unmirrored, and the
-# refusals name their key. Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
+# four layouts (transition 0), in a landscape output (NV12, and I420 through VP9) and a
+# portrait one (mirrored). check_scenes.py checks every frame against its own model of the
+# documented rectangles and of the camera's centred crop; 3 chunks joined equal the one
+# export. Then the checker must reject the export without scenes (it shows the default layout
+# throughout) and the mirrored one taken as unmirrored, and the refusals name their key.
+# Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_SCENES:?}"
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg not installed"; exit 77; }
