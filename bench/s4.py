@@ -2,7 +2,7 @@
 """The public benchmark's S4 rung ("full demo") against its protocol floor.
 
     python3 bench/s4.py [--runs 3] [--seconds 60] [--work DIR] [--vexport build/vexport]
-                        [--no-motion-blur] [--keep]
+                        [--no-motion-blur] [--before OLD_VEXPORT]
 
 Builds the rung's inputs from its description with ffmpeg and `vexport synth` (nothing
 downloaded):
@@ -21,7 +21,9 @@ The floor, as the protocol writes it:
   ffmpeg -i SRC -vf scale=1920:1080:flags=bicubic,format=yuv420p -r 60 -c:v libx264
          -preset veryfast -crf 23 -c:a aac -b:a 128k -movflags +faststart OUT.mp4
 Runs alternate (floor, vexport, floor, ...); prints each run's wall and CPU seconds, the
-medians and the ratios, and vexport's --stats split of the last run.
+medians and the ratios, and vexport's --stats split of the last run. --before OLD_VEXPORT adds
+another build of vexport to the rotation (floor, before, vexport, ...), to claim a gain over it
+with the same inputs in the same session.
 """
 import argparse
 import json
@@ -127,6 +129,7 @@ def main():
     ap.add_argument("--work", help="keep the inputs here (reused when present)")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     ap.add_argument("--no-motion-blur", action="store_true")
+    ap.add_argument("--before", help="another vexport binary measured in the same rotation")
     a = ap.parse_args()
     work = a.work or tempfile.mkdtemp(prefix="vx-s4.")
     os.makedirs(work, exist_ok=True)
@@ -139,23 +142,28 @@ def main():
              "128k", "-movflags", "+faststart", out_f]
     vx = [a.vexport, "render", proj, "-o", out_v, "--preset", "veryfast", "--crf", "23",
           "--progress", "none", "--stats"]
-    res = {"floor": [], "vexport": []}
+    runs = [("floor", floor)]
+    if a.before:
+        runs.append(("before", [a.before] + vx[1:4] + [os.path.join(work, "before.mp4")] + vx[5:]))
+    runs.append(("vexport", vx))
+    res = {name: [] for name, _ in runs}
     stats = ""
     for r in range(a.runs):
-        for name, cmd in (("floor", floor), ("vexport", vx)):
+        for name, cmd in runs:
             wall, cpu, err = measure(cmd)
             res[name].append((wall, cpu))
             if name == "vexport":
                 stats = err
             print("run %d %-8s %7.2f s wall %7.2f s CPU" % (r + 1, name, wall, cpu), flush=True)
     mf = statistics.median(w for w, _ in res["floor"])
-    mv = statistics.median(w for w, _ in res["vexport"])
     cf = statistics.median(c for _, c in res["floor"])
-    cv = statistics.median(c for _, c in res["vexport"])
     print("floor   median %.2f s wall, %.2f s CPU" % (mf, cf))
-    print("vexport median %.2f s wall, %.2f s CPU" % (mv, cv))
-    print("S4 cost vs floor: %.3fx wall, %.3fx CPU (%d alternating runs each%s)"
-          % (mv / mf, cv / cf, a.runs, ", motion blur off" if a.no_motion_blur else ""))
+    for name, _ in runs[1:]:
+        mv = statistics.median(w for w, _ in res[name])
+        cv = statistics.median(c for _, c in res[name])
+        print("%-7s median %.2f s wall, %.2f s CPU" % (name, mv, cv))
+        print("S4 cost vs floor (%s): %.3fx wall, %.3fx CPU (%d alternating runs each%s)"
+              % (name, mv / mf, cv / cf, a.runs, ", motion blur off" if a.no_motion_blur else ""))
     print("vexport --stats (last run):\n" + stats.strip())
     if not a.work:
         shutil.rmtree(work)
