@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libavutil/intreadwrite.h>
+
 #include "averror.h"
 #include "internal.h"
 #include "media.h"
 #include "mux.h"
+#include "soft.h"
 
 struct VxMuxer {
     VxContext *ctx;
@@ -79,6 +82,95 @@ int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb)
 int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value)
 {
     return av_dict_set(&m->oc->metadata, key, value, 0) < 0 ? VX_ERR(ENOMEM) : 0;
+}
+
+/* The 3GPP timed text sample entry's fields after its data reference index (TS 26.245, 5.16):
+ * no display flags, centred at the bottom, no background, the default text box, one style
+ * (white, 18, font 1) and a font table naming font 1. */
+static int tx3g_entry(AVCodecParameters *par)
+{
+    static const char font[] = "Sans-Serif";
+    const int nf = (int)sizeof(font) - 1, fb = 8 + 2 + 2 + 1 + nf /* the font table box */,
+              n = 30 + fb;
+    uint8_t *e = av_mallocz((size_t)n + AV_INPUT_BUFFER_PADDING_SIZE);
+    if (!e)
+        return VX_ERR(ENOMEM);
+    /* 0..3 display flags: 0 */
+    e[4] = 1;    /* horizontal justification: centre */
+    e[5] = 0xff; /* vertical: bottom */
+    /* 6..9 background rgba, 10..17 the text box (top, left, bottom, right): 0 */
+    /* the style record: startChar, endChar 0 (18..21), font 1, face flags 0, size 18, white */
+    AV_WB16(e + 22, 1);
+    e[25] = 18;
+    e[26] = e[27] = e[28] = e[29] = 0xff;
+    uint8_t *q = e + 30;
+    AV_WB32(q, (unsigned)fb);
+    memcpy(q + 4, "ftab", 4);
+    AV_WB16(q + 8, 1);  /* one font: */
+    AV_WB16(q + 10, 1); /* font 1, */
+    q[12] = (uint8_t)nf; /* its name */
+    memcpy(q + 13, font, (size_t)nf);
+    par->extradata = e;
+    par->extradata_size = n;
+    return 0;
+}
+
+int vx_muxer_add_captions(VxMuxer *m, const VxSoft *s)
+{
+    const AVOutputFormat *of = m->oc->oformat;
+    const enum AVCodecID id = avformat_query_codec(of, AV_CODEC_ID_MOV_TEXT, FF_COMPLIANCE_NORMAL) == 1
+                                  ? AV_CODEC_ID_MOV_TEXT
+                              : avformat_query_codec(of, AV_CODEC_ID_WEBVTT, FF_COMPLIANCE_NORMAL) == 1
+                                  ? AV_CODEC_ID_WEBVTT
+                                  : AV_CODEC_ID_NONE;
+    if (id == AV_CODEC_ID_NONE)
+        return vx_fail(m->ctx, VX_ERR(EINVAL), "%s: captions.soft: a %s file takes no subtitle "
+                       "track (MP4 and MOV take mov_text, WebM WebVTT); captions.sidecar writes "
+                       "them beside it", m->target, of->name);
+    AVStream *st = avformat_new_stream(m->oc, NULL);
+    if (!st)
+        return VX_ERR(ENOMEM);
+    st->codecpar->codec_type = AVMEDIA_TYPE_SUBTITLE;
+    st->codecpar->codec_id = id;
+    if (id == AV_CODEC_ID_MOV_TEXT) {
+        int ret = tx3g_entry(st->codecpar);
+        if (ret < 0)
+            return ret;
+        if (!strcmp(of->name, "mov")) /* QuickTime's own 'text' entry is laid out otherwise */
+            st->codecpar->codec_tag = MKTAG('t', 'x', '3', 'g');
+    }
+    st->time_base = (AVRational){1, 1000};
+    if (av_dict_set(&st->metadata, "language", s->language, 0) < 0)
+        return VX_ERR(ENOMEM);
+    return st->index;
+}
+
+int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
+{
+    const int tx3g = m->oc->streams[idx]->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT;
+    AVPacket *pkt = av_packet_alloc();
+    if (!pkt)
+        return VX_ERR(ENOMEM);
+    int ret = 0;
+    for (int i = 0; i < s->n && ret >= 0; i++) {
+        size_t len = strlen(s->cues[i].text);
+        if (len > 65000)
+            len = 65000; /* a 3GPP sample's text length is 16 bits */
+        if ((ret = av_new_packet(pkt, (int)len + (tx3g ? 2 : 0))) < 0) {
+            ret = VX_ERR(ENOMEM);
+            break;
+        }
+        if (tx3g)
+            AV_WB16(pkt->data, (unsigned)len);
+        memcpy(pkt->data + (tx3g ? 2 : 0), s->cues[i].text, len);
+        pkt->pts = pkt->dts = s->cues[i].start_ms;
+        pkt->duration = s->cues[i].end_ms - s->cues[i].start_ms;
+        pkt->flags |= AV_PKT_FLAG_KEY;
+        ret = vx_muxer_write(m, idx, pkt, (AVRational){1, 1000});
+        av_packet_unref(pkt);
+    }
+    av_packet_free(&pkt);
+    return ret;
 }
 
 int vx_muxer_start(VxMuxer *m)

@@ -17,6 +17,13 @@ int vx_muxer_add_stream(VxMuxer *m, const AVCodecParameters *par, AVRational tb)
 /* A tag written in the file's metadata (before vx_muxer_start), readable back by key. */
 int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value);
 int vx_muxer_start(VxMuxer *m);
+struct VxSoft;
+/* The soft captions' subtitle stream (before vx_muxer_start): mov_text in MP4 and MOV, WebVTT
+ * in WebM, tagged with captions.language; its index, or an error naming captions.soft when
+ * the container takes neither. */
+int vx_muxer_add_captions(VxMuxer *m, const struct VxSoft *s);
+/* Writes the soft captions' packets into stream idx (after vx_muxer_start). */
+int vx_muxer_write_captions(VxMuxer *m, int idx, const struct VxSoft *s);
 /* Writes a packet of stream idx (0 video, 1 audio), with pts in src_tb. */
 int vx_muxer_write(VxMuxer *m, int idx, AVPacket *pkt, AVRational src_tb);
 /* Finishes the file and renames it onto the target. */

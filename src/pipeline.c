@@ -25,6 +25,7 @@
 #include "pipeline.h"
 #include "remux.h"
 #include "scene.h"
+#include "soft.h"
 #include "source.h"
 
 #define QUEUE_CAP 2 /* decoded frames ahead of compose: more bought no speed, only memory */
@@ -445,6 +446,8 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     VxScene *scene = NULL;
     VxAudio *aud = NULL;
     VxCutPlan *plan = NULL;
+    VxSoft *soft = NULL; /* captions.soft, captions.sidecar */
+    int soft_idx = -1;
     Decoder dec;
     VxThread thr = {0}, gthr = {0};
     GifWriter gw = {0};
@@ -525,6 +528,16 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     }
     if (chunk && (ret = vx_chunk_begin(ctx, p, o, tl, mux, &n0, &n1)) < 0)
         goto end;
+    if ((ret = vx_soft_open(ctx, p, tl, o->output_path, &soft)) < 0)
+        goto end;
+    if (soft && (chunk || (go && soft->track))) {
+        ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: captions.%s: %s", o->output_path,
+                      soft->track ? "soft" : "sidecar",
+                      chunk ? "soft captions are not made in chunks (--chunk); export whole"
+                            : "a GIF takes no subtitle track (captions.sidecar writes them "
+                              "beside it)");
+        goto end;
+    }
     const char *why = "a chunk is encoded (--chunk)";
     if (go)
         why = "GIF output";
@@ -653,7 +666,12 @@ static int pipeline_run(VxContext *ctx, const VxProject *p_in, const VxExportOpt
     if (aud &&
         (ret = vx_muxer_add_stream(mux, vx_audio_codecpar(aud), vx_audio_time_base(aud))) < 0)
         goto end;
+    if (soft && soft->track && (ret = soft_idx = vx_muxer_add_captions(mux, soft)) < 0)
+        goto end;
     if ((ret = vx_muxer_start(mux)) < 0)
+        goto end;
+    /* the whole track now: the muxer interleaves it with the video as that comes */
+    if (soft_idx >= 0 && (ret = vx_muxer_write_captions(mux, soft_idx, soft)) < 0)
         goto end;
 frames:;
 
@@ -769,6 +787,8 @@ frames:;
             goto end;
         }
         *gif_tmp = 0;
+        if ((ret = vx_soft_commit(ctx, soft)) < 0)
+            goto end;
         st->encode_s += vx_now_s() - ts;
         report(o, &pr, pr.total, t0, 1);
         goto end;
@@ -785,7 +805,7 @@ frames:;
         goto end;
     }
     ts = vx_now_s();
-    if ((ret = vx_muxer_finish(mux)) < 0)
+    if ((ret = vx_muxer_finish(mux)) < 0 || (ret = vx_soft_commit(ctx, soft)) < 0)
         goto end;
     st->mux_s += vx_now_s() - ts;
     int64_t cf, cr;
@@ -825,6 +845,7 @@ end:
             unlink(gif_tmp);
     }
     vx_cuts_free(&plan);
+    vx_soft_close(&soft);
     vx_compose_free(&comp);
     vx_compose_free(&comp_white);
     vx_encoder_close(&enc);

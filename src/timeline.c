@@ -181,6 +181,71 @@ double vx_timeline_range_time(const VxTimeline *tl, int seg, double t)
     return r < s->src_start ? s->src_start : r;
 }
 
+/* 1 when range seg is shown on output frame n: the range vx_timeline_src_time picks, or the
+ * incoming side of a cross-fade. */
+static int range_shown(const VxTimeline *tl, int seg, int64_t n)
+{
+    const double t = vx_timeline_time(tl, n);
+    int s, x;
+    double w;
+    vx_timeline_src_time(tl, t, &s);
+    return s == seg || (tl->xfades && vx_timeline_crossfade(tl, t, &x, &w) && x == seg);
+}
+
+/* The first frame of [lo, hi) whose recording time in range seg is >= r (hi: none); those
+ * times do not decrease with n. */
+static int64_t first_at(const VxTimeline *tl, int seg, int64_t lo, int64_t hi, double r)
+{
+    while (lo < hi) {
+        const int64_t m = lo + (hi - lo) / 2;
+        if (vx_timeline_range_time(tl, seg, vx_timeline_time(tl, m)) >= r)
+            hi = m;
+        else
+            lo = m + 1;
+    }
+    return lo;
+}
+
+int vx_timeline_shown(const VxTimeline *tl, double a, double b, int64_t (*runs)[2])
+{
+    int n = 0;
+    const double fps = vx_q2d(tl->fps);
+    for (int i = 0; i < tl->n_segs && b > a; i++) {
+        const VxTlSeg *s = &tl->segs[i];
+        if (s->src_end <= a || s->src_start >= b)
+            continue;
+        /* the frames range i is shown on: near its output span, then exactly */
+        int64_t f0 = (int64_t)floor(s->out_start * fps) - 2, f1 = (int64_t)ceil(s->out_end * fps) + 2;
+        f0 = f0 < 0 ? 0 : f0;
+        f1 = f1 > tl->frames ? tl->frames : f1;
+        while (f0 < f1 && !range_shown(tl, i, f0))
+            f0++;
+        while (f1 > f0 && !range_shown(tl, i, f1 - 1))
+            f1--;
+        const int64_t r0 = first_at(tl, i, f0, f1, a), r1 = first_at(tl, i, r0, f1, b);
+        if (r0 < r1)
+            runs[n][0] = r0, runs[n][1] = r1, n++;
+    }
+    /* in output order (a cross-fade's incoming range may start before the one before ends),
+     * touching or overlapping runs merged */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && runs[j][0] < runs[j - 1][0]; j--) {
+            const int64_t t0 = runs[j][0], t1 = runs[j][1];
+            runs[j][0] = runs[j - 1][0], runs[j][1] = runs[j - 1][1];
+            runs[j - 1][0] = t0, runs[j - 1][1] = t1;
+        }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        if (m && runs[i][0] <= runs[m - 1][1]) {
+            if (runs[i][1] > runs[m - 1][1])
+                runs[m - 1][1] = runs[i][1];
+        } else {
+            runs[m][0] = runs[i][0], runs[m][1] = runs[i][1], m++;
+        }
+    }
+    return m;
+}
+
 void vx_timeline_free(VxTimeline *tl)
 {
     free(tl->segs);

@@ -12,6 +12,7 @@
 
 #include "../cues.h"
 #include "../layer.h"
+#include "../soft.h"
 
 #ifdef VX_HAVE_LIBASS
 #include <ass/ass.h>
@@ -100,7 +101,8 @@ static int parse_style(VxContext *ctx, const char *file, json_object *o, STYLE_A
 #endif
     static const char *const keys[] = {"font", "size", "color", "outline", "outline_color",
                                        "box", "box_color", "box_opacity", "position",
-                                       "margin", "max_width", NULL};
+                                       "margin", "max_width", "soft", "sidecar", "language",
+                                       NULL};
     if (!o)
         return 0;
     if (!json_object_is_type(o, json_type_object))
@@ -176,10 +178,11 @@ static int cap_check(VxContext *ctx, const char *file, json_object *section)
 {
 #ifdef VX_HAVE_LIBASS
     Style s;
-    return parse_style(ctx, file, section, &s);
+    int ret = parse_style(ctx, file, section, &s);
 #else
-    return parse_style(ctx, file, section, NULL);
+    int ret = parse_style(ctx, file, section, NULL);
 #endif
+    return ret < 0 ? ret : vx_soft_check(ctx, file, section); /* soft, sidecar, language */
 }
 
 #ifdef VX_HAVE_LIBASS
