@@ -1,6 +1,7 @@
 /* The timeline (src/timeline.c): output frame n -> output time -> recording time, through
  * cuts and speeds, at the exact boundaries between kept ranges; the frame count and rate;
- * which ranges keep their audio; a range past the recording's end refused naming it. */
+ * which ranges keep their audio; a range past the recording's end refused naming it; the
+ * output frames a recording-time interval (a soft caption) is shown on, against a reference. */
 #include <math.h>
 #include <string.h>
 
@@ -21,6 +22,43 @@ static VxSourceInfo info(double duration, int fps_num, int fps_den)
 }
 
 #define NEAR(a, b) (fabs((a) - (b)) < 1e-9)
+
+/* The reference for vx_timeline_shown, from the ranges as the project gives them (not the
+ * library's placement): range i runs in the output from the end of the one before less its
+ * cross-fade, for (end - start) / speed; frame n at n / fps shows every range whose output
+ * span holds it (two in a cross-fade), at recording time start + (t - out_start) * speed.
+ * shown[n] = 1 when one of those lies in [a, b). */
+static void ref_shown(const VxSegment *g, int ng, double fps, int64_t frames, double a,
+                      double b, char *shown)
+{
+    double os[8], oe[8], out = 0;
+    for (int i = 0; i < ng; i++) {
+        os[i] = out - (g[i].transition == VX_TRANS_CROSSFADE ? g[i].tr_duration : 0);
+        oe[i] = out = os[i] + (g[i].end - g[i].start) / g[i].speed;
+    }
+    for (int64_t n = 0; n < frames; n++) {
+        const double t = n / fps;
+        shown[n] = 0;
+        for (int i = 0; i < ng; i++) {
+            const double r = g[i].start + (t - os[i]) * g[i].speed;
+            if (t >= os[i] && (t < oe[i] || i == ng - 1) && r >= a && r < b)
+                shown[n] = 1;
+        }
+    }
+}
+
+/* The frames of vx_timeline_shown's runs; 0 when they are not in order, apart and non-empty. */
+static int runs_frames(const int64_t (*runs)[2], int nr, int64_t frames, char *got)
+{
+    memset(got, 0, (size_t)frames);
+    for (int k = 0; k < nr; k++) {
+        if (runs[k][0] >= runs[k][1] || (k && runs[k][0] <= runs[k - 1][1]) || runs[k][1] > frames)
+            return 0;
+        for (int64_t n = runs[k][0]; n < runs[k][1]; n++)
+            got[n] = 1;
+    }
+    return 1;
+}
 
 int main(void)
 {
@@ -159,6 +197,57 @@ int main(void)
     vx_timeline_free(&tl);
     si = info(0, 30, 1);
     CHECK(vx_timeline_init(ctx, &p, &si, &tl) < 0, "zero duration accepted");
+    /* vx_timeline_shown: the output frames showing a recording-time interval (a cue), through
+     * a cut, a 2x range, a 0.5x range cross-faded in and a fade to black, at 30 fps */
+    {
+        VxSegment g[4] = {{0, 1, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0},
+                          {2, 4, 2, VX_SEG_AUDIO_AUTO, VX_TRANS_CUT, 0},
+                          {5, 6, 0.5, VX_SEG_AUDIO_AUTO, VX_TRANS_CROSSFADE, 0.5},
+                          {8, 9, 1, VX_SEG_AUDIO_AUTO, VX_TRANS_FADE_BLACK, 0.25}};
+        p.segs = g, p.n_segs = 4, p.fps = 0;
+        si = info(10, 30, 1);
+        CHECK(vx_timeline_init(ctx, &p, &si, &tl) == 0 && tl.frames == 135,
+              "shown: the timeline: %lld frames", (long long)tl.frames);
+        int64_t runs[4][2];
+        /* by hand: within the first range, frames 3..14 (0.1 .. 0.4667 s) */
+        int nr = vx_timeline_shown(&tl, 0.1, 0.48, runs);
+        CHECK(nr == 1 && runs[0][0] == 3 && runs[0][1] == 15, "[0.1, 0.48): %d runs, [%lld, %lld)",
+              nr, (long long)runs[0][0], (long long)runs[0][1]);
+        /* a cue whose end is a frame's recording time exactly: that frame is not shown (2x:
+         * frame 30 + k shows 2 + k / 15) */
+        nr = vx_timeline_shown(&tl, 2.0, 2.4, runs);
+        CHECK(nr == 1 && runs[0][0] == 30 && runs[0][1] == 36, "[2, 2.4): %d runs, [%lld, %lld)",
+              nr, (long long)runs[0][0], (long long)runs[0][1]);
+        /* across the plain cut at 1 s: contiguous in the output, one run */
+        nr = vx_timeline_shown(&tl, 0.5, 2.5, runs);
+        CHECK(nr == 1 && runs[0][0] == 15 && runs[0][1] == 38, "[0.5, 2.5): %d runs, [%lld, %lld)",
+              nr, (long long)runs[0][0], (long long)runs[0][1]);
+        /* the cut-away 1..2 s: never shown */
+        CHECK(vx_timeline_shown(&tl, 1.1, 1.9, runs) == 0, "a cut-away cue shown");
+        /* across the cross-fade: the outgoing 2x range shows 3.9..4 on frame 59, the incoming
+         * 0.5x range (output 1.5 s on) 5..5.21 on frames 45..57: two runs */
+        nr = vx_timeline_shown(&tl, 3.9, 5.21, runs);
+        CHECK(nr == 2 && runs[0][0] == 45 && runs[0][1] == 58 && runs[1][0] == 59 &&
+                  runs[1][1] == 60,
+              "[3.9, 5.21): %d runs, [%lld, %lld) [%lld, %lld)", nr, (long long)runs[0][0],
+              (long long)runs[0][1], (long long)runs[1][0], (long long)runs[1][1]);
+        /* against the reference, over a grid of intervals (their ends never a frame's time) */
+        char want[135], got[135];
+        int bad = 0;
+        for (int i = 0; i < 200 && bad < 5; i++)
+            for (int j = i + 1; j <= 200 && bad < 5; j++) {
+                const double a = i * 0.05 + 0.0013, b = j * 0.05 + 0.0013;
+                ref_shown(g, 4, 30, tl.frames, a, b, want);
+                nr = vx_timeline_shown(&tl, a, b, runs);
+                if (!runs_frames((const int64_t(*)[2])runs, nr, tl.frames, got) ||
+                    memcmp(want, got, sizeof(want))) {
+                    CHECK(0, "[%g, %g): %d runs differ from the reference", a, b, nr);
+                    bad++;
+                }
+            }
+        vx_timeline_free(&tl);
+        p.segs = NULL, p.n_segs = 0;
+    }
     vx_close(&ctx);
     return failures != 0;
 }
