@@ -181,15 +181,16 @@ double vx_timeline_range_time(const VxTimeline *tl, int seg, double t)
     return r < s->src_start ? s->src_start : r;
 }
 
-/* 1 when range seg is shown on output frame n: the range vx_timeline_src_time picks, or the
- * incoming side of a cross-fade. */
+/* 1 when range seg is seen on output frame n: the range vx_timeline_src_time picks, or the
+ * incoming side of a cross-fade once its weight is above 0 (on the fade's first frame it is
+ * mixed in at 0: only the outgoing side is seen). */
 static int range_shown(const VxTimeline *tl, int seg, int64_t n)
 {
     const double t = vx_timeline_time(tl, n);
     int s, x;
     double w;
     vx_timeline_src_time(tl, t, &s);
-    return s == seg || (tl->xfades && vx_timeline_crossfade(tl, t, &x, &w) && x == seg);
+    return s == seg || (tl->xfades && vx_timeline_crossfade(tl, t, &x, &w) && x == seg && w > 0);
 }
 
 /* The first frame of [lo, hi) whose recording time in range seg is >= r (hi: none); those

@@ -58,9 +58,10 @@ double vx_timeline_fade(const VxTlSeg *segs, int n_segs, double t);
 int vx_timeline_crossfade(const VxTimeline *tl, double t, int *seg, double *w);
 /* Recording time range seg shows at output time t (never before its start). */
 double vx_timeline_range_time(const VxTimeline *tl, int seg, double t);
-/* The output frames on which a recording-time interval [a, b) is shown: those n whose
- * recording time (the one range shown at vx_timeline_time(n), or either range of a cross-fade)
- * lies in [a, b), the frames on which the captions layer draws a cue of those times. As runs
+/* The output frames on which a recording-time interval [a, b) is seen: those n whose
+ * recording time (the one range shown at vx_timeline_time(n), or either range of a cross-fade,
+ * the incoming one from its first frame of weight above 0) lies in [a, b), the frames on which
+ * the captions layer's drawing of a cue of those times is seen. As runs
  * [runs[k][0], runs[k][1]) of frames, in order, those that touch or overlap merged (a cue
  * spanning a cut whose two sides meet in the output is one run); a cut-away part is absent.
  * runs holds tl->n_segs entries; returns the number of runs (0: never shown). Pure. */

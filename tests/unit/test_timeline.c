@@ -26,7 +26,8 @@ static VxSourceInfo info(double duration, int fps_num, int fps_den)
 /* The reference for vx_timeline_shown, from the ranges as the project gives them (not the
  * library's placement): range i runs in the output from the end of the one before less its
  * cross-fade, for (end - start) / speed; frame n at n / fps shows every range whose output
- * span holds it (two in a cross-fade), at recording time start + (t - out_start) * speed.
+ * span holds it (two in a cross-fade, the incoming one from after its start, where its weight
+ * is 0), at recording time start + (t - out_start) * speed.
  * shown[n] = 1 when one of those lies in [a, b). */
 static void ref_shown(const VxSegment *g, int ng, double fps, int64_t frames, double a,
                       double b, char *shown)
@@ -41,7 +42,8 @@ static void ref_shown(const VxSegment *g, int ng, double fps, int64_t frames, do
         shown[n] = 0;
         for (int i = 0; i < ng; i++) {
             const double r = g[i].start + (t - os[i]) * g[i].speed;
-            if (t >= os[i] && (t < oe[i] || i == ng - 1) && r >= a && r < b)
+            const int xf = g[i].transition == VX_TRANS_CROSSFADE && g[i].tr_duration > 0;
+            if ((xf ? t > os[i] : t >= os[i]) && (t < oe[i] || i == ng - 1) && r >= a && r < b)
                 shown[n] = 1;
         }
     }
@@ -225,9 +227,9 @@ int main(void)
         /* the cut-away 1..2 s: never shown */
         CHECK(vx_timeline_shown(&tl, 1.1, 1.9, runs) == 0, "a cut-away cue shown");
         /* across the cross-fade: the outgoing 2x range shows 3.9..4 on frame 59, the incoming
-         * 0.5x range (output 1.5 s on) 5..5.21 on frames 45..57: two runs */
+         * 0.5x range (output 1.5 s on, frame 45 at weight 0) 5..5.21 on frames 46..57: two runs */
         nr = vx_timeline_shown(&tl, 3.9, 5.21, runs);
-        CHECK(nr == 2 && runs[0][0] == 45 && runs[0][1] == 58 && runs[1][0] == 59 &&
+        CHECK(nr == 2 && runs[0][0] == 46 && runs[0][1] == 58 && runs[1][0] == 59 &&
                   runs[1][1] == 60,
               "[3.9, 5.21): %d runs, [%lld, %lld) [%lld, %lld)", nr, (long long)runs[0][0],
               (long long)runs[0][1], (long long)runs[1][0], (long long)runs[1][1]);

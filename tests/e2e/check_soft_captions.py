@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""check_soft_captions.py PROJECT SUBTITLES LANG FILE...: the soft captions of an export
+against the project, computed here from docs/project-format.md (no library code):
+
+- the timeline ("Time"): range i occupies output [out_i, out_i + (E - S)/X), a cross-fade
+  starting it D earlier (both ranges shown in the overlap, the incoming one seen from its
+  weight above 0, after its first frame), N = max(1, round(D_out * fps))
+  frames, frame n at n / fps showing recording time S + (t - out_i) * X of each range shown;
+- the captions ("Captions"): a range shows the first listed cue whose [start, end) holds its
+  recording time; a frame shows the texts of its ranges' cues (in cue order, one per line);
+- soft captions ("Soft captions"): the frames showing the same text, run by run, as one cue
+  from the output time of its first frame to that of the frame after its last, in whole
+  milliseconds rounded down.
+
+Each FILE is checked against those cues: an MP4/MOV/WebM's subtitle stream (ffprobe: codec
+mov_text or webvtt, language LANG, its packets' text and times, relative to the video's
+start), or a sidecar .srt (numbered from 1, HH:MM:SS,mmm) or .vtt (WEBVTT header,
+HH:MM:SS.mmm). Exit 0 when all match, 1 otherwise."""
+import json
+import math
+from fractions import Fraction as F
+import subprocess
+import sys
+
+
+def read_subs(path):
+    """The cues of an SRT or WebVTT file: [(start, end, text)] in file order."""
+    def secs(s):
+        s = s.strip().split()[0].replace(",", ".")
+        v = F(0)
+        for p in s.split(":"):
+            v = v * 60 + F(p)
+        return v
+    cues, lines = [], open(path, encoding="utf-8").read().replace("\r\n", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        if "-->" in lines[i]:
+            a, b = lines[i].split("-->")
+            text = []
+            i += 1
+            while i < len(lines) and lines[i].strip():
+                text.append(lines[i])
+                i += 1
+            cues.append((secs(a), secs(b), "\n".join(text)))
+        i += 1
+    return cues
+
+
+def expected(project, cues):
+    # exact arithmetic (the project's decimals as written): a frame on a range's first output
+    # time is that range's
+    p = json.load(open(project), parse_float=F, parse_int=F)
+    fps = p["output"]["fps"]
+    ranges, out = [], F(0)
+    for g in p["timeline"]:
+        s, e, x = g.get("start", F(0)), g["end"], g.get("speed", F(1))
+        tr = g.get("transition", {})
+        d = tr.get("duration", F(1, 2)) if tr.get("type") == "crossfade" else 0
+        o = out - d
+        out = o + (e - s) / x
+        ranges.append((s, x, o, out, d > 0))
+    n_frames = max(1, math.floor(out * fps + F(1, 2)))
+    texts = []
+    for n in range(n_frames):
+        t = n / fps
+        shown = set()
+        for i, (s, x, o0, o1, xf) in enumerate(ranges):
+            # a range cross-faded in is mixed in at weight (t - o0) / D: seen once above 0
+            if (t > o0 if xf else t >= o0) and (t < o1 or i == len(ranges) - 1):
+                r = s + (t - o0) * x
+                for k, (a, b, _) in enumerate(cues):
+                    if a <= r < b:
+                        shown.add(k)
+                        break
+        texts.append("\n".join(cues[k][2] for k in sorted(shown)))
+    ev, n = [], 0
+    while n < n_frames:
+        m = n + 1
+        while m < n_frames and texts[m] == texts[n]:
+            m += 1
+        if texts[n]:
+            ev.append((math.floor(n * 1000 / fps), math.floor(m * 1000 / fps), texts[n], n, m))
+        n = m
+    return ev, fps
+
+
+def ffprobe(path, *args):
+    return json.loads(subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args, path],
+                                     check=True, capture_output=True).stdout)
+
+
+def track(path, lang):
+    """The subtitle stream's cues [(start_ms, end_ms, text)] (empty samples left out)."""
+    st = ffprobe(path, "-show_streams")["streams"]
+    subs = [s for s in st if s["codec_type"] == "subtitle"]
+    video = [s for s in st if s["codec_type"] == "video"][0]
+    if len(subs) != 1:
+        raise ValueError(f"{len(subs)} subtitle streams, expected 1")
+    s = subs[0]
+    want = "webvtt" if path.endswith(".webm") else "mov_text"
+    if s["codec_name"] != want:
+        raise ValueError(f"codec {s['codec_name']}, expected {want}")
+    if s.get("tags", {}).get("language") != lang:
+        raise ValueError(f"language {s.get('tags', {}).get('language')}, expected {lang}")
+    v0 = float(video.get("start_time", 0))
+    pk = ffprobe(path, "-show_packets", "-show_data", "-select_streams", str(s["index"]))["packets"]
+    out = []
+    for k in pk:
+        data = bytes.fromhex("".join(l[10:49].replace(" ", "") for l in k["data"].splitlines()))
+        if want == "mov_text":
+            n = int.from_bytes(data[:2], "big")
+            data = data[2:2 + n]
+        if not data:
+            continue  # the empty samples between cues
+        a = float(k["pts_time"]) - v0
+        out.append((round(a * 1000), round((a + float(k["duration_time"])) * 1000),
+                    data.decode("utf-8")))
+    return out
+
+
+def sidecar(path):
+    raw = open(path, encoding="utf-8").read()
+    lines = raw.split("\n")
+    if path.endswith(".vtt"):
+        if lines[0] != "WEBVTT":
+            raise ValueError(f"the first line is {lines[0]!r}, not WEBVTT")
+        sep = "."
+    else:
+        sep = ","
+        nums = [l for i, l in enumerate(lines) if i + 1 < len(lines) and "-->" in lines[i + 1]]
+        if nums != [str(i + 1) for i in range(len(nums))]:
+            raise ValueError(f"cue numbers {nums}, expected 1..{len(nums)}")
+    for l in lines:
+        if "-->" in l:
+            a, b = l.split(" --> ")
+            for x in (a, b):
+                if len(x) != 12 or x[2] != ":" or x[5] != ":" or x[8] != sep:
+                    raise ValueError(f"timing {l!r}: expected HH:MM:SS{sep}mmm --> HH:MM:SS{sep}mmm")
+    return [(round(a * 1000), round(b * 1000), t) for a, b, t in read_subs(path)]
+
+
+def main():
+    project, subs, lang, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    ev, fps = expected(project, read_subs(subs))
+    bad = 0
+    for f in files:
+        try:
+            got = sidecar(f) if f.endswith((".srt", ".vtt")) else track(f, lang)
+        except (ValueError, KeyError, IndexError, UnicodeDecodeError) as e:
+            print(f"FAIL: {f}: {e}")
+            bad = 1
+            continue
+        want = [(a, b, t) for a, b, t, _, _ in ev]
+        # a WebM's times are in whole ms after the muxer's shift: within 1 ms
+        ok = len(got) == len(want) and all(
+            g[2] == w[2] and abs(g[0] - w[0]) <= 1 and abs(g[1] - w[1]) <= 1 for g, w in zip(got, want))
+        # and, to the frame: a cue covers exactly the frames n with start <= n / fps < end
+        if ok:
+            for (a, b, _), (_, _, _, n0, n1) in zip(got, ev):
+                first = math.ceil(a * fps / 1000 - 1e-9)
+                end = math.ceil(b * fps / 1000 - 1e-9)
+                if (first, end) != (n0, n1):
+                    print(f"FAIL: {f}: a cue {a}..{b} ms covers frames {first}..{end - 1}, "
+                          f"expected {n0}..{n1 - 1}")
+                    ok = False
+        if not ok:
+            print(f"FAIL: {f}: cues\n  got      {got}\n  expected {want}")
+            bad = 1
+        else:
+            print(f"ok: {f}: {len(got)} cues at their frames: " +
+                  ", ".join(f"{n0}..{n1 - 1}" for _, _, _, n0, n1 in ev))
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
