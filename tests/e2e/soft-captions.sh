@@ -10,7 +10,8 @@
 # (frame count, durations, decoded video). The MP4 with its track and the WebM still play in
 # headless Chromium, and a <track> of the .vtt sidecar loads its cues there. Refused, naming
 # the key and leaving nothing behind: a GIF with captions.soft, --chunk, a bad
-# captions.sidecar or captions.language, soft captions without sources.captions.
+# captions.sidecar or captions.language, soft captions without sources.captions; Ctrl-C
+# during an export leaves no sidecar (nor its .partial).
 # Environment: VEXPORT, MEDIA, CHECK_SOFT, PLAY. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${MEDIA:?}" "${CHECK_SOFT:?}" "${PLAY:?}"
@@ -153,4 +154,22 @@ refuse chunk-sidecar x.mp4 captions.sidecar ', "captions": "t.srt"' ', "sidecar"
 refuse sidecar-ass x.mp4 captions.sidecar ', "captions": "t.srt"' ', "sidecar": "ass"'
 refuse language x.mp4 captions.language ', "captions": "t.srt"' ', "soft": true, "language": "en"'
 refuse no-file x.mp4 captions.soft '' ', "soft": true'
+# Ctrl-C during an export (a long one: 16 s of 720p output, slow preset) removes the sidecar's
+# .partial with the output's
+cat >"$tmp/long.json" <<J
+{ "version": 1, "output": { "width": 1280, "height": 720, "fps": 30 }, "background": "#1e293b",
+  "timeline": [ { "start": 0, "end": 4, "speed": 0.25 } ],
+  "sources": { "screen": "rec.mp4", "captions": "t.srt" }, "captions": { "soft": true, "sidecar": "srt" } }
+J
+mkdir "$tmp/int"
+"$VEXPORT" render "$tmp/long.json" -o "$tmp/int/long.mp4" --preset veryslow --threads 1 >"$tmp/int.log" 2>&1 &
+vx=$!
+for _ in $(seq 100); do [ -e "$tmp/int/long.srt.partial" ] && break; sleep 0.1; done
+[ -e "$tmp/int/long.srt.partial" ] || { kill "$vx"; fail "no long.srt.partial while exporting"; }
+kill -INT "$vx"
+wait "$vx"
+r=$?
+[ $r = 130 ] || { cat "$tmp/int.log"; fail "interrupted export: exit code $r, expected 130"; }
+[ -z "$(ls -A "$tmp/int")" ] || fail "an interrupted export left $(ls "$tmp/int")"
+echo "ok: Ctrl-C: nothing left ($(tail -n 1 "$tmp/int.log"))"
 echo "PASS: soft captions and sidecars on the output's timeline, to the frame; refusals"
