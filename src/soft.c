@@ -208,6 +208,14 @@ int vx_soft_open(VxContext *ctx, const VxProject *p, const VxTimeline *tl, const
         free(s);
         return ret;
     }
+    if (s->sidecar && vx_path_special(output)) { /* -o /dev/null: nothing beside it */
+        vx_log(ctx, VX_LOG_VERBOSE, "%s: not a file: no captions.sidecar", output);
+        s->sidecar = 0;
+    }
+    if (!s->track && !s->sidecar) {
+        free(s);
+        return 0;
+    }
     VxCue *c = NULL;
     int nc = 0;
     if ((ret = vx_cues_read(ctx, p->captions, &c, &nc)) < 0 || (ret = place(s, tl, c, nc)) < 0)

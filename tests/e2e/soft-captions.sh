@@ -53,6 +53,15 @@ for f in a.srt b.vtt c.srt d.vtt; do [ -f "$tmp/$f" ] || fail "no sidecar $f bes
 python3 "$CHECK_SOFT" "$tmp/soft.json" "$tmp/t.srt" rus "$tmp/a.mp4" "$tmp/a.srt" "$tmp/b.webm" \
     "$tmp/b.vtt" "$tmp/c.mov" "$tmp/d.mp4" || fail "the soft captions are not on the output's timeline"
 
+# -o /dev/null (written in place): the track goes there too, no sidecar beside it
+if [ -c /dev/null ] && [ ! -e /dev/null.srt ]; then
+    "$VEXPORT" render "$tmp/soft.json" -o /dev/null --preset ultrafast >"$tmp/null.log" 2>&1 ||
+        { cat "$tmp/null.log"; fail "-o /dev/null"; }
+    [ -c /dev/null ] && [ ! -e /dev/null.srt ] && [ ! -e /dev/null.srt.partial ] ||
+        { rm -f /dev/null.srt /dev/null.srt.partial; fail "-o /dev/null wrote a sidecar beside it"; }
+    echo "ok: -o /dev/null: no sidecar"
+fi
+
 # the video and audio unchanged by the track: frame count, durations, decoded video
 vinfo() { ffprobe -v error -count_frames -show_entries stream=codec_type,nb_read_frames,duration \
     -of csv=p=0 "$1" | grep -v subtitle; }
