@@ -93,7 +93,7 @@ static int cmp64(const void *x, const void *y)
 
 /* The cues on the output's frames: each cue's own recording time mapped through tl, then cut
  * at every boundary so that no two overlap (a cross-fade showing two cues at once gives one
- * cue of both texts, the outgoing range's first). */
+ * cue of both texts, in the file's order). */
 static int place(VxSoft *s, const VxTimeline *tl, const VxCue *c, int nc)
 {
     Piece *pc = NULL;
