@@ -203,7 +203,7 @@ int vx_soft_open(VxContext *ctx, const VxProject *p, const VxTimeline *tl, const
         return ret;
     }
     if (!p->captions) {
-        ret = bad(ctx, NULL, s->track ? "soft" : "sidecar", "needs a subtitle file in "
+        ret = bad(ctx, output, s->track ? "soft" : "sidecar", "needs a subtitle file in "
                   "sources.captions");
         free(s);
         return ret;
