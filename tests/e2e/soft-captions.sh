@@ -4,9 +4,9 @@
 # an SRT file in Latin with diacritics, Cyrillic, Hebrew and Arabic, CJK, Greek and an emoji.
 # check_soft_captions.py computes the cues' output frames from the project and the SRT itself
 # and checks the mov_text track of the MP4 and the MOV, the WebVTT track of the WebM, the .srt
-# and .vtt sidecars (text, times to the frame, numbering, header, language tag). The soft cues
-# lie on the frames where the burnt-in captions are drawn (lossless exports with and without
-# the SRT, bottom band); the video and audio are those of the export without soft captions
+# and .vtt sidecars, that of a GIF too (text, times to the frame, numbering, header, language
+# tag). The soft cues lie on the frames where the burnt-in captions are drawn (lossless
+# exports with and without the SRT, bottom band); the video and audio are those of the export without soft captions
 # (frame count, durations, decoded video). The MP4 with its track and the WebM still play in
 # headless Chromium, and a <track> of the .vtt sidecar loads its cues there. Refused, naming
 # the key and leaving nothing behind: a GIF with captions.soft, --chunk, a bad
@@ -49,10 +49,12 @@ render vtt b.webm
 render soft c.mov
 render vtt d.mp4
 render burnt burnt.mp4
-for f in a.srt b.vtt c.srt d.vtt; do [ -f "$tmp/$f" ] || fail "no sidecar $f beside the export"; done
+mk gif ', "captions": "t.srt"' ', "sidecar": "srt"'
+render gif e.gif
+for f in a.srt b.vtt c.srt d.vtt e.srt; do [ -f "$tmp/$f" ] || fail "no sidecar $f beside the export"; done
 [ -z "$(find "$tmp" -name '*.partial')" ] || fail "a .partial was left: $(find "$tmp" -name '*.partial')"
 python3 "$CHECK_SOFT" "$tmp/soft.json" "$tmp/t.srt" rus "$tmp/a.mp4" "$tmp/a.srt" "$tmp/b.webm" \
-    "$tmp/b.vtt" "$tmp/c.mov" "$tmp/d.mp4" || fail "the soft captions are not on the output's timeline"
+    "$tmp/b.vtt" "$tmp/c.mov" "$tmp/d.mp4" "$tmp/e.srt" || fail "the soft captions are not on the output's timeline"
 
 # -o /dev/null (written in place): the track goes there too, no sidecar beside it
 if [ -c /dev/null ] && [ ! -e /dev/null.srt ]; then
