@@ -13,9 +13,9 @@
 #include "../cues.h"
 #include "../layer.h"
 #include "../soft.h"
+#include "text.h"
 
 #ifdef VX_HAVE_LIBASS
-#include <ass/ass.h>
 
 typedef struct Style {
     char font[128];
@@ -29,24 +29,13 @@ typedef struct Style {
 typedef struct Captions {
     VxCue *cues;
     int n;
-    ASS_Library *lib;
-    ASS_Renderer *r;
+    VxText text;
     ASS_Track *tr;
     int cur;     /* the cue rasterised, -1: none */
     VxRect box;  /* its pixels (even corners); empty when none */
-    uint8_t *ya, *yv, *ca, *cb, *cr; /* alpha and value, luma then chroma, over box */
-    double kr, kb;
+    VxTextSprite sp; /* the cue over box */
     int W, H;
 } Captions;
-
-/* libass's messages, at debug level (its warnings are about fonts and shaping details). */
-static void ass_log(int level, const char *fmt, va_list va, void *opaque)
-{
-    char buf[512];
-    (void)level;
-    vsnprintf(buf, sizeof(buf), fmt, va);
-    vx_log(opaque, VX_LOG_DEBUG, "libass: %s", buf);
-}
 #endif
 
 
@@ -191,19 +180,9 @@ static void close_caps(Captions *c)
     vx_cues_free(c->cues, c->n);
     if (c->tr)
         ass_free_track(c->tr);
-    if (c->r)
-        ass_renderer_done(c->r);
-    if (c->lib)
-        ass_library_done(c->lib);
-    free(c->ya), free(c->yv), free(c->ca), free(c->cb), free(c->cr);
+    vx_text_close(&c->text);
+    vx_text_sprite_free(&c->sp);
     free(c);
-}
-
-/* ASS colour &HAABBGGRR from 0xRRGGBB and an opacity */
-static unsigned ass_col(int rgb, double opacity)
-{
-    unsigned a = (unsigned)lrint(255 * (1 - opacity));
-    return a << 24 | (unsigned)(rgb & 255) << 16 | (unsigned)(rgb & 0xff00) | (unsigned)(rgb >> 16 & 255);
 }
 
 /* The script: one event per cue, cue i shown alone from 10 i s for 5 s (rasterised one at
@@ -218,19 +197,15 @@ static char *make_script(const Captions *c, const Style *s, int W, int H)
         return NULL;
     const double fs = s->size * H;
     const int mlr = (int)lrint(W * (1 - s->max_width) / 2), mv = (int)lrint(s->margin * H);
-    size_t o = (size_t)snprintf(
-        b, cap,
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 0\n"
-        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
-        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
-        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding\nStyle: Default,%s,%.2f,&H%08X,&H%08X,&H%08X,"
-        "&H%08X,0,0,0,0,100,100,0,0,%d,%.2f,0,%d,%d,%d,%d,1\n\n[Events]\nFormat: Layer, Start, "
-        "End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
-        W, H, s->font, fs, ass_col(s->color, 1), ass_col(s->color, 1),
-        ass_col(s->box ? s->box_color : s->outline_color, s->box ? s->box_opacity : 1),
-        ass_col(s->box_color, s->box_opacity), s->box ? 3 : 1, s->outline * fs, s->align, mlr,
-        mlr, mv);
+    const VxTextStyle ts = {
+        .play_w = W, .play_h = H, .wrap = 0, .font = s->font, .size = fs,
+        .color = vx_text_color(s->color, 1),
+        .outline_color = vx_text_color(s->box ? s->box_color : s->outline_color,
+                                       s->box ? s->box_opacity : 1),
+        .back_color = vx_text_color(s->box_color, s->box_opacity),
+        .border_style = s->box ? 3 : 1, .outline = s->outline * fs, .align = s->align,
+        .margin_lr = mlr, .margin_v = mv};
+    size_t o = (size_t)vx_text_header(b, cap, &ts);
     for (int i = 0; i < c->n; i++) {
         const long t0 = 10L * i;
         char pos[64] = "";
@@ -269,23 +244,19 @@ static int cap_open(VxLayer *ly, const VxLayerOpen *o)
         close_caps(c);
         return ret;
     }
-    c->lib = ass_library_init();
-    if (c->lib) /* libass prints on stderr by default: the library never prints */
-        ass_set_message_cb(c->lib, ass_log, o->ctx);
-    c->r = c->lib ? ass_renderer_init(c->lib) : NULL;
-    char *script = c->r ? make_script(c, &s, o->l->W, o->l->H) : NULL;
+    if ((ret = vx_text_open(&c->text, o->ctx, "captions", o->l->W, o->l->H, o->l->matrix)) < 0) {
+        close_caps(c);
+        return ret;
+    }
+    char *script = make_script(c, &s, o->l->W, o->l->H);
     if (script) {
-        c->tr = ass_read_memory(c->lib, script, strlen(script), NULL);
+        c->tr = ass_read_memory(c->text.lib, script, strlen(script), NULL);
         free(script);
     }
     if (!c->tr) {
         close_caps(c);
         return vx_fail(o->ctx, VX_ERR(ENOMEM), "captions: libass could not be set up");
     }
-    ass_set_frame_size(c->r, o->l->W, o->l->H);
-    ass_set_storage_size(c->r, o->l->W, o->l->H);
-    ass_set_fonts(c->r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
-    vx_matrix_coefs(o->l->matrix, &c->kr, &c->kb);
     c->W = o->l->W, c->H = o->l->H;
     ly->priv = c;
     ly->outside = (VxRect){0, 0, o->l->W & ~1, o->l->H & ~1};
@@ -302,75 +273,31 @@ static int cue_at(const Captions *c, double t)
     return -1;
 }
 
-/* Rasterises cue i (libass) into the box's planes. */
+/* Rasterises cue i (libass) into the box's sprite. */
 static int raster(Captions *c, int i, int W, int H)
 {
     c->cur = i;
     c->box = (VxRect){0, 0, 0, 0};
+    vx_text_sprite_free(&c->sp);
     if (i < 0)
         return 0;
-    int ch = 0;
-    ASS_Image *img = ass_render_frame(c->r, c->tr, 10000LL * i + 1000, &ch);
-    int x0 = W, y0 = H, x1 = 0, y1 = 0;
-    for (ASS_Image *m = img; m; m = m->next) {
-        if (!m->w || !m->h)
-            continue;
-        x0 = m->dst_x < x0 ? m->dst_x : x0, y0 = m->dst_y < y0 ? m->dst_y : y0;
-        x1 = m->dst_x + m->w > x1 ? m->dst_x + m->w : x1;
-        y1 = m->dst_y + m->h > y1 ? m->dst_y + m->h : y1;
-    }
+    int ch = 0, x0, y0, x1, y1;
+    ASS_Image *img = ass_render_frame(c->text.r, c->tr, 10000LL * i + 1000, &ch);
+    vx_text_bounds(img, &x0, &y0, &x1, &y1);
     x0 = x0 / 2 * 2 < 0 ? 0 : x0 / 2 * 2, y0 = y0 / 2 * 2 < 0 ? 0 : y0 / 2 * 2;
     x1 = (x1 + 1) / 2 * 2 > (W & ~1) ? W & ~1 : (x1 + 1) / 2 * 2;
     y1 = (y1 + 1) / 2 * 2 > (H & ~1) ? H & ~1 : (y1 + 1) / 2 * 2;
     if (x1 <= x0 || y1 <= y0)
         return 0;
     const int w = x1 - x0, h = y1 - y0;
-    free(c->ya), free(c->yv), free(c->ca), free(c->cb), free(c->cr);
-    double *A = calloc((size_t)w * h, sizeof(double)), *Y = calloc((size_t)w * h, sizeof(double)),
-           *U = calloc((size_t)w * h, sizeof(double)), *V = calloc((size_t)w * h, sizeof(double));
-    c->ya = malloc((size_t)w * h), c->yv = malloc((size_t)w * h);
-    c->ca = malloc((size_t)w * h / 4), c->cb = malloc((size_t)w * h / 4), c->cr = malloc((size_t)w * h / 4);
-    if (!A || !Y || !U || !V || !c->ya || !c->yv || !c->ca || !c->cb || !c->cr) {
-        free(A), free(Y), free(U), free(V);
+    double *P = vx_text_canvas(w, h);
+    if (!P)
         return VX_ERR(ENOMEM);
-    }
-    /* each image over the ones before: straight colour, alpha 0..1 */
-    for (ASS_Image *m = img; m; m = m->next) {
-        const double R = (m->color >> 24) / 255.0, G = (m->color >> 16 & 255) / 255.0,
-                     B = (m->color >> 8 & 255) / 255.0, op = (255 - (m->color & 255)) / 255.0;
-        const double yy = c->kr * R + (1 - c->kr - c->kb) * G + c->kb * B;
-        const double uu = (B - yy) / (2 * (1 - c->kb)), vv = (R - yy) / (2 * (1 - c->kr));
-        for (int y = 0; y < m->h; y++)
-            for (int x = 0; x < m->w; x++) {
-                const int px = m->dst_x + x - x0, py = m->dst_y + y - y0;
-                if (px < 0 || py < 0 || px >= w || py >= h)
-                    continue;
-                const double a = m->bitmap[y * m->stride + x] / 255.0 * op;
-                const size_t k = (size_t)py * w + px;
-                const double ao = a + A[k] * (1 - a);
-                if (ao <= 0)
-                    continue;
-                Y[k] = (yy * a + Y[k] * A[k] * (1 - a)) / ao;
-                U[k] = (uu * a + U[k] * A[k] * (1 - a)) / ao;
-                V[k] = (vv * a + V[k] * A[k] * (1 - a)) / ao;
-                A[k] = ao;
-            }
-    }
-    for (size_t k = 0; k < (size_t)w * h; k++)
-        c->ya[k] = vx_q8(255 * A[k]), c->yv[k] = vx_q8(16 + 219 * Y[k]);
-    for (int y = 0; y < h / 2; y++)
-        for (int x = 0; x < w / 2; x++) {
-            double sa = 0, su = 0, sv = 0;
-            for (int j = 0; j < 4; j++) {
-                const size_t k = (size_t)(2 * y + j / 2) * w + 2 * x + j % 2;
-                sa += A[k], su += U[k] * A[k], sv += V[k] * A[k];
-            }
-            const size_t q = (size_t)y * (w / 2) + x;
-            c->ca[q] = vx_q8(255 * sa / 4);
-            c->cb[q] = vx_q8(128 + 224 * (sa > 0 ? su / sa : 0));
-            c->cr[q] = vx_q8(128 + 224 * (sa > 0 ? sv / sa : 0));
-        }
-    free(A), free(Y), free(U), free(V);
+    vx_text_paint(P, w, h, img, x0, y0);
+    int ret = vx_text_sprite(&c->text, P, w, h, &c->sp);
+    free(P);
+    if (ret < 0)
+        return ret;
     c->box = (VxRect){x0, y0, x1, y1};
     return 0;
 }
@@ -409,27 +336,11 @@ static void cap_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int 
     const VxPlanes d = vx_planes(fr->dst);
     int y0, y1;
     vx_slice_rows(fr->dst->h / 2, i, k, &y0, &y1);
-    y0 = y0 * 2 > c->box.y0 ? y0 * 2 : c->box.y0;
-    y1 = y1 * 2 < c->box.y1 ? y1 * 2 : c->box.y1;
-    const int w = c->box.x1 - c->box.x0, x0 = c->box.x0;
-    for (int y = y0; y < y1; y++) {
-        const size_t row = (size_t)(y - c->box.y0) * w;
-        uint8_t *py = d.y + y * d.sy + x0;
-        for (int x = 0; x < w; x++) {
-            const int a = c->ya[row + x];
-            py[x] = (uint8_t)((c->yv[row + x] * a + py[x] * (255 - a) + 127) / 255);
-        }
-        if (y & 1)
-            continue;
-        const size_t crow = (size_t)(y - c->box.y0) / 2 * (w / 2);
-        uint8_t *pu = d.u + (y / 2) * d.suv + (x0 / 2) * d.step;
-        uint8_t *pv = d.v + (y / 2) * d.suv + (x0 / 2) * d.step;
-        for (int x = 0; x < w / 2; x++) {
-            const int a = c->ca[crow + x];
-            pu[x * d.step] = (uint8_t)((c->cb[crow + x] * a + pu[x * d.step] * (255 - a) + 127) / 255);
-            pv[x * d.step] = (uint8_t)((c->cr[crow + x] * a + pv[x * d.step] * (255 - a) + 127) / 255);
-        }
-    }
+    VxRect r = c->box;
+    r.y0 = y0 * 2 > r.y0 ? y0 * 2 : r.y0;
+    r.y1 = y1 * 2 < r.y1 ? y1 * 2 : r.y1;
+    if (r.y0 < r.y1)
+        vx_text_blend(&c->text, &d, &c->sp, c->box.x0, c->box.y0, r, 256);
 }
 
 static int cap_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)

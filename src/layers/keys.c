@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../layer.h"
+#include "text.h"
 
 #define MAX_T 86400.0
 #define MAX_SHOWN 8   /* keys.max at most */
@@ -338,8 +339,6 @@ static int read_track(VxContext *ctx, const char *file, KeyEv **ev, int *n)
 }
 
 #ifdef VX_HAVE_LIBASS
-#include <ass/ass.h>
-
 /* A badge: shown from t0 to last + duration; its text is upd[u0..u1) (a typing run's grows:
  * text i from upd[i].t). */
 typedef struct Upd { double t; char *text; } Upd;
@@ -350,8 +349,7 @@ typedef struct State { int n; Shown s[MAX_SHOWN]; } State;
 
 typedef struct Sprite {
     char *text;
-    int w, h;
-    uint8_t *ya, *yv, *ca, *cb, *cr; /* alpha and value, luma then chroma (w/2 x h/2) */
+    VxTextSprite sp;
     int64_t used;
 } Sprite;
 
@@ -362,8 +360,7 @@ typedef struct Keys {
     int nb;
     Upd *u;
     int nu;
-    ASS_Library *lib;
-    ASS_Renderer *r;
+    VxText tx;
     Sprite cache[N_CACHE];
     int64_t tick;
     const Sprite *spr[MAX_SHOWN]; /* the sprites of `now` */
@@ -372,16 +369,7 @@ typedef struct Keys {
     VxRect drawn_last;           /* what the previous output's badges covered */
     int W, H, ph, gap;
     double cx, base;             /* the newest badge's centre x and its bottom (or top) y */
-    double kr, kb;
 } Keys;
-
-static void ass_log(int level, const char *fmt, va_list va, void *opaque)
-{
-    char buf[512];
-    (void)level;
-    vsnprintf(buf, sizeof(buf), fmt, va);
-    vx_log(opaque, VX_LOG_DEBUG, "libass: %s", buf);
-}
 
 /* Appends s to the text (ASS-escaped when `esc`), within TEXT_MAX. */
 static void put(char *b, const char *s, int esc)
@@ -530,14 +518,9 @@ static void state_at(const Keys *k, double t, State *st)
 
 static void free_sprite(Sprite *sp)
 {
-    free(sp->text), free(sp->ya), free(sp->yv), free(sp->ca), free(sp->cb), free(sp->cr);
+    free(sp->text);
+    vx_text_sprite_free(&sp->sp);
     memset(sp, 0, sizeof(*sp));
-}
-
-/* ASS colour &HAABBGGRR, opaque */
-static unsigned ass_col(const int rgb[3])
-{
-    return (unsigned)rgb[2] << 16 | (unsigned)rgb[1] << 8 | (unsigned)rgb[0];
 }
 
 /* The pill with `text` on it as Y'CbCr + alpha, into sp. */
@@ -548,28 +531,21 @@ static int rasterise(Keys *k, const char *text, Sprite *sp)
     char *script = malloc(2048 + TEXT_MAX);
     if (!script)
         return VX_ERR(ENOMEM);
-    const int n = snprintf(
-        script, 2048 + TEXT_MAX,
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 2\n"
-        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
-        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
-        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding\nStyle: Default,%s,%.2f,&H%08X,&H%08X,&H%08X,"
-        "&H%08X,0,0,0,0,100,100,0,0,1,0,0,5,0,0,0,1\n\n[Events]\nFormat: Layer, Start, End, "
-        "Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
-        "Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,{\\an5\\pos(%d,%d)}%s\n",
-        4 * k->W, 4 * k->H, s->font, fs, ass_col(s->color), ass_col(s->color), 0u, 0u,
-        2 * k->W, 2 * k->H, text);
-    ASS_Track *tr = ass_read_memory(k->lib, script, (size_t)n, NULL);
+    const int col = s->color[0] << 16 | s->color[1] << 8 | s->color[2];
+    const VxTextStyle ts = {.play_w = 4 * k->W, .play_h = 4 * k->H, .wrap = 2, .font = s->font,
+                            .size = fs, .color = vx_text_color(col, 1), .border_style = 1,
+                            .align = 5};
+    int n = vx_text_header(script, 2048 + TEXT_MAX, &ts);
+    n += snprintf(script + n, (size_t)(2048 + TEXT_MAX - n),
+                  "Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,{\\an5\\pos(%d,%d)}%s\n",
+                  2 * k->W, 2 * k->H, text);
+    ASS_Track *tr = ass_read_memory(k->tx.lib, script, (size_t)n, NULL);
     free(script);
     if (!tr)
         return VX_ERR(ENOMEM);
-    int ch = 0;
-    ASS_Image *img = ass_render_frame(k->r, tr, 1000, &ch);
-    int ix0 = INT_MAX, ix1 = INT_MIN;
-    for (ASS_Image *m = img; m; m = m->next)
-        if (m->w && m->h)
-            ix0 = m->dst_x < ix0 ? m->dst_x : ix0, ix1 = m->dst_x + m->w > ix1 ? m->dst_x + m->w : ix1;
+    int ch = 0, ix0, iy0, ix1, iy1;
+    ASS_Image *img = ass_render_frame(k->tx.r, tr, 1000, &ch);
+    vx_text_bounds(img, &ix0, &iy0, &ix1, &iy1);
     if (ix0 > ix1)
         ix0 = ix1 = 2 * k->W;
     const int pad = (int)lrint(0.45 * fs);
@@ -577,11 +553,9 @@ static int rasterise(Keys *k, const char *text, Sprite *sp)
     w = (w < k->ph ? k->ph : w + 1) & ~1;
     const int h = k->ph;
     const int x0 = (int)lrint((ix0 + ix1) / 2.0 - w / 2.0), y0 = 2 * k->H - h / 2;
-    double *P = calloc((size_t)w * h * 4, sizeof(double)); /* premultiplied R, G, B, alpha */
-    *sp = (Sprite){.text = strdup(text), .w = w, .h = h};
-    sp->ya = malloc((size_t)w * h), sp->yv = malloc((size_t)w * h);
-    sp->ca = malloc((size_t)w * h / 4), sp->cb = malloc((size_t)w * h / 4), sp->cr = malloc((size_t)w * h / 4);
-    if (!P || !sp->text || !sp->ya || !sp->yv || !sp->ca || !sp->cb || !sp->cr) {
+    double *P = vx_text_canvas(w, h); /* premultiplied R, G, B, alpha */
+    *sp = (Sprite){.text = strdup(text)};
+    if (!P || !sp->text) {
         free(P), ass_free_track(tr), free_sprite(sp);
         return VX_ERR(ENOMEM);
     }
@@ -594,40 +568,13 @@ static int rasterise(Keys *k, const char *text, Sprite *sp)
                 q[c] = s->box_color[c] / 255.0 * a;
             q[3] = a;
         }
-    for (ASS_Image *m = img; m; m = m->next) /* the text over the pill */
-        for (int y = 0; y < m->h; y++)
-            for (int x = 0; x < m->w; x++) {
-                const int px = m->dst_x + x - x0, py = m->dst_y + y - y0;
-                if (px < 0 || py < 0 || px >= w || py >= h)
-                    continue;
-                const double a = m->bitmap[y * m->stride + x] / 255.0;
-                double *q = P + ((size_t)py * w + px) * 4;
-                for (int c = 0; c < 3; c++)
-                    q[c] = s->color[c] / 255.0 * a + q[c] * (1 - a);
-                q[3] = a + q[3] * (1 - a);
-            }
+    vx_text_paint(P, w, h, img, x0, y0); /* the text over the pill */
     ass_free_track(tr);
-    /* to limited-range Y'CbCr of the output's matrix: luma per pixel, chroma per 2x2 */
-    const double kg = 1 - k->kr - k->kb;
-    for (int y = 0; y < h; y += 2)
-        for (int x = 0; x < w; x += 2) {
-            double su = 0, sv = 0, sa = 0;
-            for (int j = 0; j < 4; j++) {
-                const size_t i = (size_t)(y + j / 2) * w + x + j % 2;
-                const double *q = P + i * 4;
-                const double yy = k->kr * q[0] + kg * q[1] + k->kb * q[2];
-                sp->ya[i] = vx_q8(255 * q[3]);
-                sp->yv[i] = vx_q8(16 + 219 * (q[3] > 0 ? yy / q[3] : 0));
-                su += (q[2] - yy) / (2 * (1 - k->kb)), sv += (q[0] - yy) / (2 * (1 - k->kr));
-                sa += q[3];
-            }
-            const size_t c = (size_t)(y / 2) * (w / 2) + x / 2;
-            sp->ca[c] = vx_q8(255 * sa / 4);
-            sp->cb[c] = vx_q8(128 + 224 * (sa > 0 ? su / sa : 0));
-            sp->cr[c] = vx_q8(128 + 224 * (sa > 0 ? sv / sa : 0));
-        }
+    int ret = vx_text_sprite(&k->tx, P, w, h, &sp->sp);
     free(P);
-    return 0;
+    if (ret < 0)
+        free_sprite(sp);
+    return ret;
 }
 
 /* The sprite of `text`, rasterised on first use (the least recently used one goes). */
@@ -665,10 +612,10 @@ static int place(Keys *k, VxRect *all)
         const Sprite *sp = k->spr[i];
         const int step = (k->ph + k->gap) * i;
         int y0 = k->s.pos == 1 ? (int)lrint(k->base) + step : (int)lrint(k->base) - k->ph - step;
-        int x0 = (int)lrint(k->cx - sp->w / 2.0);
-        x0 = x0 + sp->w > (k->W & ~1) ? (k->W & ~1) - sp->w : x0;
+        int x0 = (int)lrint(k->cx - sp->sp.w / 2.0);
+        x0 = x0 + sp->sp.w > (k->W & ~1) ? (k->W & ~1) - sp->sp.w : x0;
         x0 = (x0 < 0 ? 0 : x0) & ~1, y0 &= ~1;
-        k->place[i] = (VxRect){x0, y0, x0 + sp->w, y0 + sp->h};
+        k->place[i] = (VxRect){x0, y0, x0 + sp->sp.w, y0 + sp->sp.h};
         const VxRect c = vx_rect_clip(k->place[i], k->W & ~1, k->H & ~1);
         if (!vx_rect_empty(c))
             vx_rect_union(all, c.x0, c.y0, c.x1, c.y1);
@@ -683,10 +630,7 @@ static void close_keys(Keys *k)
     for (int i = 0; i < N_CACHE; i++)
         free_sprite(&k->cache[i]);
     free(k->u), free(k->b), free(k->reach);
-    if (k->r)
-        ass_renderer_done(k->r);
-    if (k->lib)
-        ass_library_done(k->lib);
+    vx_text_close(&k->tx);
     free(k);
 }
 
@@ -735,19 +679,11 @@ static int keys_open(VxLayer *ly, const VxLayerOpen *o)
         close_keys(k);
         return ret;
     }
-    k->lib = ass_library_init();
-    if (k->lib)
-        ass_set_message_cb(k->lib, ass_log, o->ctx);
-    k->r = k->lib ? ass_renderer_init(k->lib) : NULL;
-    if (!k->r) {
-        close_keys(k);
-        return vx_fail(o->ctx, VX_ERR(ENOMEM), "keys: libass could not be set up");
-    }
     /* libass draws in a frame 4x the output's, the text centred in it (pixels 1:1) */
-    ass_set_frame_size(k->r, 4 * o->l->W, 4 * o->l->H);
-    ass_set_storage_size(k->r, 4 * o->l->W, 4 * o->l->H);
-    ass_set_fonts(k->r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
-    vx_matrix_coefs(o->l->matrix, &k->kr, &k->kb);
+    if ((ret = vx_text_open(&k->tx, o->ctx, "keys", 4 * o->l->W, 4 * o->l->H, o->l->matrix)) < 0) {
+        close_keys(k);
+        return ret;
+    }
     k->W = o->l->W, k->H = o->l->H;
     const double fs = k->s.size * k->H;
     k->ph = ((int)lrint(1.6 * fs) + 1) & ~1;
@@ -809,15 +745,6 @@ static int keys_begin(VxLayer *ly, const VxLayerFrame *fr)
     return place(k, &all);
 }
 
-/* d = d + a (v - d), a in 0..255 (alpha) times f in 256ths (fade) */
-static void mix_row(uint8_t *d, int step, const uint8_t *v, const uint8_t *al, int n, int f)
-{
-    for (int x = 0; x < n; x++, d += step) {
-        const int a = (al[x] * f + 128) >> 8;
-        *d = (uint8_t)((v[x] * a + *d * (255 - a) + 127) / 255);
-    }
-}
-
 static void keys_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int kk)
 {
     (void)phase;
@@ -826,21 +753,11 @@ static void keys_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int
     int r0, r1;
     vx_slice_rows(fr->dst->h / 2, i, kk, &r0, &r1); /* chroma rows: 2 luma rows each */
     for (int j = k->now.n - 1; j >= 0; j--) {
-        const Sprite *sp = k->spr[j];
         const VxRect p = k->place[j];
-        const VxRect c = vx_rect_clip(p, k->W & ~1, k->H & ~1);
-        const int y0 = c.y0 > 2 * r0 ? c.y0 : 2 * r0, y1 = c.y1 < 2 * r1 ? c.y1 : 2 * r1;
-        const int n = c.x1 - c.x0, sx = c.x0 - p.x0, f = k->now.s[j].a;
-        for (int y = y0; y < y1; y++) {
-            const size_t row = (size_t)(y - p.y0) * sp->w + sx;
-            mix_row(d.y + y * d.sy + c.x0, 1, sp->yv + row, sp->ya + row, n, f);
-            if (y & 1)
-                continue;
-            const size_t crow = (size_t)(y - p.y0) / 2 * (sp->w / 2) + sx / 2;
-            const ptrdiff_t o = (y / 2) * d.suv + (c.x0 / 2) * d.step;
-            mix_row(d.u + o, d.step, sp->cb + crow, sp->ca + crow, n / 2, f);
-            mix_row(d.v + o, d.step, sp->cr + crow, sp->ca + crow, n / 2, f);
-        }
+        VxRect c = vx_rect_clip(p, k->W & ~1, k->H & ~1);
+        c.y0 = c.y0 > 2 * r0 ? c.y0 : 2 * r0, c.y1 = c.y1 < 2 * r1 ? c.y1 : 2 * r1;
+        if (c.y0 < c.y1 && c.x0 < c.x1)
+            vx_text_blend(&k->tx, &d, &k->spr[j]->sp, p.x0, p.y0, c, k->now.s[j].a);
     }
 }
 
