@@ -1,9 +1,10 @@
 /* The captions layer: the cues of an SRT or WebVTT file (sources.captions) burnt into the
  * output, styled by the "captions" section (docs/project-format.md, "Captions"). Cue times
  * are recording time (the frame's t_rec), so captions follow cuts and speed changes. Text is
- * shaped and rasterised by libass (HarfBuzz, fontconfig) only when the cue shown changes; the
- * rasterised cue is kept as Y'CbCr + alpha over its box and mixed into each output. Without
- * libass (the FFmpeg-free core build) a project with captions is refused. */
+ * shaped and rasterised by libass (HarfBuzz, fontconfig) through the shared text path
+ * (text.h) only when the page shown changes (a cue longer than max_lines lines is shown in
+ * pages); the rasterised page is kept as Y'CbCr + alpha over its box and blended into each
+ * output. Without libass (the FFmpeg-free core build) a project with captions is refused. */
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,17 +22,27 @@ typedef struct Style {
     char font[128];
     double size, outline, margin, max_width, box_opacity;
     int color, outline_color, box_color; /* 0xRRGGBB */
-    int box, align;
+    int box, align, max_lines;
     int has_pos;
     double pos[2];
 } Style;
 
+/* A cue's pages (at most max_lines lines each): page k's text (ASS) from t[k] to t[k + 1]. */
+typedef struct Pages {
+    int n;       /* 0: not worked out yet */
+    char **text;
+    double *t;
+} Pages;
+
 typedef struct Captions {
     VxCue *cues;
     int n;
+    Pages *pages; /* per cue, worked out when the cue is first shown */
+    Style s;
     VxText text;
-    ASS_Track *tr;
-    int cur;     /* the cue rasterised, -1: none */
+    ASS_Track *tr; /* the style; one event at a time */
+    char pos[64];  /* the \pos override of position [x, y] */
+    int cur, page; /* the cue and page rasterised, cur -1: none */
     VxRect box;  /* its pixels (even corners); empty when none */
     VxTextSprite sp; /* the cue over box */
     int W, H;
@@ -83,14 +94,14 @@ static int parse_style(VxContext *ctx, const char *file, json_object *o, STYLE_A
 #ifdef VX_HAVE_LIBASS
     *s = (Style){.size = 0.05, .outline = 0.1, .margin = 0.05, .max_width = 0.9,
                  .box_opacity = 0.6, .color = 0xffffff, .outline_color = 0, .box_color = 0,
-                 .box = 1, .align = 2};
+                 .box = 1, .align = 2, .max_lines = 2};
     snprintf(s->font, sizeof(s->font), "sans-serif");
 #else
     (void)s_unused;
 #endif
     static const char *const keys[] = {"font", "size", "color", "outline", "outline_color",
                                        "box", "box_color", "box_opacity", "position",
-                                       "margin", "max_width", "soft", "sidecar", "language",
+                                       "margin", "max_width", "max_lines", "soft", "sidecar", "language",
                                        NULL};
     if (!o)
         return 0;
@@ -130,6 +141,12 @@ static int parse_style(VxContext *ctx, const char *file, json_object *o, STYLE_A
     COL("outline_color", outline_color)
     COL("box_color", box_color)
 #undef COL
+#endif
+    d = 2;
+    if (get_num(o, "max_lines", 1, 20, &d, &err) || err || d != floor(d))
+        return bad(ctx, file, ".max_lines", "expected a whole number from 1 to 20");
+#ifdef VX_HAVE_LIBASS
+    s->max_lines = (int)d;
 #endif
     if (json_object_object_get_ex(o, "box", &v)) {
         if (!json_object_is_type(v, json_type_boolean))
@@ -177,6 +194,12 @@ static int cap_check(VxContext *ctx, const char *file, json_object *section)
 #ifdef VX_HAVE_LIBASS
 static void close_caps(Captions *c)
 {
+    for (int i = 0; c->pages && i < c->n; i++) {
+        for (int k = 0; k < c->pages[i].n; k++)
+            free(c->pages[i].text[k]);
+        free(c->pages[i].text), free(c->pages[i].t);
+    }
+    free(c->pages);
     vx_cues_free(c->cues, c->n);
     if (c->tr)
         ass_free_track(c->tr);
@@ -185,13 +208,11 @@ static void close_caps(Captions *c)
     free(c);
 }
 
-/* The script: one event per cue, cue i shown alone from 10 i s for 5 s (rasterised one at
- * a time, when it becomes the cue shown). */
-static char *make_script(const Captions *c, const Style *s, int W, int H)
+/* The script's header: the style (docs/project-format.md, "Captions, exactly"); the events
+ * come one at a time (show). */
+static char *make_script(const Style *s, int W, int H)
 {
-    size_t cap = 2048;
-    for (int i = 0; i < c->n; i++)
-        cap += 2 * strlen(c->cues[i].text) + 160;
+    const size_t cap = 2048;
     char *b = malloc(cap);
     if (!b)
         return NULL;
@@ -205,26 +226,7 @@ static char *make_script(const Captions *c, const Style *s, int W, int H)
         .back_color = vx_text_color(s->box_color, s->box_opacity),
         .border_style = s->box ? 3 : 1, .outline = s->outline * fs, .align = s->align,
         .margin_lr = mlr, .margin_v = mv};
-    size_t o = (size_t)vx_text_header(b, cap, &ts);
-    for (int i = 0; i < c->n; i++) {
-        const long t0 = 10L * i;
-        char pos[64] = "";
-        if (s->has_pos)
-            snprintf(pos, sizeof(pos), "{\\an2\\pos(%.1f,%.1f)}", s->pos[0] * W, s->pos[1] * H);
-        o += (size_t)snprintf(b + o, cap - o,
-                              "Dialogue: 0,%ld:%02ld:%02ld.00,%ld:%02ld:%02ld.00,Default,,0,0,0,,%s",
-                              t0 / 3600, t0 / 60 % 60, t0 % 60, (t0 + 5) / 3600,
-                              (t0 + 5) / 60 % 60, (t0 + 5) % 60, pos);
-        /* lines joined with \N; braces would open libass override blocks */
-        for (const char *q = c->cues[i].text; *q; q++) {
-            if (*q == '\n')
-                b[o++] = '\\', b[o++] = 'N';
-            else
-                b[o++] = *q == '{' ? '(' : *q == '}' ? ')' : *q;
-        }
-        b[o++] = '\n';
-        b[o] = 0;
-    }
+    vx_text_header(b, cap, &ts);
     return b;
 }
 
@@ -248,7 +250,15 @@ static int cap_open(VxLayer *ly, const VxLayerOpen *o)
         close_caps(c);
         return ret;
     }
-    char *script = make_script(c, &s, o->l->W, o->l->H);
+    c->s = s;
+    if (s.has_pos)
+        snprintf(c->pos, sizeof(c->pos), "{\\an2\\pos(%.1f,%.1f)}", s.pos[0] * o->l->W,
+                 s.pos[1] * o->l->H);
+    if (!(c->pages = calloc((size_t)c->n + 1, sizeof(*c->pages)))) {
+        close_caps(c);
+        return VX_ERR(ENOMEM);
+    }
+    char *script = make_script(&s, o->l->W, o->l->H);
     if (script) {
         c->tr = ass_read_memory(c->text.lib, script, strlen(script), NULL);
         free(script);
@@ -273,16 +283,150 @@ static int cue_at(const Captions *c, double t)
     return -1;
 }
 
-/* Rasterises cue i (libass) into the box's sprite. */
-static int raster(Captions *c, int i, int W, int H)
+/* libass's images of `text` (ASS, escaped) as the one event shown; valid until the next call. */
+static ASS_Image *show(Captions *c, const char *text)
 {
-    c->cur = i;
+    ass_flush_events(c->tr);
+    const size_t len = strlen(text) + 128;
+    char *line = malloc(len);
+    if (!line)
+        return NULL;
+    const int n = snprintf(line, len, "Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,%s%s\n",
+                           c->pos, text);
+    ass_process_data(c->tr, line, n);
+    free(line);
+    int ch = 0;
+    return ass_render_frame(c->text.r, c->tr, 1000, &ch);
+}
+
+/* The lines libass laid `text` out in: its glyphs come as one image per line. */
+static int lines_of(Captions *c, const char *text)
+{
+    int n = 0;
+    for (ASS_Image *m = show(c, text); m; m = m->next)
+        n += m->type == IMAGE_TYPE_CHARACTER && m->w && m->h;
+    return n;
+}
+
+/* Appends src[0, n) to the ASS text b (at *o): a line break as \N, braces as parentheses
+ * (they would open override blocks). b has room for 2 n more bytes and a NUL. */
+static void put_ass(char *b, size_t *o, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (src[i] == '\n')
+            b[(*o)++] = '\\', b[(*o)++] = 'N';
+        else
+            b[(*o)++] = src[i] == '{' ? '(' : src[i] == '}' ? ')' : src[i];
+    }
+    b[*o] = 0;
+}
+
+/* Code points of src[0, n) that are not spaces or line breaks. */
+static int chars_of(const char *src, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)src[i] & 0xc0) != 0x80 && src[i] != ' ' && src[i] != '\n';
+    return k;
+}
+
+/* Cue i's pages (docs/project-format.md, "Captions", max_lines): the fewest words that do not
+ * fit in max_lines lines start a new page; a page is shown for a share of the cue's time in
+ * proportion to its characters. */
+static int paginate(Captions *c, int i)
+{
+    const VxCue *q = &c->cues[i];
+    const char *t = q->text;
+    const size_t len = strlen(t);
+    Pages *pg = &c->pages[i];
+    char *buf = malloc(2 * len + 1);
+    size_t *ws = malloc(sizeof(size_t) * (len + 1)), *we = malloc(sizeof(size_t) * (len + 1));
+    int nw = 0, ret = 0;
+    if (!buf || !ws || !we) {
+        ret = VX_ERR(ENOMEM);
+        goto done;
+    }
+    for (size_t p = 0; p < len;) { /* words: runs of bytes but spaces and line breaks */
+        while (p < len && (t[p] == ' ' || t[p] == '\n'))
+            p++;
+        if (p == len)
+            break;
+        ws[nw] = p;
+        while (p < len && t[p] != ' ' && t[p] != '\n')
+            p++;
+        we[nw++] = p;
+    }
+    if (!(pg->text = calloc((size_t)nw + 1, sizeof(char *))) ||
+        !(pg->t = malloc(sizeof(double) * ((size_t)nw + 2)))) {
+        ret = VX_ERR(ENOMEM);
+        goto done;
+    }
+    int total = 0;
+    for (int w = 0; w < nw; w++)
+        total += chars_of(t + ws[w], we[w] - ws[w]);
+    int start = 0, done_chars = 0;
+    pg->t[0] = q->a;
+    while (start < nw || pg->n == 0) {
+        int end = nw; /* words [start, end) on this page */
+        size_t o = 0;
+        if (nw) {
+            put_ass(buf, &o, t + ws[start], we[nw - 1] - ws[start]);
+            if (lines_of(c, buf) > c->s.max_lines) { /* the most words that fit, one at least */
+                for (end = start + 1; end < nw; end++) {
+                    o = 0;
+                    put_ass(buf, &o, t + ws[start], we[end] - ws[start]);
+                    if (lines_of(c, buf) > c->s.max_lines)
+                        break;
+                }
+            }
+        }
+        o = 0;
+        if (nw)
+            put_ass(buf, &o, t + ws[start], we[end - 1] - ws[start]);
+        else
+            buf[0] = 0;
+        if (!(pg->text[pg->n] = strdup(buf))) {
+            ret = VX_ERR(ENOMEM);
+            goto done;
+        }
+        for (int w = start; w < end; w++)
+            done_chars += chars_of(t + ws[w], we[w] - ws[w]);
+        pg->n++;
+        pg->t[pg->n] = end == nw || !total ? q->b : q->a + (q->b - q->a) * done_chars / total;
+        start = end;
+    }
+done:
+    free(buf), free(ws), free(we);
+    return ret;
+}
+
+/* The cue and page shown at recording time t (cue -1: none). */
+static int page_at(Captions *c, double t, int *cue, int *page)
+{
+    *cue = cue_at(c, t), *page = 0;
+    if (*cue < 0)
+        return 0;
+    Pages *pg = &c->pages[*cue];
+    if (!pg->n) {
+        int ret = paginate(c, *cue);
+        if (ret < 0)
+            return ret;
+    }
+    while (*page + 1 < pg->n && t >= pg->t[*page + 1])
+        ++*page;
+    return 0;
+}
+
+/* Rasterises page k of cue i (libass) into the box's sprite. */
+static int raster(Captions *c, int i, int k, int W, int H)
+{
+    c->cur = i, c->page = k;
     c->box = (VxRect){0, 0, 0, 0};
     vx_text_sprite_free(&c->sp);
     if (i < 0)
         return 0;
-    int ch = 0, x0, y0, x1, y1;
-    ASS_Image *img = ass_render_frame(c->text.r, c->tr, 10000LL * i + 1000, &ch);
+    int x0, y0, x1, y1;
+    ASS_Image *img = show(c, c->pages[i].text[k]);
     vx_text_bounds(img, &x0, &y0, &x1, &y1);
     x0 = x0 / 2 * 2 < 0 ? 0 : x0 / 2 * 2, y0 = y0 / 2 * 2 < 0 ? 0 : y0 / 2 * 2;
     x1 = (x1 + 1) / 2 * 2 > (W & ~1) ? W & ~1 : (x1 + 1) / 2 * 2;
@@ -305,11 +449,13 @@ static int raster(Captions *c, int i, int W, int H)
 static int cap_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 {
     Captions *c = ly->priv;
-    const int i = cue_at(c, fr->t_rec);
-    if (i == c->cur)
-        return 0; /* the same cue (or none): nothing rasterised, nothing changed */
+    int i, k, ret = page_at(c, fr->t_rec, &i, &k);
+    if (ret < 0)
+        return ret;
+    if (i == c->cur && (i < 0 || k == c->page))
+        return 0; /* the same page (or none): nothing rasterised, nothing changed */
     const VxRect old = c->box;
-    int ret = raster(c, i, c->W, c->H);
+    ret = raster(c, i, k, c->W, c->H);
     if (ret < 0)
         return ret;
     int n = 0;
@@ -323,8 +469,10 @@ static int cap_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 static int cap_begin(VxLayer *ly, const VxLayerFrame *fr)
 {
     Captions *c = ly->priv;
-    const int i = cue_at(c, fr->t_rec);
-    return i == c->cur ? 0 : raster(c, i, c->W, c->H);
+    int i, k, ret = page_at(c, fr->t_rec, &i, &k);
+    if (ret < 0)
+        return ret;
+    return i == c->cur && (i < 0 || k == c->page) ? 0 : raster(c, i, k, c->W, c->H);
 }
 
 static void cap_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)

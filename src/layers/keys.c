@@ -634,11 +634,11 @@ static void close_keys(Keys *k)
     free(k);
 }
 
-/* Room the captions take at the bottom (output pixels): two lines, when they are there. */
+/* Room the captions take at the bottom (output pixels): max_lines lines, when they are there. */
 static double captions_room(const VxProject *p, int H)
 {
     json_object *c = NULL, *v;
-    double size = 0.05, margin = 0.05;
+    double size = 0.05, margin = 0.05, lines = 2;
     if (!p->captions)
         return 0;
     if (p->json && json_object_object_get_ex(p->json, "captions", &c) &&
@@ -650,8 +650,10 @@ static double captions_room(const VxProject *p, int H)
             size = json_object_get_double(v);
         if (json_object_object_get_ex(c, "margin", &v))
             margin = json_object_get_double(v);
+        if (json_object_object_get_ex(c, "max_lines", &v))
+            lines = json_object_get_double(v);
     }
-    return (margin + 2.5 * size) * H;
+    return (margin + (lines + 0.5) * size) * H;
 }
 
 #endif

@@ -4,7 +4,8 @@
 # Chinese and an emoji), compared pixel by pixel with check_captions' own libass rendering,
 # decoded with ffmpeg: the bottom band differs from the export without captions during each cue
 # and only then; a cut that keeps half of a cue keeps that half. Bad subtitle files (not UTF-8,
-# a malformed timing) are refused with the file, the line and the problem.
+# a malformed timing) are refused with the file, the line and the problem. A cue longer than
+# max_lines lines is shown in pages at their share of the cue's time.
 # Environment: VEXPORT, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${MEDIA:?}" "${CHECK_CAPTIONS:?}"
@@ -53,6 +54,15 @@ PY
 # without captions, >= 35 dB over each caption's box, and nothing else changed
 "$CHECK_CAPTIONS" "$tmp/cap.mp4" "$tmp/ref.mp4" "$tmp/t.srt" 10 0.1 ||
     { echo "FAIL: the captions are not libass's rendering of the cues in the documented style"; exit 1; }
+# a cue that wraps to 4 lines and more at the default max_lines (2): shown in pages of at most 2
+# lines, each for its share of the cue's time by characters, as the checker's model has it
+printf '1\n00:00:00,000 --> 00:00:02,000\nOne two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty\n' >"$tmp/long.srt"
+mk pages '[ { "start": 0, "end": 2 } ]' ', "captions": "long.srt"'
+"$CHECK_CAPTIONS" "$tmp/pages.mp4" "$tmp/ref.mp4" "$tmp/long.srt" 10 0.1 2 >"$tmp/pages.log" ||
+    { cat "$tmp/pages.log"; echo "FAIL: a long cue is not shown in pages of max_lines lines at their times"; exit 1; }
+cat "$tmp/pages.log"
+np=$(sed -n 's/.*(\([0-9]*\) pages of at most 2 lines).*/\1/p' "$tmp/pages.log")
+[ "${np:-0}" -ge 2 ] || { echo "FAIL: the long cue was not shown in pages (${np:-no} pages)"; exit 1; }
 refuse() { # name, expected text
     echo "{ $base, \"sources\": { \"screen\": \"rec.mp4\", \"captions\": \"$1\" } }" >"$tmp/bad.json"
     if "$VEXPORT" render "$tmp/bad.json" -o "$tmp/bad.mp4" >"$tmp/bad.log" 2>&1; then

@@ -5,14 +5,18 @@
  * "Captions, exactly" rules (PlayRes = output size, Fontsize = size x H, box = BorderStyle 3
  * with the padding as its outline, margins, alignment).
  *
- *   check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE
+ *   check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE [MAX_LINES]
  *
  * OUT and REF are lossless 4:2:0 exports of one project with an untouched timeline (output
  * time = recording time), OUT with "sources": {"captions": SUBS} and "captions": {"size":
- * SIZE} (every other style key at its default), REF without captions. For each frame at
- * t = n / FPS:
+ * SIZE, "max_lines": MAX_LINES (default 2)} (every other style key at its default), REF
+ * without captions. A cue is shown in pages, as the document says: the most words (at least
+ * one) that libass lays out in at most MAX_LINES lines (counted here as the boxes libass draws,
+ * one per line), then the next page from the next word; page k from a + (b - a) C_k / C, C_k
+ * the characters (code points but spaces and line breaks) of the pages before it, C the cue's.
+ * For each frame at t = n / FPS:
  *  - no cue at t: OUT's frame equals REF's exactly;
- *  - a cue at t: the checker renders it with libass at the output's size and composites its
+ *  - a cue at t: the checker renders its page at t with libass at the output's size and composites its
  *    images in order over REF's frame (each image's colour as limited-range Y'CbCr of the
  *    stream's matrix, its coverage x opacity as alpha; chroma with the mean alpha of each 2x2
  *    block): OUT must match that over the caption's box (the images' bounding box, widened to
@@ -35,10 +39,84 @@ static void quiet(int level, const char *fmt, va_list va, void *data)
     (void)level, (void)fmt, (void)va, (void)data;
 }
 
+#define MAX_PAGES 32
+
 typedef struct Cue {
     double a, b;
     char text[1024];
+    int np;                       /* pages, 0: not worked out yet */
+    char page[MAX_PAGES][1024];
+    double t[MAX_PAGES + 1];
 } Cue;
+
+/* libass's images of the one event `text` (valid until the next call) */
+static ASS_Image *show(ASS_Renderer *r, ASS_Track *tr, const char *text)
+{
+    char line[1200];
+    ass_flush_events(tr);
+    const int n = snprintf(line, sizeof(line), "Dialogue: 0,0:00:00.00,0:00:10.00,S,,0,0,0,,%s\n", text);
+    ass_process_data(tr, line, n);
+    return ass_render_frame(r, tr, 1000, NULL);
+}
+
+/* lines = the boxes (BorderStyle 3) libass draws */
+static int box_lines(ASS_Renderer *r, ASS_Track *tr, const char *text)
+{
+    int n = 0;
+    for (ASS_Image *m = show(r, tr, text); m; m = m->next)
+        n += m->type == IMAGE_TYPE_OUTLINE && m->w && m->h;
+    return n;
+}
+
+/* the ASS text's characters in [a, b): code points but spaces and \N */
+static int count_chars(const char *s, int a, int b)
+{
+    int k = 0;
+    for (int i = a; i < b; i++) {
+        if (s[i] == '\\' && s[i + 1] == 'N') {
+            i++;
+            continue;
+        }
+        k += ((unsigned char)s[i] & 0xc0) != 0x80 && s[i] != ' ';
+    }
+    return k;
+}
+
+/* the cue's pages, from the document's rule */
+static void paginate(ASS_Renderer *r, ASS_Track *tr, Cue *c, int max_lines)
+{
+    const char *s = c->text;
+    int ws[512], we[512], nw = 0;
+    const int len = (int)strlen(s);
+    for (int i = 0; i < len && nw < 512;) {
+        while (i < len && (s[i] == ' ' || (s[i] == '\\' && s[i + 1] == 'N')))
+            i += s[i] == ' ' ? 1 : 2;
+        if (i >= len)
+            break;
+        ws[nw] = i;
+        while (i < len && s[i] != ' ' && !(s[i] == '\\' && s[i + 1] == 'N'))
+            i++;
+        we[nw++] = i;
+    }
+    const int total = count_chars(s, 0, len);
+    int start = 0, before = 0;
+    c->t[0] = c->a;
+    while (start < nw && c->np < MAX_PAGES) {
+        int end = start + 1;
+        char buf[1024];
+        while (end < nw) {
+            snprintf(buf, sizeof(buf), "%.*s", we[end] - ws[start], s + ws[start]);
+            if (box_lines(r, tr, buf) > max_lines)
+                break;
+            end++;
+        }
+        snprintf(c->page[c->np], sizeof(c->page[0]), "%.*s", we[end - 1] - ws[start], s + ws[start]);
+        before += count_chars(s, ws[start], we[end - 1]);
+        c->np++;
+        c->t[c->np] = end == nw ? c->b : c->a + (c->b - c->a) * before / total;
+        start = end;
+    }
+}
 
 static double srt_time(const char *s)
 {
@@ -86,12 +164,13 @@ static int read_srt(const char *path, Cue *cues)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE\n");
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE [MAX_LINES]\n");
         return 2;
     }
     const double fps = atof(argv[4]), size = atof(argv[5]);
-    Cue cues[MAX_CUES];
+    const int max_lines = argc == 7 ? atoi(argv[6]) : 2;
+    static Cue cues[MAX_CUES];
     const int nc = read_srt(argv[3], cues);
     if (nc <= 0) {
         fprintf(stderr, "check_captions: %s: cannot read the cues\n", argv[3]);
@@ -116,13 +195,7 @@ int main(int argc, char **argv)
         "3,%.2f,0,2,%ld,%ld,%ld,1\n\n[Events]\n"
         "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
         W, H, fs, 0.1 * fs, lrint(W * 0.05), lrint(W * 0.05), lrint(0.05 * H));
-    for (int i = 0; i < nc; i++) {
-        const long a = lrint(cues[i].a * 100), b = lrint(cues[i].b * 100);
-        o += snprintf(script + o, 65536 - o,
-                      "Dialogue: 0,%ld:%02ld:%02ld.%02ld,%ld:%02ld:%02ld.%02ld,S,,0,0,0,,%s\n",
-                      a / 360000, a / 6000 % 60, a / 100 % 60, a % 100, b / 360000,
-                      b / 6000 % 60, b / 100 % 60, b % 100, cues[i].text);
-    }
+    (void)o; /* the events: one page at a time (show) */
     ASS_Library *lib = ass_library_init();
     if (lib)
         ass_set_message_cb(lib, quiet, NULL);
@@ -141,7 +214,7 @@ int main(int argc, char **argv)
     for (int p = 0; p < 3; p++)
         E[p] = malloc(sizeof(double) * W * H);
     AVFrame *fo = av_frame_alloc(), *fr = av_frame_alloc();
-    int bad = 0, shown = 0;
+    int bad = 0, shown = 0, pages_seen = 0, last_page = -1;
     double worst = 99;
     for (long n = 0;; n++) {
         const int go = next_frame(&out, fo), gr = next_frame(&ref, fr);
@@ -163,7 +236,15 @@ int main(int argc, char **argv)
         int x0 = W, y0 = H, x1 = 0, y1 = 0;
         ASS_Image *img = NULL;
         if (cue >= 0) {
-            img = ass_render_frame(r, tr, (long long)llrint(t * 1000), NULL);
+            Cue *c = &cues[cue];
+            if (!c->np)
+                paginate(r, tr, c, max_lines);
+            int k = 0;
+            while (k + 1 < c->np && t >= c->t[k + 1])
+                k++;
+            if (cue * MAX_PAGES + k != last_page)
+                pages_seen++, last_page = cue * MAX_PAGES + k;
+            img = show(r, tr, c->page[k]);
             for (ASS_Image *m = img; m; m = m->next)
                 if (m->w && m->h) {
                     x0 = m->dst_x < x0 ? m->dst_x : x0, y0 = m->dst_y < y0 ? m->dst_y : y0;
@@ -255,8 +336,9 @@ int main(int argc, char **argv)
             }
         }
     }
-    printf("%s   %d frames with a cue compared with libass's rasterisation, worst %.1f dB\n",
-           shown ? "ok" : "FAIL", shown, worst);
+    printf("%s   %d frames with a cue (%d pages of at most %d lines) compared with libass's "
+           "rasterisation, worst %.1f dB\n", shown ? "ok" : "FAIL", shown, pages_seen, max_lines,
+           worst);
     if (!shown)
         bad++;
     close_input(&out);
