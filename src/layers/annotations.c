@@ -1,4 +1,4 @@
-/* The annotations layer: arrows, rectangles, ellipses and spotlights drawn over the screen
+/* The annotations layer: arrows, rectangles, ellipses, spotlights and text boxes drawn over the screen
  * (docs/project-format.md, "Annotations"). Each is placed in recording pixels (it follows the
  * zoom) or in output pixels (it stays put), shown in recording time [start, end) and faded in
  * and out. Shapes are antialiased: each sample is mixed with the colour by the share of it the
@@ -6,8 +6,9 @@
  * dims the screen rectangle except a rectangle or an ellipse.
  *
  * Still while nothing it shows changes (no fade, no zoom moving a recording-placed one); where
- * no annotation is shown it draws nothing. Drawn in slices of rows. Text boxes are not here:
- * text is rendered by the captions' libass path. */
+ * no annotation is shown it draws nothing. Drawn in slices of rows. A text box is its text
+ * (libass, through the text path the captions use: text.h) over a rounded box, rasterised once
+ * per size it is shown at (once for an output-placed one) and blended with the blend kernels. */
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,11 +16,13 @@
 #include <string.h>
 
 #include "../layer.h"
+#include "text.h"
 
 #define MAX_ANN 256
 
-enum { ARROW, RECTANGLE, ELLIPSE, SPOTLIGHT };
-static const char *const type_names[] = {"arrow", "rectangle", "ellipse", "spotlight", NULL};
+enum { ARROW, RECTANGLE, ELLIPSE, SPOTLIGHT, TEXT };
+static const char *const type_names[] = {"arrow", "rectangle", "ellipse", "spotlight", "text", NULL};
+#define TEXT_MAX 1000 /* bytes of a text box's text */
 
 typedef struct Spec {
     int type, output, lit_ellipse;
@@ -28,6 +31,10 @@ typedef struct Spec {
     double start, end, fade_in, fade_out;
     int rgb[3];
     double width, opacity, radius, head;
+    /* text */
+    char *text, font[128];
+    double size, box_opacity;
+    int box_rgb;
 } Spec;
 
 /* One annotation in one output: output pixels. */
@@ -48,6 +55,10 @@ typedef struct Ann {
     size_t cap;
     Look covered;         /* the look cov was made for (its opacity 0) */
     int dirty;
+#ifdef VX_HAVE_LIBASS
+    VxTextSprite sp;      /* a text box as drawn, at sp_x, sp_y (its size: now's) */
+    int sp_x, sp_y;
+#endif
 } Ann;
 
 typedef struct Anns {
@@ -55,6 +66,9 @@ typedef struct Anns {
     int n;
     VxRect screen;        /* the screen rectangle (a spotlight dims it) */
     int W, H;
+#ifdef VX_HAVE_LIBASS
+    VxText text;          /* opened when there is a text box */
+#endif
 } Anns;
 
 static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
@@ -110,7 +124,10 @@ static int parse_one(VxContext *ctx, const char *file, json_object *o, int i, Sp
 {
     static const char *const keys[] = {"type", "space", "rect", "from", "to", "shape", "start",
                                        "end", "fade_in", "fade_out", "color", "width",
-                                       "opacity", "radius", "head", NULL};
+                                       "opacity", "radius", "head", "text", "size", "font",
+                                       "box_color", "box_opacity", NULL};
+    static const char *const text_keys[] = {"text", "size", "font", "box_color", "box_opacity",
+                                            NULL};
     static const char *const spaces[] = {"recording", "output", NULL};
     static const char *const shapes[] = {"rect", "ellipse", NULL};
     char key[160];
@@ -129,14 +146,47 @@ static int parse_one(VxContext *ctx, const char *file, json_object *o, int i, Sp
             return bad(ctx, file, KEY(k), "unknown key");
     }
     if (!json_object_object_get_ex(o, "type", &v))
-        return bad(ctx, file, KEY("type"), "missing (\"arrow\", \"rectangle\", \"ellipse\" or "
-                   "\"spotlight\")");
+        return bad(ctx, file, KEY("type"), "missing (\"arrow\", \"rectangle\", \"ellipse\", "
+                   "\"spotlight\" or \"text\")");
     if (get_enum(ctx, file, KEY("type"), v, type_names, "expected \"arrow\", \"rectangle\", "
-                 "\"ellipse\" or \"spotlight\" (text boxes: not yet)", &s->type))
+                 "\"ellipse\", \"spotlight\" or \"text\"", &s->type))
         return VX_ERR(EINVAL);
-    const int arrow = s->type == ARROW, spot = s->type == SPOTLIGHT;
+    const int arrow = s->type == ARROW, spot = s->type == SPOTLIGHT, text = s->type == TEXT;
     s->opacity = spot ? 0.6 : 1;
     s->rgb[0] = spot ? 0 : 255, s->rgb[1] = spot ? 0 : 59, s->rgb[2] = spot ? 0 : 48;
+    if (text) {
+        s->rgb[0] = s->rgb[1] = s->rgb[2] = 255;
+        s->size = 24, s->box_opacity = 0.8, s->box_rgb = 0x111827;
+        snprintf(s->font, sizeof(s->font), "sans-serif");
+        if (!json_object_object_get_ex(o, "text", &v) || !json_object_is_type(v, json_type_string) ||
+            !json_object_get_string_len(v) || json_object_get_string_len(v) > TEXT_MAX ||
+            strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
+            return bad(ctx, file, KEY("text"), "expected the text shown, a non-empty string "
+                       "(at most 1000 bytes)");
+        s->text = (char *)json_object_get_string(v);
+        if (json_object_object_get_ex(o, "font", &v)) {
+            const char *f = json_object_get_string(v);
+            if (!json_object_is_type(v, json_type_string) || !*f || strlen(f) > 100 || strchr(f, ','))
+                return bad(ctx, file, KEY("font"), "expected a font family name (fontconfig), no comma");
+            snprintf(s->font, sizeof(s->font), "%s", f);
+        }
+        if ((json_object_object_get_ex(o, "size", &v) &&
+             get_num(ctx, file, KEY("size"), v, 1, 1024, &s->size)) ||
+            (json_object_object_get_ex(o, "box_opacity", &v) &&
+             get_num(ctx, file, KEY("box_opacity"), v, 0, 1, &s->box_opacity)))
+            return VX_ERR(EINVAL);
+        int rgb[3];
+        if (json_object_object_get_ex(o, "box_color", &v)) {
+            if (!json_object_is_type(v, json_type_string) ||
+                vx_hex_rgb(json_object_get_string(v), rgb) < 0)
+                return bad(ctx, file, KEY("box_color"), "expected a colour \"#rrggbb\"");
+            s->box_rgb = rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+        }
+    } else {
+        for (const char *const *p = text_keys; *p; p++)
+            if (json_object_object_get_ex(o, *p, &v))
+                return bad(ctx, file, KEY(*p), "only a text box (\"type\": \"text\") has it");
+    }
     if (json_object_object_get_ex(o, "space", &v) &&
         get_enum(ctx, file, KEY("space"), v, spaces, "expected \"recording\" or \"output\"",
                  &s->output))
@@ -274,7 +324,17 @@ static Look look_at(const Anns *c, const Spec *s, const VxView *v, double t)
     }
     k.w = s->width * sc, k.r = s->radius * sc, k.head = s->head * sc;
     const VxRect clip = s->output && s->type != SPOTLIGHT ? (VxRect){0, 0, c->W, c->H} : c->screen;
-    if (s->type == SPOTLIGHT) {
+    if (s->type == TEXT) { /* the box on even samples, at least 2 x 2; w: the text's size */
+        for (int i = 0; i < 4; i++)
+            k.g[i] = fmax(2 * lrint(k.g[i] / 2), i < 2 ? -65536 : 2);
+        k.w = s->size * sc;
+        const VxRect b = vx_rect_clip((VxRect){(int)k.g[0], (int)k.g[1], (int)(k.g[0] + k.g[2]),
+                                               (int)(k.g[1] + k.g[3])}, clip.x1, clip.y1);
+        k.box = (VxRect){b.x0 > clip.x0 ? b.x0 : (clip.x0 + 1) & ~1,
+                         b.y0 > clip.y0 ? b.y0 : (clip.y0 + 1) & ~1, b.x1 & ~1, b.y1 & ~1};
+        if (vx_rect_empty(k.box))
+            k.box = (VxRect){0, 0, 0, 0};
+    } else if (s->type == SPOTLIGHT) {
         k.box = clip;
     } else if (s->type == ARROW) {
         const double m = fmax(k.w, k.head) + 2;
@@ -353,6 +413,79 @@ static double coverage(int type, int lit_ellipse, const Look *k, double px, doub
     }
 }
 
+static void ann_close(VxLayer *ly)
+{
+    Anns *c = ly->priv;
+    for (int i = 0; c && i < c->n; i++) {
+        free(c->a[i].cov);
+        if (c->a[i].s.type == TEXT)
+            free(c->a[i].s.text);
+#ifdef VX_HAVE_LIBASS
+        vx_text_sprite_free(&c->a[i].sp);
+#endif
+    }
+#ifdef VX_HAVE_LIBASS
+    if (c)
+        vx_text_close(&c->text);
+#endif
+    if (c)
+        free(c->a);
+    free(c);
+    ly->priv = NULL;
+}
+
+#ifdef VX_HAVE_LIBASS
+/* Text box an rasterised at its look now (k->g[2] x k->g[3] output pixels, text k->w): the
+ * text laid out by libass in a frame the box's size (centred, wrapped within half the text
+ * size from either side), over the rounded box. */
+static int text_sprite(Anns *c, Ann *an)
+{
+    const Look *k = &an->now;
+    const Spec *s = &an->s;
+    const int w = (int)k->g[2], h = (int)k->g[3];
+    const size_t cap = 2048 + 2 * strlen(s->text);
+    char *script = malloc(cap);
+    if (!script)
+        return VX_ERR(ENOMEM);
+    const VxTextStyle ts = {.play_w = w, .play_h = h, .wrap = 0, .font = s->font, .size = k->w,
+                            .color = vx_text_color(s->rgb[0] << 16 | s->rgb[1] << 8 | s->rgb[2], 1),
+                            .border_style = 1, .align = 5,
+                            .margin_lr = (int)lrint(k->w / 2)};
+    size_t o = (size_t)vx_text_header(script, cap, &ts);
+    o += (size_t)snprintf(script + o, cap - o, "Dialogue: 0,0:00:00.00,0:00:10.00,Default,,0,0,0,,");
+    vx_text_put(script, &o, s->text, strlen(s->text));
+    script[o++] = '\n', script[o] = 0;
+    ASS_Track *tr = ass_read_memory(c->text.lib, script, o, NULL);
+    free(script);
+    double *P = tr ? vx_text_canvas(w, h) : NULL;
+    if (!P) {
+        if (tr)
+            ass_free_track(tr);
+        return VX_ERR(ENOMEM);
+    }
+    ass_set_frame_size(c->text.r, w, h);
+    ass_set_storage_size(c->text.r, w, h);
+    int ch = 0;
+    ASS_Image *img = ass_render_frame(c->text.r, tr, 1000, &ch);
+    const double rad = fmin(k->r, fmin(w, h) / 2.0);
+    const int box[3] = {s->box_rgb >> 16, s->box_rgb >> 8 & 255, s->box_rgb & 255};
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            const double a = vx_rrect_coverage(x + 0.5, y + 0.5, 0, 0, w, h, rad) * s->box_opacity;
+            double *q = P + ((size_t)y * w + x) * 4;
+            for (int j = 0; j < 3; j++)
+                q[j] = box[j] / 255.0 * a;
+            q[3] = a;
+        }
+    vx_text_paint(P, w, h, img, 0, 0);
+    ass_free_track(tr);
+    vx_text_sprite_free(&an->sp);
+    int ret = vx_text_sprite(&c->text, P, w, h, &an->sp);
+    free(P);
+    return ret;
+}
+#endif
+
 static int ann_open(VxLayer *ly, const VxLayerOpen *o)
 {
     if (!o->section)
@@ -361,6 +494,11 @@ static int ann_open(VxLayer *ly, const VxLayerOpen *o)
     if (!c)
         return VX_ERR(ENOMEM);
     int ret = parse(o->ctx, NULL, o->section, &c->a, &c->n);
+    for (int i = 0; i < c->n; i++) { /* the texts: our own copies (parse points into JSON) */
+        Spec *s = &c->a[i].s;
+        if (s->type == TEXT && !(s->text = ret < 0 || !s->text ? NULL : strdup(s->text)))
+            ret = ret < 0 ? ret : VX_ERR(ENOMEM);
+    }
     VxRect outside = {0, 0, 0, 0};
     for (int i = 0; ret >= 0 && i < c->n; i++) {
         const Spec *s = &c->a[i].s;
@@ -370,6 +508,18 @@ static int ann_open(VxLayer *ly, const VxLayerOpen *o)
             snprintf(key, sizeof(key), "[%d].%s", i, s->type == ARROW ? "from" : "rect");
             ret = bad(o->ctx, NULL, key, why);
             break;
+        }
+        if (s->type == TEXT) {
+#ifdef VX_HAVE_LIBASS
+            if (!c->text.r &&
+                (ret = vx_text_open(&c->text, o->ctx, "annotations", 2, 2, o->l->matrix)) < 0)
+                break;
+#else
+            snprintf(key, sizeof(key), "[%d].type", i);
+            ret = vx_fail(o->ctx, VX_ERR(ENOSYS), "annotations%s: text boxes need libass; this "
+                          "vexport was built without it", key);
+            break;
+#endif
         }
         vx_rgb_ycbcr(o->l->matrix, s->rgb, c->a[i].ycc);
         if (s->output && s->type != SPOTLIGHT) { /* it may lie over the background */
@@ -385,8 +535,8 @@ static int ann_open(VxLayer *ly, const VxLayerOpen *o)
         }
     }
     if (ret < 0 || !c->n) {
-        free(c->a);
-        free(c);
+        ly->priv = c;
+        ann_close(ly);
         return ret < 0 ? ret : 0;
     }
     c->W = o->l->W, c->H = o->l->H;
@@ -431,6 +581,19 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
             continue;
         Look key = a->now;
         key.a = 0;
+#ifdef VX_HAVE_LIBASS
+        if (a->s.type == TEXT) { /* rasterised again only when its size changes */
+            a->sp_x = (int)key.g[0], a->sp_y = (int)key.g[1];
+            key.g[0] = key.g[1] = 0, key.box = (VxRect){0, 0, 0, 0};
+            if (a->sp.ya && !memcmp(&key, &a->covered, sizeof(key)))
+                continue;
+            a->covered = key;
+            int ret = text_sprite(c, a);
+            if (ret < 0)
+                return ret;
+            continue;
+        }
+#endif
         if (a->cov && !memcmp(&key, &a->covered, sizeof(key)))
             continue;
         const size_t bw = (size_t)(key.box.x1 - key.box.x0), bh = (size_t)(key.box.y1 - key.box.y0);
@@ -549,8 +712,16 @@ static void ann_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int 
             continue;
         const int a0 = y0 > a->now.box.y0 ? y0 : a->now.box.y0;
         const int a1 = y1 < a->now.box.y1 ? y1 : a->now.box.y1;
-        if (a0 < a1)
-            draw_rows(a, &d, a0, a1);
+        if (a0 >= a1)
+            continue;
+#ifdef VX_HAVE_LIBASS
+        if (a->s.type == TEXT) {
+            const VxRect r = {a->now.box.x0, a0, a->now.box.x1, a1};
+            vx_text_blend(&c->text, &d, &a->sp, a->sp_x, a->sp_y, r, a->now.a);
+            continue;
+        }
+#endif
+        draw_rows(a, &d, a0, a1);
     }
 }
 
@@ -566,17 +737,6 @@ static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
         a->last = a->now;
     }
     return 0;
-}
-
-static void ann_close(VxLayer *ly)
-{
-    Anns *c = ly->priv;
-    for (int i = 0; c && i < c->n; i++)
-        free(c->a[i].cov);
-    if (c)
-        free(c->a);
-    free(c);
-    ly->priv = NULL;
 }
 
 const VxLayerClass vx_layer_annotations = {

@@ -308,19 +308,6 @@ static int lines_of(Captions *c, const char *text)
     return n;
 }
 
-/* Appends src[0, n) to the ASS text b (at *o): a line break as \N, braces as parentheses
- * (they would open override blocks). b has room for 2 n more bytes and a NUL. */
-static void put_ass(char *b, size_t *o, const char *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (src[i] == '\n')
-            b[(*o)++] = '\\', b[(*o)++] = 'N';
-        else
-            b[(*o)++] = src[i] == '{' ? '(' : src[i] == '}' ? ')' : src[i];
-    }
-    b[*o] = 0;
-}
-
 /* Code points of src[0, n) that are not spaces or line breaks. */
 static int chars_of(const char *src, size_t n)
 {
@@ -370,11 +357,11 @@ static int paginate(Captions *c, int i)
         int end = nw; /* words [start, end) on this page */
         size_t o = 0;
         if (nw) {
-            put_ass(buf, &o, t + ws[start], we[nw - 1] - ws[start]);
+            vx_text_put(buf, &o, t + ws[start], we[nw - 1] - ws[start]);
             if (lines_of(c, buf) > c->s.max_lines) { /* the most words that fit, one at least */
                 for (end = start + 1; end < nw; end++) {
                     o = 0;
-                    put_ass(buf, &o, t + ws[start], we[end] - ws[start]);
+                    vx_text_put(buf, &o, t + ws[start], we[end] - ws[start]);
                     if (lines_of(c, buf) > c->s.max_lines)
                         break;
                 }
@@ -382,7 +369,7 @@ static int paginate(Captions *c, int i)
         }
         o = 0;
         if (nw)
-            put_ass(buf, &o, t + ws[start], we[end - 1] - ws[start]);
+            vx_text_put(buf, &o, t + ws[start], we[end - 1] - ws[start]);
         else
             buf[0] = 0;
         if (!(pg->text[pg->n] = strdup(buf))) {

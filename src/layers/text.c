@@ -58,6 +58,17 @@ int vx_text_header(char *b, size_t cap, const VxTextStyle *s)
         s->margin_v);
 }
 
+void vx_text_put(char *b, size_t *o, const char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (src[i] == '\n')
+            b[(*o)++] = '\\', b[(*o)++] = 'N';
+        else
+            b[(*o)++] = src[i] == '{' ? '(' : src[i] == '}' ? ')' : src[i];
+    }
+    b[*o] = 0;
+}
+
 unsigned vx_text_color(int rgb, double opacity)
 {
     const unsigned a = (unsigned)(255 - vx_q8(255 * opacity));

@@ -41,6 +41,10 @@ typedef struct VxTextStyle {
 } VxTextStyle;
 int vx_text_header(char *b, size_t cap, const VxTextStyle *s);
 
+/* Appends text src[0, n) to the ASS event text b (at *o): a line break as \N, braces as
+ * parentheses (they would open override blocks). b has room for 2 n more bytes and a NUL. */
+void vx_text_put(char *b, size_t *o, const char *src, size_t n);
+
 /* ASS colour &HAABBGGRR of 0xRRGGBB at an opacity (0..1) */
 unsigned vx_text_color(int rgb, double opacity);
 

@@ -5,10 +5,13 @@
  *
  *   check_annotations place OUT REF RW RH ZOOM RECT ARROWBOX
  *   check_annotations spot  OUT REF RW RH ZOOM LIT FADE
+ *   check_annotations text  OUT REF RW RH ZOOM BOX TEXT
  *   ZOOM = x,y,w,h,start,end,transition (recording pixels and seconds; the target has the
  *          output's aspect ratio), RECT = x,y,w,h,width (a magenta rectangle in recording
  *          pixels), ARROWBOX = x0,y0,x1,y1 (where a green arrow placed in output pixels lies),
- *          LIT = x,y,w,h (recording pixels), FADE = start,end,fade_in,fade_out,opacity.
+ *          LIT = x,y,w,h (recording pixels), FADE = start,end,fade_in,fade_out,opacity,
+ *          BOX = x,y,w,h,size,start,end,space (a text box with the default colours, radius 0
+ *          and no fade; space 0: recording pixels, 1: output pixels), TEXT its text.
  *
  * The recording RW x RH fills the output (no padding, no corners); recording time = output
  * time (no cuts), frame n at n / 30 s. Both files are lossless 4:2:0.
@@ -20,6 +23,12 @@
  *     screen is REF's dimmed towards black (16) by opacity x the fade (linear in over fade_in
  *     from start, out over fade_out to end), within 2; inside it (narrowed by 2), REF's exactly;
  *     frames outside [start, end) equal REF's.
+ *   text: the box as mapped (recording pixels: through the view) and rounded to even samples
+ *     as the document says; while shown, the export matches this checker's own libass
+ *     rendering (ass_ref.h, shared with check_captions) of the text (laid out in a frame the
+ *     box's size, centred, font size `size` x the scale, margins of half of it) over the box
+ *     (#111827 at 0.8), >= 35 dB in each plane over the box (the best of the box moved by
+ *     up to 2 samples: the view's rounding); outside [start, end) the box equals REF's.
  * Exit 0 when all hold, 1 otherwise. */
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +38,9 @@
 #define CHECKER "check_annotations"
 #include "decode.h"
 #include "report.h"
+#ifdef HAVE_LIBASS
+#include "ass_ref.h"
+#endif
 
 static double zoom[7];
 static int RW, RH;
@@ -61,10 +73,119 @@ static int nums(const char *s, double *out, int n)
     return 0;
 }
 
+/* The next frame of each: 1, or 0 at the end of both, or -1 (reported) */
+static int next_pair(Input *out, Input *ref, AVFrame *fo, AVFrame *fr, long n)
+{
+    const int go = next_frame(out, fo), gr = next_frame(ref, fr);
+    if (go < 0 || gr < 0 || go != gr) {
+        check(0, "frame %ld: %s", n, go != gr ? "the frame counts differ" : "cannot decode");
+        return -1;
+    }
+    return go;
+}
+
+/* text mode (see the top) */
+static int check_text(char **argv)
+{
+#ifndef HAVE_LIBASS
+    (void)argv;
+    printf("SKIP: check_annotations was built without libass\n");
+    return 77;
+#else
+    double B[8];
+    RW = atoi(argv[4]), RH = atoi(argv[5]);
+    if (nums(argv[6], zoom, 7) < 0 || nums(argv[7], B, 8) < 0) {
+        fprintf(stderr, "check_annotations: bad numbers\n");
+        return 2;
+    }
+    Input out, ref;
+    if (open_input(&out, argv[2], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[3], AVMEDIA_TYPE_VIDEO) < 0)
+        return 1;
+    const int W = out.dec->width, H = out.dec->height;
+    double kr, kb;
+    ass_ref_coefs(&out, &kr, &kb);
+    ASS_Library *lib;
+    ASS_Renderer *r = ass_ref_renderer(&lib, W, H);
+    double *A = malloc(sizeof(double) * W * H), *E[3];
+    for (int p = 0; p < 3; p++)
+        E[p] = malloc(sizeof(double) * W * H);
+    AVFrame *fo = av_frame_alloc(), *fr = av_frame_alloc();
+    long frames = 0, shown = 0, bad_text = 0, bad_off = 0;
+    double worst = 99;
+    char *script = malloc(4096 + strlen(argv[8]));
+    for (; next_pair(&out, &ref, fo, fr, frames) > 0; frames++) {
+        const double t = frames / 30.0;
+        double v[3];
+        view_at(t, v);
+        const double sc = B[7] ? 1 : W / v[2], ox = B[7] ? 0 : -v[0] * sc, oy = B[7] ? 0 : -v[1] * sc;
+        double g[4] = {ox + B[0] * sc, oy + B[1] * sc, B[2] * sc, B[3] * sc};
+        for (int i = 0; i < 4; i++)
+            g[i] = fmax(2 * lrint(g[i] / 2), i < 2 ? -65536 : 2);
+        const int bx0 = (int)fmax(g[0], 0), by0 = (int)fmax(g[1], 0);
+        const int bx1 = (int)fmin(g[0] + g[2], W), by1 = (int)fmin(g[1] + g[3], H);
+        if (!(t >= B[5] && t < B[6])) {
+            for (int y = by0; y < by1; y++)
+                for (int x = bx0; x < bx1; x++)
+                    if (fo->data[0][y * fo->linesize[0] + x] != fr->data[0][y * fr->linesize[0] + x] &&
+                        bad_off++ < 6)
+                        printf("frame %ld (%d, %d): the box changed while not shown\n", frames, x, y);
+            continue;
+        }
+        shown++;
+        const int w = (int)g[2], h = (int)g[3];
+        const double fs = B[4] * sc;
+        char style[256];
+        snprintf(style, sizeof(style), "sans-serif,%.2f,&H00FFFFFF,&H00FFFFFF,&H00000000,"
+                 "&H00000000,0,0,0,0,100,100,0,0,1,0,0,5,%ld,%ld,0,1", fs, lrint(fs / 2),
+                 lrint(fs / 2));
+        const int o = ass_ref_head(script, 4096 + strlen(argv[8]), w, h, style);
+        snprintf(script + o, 4096 + strlen(argv[8]) - o,
+                 "Dialogue: 0,0:00:00.00,0:00:10.00,S,,0,0,0,,%s\n", argv[8]);
+        ASS_Track *tr = ass_read_memory(lib, script, strlen(script), NULL);
+        ass_set_frame_size(r, w, h);
+        ass_set_storage_size(r, w, h);
+        ASS_Image *img = tr ? ass_render_frame(r, tr, 1000, NULL) : NULL;
+        double best = 0;
+        for (int dy = -2; dy <= 2; dy += 2)
+            for (int dx = -2; dx <= 2; dx += 2) {
+                AssRef ov = {A, {E[0], E[1], E[2]}, W, (int)fmax(g[0] + dx, 0),
+                             (int)fmax(g[1] + dy, 0), (int)fmin(g[0] + dx + w, W),
+                             (int)fmin(g[1] + dy + h, H)};
+                double ps[3];
+                ass_ref_fill(&ov, 0x11 / 255.0, 0x18 / 255.0, 0x27 / 255.0, 0.8, kr, kb);
+                ass_ref_over(&ov, img, (int)g[0] + dx, (int)g[1] + dy, kr, kb);
+                ass_ref_psnr(&ov, fo, fr, ps);
+                const double m = fmin(ps[0], fmin(ps[1], ps[2]));
+                best = m > best ? m : best;
+            }
+        worst = best < worst ? best : worst;
+        if (best < 35 && bad_text++ < 6)
+            printf("frame %ld (t %.2f): %.1f dB over the box [%d, %d) x [%d, %d) against the "
+                   "checker's rendering (at least 35)\n", frames, t, best, (int)g[0],
+                   (int)(g[0] + w), (int)g[1], (int)(g[1] + h));
+        if (tr)
+            ass_free_track(tr);
+    }
+    check(shown > 0 && bad_text == 0, "the text box matches the checker's libass rendering at its "
+          "place on all %ld frames it is shown (worst %.1f dB)", shown, worst);
+    check(bad_off == 0, "the box's place is untouched while it is not shown");
+    free(script), free(A), free(E[0]), free(E[1]), free(E[2]);
+    av_frame_free(&fo);
+    av_frame_free(&fr);
+    close_input(&out);
+    close_input(&ref);
+    ass_renderer_done(r);
+    ass_library_done(lib);
+    return g_fail;
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 9 && !strcmp(argv[1], "text"))
+        return check_text(argv);
     if (argc != 9 || (strcmp(argv[1], "place") && strcmp(argv[1], "spot"))) {
-        fprintf(stderr, "usage: check_annotations place|spot OUT REF RW RH ZOOM A B\n");
+        fprintf(stderr, "usage: check_annotations place|spot|text OUT REF RW RH ZOOM A B\n");
         return 2;
     }
     const int place = !strcmp(argv[1], "place");
@@ -83,14 +204,7 @@ int main(int argc, char **argv)
     long frames = 0, bad_place = 0, bad_arrow = 0, bad_dim = 0, bad_lit = 0, dimmed = 0;
     int arrow0[4] = {0}, have_arrow0 = 0;
     double worst = 0;
-    for (;;) {
-        const int go = next_frame(&out, fo), gr = next_frame(&ref, fr);
-        if (go < 0 || gr < 0 || go != gr) {
-            check(0, "frame %ld: %s", frames, go != gr ? "the frame counts differ" : "cannot decode");
-            break;
-        }
-        if (!go)
-            break;
+    while (next_pair(&out, &ref, fo, fr, frames) > 0) {
         const double t = frames / 30.0;
         double v[3];
         view_at(t, v);

@@ -22,22 +22,15 @@
  *    block): OUT must match that over the caption's box (the images' bounding box, widened to
  *    even) at >= 35 dB PSNR in luma and in chroma, and equal REF exactly outside the box.
  * Exit 0 pass, 1 fail, 2 could not run. */
-#include <ass/ass.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CHECKER "check_captions"
 #include "decode.h"
+#include "ass_ref.h"
 
 #define MAX_CUES 64
-
-static void quiet(int level, const char *fmt, va_list va, void *data)
-{
-    (void)level, (void)fmt, (void)va, (void)data;
-}
 
 #define MAX_PAGES 32
 
@@ -181,33 +174,23 @@ int main(int argc, char **argv)
         return 2;
     const int W = out.dec->width, H = out.dec->height;
     const enum AVColorSpace cs = out.fmt->streams[out.stream]->codecpar->color_space;
-    const double kr = cs == AVCOL_SPC_BT709 ? 0.2126 : 0.299, kb = cs == AVCOL_SPC_BT709 ? 0.0722 : 0.114;
+    double kr, kb;
+    ass_ref_coefs(&out, &kr, &kb);
     /* the script, from the document's rules and defaults */
     const double fs = size * H;
     char *script = malloc(65536);
-    int o = snprintf(script, 65536,
-        "[Script Info]\nScriptType: v4.00+\nPlayResX: %d\nPlayResY: %d\nWrapStyle: 0\n"
-        "ScaledBorderAndShadow: yes\n\n[V4+ Styles]\nFormat: Name, Fontname, Fontsize, "
-        "PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, "
-        "StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding\n"
-        "Style: S,sans-serif,%.2f,&H00FFFFFF,&H00FFFFFF,&H66000000,&H66000000,0,0,0,0,100,100,0,0,"
-        "3,%.2f,0,2,%ld,%ld,%ld,1\n\n[Events]\n"
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n",
-        W, H, fs, 0.1 * fs, lrint(W * 0.05), lrint(W * 0.05), lrint(0.05 * H));
-    (void)o; /* the events: one page at a time (show) */
-    ASS_Library *lib = ass_library_init();
-    if (lib)
-        ass_set_message_cb(lib, quiet, NULL);
-    ASS_Renderer *r = lib ? ass_renderer_init(lib) : NULL;
+    char style[256];
+    snprintf(style, sizeof(style), "sans-serif,%.2f,&H00FFFFFF,&H00FFFFFF,&H66000000,&H66000000,"
+             "0,0,0,0,100,100,0,0,3,%.2f,0,2,%ld,%ld,%ld,1", fs, 0.1 * fs, lrint(W * 0.05),
+             lrint(W * 0.05), lrint(0.05 * H));
+    ass_ref_head(script, 65536, W, H, style);
+    ASS_Library *lib;
+    ASS_Renderer *r = ass_ref_renderer(&lib, W, H);
     ASS_Track *tr = r ? ass_read_memory(lib, script, strlen(script), NULL) : NULL;
     if (!tr) {
         fprintf(stderr, "check_captions: libass could not be set up\n");
         return 2;
     }
-    ass_set_frame_size(r, W, H);
-    ass_set_storage_size(r, W, H);
-    ass_set_fonts(r, NULL, "sans-serif", ASS_FONTPROVIDER_AUTODETECT, NULL, 1);
     printf("check_captions: %dx%d, %s matrix, %d cues, text %.1f px\n", W, H,
            cs == AVCOL_SPC_BT709 ? "BT.709" : "BT.601", nc, fs);
     double *A = malloc(sizeof(double) * W * H), *E[3];
@@ -245,14 +228,7 @@ int main(int argc, char **argv)
             if (cue * MAX_PAGES + k != last_page)
                 pages_seen++, last_page = cue * MAX_PAGES + k;
             img = show(r, tr, c->page[k]);
-            for (ASS_Image *m = img; m; m = m->next)
-                if (m->w && m->h) {
-                    x0 = m->dst_x < x0 ? m->dst_x : x0, y0 = m->dst_y < y0 ? m->dst_y : y0;
-                    x1 = m->dst_x + m->w > x1 ? m->dst_x + m->w : x1;
-                    y1 = m->dst_y + m->h > y1 ? m->dst_y + m->h : y1;
-                }
-            x0 &= ~1, y0 &= ~1, x1 = (x1 + 1) & ~1, y1 = (y1 + 1) & ~1;
-            x1 = x1 > W ? W : x1, y1 = y1 > H ? H : y1;
+            ass_ref_bounds(img, W, H, &x0, &y0, &x1, &y1);
             if (x0 >= x1) {
                 printf("FAIL frame %ld: the checker's libass drew nothing for cue %d\n", n, cue + 1);
                 bad++;
@@ -279,54 +255,13 @@ int main(int argc, char **argv)
             continue;
         shown++;
         /* the expected picture: REF with the images composited in order (luma grid) */
-        for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++) {
-                const size_t k = (size_t)y * W + x;
-                A[k] = 0, E[0][k] = E[1][k] = E[2][k] = 0;
-            }
-        for (ASS_Image *m = img; m; m = m->next) {
-            const double R = (m->color >> 24) / 255.0, G = (m->color >> 16 & 255) / 255.0,
-                         B = (m->color >> 8 & 255) / 255.0, op = (255 - (m->color & 255)) / 255.0;
-            const double Yc = kr * R + (1 - kr - kb) * G + kb * B;
-            const double c[3] = {16 + 219 * Yc, 128 + 224 * (B - Yc) / (2 * (1 - kb)),
-                                 128 + 224 * (R - Yc) / (2 * (1 - kr))};
-            for (int y = 0; y < m->h; y++)
-                for (int x = 0; x < m->w; x++) {
-                    const int px = m->dst_x + x, py = m->dst_y + y;
-                    if (px < x0 || py < y0 || px >= x1 || py >= y1)
-                        continue;
-                    const size_t k = (size_t)py * W + px;
-                    const double a = m->bitmap[y * m->stride + x] / 255.0 * op;
-                    /* premultiplied "over": E = c a + E (1 - a), A = a + A (1 - a) */
-                    for (int p = 0; p < 3; p++)
-                        E[p][k] = c[p] * a + E[p][k] * (1 - a);
-                    A[k] = a + A[k] * (1 - a);
-                }
-        }
-        double se[3] = {0, 0, 0};
-        long cnt[3] = {0, 0, 0};
-        for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++) {
-                const size_t k = (size_t)y * W + x;
-                const double want = E[0][k] + fr->data[0][y * fr->linesize[0] + x] * (1 - A[k]);
-                const double d = fo->data[0][y * fo->linesize[0] + x] - want;
-                se[0] += d * d, cnt[0]++;
-            }
-        for (int y = y0 / 2; y < y1 / 2; y++)
-            for (int x = x0 / 2; x < x1 / 2; x++) {
-                double a = 0, e[3] = {0, 0, 0};
-                for (int j = 0; j < 4; j++) {
-                    const size_t k = (size_t)(2 * y + j / 2) * W + 2 * x + j % 2;
-                    a += A[k] / 4, e[1] += E[1][k] / 4, e[2] += E[2][k] / 4;
-                }
-                for (int p = 1; p < 3; p++) {
-                    const double want = e[p] + fr->data[p][y * fr->linesize[p] + x] * (1 - a);
-                    const double d = fo->data[p][y * fo->linesize[p] + x] - want;
-                    se[p] += d * d, cnt[p]++;
-                }
-            }
+        AssRef ov = {A, {E[0], E[1], E[2]}, W, x0, y0, x1, y1};
+        double ps[3];
+        ass_ref_clear(&ov);
+        ass_ref_over(&ov, img, 0, 0, kr, kb);
+        ass_ref_psnr(&ov, fo, fr, ps);
         for (int p = 0; p < 3; p++) {
-            const double psnr = se[p] > 0 ? 10 * log10(255.0 * 255.0 * cnt[p] / se[p]) : 99;
+            const double psnr = ps[p];
             worst = psnr < worst ? psnr : worst;
             if (psnr < 35) {
                 printf("FAIL frame %ld (t %.2f, cue %d): plane %d %.1f dB against the checker's "
