@@ -5,8 +5,8 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|spotlight|motion-blur|keys|auto-zoom|
-                                      scenes]
+                                      annotations|annotations-text|spotlight|motion-blur|
+                                      keys|auto-zoom|captions|scenes]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -15,8 +15,12 @@ is the microphone track), to see one feature's share of the cost.
 --only masks / annotations / spotlight (not demo features) add one section to the base:
 MASKS below (a blurred rectangle shown the whole time, a pixelated ellipse for a while and a
 blurred rectangle that moves between keyframes), ANNOTATIONS (a rectangle, an arrow and an
-ellipse, each faded in and out over a few seconds) or SPOTLIGHT (one spotlight for two
+ellipse, each faded in and out over a few seconds), ANNOTATIONS_TEXT (two text boxes, one
+in recording pixels and one in output pixels, faded) or SPOTLIGHT (one spotlight for two
 seconds: it dims the whole screen while shown).
+
+--only captions: the base plus an SRT file written by captions_srt below: a cue of one or two
+lines every 2 s, shown for 1.6 s (Latin, Cyrillic, CJK), the captions section at its defaults.
 
 --only crossfade / fade-black: both sides cut the recording into 2 s ranges 0.5 s apart
 (timeline_cuts below); the base cuts plainly, the other enters every range after the first with
@@ -91,6 +95,28 @@ ANNOTATIONS = [
     {"type": "arrow", "from": [400, 800], "to": [1100, 400], "width": 10, "start": 2, "end": 6},
     {"type": "ellipse", "rect": [200, 600, 360, 240], "color": "#3b82f6", "start": 3.5},
 ]
+# --only annotations-text: two labels
+ANNOTATIONS_TEXT = [
+    {"type": "text", "text": "Click Export", "rect": [1200, 120, 420, 110], "size": 56,
+     "start": 0.5, "end": 5},
+    {"type": "text", "space": "output", "text": "Step 2 of 3: export the video",
+     "rect": [80, 900, 720, 90], "size": 44, "start": 1, "end": 7.5},
+]
+
+
+def captions_srt(seconds):
+    """--only captions: a cue every 2 s, shown for 1.6 s."""
+    texts = ["Open the project and pick a background", "Привет! Now we zoom on the menu",
+             "Press Export, then choose the preset", "你好，世界: the video is ready"]
+    out, k = [], 0
+    while k * 2 + 1.6 <= seconds:
+        a, b = k * 2 + 0.2, k * 2 + 1.8
+        ts = lambda t: f"00:00:{int(t):02d},{int(round(t * 1000)) % 1000:03d}"
+        out.append(f"{k + 1}\n{ts(a)} --> {ts(b)}\n{texts[k % len(texts)]}\n")
+        k += 1
+    return "\n".join(out)
+
+
 def keys_track(seconds):
     """--only keys: the lines of a keys track, every 4 s a combo, a typed run and Enter."""
     ev, k = [], 0
@@ -115,6 +141,7 @@ def scenes(seconds):
 # --only spotlight
 SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
 OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
+            "annotations-text": ("annotations", ANNOTATIONS_TEXT),
             "spotlight": ("annotations", SPOTLIGHT)}
 
 
@@ -125,8 +152,9 @@ def main():
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
-                                       "fade-black", "masks", "annotations", "spotlight",
-                                       "motion-blur", "keys", "auto-zoom", "scenes"),
+                                       "fade-black", "masks", "annotations",
+                                       "annotations-text", "spotlight", "motion-blur", "keys",
+                                       "auto-zoom", "captions", "scenes"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -162,6 +190,11 @@ def main():
         base["sources"]["camera"] = feat["sources"]["camera"]
         feat = json.loads(json.dumps(base))
         feat["scenes"] = scenes(a.seconds)
+    elif a.only == "captions":
+        with open(os.path.join(tmp, "talk.srt"), "w") as f:
+            f.write(captions_srt(a.seconds))
+        feat = json.loads(json.dumps(base))
+        feat["sources"]["captions"] = "talk.srt"
     elif a.only == "motion-blur":
         base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]
