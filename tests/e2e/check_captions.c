@@ -272,8 +272,8 @@ int main(int argc, char **argv)
         }
     }
     printf("%s   %d frames with a cue (%d pages of at most %d lines) compared with libass's "
-           "rasterisation, worst %.1f dB\n", shown ? "ok" : "FAIL", shown, pages_seen, max_lines,
-           worst);
+           "rasterisation, worst %.1f dB\n", shown && !bad ? "ok" : "FAIL", shown, pages_seen,
+           max_lines, worst);
     if (!shown)
         bad++;
     close_input(&out);
