@@ -73,6 +73,20 @@ static int nums(const char *s, double *out, int n)
     return 0;
 }
 
+/* The sizes, the zoom, na numbers of argv[7] into a and nb of argv[8] into b, and both files
+ * opened: 0, or the exit status (2: bad numbers, 1: a file cannot be read). */
+static int setup(char **argv, double *a, int na, double *b, int nb, Input *out, Input *ref)
+{
+    RW = atoi(argv[4]), RH = atoi(argv[5]);
+    if (nums(argv[6], zoom, 7) < 0 || nums(argv[7], a, na) < 0 || (nb && nums(argv[8], b, nb) < 0)) {
+        fprintf(stderr, "check_annotations: bad numbers\n");
+        return 2;
+    }
+    if (open_input(out, argv[2], AVMEDIA_TYPE_VIDEO) < 0 || open_input(ref, argv[3], AVMEDIA_TYPE_VIDEO) < 0)
+        return 1;
+    return 0;
+}
+
 /* The next frame of each: 1, or 0 at the end of both, or -1 (reported) */
 static int next_pair(Input *out, Input *ref, AVFrame *fo, AVFrame *fr, long n)
 {
@@ -93,14 +107,10 @@ static int check_text(char **argv)
     return 77;
 #else
     double B[8];
-    RW = atoi(argv[4]), RH = atoi(argv[5]);
-    if (nums(argv[6], zoom, 7) < 0 || nums(argv[7], B, 8) < 0) {
-        fprintf(stderr, "check_annotations: bad numbers\n");
-        return 2;
-    }
     Input out, ref;
-    if (open_input(&out, argv[2], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[3], AVMEDIA_TYPE_VIDEO) < 0)
-        return 1;
+    const int err = setup(argv, B, 8, NULL, 0, &out, &ref);
+    if (err)
+        return err;
     const int W = out.dec->width, H = out.dec->height;
     double kr, kb;
     ass_ref_coefs(&out, &kr, &kb);
@@ -190,15 +200,10 @@ int main(int argc, char **argv)
     }
     const int place = !strcmp(argv[1], "place");
     double A[5], B[5];
-    RW = atoi(argv[4]), RH = atoi(argv[5]);
-    if (nums(argv[6], zoom, 7) < 0 || nums(argv[7], A, place ? 5 : 4) < 0 ||
-        nums(argv[8], B, place ? 4 : 5) < 0) {
-        fprintf(stderr, "check_annotations: bad numbers\n");
-        return 2;
-    }
     Input out, ref;
-    if (open_input(&out, argv[2], AVMEDIA_TYPE_VIDEO) < 0 || open_input(&ref, argv[3], AVMEDIA_TYPE_VIDEO) < 0)
-        return 1;
+    const int err = setup(argv, A, place ? 5 : 4, B, place ? 4 : 5, &out, &ref);
+    if (err)
+        return err;
     const int W = out.dec->width, H = out.dec->height;
     AVFrame *fo = av_frame_alloc(), *fr = av_frame_alloc();
     long frames = 0, bad_place = 0, bad_arrow = 0, bad_dim = 0, bad_lit = 0, dimmed = 0;
