@@ -78,4 +78,11 @@ printf '1\n00:00:00,200 --> 00:00:0x,600\nbad\n' >"$tmp/time.srt"
 refuse time.srt 'time.srt:2: malformed cue timing'
 printf '1\n00:00:00,200 --> 00:00:00,600\nok\n\nhello\n' >"$tmp/junk.srt"
 refuse junk.srt 'junk.srt:5: expected a cue number or a cue timing line'
+# a bad max_lines is refused naming the key
+echo "{ $base, \"sources\": { \"screen\": \"rec.mp4\", \"captions\": \"t.srt\" }, \"captions\": { \"max_lines\": 0 } }" >"$tmp/badml.json"
+if "$VEXPORT" render "$tmp/badml.json" -o "$tmp/badml.mp4" >"$tmp/badml.log" 2>&1; then
+    echo "FAIL: max_lines 0 was accepted"; exit 1
+fi
+grep -q "captions.max_lines: expected a whole number from 1 to 20" "$tmp/badml.log" ||
+    { cat "$tmp/badml.log"; echo "FAIL: the error does not name captions.max_lines"; exit 1; }
 echo "PASS: captions during their cues and only then, through a cut; bad subtitle files refused"
