@@ -723,8 +723,6 @@ static int cmd_render(Cli *c, int argc, char **argv)
         if (!r && c->project_out && c->project)
             r = write_project_out(c);
     }
-    json_object_put(c->auto_zooms);
-    c->auto_zooms = NULL;
     vx_project_free(&p);
     vx_close(&ctx);
     return r;
@@ -1122,5 +1120,6 @@ int main(int argc, char **argv)
     }
     if (c.flags)
         json_object_put(c.flags);
+    json_object_put(c.auto_zooms); /* render and demo collect it with --project-out */
     return r;
 }
