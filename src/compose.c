@@ -32,8 +32,8 @@ struct VxCompose {
     VxPicPool *pool;
     VxLayer layers[VX_MAX_LAYERS];
     int n;
-    VxRect drawn[VX_MAX_LAYERS]; /* what each layer drew over the previous output */
-    VxRect above[VX_MAX_LAYERS]; /* scratch: what the layers above one drew */
+    VxRect drawn[VX_MAX_LAYERS][VX_MAX_DRAWN]; /* what each layer drew over the previous output */
+    VxRect above[VX_MAX_LAYERS * VX_MAX_DRAWN]; /* scratch: what the layers above one drew */
     int incremental;
     VxPicture prev_out;     /* kept when incremental */
     int64_t frames, reused;
@@ -264,8 +264,9 @@ static void set_above(VxCompose *c, VxLayerFrame *fr, int i)
 {
     fr->n_above = 0;
     for (int j = i + 1; j < c->n; j++)
-        if (!vx_rect_empty(c->drawn[j]))
-            c->above[fr->n_above++] = c->drawn[j];
+        for (int k = 0; k < VX_MAX_DRAWN; k++)
+            if (!vx_rect_empty(c->drawn[j][k]))
+                c->above[fr->n_above++] = c->drawn[j][k];
     fr->above = c->above;
 }
 
@@ -427,10 +428,10 @@ static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *
             Task task = {ly, &fr};
             vx_workers_run(ly->sliced ? c->workers : NULL, run_phase, ly->cls->phases, &task);
         }
-        VxRect drawn = {0, 0, 0, 0};
-        if (ly->cls->end && (ret = ly->cls->end(ly, &fr, &drawn)) < 0)
+        VxRect drawn[VX_MAX_DRAWN] = {{0, 0, 0, 0}};
+        if (ly->cls->end && (ret = ly->cls->end(ly, &fr, drawn)) < 0)
             break;
-        c->drawn[i] = drawn;
+        memcpy(c->drawn[i], drawn, sizeof(drawn));
     }
     if (ret < 0) {
         vx_picture_unref(&dst);

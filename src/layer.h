@@ -15,8 +15,10 @@
  *            after every layer's changes for the same output, so it may use what changes found.
  *   draw     phase by phase, in slices of rows (slice i of k), on the compositor's threads
  *            when the layer is `sliced` (all slices of a phase finish before the next phase).
- *   end      on the compositor's thread: *drawn = the pixels it touched (the layers below
- *            redraw them in the next output).
+ *   end      on the compositor's thread: drawn[0..VX_MAX_DRAWN) = the pixels it touched
+ *            (the layers below redraw them in the next output). The rectangles start empty
+ *            and empty ones are ignored: a layer drawing several things apart (annotations,
+ *            masks) gives one each, so that less is redrawn under them than their union.
  *   close.
  * Every hook but open and close may be NULL. FFmpeg-free. */
 #ifndef VX_LAYER_H
@@ -87,6 +89,8 @@ typedef struct VxLayerFrame {
 } VxLayerFrame;
 
 typedef struct VxLayer VxLayer;
+
+#define VX_MAX_DRAWN 8 /* rectangles a layer's end reports at most */
 
 typedef struct VxLayerClass {
     const char *name;
