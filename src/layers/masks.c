@@ -50,7 +50,8 @@ typedef struct Mask {
     uint8_t *a, *b;             /* scratch for the passes: the box's three planes */
     uint32_t *sum;              /* running column sums (vertical passes) */
     uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
-    size_t cap, sum_cap, xt_cap;
+    uint16_t *h;                /* the reduced rows expanded across, the box's three planes */
+    size_t cap, sum_cap, xt_cap, h_cap;
 } Mask;
 
 typedef struct Masks {
@@ -227,6 +228,7 @@ static void free_masks(Mask *m, int n)
         free(m[i].b);
         free(m[i].sum);
         free(m[i].xt);
+        free(m[i].h);
     }
     free(m);
 }
@@ -325,17 +327,6 @@ static int masks_open(VxLayer *ly, const VxLayerOpen *o)
     return 0;
 }
 
-static VxRect place_union(const Masks *c, int last)
-{
-    VxRect u = {0, 0, 0, 0};
-    for (int i = 0; i < c->n; i++) {
-        const Place *p = last ? &c->m[i].last : &c->m[i].now;
-        if (p->on)
-            vx_rect_union(&u, p->box.x0, p->box.y0, p->box.x1, p->box.y1);
-    }
-    return u;
-}
-
 static int masks_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 {
     Masks *c = ly->priv;
@@ -377,6 +368,7 @@ typedef struct Plane {
     int f, lr, lw, lh;     /* blur: reduction, radius there, reduced size */
     uint8_t *a, *b;        /* lw x lh scratch each */
     const uint32_t *xt;    /* per column: reduced column << 8 | weight of the next (0..255) */
+    uint16_t *hx;          /* lh x w: each reduced row brought across, in 256ths */
     double cx, cy, rx, ry; /* the ellipse in this plane's samples; rx = 0: the whole box */
 } Plane;
 
@@ -410,6 +402,7 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
         const size_t off = p ? nl + (size_t)(p - 1) * nc : 0;
         pl.a = m->a + off, pl.b = m->b + off;
         pl.xt = m->xt + (p ? (size_t)bw : 0);
+        pl.hx = m->h + (p ? (size_t)l.w * l.lh + (size_t)(p - 1) * pl.w * pl.lh : 0);
     }
     pl.stride = p ? d.suv : d.sy;
     uint8_t *base = p == 0 ? d.y : p == 1 ? d.u : d.v;
@@ -457,6 +450,8 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
         size_t cap = m->cap;
         if (grow((void **)&m->a, &cap, need) < 0 || grow((void **)&m->b, &m->cap, need) < 0 ||
             grow((void **)&m->xt, &m->xt_cap, (size_t)(bw + bw / 2) * sizeof(*m->xt)) < 0 ||
+            grow((void **)&m->h, &m->h_cap, ((size_t)l.w * l.lh + 2 * (size_t)ch.w * ch.lh) *
+                 sizeof(*m->h)) < 0 ||
             grow((void **)&m->sum, &m->sum_cap, (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
             return VX_ERR(ENOMEM);
         for (int x = 0; x < bw; x++)
@@ -530,53 +525,85 @@ static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, i
     }
 }
 
-/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom). */
+/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom):
+ * the block's rows summed down per column first, then each block's columns. */
 static void reduce_row(const Plane *p, int j, uint8_t *out)
 {
-    const int y0 = j * p->f, y1 = y0 + p->f < p->h ? y0 + p->f : p->h;
-    for (int i = 0; i < p->lw; i++) {
-        const int x0 = i * p->f, x1 = x0 + p->f < p->w ? x0 + p->f : p->w;
-        uint32_t s = 0;
-        for (int y = y0; y < y1; y++) {
-            const uint8_t *r = p->d + y * p->stride;
-            for (int x = x0; x < x1; x++)
-                s += r[x * p->step];
+    uint32_t col[8192]; /* w <= 8192: outputs at most 8192 wide */
+    const int y0 = j * p->f, y1 = y0 + p->f < p->h ? y0 + p->f : p->h, w = p->w;
+    const uint8_t *r = p->d + y0 * p->stride;
+    if (p->step == 1) {
+        for (int x = 0; x < w; x++)
+            col[x] = r[x];
+        for (int y = y0 + 1; y < y1; y++) {
+            r += p->stride;
+            for (int x = 0; x < w; x++)
+                col[x] += r[x];
         }
+    } else {
+        for (int x = 0; x < w; x++)
+            col[x] = r[x * p->step];
+        for (int y = y0 + 1; y < y1; y++) {
+            r += p->stride;
+            for (int x = 0; x < w; x++)
+                col[x] += r[x * p->step];
+        }
+    }
+    for (int i = 0; i < p->lw; i++) {
+        const int x0 = i * p->f, x1 = x0 + p->f < w ? x0 + p->f : w;
+        uint32_t s = 0;
+        for (int x = x0; x < x1; x++)
+            s += col[x];
         const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
         out[i] = (uint8_t)((s + n / 2) / n);
     }
 }
 
-/* Output rows [y0, y1): the blurred reduced plane (in b) brought back bilinearly, inside the
- * shape: down into a row of 256ths, then across. */
+/* The blurred reduced plane (in b) brought back bilinearly, in two steps. Across first:
+ * reduced rows [j0, j1) to full width, in 256ths (hx). Then down, output rows [y0, y1) inside
+ * the shape. The products are the same as down-then-across, so is the result, with one
+ * rounding; across costs reduced rows only, and down is the same blend at every sample. */
+static void expand_across(const Plane *p, int j0, int j1)
+{
+    for (int j = j0; j < j1; j++) {
+        const uint8_t *r = p->b + (size_t)j * p->lw;
+        uint16_t *h = p->hx + (size_t)j * p->w;
+        const int last = p->lw - 1;
+        for (int x = 0; x < p->w; x++) {
+            const uint32_t px = p->xt[x], i = px >> 8, fx = px & 255;
+            const uint32_t r1 = r[(int)i < last ? i + 1 : (uint32_t)last];
+            h[x] = (uint16_t)(r[i] * (256 - fx) + r1 * fx);
+        }
+    }
+}
+
 static void expand_rows(const Plane *p, int y0, int y1)
 {
-    uint16_t row[4097]; /* lw <= 4096: f >= 2 here, outputs at most 8192 wide */
     for (int y = y0; y < y1; y++) {
         int lo, hi;
         shape_span(p, y, &lo, &hi);
         if (lo >= hi)
             continue;
         const uint32_t py = lerp_pos(y, p->f, p->lh), fy = py & 255;
-        const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
-        const uint8_t *r1 = fy ? r0 + p->lw : r0;
         uint8_t *o = p->d + y * p->stride;
         if (p->f == 1) { /* nothing reduced: the blurred plane itself */
+            const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
             for (int x = lo; x < hi; x++)
                 o[x * p->step] = r0[x];
             continue;
         }
-        for (int i = 0; i < p->lw; i++)
-            row[i] = (uint16_t)(r0[i] * (256 - fy) + r1[i] * fy);
-        row[p->lw] = row[p->lw - 1];
-        for (int x = lo; x < hi; x++) {
-            const uint32_t px = p->xt[x], i = px >> 8, fx = px & 255;
-            o[x * p->step] = (uint8_t)((row[i] * (256 - fx) + row[i + 1] * fx + 32768) >> 16);
+        const uint16_t *restrict h0 = p->hx + (size_t)(py >> 8) * p->w;
+        const uint16_t *restrict h1 = fy ? h0 + p->w : h0;
+        if (p->step == 1) {
+            for (int x = lo; x < hi; x++)
+                o[x] = (uint8_t)((h0[x] * (256 - fy) + h1[x] * fy + 32768) >> 16);
+        } else {
+            for (int x = lo; x < hi; x++)
+                o[x * p->step] = (uint8_t)((h0[x] * (256 - fy) + h1[x] * fy + 32768) >> 16);
         }
     }
 }
 
-/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
 static void pixelate(const Plane *p, int j0, int j1)
 {
     const int bs = p->r, nb = (p->w + bs - 1) / bs;
@@ -628,7 +655,7 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 continue;
             int a, b;
             if (m->s.pixelate) {
-                if (phase == 2) {
+                if (phase == 3) {
                     vx_slice_rows((p.h + p.r - 1) / p.r, i, k, &a, &b);
                     pixelate(&p, a, b);
                 }
@@ -646,9 +673,15 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
                 vbox(p.a, p.b, m->sum, p.lw, p.lh, p.lr, a, b);
                 vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
-            } else {
+            } else if (phase == 2) { /* across: reduced rows to full width */
                 Plane q = p;
                 q.b = p.a; /* the result */
+                vx_slice_rows(p.lh, i, k, &a, &b);
+                if (p.f > 1)
+                    expand_across(&q, a, b);
+            } else { /* down: the output rows */
+                Plane q = p;
+                q.b = p.a;
                 vx_slice_rows(p.h, i, k, &a, &b);
                 expand_rows(&q, a, b);
             }
@@ -660,9 +693,15 @@ static int masks_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 {
     (void)fr;
     Masks *c = ly->priv;
-    *drawn = place_union(c, 0);
-    for (int i = 0; i < c->n; i++)
+    int k = 0; /* each mask's box, the ones past VX_MAX_DRAWN - 1 in the last one together */
+    for (int i = 0; i < c->n; i++) {
+        const Place *p = &c->m[i].now;
+        if (p->on) {
+            vx_rect_union(&drawn[k], p->box.x0, p->box.y0, p->box.x1, p->box.y1);
+            k += k < VX_MAX_DRAWN - 1;
+        }
         c->m[i].last = c->m[i].now;
+    }
     return 0;
 }
 
@@ -682,7 +721,7 @@ const VxLayerClass vx_layer_masks = {
     .open = masks_open,
     .changes = masks_changes,
     .begin = masks_begin,
-    .phases = 3,
+    .phases = 4,
     .draw = masks_draw,
     .end = masks_end,
     .close = masks_close,
