@@ -5,7 +5,8 @@
  *
  * Drawn on the screen, below the cursor. A blur is three box passes each way (close to a
  * gaussian of sigma = radius), run with running sums: phase 0 the horizontal passes in slices
- * of rows, phase 1 the vertical passes in slices of columns, written back inside the shape.
+ * of rows, phase 1 the vertical passes in slices of columns, phases 2 and 3 the expansion back
+ * to full size, written back inside the shape.
  * Only samples of the mask's box (rounded out to even output pixels, within the screen) are
  * read or written: nothing outside a mask changes. A pixelated mask is filled with the mean of
  * each block. Still while no mask appears, moves or goes: outputs nothing changes in cost
@@ -604,6 +605,7 @@ static void expand_rows(const Plane *p, int y0, int y1)
     }
 }
 
+/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
 static void pixelate(const Plane *p, int j0, int j1)
 {
     const int bs = p->r, nb = (p->w + bs - 1) / bs;
@@ -641,7 +643,8 @@ static void pixelate(const Plane *p, int j0, int j1)
 }
 
 /* Phase 0: reduce and blur across (slices of reduced rows); phase 1: blur down (slices of
- * reduced columns); phase 2: expand into the output, and pixelate (slices of rows). */
+ * reduced columns); phase 2: expand the reduced rows across (slices of reduced rows); phase 3:
+ * expand down into the output, and pixelate (slices of rows). */
 static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
 {
     Masks *c = ly->priv;
