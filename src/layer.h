@@ -92,6 +92,14 @@ typedef struct VxLayer VxLayer;
 
 #define VX_MAX_DRAWN 8 /* rectangles a layer's end reports at most */
 
+/* end's drawn rectangles, one item at a time: box into drawn[*k], the items past
+ * VX_MAX_DRAWN - 1 together in the last one. */
+static inline void vx_drawn_add(VxRect *drawn, int *k, VxRect box)
+{
+    vx_rect_union(&drawn[*k], box.x0, box.y0, box.x1, box.y1);
+    *k += *k < VX_MAX_DRAWN - 1;
+}
+
 typedef struct VxLayerClass {
     const char *name;
     const char *key; /* its section's key at the project's top level; NULL: none */

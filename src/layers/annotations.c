@@ -725,7 +725,7 @@ static void ann_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int 
     }
 }
 
-/* drawn: each annotation's box, the ones past VX_MAX_DRAWN - 1 in the last one together. */
+/* drawn: each annotation's box. */
 static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 {
     (void)fr;
@@ -733,10 +733,8 @@ static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
     int k = 0;
     for (int i = 0; i < c->n; i++) {
         Ann *a = &c->a[i];
-        if (a->now.a) {
-            vx_rect_union(&drawn[k], a->now.box.x0, a->now.box.y0, a->now.box.x1, a->now.box.y1);
-            k += k < VX_MAX_DRAWN - 1;
-        }
+        if (a->now.a)
+            vx_drawn_add(drawn, &k, a->now.box);
         a->last = a->now;
     }
     return 0;

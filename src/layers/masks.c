@@ -51,8 +51,8 @@ typedef struct Mask {
     uint8_t *a, *b;             /* scratch for the passes: the box's three planes */
     uint32_t *sum;              /* running column sums (vertical passes) */
     uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
-    uint16_t *h;                /* the reduced rows expanded across, the box's three planes */
-    size_t cap, sum_cap, xt_cap, h_cap;
+    uint16_t *hx;               /* the reduced rows expanded across, the box's three planes */
+    size_t cap, sum_cap, xt_cap, hx_cap;
 } Mask;
 
 typedef struct Masks {
@@ -229,7 +229,7 @@ static void free_masks(Mask *m, int n)
         free(m[i].b);
         free(m[i].sum);
         free(m[i].xt);
-        free(m[i].h);
+        free(m[i].hx);
     }
     free(m);
 }
@@ -403,7 +403,7 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
         const size_t off = p ? nl + (size_t)(p - 1) * nc : 0;
         pl.a = m->a + off, pl.b = m->b + off;
         pl.xt = m->xt + (p ? (size_t)bw : 0);
-        pl.hx = m->h + (p ? (size_t)l.w * l.lh + (size_t)(p - 1) * pl.w * pl.lh : 0);
+        pl.hx = m->hx + (p ? (size_t)l.w * l.lh + (size_t)(p - 1) * pl.w * pl.lh : 0);
     }
     pl.stride = p ? d.suv : d.sy;
     uint8_t *base = p == 0 ? d.y : p == 1 ? d.u : d.v;
@@ -451,8 +451,8 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
         size_t cap = m->cap;
         if (grow((void **)&m->a, &cap, need) < 0 || grow((void **)&m->b, &m->cap, need) < 0 ||
             grow((void **)&m->xt, &m->xt_cap, (size_t)(bw + bw / 2) * sizeof(*m->xt)) < 0 ||
-            grow((void **)&m->h, &m->h_cap, ((size_t)l.w * l.lh + 2 * (size_t)ch.w * ch.lh) *
-                 sizeof(*m->h)) < 0 ||
+            grow((void **)&m->hx, &m->hx_cap, ((size_t)l.w * l.lh + 2 * (size_t)ch.w * ch.lh) *
+                 sizeof(*m->hx)) < 0 ||
             grow((void **)&m->sum, &m->sum_cap, (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
             return VX_ERR(ENOMEM);
         for (int x = 0; x < bw; x++)
@@ -696,13 +696,10 @@ static int masks_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 {
     (void)fr;
     Masks *c = ly->priv;
-    int k = 0; /* each mask's box, the ones past VX_MAX_DRAWN - 1 in the last one together */
+    int k = 0; /* each mask's box */
     for (int i = 0; i < c->n; i++) {
-        const Place *p = &c->m[i].now;
-        if (p->on) {
-            vx_rect_union(&drawn[k], p->box.x0, p->box.y0, p->box.x1, p->box.y1);
-            k += k < VX_MAX_DRAWN - 1;
-        }
+        if (c->m[i].now.on)
+            vx_drawn_add(drawn, &k, c->m[i].now.box);
         c->m[i].last = c->m[i].now;
     }
     return 0;
