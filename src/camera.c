@@ -27,6 +27,7 @@
 #include "dsp/blend.h"
 #include "camera.h"
 #include "internal.h"
+#include "layer.h"
 #include "pipeline.h"
 #include "source.h"
 #include "layers/shadow.h"
@@ -58,8 +59,18 @@ static void blend_pass(const VxBlendDSP *d, const Mask *mk, const Plane *dst,
 typedef struct Pic {
     uint8_t *y, *c;
     int step;
+    AVFrame *frame;   /* the camera frame it shows, kept for vx_camera_draw_box (keep_frames) */
     struct Pic *next; /* free list */
 } Pic;
+
+/* A picture box the camera is fitted into: bw x bh, the camera picture scaled into the inner
+ * box ib inside its edge (the bubble's, or a scenes transition's box), by these scalers; tmp
+ * holds the scaled planes when the matrix changes (convert_scaled). */
+typedef struct Fit {
+    int bw, bh, ib;
+    VxPlaneScaler sy, sc, syc, scy;
+    uint8_t *tmp;
+} Fit;
 
 typedef struct CamItem {
     Pic *p;
@@ -75,7 +86,8 @@ struct VxCamera {
     /* geometry: bubble box (even origin and size, output luma pixels), inner box (inset by
      * ib on every side) that the camera picture is scaled into, shadow canvas */
     int bx, by, bw, bh, ib;
-    double border;
+    double border, R; /* border width, the outer edge's corner radius */
+    Fit fit;          /* the bubble's */
     VxRect rect;
     Mask out_y, out_c; /* outer edge, m = 255 - coverage */
     Mask in_y, in_c;   /* inner edge (border > 0), m = coverage; in the bubble box */
@@ -91,15 +103,19 @@ struct VxCamera {
     int layout; /* chroma step the decode thread renders for (the last draw's) */
     VxScaleDSP sdsp;
     VxBlendDSP bdsp;
-    VxPlaneScaler sy, sc;
     int cam_w, cam_h, sub_x, sub_y;
+    double chroma_x, chroma_y; /* the camera's chroma siting */
     /* a camera in another matrix than the output's: converted after scaling, on the bubble's
      * samples (see render_picture); syc scales the camera's chroma onto the bubble's luma
      * grid, scy its luma onto the bubble's chroma grid; tmp holds the scaled planes */
     int convert;
     int32_t mx[3][3];
-    VxPlaneScaler syc, scy;
-    uint8_t *tmp;
+    /* scenes transitions (keep_frames): the decoded frames stay with their pictures, and a
+     * box of any size is fitted and drawn from them on the compositor's thread */
+    int keep;
+    Fit box_fit;
+    Pic box_pic;
+    size_t box_cap;
     /* decode thread and its queue */
     VxSource *src;
     VxThread th;
@@ -126,6 +142,11 @@ struct VxCamera {
 typedef struct Shape {
     double x, y, w, h, r;
 } Shape;
+
+static int even(double v)
+{
+    return 2 * (int)floor(v / 2 + 0.5);
+}
 
 static double shape_cov(const Shape *s, double px, double py)
 {
@@ -232,6 +253,60 @@ end:
 
 /* ---- the bubble picture ---- */
 
+static void fit_free(Fit *ft)
+{
+    vx_plane_scaler_free(&ft->sy);
+    vx_plane_scaler_free(&ft->sc);
+    vx_plane_scaler_free(&ft->syc);
+    vx_plane_scaler_free(&ft->scy);
+    free(ft->tmp);
+    memset(ft, 0, sizeof(*ft));
+}
+
+/* Fits the camera into a bw x bh box: a centre crop of the camera with the inner shape's
+ * aspect (b inside the box's edge) scaled onto the inner shape; the picture's inner box
+ * starts ib <= b inside the edge. */
+static int fit_init(VxCamera *c, Fit *ft, int bw, int bh, double b, int ib)
+{
+    fit_free(ft);
+    ft->bw = bw, ft->bh = bh, ft->ib = ib;
+    const double tw = bw - 2 * b, th = bh - 2 * b, A = tw / th;
+    double crw = c->cam_w, crh = c->cam_h;
+    if (crw / crh > A)
+        crw = crh * A;
+    else
+        crh = crw / A;
+    const double cx0 = (c->cam_w - crw) / 2, cy0 = (c->cam_h - crh) / 2;
+    const double rx = crw / tw, ry = crh / th;
+    const double ox = cx0 + (ib + 0.5 - b) * rx - 0.5, oy = cy0 + (ib + 0.5 - b) * ry - 0.5;
+    const int iw = bw - 2 * ib, ih = bh - 2 * ib;
+    const int fx = 1 << c->sub_x, fy = 1 << c->sub_y;
+    /* output chroma column i sits at luma 2i of the inner box (2i + 1 when mirrored: the
+     * rows are reversed after scaling, and a left-sited sample mirrors onto an odd column),
+     * row j at 2j + 0.5; then onto the camera's chroma grid (spacing fx, fy, sample 0 at
+     * chroma_x, chroma_y) */
+    if (vx_plane_scaler_init(&ft->sy, &c->sdsp, c->cam_w, c->cam_h, iw, ih, rx, ox, ry, oy) < 0 ||
+        vx_plane_scaler_init(&ft->sc, &c->sdsp, (c->cam_w + fx - 1) / fx,
+                             (c->cam_h + fy - 1) / fy, iw / 2, ih / 2, 2 * rx / fx,
+                             (ox + (c->mirror ? rx : 0) - c->chroma_x) / fx, 2 * ry / fy,
+                             (oy + 0.5 * ry - c->chroma_y) / fy) < 0)
+        return VX_ERR(ENOMEM);
+    if (c->convert) {
+        /* the chroma at the bubble's luma samples, the luma at its chroma samples (the same
+         * positions as sy and sc use) */
+        const size_t nl = (size_t)iw * ih, nc = (size_t)(iw / 2) * (ih / 2);
+        if (!(ft->tmp = malloc(3 * nl + 3 * nc)) ||
+            vx_plane_scaler_init(&ft->syc, &c->sdsp, (c->cam_w + fx - 1) / fx,
+                                 (c->cam_h + fy - 1) / fy, iw, ih, rx / fx,
+                                 (ox - c->chroma_x) / fx, ry / fy, (oy - c->chroma_y) / fy) < 0 ||
+            vx_plane_scaler_init(&ft->scy, &c->sdsp, c->cam_w, c->cam_h, iw / 2, ih / 2, 2 * rx,
+                                 ox + (c->mirror ? rx : 0), 2 * ry, oy + 0.5 * ry) < 0)
+            return VX_ERR(ENOMEM);
+    }
+    return 0;
+}
+
+
 
 
 static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step)
@@ -248,20 +323,20 @@ static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step
 }
 
 /* The chroma planes of a picture in its layout: u, v and their stride. */
-static void pic_chroma(const VxCamera *c, const Pic *p, uint8_t **u, uint8_t **v, ptrdiff_t *cs)
+static void pic_chroma(const Fit *ft, const Pic *p, uint8_t **u, uint8_t **v, ptrdiff_t *cs)
 {
     if (p->step == 2) {
-        *cs = c->bw, *u = p->c, *v = p->c + 1;
+        *cs = ft->bw, *u = p->c, *v = p->c + 1;
     } else {
-        *cs = c->bw / 2, *u = p->c, *v = p->c + (size_t)(c->bw / 2) * (c->bh / 2);
+        *cs = ft->bw / 2, *u = p->c, *v = p->c + (size_t)(ft->bw / 2) * (ft->bh / 2);
     }
 }
 
 /* Lays the picture's chroma out for `step`, all border colour (the scaler writes only the
  * inner box). */
-static void pic_layout(VxCamera *c, Pic *p, int step)
+static void pic_layout(const VxCamera *c, const Fit *ft, Pic *p, int step)
 {
-    const size_t n = (size_t)(c->bw / 2) * (c->bh / 2);
+    const size_t n = (size_t)(ft->bw / 2) * (ft->bh / 2);
     p->step = step;
     if (step == 2) {
         for (size_t i = 0; i < 2 * n; i += 2)
@@ -291,20 +366,20 @@ static void matrix_row(uint8_t *out, int step, const uint8_t *restrict a,
  * rounding of the scaled planes: on the demo's camera 99.4 % of samples are identical, the
  * rest within 1, except 150 of 61.7 M within 2 at chroma edges, where converting first had
  * resampled the chroma twice (swscale's upsampling, then the bubble's scaler). */
-static void convert_scaled(VxCamera *c, const uint8_t *sy, ptrdiff_t ssy, const uint8_t *su,
-                           const uint8_t *sv, ptrdiff_t ssc, int sstep, uint8_t *y,
-                           ptrdiff_t ys, uint8_t *u, uint8_t *v, ptrdiff_t cs, int step)
+static void convert_scaled(const VxCamera *c, Fit *ft, const uint8_t *sy, ptrdiff_t ssy,
+                           const uint8_t *su, const uint8_t *sv, ptrdiff_t ssc, int sstep,
+                           uint8_t *y, ptrdiff_t ys, uint8_t *u, uint8_t *v, ptrdiff_t cs, int step)
 {
-    const int iw = c->bw - 2 * c->ib, ih = c->bh - 2 * c->ib, ciw = iw / 2, cih = ih / 2;
+    const int iw = ft->bw - 2 * ft->ib, ih = ft->bh - 2 * ft->ib, ciw = iw / 2, cih = ih / 2;
     const size_t nl = (size_t)iw * ih, nc = (size_t)ciw * cih;
-    uint8_t *ty = c->tmp, *tu = ty + nl, *tv = tu + nl, *cy = tv + nl, *cu = cy + nc;
+    uint8_t *ty = ft->tmp, *tu = ty + nl, *tv = tu + nl, *cy = tv + nl, *cu = cy + nc;
     uint8_t *cv = cu + nc;
-    vx_plane_scale(&c->sy, sy, ssy, 1, ty, iw, 1);
-    vx_plane_scale(&c->syc, su, ssc, sstep, tu, iw, 1);
-    vx_plane_scale(&c->syc, sv, ssc, sstep, tv, iw, 1);
-    vx_plane_scale(&c->scy, sy, ssy, 1, cy, ciw, 1);
-    vx_plane_scale(&c->sc, su, ssc, sstep, cu, ciw, 1);
-    vx_plane_scale(&c->sc, sv, ssc, sstep, cv, ciw, 1);
+    vx_plane_scale(&ft->sy, sy, ssy, 1, ty, iw, 1);
+    vx_plane_scale(&ft->syc, su, ssc, sstep, tu, iw, 1);
+    vx_plane_scale(&ft->syc, sv, ssc, sstep, tv, iw, 1);
+    vx_plane_scale(&ft->scy, sy, ssy, 1, cy, ciw, 1);
+    vx_plane_scale(&ft->sc, su, ssc, sstep, cu, ciw, 1);
+    vx_plane_scale(&ft->sc, sv, ssc, sstep, cv, ciw, 1);
     const int32_t r = 1 << 15;
     for (int j = 0; j < ih; j++) {
         const size_t o = (size_t)j * iw;
@@ -317,9 +392,10 @@ static void convert_scaled(VxCamera *c, const uint8_t *sy, ptrdiff_t ssy, const 
     }
 }
 
-/* Scales camera frame f into picture p (chroma laid out for steps of `step`), mirrors it and
- * blends the border into its inner edge. Runs on the decode thread (and once in open). */
-static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
+/* Scales camera frame f into picture p of box ft (chroma laid out for steps of `step`),
+ * mirrors it and, for the bubble, blends the border into its inner edge. Runs on the decode
+ * thread (and once in open); for a transition's box, on the compositor's. */
+static int render_picture(VxCamera *c, Fit *ft, const AVFrame *f, Pic *p, int step)
 {
     const AVPixFmtDescriptor *fd = av_pix_fmt_desc_get(f->format);
     if (f->width != c->cam_w || f->height != c->cam_h || !fd ||
@@ -328,8 +404,8 @@ static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
                        "format mid-stream (%dx%d, was %dx%d); not supported", c->path,
                        f->width, f->height, c->cam_w, c->cam_h);
     if (p->step != step)
-        pic_layout(c, p, step);
-    const int bw = c->bw, bh = c->bh, ib = c->ib, iw = bw - 2 * ib, ih = bh - 2 * ib;
+        pic_layout(c, ft, p, step);
+    const int bw = ft->bw, bh = ft->bh, ib = ft->ib, iw = bw - 2 * ib, ih = bh - 2 * ib;
     const int ci = ib / 2, ciw = iw / 2, cih = ih / 2;
     const int nv12 = f->format == AV_PIX_FMT_NV12;
     const uint8_t *su = f->data[1], *sv = nv12 ? f->data[1] + 1 : f->data[2];
@@ -337,14 +413,15 @@ static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
     const int sstep = nv12 ? 2 : 1;
     uint8_t *y = p->y + (ptrdiff_t)ib * bw + ib, *u, *v;
     ptrdiff_t cs;
-    pic_chroma(c, p, &u, &v, &cs);
+    pic_chroma(ft, p, &u, &v, &cs);
     u += (ptrdiff_t)ci * cs + ci * step, v += (ptrdiff_t)ci * cs + ci * step;
     if (c->convert) {
-        convert_scaled(c, f->data[0], f->linesize[0], su, sv, ssu, sstep, y, bw, u, v, cs, step);
+        convert_scaled(c, ft, f->data[0], f->linesize[0], su, sv, ssu, sstep, y, bw, u, v, cs,
+                       step);
     } else {
-        vx_plane_scale(&c->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
-        vx_plane_scale(&c->sc, su, ssu, sstep, u, cs, step);
-        vx_plane_scale(&c->sc, sv, ssv, sstep, v, cs, step);
+        vx_plane_scale(&ft->sy, f->data[0], f->linesize[0], 1, y, bw, 1);
+        vx_plane_scale(&ft->sc, su, ssu, sstep, u, cs, step);
+        vx_plane_scale(&ft->sc, sv, ssv, sstep, v, cs, step);
     }
     if (c->mirror) {
         reverse_rows(y, bw, iw, ih, 1);
@@ -355,10 +432,10 @@ static int render_picture(VxCamera *c, const AVFrame *f, Pic *p, int step)
             reverse_rows(v, cs, ciw, cih, 1);
         }
     }
-    if (c->border > 0) {
+    if (c->border > 0 && ft == &c->fit) {
         const Plane py = {p->y, bw, 1, bw, bh};
         blend_pass(&c->bdsp, &c->in_y, &py, c->bd_row_y, 0, 0);
-        pic_chroma(c, p, &u, &v, &cs);
+        pic_chroma(ft, p, &u, &v, &cs);
         const Plane pu = {u, cs, step, bw / 2, bh / 2}, pv = {v, cs, step, bw / 2, bh / 2};
         blend_pass(&c->bdsp, &c->in_c, &pu, step == 2 ? c->bd_row_uv : c->bd_row_u, 0, 0);
         blend_pass(&c->bdsp, &c->in_c, &pv, step == 2 ? c->bd_row_uv + 1 : c->bd_row_v, 0, 0);
@@ -422,8 +499,12 @@ static void *decode_thread(void *arg)
         double dt = 0;
         if (ret >= 0) {
             dt = vx_now_s();
-            ret = render_picture(c, f, p, step);
+            ret = render_picture(c, &c->fit, f, p, step);
             dt = vx_now_s() - dt;
+            if (c->keep) { /* p is this thread's until it is queued */
+                av_frame_free(&p->frame);
+                p->frame = f, f = NULL;
+            }
             av_frame_free(&f);
         }
         pthread_mutex_lock(&c->mu);
@@ -540,8 +621,108 @@ int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *out)
         p = pic_convert(c, p);
     uint8_t *pu, *pv;
     ptrdiff_t cs;
-    pic_chroma(c, p, &pu, &pv, &cs);
+    pic_chroma(&c->fit, p, &pu, &pv, &cs);
     *out = (VxCameraPic){p->y, pu, pv, c->bw, cs};
+    return 0;
+}
+
+void vx_camera_bubble(const VxCamera *c, double box[5])
+{
+    box[0] = c->bx, box[1] = c->by, box[2] = c->bw, box[3] = c->bh, box[4] = c->R;
+}
+
+/* n samples of s over d through coverage: d + (s - d) * cov / 255, rounded. */
+static void cover_row(uint8_t *d, const uint8_t *s, int step, int n, const uint8_t *cov)
+{
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < step; k++) {
+            const int a = cov[i], x = i * step + k;
+            d[x] = (uint8_t)((s[x] * a + d[x] * (255 - a) + 127) / 255);
+        }
+}
+
+/* Rows of a bw-wide box picture (`rows` of them, sample stride `step`, f = 1 luma or 2 chroma
+ * per box pixel) over dst through the rounded rectangle (0, 0, W, H, r) of the box, in box
+ * luma pixels: only the corners' samples are blended, the rest copied. */
+static void cover_plane(uint8_t *dst, ptrdiff_t ds, const uint8_t *src, ptrdiff_t ss, int n,
+                        int rows, int step, int f, double oy, double W, double H, double r,
+                        uint8_t *cov)
+{
+    const int e = (int)ceil((r + 1) / f); /* samples at each end a corner can reach */
+    for (int j = 0; j < rows; j++) {
+        uint8_t *d = dst + j * ds;
+        const uint8_t *s = src + j * ss;
+        const double py = f * j + oy;
+        const int corner = py < r + 1 || py > H - r - 1;
+        const int a = corner ? (e < n ? e : n) : 0, b = corner && n - e > a ? n - e : a;
+        for (int i = 0; i < a; i++)
+            cov[i] = vx_q8(255 * vx_rrect_coverage(f * i + 0.5, py, 0, 0, W, H, r));
+        cover_row(d, s, step, a, cov);
+        memcpy(d + (ptrdiff_t)a * step, s + (ptrdiff_t)a * step, (size_t)(b - a) * step);
+        for (int i = b; i < n; i++)
+            cov[i - b] = vx_q8(255 * vx_rrect_coverage(f * i + 0.5, py, 0, 0, W, H, r));
+        cover_row(d + (ptrdiff_t)b * step, s + (ptrdiff_t)b * step, step, n - b, cov);
+    }
+}
+
+int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *dst,
+                       VxRect *drawn)
+{
+    *drawn = (VxRect){0, 0, 0, 0};
+    if (!c->keep || dst->sub_x != 1 || dst->sub_y != 1)
+        return VX_ERR(EINVAL);
+    int bw = even(box[2]), bh = even(box[3]);
+    bw = bw > (c->W & ~1) ? c->W & ~1 : bw, bh = bh > (c->H & ~1) ? c->H & ~1 : bh;
+    int bx = even(box[0]), by = even(box[1]);
+    bx = bx < 0 ? 0 : bx + bw > c->W ? (c->W - bw) & ~1 : bx;
+    by = by < 0 ? 0 : by + bh > c->H ? (c->H - bh) & ~1 : by;
+    const int step = dst->layout == VX_LAYOUT_NV12 ? 2 : 1;
+    const double target = t - c->offset;
+    const int before = target < c->first_t - CAM_EPS;
+    pthread_mutex_lock(&c->mu);
+    c->layout = step;
+    int ret = before ? 0 : advance(c, target);
+    c->draws++;
+    const Pic *shown = before ? &c->first_pic : c->cur;
+    c->drawn_t = before ? c->first_t : c->cur_t;
+    c->drawn_gen = c->gen;
+    c->have_drawn = 1;
+    pthread_mutex_unlock(&c->mu);
+    if (ret < 0 || bw < 2 || bh < 2)
+        return ret;
+    if (!shown->frame)
+        return vx_fail(c->ctx, VX_ERR(EINVAL), "internal: camera frame not kept");
+    const size_t luma = (size_t)bw * bh, chroma = (size_t)(bw / 2) * (bh / 2);
+    if (luma + 2 * chroma + bw > c->box_cap) {
+        free(c->box_pic.y);
+        c->box_cap = luma + 2 * chroma + bw;
+        if (!(c->box_pic.y = malloc(c->box_cap))) {
+            c->box_cap = 0;
+            return VX_ERR(ENOMEM);
+        }
+    }
+    c->box_pic.c = c->box_pic.y + luma;
+    c->box_pic.step = 0; /* laid out by render_picture */
+    if (c->box_fit.bw != bw || c->box_fit.bh != bh || !c->box_fit.sy.dsp)
+        if ((ret = fit_init(c, &c->box_fit, bw, bh, 0, 0)) < 0)
+            return ret;
+    if ((ret = render_picture(c, &c->box_fit, shown->frame, &c->box_pic, step)) < 0)
+        return ret;
+    const double r = fmin(fmax(box[4], 0), fmin(bw, bh) / 2.0);
+    uint8_t *cov = c->box_pic.y + luma + 2 * chroma; /* bw bytes of scratch */
+    const VxPlanes d = vx_planes(dst);
+    uint8_t *pu, *pv;
+    ptrdiff_t cs;
+    pic_chroma(&c->box_fit, &c->box_pic, &pu, &pv, &cs);
+    cover_plane(d.y + by * d.sy + bx, d.sy, c->box_pic.y, bw, bw, bh, 1, 1, 0.5, bw, bh, r, cov);
+    const ptrdiff_t co = (by / 2) * d.suv + (bx / 2) * d.step;
+    if (step == 2) { /* u and v interleaved: one plane of pairs */
+        cover_plane(d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 2, 2, 1.0, bw, bh, r, cov);
+    } else {
+        cover_plane(d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
+        cover_plane(d.v + co, d.suv, pv, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
+    }
+    *drawn = (VxRect){bx, by, bx + bw, by + bh};
     return 0;
 }
 
@@ -572,10 +753,7 @@ VxRect vx_camera_rect(const VxCamera *c)
 
 /* ---- setup ---- */
 
-static int even(double v)
-{
-    return 2 * (int)floor(v / 2 + 0.5);
-}
+
 
 int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
                    VxCamera **out)
@@ -608,6 +786,8 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     vx_source_set_output_color(c->src, si->matrix, VX_RANGE_LIMITED);
     c->cam_w = si->width, c->cam_h = si->height;
     c->sub_x = si->sub_x, c->sub_y = si->sub_y;
+    c->chroma_x = si->chroma_x, c->chroma_y = si->chroma_y;
+    c->keep = o->keep_frames;
 
     /* geometry */
     const int M = W < H ? W : H;
@@ -641,8 +821,13 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     const double R = o->shape == VX_SHAPE_CIRCLE  ? S / 2
                      : o->shape == VX_SHAPE_SQUARE ? 0
                                                    : o->radius * S;
+    c->R = R;
     const Shape outer = {0, 0, bw, bh, R};
     const double b = c->border;
+    vx_scale_dsp_init(&c->sdsp, ctx->cpu_flags);
+    vx_blend_dsp_init(&c->bdsp, ctx->cpu_flags);
+    if ((ret = fit_init(c, &c->fit, bw, bh, b, c->ib)) < 0)
+        goto fail;
     const Shape inner = {b, b, bw - 2 * b, bh - 2 * b, R - b > 0 ? R - b : 0};
     if ((ret = build_masks(c, &outer, &inner)) < 0)
         goto fail;
@@ -676,7 +861,7 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
             goto fail;
         p->c = p->y + luma;
         memset(p->y, bY, luma); /* outside the inner box the picture is the border */
-        pic_layout(c, p, 2);
+        pic_layout(c, &c->fit, p, 2);
         if (i)
             pic_put(c, p);
     }
@@ -685,43 +870,6 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     for (int i = 0; i < n; i += 2)
         c->bd_row_uv[i] = bU, c->bd_row_uv[i + 1] = bV;
 
-    /* scalers: a centre crop of the camera with the inner shape's aspect onto the inner
-     * shape (b inside the bubble's edge); the inner box starts ib <= b inside it */
-    vx_scale_dsp_init(&c->sdsp, ctx->cpu_flags);
-    vx_blend_dsp_init(&c->bdsp, ctx->cpu_flags);
-    const double tw = bw - 2 * b, th = bh - 2 * b, A = tw / th;
-    double crw = c->cam_w, crh = c->cam_h;
-    if (crw / crh > A)
-        crw = crh * A;
-    else
-        crh = crw / A;
-    const double cx0 = (c->cam_w - crw) / 2, cy0 = (c->cam_h - crh) / 2;
-    const double rx = crw / tw, ry = crh / th;
-    const double ox = cx0 + (c->ib + 0.5 - b) * rx - 0.5, oy = cy0 + (c->ib + 0.5 - b) * ry - 0.5;
-    const int iw = bw - 2 * c->ib, ih = bh - 2 * c->ib;
-    const int fx = 1 << c->sub_x, fy = 1 << c->sub_y;
-    /* output chroma column i sits at luma 2i of the inner box (2i + 1 when mirrored: the
-     * rows are reversed after scaling, and a left-sited sample mirrors onto an odd column),
-     * row j at 2j + 0.5; then onto the camera's chroma grid (spacing fx, fy, sample 0 at
-     * chroma_x, chroma_y) */
-    if (vx_plane_scaler_init(&c->sy, &c->sdsp, c->cam_w, c->cam_h, iw, ih, rx, ox, ry, oy) < 0 ||
-        vx_plane_scaler_init(&c->sc, &c->sdsp, (c->cam_w + fx - 1) / fx,
-                             (c->cam_h + fy - 1) / fy, iw / 2, ih / 2, 2 * rx / fx,
-                             (ox + (c->mirror ? rx : 0) - si->chroma_x) / fx, 2 * ry / fy,
-                             (oy + 0.5 * ry - si->chroma_y) / fy) < 0)
-        goto fail;
-    if (c->convert) {
-        /* the chroma at the bubble's luma samples, the luma at its chroma samples (the same
-         * positions as sy and sc use) */
-        const size_t nl = (size_t)iw * ih, nc = (size_t)(iw / 2) * (ih / 2);
-        if (!(c->tmp = malloc(3 * nl + 3 * nc)) ||
-            vx_plane_scaler_init(&c->syc, &c->sdsp, (c->cam_w + fx - 1) / fx,
-                                 (c->cam_h + fy - 1) / fy, iw, ih, rx / fx,
-                                 (ox - si->chroma_x) / fx, ry / fy, (oy - si->chroma_y) / fy) < 0 ||
-            vx_plane_scaler_init(&c->scy, &c->sdsp, c->cam_w, c->cam_h, iw / 2, ih / 2, 2 * rx,
-                                 ox + (c->mirror ? rx : 0), 2 * ry, oy + 0.5 * ry) < 0)
-            goto fail;
-    }
     /* the first frame now: a camera file without pictures fails here, not mid-export */
     AVFrame *first = NULL;
     ret = vx_source_read(c->src, &first, &c->first_t);
@@ -729,7 +877,9 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
         ret = vx_fail(ctx, VX_ERR(EINVAL), "%s: the camera recording has no video frames",
                       o->path);
     if (ret >= 0)
-        ret = render_picture(c, first, &c->first_pic, 2);
+        ret = render_picture(c, &c->fit, first, &c->first_pic, 2);
+    if (ret >= 0 && c->keep)
+        c->first_pic.frame = first, first = NULL;
     av_frame_free(&first);
     if (ret < 0)
         goto fail;
@@ -773,11 +923,12 @@ void vx_camera_free(VxCamera **pc)
     pthread_cond_destroy(&c->cv);
     vx_mask_free(&c->out_y), vx_mask_free(&c->out_c), vx_mask_free(&c->in_y), vx_mask_free(&c->in_c);
     vx_mask_free(&c->sh_y), vx_mask_free(&c->sh_c);
-    vx_plane_scaler_free(&c->sy);
-    vx_plane_scaler_free(&c->sc);
-    vx_plane_scaler_free(&c->syc);
-    vx_plane_scaler_free(&c->scy);
-    free(c->tmp);
+    fit_free(&c->fit);
+    fit_free(&c->box_fit);
+    av_frame_free(&c->first_pic.frame);
+    for (int i = 0; i < CAM_QUEUE + 2; i++)
+        av_frame_free(&c->pics[i].frame);
+    free(c->box_pic.y);
     free(c->sh_row_y), free(c->sh_row_c), free(c->bd_row_y), free(c->bd_row_uv);
     free(c->bd_row_u), free(c->bd_row_v);
     free(c->first_pic.y), free(c->conv.c);

@@ -35,6 +35,15 @@ typedef struct VxCameraShape {
     const VxBlendDSP *bdsp;
 } VxCameraShape;
 const VxCameraShape *vx_camera_shape(const VxCamera *c);
+/* The bubble's box and its outer corner radius (output pixels): x, y, w, h, r. */
+void vx_camera_bubble(const VxCamera *c, double box[5]);
+/* A scenes transition (opened with keep_frames): the camera frame shown at recording time t
+ * drawn over dst as a rounded rectangle box = x, y, w, h (each rounded to even, kept in the
+ * output), corner radius r: the largest centred crop of the camera with the box's aspect,
+ * mirrored like the bubble, no border and no shadow. *drawn: the box (empty when it is under
+ * 2 pixels a side). On the compositor's thread. 0 or an error. */
+int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *dst,
+                       VxRect *drawn);
 /* Draws the camera frame shown at recording time t into dst (NV12/I420): layers/camera.c. */
 int vx_camera_draw(VxCamera *c, double t, VxPicture *dst);
 void vx_camera_free(VxCamera **c);

@@ -165,6 +165,39 @@ static int layout_at(const VxSceneSpec *sc, int n, double t)
     return VX_SCENE_DEFAULT;
 }
 
+/* The transitions' ease: cubic in and out, zero speed at both ends. */
+static double ease_in_out(double a)
+{
+    a = a < 0 ? 0 : a > 1 ? 1 : a;
+    return a < 0.5 ? 4 * a * a * a : 1 - pow(-2 * a + 2, 3) / 2;
+}
+
+int vx_scenes_transition(const VxSceneSpec *sc, int n, double t, int *from, int *to, double *e)
+{
+    for (int i = 0; i < n && sc[i].start <= t; i++) {
+        const double T = sc[i].transition;
+        if (T <= 0)
+            continue;
+        /* into scene i, from the one that ends where it starts or from "default" */
+        const int prev = i && sc[i - 1].end >= sc[i].start ? sc[i - 1].layout : VX_SCENE_DEFAULT;
+        double d = fmin(T, sc[i].end - sc[i].start);
+        if (sc[i].start > 0 && t < sc[i].start + d) { /* at 0 there is nothing to leave */
+            *from = prev, *to = sc[i].layout, *e = ease_in_out((t - sc[i].start) / d);
+            return prev != sc[i].layout;
+        }
+        /* out of it into "default", unless the next scene starts where it ends (that one's
+         * transition is the way out) */
+        if (i + 1 < n && sc[i + 1].start <= sc[i].end)
+            continue;
+        d = i + 1 < n ? fmin(T, sc[i + 1].start - sc[i].end) : T;
+        if (t >= sc[i].end && t < sc[i].end + d) {
+            *from = sc[i].layout, *to = VX_SCENE_DEFAULT, *e = ease_in_out((t - sc[i].end) / d);
+            return sc[i].layout != VX_SCENE_DEFAULT;
+        }
+    }
+    return 0;
+}
+
 /* Planes of a W x H picture of the layout in buf (64-byte aligned rows). */
 static void set_planes(VxPicture *pic, uint8_t *buf, int layout, int W, int H)
 {
@@ -452,7 +485,14 @@ extern const VxLayerClass vx_layer_camera;
 static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *view, double t_rec,
                        double t, VxPicture *out)
 {
-    const int k = c->n_scenes ? layout_at(c->scenes, c->n_scenes, t_rec) : VX_SCENE_DEFAULT;
+    int k = c->n_scenes ? layout_at(c->scenes, c->n_scenes, t_rec) : VX_SCENE_DEFAULT;
+    int from, to;
+    double e;
+    /* mid-transition the default layout's compositor draws: its camera layer moves the
+     * camera between the two layouts' boxes (the screen is where it is in both) */
+    if (k != VX_SCENE_DEFAULT && vx_scenes_transition(c->scenes, c->n_scenes, t_rec, &from, &to,
+                                                      &e))
+        k = VX_SCENE_DEFAULT;
     return compose_layers(c->alt[k] ? c->alt[k] : c, src, view, t_rec, t, out);
 }
 

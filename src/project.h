@@ -91,6 +91,8 @@ typedef struct VxCameraOpts {
     int box;             /* set by the compositor for the "camera" and "split" layouts: the
                           * bubble is the rectangle bx, by, bw, bh (output pixels, even) */
     int bx, by, bw, bh;
+    int keep_frames;     /* set by the camera layer when scenes animate it: decoded frames
+                          * are kept for vx_camera_draw_box */
 } VxCameraOpts;
 
 /* "scenes": the layout between start and end (recording time); outside them "default". */

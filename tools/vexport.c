@@ -890,7 +890,7 @@ static int cmd_synth(Cli *c, int argc, char **argv)
  * --mic --keys-track (see demo_scene.h): the zoom's times fit the scripted pointer tour; auto_zoom
  * zooms in on the last click, on the export dialog's Pause button (the first two clicks fall in
  * the hand-written zoom, so they make no segment); the first 1.2 s of the recording show the
- * camera full frame (scenes). Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
+ * camera full frame (scenes), which then shrinks into the bubble over 0.5 s. Output: 4.5 s + 4 s at 2x + 3.5 s = 10 s. */
 #define DEMO_SECONDS 14
 #define DEMO_INPUTS 6
 static const char *const demo_inputs[DEMO_INPUTS] = {"screen.mp4", "cursor.jsonl", "camera.mp4",
@@ -930,7 +930,7 @@ static const char demo_project[] =
     "  \"auto_zoom\": { \"scale\": 1.8 },\n"
     "  \"cursor\": { \"size\": 2, \"smoothing\": \"one-euro\", \"click\": \"ring\", \"click_color\": \"#ffffff\" },\n"
     "  \"motion_blur\": { \"screen\": 0.5, \"cursor\": true },\n"
-    "  \"scenes\": [ { \"start\": 0, \"end\": 1.2, \"layout\": \"camera\" } ],\n"
+    "  \"scenes\": [ { \"start\": 0, \"end\": 1.2, \"layout\": \"camera\", \"transition\": 0.5 } ],\n"
     "  \"camera\": { \"shape\": \"circle\", \"corner\": \"bottom-right\", \"size\": 0.24, \"margin\": 0.035,\n"
     "              \"border\": 4, \"border_color\": \"#ffffff\", \"shadow\": true }\n"
     "}\n";

@@ -520,7 +520,9 @@ typedef struct OutCtx {
     int cap_want[160], cap_in[160], cap_white[160], ncap; /* frames sampled for captions */
     double ox, oy, scale;
     int want[64], nwant, got[64], expect[64];
-    double intro[4][2];      /* scenes with the "camera" layout, recording time */
+    double intro[4][3];      /* scenes with the "camera" layout, recording time: start, end,
+                              * transition (the camera moves over [end, end + it), and
+                              * after start when that is not 0) */
     int nintro;
     unsigned char *full;     /* per output frame: 1 in a "camera" scene, 2 near its edges */
     int64_t nfull;
@@ -649,6 +651,8 @@ static void check_output(const char *project, const char *out, int cam)
             c.intro[c.nintro][0] = json_object_get_double(v);
             json_object_object_get_ex(e, "end", &v);
             c.intro[c.nintro][1] = json_object_get_double(v);
+            c.intro[c.nintro][2] = json_object_object_get_ex(e, "transition", &v)
+                                       ? json_object_get_double(v) : 0;
             c.nintro++;
         }
     json_object *src;
@@ -725,10 +729,12 @@ static void check_output(const char *project, const char *out, int cam)
         for (int i = 0; i < c.nseg; i++)
             if (to >= c.seg[i].o0 - 1e-9 && to < c.seg[i].o1 - 1e-9) {
                 double tr = c.seg[i].s0 + (to - c.seg[i].o0) * c.seg[i].speed;
-                for (int k = 0; k < c.nintro; k++)
-                    if (tr >= c.intro[k][0] - 1.0 / fps && tr < c.intro[k][1] + 1.0 / fps)
-                        c.full[n] = tr >= c.intro[k][0] + 1.0 / fps &&
-                                    tr < c.intro[k][1] - 1.0 / fps ? 1 : 2;
+                for (int k = 0; k < c.nintro; k++) {
+                    const double *in = c.intro[k], moves_in = in[0] > 0 ? in[2] : 0;
+                    if (tr >= in[0] - 1.0 / fps && tr < in[1] + in[2] + 1.0 / fps)
+                        c.full[n] = tr >= in[0] + moves_in + 1.0 / fps &&
+                                    tr < in[1] - 1.0 / fps ? 1 : 2;
+                }
                 break;
             }
     }

@@ -7,9 +7,10 @@ ffmpeg (to decode) only: no code shared with vexport.
 
 The export shows a solid screen recording (colour SCREEN below) of SW x SH and a camera whose
 left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRROR is 1), with
-the bubble a circle ("shape" default, no border), over a solid background; no timeline, so output time = recording time. SCENES: "start:end:layout,..."
-(transition 0). For frame n at t = n / FPS the layout is that of the scene with
-start <= t < end, else "default". The model's rectangles per layout (output W x H, p = PADDING):
+the bubble a circle ("shape" default, no border), over a solid background; no timeline, so output
+time = recording time. SCENES: "start:end:layout[:transition],...". For frame n at t = n / FPS
+the layout is that of the scene with start <= t < end, else "default", except while a
+transition runs (below). The model's rectangles per layout (output W x H, p = PADDING):
   - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
     (H - 2m) / SH), rw = round(SW s), rh = round(SH s), x = 2 round((W - rw) / 4), y likewise;
   - bubble (default): diameter d = 2 round(CAM_SIZE min(W, H) / 2), at x = 2 round((W - g - d)
@@ -20,6 +21,14 @@ start <= t < end, else "default". The model's rectangles per layout (output W x 
     portrait: cw = W - 2m, ch = 2 floor((H - 3m) / 4), the screen's at (m, m), the camera's
     at (m, H - m - ch); the screen is fitted into its cell and centred (x = m + 2 round((cw -
     rw) / 4), y likewise); the camera fills its cell (corners rounded by RADIUS).
+Transitions (only between "default", "screen" and "camera", which share the screen rectangle):
+one into scene i runs over [start, start + min(T, end - start)) from the scene ending at its
+start (else "default"), unless it starts at 0; one out of it, when no scene starts at its end, over [end, end +
+min(T, gap to the next scene)) into "default". The progress u in [0, 1) is eased: e = 4u^3
+below 1/2, else 1 - (2 - 2u)^3 / 2. The camera is then the box x, y, w, h, r linearly
+interpolated by e between the layouts' boxes (the bubble (x, y, d, d, d/2); "camera" (0, 0, W,
+H, 0); "screen" (the bubble's centre, 0, 0, 0)), x, y, w, h rounded to even, r at most half
+the smaller side, over the screen rectangle of "default"; a box under 2 pixels is not drawn.
 The camera is cropped about its centre, so each camera shape shows CAM_LEFT left of its
 centre line and CAM_RIGHT right of it (mirrored: the other way round).
 Every 6th pixel of every frame is classified as screen, camera left, camera right or neither
@@ -45,6 +54,52 @@ def fit(sw, sh, cx, cy, cw, ch):
     s = min(cw / sw, ch / sh)
     rw, rh = min(rnd(sw * s), cw), min(rnd(sh * s), ch)
     return (cx + 2 * rnd((cw - rw) / 4), cy + 2 * rnd((ch - rh) / 4), rw, rh)
+
+
+def even(v):
+    return 2 * math.floor(v / 2 + 0.5)
+
+
+def ease(u):
+    u = min(max(u, 0.0), 1.0)
+    return 4 * u ** 3 if u < 0.5 else 1 - (2 - 2 * u) ** 3 / 2
+
+
+def transition_at(scenes, t):
+    """(from, to, e) while a transition runs at t, else None (the docstring's rule)."""
+    for i, (a, b, lay, T) in enumerate(scenes):
+        if a > t:
+            break
+        if T <= 0:
+            continue
+        prev = scenes[i - 1][2] if i and scenes[i - 1][1] >= a else "default"
+        d = min(T, b - a)
+        if a > 0 and t < a + d:
+            return (prev, lay, ease((t - a) / d)) if prev != lay else None
+        if i + 1 < len(scenes) and scenes[i + 1][0] <= b:
+            continue
+        d = min(T, scenes[i + 1][0] - b) if i + 1 < len(scenes) else T
+        if b <= t < b + d:
+            return (lay, "default", ease((t - b) / d)) if lay != "default" else None
+    return None
+
+
+def moving(frm, to, e, W, H, sw, sh, p, radius, size, margin):
+    """The stack mid-transition: the default screen, the camera in the interpolated box."""
+    mn = min(W, H)
+    d = 2 * rnd(size * mn / 2)
+    g = margin * mn
+    x, y = 2 * rnd((W - g - d) / 2), 2 * rnd((H - g - d) / 2)
+    boxes = {"default": (x, y, d, d, d / 2), "camera": (0, 0, W - W % 2, H - H % 2, 0),
+             "screen": (x + d / 2, y + d / 2, 0, 0, 0)}
+    A, B = boxes[frm], boxes[to]
+    bx, by, bw, bh, r = (a + (b - a) * e for a, b in zip(A, B))
+    bw, bh = min(even(bw), W - W % 2), min(even(bh), H - H % 2)
+    bx, by = min(max(even(bx), 0), W - bw), min(max(even(by), 0), H - bh)
+    stack = shapes("screen", W, H, sw, sh, p, radius, size, margin)
+    if bw >= 2 and bh >= 2:
+        stack.append(("C", ("rect", bx, by, bw, bh, min(r, bw / 2, bh / 2))))
+    return stack
 
 
 def shapes(layout, W, H, sw, sh, p, radius, size, margin):
@@ -80,13 +135,11 @@ def where(shape, x, y):
     if shape[0] == "circle":
         d = math.hypot(x + 0.5 - shape[1], y + 0.5 - shape[2]) - shape[3]
         return None if abs(d) < EDGE else int(d < 0)
-    _, rx, ry, w, h, r = shape
-    dx, dy = min(x - rx, rx + w - 1 - x), min(y - ry, ry + h - 1 - y)
-    if dx < -EDGE or dy < -EDGE:
-        return 0
-    if dx < EDGE or dy < EDGE or (dx < r + EDGE and dy < r + EDGE):
-        return None
-    return 1
+    _, rx, ry, w, h, r = shape  # the signed distance to the rounded rectangle's edge
+    qx = abs(x + 0.5 - rx - w / 2) - (w / 2 - r)
+    qy = abs(y + 0.5 - ry - h / 2) - (h / 2 - r)
+    d = math.hypot(max(qx, 0), max(qy, 0)) + min(max(qx, qy), 0) - r
+    return None if abs(d) < EDGE else int(d < 0)
 
 
 def centre_x(shape):
@@ -125,8 +178,8 @@ def main(argv):
     p, radius, size, margin = (float(a) for a in argv[8:12])
     scenes = []
     for s in argv[12].split(","):
-        a, b, lay = s.split(":")
-        scenes.append((float(a), float(b), lay))
+        a, b, lay, *tr = s.split(":")
+        scenes.append((float(a), float(b), lay, float(tr[0]) if tr else 0.0))
     mirror = argv[13] == "1"
     cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", path, "-f", "rawvideo",
            "-pix_fmt", "rgb24", "-"]
@@ -142,18 +195,27 @@ def main(argv):
               (n, W, H, len(raw), frames))
         return 1
     models = {}
-    bad, judged, seen = 0, 0, set()
+    bad, judged, seen, moved = 0, 0, set(), 0
     for i in range(n):
         t = i / fps
-        lay = next((l for a, b, l in scenes if a <= t < b), "default")
-        seen.add(lay)
-        if lay not in models:
-            st = shapes(lay, W, H, sw, sh, p, radius, size, margin)
-            models[lay] = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
-                           for x in range(2, W, STEP)]
+        lay = next((l for a, b, l, _ in scenes if a <= t < b), "default")
+        tr = transition_at(scenes, t)
+        if tr:
+            moved += 1
+            lay = "%s>%s@%.4f" % tr
+            st = moving(*tr, W, H, sw, sh, p, radius, size, margin)
+            model = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
+                     for x in range(2, W, STEP)]
+        else:
+            seen.add(lay)
+            if lay not in models:
+                st = shapes(lay, W, H, sw, sh, p, radius, size, margin)
+                models[lay] = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
+                               for x in range(2, W, STEP)]
+            model = models[lay]
         base = i * fsize
         fbad = 0
-        for x, y, want in models[lay]:
+        for x, y, want in model:
             if want is None:
                 continue
             o = base + (y * W + x) * 3
@@ -165,8 +227,8 @@ def main(argv):
                     print("frame %d (t %.3f, %s): (%d, %d) shows %s, expected %s, rgb %s" %
                           (i, t, lay, x, y, got, want, tuple(raw[o:o + 3])))
         bad += fbad
-    print("%d frames, layouts %s, %d pixels judged, %d wrong" %
-          (n, ",".join(sorted(seen)), judged, bad))
+    print("%d frames, layouts %s, %d mid-transition, %d pixels judged, %d wrong" %
+          (n, ",".join(sorted(seen)), moved, judged, bad))
     if bad:
         print("FAIL")
         return 1

@@ -4,8 +4,12 @@
 # four layouts (transition 0), in a landscape output (NV12, and I420 through VP9) and a
 # portrait one (mirrored). check_scenes.py checks every frame against its own model of the
 # documented rectangles and of the camera's centred crop; 3 chunks joined equal the one
-# export. Then the checker must reject the export without scenes (it shows the default layout
-# throughout) and the mirrored one taken as unmirrored, and the refusals name their key.
+# export. Animated transitions (the camera growing from the bubble to the whole output and
+# back, shrinking into the bubble's centre for "screen") are checked frame by frame against the
+# checker's own model of the moving box, in NV12 and I420, and in 3 joined chunks (one starts
+# mid-transition). Then the checker must reject the export without scenes (it shows the
+# default layout throughout), the one with switches where transitions should be, and the
+# mirrored one taken as unmirrored, and the refusals name their key.
 # Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_SCENES:?}"
@@ -65,6 +69,35 @@ md5s() { ffmpeg -nostdin -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' 
 md5s "$tmp/land.mp4" >"$tmp/land.md5" && md5s "$tmp/joined.mp4" >"$tmp/joined.md5" &&
     [ "$(wc -l <"$tmp/land.md5")" -eq 90 ] && cmp -s "$tmp/land.md5" "$tmp/joined.md5" ||
     fail "the joined chunks differ from the one export"
+# animated transitions: into the camera over 0.5 s and out of it (frames 16-30 and 46-60; the
+# chunk boundary at frame 60, t 2.0, is mid-transition), into and out of "screen" over 0.3 s
+trans='0.52:1.52:camera:0.5,2.02:2.52:screen:0.3'
+export_ trans 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "camera", "transition": 0.5 },
+  { "start": 2.02, "end": 2.52, "layout": "screen", "transition": 0.3 } ]'
+check trans 640 360 "$trans" >"$tmp/trans.log" || { cat "$tmp/trans.log"; fail "transitions"; }
+grep -q ' 48 mid-transition' "$tmp/trans.log" || { cat "$tmp/trans.log"; fail "transition frames"; }
+if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
+    "$VEXPORT" render "$tmp/trans.json" -o "$tmp/trans-i420.mp4" --crf 0 --encoder libvpx-vp9 \
+        --encoder-opt lossless=1 --encoder-opt deadline=realtime --encoder-opt cpu-used=8 \
+        --threads 2 -q >"$tmp/i420.log" 2>&1 || { cat "$tmp/i420.log"; fail "vexport i420"; }
+    check trans-i420 640 360 "$trans" || fail "transitions, I420"
+fi
+for i in 0 1 2; do
+    "$VEXPORT" render "$tmp/trans.json" --chunk $i/3 -o "$tmp/tpart$i.mp4" --preset ultrafast \
+        --crf 0 --threads 2 -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "chunk $i"; }
+done
+"$VEXPORT" join "$tmp/trans.json" "$tmp/tpart0.mp4" "$tmp/tpart1.mp4" "$tmp/tpart2.mp4" \
+    -o "$tmp/tjoined.mp4" -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "join"; }
+md5s "$tmp/trans.mp4" >"$tmp/trans.md5" && md5s "$tmp/tjoined.mp4" >"$tmp/tjoined.md5" &&
+    [ "$(wc -l <"$tmp/trans.md5")" -eq 90 ] && cmp -s "$tmp/trans.md5" "$tmp/tjoined.md5" ||
+    fail "the joined chunks of the transitions differ from the one export"
+# the same scenes switched (transition 0) are not the animated ones
+export_ switched 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "camera" },
+  { "start": 2.02, "end": 2.52, "layout": "screen" } ]'
+if check switched 640 360 "$trans" >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted switches for transitions"
+fi
+
 # the same checker on the export without scenes: it must see the missing layouts; and on the
 # mirrored export as if it were not
 export_ plain 640 360 ""
@@ -94,5 +127,7 @@ refuse '[ { "start": 0, "end": 1, "layout": "screen" }, { "start": 1, "end": 2, 
 refuse '[ { "start": 0, "end": 2, "layout": "split" }, { "start": 1, "end": 3, "layout": "screen" } ]' \
     'scenes[1]: starts at 1 s, before scenes[0] ends' "$cam"
 refuse '[ { "start": 1, "end": 1, "layout": "split" } ]' 'scenes[0].end' "$cam"
-refuse '[ { "start": 0, "end": 2, "layout": "split", "transition": 0.5 } ]' 'scenes[0].transition' "$cam"
+refuse '[ { "start": 0, "end": 2, "layout": "split", "transition": 0.5 } ]' \
+    'scenes[0].transition: a transition into or out of a "split" layout' "$cam"
+refuse '[ { "start": 0, "end": 2, "layout": "camera", "transition": -1 } ]' 'scenes[0].transition' "$cam"
 echo "PASS"
