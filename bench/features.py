@@ -6,7 +6,7 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
                                       annotations|annotations-text|spotlight|motion-blur|
-                                      keys|auto-zoom|captions|scenes]
+                                      keys|auto-zoom|captions|scenes|scene-transitions]
 
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
@@ -43,6 +43,11 @@ track's clicks; the cursor is not drawn), against the base.
 SCENES(seconds) below: the camera full frame for the first 20 % of the recording, the
 default layout, side by side from 40 % to 65 %, the screen alone from 65 % to 85 %, the
 default again (layouts switching at the scenes' edges).
+
+--only scene-transitions: both sides have the camera bubble and MOVING(seconds) below (the
+camera full frame, the screen alone, the camera again); the other animates each way into and
+out of them over 0.5 s ("transition": 0.5): five transitions, 150 of the 480 frames of 8 s
+mid-transition. The ratio is what the animation costs over switching.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -138,6 +143,17 @@ def scenes(seconds):
             {"start": 0.65 * seconds, "end": 0.85 * seconds, "layout": "screen"}]
 
 
+def moving(seconds, transition=None):
+    """--only scene-transitions: the layouts that animate, with or without transitions."""
+    sc = [{"start": 0, "end": 0.2 * seconds, "layout": "camera"},
+          {"start": 0.4 * seconds, "end": 0.6 * seconds, "layout": "screen"},
+          {"start": 0.75 * seconds, "end": 0.9 * seconds, "layout": "camera"}]
+    for s in sc:
+        if transition:
+            s["transition"] = transition
+    return sc
+
+
 # --only spotlight
 SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
 OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
@@ -154,7 +170,8 @@ def main():
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations",
                                        "annotations-text", "spotlight", "motion-blur", "keys",
-                                       "auto-zoom", "captions", "scenes"),
+                                       "auto-zoom", "captions", "scenes",
+                                       "scene-transitions"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
     a = ap.parse_args()
@@ -185,11 +202,13 @@ def main():
         feat["auto_zoom"] = demo_project(a.crf)["auto_zoom"]
         feat["sources"]["cursor"] = "cursor.jsonl"
         feat["cursor"] = {"draw": False}
-    elif a.only == "scenes":
+    elif a.only in ("scenes", "scene-transitions"):
         base["camera"] = feat["camera"]
         base["sources"]["camera"] = feat["sources"]["camera"]
+        if a.only == "scene-transitions":
+            base["scenes"] = moving(a.seconds)
         feat = json.loads(json.dumps(base))
-        feat["scenes"] = scenes(a.seconds)
+        feat["scenes"] = moving(a.seconds, 0.5) if base.get("scenes") else scenes(a.seconds)
     elif a.only == "captions":
         with open(os.path.join(tmp, "talk.srt"), "w") as f:
             f.write(captions_srt(a.seconds))

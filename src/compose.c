@@ -488,11 +488,26 @@ static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *vie
     int k = c->n_scenes ? layout_at(c->scenes, c->n_scenes, t_rec) : VX_SCENE_DEFAULT;
     int from, to;
     double e;
-    /* mid-transition the default layout's compositor draws: its camera layer moves the
-     * camera between the two layouts' boxes (the screen is where it is in both) */
-    if (k != VX_SCENE_DEFAULT && vx_scenes_transition(c->scenes, c->n_scenes, t_rec, &from, &to,
-                                                      &e))
+    if (c->n_scenes && vx_scenes_transition(c->scenes, c->n_scenes, t_rec, &from, &to, &e)) {
+        /* into or out of "split" the two layouts dissolve into each other: each one's
+         * compositor draws its output, and they are mixed */
+        if (from == VX_SCENE_SPLIT || to == VX_SCENE_SPLIT) {
+            VxCompose *a = c->alt[from] ? c->alt[from] : c, *b = c->alt[to] ? c->alt[to] : c;
+            VxPicture pa, pb;
+            int ret = compose_layers(a, src, view, t_rec, t, &pa);
+            if (ret < 0)
+                return ret;
+            if ((ret = compose_layers(b, src, view, t_rec, t, &pb)) >= 0) {
+                ret = vx_compose_mix(c, &pa, &pb, e, out);
+                vx_picture_unref(&pb);
+            }
+            vx_picture_unref(&pa);
+            return ret;
+        }
+        /* else the default layout's compositor draws: its camera layer moves the camera
+         * between the two layouts' boxes (the screen is where it is in both) */
         k = VX_SCENE_DEFAULT;
+    }
     return compose_layers(c->alt[k] ? c->alt[k] : c, src, view, t_rec, t, out);
 }
 

@@ -53,7 +53,8 @@ int vx_layout_compute(VxContext *ctx, const VxProject *p, int sw, int sh, VxLayo
 int vx_scene_layout(VxContext *ctx, const VxProject *p, const VxLayout *d, int layout,
                     VxLayout *l, VxCameraOpts *cam);
 
-/* Whether the scenes animate at recording time t (docs/project-format.md, "Scenes"): 1 with
+/* Whether the scenes animate at recording time t (docs/project-format.md, "Scenes": the
+ * camera moves, or into and out of "split" the layouts dissolve): 1 with
  * the layouts from and to and the eased progress e in [0, 1] while a transition runs, else 0.
  * A transition into scene i runs over [start, start + min(transition, end - start)) from the
  * scene that ends at its start (else "default"), unless it starts at 0; out of it, when no scene starts at its end,

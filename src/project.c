@@ -941,12 +941,6 @@ static int parse_scenes(Parser *ps, json_object *v, VxProject *p)
         if (has(e, pre, "transition", &f, path, sizeof(path))) {
             if (get_number(ps, f, path, 0, 10, &sc->transition))
                 return ps->err;
-            /* the "split" layout moves the screen: not animated (yet) */
-            const int from_split = i && p->scenes[i - 1].end >= sc->start &&
-                                   p->scenes[i - 1].layout == VX_SCENE_SPLIT;
-            if (sc->transition > 0 && (sc->layout == VX_SCENE_SPLIT || from_split))
-                return perr(ps, path, "a transition into or out of a \"split\" layout is not "
-                            "built yet (the screen would have to move): use 0, a switch");
         }
     }
     return 0;

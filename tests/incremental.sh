@@ -121,8 +121,9 @@ cat > "$dir/scenes.json" <<EOF
               { "start": 2.4, "end": 3.0, "layout": "screen" } ] }
 EOF
 run scenes "$dir/scenes.json" --preset ultrafast --threads 4
-# scene transitions: the camera box moves over the cursor and a zoom; the default layout's
-# compositor draws them, its pooled outputs holding the camera anywhere
+# scene transitions: the camera box moves over the cursor and a zoom (the default layout's
+# compositor draws them, its pooled outputs holding the camera anywhere); into and out of
+# "split" two compositors draw and their outputs are mixed
 cat > "$dir/transitions.json" <<EOF
 { "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
                "camera": "$dir/cam.mp4" },
@@ -131,7 +132,8 @@ cat > "$dir/transitions.json" <<EOF
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ],
   "scenes": [ { "start": 0.3, "end": 1.1, "layout": "camera", "transition": 0.4 },
               { "start": 1.1, "end": 1.7, "layout": "screen", "transition": 0.3 },
-              { "start": 2.2, "end": 2.6, "layout": "camera", "transition": 0.2 } ] }
+              { "start": 2.0, "end": 2.4, "layout": "split", "transition": 0.2 },
+              { "start": 2.4, "end": 2.8, "layout": "camera", "transition": 0.2 } ] }
 EOF
 run transitions "$dir/transitions.json" --preset ultrafast --threads 4
 exit $fail

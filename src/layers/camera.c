@@ -110,8 +110,10 @@ static int camera_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int ma
     CameraLayer *c = ly->priv;
     int a, b;
     double e;
+    /* into or out of "split" the compositor dissolves the two layouts: nothing moves here */
     c->moving = c->n_scenes &&
-                vx_scenes_transition(c->scenes, c->n_scenes, fr->t_rec, &a, &b, &e);
+                vx_scenes_transition(c->scenes, c->n_scenes, fr->t_rec, &a, &b, &e) &&
+                a != VX_SCENE_SPLIT && b != VX_SCENE_SPLIT;
     if (c->moving)
         lerp_box(c, a, b, e, c->box);
     int ret = vx_camera_advance(c->cam, fr->t_rec, fr->stat->layout);

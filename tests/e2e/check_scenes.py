@@ -21,11 +21,13 @@ transition runs (below). The model's rectangles per layout (output W x H, p = PA
     portrait: cw = W - 2m, ch = 2 floor((H - 3m) / 4), the screen's at (m, m), the camera's
     at (m, H - m - ch); the screen is fitted into its cell and centred (x = m + 2 round((cw -
     rw) / 4), y likewise); the camera fills its cell (corners rounded by RADIUS).
-Transitions (only between "default", "screen" and "camera", which share the screen rectangle):
-one into scene i runs over [start, start + min(T, end - start)) from the scene ending at its
+Transitions: one into scene i runs over [start, start + min(T, end - start)) from the scene ending at its
 start (else "default"), unless it starts at 0; one out of it, when no scene starts at its end, over [end, end +
 min(T, gap to the next scene)) into "default". The progress u in [0, 1) is eased: e = 4u^3
-below 1/2, else 1 - (2 - 2u)^3 / 2. The camera is then the box x, y, w, h, r linearly
+below 1/2, else 1 - (2 - 2u)^3 / 2. Into or out of "split" the two layouts dissolve: a
+pixel that both layouts' models put on the screen or the camera shows (1 - e) times the first
+one's colour plus e times the second's (within 24 per channel; pixels on the background in
+either are not judged). Between "default", "screen" and "camera" the camera is the box x, y, w, h, r linearly
 interpolated by e between the layouts' boxes (the bubble (x, y, d, d, d/2); "camera" (0, 0, W,
 H, 0); "screen" (the bubble's centre, 0, 0, 0)), x, y, w, h rounded to even, r at most half
 the smaller side, over the screen rectangle of "default"; a box under 2 pixels is not drawn.
@@ -42,6 +44,7 @@ import sys
 SCREEN = (0xd0, 0x20, 0x20)
 CAM_LEFT = (0x20, 0xc0, 0x20)
 CAM_RIGHT = (0x20, 0x20, 0xd0)
+COLOURS = {"S": SCREEN, "CL": CAM_LEFT, "CR": CAM_RIGHT}
 EDGE = 4
 STEP = 6
 
@@ -200,7 +203,19 @@ def main(argv):
         t = i / fps
         lay = next((l for a, b, l, _ in scenes if a <= t < b), "default")
         tr = transition_at(scenes, t)
-        if tr:
+        if tr and "split" in tr[:2]:
+            moved += 1
+            lay = "%s>%s@%.4f" % tr
+            sa, sb = (shapes(k, W, H, sw, sh, p, radius, size, margin) for k in tr[:2])
+            e = tr[2]
+            model = []
+            for y in range(2, H, STEP):
+                for x in range(2, W, STEP):
+                    a, b = expect(sa, x, y, mirror), expect(sb, x, y, mirror)
+                    if a in COLOURS and b in COLOURS:
+                        model.append((x, y, tuple((1 - e) * u + e * v
+                                                  for u, v in zip(COLOURS[a], COLOURS[b]))))
+        elif tr:
             moved += 1
             lay = "%s>%s@%.4f" % tr
             st = moving(*tr, W, H, sw, sh, p, radius, size, margin)
@@ -219,9 +234,16 @@ def main(argv):
             if want is None:
                 continue
             o = base + (y * W + x) * 3
-            got = classify(raw[o:o + 3])
+            if isinstance(want, tuple):  # a dissolve's mixed colour
+                px = raw[o:o + 3]
+                got = "rgb %s" % (tuple(px),)
+                ok = max(abs(u - v) for u, v in zip(px, want)) <= 24
+                want = "rgb %s" % (tuple(round(v) for v in want),)
+            else:
+                got = classify(raw[o:o + 3])
+                ok = got == want
             judged += 1
-            if got != want:
+            if not ok:
                 fbad += 1
                 if bad + fbad <= 10:
                     print("frame %d (t %.3f, %s): (%d, %d) shows %s, expected %s, rgb %s" %

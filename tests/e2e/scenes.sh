@@ -7,8 +7,9 @@
 # export. Animated transitions (the camera growing from the bubble to the whole output and
 # back, shrinking into the bubble's centre for "screen") are checked frame by frame against the
 # checker's own model of the moving box, in NV12 and I420, and in 3 joined chunks (one starts
-# mid-transition). Then the checker must reject the export without scenes (it shows the
-# default layout throughout), the one with switches where transitions should be, and the
+# mid-transition); into and out of "split" the two layouts dissolve, each pixel the mix of the
+# two models' colours. Then the checker must reject the export without scenes (it shows the
+# default layout throughout), the ones with switches where transitions should be, and the
 # mirrored one taken as unmirrored, and the refusals name their key.
 # Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
@@ -91,11 +92,23 @@ done
 md5s "$tmp/trans.mp4" >"$tmp/trans.md5" && md5s "$tmp/tjoined.mp4" >"$tmp/tjoined.md5" &&
     [ "$(wc -l <"$tmp/trans.md5")" -eq 90 ] && cmp -s "$tmp/trans.md5" "$tmp/tjoined.md5" ||
     fail "the joined chunks of the transitions differ from the one export"
+# into and out of "split" the layouts dissolve (frames 16-30, then 46-57 into the camera, 76-87
+# out of it)
+dissolve='0.52:1.52:split:0.5,1.52:2.52:camera:0.4'
+export_ dissolve 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 },
+  { "start": 1.52, "end": 2.52, "layout": "camera", "transition": 0.4 } ]'
+check dissolve 640 360 "$dissolve" >"$tmp/dissolve.log" || { cat "$tmp/dissolve.log"; fail "dissolve"; }
+grep -q ' 39 mid-transition' "$tmp/dissolve.log" || { cat "$tmp/dissolve.log"; fail "dissolve frames"; }
 # the same scenes switched (transition 0) are not the animated ones
 export_ switched 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "camera" },
   { "start": 2.02, "end": 2.52, "layout": "screen" } ]'
 if check switched 640 360 "$trans" >"$tmp/neg.log"; then
     cat "$tmp/neg.log"; fail "the checker accepted switches for transitions"
+fi
+export_ dswitched 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split" },
+  { "start": 1.52, "end": 2.52, "layout": "camera" } ]'
+if check dswitched 640 360 "$dissolve" >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted switches for a dissolve"
 fi
 
 # the same checker on the export without scenes: it must see the missing layouts; and on the
@@ -127,7 +140,5 @@ refuse '[ { "start": 0, "end": 1, "layout": "screen" }, { "start": 1, "end": 2, 
 refuse '[ { "start": 0, "end": 2, "layout": "split" }, { "start": 1, "end": 3, "layout": "screen" } ]' \
     'scenes[1]: starts at 1 s, before scenes[0] ends' "$cam"
 refuse '[ { "start": 1, "end": 1, "layout": "split" } ]' 'scenes[0].end' "$cam"
-refuse '[ { "start": 0, "end": 2, "layout": "split", "transition": 0.5 } ]' \
-    'scenes[0].transition: a transition into or out of a "split" layout' "$cam"
 refuse '[ { "start": 0, "end": 2, "layout": "camera", "transition": -1 } ]' 'scenes[0].transition' "$cam"
 echo "PASS"

@@ -76,14 +76,12 @@ int main(void)
                  "scenes[1]: starts at 1 s, before scenes[0] ends");
     expect_error(ctx, SC_CAM "[{\"start\":2,\"end\":2,\"layout\":\"camera\"}]}",
                  "scenes[0].end: the scene ends");
-    /* animated: between "default", "screen" and "camera"; not into or out of "split" */
+    /* animated: the camera moves between "default", "screen" and "camera"; into and out of
+     * "split" the layouts dissolve */
     expect_ok(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"camera\",\"transition\":0.5},"
                      "{\"start\":2,\"end\":3,\"layout\":\"screen\",\"transition\":0.3}]}");
-    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"split\",\"transition\":0.5}]}",
-                 "scenes[0].transition: a transition into or out of a \"split\" layout");
-    expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"split\"},"
-                           "{\"start\":2,\"end\":3,\"layout\":\"camera\",\"transition\":1}]}",
-                 "scenes[1].transition: a transition into or out of a \"split\" layout");
+    expect_ok(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"split\",\"transition\":0.5},"
+                     "{\"start\":2,\"end\":3,\"layout\":\"camera\",\"transition\":1}]}");
     expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"camera\",\"transition\":11}]}",
                  "scenes[0].transition");
     expect_error(ctx, SC_CAM "[{\"start\":0,\"end\":2}]}", "scenes[0].layout: missing");
