@@ -13,6 +13,11 @@
  * polling). Drawing an output frame takes the picture due at its time from the queue and
  * blends the shadow and the bubble over the frame in Y'CbCr: the export thread only blends.
  *
+ * Scenes transitions move the camera between layouts (layers/camera.c): the camera is then
+ * opened with keep_frames, each picture keeps its decoded frame, and vx_camera_draw_box fits
+ * that frame into the output's box of the moment on the compositor's thread (a scale, the
+ * corners blended, the rest copied).
+ *
  * Contract: vx_camera_draw is called from one thread at a time; within vx_camera_rect, dst
  * must hold the composed picture without the bubble (it blends over it: the shadow and the
  * anti-aliased edge read what is under them). Before the camera's first frame the first is
@@ -305,9 +310,6 @@ static int fit_init(VxCamera *c, Fit *ft, int bw, int bh, double b, int ib)
     }
     return 0;
 }
-
-
-
 
 static void reverse_rows(uint8_t *p, ptrdiff_t stride, int n, int rows, int step)
 {
@@ -752,8 +754,6 @@ VxRect vx_camera_rect(const VxCamera *c)
 }
 
 /* ---- setup ---- */
-
-
 
 int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matrix,
                    VxCamera **out)

@@ -54,11 +54,11 @@ int vx_scene_layout(VxContext *ctx, const VxProject *p, const VxLayout *d, int l
                     VxLayout *l, VxCameraOpts *cam);
 
 /* Whether the scenes animate at recording time t (docs/project-format.md, "Scenes": the
- * camera moves, or into and out of "split" the layouts dissolve): 1 with
- * the layouts from and to and the eased progress e in [0, 1] while a transition runs, else 0.
- * A transition into scene i runs over [start, start + min(transition, end - start)) from the
- * scene that ends at its start (else "default"), unless it starts at 0; out of it, when no scene starts at its end,
- * over [end, end + min(transition, gap to the next scene)) into "default". */
+ * camera moves, or into and out of "split" the layouts dissolve): 1 with the layouts from and
+ * to and the eased progress e in [0, 1] while a transition runs, else 0. A transition into
+ * scene i runs over [start, start + min(transition, end - start)) from the scene that ends at
+ * its start (else "default"), unless it starts at 0; out of it, when no scene starts at its
+ * end, over [end, end + min(transition, gap to the next scene)) into "default". */
 int vx_scenes_transition(const VxSceneSpec *sc, int n, double t, int *from, int *to,
                          double *e);
 
