@@ -5,6 +5,7 @@
  * queue may hold them, so the pooled buffers they are drawn into come back holding outputs
  * from 2 to over 12 frames old. Every output must equal the full redraw's, byte for byte,
  * in NV12 and in I420, drawn on one thread and in slices on three. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "compose.h"
 #include "internal.h"
+#include "layer.h"
 #include "media_picture.h"
 #include "source.h"
 
@@ -227,8 +229,46 @@ static void run(VxContext *ctx, const VxProject *p, int fmt, int threads)
     vx_compose_free(&inc);
 }
 
+/* The transitions' windows (docs/project-format.md, "Scenes"): in at a scene's start unless
+ * it is 0, out at its end into "default" unless the next scene starts there; each clamped to
+ * the scene or the gap it runs in; eased. */
+static void scene_transitions(void)
+{
+    const VxSceneSpec sc[] = {
+        {0, 2, VX_SCENE_CAMERA, 0.5},   /* starts at 0: no way in; out over [2, 2.5) */
+        {3, 3.2, VX_SCENE_SCREEN, 0.5}, /* in over [3, 3.2) only; the next starts at its end */
+        {3.2, 5, VX_SCENE_SPLIT, 1},    /* in over [3.2, 4.2), out over [5, 5.3): the gap */
+        {5.3, 6, VX_SCENE_CAMERA, 0},   /* a switch */
+    };
+    static const struct {
+        double t;
+        int moving, from, to;
+        double e;
+    } want[] = {
+        {0.0, 0, 0, 0, 0},  {1.9, 0, 0, 0, 0},     {2.0, 1, VX_SCENE_CAMERA, VX_SCENE_DEFAULT, 0},
+        {2.25, 1, VX_SCENE_CAMERA, VX_SCENE_DEFAULT, 0.5},
+        {2.5, 0, 0, 0, 0},  {3.1, 1, VX_SCENE_DEFAULT, VX_SCENE_SCREEN, 0.5},
+        {3.2, 1, VX_SCENE_SCREEN, VX_SCENE_SPLIT, 0},
+        {3.45, 1, VX_SCENE_SCREEN, VX_SCENE_SPLIT, 4 * 0.25 * 0.25 * 0.25},
+        {4.2, 0, 0, 0, 0},  {5.15, 1, VX_SCENE_SPLIT, VX_SCENE_DEFAULT, 0.5},
+        {5.3, 0, 0, 0, 0},  {5.5, 0, 0, 0, 0},     {6.2, 0, 0, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        int from = -1, to = -1;
+        double e = -1;
+        const int m = vx_scenes_transition(sc, 4, want[i].t, &from, &to, &e);
+        CHECK(m == want[i].moving, "scenes at %g s: transition %d, expected %d", want[i].t, m,
+              want[i].moving);
+        if (m && want[i].moving)
+            CHECK(from == want[i].from && to == want[i].to && fabs(e - want[i].e) < 1e-9,
+                  "scenes at %g s: from %d to %d at %g, expected %d to %d at %g", want[i].t,
+                  from, to, e, want[i].from, want[i].to, want[i].e);
+    }
+}
+
 int main(void)
 {
+    scene_transitions();
     VxContext *ctx = NULL;
     VxSettings s;
     vx_default_settings(&s);
