@@ -49,6 +49,21 @@ const VxCameraShape *vx_camera_shape(const VxCamera *c)
     return NULL;
 }
 
+void vx_camera_bubble(const VxCamera *c, double box[5])
+{
+    (void)c;
+    for (int i = 0; i < 5; i++)
+        box[i] = 0;
+}
+
+int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *dst,
+                       VxRect *drawn)
+{
+    (void)c, (void)t, (void)box, (void)dst;
+    *drawn = (VxRect){0, 0, 0, 0};
+    return VX_ERR(ENOSYS);
+}
+
 void vx_camera_free(VxCamera **c)
 {
     *c = NULL;
