@@ -602,9 +602,10 @@ static const Pic *pic_convert(VxCamera *c, const Pic *p)
     return &c->conv;
 }
 
-int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *out)
+/* The picture shown at recording time t, for outputs whose chroma step is `step`, into *out;
+ * it counts as drawn. */
+static int take_shown(VxCamera *c, double t, int step, const Pic **out)
 {
-    const int step = layout == VX_LAYOUT_NV12 ? 2 : 1;
     const double target = t - c->offset;
     /* before the camera's first frame the first is held; after its last, the last */
     const int before = target < c->first_t - CAM_EPS;
@@ -612,14 +613,21 @@ int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *out)
     c->layout = step; /* what the decode thread renders from now on */
     int ret = before ? 0 : advance(c, target);
     c->draws++;
-    const Pic *p = before ? &c->first_pic : c->cur;
+    *out = before ? &c->first_pic : c->cur;
     c->drawn_t = before ? c->first_t : c->cur_t;
     c->drawn_gen = c->gen;
     c->have_drawn = 1;
     pthread_mutex_unlock(&c->mu);
+    return ret;
+}
+
+int vx_camera_picture(VxCamera *c, double t, int layout, VxCameraPic *out)
+{
+    const Pic *p;
+    int ret = take_shown(c, t, layout == VX_LAYOUT_NV12 ? 2 : 1, &p);
     if (ret < 0)
         return ret;
-    if (p->step != step)
+    if (p->step != (layout == VX_LAYOUT_NV12 ? 2 : 1))
         p = pic_convert(c, p);
     uint8_t *pu, *pv;
     ptrdiff_t cs;
@@ -679,17 +687,8 @@ int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *ds
     bx = bx < 0 ? 0 : bx + bw > c->W ? (c->W - bw) & ~1 : bx;
     by = by < 0 ? 0 : by + bh > c->H ? (c->H - bh) & ~1 : by;
     const int step = dst->layout == VX_LAYOUT_NV12 ? 2 : 1;
-    const double target = t - c->offset;
-    const int before = target < c->first_t - CAM_EPS;
-    pthread_mutex_lock(&c->mu);
-    c->layout = step;
-    int ret = before ? 0 : advance(c, target);
-    c->draws++;
-    const Pic *shown = before ? &c->first_pic : c->cur;
-    c->drawn_t = before ? c->first_t : c->cur_t;
-    c->drawn_gen = c->gen;
-    c->have_drawn = 1;
-    pthread_mutex_unlock(&c->mu);
+    const Pic *shown;
+    int ret = take_shown(c, t, step, &shown);
     if (ret < 0 || bw < 2 || bh < 2)
         return ret;
     if (!shown->frame)

@@ -60,16 +60,19 @@ if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
 fi
 # in 3 chunks (boundaries at frames 30 and 60: inside the camera and the split scenes), joined:
 # frame for frame the one export
-for i in 0 1 2; do
-    "$VEXPORT" render "$tmp/land.json" --chunk $i/3 -o "$tmp/part$i.mp4" --preset ultrafast \
-        --crf 0 --threads 2 -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "chunk $i"; }
-done
-"$VEXPORT" join "$tmp/land.json" "$tmp/part0.mp4" "$tmp/part1.mp4" "$tmp/part2.mp4" \
-    -o "$tmp/joined.mp4" -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "join"; }
 md5s() { ffmpeg -nostdin -v error -i "$1" -map 0:v -f framemd5 - | grep -v '^#' | cut -d, -f6; }
-md5s "$tmp/land.mp4" >"$tmp/land.md5" && md5s "$tmp/joined.mp4" >"$tmp/joined.md5" &&
-    [ "$(wc -l <"$tmp/land.md5")" -eq 90 ] && cmp -s "$tmp/land.md5" "$tmp/joined.md5" ||
-    fail "the joined chunks differ from the one export"
+chunks_join() { # NAME: NAME.json in 3 chunks, joined, frame for frame NAME.mp4 (90 frames)
+    for i in 0 1 2; do
+        "$VEXPORT" render "$tmp/$1.json" --chunk $i/3 -o "$tmp/$1-part$i.mp4" --preset ultrafast \
+            --crf 0 --threads 2 -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "$1: chunk $i"; }
+    done
+    "$VEXPORT" join "$tmp/$1.json" "$tmp/$1-part0.mp4" "$tmp/$1-part1.mp4" "$tmp/$1-part2.mp4" \
+        -o "$tmp/$1-joined.mp4" -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "$1: join"; }
+    md5s "$tmp/$1.mp4" >"$tmp/$1.md5" && md5s "$tmp/$1-joined.mp4" >"$tmp/$1-joined.md5" &&
+        [ "$(wc -l <"$tmp/$1.md5")" -eq 90 ] && cmp -s "$tmp/$1.md5" "$tmp/$1-joined.md5" ||
+        fail "$1: the joined chunks differ from the one export"
+}
+chunks_join land
 # animated transitions: into the camera over 0.5 s and out of it (frames 16-30 and 46-60; the
 # chunk boundary at frame 60, t 2.0, is mid-transition), into and out of "screen" over 0.3 s
 trans='0.52:1.52:camera:0.5,2.02:2.52:screen:0.3'
@@ -83,15 +86,7 @@ if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
         --threads 2 -q >"$tmp/i420.log" 2>&1 || { cat "$tmp/i420.log"; fail "vexport i420"; }
     check trans-i420 640 360 "$trans" || fail "transitions, I420"
 fi
-for i in 0 1 2; do
-    "$VEXPORT" render "$tmp/trans.json" --chunk $i/3 -o "$tmp/tpart$i.mp4" --preset ultrafast \
-        --crf 0 --threads 2 -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "chunk $i"; }
-done
-"$VEXPORT" join "$tmp/trans.json" "$tmp/tpart0.mp4" "$tmp/tpart1.mp4" "$tmp/tpart2.mp4" \
-    -o "$tmp/tjoined.mp4" -q >"$tmp/part.log" 2>&1 || { cat "$tmp/part.log"; fail "join"; }
-md5s "$tmp/trans.mp4" >"$tmp/trans.md5" && md5s "$tmp/tjoined.mp4" >"$tmp/tjoined.md5" &&
-    [ "$(wc -l <"$tmp/trans.md5")" -eq 90 ] && cmp -s "$tmp/trans.md5" "$tmp/tjoined.md5" ||
-    fail "the joined chunks of the transitions differ from the one export"
+chunks_join trans
 # into and out of "split" the layouts dissolve (frames 16-30, then 46-57 into the camera, 76-87
 # out of it)
 dissolve='0.52:1.52:split:0.5,1.52:2.52:camera:0.4'
