@@ -165,13 +165,6 @@ static int layout_at(const VxSceneSpec *sc, int n, double t)
     return VX_SCENE_DEFAULT;
 }
 
-/* The transitions' ease: cubic in and out, zero speed at both ends. */
-static double ease_in_out(double a)
-{
-    a = a < 0 ? 0 : a > 1 ? 1 : a;
-    return a < 0.5 ? 4 * a * a * a : 1 - pow(-2 * a + 2, 3) / 2;
-}
-
 int vx_scenes_transition(const VxSceneSpec *sc, int n, double t, int *from, int *to, double *e)
 {
     for (int i = 0; i < n && sc[i].start <= t; i++) {
@@ -182,7 +175,7 @@ int vx_scenes_transition(const VxSceneSpec *sc, int n, double t, int *from, int 
         const int prev = i && sc[i - 1].end >= sc[i].start ? sc[i - 1].layout : VX_SCENE_DEFAULT;
         double d = fmin(T, sc[i].end - sc[i].start);
         if (sc[i].start > 0 && t < sc[i].start + d) { /* at 0 there is nothing to leave */
-            *from = prev, *to = sc[i].layout, *e = ease_in_out((t - sc[i].start) / d);
+            *from = prev, *to = sc[i].layout, *e = vx_ease_in_out((t - sc[i].start) / d);
             return prev != sc[i].layout;
         }
         /* out of it into "default", unless the next scene starts where it ends (that one's
@@ -191,7 +184,7 @@ int vx_scenes_transition(const VxSceneSpec *sc, int n, double t, int *from, int 
             continue;
         d = i + 1 < n ? fmin(T, sc[i + 1].start - sc[i].end) : T;
         if (t >= sc[i].end && t < sc[i].end + d) {
-            *from = sc[i].layout, *to = VX_SCENE_DEFAULT, *e = ease_in_out((t - sc[i].end) / d);
+            *from = sc[i].layout, *to = VX_SCENE_DEFAULT, *e = vx_ease_in_out((t - sc[i].end) / d);
             return sc[i].layout != VX_SCENE_DEFAULT;
         }
     }

@@ -43,6 +43,12 @@ uint8_t vx_q8(double v)
     return (uint8_t)(q < 0 ? 0 : q > 255 ? 255 : q);
 }
 
+double vx_ease_in_out(double a)
+{
+    a = a < 0 ? 0 : a > 1 ? 1 : a;
+    return a < 0.5 ? 4 * a * a * a : 1 - pow(-2 * a + 2, 3) / 2;
+}
+
 int vx_hex_rgb(const char *s, int rgb[3])
 {
     unsigned v;

@@ -33,6 +33,9 @@ VxRect vx_rect_clip(VxRect r, int W, int H);
 double vx_rrect_coverage(double px, double py, double x, double y, double w, double h, double r);
 /* v rounded to the nearest integer and clamped to 0..255. */
 uint8_t vx_q8(double v);
+/* The "ease-in-out" of zooms and scene transitions for progress a (clamped to [0, 1]):
+ * cubic, zero speed at both ends, 4a^3 below 1/2, else 1 - (2 - 2a)^3 / 2. */
+double vx_ease_in_out(double a);
 
 /* ---- colour ---- */
 void vx_matrix_coefs(int matrix, double *kr, double *kb);

@@ -168,8 +168,8 @@ static double ease(const VxZoom *z, double a)
         }
         return r[1] > 0 ? r[0] / r[1] : a;
     }
-    default: /* ease-in-out: cubic, zero speed at both ends */
-        return a < 0.5 ? 4 * a * a * a : 1 - pow(-2 * a + 2, 3) / 2;
+    default:
+        return vx_ease_in_out(a);
     }
 }
 
