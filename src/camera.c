@@ -641,24 +641,20 @@ void vx_camera_bubble(const VxCamera *c, double box[5])
     box[0] = c->bx, box[1] = c->by, box[2] = c->bw, box[3] = c->bh, box[4] = c->R;
 }
 
-/* n samples of s over d through coverage: d + (s - d) * cov / 255, rounded. */
-static void cover_row(uint8_t *d, const uint8_t *s, int step, int n, const uint8_t *cov)
-{
-    for (int i = 0; i < n; i++)
-        for (int k = 0; k < step; k++) {
-            const int a = cov[i], x = i * step + k;
-            d[x] = (uint8_t)((s[x] * a + d[x] * (255 - a) + 127) / 255);
-        }
-}
-
-/* Samples [a, b) of a row through coverage at box x = f i + 0.5, row py (box luma pixels). */
-static void cover_span(uint8_t *d, const uint8_t *s, int step, int a, int b, int f, double py,
-                       double W, double H, double r, uint8_t *cov)
+/* Samples [a, b) of a row of s over d through their coverage at box x = f i + 0.5, row py
+ * (box luma pixels), by the blend kernels (step 2: interleaved u v, one coverage each). */
+static void cover_span(const VxBlendDSP *bd, uint8_t *d, const uint8_t *s, int step, int a,
+                       int b, int f, double py, double W, double H, double r, uint8_t *cov)
 {
     for (int i = a; i < b; i++)
         cov[i - a] = vx_q8(255 * vx_rrect_coverage(f * i + 0.5, py, 0, 0, W, H, r));
-    if (a < b)
-        cover_row(d + (ptrdiff_t)a * step, s + (ptrdiff_t)a * step, step, b - a, cov);
+    if (a >= b)
+        return;
+    d += (ptrdiff_t)a * step, s += (ptrdiff_t)a * step;
+    if (step == 2)
+        bd->over_uv(d, s, cov, b - a);
+    else
+        bd->over(d, s, cov, 1, b - a);
 }
 
 /* The first sample i (of n, at x = f i + 0.5) with x >= v. */
@@ -674,9 +670,9 @@ static int sample_at(double v, int f, int n)
  * corner row only the samples whose distance to the corner's circle is within 0.5 are
  * blended (one more each side for safety), the ones further out left alone, those inside
  * copied. */
-static void cover_plane(uint8_t *dst, ptrdiff_t ds, const uint8_t *src, ptrdiff_t ss, int n,
-                        int rows, int step, int f, double oy, double W, double H, double r,
-                        uint8_t *cov)
+static void cover_plane(const VxBlendDSP *bd, uint8_t *dst, ptrdiff_t ds, const uint8_t *src,
+                        ptrdiff_t ss, int n, int rows, int step, int f, double oy, double W,
+                        double H, double r, uint8_t *cov)
 {
     for (int j = 0; j < rows; j++) {
         uint8_t *d = dst + j * ds;
@@ -694,9 +690,9 @@ static void cover_plane(uint8_t *dst, ptrdiff_t ds, const uint8_t *src, ptrdiff_
         int i2 = sample_at(W - r + in, f, n) - 1, i3 = sample_at(W - r + out, f, n) + 1;
         i0 = i0 < 0 ? 0 : i0, i3 = i3 > n ? n : i3;
         i1 = i1 > i3 ? i3 : i1, i2 = i2 < i1 ? i1 : i2 > i3 ? i3 : i2;
-        cover_span(d, s, step, i0, i1, f, py, W, H, r, cov);
+        cover_span(bd, d, s, step, i0, i1, f, py, W, H, r, cov);
         memcpy(d + (ptrdiff_t)i1 * step, s + (ptrdiff_t)i1 * step, (size_t)(i2 - i1) * step);
-        cover_span(d, s, step, i2, i3, f, py, W, H, r, cov);
+        cover_span(bd, d, s, step, i2, i3, f, py, W, H, r, cov);
     }
 }
 
@@ -728,7 +724,8 @@ int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *ds
         }
     }
     c->box_pic.c = c->box_pic.y + luma;
-    c->box_pic.step = 0; /* laid out by render_picture */
+    /* the scaler writes the whole box (no border), so its chroma need not be laid out anew
+     * when only the box's size changed: render_picture does it when the step changes */
     if (c->box_fit.bw != bw || c->box_fit.bh != bh || !c->box_fit.sy.dsp)
         if ((ret = fit_init(c, &c->box_fit, bw, bh, 0, 0)) < 0)
             return ret;
@@ -740,13 +737,15 @@ int vx_camera_draw_box(VxCamera *c, double t, const double box[5], VxPicture *ds
     uint8_t *pu, *pv;
     ptrdiff_t cs;
     pic_chroma(&c->box_fit, &c->box_pic, &pu, &pv, &cs);
-    cover_plane(d.y + by * d.sy + bx, d.sy, c->box_pic.y, bw, bw, bh, 1, 1, 0.5, bw, bh, r, cov);
+    const VxBlendDSP *bd = &c->bdsp;
+    cover_plane(bd, d.y + by * d.sy + bx, d.sy, c->box_pic.y, bw, bw, bh, 1, 1, 0.5, bw, bh, r,
+                cov);
     const ptrdiff_t co = (by / 2) * d.suv + (bx / 2) * d.step;
     if (step == 2) { /* u and v interleaved: one plane of pairs */
-        cover_plane(d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 2, 2, 1.0, bw, bh, r, cov);
+        cover_plane(bd, d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 2, 2, 1.0, bw, bh, r, cov);
     } else {
-        cover_plane(d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
-        cover_plane(d.v + co, d.suv, pv, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
+        cover_plane(bd, d.u + co, d.suv, pu, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
+        cover_plane(bd, d.v + co, d.suv, pv, cs, bw / 2, bh / 2, 1, 2, 1.0, bw, bh, r, cov);
     }
     *drawn = (VxRect){bx, by, bx + bw, by + bh};
     return 0;
