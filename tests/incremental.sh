@@ -136,4 +136,28 @@ cat > "$dir/transitions.json" <<EOF
               { "start": 2.4, "end": 2.8, "layout": "camera", "transition": 0.2 } ] }
 EOF
 run transitions "$dir/transitions.json" --preset ultrafast --threads 4
+# masks: one that holds still over a part of the recording that rarely changes writes its kept
+# box back (the screen under it the same samples through the same view, sharp), and masks anew
+# where that part changes, while a zoom moves it (motion blur) and after, and not on the output
+# whose view is its own but blurred with the next one's (a cut zoom 5 ms after it); one over a
+# part that
+# changes on every frame, one that moves and then stops, two that overlap (never kept); NV12
+# and I420
+cat > "$dir/masks.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [] },
+  "output": { "width": 960, "height": 540, "fps": 30 }, "padding": 0.05, "radius": 14,
+  "motion_blur": { "screen": 0.5 },
+  "zoom": [ { "start": 1.5, "end": 2.6, "center": [ 900, 300 ], "scale": 1.6, "transition": 0.3 },
+            { "start": 3.505, "end": 3.9, "center": [ 900, 500 ], "scale": 1.3, "transition": 0 } ],
+  "masks": [ { "type": "blur", "rect": [ 700, 40, 400, 300 ] },
+             { "type": "pixelate", "shape": "ellipse", "rect": [ 1000, 600, 240, 100 ], "start": 0.4 },
+             { "type": "blur", "shape": "ellipse", "rect": [ 40, 60, 300, 200 ], "radius": 6 },
+             { "type": "blur", "rect": [ 100, 400, 200, 120 ], "start": 0.2,
+               "keyframes": [ { "t": 0.5, "rect": [ 100, 400, 200, 120 ] },
+                              { "t": 1.2, "rect": [ 500, 560, 200, 120 ] } ] },
+             { "type": "pixelate", "rect": [ 900, 250, 200, 150 ], "block": 10, "end": 3.2 } ] }
+EOF
+run masks "$dir/masks.json" --preset ultrafast
+run masks-i420 "$dir/masks.json" --encoder libvpx-vp9 --encoder-opt lossless=1 \
+    --encoder-opt deadline=realtime --encoder-opt cpu-used=8
 exit $fail

@@ -349,9 +349,17 @@ static Look look_at(const Anns *c, const Spec *s, const VxView *v, double t)
     return k;
 }
 
+/* Field by field: the struct has padding. */
+static int look_eq(const Look *a, const Look *b)
+{
+    return a->a == b->a && !memcmp(&a->box, &b->box, sizeof(a->box)) &&
+           !memcmp(a->g, b->g, sizeof(a->g)) && a->w == b->w && a->r == b->r &&
+           a->head == b->head;
+}
+
 static int same_look(const Look *a, const Look *b)
 {
-    return (!a->a && !b->a) || !memcmp(a, b, sizeof(*a));
+    return (!a->a && !b->a) || look_eq(a, b);
 }
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
@@ -585,7 +593,7 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
         if (a->s.type == TEXT) { /* rasterised again only when its size changes */
             a->sp_x = (int)key.g[0], a->sp_y = (int)key.g[1];
             key.g[0] = key.g[1] = 0, key.box = (VxRect){0, 0, 0, 0};
-            if (a->sp.ya && !memcmp(&key, &a->covered, sizeof(key)))
+            if (a->sp.ya && look_eq(&key, &a->covered))
                 continue;
             a->covered = key;
             int ret = text_sprite(c, a);
@@ -594,7 +602,7 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
             continue;
         }
 #endif
-        if (a->cov && !memcmp(&key, &a->covered, sizeof(key)))
+        if (a->cov && look_eq(&key, &a->covered))
             continue;
         const size_t bw = (size_t)(key.box.x1 - key.box.x0), bh = (size_t)(key.box.y1 - key.box.y0);
         const size_t need = bw * bh * 3 / 2;

@@ -10,7 +10,13 @@
  * Only samples of the mask's box (rounded out to even output pixels, within the screen) are
  * read or written: nothing outside a mask changes. A pixelated mask is filled with the mean of
  * each block. Still while no mask appears, moves or goes: outputs nothing changes in cost
- * nothing, and where no mask is shown the layer draws nothing. */
+ * nothing, and where no mask is shown the layer draws nothing.
+ *
+ * A mask that holds still over a part of the recording that does not change keeps what it
+ * drew (its box, masked) and writes that again instead of masking anew: the result is the
+ * same, since the screen under it is (the same recording samples through the same view,
+ * sharp), and the layer compares those samples with the previous source frame's on every
+ * output to know. */
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +24,7 @@
 #include <string.h>
 
 #include "../layer.h"
+#include "../scene.h"
 
 #define MAX_MASKS 64
 #define MAX_KEYS 4096
@@ -53,12 +60,24 @@ typedef struct Mask {
     uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
     uint16_t *hx;               /* the reduced rows expanded across, the box's three planes */
     size_t cap, sum_cap, xt_cap, hx_cap;
+    /* what it drew last, kept while it holds still (see the top) */
+    uint8_t *cache;             /* the box: luma rows, then chroma rows (NV12) or u, then v */
+    size_t cache_cap;
+    int cached;                 /* cache holds the box masked at place cplace, view cview */
+    Place cplace;
+    VxView cview;
+    int reuse;                  /* this output: the cache written back, nothing masked */
+    int alone;                  /* this output: no other mask shown overlaps it */
 } Mask;
 
 typedef struct Masks {
     Mask *m;
     int n;
     int sw, sh;
+    VxPicture prev_src;         /* the previous output's recording frame */
+    const VxScene *scene;       /* the views over the screen's motion-blur shutter */
+    double shutter;             /* seconds of recording time; 0: no motion blur */
+    int keep;                   /* caches kept (with incremental compose, as the screen's) */
 } Masks;
 
 static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
@@ -230,9 +249,12 @@ static void free_masks(Mask *m, int n)
         free(m[i].sum);
         free(m[i].xt);
         free(m[i].hx);
+        free(m[i].cache);
     }
     free(m);
 }
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 static int masks_check(VxContext *ctx, const char *file, json_object *section)
 {
@@ -288,9 +310,12 @@ static Place place(const Spec *s, const VxView *v, double t)
     return p;
 }
 
+/* Field by field: the struct has padding. */
 static int same_place(const Place *a, const Place *b)
 {
-    return a->on == b->on && (!a->on || !memcmp(a, b, sizeof(*a)));
+    return a->on == b->on &&
+           (!a->on || (!memcmp(&a->box, &b->box, sizeof(a->box)) && a->ex0 == b->ex0 &&
+                       a->ey0 == b->ey0 && a->ex1 == b->ex1 && a->ey1 == b->ey1 && a->r == b->r));
 }
 
 static int masks_open(VxLayer *ly, const VxLayerOpen *o)
@@ -325,24 +350,81 @@ static int masks_open(VxLayer *ly, const VxLayerOpen *o)
     }
     ly->priv = c; /* within the screen rectangle: nothing outside */
     ly->sliced = 1;
+    c->sw = o->l->sw, c->sh = o->l->sh;
+    c->keep = o->incremental;
+    c->scene = o->scene;
+    if (o->scene && o->p->mb_screen > 0)
+        c->shutter = o->p->mb_screen * vx_scene_frame_interval(o->scene);
     return 0;
+}
+
+/* Whether the recording samples the screen scales into box b through view v are the same in
+ * pictures a and p: the box taken back into the recording, widened by the scaler's reach. */
+static int same_under(const VxPicture *a, const VxPicture *p, const VxView *v, VxRect b)
+{
+    if (a->layout != p->layout || a->w != p->w || a->h != p->h || a->sub_x != p->sub_x ||
+        a->sub_y != p->sub_y)
+        return 0;
+    const double reach = ceil(2 * fmax(1, 1 / v->scale)) + 3; /* 4-tap cubic, rounding */
+    const int x0 = clampi((int)floor(v->sx0 + (b.x0 - v->ox) / v->scale - reach), 0, a->w);
+    const int x1 = clampi((int)ceil(v->sx0 + (b.x1 - v->ox) / v->scale + reach), 0, a->w);
+    const int y0 = clampi((int)floor(v->sy0 + (b.y0 - v->oy) / v->scale - reach), 0, a->h);
+    const int y1 = clampi((int)ceil(v->sy0 + (b.y1 - v->oy) / v->scale + reach), 0, a->h);
+    for (int y = y0; y < y1; y++)
+        if (memcmp(a->data[0] + y * a->stride[0] + x0, p->data[0] + y * p->stride[0] + x0,
+                   (size_t)(x1 - x0)))
+            return 0;
+    const int fx = (1 << a->sub_x) - 1, fy = (1 << a->sub_y) - 1;
+    const int cx0 = x0 >> a->sub_x, cx1 = (x1 + fx) >> a->sub_x;
+    const int cy0 = y0 >> a->sub_y, cy1 = (y1 + fy) >> a->sub_y;
+    const int nv12 = a->layout == VX_LAYOUT_NV12;
+    for (int q = 1; q < (nv12 ? 2 : 3); q++)
+        for (int y = cy0; y < cy1; y++)
+            if (memcmp(a->data[q] + y * a->stride[q] + (cx0 << nv12),
+                       p->data[q] + y * p->stride[q] + (cx0 << nv12),
+                       (size_t)(cx1 - cx0) << nv12))
+                return 0;
+    return 1;
+}
+
+static int same_view(const VxView *a, const VxView *b) { return !memcmp(a, b, sizeof(*a)); }
+
+/* Box b into the changes r[0..*n) (at most max: the last one takes the rest). */
+static void add_change(VxRect *r, int *n, int max, VxRect b)
+{
+    if (*n < max)
+        r[(*n)++] = b;
+    else
+        vx_rect_union(&r[max - 1], b.x0, b.y0, b.x1, b.y1);
 }
 
 static int masks_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 {
     Masks *c = ly->priv;
     int n = 0;
+    if (max < 1)
+        return VX_ERR(EINVAL);
+    /* a cache is good while the recording under it stays the same, frame after frame */
+    const int new_src = !c->prev_src.buf || !vx_picture_same(fr->src, &c->prev_src);
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        if (m->cached && new_src &&
+            (!c->prev_src.buf || !same_under(fr->src, &c->prev_src, &m->cview, m->cplace.box)))
+            m->cached = 0;
+    }
+    if (new_src) {
+        vx_picture_unref(&c->prev_src);
+        vx_picture_ref(&c->prev_src, fr->src);
+    }
     for (int i = 0; i < c->n; i++) {
         Mask *m = &c->m[i];
         m->now = place(&m->s, &fr->v, fr->t_rec);
         if (same_place(&m->now, &m->last))
             continue;
-        if (n + 2 > max)
-            return VX_ERR(EINVAL);
         if (m->last.on)
-            r[n++] = m->last.box;
+            add_change(r, &n, max, m->last.box);
         if (m->now.on)
-            r[n++] = m->now.box;
+            add_change(r, &n, max, m->now.box);
     }
     return n;
 }
@@ -427,19 +509,67 @@ static uint32_t lerp_pos(int i, int f, int n)
     return j >= n - 1 ? (uint32_t)(n - 1) << 8 : (uint32_t)j << 8 | (uint32_t)(u & 255);
 }
 
+/* Whether the screen is drawn with the view of t alone at recording time t (no motion blur, or
+ * a view that holds still over the shutter): then what it draws depends on that view only. */
+static int sharp(const Masks *c, const VxLayerFrame *fr)
+{
+    if (c->shutter <= 0)
+        return 1;
+    VxZoomView a, b;
+    vx_scene_view_at(c->scene, fr->t_rec - c->shutter / 2, &a);
+    vx_scene_view_at(c->scene, fr->t_rec + c->shutter / 2, &b);
+    return !memcmp(&a, &fr->view, sizeof(a)) && !memcmp(&b, &fr->view, sizeof(b));
+}
+
+/* Copies mask m's box between the output and its cache (to_cache: into the cache). */
+static void cache_copy(Mask *m, const VxPicture *dst, int to_cache)
+{
+    const VxPlanes d = vx_planes(dst);
+    const VxRect b = m->now.box;
+    const int bw = b.x1 - b.x0, bh = b.y1 - b.y0, cw = bw / 2, chh = bh / 2;
+    uint8_t *k = m->cache;
+    for (int y = 0; y < bh; y++, k += bw) {
+        uint8_t *o = d.y + (b.y0 + y) * d.sy + b.x0;
+        memcpy(to_cache ? k : o, to_cache ? o : k, (size_t)bw);
+    }
+    for (int q = 0; q < (d.step == 2 ? 1 : 2); q++) {
+        uint8_t *base = q ? d.v : d.u;
+        const int n = d.step == 2 ? bw : cw; /* NV12: u and v interleaved */
+        for (int y = 0; y < chh; y++, k += n) {
+            uint8_t *o = base + (b.y0 / 2 + y) * d.suv + (b.x0 / 2) * d.step;
+            memcpy(to_cache ? k : o, to_cache ? o : k, (size_t)n);
+        }
+    }
+}
+
 static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
 {
     Masks *c = ly->priv;
     ly->sliced = 1;
+    const int still_screen = sharp(c, fr);
     for (int i = 0; i < c->n; i++) {
         Mask *m = &c->m[i];
         m->now = place(&m->s, &fr->v, fr->t_rec);
+        m->alone = 1;
+        m->reuse = 0;
         if (!m->now.on)
             continue;
         for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
             const VxRect a = m->now.box, b = c->m[j].now.box;
             if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
-                ly->sliced = 0;
+                ly->sliced = 0, m->alone = c->m[j].alone = 0;
+        }
+    }
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        if (!m->now.on)
+            continue;
+        m->alone &= still_screen;
+        if (m->cached && m->alone && same_place(&m->now, &m->cplace) &&
+            same_view(&fr->v, &m->cview)) {
+            m->reuse = 1;
+            cache_copy(m, fr->dst, 0);
+            continue;
         }
         if (m->s.pixelate)
             continue;
@@ -478,8 +608,6 @@ static void shape_span(const Plane *p, int y, int *lo, int *hi)
     const int a = (int)ceil(p->cx - hw - 0.5), b = (int)floor(p->cx + hw - 0.5) + 1;
     *lo = a > 0 ? a : 0, *hi = b < p->w ? b : p->w;
 }
-
-static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* 65536 / (2r + 1), rounded: out = (sum * inv + 32768) >> 16 is the window's mean. */
 static uint32_t inv_of(int r) { return (uint32_t)((65536 + r) / (2 * r + 1)); }
@@ -650,7 +778,7 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
     Masks *c = ly->priv;
     for (int n = 0; n < c->n; n++) {
         Mask *m = &c->m[n];
-        if (!m->now.on)
+        if (!m->now.on || m->reuse)
             continue;
         for (int pi = 0; pi < 3; pi++) {
             const Plane p = plane_of(m, fr->dst, pi);
@@ -694,13 +822,25 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
 
 static int masks_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 {
-    (void)fr;
     Masks *c = ly->priv;
     int k = 0; /* each mask's box */
     for (int i = 0; i < c->n; i++) {
-        if (c->m[i].now.on)
-            vx_drawn_add(drawn, &k, c->m[i].now.box);
-        c->m[i].last = c->m[i].now;
+        Mask *m = &c->m[i];
+        if (m->now.on)
+            vx_drawn_add(drawn, &k, m->now.box);
+        /* a mask holding still keeps what it drew, for the outputs after */
+        if (c->keep && m->now.on && !m->reuse && m->alone && same_place(&m->now, &m->last)) {
+            const VxRect b = m->now.box;
+            const size_t need = (size_t)(b.x1 - b.x0) * (b.y1 - b.y0) * 3 / 2;
+            m->cached = grow((void **)&m->cache, &m->cache_cap, need) == 0;
+            if (m->cached) {
+                cache_copy(m, fr->dst, 1);
+                m->cplace = m->now, m->cview = fr->v;
+            }
+        } else if (!m->reuse) {
+            m->cached = 0;
+        }
+        m->last = m->now;
     }
     return 0;
 }
@@ -708,8 +848,10 @@ static int masks_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 static void masks_close(VxLayer *ly)
 {
     Masks *c = ly->priv;
-    if (c)
+    if (c) {
         free_masks(c->m, c->n);
+        vx_picture_unref(&c->prev_src);
+    }
     free(c);
     ly->priv = NULL;
 }
