@@ -99,7 +99,7 @@ typedef struct VxLayerFrame {
 
 typedef struct VxLayer VxLayer;
 
-#define VX_MAX_DRAWN 8 /* rectangles a layer's end reports at most */
+#define VX_MAX_DRAWN 64 /* rectangles a layer's end reports at most */
 
 /* end's drawn rectangles, one item at a time: box into drawn[*k], the items past
  * VX_MAX_DRAWN - 1 together in the last one. */

@@ -160,4 +160,21 @@ EOF
 run masks "$dir/masks.json" --preset ultrafast
 run masks-i420 "$dir/masks.json" --encoder libvpx-vp9 --encoder-opt lossless=1 \
     --encoder-opt deadline=realtime --encoder-opt cpu-used=8
+# annotations: the screen is redrawn under what each shape drew in the previous output (the
+# strokes of an outline, the bands of an arrow, not the inside of their boxes): shapes that fade
+# in and out, move with a zoom and go, over a screen that changes under them, and a spotlight
+cat > "$dir/annotations.json" <<EOF
+{ "sources": { "screen": "$MEDIA/screen.mp4", "audio": [] },
+  "output": { "width": 960, "height": 540, "fps": 30 }, "padding": 0.05, "radius": 14,
+  "zoom": [ { "start": 1.5, "end": 2.6, "center": [ 500, 300 ], "scale": 1.6, "transition": 0.3 } ],
+  "annotations": [
+    { "type": "rectangle", "rect": [ 100, 80, 520, 300 ], "width": 6, "start": 0.2, "end": 3.0 },
+    { "type": "arrow", "from": [ 900, 650 ], "to": [ 200, 150 ], "width": 8, "start": 0.5 },
+    { "type": "ellipse", "rect": [ 700, 100, 400, 260 ], "width": 5, "color": "#3b82f6",
+      "start": 1.0, "end": 3.5 },
+    { "type": "arrow", "space": "output", "from": [ 40, 500 ], "to": [ 300, 420 ], "width": 5,
+      "start": 0.1, "end": 2.2 },
+    { "type": "spotlight", "rect": [ 300, 300, 300, 200 ], "start": 2.8, "end": 3.6 } ] }
+EOF
+run annotations "$dir/annotations.json" --preset ultrafast --threads 4
 exit $fail

@@ -53,6 +53,9 @@ typedef struct Ann {
      * moves (dirty) */
     uint8_t *cov;
     size_t cap;
+    /* per coverage row (luma, then chroma): where it is not 0, one or two runs (row_runs) */
+    int *runs;
+    size_t runs_cap;
     Look covered;         /* the look cov was made for (its opacity 0) */
     int dirty;
 #ifdef VX_HAVE_LIBASS
@@ -426,6 +429,7 @@ static void ann_close(VxLayer *ly)
     Anns *c = ly->priv;
     for (int i = 0; c && i < c->n; i++) {
         free(c->a[i].cov);
+        free(c->a[i].runs);
         if (c->a[i].s.type == TEXT)
             free(c->a[i].s.text);
 #ifdef VX_HAVE_LIBASS
@@ -605,12 +609,18 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
         if (a->cov && look_eq(&key, &a->covered))
             continue;
         const size_t bw = (size_t)(key.box.x1 - key.box.x0), bh = (size_t)(key.box.y1 - key.box.y0);
-        const size_t need = bw * bh * 3 / 2;
+        const size_t need = bw * bh * 3 / 2, nruns = (bh + bh / 2) * 4;
         if (need > a->cap) {
             uint8_t *p = realloc(a->cov, need);
             if (!p)
                 return VX_ERR(ENOMEM);
             a->cov = p, a->cap = need;
+        }
+        if (nruns > a->runs_cap) {
+            int *p = realloc(a->runs, nruns * sizeof(*p));
+            if (!p)
+                return VX_ERR(ENOMEM);
+            a->runs = p, a->runs_cap = nruns;
         }
         a->covered = key;
         a->dirty = 1;
@@ -640,8 +650,37 @@ static void mix_pairs(uint8_t *restrict p, const uint8_t *restrict cov, int n, i
     }
 }
 
+/* Where coverage row c (n samples) is not 0, as one or two runs: [r[0], r[1]) and [r[2], r[3])
+ * (empty when r[2] = r[3]), split at the longest stretch of zeros between the first and the
+ * last sample that is not 0, when it is 16 samples or more (a stroke's two sides). */
+static void row_runs(const uint8_t *c, int n, int *r)
+{
+    int lo = 0, hi = n;
+    while (lo < n && !c[lo])
+        lo++;
+    while (hi > lo && !c[hi - 1])
+        hi--;
+    r[0] = lo, r[1] = r[2] = r[3] = hi;
+    int gs = 0, gl = 0;
+    for (int i = lo; i < hi;) {
+        if (c[i]) {
+            i++;
+            continue;
+        }
+        int j = i;
+        while (j < hi && !c[j])
+            j++;
+        if (j - i > gl)
+            gs = i, gl = j - i;
+        i = j;
+    }
+    if (gl >= 16)
+        r[1] = gs, r[2] = gs + gl;
+}
+
 /* The coverage of luma rows [y0, y1) (and their chroma rows) of the box into the cache: luma
- * samples at their centres, chroma samples at the centre of their 2x2 block; 0..255. */
+ * samples at their centres, chroma samples at the centre of their 2x2 block; 0..255. And the
+ * runs of each row where it is not 0. */
 static void cover_rows(Ann *an, int y0, int y1)
 {
     const Look *k = &an->now;
@@ -676,6 +715,10 @@ static void cover_rows(Ann *an, int y0, int y1)
                     ry[i] = q;
             }
         }
+        const int bh = k->box.y1 - k->box.y0;
+        row_runs(ry, bw, an->runs + (size_t)(y - k->box.y0) * 4);
+        if (c)
+            row_runs(rc, bw / 2, an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4);
     }
 }
 
@@ -687,21 +730,27 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
     if (an->dirty)
         cover_rows(an, y0, y1);
     const uint32_t a = (uint32_t)k->a * 257; /* coverage 0..255 times this, >> 16: 0..a */
-    for (int y = y0; y < y1; y++) {
+    const int bh = k->box.y1 - k->box.y0;
+    for (int y = y0; y < y1; y++) { /* only the runs: a coverage of 0 leaves a sample as it is */
         const uint8_t *cy = an->cov + (size_t)(y - k->box.y0) * bw;
         uint8_t *row = d->y + y * d->sy + k->box.x0;
-        mix_row(row, cy, bw, an->ycc[0], a);
+        const int *r = an->runs + (size_t)(y - k->box.y0) * 4;
+        for (int q = 0; q < 4; q += 2)
+            mix_row(row + r[q], cy + r[q], r[q + 1] - r[q], an->ycc[0], a);
         if (y & 1)
             continue;
-        const uint8_t *cc = an->cov + (size_t)bw * (k->box.y1 - k->box.y0) +
-                            (size_t)((y - k->box.y0) / 2) * (bw / 2);
+        const uint8_t *cc = an->cov + (size_t)bw * bh + (size_t)((y - k->box.y0) / 2) * (bw / 2);
         uint8_t *u = d->u + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
         uint8_t *v = d->v + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
-        if (d->step == 2) {
-            mix_pairs(u, cc, bw / 2, an->ycc[1], an->ycc[2], a);
-        } else {
-            mix_row(u, cc, bw / 2, an->ycc[1], a);
-            mix_row(v, cc, bw / 2, an->ycc[2], a);
+        r = an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4;
+        for (int q = 0; q < 4; q += 2) {
+            const int x = r[q], n = r[q + 1] - r[q];
+            if (d->step == 2) {
+                mix_pairs(u + 2 * x, cc + x, n, an->ycc[1], an->ycc[2], a);
+            } else {
+                mix_row(u + x, cc + x, n, an->ycc[1], a);
+                mix_row(v + x, cc + x, n, an->ycc[2], a);
+            }
         }
     }
 }
@@ -733,7 +782,39 @@ static void ann_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int 
     }
 }
 
-/* drawn: each annotation's box. */
+/* What a shape drew, in bands of 32 rows: per band the union of its rows' first runs and that
+ * of their second runs (luma, and chroma samples as the luma pixels they span), one rectangle
+ * when the two meet. The inside of an outline or the corners of an arrow's box are left out,
+ * so the screen is not redrawn there. */
+static void shape_drawn(const Ann *an, VxRect *drawn, int *k)
+{
+    const Look *l = &an->now;
+    const int bh = l->box.y1 - l->box.y0;
+    for (int b0 = 0; b0 < bh; b0 += 32) {
+        const int b1 = b0 + 32 < bh ? b0 + 32 : bh;
+        VxRect s[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+        for (int y = b0; y < b1; y++) {
+            const int *r = an->runs + (size_t)y * 4;
+            const int *rc = an->runs + (size_t)(bh + y / 2) * 4;
+            for (int q = 0; q < 2; q++) {
+                if (r[2 * q] < r[2 * q + 1])
+                    vx_rect_union(&s[q], r[2 * q], y, r[2 * q + 1], y + 1);
+                if (rc[2 * q] < rc[2 * q + 1])
+                    vx_rect_union(&s[q], 2 * rc[2 * q], y, 2 * rc[2 * q + 1], y + 1);
+            }
+        }
+        if (!vx_rect_empty(s[0]) && !vx_rect_empty(s[1]) && s[1].x0 <= s[0].x1) {
+            vx_rect_union(&s[0], s[1].x0, s[1].y0, s[1].x1, s[1].y1);
+            s[1] = (VxRect){0, 0, 0, 0};
+        }
+        for (int q = 0; q < 2; q++)
+            if (!vx_rect_empty(s[q]))
+                vx_drawn_add(drawn, k, (VxRect){l->box.x0 + s[q].x0, l->box.y0 + s[q].y0,
+                                                l->box.x0 + s[q].x1, l->box.y0 + s[q].y1});
+    }
+}
+
+/* drawn: what each shape drew (shape_drawn); a text box's box. */
 static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
 {
     (void)fr;
@@ -741,7 +822,9 @@ static int ann_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
     int k = 0;
     for (int i = 0; i < c->n; i++) {
         Ann *a = &c->a[i];
-        if (a->now.a)
+        if (a->now.a && a->s.type != TEXT)
+            shape_drawn(a, drawn, &k);
+        else if (a->now.a)
             vx_drawn_add(drawn, &k, a->now.box);
         a->last = a->now;
     }
