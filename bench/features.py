@@ -8,6 +8,9 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
                                       annotations|annotations-text|spotlight|motion-blur|
                                       keys|auto-zoom|captions|scenes|scene-transitions]
 
+Besides the ratio of the medians it prints the median of the paired ratios (each run over the
+base run just before it), which a slow stretch of a shared machine moves less.
+
 --only FEATURE compares the base with the base plus that one feature (its project section and
 the sources it reads: the zoom that follows the cursor reads the cursor track, the audio feature
 is the microphone track), to see one feature's share of the cost.
@@ -259,6 +262,11 @@ def main():
     what = f"{a.only} alone" if a.only else "features"
     print(f"{what} cost: {mf / mb:.3f}x the export without them (CPU time: "
           f"{statistics.median(cpu['features']) / statistics.median(cpu['base']):.3f}x)")
+    # each run against the base run just before it: a slow stretch of the machine slows both
+    pw = [f / b for f, b in zip(times["features"], times["base"])]
+    pc = [f / b for f, b in zip(cpu["features"], cpu["base"])]
+    print(f"median of the {a.runs} paired ratios (each run against the base run before it): "
+          f"{statistics.median(pw):.3f}x wall, {statistics.median(pc):.3f}x CPU")
 
 
 if __name__ == "__main__":
