@@ -26,6 +26,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libavutil/pixdesc.h>
 
@@ -799,6 +800,14 @@ int vx_camera_open(VxContext *ctx, const VxCameraOpts *o, int W, int H, int matr
     if (!(c->path = strdup(o->path)))
         goto fail;
     if ((ret = vx_source_open(ctx, o->path, &c->src)) < 0)
+        goto fail;
+    /* decoded on its own thread beside the screen's decoder: with one thread of its own (a
+     * budget of 8 or more: its eighth, up to 4), since frame threads cost about 15 % more CPU
+     * for the same pictures (1280x720 H.264: 3.9 s against 3.3 s a minute) */
+    const long cpus = ctx->s.threads > 0 ? ctx->s.threads : sysconf(_SC_NPROCESSORS_ONLN);
+    const int threads = cpus >= 32 ? 4 : cpus >= 8 ? (int)cpus / 8 : 1;
+    char used[32];
+    if ((ret = vx_source_setup_decoder(c->src, "none", threads, used, sizeof(used))) < 0)
         goto fail;
     /* delivered in the camera's own matrix and subsampling (by reference when it is 4:2:0
      * limited range): a change of matrix is done on the bubble's samples, after scaling */
