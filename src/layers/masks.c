@@ -365,7 +365,9 @@ static int same_under(const VxPicture *a, const VxPicture *p, const VxView *v, V
     if (a->layout != p->layout || a->w != p->w || a->h != p->h || a->sub_x != p->sub_x ||
         a->sub_y != p->sub_y)
         return 0;
-    const double reach = ceil(2 * fmax(1, 1 / v->scale)) + 3; /* 4-tap cubic, rounding */
+    /* the cubic's reach on the chroma plane (2 chroma samples, widened when shrinking) in luma
+     * samples, and room for the chroma siting and the rounding */
+    const double reach = 2 * ceil(2 * fmax(1, 1 / v->scale)) + 4;
     const int x0 = clampi((int)floor(v->sx0 + (b.x0 - v->ox) / v->scale - reach), 0, a->w);
     const int x1 = clampi((int)ceil(v->sx0 + (b.x1 - v->ox) / v->scale + reach), 0, a->w);
     const int y0 = clampi((int)floor(v->sy0 + (b.y0 - v->oy) / v->scale - reach), 0, a->h);
