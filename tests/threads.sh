@@ -25,6 +25,16 @@ n=$(frames "$dir/a.mp4"); [ "$n" = 60 ] || { echo "FAIL styled: $n frames (want 
 grep -q "compose 2 (the job's thread and slices" "$dir/s.err" ||
     { echo "FAIL slices: compose not on 2 threads: $(grep threads: "$dir/s.err")"; fail=1; }
 n=$(frames "$dir/s.mp4"); [ "$n" = 60 ] || { echo "FAIL slices: $n frames (want 60)"; fail=1; }
+# masks and annotations drawn in slices on 2 threads: the slices of one plane's blur passes run
+# beside another plane's, so no plane's scratch may be shared
+cat > "$dir/ov.json" <<EOF
+{ "sources": { "screen": "$dir/src.mp4", "audio": [] }, "output": { "width": 256, "height": 144 },
+  "masks": [ { "type": "blur", "rect": [100, 10, 80, 60], "radius": 4.5 },
+             { "type": "pixelate", "shape": "ellipse", "rect": [10, 50, 70, 40], "block": 6 } ],
+  "annotations": [ { "type": "arrow", "from": [20, 20], "to": [90, 60], "width": 3 } ] }
+EOF
+"$VEXPORT" render "$dir/ov.json" --preset ultrafast -q --threads 8 -o "$dir/ov.mp4"
+n=$(frames "$dir/ov.mp4"); [ "$n" = 60 ] || { echo "FAIL masks: $n frames (want 60)"; fail=1; }
 "$VEXPORT" render --screen "$dir/opus.mkv" --size 256x144 --fps 60 --preset ultrafast -q \
     -o "$dir/b.mp4"
 ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$dir/b.mp4" | grep -q aac ||

@@ -56,7 +56,9 @@ typedef struct Mask {
     Spec s;
     Place now, last;            /* this output's, and what the previous output drew */
     uint8_t *a, *b;             /* scratch for the passes: the box's three planes */
-    uint32_t *sum;              /* running column sums (vertical passes) */
+    uint32_t *sum;              /* running column sums (vertical passes), one row per plane: the
+                                 * slices of one plane's columns may run beside another's */
+    int sum_stride;
     uint32_t *xt;               /* the expansion's columns (lerp_pos), luma then chroma */
     uint16_t *hx;               /* the reduced rows expanded across, the box's three planes */
     size_t cap, sum_cap, xt_cap, hx_cap;
@@ -585,8 +587,10 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
             grow((void **)&m->xt, &m->xt_cap, (size_t)(bw + bw / 2) * sizeof(*m->xt)) < 0 ||
             grow((void **)&m->hx, &m->hx_cap, ((size_t)l.w * l.lh + 2 * (size_t)ch.w * ch.lh) *
                  sizeof(*m->hx)) < 0 ||
-            grow((void **)&m->sum, &m->sum_cap, (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
+            grow((void **)&m->sum, &m->sum_cap,
+                 3 * (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
             return VX_ERR(ENOMEM);
+        m->sum_stride = l.lw > ch.lw ? l.lw : ch.lw;
         for (int x = 0; x < bw; x++)
             m->xt[x] = lerp_pos(x, l.f, l.lw);
         for (int x = 0; x < bw / 2; x++)
@@ -803,9 +807,10 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 }
             } else if (phase == 1) { /* reduced columns: three passes down, b -> a -> b -> a */
                 vx_slice_rows(p.lw, i, k, &a, &b);
-                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
-                vbox(p.a, p.b, m->sum, p.lw, p.lh, p.lr, a, b);
-                vbox(p.b, p.a, m->sum, p.lw, p.lh, p.lr, a, b);
+                uint32_t *sum = m->sum + (size_t)pi * m->sum_stride;
+                vbox(p.b, p.a, sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.a, p.b, sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.b, p.a, sum, p.lw, p.lh, p.lr, a, b);
             } else if (phase == 2) { /* across: reduced rows to full width */
                 Plane q = p;
                 q.b = p.a; /* the result */
