@@ -75,7 +75,6 @@ typedef struct Mask {
 typedef struct Masks {
     Mask *m;
     int n;
-    int sw, sh;
     VxPicture prev_src;         /* the previous output's recording frame */
     const VxScene *scene;       /* the views over the screen's motion-blur shutter */
     double shutter;             /* seconds of recording time; 0: no motion blur */
@@ -352,7 +351,6 @@ static int masks_open(VxLayer *ly, const VxLayerOpen *o)
     }
     ly->priv = c; /* within the screen rectangle: nothing outside */
     ly->sliced = 1;
-    c->sw = o->l->sw, c->sh = o->l->sh;
     c->keep = o->incremental;
     c->scene = o->scene;
     if (o->scene && o->p->mb_screen > 0)
