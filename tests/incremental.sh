@@ -140,9 +140,8 @@ run transitions "$dir/transitions.json" --preset ultrafast --threads 4
 # box back (the screen under it the same samples through the same view, sharp), and masks anew
 # where that part changes, while a zoom moves it (motion blur) and after, and not on the output
 # whose view is its own but blurred with the next one's (a cut zoom 5 ms after it); one over a
-# part that
-# changes on every frame, one that moves and then stops, two that overlap (never kept); NV12
-# and I420
+# part that changes on every frame, one that moves and then stops, two that overlap (never
+# kept); NV12 and I420
 cat > "$dir/masks.json" <<EOF
 { "sources": { "screen": "$MEDIA/screen.mp4", "audio": [] },
   "output": { "width": 960, "height": 540, "fps": 30 }, "padding": 0.05, "radius": 14,
