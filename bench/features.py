@@ -6,7 +6,7 @@ with click rings, the camera bubble, two mixed audio tracks), alternating runs, 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
                                       annotations|annotations-text|spotlight|motion-blur|
-                                      keys|auto-zoom|captions|scenes|scene-transitions]
+                                      keys|auto-zoom|captions|scenes|scene-transitions|split-slide]
 
 Besides the ratio of the medians it prints the median of the paired ratios (each run over the
 base run just before it), which a slow stretch of a shared machine moves less.
@@ -51,6 +51,11 @@ default again (layouts switching at the scenes' edges).
 camera full frame, the screen alone, the camera again); the other animates each way into and
 out of them over 0.5 s ("transition": 0.5): five transitions, 150 of the 480 frames of 8 s
 mid-transition. The ratio is what the animation costs over switching.
+
+--only split-slide: both sides have the camera bubble and a "split" scene from 40 % to 65 % of
+the recording; the other slides into and out of it over 0.5 s (the screen moving into its
+cell while the camera grows into the other): 60 of the 480 frames of 8 s mid-slide. The ratio
+is what the slide costs over switching.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
@@ -157,6 +162,14 @@ def moving(seconds, transition=None):
     return sc
 
 
+def split(seconds, transition=None):
+    """--only split-slide: side by side for a while, switched or sliding."""
+    sc = {"start": 0.4 * seconds, "end": 0.65 * seconds, "layout": "split"}
+    if transition:
+        sc["transition"] = transition
+    return [sc]
+
+
 # --only spotlight
 SPOTLIGHT = [{"type": "spotlight", "rect": [700, 300, 600, 400], "start": 5, "end": 7}]
 OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATIONS),
@@ -173,7 +186,7 @@ def main():
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations",
                                        "annotations-text", "spotlight", "motion-blur", "keys",
-                                       "auto-zoom", "captions", "scenes",
+                                       "auto-zoom", "captions", "scenes", "split-slide",
                                        "scene-transitions"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
@@ -205,13 +218,18 @@ def main():
         feat["auto_zoom"] = demo_project(a.crf)["auto_zoom"]
         feat["sources"]["cursor"] = "cursor.jsonl"
         feat["cursor"] = {"draw": False}
-    elif a.only in ("scenes", "scene-transitions"):
+    elif a.only in ("scenes", "scene-transitions", "split-slide"):
         base["camera"] = feat["camera"]
         base["sources"]["camera"] = feat["sources"]["camera"]
         if a.only == "scene-transitions":
             base["scenes"] = moving(a.seconds)
+        elif a.only == "split-slide":
+            base["scenes"] = split(a.seconds)
         feat = json.loads(json.dumps(base))
-        feat["scenes"] = moving(a.seconds, 0.5) if base.get("scenes") else scenes(a.seconds)
+        if a.only == "split-slide":
+            feat["scenes"] = split(a.seconds, 0.5)
+        else:
+            feat["scenes"] = moving(a.seconds, 0.5) if base.get("scenes") else scenes(a.seconds)
     elif a.only == "captions":
         with open(os.path.join(tmp, "talk.srt"), "w") as f:
             f.write(captions_srt(a.seconds))

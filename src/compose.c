@@ -45,6 +45,10 @@ struct VxCompose {
      * with its own geometry and project (the camera's box); NULL: not used */
     VxCompose *alt[VX_SCENE_LAYOUTS];
     VxProject *alt_p_own;   /* an alt compositor's project (its layers keep a pointer) */
+    /* scenes that animate into or out of "split" (else NULL): the card draws the default
+     * layout's layers below the camera, and the slide stack (layers/slide.c, then the camera
+     * and the layers above it) moves the card's screen between the two layouts' rectangles */
+    VxCompose *card, *slide;
     const VxSceneSpec *scenes;
     int n_scenes;
 };
@@ -442,8 +446,17 @@ static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *
     fr.gen = dst.buf->tag;
     /* what the layers may draw outside the screen comes back from the static picture (a
      * pooled buffer still holds an older output's there), then they draw */
-    for (int i = 0; i < c->n; i++)
-        restore_static(c, &dst, c->layers[i].outside);
+    for (int i = 0; i < c->n; i++) {
+        const VxRect r = c->layers[i].outside;
+        int done = 0; /* within what a layer below brought back already */
+        for (int j = 0; j < i && !done; j++) {
+            const VxRect q = c->layers[j].outside;
+            done = !vx_rect_empty(q) && q.x0 <= r.x0 && q.y0 <= r.y0 && q.x1 >= r.x1 &&
+                   q.y1 >= r.y1;
+        }
+        if (!done)
+            restore_static(c, &dst, r);
+    }
     int ret = 0;
     for (int i = 0; i < c->n && ret >= 0; i++) {
         VxLayer *ly = &c->layers[i];
@@ -482,19 +495,15 @@ static int compose_one(VxCompose *c, const VxPicture *src, const VxZoomView *vie
     int from, to;
     double e;
     if (c->n_scenes && vx_scenes_transition(c->scenes, c->n_scenes, t_rec, &from, &to, &e)) {
-        /* into or out of "split" the two layouts dissolve into each other: each one's
-         * compositor draws its output, and they are mixed */
+        /* into or out of "split" the screen slides: the card's output is the slide stack's
+         * recording */
         if (from == VX_SCENE_SPLIT || to == VX_SCENE_SPLIT) {
-            VxCompose *a = c->alt[from] ? c->alt[from] : c, *b = c->alt[to] ? c->alt[to] : c;
-            VxPicture pa, pb;
-            int ret = compose_layers(a, src, view, t_rec, t, &pa);
+            VxPicture card;
+            int ret = compose_layers(c->card, src, view, t_rec, t, &card);
             if (ret < 0)
                 return ret;
-            if ((ret = compose_layers(b, src, view, t_rec, t, &pb)) >= 0) {
-                ret = vx_compose_mix(c, &pa, &pb, e, out);
-                vx_picture_unref(&pb);
-            }
-            vx_picture_unref(&pa);
+            ret = compose_layers(c->slide, &card, NULL, t_rec, t, out);
+            vx_picture_unref(&card);
             return ret;
         }
         /* else the default layout's compositor draws: its camera layer moves the camera
@@ -518,12 +527,20 @@ void vx_compose_stats(const VxCompose *c, int64_t *frames, int64_t *reused, doub
 {
     int64_t f = c->frames, r = c->reused;
     VxComposeRows rows = c->rows;
+    /* the slide's outputs are counted once (the card draws the same ones), the card's rows */
+    const VxCompose *more[VX_SCENE_LAYOUTS + 1] = {c->slide};
     for (int k = 0; k < VX_SCENE_LAYOUTS; k++)
-        if (c->alt[k]) {
-            f += c->alt[k]->frames, r += c->alt[k]->reused;
-            rows.total += c->alt[k]->rows.total, rows.scaled += c->alt[k]->rows.scaled;
-            rows.copied += c->alt[k]->rows.copied;
+        more[k + 1] = c->alt[k];
+    for (int k = 0; k < VX_SCENE_LAYOUTS + 1; k++)
+        if (more[k]) {
+            f += more[k]->frames, r += more[k]->reused;
+            rows.total += more[k]->rows.total, rows.scaled += more[k]->rows.scaled;
+            rows.copied += more[k]->rows.copied;
         }
+    if (c->card) {
+        rows.total += c->card->rows.total, rows.scaled += c->card->rows.scaled;
+        rows.copied += c->card->rows.copied;
+    }
     *frames = f;
     *reused = r;
     *rows_scaled = rows.total ? (double)rows.scaled / rows.total : 1.0;
@@ -534,8 +551,11 @@ int vx_compose_set_threads(VxCompose *c, int n)
 {
     vx_workers_free(&c->workers);
     n = n > VX_MAX_SLICES ? VX_MAX_SLICES : n;
-    for (int k = 0; k < VX_SCENE_LAYOUTS; k++) {
-        int ret = c->alt[k] ? vx_compose_set_threads(c->alt[k], n) : 0;
+    VxCompose *more[VX_SCENE_LAYOUTS + 2] = {c->card, c->slide};
+    for (int k = 0; k < VX_SCENE_LAYOUTS; k++)
+        more[k + 2] = c->alt[k];
+    for (int k = 0; k < VX_SCENE_LAYOUTS + 2; k++) {
+        int ret = more[k] ? vx_compose_set_threads(more[k], n) : 0;
         if (ret < 0)
             return ret;
     }
@@ -547,9 +567,10 @@ int vx_compose_threads(const VxCompose *c)
     return vx_workers_count(c->workers);
 }
 
-int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *scene,
-                            const VxLayout *l, int layout, const VxLayerClass *const *stack,
-                            int n, VxCompose **out)
+/* vx_compose_create_stack with the default layout's geometry base (NULL: l) for the layers */
+static int create_stack(VxContext *ctx, const VxProject *p, const VxScene *scene,
+                        const VxLayout *l, const VxLayout *base, int layout,
+                        const VxLayerClass *const *stack, int n, VxCompose **out)
 {
     *out = NULL;
     if (n > VX_MAX_LAYERS)
@@ -575,7 +596,7 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
         memset(ly, 0, sizeof(*ly));
         ly->cls = stack[i];
         VxLayerOpen o = {ctx, p, vx_project_section(p, stack[i]->key), l, layout, &c->stat,
-                         scene, c->incremental, &c->rows};
+                         scene, c->incremental, &c->rows, base};
         if ((ret = ly->cls->open(ly, &o)) < 0)
             goto fail;
         if (!ly->priv)
@@ -596,6 +617,54 @@ int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *s
 fail:
     vx_compose_free(&c);
     return ret;
+}
+
+int vx_compose_create_stack(VxContext *ctx, const VxProject *p, const VxScene *scene,
+                            const VxLayout *l, int layout, const VxLayerClass *const *stack,
+                            int n, VxCompose **out)
+{
+    return create_stack(ctx, p, scene, l, NULL, layout, stack, n, out);
+}
+
+extern const VxLayerClass vx_layer_slide;
+
+/* c->card and c->slide (see VxCompose) for a project whose scenes animate into or out of
+ * "split"; the n layers of vx_layers. */
+static int create_slide(VxContext *ctx, const VxProject *p, const VxScene *scene,
+                        const VxLayout *l, int layout, int n, VxCompose *c)
+{
+    int split = 0, moves = 0;
+    for (int i = 0; i < p->n_scenes; i++)
+        split |= p->scenes[i].layout == VX_SCENE_SPLIT, moves |= p->scenes[i].transition > 0;
+    if (!split || !moves)
+        return 0;
+    VxProject *q = malloc(sizeof(*q));
+    if (!q)
+        return VX_ERR(ENOMEM);
+    *q = *p;
+    q->n_scenes = 0;
+    const VxLayerClass *below[VX_MAX_LAYERS], *above[VX_MAX_LAYERS];
+    int nb = 0, na = 1, top = 0;
+    above[0] = &vx_layer_slide;
+    for (int j = 0; j < n && j < VX_MAX_LAYERS - 1; j++) {
+        top |= vx_layers[j] == &vx_layer_camera;
+        if (top)
+            above[na++] = vx_layers[j];
+        else
+            below[nb++] = vx_layers[j];
+    }
+    int ret = create_stack(ctx, q, scene, l, NULL, layout, below, nb, &c->card);
+    if (ret < 0) {
+        free(q);
+        return ret;
+    }
+    c->card->alt_p_own = q;
+    /* the slide stack's "recording" is the card's output: W x H, no screen rectangle of its
+     * own (its slide layer draws the whole frame) */
+    VxLayout whole = *l;
+    whole.x = whole.y = whole.rw = whole.rh = 0;
+    whole.sw = l->W, whole.sh = l->H, whole.sub_x = whole.sub_y = 1;
+    return create_stack(ctx, p, scene, &whole, l, layout, above, na, &c->slide);
 }
 
 int vx_compose_create(VxContext *ctx, const VxProject *p, const VxScene *scene,
@@ -638,6 +707,8 @@ int vx_compose_create(VxContext *ctx, const VxProject *p, const VxScene *scene,
         }
         c->alt[k]->alt_p_own = q;
     }
+    if (ret >= 0)
+        ret = create_slide(ctx, p, scene, l, layout, n, c);
     if (ret >= 0 && p->n_scenes)
         c->scenes = p->scenes, c->n_scenes = p->n_scenes;
     if (ret < 0)
@@ -652,6 +723,8 @@ void vx_compose_free(VxCompose **pc)
     VxCompose *c = *pc;
     for (int k = 0; k < VX_SCENE_LAYOUTS; k++)
         vx_compose_free(&c->alt[k]);
+    vx_compose_free(&c->card);
+    vx_compose_free(&c->slide);
     vx_workers_free(&c->workers);
     vx_picture_unref(&c->prev_out);
     for (int i = c->n - 1; i >= 0; i--)

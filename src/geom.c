@@ -166,3 +166,58 @@ void vx_mask_blend(const VxBlendDSP *d, const VxMask *mk, const VxPlane *dst,
         }
     }
 }
+
+/* Samples [a, b) of a row of s over d through their coverage at box x = f i + 0.5, row py
+ * (box luma pixels), by the blend kernels (step 2: interleaved u v, one coverage each). */
+static void cover_span(const VxBlendDSP *bd, uint8_t *d, const uint8_t *s, int step, int a,
+                       int b, int f, double py, double W, double H, double r, uint8_t *cov)
+{
+    for (int i = a; i < b; i++)
+        cov[i - a] = vx_q8(255 * vx_rrect_coverage(f * i + 0.5, py, 0, 0, W, H, r));
+    if (a >= b)
+        return;
+    d += (ptrdiff_t)a * step, s += (ptrdiff_t)a * step;
+    if (step == 2)
+        bd->over_uv(d, s, cov, b - a);
+    else
+        bd->over(d, s, cov, 1, b - a);
+}
+
+/* The first sample i (of n, at x = f i + 0.5) with x >= v. */
+static int sample_at(double v, int f, int n)
+{
+    const double i = ceil((v - 0.5) / f);
+    return i < 0 ? 0 : i > n ? n : (int)i;
+}
+
+/* Rows of a box picture (n samples a row, `rows` rows, sample stride `step`, f = 1 luma or 2
+ * chroma per box pixel, row j at box y = f j + oy) over dst through the rounded rectangle
+ * (0, 0, W, H, r) of the box, in box luma pixels. Coverage is clamp(0.5 - distance): on a
+ * corner row only the samples whose distance to the corner's circle is within 0.5 are
+ * blended (one more each side for safety), the ones further out left alone, those inside
+ * copied. */
+void vx_rrect_cover_plane(const VxBlendDSP *bd, uint8_t *dst, ptrdiff_t ds, const uint8_t *src,
+                        ptrdiff_t ss, int n, int rows, int step, int f, double oy, double W,
+                        double H, double r, uint8_t *cov)
+{
+    for (int j = 0; j < rows; j++) {
+        uint8_t *d = dst + j * ds;
+        const uint8_t *s = src + j * ss;
+        const double py = f * j + oy;
+        const double cy = py < r ? r - py : py > H - r ? py - (H - r) : 0;
+        if (cy <= 0) { /* a straight row: all inside */
+            memcpy(d, s, (size_t)n * step);
+            continue;
+        }
+        /* half chords of the circles 0.5 inside and 0.5 outside the edge */
+        const double in = sqrt(fmax(0, (r - 0.5) * (r - 0.5) - cy * cy));
+        const double out = sqrt(fmax(0, (r + 0.5) * (r + 0.5) - cy * cy));
+        int i0 = sample_at(r - out, f, n) - 1, i1 = sample_at(r - in, f, n) + 1;
+        int i2 = sample_at(W - r + in, f, n) - 1, i3 = sample_at(W - r + out, f, n) + 1;
+        i0 = i0 < 0 ? 0 : i0, i3 = i3 > n ? n : i3;
+        i1 = i1 > i3 ? i3 : i1, i2 = i2 < i1 ? i1 : i2 > i3 ? i3 : i2;
+        cover_span(bd, d, s, step, i0, i1, f, py, W, H, r, cov);
+        memcpy(d + (ptrdiff_t)i1 * step, s + (ptrdiff_t)i1 * step, (size_t)(i2 - i1) * step);
+        cover_span(bd, d, s, step, i2, i3, f, py, W, H, r, cov);
+    }
+}

@@ -80,5 +80,13 @@ void vx_mask_set_row(VxMaskRow *r, const uint8_t *act, const uint8_t *hole, int 
  * (copy = 1 on u, 0 on v). */
 void vx_mask_blend(const VxBlendDSP *d, const VxMask *mk, const VxPlane *dst,
                    const uint8_t *under, ptrdiff_t ustride, int copy, int j0, int j1);
+/* Rows of a box picture src over dst through the rounded rectangle (0, 0, W, H, r) of the
+ * box, in box luma pixels: n samples a row (`step` bytes apart, 2: NV12 chroma pairs), `rows`
+ * rows, f = 1 luma or 2 chroma per box pixel, row j at box y = f j + oy. Coverage is
+ * clamp(0.5 - distance): inside copied, outside left alone, the edge blended. cov: n bytes
+ * of scratch. The camera's moving box and the screen sliding into a "split" cell. */
+void vx_rrect_cover_plane(const VxBlendDSP *bd, uint8_t *dst, ptrdiff_t ds, const uint8_t *src,
+                          ptrdiff_t ss, int n, int rows, int step, int f, double oy, double W,
+                          double H, double r, uint8_t *cov);
 
 #endif

@@ -54,7 +54,7 @@ int vx_scene_layout(VxContext *ctx, const VxProject *p, const VxLayout *d, int l
                     VxLayout *l, VxCameraOpts *cam);
 
 /* Whether the scenes animate at recording time t (docs/project-format.md, "Scenes": the
- * camera moves, or into and out of "split" the layouts dissolve): 1 with the layouts from and
+ * camera moves, and into and out of "split" the screen slides): 1 with the layouts from and
  * to and the eased progress e in [0, 1] while a transition runs, else 0. A transition into
  * scene i runs over [start, start + min(transition, end - start)) from the scene that ends at
  * its start (else "default"), unless it starts at 0; out of it, when no scene starts at its
@@ -78,6 +78,8 @@ typedef struct VxLayerOpen {
     const VxScene *scene;        /* timeline, zoom, cursor (NULL in unit tests) */
     int incremental;             /* the compositor keeps outputs to redraw only changes */
     VxComposeRows *rows;
+    const VxLayout *base;        /* the default layout's geometry where l is another one
+                                  * (the slide layer's stack); NULL: l */
 } VxLayerOpen;
 
 /* One output being composed. */

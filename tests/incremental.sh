@@ -123,11 +123,13 @@ EOF
 run scenes "$dir/scenes.json" --preset ultrafast --threads 4
 # scene transitions: the camera box moves over the cursor and a zoom (the default layout's
 # compositor draws them, its pooled outputs holding the camera anywhere); into and out of
-# "split" two compositors draw and their outputs are mixed
+# "split" the screen slides: the card compositor (the default layout's layers below the
+# camera, with a border) draws, and the slide stack scales its screen into the moving rectangle
 cat > "$dir/transitions.json" <<EOF
 { "sources": { "screen": "$MEDIA/screen.mp4", "audio": [], "cursor": "$dir/track.jsonl",
                "camera": "$dir/cam.mp4" },
   "camera": { "corner": "bottom-left", "size": 0.3, "border": 3 },
+  "border": { "width": 5, "color": "#ffffff" },
   "output": { "width": 640, "height": 360, "fps": 30 }, "padding": 0.05, "radius": 14,
   "zoom": [ { "start": 1.2, "end": 2.4, "follow": "cursor", "scale": 2, "transition": 0.3 } ],
   "scenes": [ { "start": 0.3, "end": 1.1, "layout": "camera", "transition": 0.4 },

@@ -35,6 +35,16 @@ cat > "$dir/ov.json" <<EOF
 EOF
 "$VEXPORT" render "$dir/ov.json" --preset ultrafast -q --threads 8 -o "$dir/ov.mp4"
 n=$(frames "$dir/ov.mp4"); [ "$n" = 60 ] || { echo "FAIL masks: $n frames (want 60)"; fail=1; }
+# scenes: the camera's decode thread per layout, the camera moving, and the screen sliding into
+# and out of "split" (the card compositor in slices, then the slide stack), on 2 threads
+cat > "$dir/sc.json" <<EOF
+{ "sources": { "screen": "$dir/src.mp4", "camera": "$dir/src.mp4", "audio": [] },
+  "output": { "width": 256, "height": 144 }, "padding": 0.05, "radius": 6,
+  "scenes": [ { "start": 0.2, "end": 0.9, "layout": "split", "transition": 0.3 },
+              { "start": 1.2, "end": 1.7, "layout": "camera", "transition": 0.2 } ] }
+EOF
+"$VEXPORT" render "$dir/sc.json" --preset ultrafast -q --threads 8 -o "$dir/sc.mp4"
+n=$(frames "$dir/sc.mp4"); [ "$n" = 60 ] || { echo "FAIL scenes: $n frames (want 60)"; fail=1; }
 "$VEXPORT" render --screen "$dir/opus.mkv" --size 256x144 --fps 60 --preset ultrafast -q \
     -o "$dir/b.mp4"
 ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$dir/b.mp4" | grep -q aac ||

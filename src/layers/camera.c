@@ -4,8 +4,9 @@
  * camera's picture stays the same.
  *
  * While "scenes" animate from one layout to another (vx_scenes_transition), the compositor of
- * the default layout draws, and this layer moves the camera between the two layouts' boxes:
- * the bubble, the whole output ("camera") or nothing at the bubble's centre ("screen"), the
+ * the default layout draws (into or out of "split", the slide stack: layers/slide.c), and this
+ * layer moves the camera between the two layouts' boxes: the bubble, the whole output
+ * ("camera"), nothing at the bubble's centre ("screen") or the camera's cell ("split"), the
  * box and its corner radius interpolated (docs/project-format.md, "Scenes"). */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,8 @@ int vx_camera_draw(VxCamera *c, double t, VxPicture *dst)
     return 0;
 }
 
+static void camera_close(VxLayer *ly);
+
 static int camera_open(VxLayer *ly, const VxLayerOpen *o)
 {
     if (!o->p->camera.path)
@@ -98,6 +101,22 @@ static int camera_open(VxLayer *ly, const VxLayerOpen *o)
         const double f[5] = {0, 0, o->l->W & ~1, o->l->H & ~1, 0};
         memcpy(c->boxes[VX_SCENE_SCREEN], s, sizeof(s));
         memcpy(c->boxes[VX_SCENE_CAMERA], f, sizeof(f));
+        VxLayout split;
+        VxCameraOpts cell;
+        int split_used = 0;
+        for (int i = 0; i < o->p->n_scenes; i++)
+            split_used |= o->p->scenes[i].layout == VX_SCENE_SPLIT;
+        if (split_used &&
+            (ret = vx_scene_layout(o->ctx, o->p, o->base ? o->base : o->l, VX_SCENE_SPLIT,
+                                   &split, &cell)) < 0) {
+            camera_close(ly);
+            return ret;
+        }
+        if (split_used) {
+            const int m = cell.bw < cell.bh ? cell.bw : cell.bh;
+            const double k[5] = {cell.bx, cell.by, cell.bw, cell.bh, cell.radius * m};
+            memcpy(c->boxes[VX_SCENE_SPLIT], k, sizeof(k));
+        }
         /* a pooled output may hold the camera anywhere: what lies outside the screen comes
          * back from the static picture */
         ly->outside = (VxRect){0, 0, o->l->W, o->l->H};
@@ -110,10 +129,8 @@ static int camera_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int ma
     CameraLayer *c = ly->priv;
     int a, b;
     double e;
-    /* into or out of "split" the compositor dissolves the two layouts: nothing moves here */
     c->moving = c->n_scenes &&
-                vx_scenes_transition(c->scenes, c->n_scenes, fr->t_rec, &a, &b, &e) &&
-                a != VX_SCENE_SPLIT && b != VX_SCENE_SPLIT;
+                vx_scenes_transition(c->scenes, c->n_scenes, fr->t_rec, &a, &b, &e);
     if (c->moving)
         lerp_box(c, a, b, e, c->box);
     int ret = vx_camera_advance(c->cam, fr->t_rec, fr->stat->layout);

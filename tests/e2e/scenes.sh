@@ -7,8 +7,9 @@
 # export. Animated transitions (the camera growing from the bubble to the whole output and
 # back, shrinking into the bubble's centre for "screen") are checked frame by frame against the
 # checker's own model of the moving box, in NV12 and I420, and in 3 joined chunks (one starts
-# mid-transition); into and out of "split" the two layouts dissolve, each pixel the mix of the
-# two models' colours. Then the checker must reject the export without scenes (it shows the
+# mid-transition); into and out of "split" the screen slides between its two rectangles while
+# the camera's box moves into or out of its cell, in a landscape and a portrait output, and in
+# 3 joined chunks (one starts mid-slide). Then the checker must reject the export without scenes (it shows the
 # default layout throughout), the ones with switches where transitions should be, and the
 # mirrored one taken as unmirrored, and the refusals name their key.
 # Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
@@ -87,13 +88,20 @@ if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
     check trans-i420 640 360 "$trans" || fail "transitions, I420"
 fi
 chunks_join trans
-# into and out of "split" the layouts dissolve (frames 16-30, then 46-57 into the camera, 76-87
-# out of it)
-dissolve='0.52:1.52:split:0.5,1.52:2.52:camera:0.4'
-export_ dissolve 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 },
+# into and out of "split" the screen slides (frames 16-30, then 46-57 into the camera, 76-87
+# out of it); the chunk boundaries at frames 30 and 60 start a chunk mid-slide and at its end
+slide='0.52:1.52:split:0.5,1.52:2.52:camera:0.4'
+export_ slide 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 },
   { "start": 1.52, "end": 2.52, "layout": "camera", "transition": 0.4 } ]'
-check dissolve 640 360 "$dissolve" >"$tmp/dissolve.log" || { cat "$tmp/dissolve.log"; fail "dissolve"; }
-grep -q ' 39 mid-transition' "$tmp/dissolve.log" || { cat "$tmp/dissolve.log"; fail "dissolve frames"; }
+check slide 640 360 "$slide" >"$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide"; }
+grep -q ' 39 mid-transition' "$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide frames"; }
+chunks_join slide
+# portrait: the screen's cell on top, the camera's below (frames 9-26 into "split" from the
+# default layout, 57-74 out of it, mirrored)
+pslide='0.3:1.9:split:0.6'
+export_ pslide 360 640 ', "scenes": [ { "start": 0.3, "end": 1.9, "layout": "split", "transition": 0.6 } ]' true
+check pslide 360 640 "$pslide" 1 >"$tmp/pslide.log" || { cat "$tmp/pslide.log"; fail "portrait slide"; }
+grep -q ' 36 mid-transition' "$tmp/pslide.log" || { cat "$tmp/pslide.log"; fail "portrait slide frames"; }
 # the same scenes switched (transition 0) are not the animated ones
 export_ switched 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "camera" },
   { "start": 2.02, "end": 2.52, "layout": "screen" } ]'
@@ -102,8 +110,8 @@ if check switched 640 360 "$trans" >"$tmp/neg.log"; then
 fi
 export_ dswitched 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split" },
   { "start": 1.52, "end": 2.52, "layout": "camera" } ]'
-if check dswitched 640 360 "$dissolve" >"$tmp/neg.log"; then
-    cat "$tmp/neg.log"; fail "the checker accepted switches for a dissolve"
+if check dswitched 640 360 "$slide" >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted switches for a slide"
 fi
 
 # the same checker on the export without scenes: it must see the missing layouts; and on the

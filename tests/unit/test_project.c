@@ -76,8 +76,8 @@ int main(void)
                  "scenes[1]: starts at 1 s, before scenes[0] ends");
     expect_error(ctx, SC_CAM "[{\"start\":2,\"end\":2,\"layout\":\"camera\"}]}",
                  "scenes[0].end: the scene ends");
-    /* animated: the camera moves between "default", "screen" and "camera"; into and out of
-     * "split" the layouts dissolve */
+    /* animated: the camera moves between the layouts' boxes; into and out of "split" the
+     * screen slides too */
     expect_ok(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"camera\",\"transition\":0.5},"
                      "{\"start\":2,\"end\":3,\"layout\":\"screen\",\"transition\":0.3}]}");
     expect_ok(ctx, SC_CAM "[{\"start\":0,\"end\":2,\"layout\":\"split\",\"transition\":0.5},"
