@@ -34,6 +34,7 @@ struct VxCompose {
     int n;
     VxRect drawn[VX_MAX_LAYERS][VX_MAX_DRAWN]; /* what each layer drew over the previous output */
     VxRect above[VX_MAX_LAYERS * VX_MAX_DRAWN]; /* scratch: what the layers above one drew */
+    VxRect covered[VX_MAX_LAYERS * VX_MAX_COVERS]; /* scratch: what they will cover */
     int incremental;
     VxPicture prev_out;     /* kept when incremental */
     int64_t frames, reused;
@@ -298,6 +299,11 @@ static void set_above(VxCompose *c, VxLayerFrame *fr, int i)
             if (!vx_rect_empty(c->drawn[j][k]))
                 c->above[fr->n_above++] = c->drawn[j][k];
     fr->above = c->above;
+    fr->n_covered = 0;
+    for (int j = i + 1; j < c->n; j++)
+        for (int k = 0; k < c->layers[j].n_covers; k++)
+            c->covered[fr->n_covered++] = c->layers[j].covers[k];
+    fr->covered = c->covered;
 }
 
 /* n samples of src scaled towards `bias` by a / 256 into dst: bias + floor(((v - bias) * a +
@@ -423,6 +429,7 @@ static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *
         }
         VxRect r[VX_MAX_CHANGES];
         set_above(c, &fr, i);
+        ly->n_covers = 0;
         const int n = ly->cls->changes(ly, &fr, r, VX_MAX_CHANGES);
         if (n < 0)
             return n;

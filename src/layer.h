@@ -10,7 +10,12 @@
  *            background); every pooled output starts as a copy of that picture.
  *   changes  per output: the output rectangles it alters at this time compared with the
  *            previous output; none when it is still. When no layer changes, the previous
- *            output is shown again and no layer draws at all.
+ *            output is shown again and no layer draws at all. It may also set covers: what
+ *            its draw will overwrite whole in this output, whatever lies under it (a mask
+ *            writing back the box it kept); the layers below are told (covered) and need
+ *            not bring those pixels up to date. So no layer between may read them (a blur
+ *            reading past its own box): masks, the one layer that covers, sit right above
+ *            the screen, the one that reads covered.
  *   begin    per drawn output, on the compositor's thread: what the slices need. It comes
  *            after every layer's changes for the same output, so it may use what changes found.
  *   draw     phase by phase, in slices of rows (slice i of k), on the compositor's threads
@@ -96,12 +101,16 @@ typedef struct VxLayerFrame {
     int64_t gen;             /* the output dst still holds (pooled buffers), 0: none */
     const VxRect *above;     /* what the layers above drew in the previous output */
     int n_above;
+    const VxRect *covered;   /* what the layers above will overwrite whole in this output
+                              * (their covers; begin and draw) */
+    int n_covered;
     int threads;             /* the compositor's threads (slices run on them) */
 } VxLayerFrame;
 
 typedef struct VxLayer VxLayer;
 
 #define VX_MAX_DRAWN 64 /* rectangles a layer's end reports at most */
+#define VX_MAX_COVERS 8 /* rectangles a layer's changes may say it covers */
 
 /* end's drawn rectangles, one item at a time: box into drawn[*k], the items past
  * VX_MAX_DRAWN - 1 together in the last one. */
@@ -135,6 +144,8 @@ struct VxLayer {
                        * static picture before the layers draw); empty if nothing */
     int sliced;       /* its slices may run on threads (begin may change it per output) */
     int no_incremental; /* set in open: redrawing only changes buys nothing here */
+    VxRect covers[VX_MAX_COVERS]; /* set by changes (the compositor empties them first) */
+    int n_covers;
 };
 
 /* The stack, bottom first (layers/registry.c), NULL-terminated. */

@@ -16,7 +16,8 @@
  * drew (its box, masked) and writes that again instead of masking anew: the result is the
  * same, since the screen under it is (the same recording samples through the same view,
  * sharp), and the layer compares those samples with the previous source frame's on every
- * output to know. */
+ * output to know. It decides that in changes and says so (ly->covers), so that the screen
+ * does not rescale the box it overwrites. */
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -400,6 +401,37 @@ static void add_change(VxRect *r, int *n, int max, VxRect b)
         vx_rect_union(&r[max - 1], b.x0, b.y0, b.x1, b.y1);
 }
 
+static int sharp(const Masks *c, const VxLayerFrame *fr);
+
+/* Which shown masks are drawn alone (no other shown mask overlaps them) and which write back
+ * the box they kept (reuse) in this output: those are what the layer covers (the screen need
+ * not redraw under them). */
+static void decide(VxLayer *ly, Masks *c, const VxLayerFrame *fr)
+{
+    ly->sliced = 1;
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        m->alone = 1;
+        m->reuse = 0;
+        if (!m->now.on)
+            continue;
+        for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
+            const VxRect a = m->now.box, b = c->m[j].now.box;
+            if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
+                ly->sliced = 0, m->alone = c->m[j].alone = 0;
+        }
+    }
+    const int still_screen = sharp(c, fr);
+    for (int i = 0; i < c->n; i++) {
+        Mask *m = &c->m[i];
+        m->alone &= still_screen;
+        m->reuse = m->now.on && m->cached && m->alone && same_place(&m->now, &m->cplace) &&
+                   same_view(&fr->v, &m->cview);
+        if (m->reuse && ly->n_covers < VX_MAX_COVERS)
+            ly->covers[ly->n_covers++] = m->now.box;
+    }
+}
+
 static int masks_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max)
 {
     Masks *c = ly->priv;
@@ -428,6 +460,7 @@ static int masks_changes(VxLayer *ly, const VxLayerFrame *fr, VxRect *r, int max
         if (m->now.on)
             add_change(r, &n, max, m->now.box);
     }
+    decide(ly, c, fr);
     return n;
 }
 
@@ -546,30 +579,12 @@ static void cache_copy(Mask *m, const VxPicture *dst, int to_cache)
 
 static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
 {
-    Masks *c = ly->priv;
-    ly->sliced = 1;
-    const int still_screen = sharp(c, fr);
-    for (int i = 0; i < c->n; i++) {
-        Mask *m = &c->m[i];
-        m->now = place(&m->s, &fr->v, fr->t_rec);
-        m->alone = 1;
-        m->reuse = 0;
-        if (!m->now.on)
-            continue;
-        for (int j = 0; j < i; j++) { /* overlapping masks are drawn one after the other */
-            const VxRect a = m->now.box, b = c->m[j].now.box;
-            if (c->m[j].now.on && a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1)
-                ly->sliced = 0, m->alone = c->m[j].alone = 0;
-        }
-    }
+    Masks *c = ly->priv; /* where, alone, reuse: from changes (decide) */
     for (int i = 0; i < c->n; i++) {
         Mask *m = &c->m[i];
         if (!m->now.on)
             continue;
-        m->alone &= still_screen;
-        if (m->cached && m->alone && same_place(&m->now, &m->cplace) &&
-            same_view(&fr->v, &m->cview)) {
-            m->reuse = 1;
+        if (m->reuse) {
             cache_copy(m, fr->dst, 0);
             continue;
         }

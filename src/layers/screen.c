@@ -5,7 +5,8 @@
  * buffer an output is drawn into still holds an older output (its generation), so what the
  * outputs in between changed (remembered for VX_HISTORY outputs) is copied over from the
  * previous output, and nothing else: a still screen costs no copy at all. What the layers
- * above drew over the previous output is redrawn under them.
+ * above drew over the previous output is redrawn under them, but where one of them overwrites
+ * it whole again in this output (fr->covered: a mask that writes back the box it kept).
  *
  * With threads, an output is drawn in slices of rows: first each slice's source rows (change
  * search, horizontal pass), then, once all are done, each slice's output rows (vertical pass,
@@ -77,6 +78,8 @@ typedef struct Screen {
     int64_t seq;
     const VxRect *above;
     int n_above;
+    const VxRect *covered; /* what the layers above overwrite whole in this output */
+    int n_covered;
     int changed;  /* drawn incrementally */
     int zoomed;
     struct Slices *f;
@@ -270,14 +273,28 @@ static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int
         span_add(chg, y, x0, x1);
 }
 
-/* The screen under what the overlays drew over the previous output must be redrawn: marks
- * source rows [y0, y1) and chroma rows [c0, c1). */
+/* Whether r lies inside one of the rectangles the layers above overwrite in this output. */
+static int covered(const Screen *c, const VxRect *r)
+{
+    for (int i = 0; i < c->n_covered; i++) {
+        const VxRect *q = &c->covered[i];
+        if (q->x0 <= r->x0 && q->y0 <= r->y0 && q->x1 >= r->x1 && q->y1 >= r->y1)
+            return 1;
+    }
+    return 0;
+}
+
+/* The screen under what the overlays drew over the previous output must be redrawn (but where
+ * a layer above overwrites it whole again: a kept mask): marks source rows [y0, y1) and
+ * chroma rows [c0, c1). */
 static void mark_overlays(Screen *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc,
                           int y0, int y1, int c0, int c1)
 {
     const VxLayout *l = &c->l;
     for (int i = 0; i < c->n_above; i++) {
         const VxRect *r = &c->above[i];
+        if (covered(c, r))
+            continue;
         int a = r->x0 - l->x, b = r->x1 - l->x, r0 = r->y0 - l->y, r1 = r->y1 - l->y;
         a = a < 0 ? 0 : a, r0 = r0 < 0 ? 0 : r0;
         b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
@@ -340,7 +357,9 @@ static int stale_since(Screen *c, int64_t gen)
 
 /* Remembers where output c->seq differs from the one before: anywhere (full), the spans
  * just written (written), or nowhere. What the overlays drew needs no entry of its own: the
- * next output redraws the screen under it (mark_overlays), so it is in that output's spans. */
+ * next output redraws the screen under it (mark_overlays), so it is in that output's spans,
+ * unless a layer above overwrites it whole again then (covered), and so on, until the first
+ * output that does not. */
 static void remember(Screen *c, int full, int written)
 {
     Change *h = &c->hist[c->seq % VX_HISTORY];
@@ -657,6 +676,7 @@ static int screen_begin(VxLayer *ly, const VxLayerFrame *fr)
     const int n_blur = blur_count(c, fr->t_rec);
     c->seq = fr->seq;
     c->above = fr->above, c->n_above = fr->n_above;
+    c->covered = fr->covered, c->n_covered = fr->n_covered;
     c->zoomed = zoomed;
     c->blurred = n_blur > 1;
     if (c->blurred) {
