@@ -3,16 +3,16 @@
  * project whose scenes animate into or out of "split", at the bottom of a stack of its own
  * (this, then the camera and the layers above it), and draws those transitions' outputs with
  * it. That stack's "recording" is the output of another compositor, of the default layout's
- * geometry and the layers below the camera only: the screen as it is drawn there, with its
- * border, zoom, cursor, masks and annotations, is "the card".
+ * geometry and the layers below the camera only: the screen rectangle as it is drawn there,
+ * with its zoom, cursor, masks and annotations, is "the card".
  *
  * Per output it draws, over the whole frame: the background without the screen's shadow
  * (rendered once, at open, by the background layer into this stack's static picture, which
- * the compositor copies in), the shadow of the screen rectangle of the moment, and the card
- * scaled into that rectangle with its corners rounded. The rectangle is the two layouts'
+ * the compositor copies in), the shadow of the screen rectangle of the moment, the border
+ * around it (by the border layer's own open, into this output), and the card scaled into
+ * that rectangle with its corners rounded. The rectangle is the two layouts'
  * screen rectangles interpolated by the eased progress. Not incremental: every output of a
  * transition moves. */
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +20,14 @@
 #include "../layer.h"
 #include "../scale.h"
 
-extern const VxLayerClass vx_layer_background;
+extern const VxLayerClass vx_layer_background, vx_layer_border;
 
 typedef struct Slide {
     const VxSceneSpec *scenes;
     int n_scenes;
     int W, H, matrix;
-    int g;                     /* the border's width rounded up to even: the card's margin */
+    VxLayerOpen bo;            /* the border layer's open, drawn at each output's rectangle */
+    VxLayout bl;
     double rect[VX_SCENE_LAYOUTS][4]; /* each layout's screen rectangle x, y, w, h */
     double radius;             /* the screen's corner radius (project pixels) */
     int shadow;
@@ -61,9 +62,9 @@ static int slide_open(VxLayer *ly, const VxLayerOpen *o)
     s->W = o->l->W, s->H = o->l->H, s->matrix = o->l->matrix;
     vx_scale_dsp_init(&s->sdsp, o->ctx->cpu_flags);
     vx_blend_dsp_init(&s->bdsp, o->ctx->cpu_flags);
-    json_object *border = vx_project_section(o->p, "border"), *w;
-    if (border && json_object_object_get_ex(border, "width", &w))
-        s->g = 2 * (int)ceil(json_object_get_double(w) / 2);
+    s->bo = *o;
+    s->bo.section = vx_project_section(o->p, "border");
+    s->bl = *d;
     /* the screen rectangle of each layout: "split" its cell's, the others the default one */
     VxLayout split;
     VxCameraOpts cam;
@@ -160,7 +161,7 @@ static int draw_shadow(Slide *s, const VxPicture *dst)
     edge_profile(gy, ya, ny, y0, y0 + s->sh, sigma);
     const int64_t op = (int64_t)lrint(s->sh_opacity * 65536);
     /* the card's inside, which it covers whole: its box inset past the rounded corners */
-    const int band = (int)ceil(s->radius + s->g) + 2;
+    const int band = (int)ceil(s->radius) + 2;
     const int ix0 = s->bx + 2, ix1 = s->bx + s->bw - 2, iy0 = s->by + band,
               iy1 = s->by + s->bh - band;
     const VxPlanes d = vx_planes(dst);
@@ -189,15 +190,12 @@ static int draw_shadow(Slide *s, const VxPicture *dst)
     return 0;
 }
 
-/* The card (the screen's rectangle of src grown by the border's width) scaled into the box
+/* The card (the default screen rectangle of src) scaled into the box
  * and drawn over dst through the box's rounded rectangle. */
 static int draw_card(Slide *s, const VxPicture *src, const VxPicture *dst)
 {
     const double *D = s->rect[VX_SCENE_DEFAULT];
-    int cx = (int)D[0] - s->g, cy = (int)D[1] - s->g;
-    int cw = (int)D[2] + 2 * s->g, ch = (int)D[3] + 2 * s->g;
-    cx = cx < 0 ? 0 : cx, cy = cy < 0 ? 0 : cy;
-    cw = cx + cw > s->W ? s->W - cx : cw, ch = cy + ch > s->H ? s->H - cy : ch;
+    const int cx = (int)D[0], cy = (int)D[1], cw = (int)D[2], ch = (int)D[3];
     const int bw = s->bw, bh = s->bh, step = dst->layout == VX_LAYOUT_NV12 ? 2 : 1;
     if (bw < 2 || bh < 2 || cw < 2 || ch < 2)
         return 0;
@@ -236,7 +234,7 @@ static int draw_card(Slide *s, const VxPicture *src, const VxPicture *dst)
         vx_plane_scale(&s->lc, p.u + so, p.suv, 1, bu, bw / 2, 1);
         vx_plane_scale(&s->lc, p.v + so, p.suv, 1, bv, bw / 2, 1);
     }
-    const double r = fmin(s->radius + s->g, fmin(bw, bh) / 2.0);
+    const double r = fmin(s->radius, fmin(bw, bh) / 2.0);
     vx_rrect_cover_plane(&s->bdsp, d.y + s->by * d.sy + s->bx, d.sy, by, bw, bw, bh, 1, 1, 0.5,
                          bw, bh, r, cov);
     const ptrdiff_t co = (s->by / 2) * d.suv + (s->bx / 2) * d.step;
@@ -262,15 +260,17 @@ static int slide_begin(VxLayer *ly, const VxLayerFrame *fr)
     for (int k = 0; k < 4; k++)
         v[k] = s->rect[a][k] + (s->rect[b][k] - s->rect[a][k]) * e;
     s->sx = even(v[0]), s->sy = even(v[1]), s->sw = even(v[2]), s->sh = even(v[3]);
-    /* the card's box: the rectangle grown by the border's width scaled with it */
-    const double k = s->sw / s->rect[VX_SCENE_DEFAULT][2];
-    const int gs = even(s->g * k);
-    s->bx = (int)s->sx - gs, s->by = (int)s->sy - gs;
-    s->bw = (int)s->sw + 2 * gs, s->bh = (int)s->sh + 2 * gs;
-    s->bx = s->bx < 0 ? 0 : s->bx, s->by = s->by < 0 ? 0 : s->by;
-    s->bw = s->bx + s->bw > s->W ? (s->W - s->bx) & ~1 : s->bw;
-    s->bh = s->by + s->bh > s->H ? (s->H - s->by) & ~1 : s->bh;
+    s->bx = (int)s->sx, s->by = (int)s->sy, s->bw = (int)s->sw, s->bh = (int)s->sh;
     int ret = s->shadow ? draw_shadow(s, fr->dst) : 0;
+    if (ret >= 0 && s->bo.section) {
+        /* the border around this output's rectangle, as the border layer draws it at rest */
+        s->bl.x = s->bx, s->bl.y = s->by, s->bl.rw = s->bw, s->bl.rh = s->bh;
+        VxLayerOpen bo = s->bo;
+        bo.l = &s->bl, bo.stat = fr->dst;
+        VxLayer b = {.cls = &vx_layer_border};
+        if ((ret = vx_layer_border.open(&b, &bo)) >= 0 && b.priv)
+            vx_layer_border.close(&b);
+    }
     return ret < 0 ? ret : draw_card(s, fr->src, fr->dst);
 }
 

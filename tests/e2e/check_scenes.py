@@ -4,6 +4,7 @@ against this checker's own model of the documented geometry. Python's standard l
 ffmpeg (to decode) only: no code shared with vexport.
 
     check_scenes.py OUT.mp4 W H FPS FRAMES SW SH PADDING RADIUS CAM_SIZE CAM_MARGIN SCENES MIRROR
+                    [BORDER]
 
 The export shows a solid screen recording (colour SCREEN below) of SW x SH and a camera whose
 left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRROR is 1), with
@@ -32,6 +33,9 @@ camera's is the bubble (x, y, d, d, d/2), "camera" (0, 0, W, H, 0), "screen" (th
 centre, 0, 0, 0) or "split" (its cell, RADIUS at most half the cell's smaller side), its w and
 h rounded to even and kept in the output, x and y rounded to even, r at most half the smaller
 side; a box under 2 pixels is not drawn.
+With BORDER (px) the screen has a white border: a band around every screen rectangle of the
+stack (mid-slide too, at full width), the rectangle grown by BORDER with its corner radius
+grown by BORDER, under the screen.
 The camera is cropped about its centre, so each camera shape shows CAM_LEFT left of its
 centre line and CAM_RIGHT right of it (mirrored: the other way round).
 Every 6th pixel of every frame is classified as screen, camera left, camera right or neither
@@ -45,7 +49,8 @@ import sys
 SCREEN = (0xd0, 0x20, 0x20)
 CAM_LEFT = (0x20, 0xc0, 0x20)
 CAM_RIGHT = (0x20, 0x20, 0xd0)
-COLOURS = {"S": SCREEN, "CL": CAM_LEFT, "CR": CAM_RIGHT}
+BORDER_RGB = (0xff, 0xff, 0xff)
+COLOURS = {"S": SCREEN, "CL": CAM_LEFT, "CR": CAM_RIGHT, "W": BORDER_RGB}
 EDGE = 4
 STEP = 6
 
@@ -172,14 +177,14 @@ def expect(stack, x, y, mirror):
 
 
 def classify(px):
-    for kind, c in (("S", SCREEN), ("CL", CAM_LEFT), ("CR", CAM_RIGHT)):
+    for kind, c in (("S", SCREEN), ("CL", CAM_LEFT), ("CR", CAM_RIGHT), ("W", BORDER_RGB)):
         if max(abs(a - b) for a, b in zip(px, c)) <= 24:
             return kind
     return "B"
 
 
 def main(argv):
-    if len(argv) != 14:
+    if len(argv) not in (14, 15):
         print(__doc__)
         return 2
     path = argv[1]
@@ -190,6 +195,21 @@ def main(argv):
         a, b, lay, *tr = s.split(":")
         scenes.append((float(a), float(b), lay, float(tr[0]) if tr else 0.0))
     mirror = argv[13] == "1"
+    border = float(argv[14]) if len(argv) > 14 else 0.0
+    shapes_of, moving_of = shapes, moving
+    if border > 0:
+        def grown(stack):
+            out = []
+            for kind, sh in stack:
+                if kind == "S":
+                    _, x, y, w, h, r = sh
+                    r = min(r, w / 2, h / 2) + border
+                    out.append(("W", ("rect", x - border, y - border, w + 2 * border,
+                                      h + 2 * border, r)))
+                out.append((kind, sh))
+            return out
+        shapes_of = lambda *a: grown(shapes(*a))  # noqa: E731
+        moving_of = lambda *a: grown(moving(*a))  # noqa: E731
     cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", path, "-f", "rawvideo",
            "-pix_fmt", "rgb24", "-"]
     try:
@@ -212,13 +232,13 @@ def main(argv):
         if tr:
             moved += 1
             lay = "%s>%s@%.4f" % tr
-            st = moving(*tr, W, H, sw, sh, p, radius, size, margin)
+            st = moving_of(*tr, W, H, sw, sh, p, radius, size, margin)
             model = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
                      for x in range(2, W, STEP)]
         else:
             seen.add(lay)
             if lay not in models:
-                st = shapes(lay, W, H, sw, sh, p, radius, size, margin)
+                st = shapes_of(lay, W, H, sw, sh, p, radius, size, margin)
                 models[lay] = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
                                for x in range(2, W, STEP)]
             model = models[lay]

@@ -8,10 +8,11 @@
 # back, shrinking into the bubble's centre for "screen") are checked frame by frame against the
 # checker's own model of the moving box, in NV12 and I420, and in 3 joined chunks (one starts
 # mid-transition); into and out of "split" the screen slides between its two rectangles while
-# the camera's box moves into or out of its cell, in a landscape and a portrait output, and in
-# 3 joined chunks (one starts mid-slide). Then the checker must reject the export without scenes (it shows the
-# default layout throughout), the ones with switches where transitions should be, and the
-# mirrored one taken as unmirrored, and the refusals name their key.
+# the camera's box moves into or out of its cell, in a landscape and a portrait output, with a
+# border around the moving rectangle, and in 3 joined chunks (one starts mid-slide). Then the
+# checker must reject the export without scenes (it shows the default layout throughout), the
+# ones with switches where transitions should be, the mirrored one taken as unmirrored and the
+# bordered one taken as borderless, and the refusals name their key.
 # Environment: VEXPORT, CHECK_SCENES. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${CHECK_SCENES:?}"
@@ -39,8 +40,9 @@ JSON
     "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 --threads 2 \
         -q >"$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; fail "vexport $1"; }
 }
-check() { # NAME W H SCENES [MIRROR]
-    "$CHECK_SCENES" "$tmp/$1.mp4" "$2" "$3" 30 90 320 200 0.05 12 0.3 0.04 "$4" "${5:-0}"
+check() { # NAME W H SCENES [MIRROR [BORDER]]
+    "$CHECK_SCENES" "$tmp/$1.mp4" "$2" "$3" 30 90 320 200 0.05 12 0.3 0.04 "$4" "${5:-0}" \
+        ${6:+"$6"}
 }
 
 # scene edges half-way between frames: frame 16 (0.533 s) is the first of the camera scene
@@ -96,6 +98,16 @@ export_ slide 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "sp
 check slide 640 360 "$slide" >"$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide"; }
 grep -q ' 39 mid-transition' "$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide frames"; }
 chunks_join slide
+# a 12 px white border goes around the sliding rectangle at full width (frames 16-30 in,
+# 46-60 out); the checker without the border must see it
+bslide='0.52:1.52:split:0.5'
+export_ bslide 640 360 ', "border": { "width": 12, "color": "#ffffff" },
+  "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 } ]'
+check bslide 640 360 "$bslide" 0 12 >"$tmp/bslide.log" || { cat "$tmp/bslide.log"; fail "bordered slide"; }
+grep -q ' 30 mid-transition' "$tmp/bslide.log" || { cat "$tmp/bslide.log"; fail "bordered slide frames"; }
+if check bslide 640 360 "$bslide" 0 0 >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted a bordered export as borderless"
+fi
 # portrait: the screen's cell on top, the camera's below (frames 9-26 into "split" from the
 # default layout, 57-74 out of it, mirrored)
 pslide='0.3:1.9:split:0.6'
