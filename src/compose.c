@@ -456,11 +456,8 @@ static int compose_layers(VxCompose *c, const VxPicture *src, const VxZoomView *
     for (int i = 0; i < c->n; i++) {
         const VxRect r = c->layers[i].outside;
         int done = 0; /* within what a layer below brought back already */
-        for (int j = 0; j < i && !done; j++) {
-            const VxRect q = c->layers[j].outside;
-            done = !vx_rect_empty(q) && q.x0 <= r.x0 && q.y0 <= r.y0 && q.x1 >= r.x1 &&
-                   q.y1 >= r.y1;
-        }
+        for (int j = 0; j < i && !done; j++)
+            done = vx_rect_contains(c->layers[j].outside, r);
         if (!done)
             restore_static(c, &dst, r);
     }

@@ -22,6 +22,11 @@ typedef struct VxRect { int x0, y0, x1, y1; } VxRect;
 typedef struct VxZoomView { double x, y, w, h; } VxZoomView;
 
 static inline int vx_rect_empty(VxRect r) { return r.x0 >= r.x1 || r.y0 >= r.y1; }
+/* Whether r lies inside q (q not empty). */
+static inline int vx_rect_contains(VxRect q, VxRect r)
+{
+    return !vx_rect_empty(q) && q.x0 <= r.x0 && q.y0 <= r.y0 && q.x1 >= r.x1 && q.y1 >= r.y1;
+}
 /* Widens *r to cover [x0, x1) x [y0, y1) (nothing for an empty one). */
 void vx_rect_union(VxRect *r, int x0, int y0, int x1, int y1);
 /* r within [0, W) x [0, H); empty ({0}) when nothing is left. */

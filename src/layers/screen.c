@@ -276,11 +276,9 @@ static void mark_outputs(const VxPlaneScaler *s, VxSpans *chg, int a, int b, int
 /* Whether r lies inside one of the rectangles the layers above overwrite in this output. */
 static int covered(const Screen *c, const VxRect *r)
 {
-    for (int i = 0; i < c->n_covered; i++) {
-        const VxRect *q = &c->covered[i];
-        if (q->x0 <= r->x0 && q->y0 <= r->y0 && q->x1 >= r->x1 && q->y1 >= r->y1)
+    for (int i = 0; i < c->n_covered; i++)
+        if (vx_rect_contains(c->covered[i], *r))
             return 1;
-    }
     return 0;
 }
 

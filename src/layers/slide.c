@@ -35,9 +35,7 @@ typedef struct Slide {
     uint8_t sh_ycc[3];
     VxScaleDSP sdsp;
     VxBlendDSP bdsp;
-    /* this output: the screen rectangle, and the card's box (even) */
-    double sx, sy, sw, sh;
-    int bx, by, bw, bh;
+    int bx, by, bw, bh;        /* this output's screen rectangle (even), the card's box */
     /* the card's scalers, for the box size they were built for, and its scaled planes */
     VxPlaneScaler ly, lc;
     int fit_w, fit_h, fit_sw, fit_sh;
@@ -62,9 +60,12 @@ static int slide_open(VxLayer *ly, const VxLayerOpen *o)
     s->W = o->l->W, s->H = o->l->H, s->matrix = o->l->matrix;
     vx_scale_dsp_init(&s->sdsp, o->ctx->cpu_flags);
     vx_blend_dsp_init(&s->bdsp, o->ctx->cpu_flags);
+    /* the border layer's open, at each output's rectangle in bl (nothing here points into the
+     * caller's frame after open) */
+    s->bl = *d;
     s->bo = *o;
     s->bo.section = vx_project_section(o->p, "border");
-    s->bl = *d;
+    s->bo.l = &s->bl, s->bo.base = NULL;
     /* the screen rectangle of each layout: "split" its cell's, the others the default one */
     VxLayout split;
     VxCameraOpts cam;
@@ -139,10 +140,10 @@ static inline uint8_t shade(int v, int c, int64_t a)
 static int draw_shadow(Slide *s, const VxPicture *dst)
 {
     const double sigma = s->sh_blur / 2 > 0.25 ? s->sh_blur / 2 : 0.25;
-    const double x0 = s->sx + s->sh_dx, y0 = s->sy + s->sh_dy;
+    const double x0 = s->bx + s->sh_dx, y0 = s->by + s->sh_dy;
     const int reach = (int)ceil(4 * sigma) + 1;
-    int xa = (int)floor(x0) - reach, xb = (int)ceil(x0 + s->sw) + reach;
-    int ya = (int)floor(y0) - reach, yb = (int)ceil(y0 + s->sh) + reach;
+    int xa = (int)floor(x0) - reach, xb = (int)ceil(x0 + s->bw) + reach;
+    int ya = (int)floor(y0) - reach, yb = (int)ceil(y0 + s->bh) + reach;
     xa = xa < 0 ? 0 : xa & ~1, ya = ya < 0 ? 0 : ya & ~1;
     xb = xb > s->W ? s->W : xb, yb = yb > s->H ? s->H : yb;
     if (xa >= xb || ya >= yb)
@@ -157,8 +158,8 @@ static int draw_shadow(Slide *s, const VxPicture *dst)
         }
     }
     int32_t *gx = s->prof, *gy = s->prof + nx;
-    edge_profile(gx, xa, nx, x0, x0 + s->sw, sigma);
-    edge_profile(gy, ya, ny, y0, y0 + s->sh, sigma);
+    edge_profile(gx, xa, nx, x0, x0 + s->bw, sigma);
+    edge_profile(gy, ya, ny, y0, y0 + s->bh, sigma);
     const int64_t op = (int64_t)lrint(s->sh_opacity * 65536);
     /* the card's inside, which it covers whole: its box inset past the rounded corners */
     const int band = (int)ceil(s->radius) + 2;
@@ -259,16 +260,14 @@ static int slide_begin(VxLayer *ly, const VxLayerFrame *fr)
     double v[4];
     for (int k = 0; k < 4; k++)
         v[k] = s->rect[a][k] + (s->rect[b][k] - s->rect[a][k]) * e;
-    s->sx = even(v[0]), s->sy = even(v[1]), s->sw = even(v[2]), s->sh = even(v[3]);
-    s->bx = (int)s->sx, s->by = (int)s->sy, s->bw = (int)s->sw, s->bh = (int)s->sh;
+    s->bx = even(v[0]), s->by = even(v[1]), s->bw = even(v[2]), s->bh = even(v[3]);
     int ret = s->shadow ? draw_shadow(s, fr->dst) : 0;
     if (ret >= 0 && s->bo.section) {
         /* the border around this output's rectangle, as the border layer draws it at rest */
         s->bl.x = s->bx, s->bl.y = s->by, s->bl.rw = s->bw, s->bl.rh = s->bh;
-        VxLayerOpen bo = s->bo;
-        bo.l = &s->bl, bo.stat = fr->dst;
+        s->bo.stat = fr->dst;
         VxLayer b = {.cls = &vx_layer_border};
-        if ((ret = vx_layer_border.open(&b, &bo)) >= 0 && b.priv)
+        if ((ret = vx_layer_border.open(&b, &s->bo)) >= 0 && b.priv)
             vx_layer_border.close(&b);
     }
     return ret < 0 ? ret : draw_card(s, fr->src, fr->dst);
