@@ -44,8 +44,8 @@ static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
         for (int k = 0; k < 4; k++) {
             const uint8_t *s = src + (ptrdiff_t)f->pos[i + k] * step;
             m[k] = dot8(load8(s, step), c + k * ptaps);
-            if (ptaps == 16)
-                m[k] = vaddq_s32(m[k], dot8(load8(s + 8 * step, step), c + k * ptaps + 8));
+            for (int q = 8; q < ptaps; q += 8)
+                m[k] = vaddq_s32(m[k], dot8(load8(s + q * step, step), c + k * ptaps + q));
         }
         const int32x4_t sum = vpaddq_s32(vpaddq_s32(m[0], m[1]), vpaddq_s32(m[2], m[3]));
         /* (sum + 128) >> 8 without overflow, then truncated to 16 bits like the C cast */

@@ -195,7 +195,7 @@ int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, dou
         cf[big] += (1 << VX_SCALE_COEF_BITS) - total;
     }
     free(w);
-    f->ptaps = taps <= 8 ? 8 : taps <= 16 ? 16 : 0;
+    f->ptaps = taps <= VX_SCALE_MAX_PTAPS ? (taps + 7) / 8 * 8 : 0;
     if (f->ptaps) {
         f->coef_pad = calloc((size_t)n_out * (size_t)f->ptaps, sizeof(*f->coef_pad));
         if (!f->coef_pad) {

@@ -10,6 +10,8 @@
 
 #define VX_SCALE_COEF_BITS 14
 #define VX_SCALE_MID_BITS 6
+/* the widest filter the padded SIMD kernels take: a Catmull-Rom shrink by up to 15.75x */
+#define VX_SCALE_MAX_PTAPS 64
 #define VX_SCALE_MAX_ROWS 2 /* 4 measured slower: 4 source and 4 output rows overflow L1 at 4K */
 /* fractional bits of the vertical pass's 16-bit sum: MID + COEF - 15 */
 #define VX_SCALE_OUT_BITS (VX_SCALE_MID_BITS + VX_SCALE_COEF_BITS - 15)
@@ -20,7 +22,7 @@ typedef struct VxScaleFilter {
     int taps;       /* taps per output */
     int32_t *pos;   /* first source index per output, so pos[i] + taps <= n_src */
     int16_t *coef;  /* n_out * taps coefficients */
-    int ptaps;      /* taps rounded up to 8 or 16 (0 if more than 16) */
+    int ptaps;      /* taps rounded up to a multiple of 8 (0 if more than VX_SCALE_MAX_PTAPS) */
     int16_t *coef_pad; /* n_out * ptaps coefficients, zero-padded, for SIMD kernels */
     int identity;   /* 1 when output i is exactly source i */
     /* The same filter regrouped for shuffle-based SIMD kernels: a group is 4 int32 lanes

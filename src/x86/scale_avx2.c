@@ -28,6 +28,35 @@ static inline __m128i dot8_step2(const uint8_t *s, const __m128i even, const int
     return _mm_madd_epi16(_mm_cvtepu8_epi16(px), _mm_loadu_si128((const __m128i *)c));
 }
 
+/* Dot product of ptaps (a multiple of 8) source bytes with as many zero-padded
+ * coefficients, as 4 partial int32 sums: 16 taps per 256-bit multiply-add, then 8. */
+static inline __m128i dotp(const uint8_t *s, const int16_t *c, int ptaps)
+{
+    __m256i acc = _mm256_setzero_si256();
+    int q = 0;
+    for (; q + 16 <= ptaps; q += 16)
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(
+                                        _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + q))),
+                                        _mm256_loadu_si256((const __m256i *)(c + q))));
+    __m128i r = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    return q < ptaps ? _mm_add_epi32(r, dot8(s + q, c + q)) : r;
+}
+
+/* Both channels of ptaps interleaved pairs (2 * ptaps bytes) with the same zero-padded
+ * coefficients: per 8 taps, the 16 bytes are split into the 8 first-channel samples and the
+ * 8 second-channel ones, so the low lane sums the first channel, the high lane the second. */
+static inline __m256i dotp2(const uint8_t *s, const int16_t *c, int ptaps)
+{
+    const __m128i split = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    __m256i acc = _mm256_setzero_si256();
+    for (int q = 0; q < ptaps; q += 8) {
+        const __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 2 * q)), split);
+        const __m256i cf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(c + q)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_cvtepu8_epi16(px), cf));
+    }
+    return acc;
+}
+
 /* The grouped filter (VxScaleGroups): per group one 16-byte load, then per tap pair one
  * shuffle that places the pair's two samples of each lane as 16-bit words and one
  * multiply-add with the lane's coefficient pair. Two groups per 256-bit vector. Writes
@@ -72,9 +101,31 @@ int vx_hscale_groups_avx2(int16_t *dst, const uint8_t *src, const VxScaleGroups 
 
 void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 {
-    const int taps = f->taps;
+    const int taps = f->taps, n = f->n_out;
     int i = f->g2.n ? vx_hscale_groups_avx2(dst, src, &f->g2) / 2 : 0;
-    for (; i < f->n_out; i++) {
+    if (!f->g2.n && f->ptaps) {
+        /* too wide for the groups (strong shrinking, e.g. a camera picture into its bubble):
+         * 4 outputs of both channels at a time; an output whose padded read would pass the
+         * row's end goes through the scalar path */
+        const int ptaps = f->ptaps;
+        const __m256i rnd = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+        for (; i + 4 <= n; i += 4) {
+            if (f->pos[i + 3] + ptaps > f->n_src)
+                break;
+            const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+            __m256i m[4];
+            for (int k = 0; k < 4; k++)
+                m[k] = dotp2(src + (ptrdiff_t)f->pos[i + k] * 2, c + k * ptaps, ptaps);
+            /* low lane: the first channel of outputs i..i+3, high lane: the second */
+            __m256i sum = _mm256_hadd_epi32(_mm256_hadd_epi32(m[0], m[1]),
+                                            _mm256_hadd_epi32(m[2], m[3]));
+            sum = _mm256_srai_epi32(_mm256_add_epi32(sum, rnd), MID_SHIFT);
+            const __m128i a = _mm256_castsi256_si128(sum), b = _mm256_extracti128_si256(sum, 1);
+            _mm_storeu_si128((__m128i *)(dst + 2 * i),
+                             _mm_packs_epi32(_mm_unpacklo_epi32(a, b), _mm_unpackhi_epi32(a, b)));
+        }
+    }
+    for (; i < n; i++) {
         const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
         const int16_t *c = f->coef + (size_t)i * taps;
         dst[2 * i] = hscale_one(s, 2, c, taps);
@@ -106,8 +157,8 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
             for (int k = 0; k < 4; k++) {
                 const uint8_t *s = src + 2 * f->pos[i + k];
                 m[k] = dot8_step2(s, even, c + k * ptaps);
-                if (ptaps == 16)
-                    m[k] = _mm_add_epi32(m[k], dot8_step2(s + 16, even, c + k * ptaps + 8));
+                for (int q = 8; q < ptaps; q += 8)
+                    m[k] = _mm_add_epi32(m[k], dot8_step2(s + 2 * q, even, c + k * ptaps + q));
             }
             __m128i sum = _mm_hadd_epi32(_mm_hadd_epi32(m[0], m[1]), _mm_hadd_epi32(m[2], m[3]));
             sum = _mm_srai_epi32(_mm_add_epi32(sum, rnd), MID_SHIFT);
@@ -123,8 +174,8 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
                                 f->coef + (size_t)i * taps, taps);
         return;
     }
-    /* zero-padded coefficients (8 or 16 taps), 4 outputs at a time; reads stay inside the
-     * row: an output whose padded read would pass its end goes through the scalar path */
+    /* zero-padded coefficients (a multiple of 8 taps), 4 outputs at a time; reads stay inside
+     * the row: an output whose padded read would pass its end goes through the scalar path */
     const int ptaps = f->ptaps;
     const __m128i rnd = _mm_set1_epi32(1 << (MID_SHIFT - 1));
     int i = 0;
@@ -158,12 +209,8 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
             break;
         const int16_t *c = f->coef_pad + (size_t)i * ptaps;
         __m128i m[4];
-        for (int k = 0; k < 4; k++) {
-            const uint8_t *s = src + f->pos[i + k];
-            m[k] = dot8(s, c + k * ptaps);
-            if (ptaps == 16)
-                m[k] = _mm_add_epi32(m[k], dot8(s + 8, c + k * ptaps + 8));
-        }
+        for (int k = 0; k < 4; k++)
+            m[k] = dotp(src + f->pos[i + k], c + k * ptaps, ptaps);
         __m128i sum = _mm_hadd_epi32(_mm_hadd_epi32(m[0], m[1]), _mm_hadd_epi32(m[2], m[3]));
         sum = _mm_srai_epi32(_mm_add_epi32(sum, rnd), MID_SHIFT);
         _mm_storel_epi64((__m128i *)(dst + i), _mm_packs_epi32(sum, sum));

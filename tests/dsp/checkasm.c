@@ -116,10 +116,12 @@ static void test_hscale(const VxScaleDSP *ref, const VxScaleDSP *prev, const VxS
     cur_what = "hscale", cur_isa = isa;
     for (int wi = 0; wi < n_widths; wi++) {
         const int n_out = widths[wi];
-        for (int rep = 0; rep < 3; rep++) {
-            /* shrink, enlarge, or about the same, with a fractional offset */
+        for (int rep = 0; rep < 4; rep++) {
+            /* enlarge, shrink, about the same, or shrink strongly (up to 16x: filters of up
+             * to 65 taps, past the padded kernels' 64), with a fractional offset */
             double ratio = rep == 0 ? 0.3 + (rnd() % 1000) / 1000.0 * 0.7
-                         : rep == 1 ? 1.0 + (rnd() % 1000) / 250.0 : 1.0;
+                         : rep == 1 ? 1.0 + (rnd() % 1000) / 250.0
+                         : rep == 3 ? 5.0 + (rnd() % 1000) / 1000.0 * 11.0 : 1.0;
             int n_src = (int)(n_out * ratio) + 1 + (int)(rnd() % 3);
             double off = (rnd() % 1000) / 1000.0 - 0.5;
             VxScaleFilter f;
