@@ -4,12 +4,12 @@ against this checker's own model of the documented geometry. Python's standard l
 ffmpeg (to decode) only: no code shared with vexport.
 
     check_scenes.py OUT.mp4 W H FPS FRAMES SW SH PADDING RADIUS CAM_SIZE CAM_MARGIN SCENES MIRROR
-                    [BORDER]
+                    [BORDER [SHADOW]]
 
 The export shows a solid screen recording (colour SCREEN below) of SW x SH and a camera whose
 left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRROR is 1), with
-the bubble a circle ("shape" default, no border), over a solid background; no timeline, so output
-time = recording time. SCENES: "start:end:layout[:transition],...". For frame n at t = n / FPS
+the bubble a circle ("shape" default, no border), over a solid background (BACKGROUND); no
+timeline, so output time = recording time. SCENES: "start:end:layout[:transition],...". For frame n at t = n / FPS
 the layout is that of the scene with start <= t < end, else "default", except while a
 transition runs (below). The model's rectangles per layout (output W x H, p = PADDING):
   - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
@@ -36,6 +36,13 @@ side; a box under 2 pixels is not drawn.
 With BORDER (px) the screen has a white border: a band around every screen rectangle of the
 stack (mid-slide too, at full width), the rectangle grown by BORDER with its corner radius
 grown by BORDER, under the screen.
+With SHADOW ("blur:offset_x:offset_y:opacity", the project's screen shadow, black), every
+background pixel judged in a frame mid-slide (a transition into or out of "split") must show
+the background BACKGROUND darkened by the shadow of the screen rectangle of the moment: a
+gaussian of sigma = blur / 2 of that rectangle moved by the offsets, square corners, so
+alpha = opacity gx gy with gx = (erf((x + 1/2 - x0) / (sigma sqrt 2)) - erf((x + 1/2 - x1) /
+(sigma sqrt 2))) / 2 and gy likewise, and the pixel BACKGROUND (1 - alpha) within SHADOW_TOL
+per channel (mixing towards black in limited-range YCbCr is that scaling in RGB).
 The camera is cropped about its centre, so each camera shape shows CAM_LEFT left of its
 centre line and CAM_RIGHT right of it (mirrored: the other way round).
 Every 6th pixel of every frame is classified as screen, camera left, camera right or neither
@@ -50,7 +57,9 @@ SCREEN = (0xd0, 0x20, 0x20)
 CAM_LEFT = (0x20, 0xc0, 0x20)
 CAM_RIGHT = (0x20, 0x20, 0xd0)
 BORDER_RGB = (0xff, 0xff, 0xff)
+BACKGROUND = (0xc0, 0xc8, 0xd0)
 COLOURS = {"S": SCREEN, "CL": CAM_LEFT, "CR": CAM_RIGHT, "W": BORDER_RGB}
+SHADOW_TOL = 4
 EDGE = 4
 STEP = 6
 
@@ -114,6 +123,16 @@ def moving(frm, to, e, W, H, sw, sh, p, radius, size, margin):
     if bw >= 2 and bh >= 2:
         stack.append(("C", ("rect", bx, by, bw, bh, min(r, bw / 2, bh / 2))))
     return stack
+
+
+def shadow_alpha(screen, shadow, x, y):
+    """The documented mid-slide shadow's alpha at pixel (x, y) for the screen rectangle."""
+    blur, ox, oy, opacity = shadow
+    _, sx, sy, w, h, _ = screen
+    k = 1 / (blur / 2 * math.sqrt(2))
+    gx = (math.erf((x + 0.5 - sx - ox) * k) - math.erf((x + 0.5 - sx - ox - w) * k)) / 2
+    gy = (math.erf((y + 0.5 - sy - oy) * k) - math.erf((y + 0.5 - sy - oy - h) * k)) / 2
+    return opacity * gx * gy
 
 
 def shapes(layout, W, H, sw, sh, p, radius, size, margin):
@@ -184,7 +203,7 @@ def classify(px):
 
 
 def main(argv):
-    if len(argv) not in (14, 15):
+    if len(argv) not in (14, 15, 16):
         print(__doc__)
         return 2
     path = argv[1]
@@ -196,6 +215,7 @@ def main(argv):
         scenes.append((float(a), float(b), lay, float(tr[0]) if tr else 0.0))
     mirror = argv[13] == "1"
     border = float(argv[14]) if len(argv) > 14 else 0.0
+    shadow = tuple(float(v) for v in argv[15].split(":")) if len(argv) > 15 else None
     shapes_of, moving_of = shapes, moving
     if border > 0:
         def grown(stack):
@@ -224,7 +244,7 @@ def main(argv):
               (n, W, H, len(raw), frames))
         return 1
     models = {}
-    bad, judged, seen, moved = 0, 0, set(), 0
+    bad, judged, seen, moved, shaded = 0, 0, set(), 0, 0
     for i in range(n):
         t = i / fps
         lay = next((l for a, b, l, _ in scenes if a <= t < b), "default")
@@ -235,6 +255,10 @@ def main(argv):
             st = moving_of(*tr, W, H, sw, sh, p, radius, size, margin)
             model = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
                      for x in range(2, W, STEP)]
+            if shadow and "split" in tr[:2]:  # background pixels: the shadow's colour
+                scr = moving(*tr, W, H, sw, sh, p, radius, size, margin)[0][1]
+                model = [(x, y, ("B", shadow_alpha(scr, shadow, x, y)) if w == "B" else w)
+                         for x, y, w in model]
         else:
             seen.add(lay)
             if lay not in models:
@@ -249,7 +273,14 @@ def main(argv):
                 continue
             o = base + (y * W + x) * 3
             got = classify(raw[o:o + 3])
-            ok = got == want
+            if isinstance(want, tuple):  # a background pixel under the shadow of the moment
+                a = want[1]
+                ref = tuple(c * (1 - a) for c in BACKGROUND)
+                ok = max(abs(g - r) for g, r in zip(raw[o:o + 3], ref)) <= SHADOW_TOL
+                shaded += a >= 0.1
+                want = "B (shadow %.3f: rgb %s)" % (a, tuple(round(r) for r in ref))
+            else:
+                ok = got == want
             judged += 1
             if not ok:
                 fbad += 1
@@ -257,8 +288,9 @@ def main(argv):
                     print("frame %d (t %.3f, %s): (%d, %d) shows %s, expected %s, rgb %s" %
                           (i, t, lay, x, y, got, want, tuple(raw[o:o + 3])))
         bad += fbad
-    print("%d frames, layouts %s, %d mid-transition, %d pixels judged, %d wrong" %
-          (n, ",".join(sorted(seen)), moved, judged, bad))
+    print("%d frames, layouts %s, %d mid-transition, %d pixels judged, %d wrong%s" %
+          (n, ",".join(sorted(seen)), moved, judged, bad,
+           ", %d in the shadow" % shaded if shadow else ""))
     if bad:
         print("FAIL")
         return 1

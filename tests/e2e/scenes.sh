@@ -34,15 +34,15 @@ export_() {
     cat >"$tmp/$1.json" <<JSON
 { "version": 1, "output": { "width": $2, "height": $3, "fps": 30 },
   "sources": { "screen": "screen.mp4", "camera": "webcam.mp4" },
-  "background": "#203040", "padding": 0.05, "radius": 12,
+  "background": "#c0c8d0", "padding": 0.05, "radius": 12,
   "camera": { "size": 0.3, "margin": 0.04, "mirror": ${5:-false} }$4 }
 JSON
     "$VEXPORT" render "$tmp/$1.json" -o "$tmp/$1.mp4" --preset ultrafast --crf 0 --threads 2 \
         -q >"$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; fail "vexport $1"; }
 }
-check() { # NAME W H SCENES [MIRROR [BORDER]]
+check() { # NAME W H SCENES [MIRROR [BORDER [SHADOW]]]
     "$CHECK_SCENES" "$tmp/$1.mp4" "$2" "$3" 30 90 320 200 0.05 12 0.3 0.04 "$4" "${5:-0}" \
-        ${6:+"$6"}
+        ${6:+"$6"} ${7:+"$7"}
 }
 
 # scene edges half-way between frames: frame 16 (0.533 s) is the first of the camera scene
@@ -91,12 +91,18 @@ if ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libvpx-vp9; then
 fi
 chunks_join trans
 # into and out of "split" the screen slides (frames 16-30, then 46-57 into the camera, 76-87
-# out of it); the chunk boundaries at frames 30 and 60 start a chunk mid-slide and at its end
+# out of it); the chunk boundaries at frames 30 and 60 start a chunk mid-slide and at its end.
+# The screen's shadow follows the rectangle of the moment: its pixels mid-slide are checked
+# against the documented blurred rectangle (and the same export is refused as shadowless)
 slide='0.52:1.52:split:0.5,1.52:2.52:camera:0.4'
-export_ slide 640 360 ', "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 },
+export_ slide 640 360 ', "shadow": { "blur": 24, "offset_y": 8, "opacity": 0.5 },
+  "scenes": [ { "start": 0.52, "end": 1.52, "layout": "split", "transition": 0.5 },
   { "start": 1.52, "end": 2.52, "layout": "camera", "transition": 0.4 } ]'
-check slide 640 360 "$slide" >"$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide"; }
+check slide 640 360 "$slide" 0 0 24:0:8:0.5 >"$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide"; }
 grep -q ' 39 mid-transition' "$tmp/slide.log" || { cat "$tmp/slide.log"; fail "slide frames"; }
+if check slide 640 360 "$slide" 0 0 24:0:8:0 >"$tmp/neg.log"; then
+    cat "$tmp/neg.log"; fail "the checker accepted the slide's shadow as none"
+fi
 chunks_join slide
 # a 12 px white border goes around the sliding rectangle at full width (frames 16-30 in,
 # 46-60 out); the checker without the border must see it
