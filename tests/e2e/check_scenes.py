@@ -9,9 +9,9 @@ ffmpeg (to decode) only: no code shared with vexport.
 The export shows a solid screen recording (colour SCREEN below) of SW x SH and a camera whose
 left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRROR is 1), with
 the bubble a circle ("shape" default, no border), over a solid background (BACKGROUND); no
-timeline, so output time = recording time. SCENES: "start:end:layout[:transition],...". For frame n at t = n / FPS
-the layout is that of the scene with start <= t < end, else "default", except while a
-transition runs (below). The model's rectangles per layout (output W x H, p = PADDING):
+timeline, so output time = recording time. SCENES: "start:end:layout[:transition],...". For
+frame n at t = n / FPS the layout is that of the scene with start <= t < end, else "default",
+except while a transition runs (below). The model's rectangles per layout (output W x H, p = PADDING):
   - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
     (H - 2m) / SH), rw = round(SW s), rh = round(SH s), x = 2 round((W - rw) / 4), y likewise;
   - bubble (default): diameter d = 2 round(CAM_SIZE min(W, H) / 2), at x = 2 round((W - g - d)
