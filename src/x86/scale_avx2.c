@@ -34,10 +34,11 @@ static inline __m128i dotp(const uint8_t *s, const int16_t *c, int ptaps)
 {
     __m256i acc = _mm256_setzero_si256();
     int q = 0;
-    for (; q + 16 <= ptaps; q += 16)
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(
-                                        _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + q))),
-                                        _mm256_loadu_si256((const __m256i *)(c + q))));
+    for (; q + 16 <= ptaps; q += 16) {
+        const __m256i px = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + q)));
+        const __m256i cf = _mm256_loadu_si256((const __m256i *)(c + q));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(px, cf));
+    }
     __m128i r = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
     return q < ptaps ? _mm_add_epi32(r, dot8(s + q, c + q)) : r;
 }
