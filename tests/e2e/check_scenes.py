@@ -11,7 +11,8 @@ left half is CAM_LEFT and right half CAM_RIGHT (swapped in the output when MIRRO
 the bubble a circle ("shape" default, no border), over a solid background (BACKGROUND); no
 timeline, so output time = recording time. SCENES: "start:end:layout[:transition],...". For
 frame n at t = n / FPS the layout is that of the scene with start <= t < end, else "default",
-except while a transition runs (below). The model's rectangles per layout (output W x H, p = PADDING):
+except while a transition runs (below). The model's rectangles per layout (output W x H,
+p = PADDING):
   - screen rectangle (default, screen, camera): m = p * min(W, H), s = min((W - 2m) / SW,
     (H - 2m) / SH), rw = round(SW s), rh = round(SH s), x = 2 round((W - rw) / 4), y likewise;
   - bubble (default): diameter d = 2 round(CAM_SIZE min(W, H) / 2), at x = 2 round((W - g - d)
@@ -256,7 +257,7 @@ def main(argv):
             model = [(x, y, expect(st, x, y, mirror)) for y in range(2, H, STEP)
                      for x in range(2, W, STEP)]
             if shadow and "split" in tr[:2]:  # background pixels: the shadow's colour
-                scr = moving(*tr, W, H, sw, sh, p, radius, size, margin)[0][1]
+                scr = next(shp for kind, shp in st if kind == "S")  # the rectangle of the moment
                 model = [(x, y, ("B", shadow_alpha(scr, shadow, x, y)) if w == "B" else w)
                          for x, y, w in model]
         else:
