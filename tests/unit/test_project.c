@@ -55,7 +55,11 @@ int main(void)
     expect_error(ctx, "{\"output\":{\"width\":0,\"height\":100},\"sources\":{\"screen\":\"a\"}}",
                  "output.width: 0 is out of range");
     expect_error(ctx, "{\"output\":{\"width\":640},\"sources\":{\"screen\":\"a\"}}", "output.height");
-    expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"background\":\"red\"}", "background: expected a colour");
+    expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"background\":\"red\"}", "background: expected \"#rrggbb\", \"wallpaper:NAME\" or \"transparent\", got \"red\"");
+    expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"background\":\"ocean\"}",
+                 "got \"ocean\"; did you mean \"wallpaper:ocean\"?");
+    expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"background\":\"#12345\"}",
+                 "background: expected a colour \"#rrggbb\", got \"#12345\"");
     expect_error(ctx, "{\"sources\":{\"screen\":\"a\"},\"background\":{\"type\":\"gradient\","
                       "\"stops\":[{\"at\":0.5,\"color\":\"#000000\"},{\"at\":0.2,\"color\":\"#000000\"}]}}",
                  "background.stops[1].at: stops must be in increasing order");
