@@ -138,6 +138,14 @@ void vx_plane_scale_to_uv(VxPlaneScaler *s, const uint8_t *u, ptrdiff_t u_stride
     }
 }
 
+void vx_plane_scaler_reach(const VxPlaneScaler *s, int *x0, int *x1, int *y0, int *y1)
+{
+    /* pos is non-decreasing: the first output reads from the lowest sample, the last up to
+     * the highest */
+    *x0 = s->h.pos[0], *x1 = s->h.pos[s->h.n_out - 1] + s->h.taps;
+    *y0 = s->v.pos[0], *y1 = s->v.pos[s->v.n_out - 1] + s->v.taps;
+}
+
 void vx_scale_keep_free(VxScaleKeep *k)
 {
     free(k->mid);
@@ -236,10 +244,12 @@ void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1)
     const int al = g->n ? (g->nb ? 4 : 1) * g->outs : 1;
     int va = -1, vb = -1;
     VxScaleFilter view;
+    /* rows no output reads (above and below a zoomed view) are not filtered */
+    const int r0 = s->v.pos[0], r1 = s->v.pos[s->v.n_out - 1] + s->v.taps;
     for (int y = y0; y < y1; y++) {
         int x0 = jb->all ? 0 : jb->changed->lo[y], x1 = jb->all ? s->src_w : jb->changed->hi[y];
         k->mid_lo[y] = k->mid_hi[y] = 0;
-        if (x0 >= x1)
+        if (x0 >= x1 || y < r0 || y >= r1)
             continue;
         int a = s->first_out[x0], b = s->last_out[x1 - 1] + 1;
         if (a >= b)

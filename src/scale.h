@@ -74,7 +74,9 @@ int vx_plane_scale_uv_changed(VxPlaneScaler *s, VxScaleKeep *k, const uint8_t *s
                               const uint8_t *force, uint8_t *dst, ptrdiff_t dst_stride,
                               VxSpans *written);
 /* The same in steps, so that slices of rows can run on several threads: vx_scale_job_begin
- * once; vx_scale_job_h over source rows [y0, y1), every row once, any ranges on any threads;
+ * once; vx_scale_job_h over source rows [y0, y1), every row once, any ranges on any threads
+ * (a row that no output reads, outside vx_plane_scaler_reach, is skipped: its kept pass is
+ * left as it was, so a keep serves one scaler: a new scaler needs a keep not valid);
  * then (after all of those) vx_scale_job_v over output rows [j0, j1) likewise; then
  * vx_scale_job_end. A keep that is not valid (or a new one) takes every sample as changed. */
 #define VX_SCALE_JOB_MAX_TAPS 256 /* a filter with more: vx_scale_job_v on one thread only */
@@ -96,6 +98,9 @@ int vx_scale_job_begin(VxScaleJob *jb);
 void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1);
 void vx_scale_job_v(const VxScaleJob *jb, int j0, int j1);
 void vx_scale_job_end(VxScaleJob *jb);
+/* The source samples [x0, x1) x [y0, y1) that some output of s reads (a zoomed view reads a
+ * part of the source): nothing s writes depends on the samples outside. */
+void vx_plane_scaler_reach(const VxPlaneScaler *s, int *x0, int *x1, int *y0, int *y1);
 void vx_plane_scaler_free(VxPlaneScaler *s);
 void vx_scale_keep_free(VxScaleKeep *k);
 

@@ -377,25 +377,49 @@ static void remember(Screen *c, int full, int written)
 }
 
 
-/* The changed span of source rows [y0, y1) and chroma rows [c0, c1) (u and v share theirs:
- * NV12 rows hold both anyway). */
-static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p, int scw, int y0,
-                         int y1, int c0, int c1)
+/* changed_span over samples [x0, x1) only, the span in the row's samples ([0, 0): none) */
+static void changed_in(const Screen *c, const uint8_t *a, const uint8_t *b, int x0, int x1,
+                       int step, int *lo, int *hi)
 {
-    const VxLayout *l = &c->l;
-    for (int y = y0; y < y1; y++)
-        changed_span(c, s->y + y * s->sy, p->y + y * p->sy, l->sw, 1, &c->chg_y.lo[y],
-                     &c->chg_y.hi[y]);
+    *lo = *hi = 0;
+    if (x0 >= x1)
+        return;
+    int l, h;
+    changed_span(c, a + (ptrdiff_t)x0 * step, b + (ptrdiff_t)x0 * step, x1 - x0, step, &l, &h);
+    if (l < h)
+        *lo = l + x0, *hi = h + x0;
+}
+
+/* The changed span of source rows [y0, y1) and chroma rows [c0, c1) (u and v share theirs:
+ * NV12 rows hold both anyway), searched only where the scalers read (a zoomed view reads a
+ * part of the source; elsewhere the spans are empty). */
+static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p,
+                         const VxPlaneScaler *sy, const VxPlaneScaler *sc, int y0, int y1,
+                         int c0, int c1)
+{
+    int x0, x1, r0, r1;
+    vx_plane_scaler_reach(sy, &x0, &x1, &r0, &r1);
+    for (int y = y0; y < y1; y++) {
+        c->chg_y.lo[y] = c->chg_y.hi[y] = 0;
+        if (y >= r0 && y < r1)
+            changed_in(c, s->y + y * s->sy, p->y + y * p->sy, x0, x1, 1, &c->chg_y.lo[y],
+                       &c->chg_y.hi[y]);
+    }
+    vx_plane_scaler_reach(sc, &x0, &x1, &r0, &r1);
     for (int y = c0; y < c1; y++) {
         int lo, hi, lo2, hi2;
+        c->chg_c.lo[y] = c->chg_c.hi[y] = 0;
+        if (y < r0 || y >= r1)
+            continue;
         if (s->step == 2) { /* NV12: one pass over the interleaved row */
-            changed_span(c, s->u + y * s->su, p->u + y * p->su, 2 * scw, 1, &lo, &hi);
-            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
+            changed_in(c, s->u + y * s->su, p->u + y * p->su, 2 * x0, 2 * x1, 1, &lo, &hi);
+            if (lo < hi)
+                c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
             continue;
         }
-        changed_span(c, s->u + y * s->su, p->u + y * p->su, scw, s->step, &c->chg_c.lo[y],
-                     &c->chg_c.hi[y]);
-        changed_span(c, s->v + y * s->sv, p->v + y * p->sv, scw, s->step, &lo2, &hi2);
+        changed_in(c, s->u + y * s->su, p->u + y * p->su, x0, x1, s->step, &c->chg_c.lo[y],
+                   &c->chg_c.hi[y]);
+        changed_in(c, s->v + y * s->sv, p->v + y * p->sv, x0, x1, s->step, &lo2, &hi2);
         span_add(&c->chg_c, y, lo2, hi2);
     }
 }
@@ -407,7 +431,7 @@ static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p, int 
 typedef struct Slices {
     Screen *c;
     SrcPlanes s, p;
-    int scw, sch;
+    int sch;
     int whole; /* every sample is redrawn: no change search, nothing copied */
     int same;  /* the same source frame as the previous output's */
     VxScaleJob job[3]; /* luma, then one (NV12 pairs) or two chroma planes */
@@ -433,7 +457,7 @@ static void slice_source(void *opaque, int i, int k)
             spans_clear(&c->chg_y, y0, y1);
             spans_clear(&c->chg_c, c0, c1);
         } else {
-            find_changes(c, &f->s, &f->p, f->scw, y0, y1, c0, c1);
+            find_changes(c, &f->s, &f->p, f->job[0].s, f->job[1].s, y0, y1, c0, c1);
         }
         mark_overlays(c, f->job[0].s, f->job[1].s, y0, y1, c0, c1);
     }
@@ -495,8 +519,8 @@ static int sliced_begin(Screen *c, Slices *f, VxPlaneScaler *sy, VxPlaneScaler *
     *f = (Slices){.c = c, .whole = whole, .prev = fr->prev};
     f->s = src_planes(src);
     f->p = whole ? f->s : src_planes(&c->prev_src);
-    const int fx = 1 << l->sub_x, fy = 1 << l->sub_y;
-    f->scw = (l->sw + fx - 1) / fx, f->sch = (l->sh + fy - 1) / fy;
+    const int fy = 1 << l->sub_y;
+    f->sch = (l->sh + fy - 1) / fy;
     f->same = !whole && vx_picture_same(src, &c->prev_src);
     f->d = dst_planes(c, fr->dst, &f->oy, &f->ouv);
     if (whole)
