@@ -245,7 +245,8 @@ void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1)
     int va = -1, vb = -1;
     VxScaleFilter view;
     /* rows no output reads (above and below a zoomed view) are not filtered */
-    const int r0 = s->v.pos[0], r1 = s->v.pos[s->v.n_out - 1] + s->v.taps;
+    int c0, c1, r0, r1;
+    vx_plane_scaler_reach(s, &c0, &c1, &r0, &r1);
     for (int y = y0; y < y1; y++) {
         int x0 = jb->all ? 0 : jb->changed->lo[y], x1 = jb->all ? s->src_w : jb->changed->hi[y];
         k->mid_lo[y] = k->mid_hi[y] = 0;
