@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """What the screen-recording edit costs: the demo's styled export with and without the
 editing features (a zoom that follows the cursor and one made by auto_zoom, the redrawn cursor
-with click rings, the camera bubble, two mixed audio tracks), alternating runs, medians, ratio.
+with click rings, the camera bubble, two mixed audio tracks, motion blur), alternating runs,
+medians, ratio. The base keeps the demo's background, padding, corners and shadow only: no
+motion blur either, so --only zoom is the zooms alone and --only motion-blur adds the blur to
+them.
 
     python3 bench/features.py [--runs 5] [--seconds 14]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
@@ -199,7 +202,8 @@ def main():
                     "--mic", os.path.join(tmp, "mic.m4a")],
                    check=True, stdout=subprocess.DEVNULL)
     feat = demo_project(a.crf)
-    base = {k: v for k, v in feat.items() if k not in ("zoom", "auto_zoom", "cursor", "camera")}
+    base = {k: v for k, v in feat.items()
+            if k not in ("zoom", "auto_zoom", "cursor", "camera", "motion_blur")}
     base["sources"] = {"screen": "screen.mp4"}
     if a.only in ("crossfade", "fade-black"):
         base["timeline"] = timeline_cuts(a.seconds, None)
