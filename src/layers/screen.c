@@ -306,14 +306,19 @@ static void mark_overlays(Screen *c, const VxPlaneScaler *sy, const VxPlaneScale
     }
 }
 
-/* The samples of row a that differ from row b (n samples `step` bytes apart), as [lo, hi). */
-static void changed_span(const Screen *c, const uint8_t *a, const uint8_t *b, int n, int step,
-                         int *lo, int *hi)
+/* The samples among [x0, x1) of row a that differ from row b (samples `step` bytes apart), as
+ * [lo, hi); [0, 0) when none. */
+static void changed_span(const Screen *c, const uint8_t *a, const uint8_t *b, int x0, int x1,
+                         int step, int *lo, int *hi)
 {
+    *lo = *hi = 0;
+    if (x0 >= x1)
+        return;
     int l, r;
-    c->ddsp.span(a, b, (n - 1) * step + 1, &l, &r);
-    *lo = l / step;
-    *hi = l < r ? (r - 1) / step + 1 : 0;
+    c->ddsp.span(a + (ptrdiff_t)x0 * step, b + (ptrdiff_t)x0 * step, (x1 - x0 - 1) * step + 1,
+                 &l, &r);
+    if (l < r)
+        *lo = l / step + x0, *hi = (r - 1) / step + 1 + x0;
 }
 
 /* Copies samples [a, b) of an output row (`step` bytes apart) from the previous output,
@@ -377,19 +382,6 @@ static void remember(Screen *c, int full, int written)
 }
 
 
-/* changed_span over samples [x0, x1) only, the span in the row's samples ([0, 0): none) */
-static void changed_in(const Screen *c, const uint8_t *a, const uint8_t *b, int x0, int x1,
-                       int step, int *lo, int *hi)
-{
-    *lo = *hi = 0;
-    if (x0 >= x1)
-        return;
-    int l, h;
-    changed_span(c, a + (ptrdiff_t)x0 * step, b + (ptrdiff_t)x0 * step, x1 - x0, step, &l, &h);
-    if (l < h)
-        *lo = l + x0, *hi = h + x0;
-}
-
 /* The changed span of source rows [y0, y1) and chroma rows [c0, c1) (u and v share theirs:
  * NV12 rows hold both anyway), searched only where the scalers read (a zoomed view reads a
  * part of the source; elsewhere the spans are empty). */
@@ -402,8 +394,8 @@ static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p,
     for (int y = y0; y < y1; y++) {
         c->chg_y.lo[y] = c->chg_y.hi[y] = 0;
         if (y >= r0 && y < r1)
-            changed_in(c, s->y + y * s->sy, p->y + y * p->sy, x0, x1, 1, &c->chg_y.lo[y],
-                       &c->chg_y.hi[y]);
+            changed_span(c, s->y + y * s->sy, p->y + y * p->sy, x0, x1, 1, &c->chg_y.lo[y],
+                         &c->chg_y.hi[y]);
     }
     vx_plane_scaler_reach(sc, &x0, &x1, &r0, &r1);
     for (int y = c0; y < c1; y++) {
@@ -412,14 +404,13 @@ static void find_changes(Screen *c, const SrcPlanes *s, const SrcPlanes *p,
         if (y < r0 || y >= r1)
             continue;
         if (s->step == 2) { /* NV12: one pass over the interleaved row */
-            changed_in(c, s->u + y * s->su, p->u + y * p->su, 2 * x0, 2 * x1, 1, &lo, &hi);
-            if (lo < hi)
-                c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2;
+            changed_span(c, s->u + y * s->su, p->u + y * p->su, 2 * x0, 2 * x1, 1, &lo, &hi);
+            c->chg_c.lo[y] = lo / 2, c->chg_c.hi[y] = (hi + 1) / 2; /* [0, 0): none */
             continue;
         }
-        changed_in(c, s->u + y * s->su, p->u + y * p->su, x0, x1, s->step, &c->chg_c.lo[y],
-                   &c->chg_c.hi[y]);
-        changed_in(c, s->v + y * s->sv, p->v + y * p->sv, x0, x1, s->step, &lo2, &hi2);
+        changed_span(c, s->u + y * s->su, p->u + y * p->su, x0, x1, s->step, &c->chg_c.lo[y],
+                     &c->chg_c.hi[y]);
+        changed_span(c, s->v + y * s->sv, p->v + y * p->sv, x0, x1, s->step, &lo2, &hi2);
         span_add(&c->chg_c, y, lo2, hi2);
     }
 }
