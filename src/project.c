@@ -735,12 +735,13 @@ static int parse_background(Parser *ps, json_object *o, VxProject *p)
     }
     if (json_object_is_type(o, json_type_string)) {
         const char *s = json_object_get_string(o);
-        if (s[0] != '#') /* not meant as a colour: name the forms a string can take */
+        if (s[0] != '#') { /* not meant as a colour: name the forms a string can take */
+            const int named = vx_wallpaper_find(s) >= 0; /* a wallpaper's bare name */
             return perr(ps, "background", "expected \"#rrggbb\", \"wallpaper:NAME\" or "
                         "\"transparent\", got \"%s\"%s%s%s (built in: %s)", s,
-                        vx_wallpaper_find(s) >= 0 ? "; did you mean \"wallpaper:" : "",
-                        vx_wallpaper_find(s) >= 0 ? s : "",
-                        vx_wallpaper_find(s) >= 0 ? "\"?" : "", vx_wallpaper_names());
+                        named ? "; did you mean \"wallpaper:" : "", named ? s : "",
+                        named ? "\"?" : "", vx_wallpaper_names());
+        }
         p->bg_type = VX_BG_SOLID;
         return parse_color(ps, o, "background", &p->bg_color);
     }
