@@ -134,6 +134,40 @@ static int run(const VxScaleDSP *dsp, int sw, int sh, int dw, int dh, double ox,
     return bad;
 }
 
+/* A zoomed view (ratio < 1, away from the source's edges) reads a part of the source:
+ * vx_plane_scaler_reach must name every sample an output depends on. Every sample outside it
+ * is replaced (by its complement: a change of up to 255) and the output must stay the same,
+ * bit for bit; the reach must also be a part of the source, not all of it. A reach cut by one
+ * sample that an output weighs, at any edge, changes some output. */
+static int reach(const VxScaleDSP *dsp, double rx, double ox, double ry, double oy,
+                 const char *isa)
+{
+    const int sw = 192, sh = 108, dw = 160, dh = 90;
+    uint8_t *src = malloc((size_t)sw * sh), *a = malloc((size_t)dw * dh), *b = malloc((size_t)dw * dh);
+    for (int i = 0; i < sw * sh; i++)
+        src[i] = (uint8_t)rand();
+    VxPlaneScaler s;
+    if (vx_plane_scaler_init2(&s, dsp, g_kind, sw, sh, dw, dh, rx, ox, ry, oy) < 0)
+        return 1;
+    int x0, x1, y0, y1;
+    vx_plane_scaler_reach(&s, &x0, &x1, &y0, &y1);
+    vx_plane_scale(&s, src, sw, 1, a, dw, 1);
+    for (int y = 0; y < sh; y++)
+        for (int x = 0; x < sw; x++)
+            if (x < x0 || x >= x1 || y < y0 || y >= y1)
+                src[y * sw + x] = (uint8_t)(255 - src[y * sw + x]);
+    vx_plane_scale(&s, src, sw, 1, b, dw, 1);
+    const int inside = x0 >= 0 && x1 <= sw && y0 >= 0 && y1 <= sh && x0 < x1 && y0 < y1;
+    const int part = x1 - x0 < sw && y1 - y0 < sh;
+    const int bad = memcmp(a, b, (size_t)dw * dh) != 0 || !inside || !part;
+    printf("%s %s reach of a view %.2fx%.2f at (%.1f, %.1f): [%d, %d) x [%d, %d) of %dx%d%s\n",
+           isa, g_kind == VX_SCALE_BILINEAR ? "bilinear" : "hq      ", rx, ry, ox, oy, x0, x1,
+           y0, y1, sw, sh, bad ? "  FAIL" : "");
+    vx_plane_scaler_free(&s);
+    free(src), free(a), free(b);
+    return bad;
+}
+
 /* A vertical step edge (16 | 235) scaled with source offsets 0, 0.1, ..., 1: a row's sum
  * tells where the edge is. Each 0.1 step must move it (by 0.4x to 1.8x of 0.1 / ratio output
  * samples: the filters' discrete normalisation makes steps uneven by tens of percent when
@@ -197,6 +231,9 @@ int main(void)
                 fails += pan(&dsp, 0.5, levels[l].n);  /* zoomed in 2x */
                 fails += pan(&dsp, 1.0, levels[l].n);
                 fails += pan(&dsp, 1.14, levels[l].n);
+                fails += reach(&dsp, 0.45, 40.3, 0.45, 27.6, levels[l].n); /* zoomed 2.2x */
+                fails += reach(&dsp, 0.55, 31.0, 0.62, 20.0, levels[l].n); /* whole samples */
+                fails += reach(&dsp, 0.8, 12.71, 0.8, 9.13, levels[l].n);
             }
         }
     }
