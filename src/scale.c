@@ -4,13 +4,44 @@
 
 #include "scale.h"
 
+void vx_scale_ring_free(VxScaleRing *r)
+{
+    free(r->buf);
+    free(r->tag);
+    free(r->rows);
+    memset(r, 0, sizeof(*r));
+}
+
+int vx_scale_ring_fit(VxScaleRing *r, const VxPlaneScaler *s, int channels)
+{
+    const int nr = s->v.taps + VX_SCALE_MAX_ROWS - 1; /* room for rows after the window */
+    const size_t cap = (size_t)nr * (size_t)channels * (size_t)s->h.n_out;
+    if (r->cap < cap) {
+        free(r->buf);
+        if (!(r->buf = malloc(sizeof(*r->buf) * cap)))
+            return r->cap = 0, -1;
+        r->cap = cap;
+    }
+    if (r->cap_rows < nr) {
+        free(r->tag);
+        if (!(r->tag = malloc(sizeof(*r->tag) * (size_t)nr)))
+            return r->cap_rows = 0, -1;
+        r->cap_rows = nr;
+    }
+    if (r->cap_taps < s->v.taps) {
+        free(r->rows);
+        if (!(r->rows = malloc(sizeof(*r->rows) * (size_t)s->v.taps)))
+            return r->cap_taps = 0, -1;
+        r->cap_taps = s->v.taps;
+    }
+    return 0;
+}
+
 void vx_plane_scaler_free(VxPlaneScaler *s)
 {
     vx_scale_filter_free(&s->h);
     vx_scale_filter_free(&s->v);
-    free(s->ring);
-    free(s->ring_tag);
-    free(s->rows);
+    vx_scale_ring_free(&s->ring);
     free(s->first_out);
     free(s->last_out);
     memset(s, 0, sizeof(*s));
@@ -32,66 +63,72 @@ int vx_plane_scaler_init2(VxPlaneScaler *s, const VxScaleDSP *dsp, int kind, int
     s->src_h = src_h;
     /* the horizontal filter's SIMD tables are built on first use, for the layouts used */
     if (vx_scale_filter_build3(&s->h, kind, src_w, dst_w, rx, ox) < 0 ||
-        vx_scale_filter_build3(&s->v, kind, src_h, dst_h, ry, oy) < 0)
-        goto fail;
-    s->ring_rows = s->v.taps + VX_SCALE_MAX_ROWS - 1; /* room for rows after the window */
-    s->ring = malloc(sizeof(*s->ring) * (size_t)s->ring_rows * 2 * (size_t)dst_w);
-    s->ring_tag = malloc(sizeof(*s->ring_tag) * (size_t)s->ring_rows);
-    s->rows = malloc(sizeof(*s->rows) * (size_t)s->v.taps);
-    if (!s->ring || !s->ring_tag || !s->rows)
-        goto fail;
+        vx_scale_filter_build3(&s->v, kind, src_h, dst_h, ry, oy) < 0 ||
+        vx_scale_ring_fit(&s->ring, s, 2) < 0) {
+        vx_plane_scaler_free(s);
+        return -1;
+    }
     return 0;
-fail:
-    vx_plane_scaler_free(s);
-    return -1;
 }
 
-/* The ring holds source rows p .. p + taps + VX_SCALE_MAX_ROWS - 2 (slot = row % ring_rows):
- * the window of output row j plus the rows after it, so a missing row and the next ones are
- * filtered together (hscale_rows reads the filter tables once for all of them). */
-static void scale_rows(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
-                       int channels, uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+int vx_plane_scaler_prepare(VxPlaneScaler *s, int channels)
 {
-    const int w = channels * s->h.n_out, taps = s->v.taps, nr = s->ring_rows;
-    const int last = s->v.pos[s->v.n_out - 1] + taps - 1; /* the last row any output reads */
+    if (s->h.identity && s->v.identity)
+        return 0; /* copies */
+    return vx_scale_filter_groups(&s->h, channels);
+}
+
+/* Output rows [j0, j1): the ring holds source rows p .. p + taps + VX_SCALE_MAX_ROWS - 2
+ * (slot = row % nr): the window of output row j plus the rows after it, so a missing row and
+ * the next ones are filtered together (hscale_rows reads the filter tables once for all of
+ * them). */
+static void scale_rows(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                       const uint8_t *src, ptrdiff_t src_stride, int src_step, int channels,
+                       uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+{
+    const int w = channels * s->h.n_out, taps = s->v.taps, nr = taps + VX_SCALE_MAX_ROWS - 1;
+    if (j0 >= j1)
+        return;
+    const int last = s->v.pos[j1 - 1] + taps - 1; /* the last row any output of the band reads */
     for (int k = 0; k < nr; k++)
-        s->ring_tag[k] = -1;
-    for (int j = 0; j < s->v.n_out; j++) {
+        r->tag[k] = -1;
+    for (int j = j0; j < j1; j++) {
         const int p = s->v.pos[j];
         for (int t = 0; t < taps; t++) {
             const int row = p + t, slot = row % nr;
-            int16_t *r = s->ring + (size_t)slot * w;
-            if (s->ring_tag[slot] != row) {
+            int16_t *rw = r->buf + (size_t)slot * w;
+            if (r->tag[slot] != row) {
                 if (src_step == channels) {
                     int16_t *d[VX_SCALE_MAX_ROWS];
                     const uint8_t *sr[VX_SCALE_MAX_ROWS];
                     int n = 0;
                     for (int q = row; n < VX_SCALE_MAX_ROWS && q <= last; q++, n++) {
-                        if (n && s->ring_tag[q % nr] == q)
+                        if (n && r->tag[q % nr] == q)
                             break;
-                        d[n] = s->ring + (size_t)(q % nr) * w;
+                        d[n] = r->buf + (size_t)(q % nr) * w;
                         sr[n] = src + q * src_stride;
-                        s->ring_tag[q % nr] = q;
+                        r->tag[q % nr] = q;
                     }
                     s->dsp->hscale_rows(d, sr, n, channels, &s->h);
                 } else {
-                    s->dsp->hscale(r, src + row * src_stride, src_step, &s->h);
-                    s->ring_tag[slot] = row;
+                    s->dsp->hscale(rw, src + row * src_stride, src_step, &s->h);
+                    r->tag[slot] = row;
                 }
             }
-            s->rows[t] = r;
+            r->rows[t] = rw;
         }
-        s->dsp->vscale(dst + j * dst_stride, dst_step, s->rows, s->v.coef + (size_t)j * taps,
+        s->dsp->vscale(dst + j * dst_stride, dst_step, r->rows, s->v.coef + (size_t)j * taps,
                        taps, w);
     }
 }
 
-void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
-                    uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+void vx_plane_scale_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                         const uint8_t *src, ptrdiff_t src_stride, int src_step, uint8_t *dst,
+                         ptrdiff_t dst_stride, int dst_step)
 {
     const int w = s->h.n_out;
     if (s->h.identity && s->v.identity) {
-        for (int j = 0; j < s->v.n_out; j++) {
+        for (int j = j0; j < j1; j++) {
             const uint8_t *sr = src + j * src_stride;
             uint8_t *dr = dst + j * dst_stride;
             if (src_step == 1 && dst_step == 1) {
@@ -103,39 +140,62 @@ void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, 
         }
         return;
     }
-    vx_scale_filter_groups(&s->h, 1); /* if it fails, the kernels take their other path */
-    scale_rows(s, src, src_stride, src_step, 1, dst, dst_stride, dst_step);
+    scale_rows(s, r, j0, j1, src, src_stride, src_step, 1, dst, dst_stride, dst_step);
+}
+
+void vx_plane_scale_uv_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                            const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                            ptrdiff_t dst_stride)
+{
+    if (s->h.identity && s->v.identity) {
+        for (int j = j0; j < j1; j++)
+            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)2 * s->h.n_out);
+        return;
+    }
+    /* the vertical pass does not care which channel a column holds */
+    scale_rows(s, r, j0, j1, src, src_stride, 2, 2, dst, dst_stride, 1);
+}
+
+void vx_plane_scale_to_uv_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                               const uint8_t *u, ptrdiff_t u_stride, const uint8_t *v,
+                               ptrdiff_t v_stride, uint8_t *dst, ptrdiff_t dst_stride)
+{
+    if (!(s->h.identity && s->v.identity)) {
+        vx_plane_scale_band(s, r, j0, j1, u, u_stride, 1, dst, dst_stride, 2);
+        vx_plane_scale_band(s, r, j0, j1, v, v_stride, 1, dst + 1, dst_stride, 2);
+        return;
+    }
+    const int w = s->h.n_out;
+    for (int j = j0; j < j1; j++) {
+        const uint8_t *restrict ur = u + j * u_stride, *restrict vr = v + j * v_stride;
+        uint8_t *restrict d = dst + j * dst_stride;
+        for (int i = 0; i < w; i++)
+            d[2 * i] = ur[i], d[2 * i + 1] = vr[i];
+    }
+}
+
+void vx_plane_scale(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, int src_step,
+                    uint8_t *dst, ptrdiff_t dst_stride, int dst_step)
+{
+    vx_plane_scaler_prepare(s, 1); /* if it fails, the kernels take their other path */
+    vx_plane_scale_band(s, &s->ring, 0, s->v.n_out, src, src_stride, src_step, dst, dst_stride,
+                        dst_step);
 }
 
 void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
                        ptrdiff_t dst_stride)
 {
-    if (s->h.identity && s->v.identity) {
-        for (int j = 0; j < s->v.n_out; j++)
-            memcpy(dst + j * dst_stride, src + j * src_stride, (size_t)2 * s->h.n_out);
-        return;
-    }
-    vx_scale_filter_groups(&s->h, 2);
-    /* the vertical pass does not care which channel a column holds */
-    scale_rows(s, src, src_stride, 2, 2, dst, dst_stride, 1);
+    vx_plane_scaler_prepare(s, 2);
+    vx_plane_scale_uv_band(s, &s->ring, 0, s->v.n_out, src, src_stride, dst, dst_stride);
 }
 
 void vx_plane_scale_to_uv(VxPlaneScaler *s, const uint8_t *u, ptrdiff_t u_stride,
                           const uint8_t *v, ptrdiff_t v_stride, uint8_t *dst,
                           ptrdiff_t dst_stride)
 {
-    if (!(s->h.identity && s->v.identity)) {
-        vx_plane_scale(s, u, u_stride, 1, dst, dst_stride, 2);
-        vx_plane_scale(s, v, v_stride, 1, dst + 1, dst_stride, 2);
-        return;
-    }
-    const int w = s->h.n_out;
-    for (int j = 0; j < s->v.n_out; j++) {
-        const uint8_t *restrict ur = u + j * u_stride, *restrict vr = v + j * v_stride;
-        uint8_t *restrict d = dst + j * dst_stride;
-        for (int i = 0; i < w; i++)
-            d[2 * i] = ur[i], d[2 * i + 1] = vr[i];
-    }
+    vx_plane_scaler_prepare(s, 1);
+    vx_plane_scale_to_uv_band(s, &s->ring, 0, s->v.n_out, u, u_stride, v, v_stride, dst,
+                              dst_stride);
 }
 
 void vx_plane_scaler_reach(const VxPlaneScaler *s, int *x0, int *x1, int *y0, int *y1)
@@ -275,7 +335,7 @@ void vx_scale_job_v(const VxScaleJob *jb, int j0, int j1)
     const VxScaleKeep *k = jb->k;
     const int n = s->h.n_out, taps = s->v.taps, nc = n * jb->channels;
     const int16_t *local[VX_SCALE_JOB_MAX_TAPS];
-    const int16_t **rows = taps <= VX_SCALE_JOB_MAX_TAPS ? local : s->rows;
+    const int16_t **rows = taps <= VX_SCALE_JOB_MAX_TAPS ? local : s->ring.rows;
     /* each output row over the union of its source rows' changes */
     for (int j = j0; j < j1; j++) {
         const int p = s->v.pos[j];

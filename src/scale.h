@@ -8,14 +8,22 @@
 
 #include "dsp/scale.h"
 
+/* The horizontally filtered source rows that the vertical pass of a band of output rows
+ * reads: a ring of v.taps + VX_SCALE_MAX_ROWS - 1 rows. It grows to fit any scaler (zero-
+ * initialise it; vx_scale_ring_fit), and serves one thread at a time. */
+typedef struct VxScaleRing {
+    int16_t *buf;         /* rows of values (2 * n_out for two channels) */
+    int *tag;             /* source row held by each slot, -1 if none */
+    const int16_t **rows; /* v.taps row pointers */
+    size_t cap;           /* values buf holds */
+    int cap_rows, cap_taps;
+} VxScaleRing;
+
 typedef struct VxPlaneScaler {
     VxScaleFilter h, v;
     int src_w, src_h;
     const VxScaleDSP *dsp;
-    int16_t *ring;        /* ring_rows rows of 2 * h.n_out values (two channels for _uv) */
-    int *ring_tag;        /* source row held by each ring slot, -1 if none */
-    int ring_rows;
-    const int16_t **rows; /* v.taps row pointers */
+    VxScaleRing ring;     /* the one vx_plane_scale and friends use, sized for two channels */
     /* for incremental scaling (vx_plane_scale_changed) */
     int *first_out;       /* per source sample x: first output whose taps read x */
     int *last_out;        /* per source sample x: last output whose taps read x */
@@ -57,6 +65,23 @@ void vx_plane_scale_uv(VxPlaneScaler *s, const uint8_t *src, ptrdiff_t src_strid
 void vx_plane_scale_to_uv(VxPlaneScaler *s, const uint8_t *u, ptrdiff_t u_stride,
                           const uint8_t *v, ptrdiff_t v_stride, uint8_t *dst,
                           ptrdiff_t dst_stride);
+/* The same three calls for output rows [j0, j1) only, with the ring r: several threads may
+ * scale bands of one scaler at once, each with its own ring, once vx_plane_scaler_prepare has
+ * built the scaler's tables for the layout (channels 2: vx_plane_scale_uv_band; 1: the
+ * others) and vx_scale_ring_fit has sized r for it. Each band is bit-exact with the same rows
+ * of the whole plane. */
+int vx_plane_scaler_prepare(VxPlaneScaler *s, int channels);
+int vx_scale_ring_fit(VxScaleRing *r, const VxPlaneScaler *s, int channels);
+void vx_scale_ring_free(VxScaleRing *r);
+void vx_plane_scale_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                         const uint8_t *src, ptrdiff_t src_stride, int src_step, uint8_t *dst,
+                         ptrdiff_t dst_stride, int dst_step);
+void vx_plane_scale_uv_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                            const uint8_t *src, ptrdiff_t src_stride, uint8_t *dst,
+                            ptrdiff_t dst_stride);
+void vx_plane_scale_to_uv_band(const VxPlaneScaler *s, VxScaleRing *r, int j0, int j1,
+                               const uint8_t *u, ptrdiff_t u_stride, const uint8_t *v,
+                               ptrdiff_t v_stride, uint8_t *dst, ptrdiff_t dst_stride);
 /* Scales incrementally: `changed` gives, per source row, the samples that differ from the
  * source of the previous call (every row is taken as changed on the first call). Only the
  * outputs those samples reach are recomputed and written; `force` (may be NULL) marks output

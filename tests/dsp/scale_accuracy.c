@@ -64,6 +64,27 @@ static int run(const VxScaleDSP *dsp, int sw, int sh, int dw, int dh, double ox,
     int uv_bad = 0;
     for (int i = 0; i < dw * dh; i++)
         uv_bad |= dst2[2 * i] != dst[i];
+    /* in bands of output rows, each with a ring of its own (as threads scale them): the
+     * same rows as the whole plane, in both layouts */
+    {
+        uint8_t *b1 = malloc((size_t)dw * dh), *b2 = malloc((size_t)2 * dw * dh);
+        const int cut[4] = {0, dh / 3, dh / 3 + 1, dh};
+        vx_plane_scaler_prepare(&s, 1);
+        vx_plane_scaler_prepare(&s, 2);
+        for (int b = 0; b < 3; b++) {
+            VxScaleRing r = {0};
+            if (vx_scale_ring_fit(&r, &s, 2) < 0)
+                return 1;
+            vx_plane_scale_band(&s, &r, cut[b], cut[b + 1], src, sw, 1, b1, dw, 1);
+            vx_plane_scale_uv_band(&s, &r, cut[b], cut[b + 1], src2, 2 * sw, b2, 2 * dw);
+            vx_scale_ring_free(&r);
+        }
+        if (memcmp(b1, dst, (size_t)dw * dh) || memcmp(b2, dst2, (size_t)2 * dw * dh)) {
+            printf("bands differ from the whole plane\n");
+            uv_bad = 1;
+        }
+        free(b1), free(b2);
+    }
     /* incremental, both layouts: a first call (all changed), then a changed rectangle; the
      * written spans over the previous output must equal a full scale of the new source */
     for (int ch = 1; ch <= 2; ch++) {
