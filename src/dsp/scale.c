@@ -133,6 +133,59 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
     return 0;
 }
 
+/* Drops the taps that weigh 0 in every output: each output's nonzero coefficients move to the
+ * front of a shorter window (pushed back from the end of the source). A filter that does not
+ * shrink (a zoom) needs it: its window has floor(2 * support) + 1 taps, but with a support of
+ * a whole number of half samples at most 2 * support samples lie strictly inside it (the
+ * kernels weigh 0 at its edge), so every output carries a tap of weight 0, and the passes
+ * would read and multiply it. Each output's sum is the same, so the samples are too. Kept
+ * as built when no window fits (pos must not decrease). */
+static void trim_taps(VxScaleFilter *f)
+{
+    const int taps = f->taps, n = f->n_out;
+    int need = 1;
+    if (n < 1 || taps < 2)
+        return;
+    for (int i = 0; i < n; i++) {
+        const int16_t *cf = f->coef + (size_t)i * taps;
+        int a = 0, b = taps - 1;
+        while (a < b && !cf[a])
+            a++;
+        while (b > a && !cf[b])
+            b--;
+        need = b - a + 1 > need ? b - a + 1 : need;
+        if (need == taps)
+            return;
+    }
+    int16_t *coef = calloc((size_t)n * (size_t)need, sizeof(*coef));
+    int32_t *pos = malloc(sizeof(*pos) * (size_t)n);
+    if (!coef || !pos)
+        goto keep;
+    for (int i = 0; i < n; i++) {
+        const int16_t *cf = f->coef + (size_t)i * taps;
+        int a = 0, b = taps - 1;
+        while (a < b && !cf[a])
+            a++;
+        while (b > a && !cf[b])
+            b--;
+        /* the first window that holds this output's weights and starts no earlier than the
+         * previous output's (an output on a whole sample weighs one tap only) */
+        int p = f->pos[i] + b - need + 1;
+        p = i && pos[i - 1] > p ? pos[i - 1] : p < 0 ? 0 : p;
+        if (p > f->pos[i] + a || p + need > f->n_src)
+            goto keep;
+        pos[i] = p;
+        for (int t = a; t < taps; t++)
+            if (cf[t])
+                coef[(size_t)i * need + (f->pos[i] + t - p)] = cf[t];
+    }
+    free(f->coef), free(f->pos);
+    f->coef = coef, f->pos = pos, f->taps = need;
+    return;
+keep:
+    free(coef), free(pos);
+}
+
 int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
                            double offset)
 {
@@ -195,6 +248,11 @@ int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, dou
         cf[big] += (1 << VX_SCALE_COEF_BITS) - total;
     }
     free(w);
+    /* only a support of a whole number of half samples leaves a tap of weight 0 in every
+     * output (below); a shrink by most other ratios needs its last tap somewhere */
+    if (2.0 * support == floor(2.0 * support))
+        trim_taps(f);
+    taps = f->taps;
     f->ptaps = taps <= VX_SCALE_MAX_PTAPS ? (taps + 7) / 8 * 8 : 0;
     if (f->ptaps) {
         f->coef_pad = calloc((size_t)n_out * (size_t)f->ptaps, sizeof(*f->coef_pad));

@@ -19,7 +19,8 @@
 typedef struct VxScaleFilter {
     int n_src;      /* source samples */
     int n_out;      /* outputs */
-    int taps;       /* taps per output */
+    int taps;       /* taps per output (a filter that does not shrink has no tap that weighs
+                     * 0 in every output: Catmull-Rom 4, bilinear 2) */
     int32_t *pos;   /* first source index per output, so pos[i] + taps <= n_src */
     int16_t *coef;  /* n_out * taps coefficients */
     int ptaps;      /* taps rounded up to a multiple of 8 (0 if more than VX_SCALE_MAX_PTAPS) */
