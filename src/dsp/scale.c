@@ -140,6 +140,16 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
  * kernels weigh 0 at its edge), so every output carries a tap of weight 0, and the passes
  * would read and multiply it. Each output's sum is the same, so the samples are too. Kept
  * as built when no window fits (pos must not decrease). */
+/* The taps [*a, *b] of one output from its first to its last nonzero coefficient. */
+static void nonzero_taps(const int16_t *cf, int taps, int *a, int *b)
+{
+    *a = 0, *b = taps - 1;
+    while (*a < *b && !cf[*a])
+        ++*a;
+    while (*b > *a && !cf[*b])
+        --*b;
+}
+
 static void trim_taps(VxScaleFilter *f)
 {
     const int taps = f->taps, n = f->n_out;
@@ -147,12 +157,8 @@ static void trim_taps(VxScaleFilter *f)
     if (n < 1 || taps < 2)
         return;
     for (int i = 0; i < n; i++) {
-        const int16_t *cf = f->coef + (size_t)i * taps;
-        int a = 0, b = taps - 1;
-        while (a < b && !cf[a])
-            a++;
-        while (b > a && !cf[b])
-            b--;
+        int a, b;
+        nonzero_taps(f->coef + (size_t)i * taps, taps, &a, &b);
         need = b - a + 1 > need ? b - a + 1 : need;
         if (need == taps)
             return;
@@ -163,11 +169,8 @@ static void trim_taps(VxScaleFilter *f)
         goto keep;
     for (int i = 0; i < n; i++) {
         const int16_t *cf = f->coef + (size_t)i * taps;
-        int a = 0, b = taps - 1;
-        while (a < b && !cf[a])
-            a++;
-        while (b > a && !cf[b])
-            b--;
+        int a, b;
+        nonzero_taps(cf, taps, &a, &b);
         /* the first window that holds this output's weights and starts no earlier than the
          * previous output's (an output on a whole sample weighs one tap only) */
         int p = f->pos[i] + b - need + 1;
