@@ -133,13 +133,6 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
     return 0;
 }
 
-/* Drops the taps that weigh 0 in every output: each output's nonzero coefficients move to the
- * front of a shorter window (pushed back from the end of the source). A filter that does not
- * shrink (a zoom) needs it: its window has floor(2 * support) + 1 taps, but with a support of
- * a whole number of half samples at most 2 * support samples lie strictly inside it (the
- * kernels weigh 0 at its edge), so every output carries a tap of weight 0, and the passes
- * would read and multiply it. Each output's sum is the same, so the samples are too. Kept
- * as built when no window fits (pos must not decrease). */
 /* The taps [*a, *b] of one output from its first to its last nonzero coefficient. */
 static void nonzero_taps(const int16_t *cf, int taps, int *a, int *b)
 {
@@ -150,6 +143,14 @@ static void nonzero_taps(const int16_t *cf, int taps, int *a, int *b)
         --*b;
 }
 
+/* Drops the taps that weigh 0 in every output: each output's nonzero coefficients move into a
+ * shorter window, the earliest that holds them and starts no earlier than the previous
+ * output's (and ends inside the source). A filter that does not
+ * shrink (a zoom) needs it: its window has floor(2 * support) + 1 taps, but with a support of
+ * a whole number of half samples at most 2 * support samples lie strictly inside it (the
+ * kernels weigh 0 at its edge), so every output carries a tap of weight 0, and the passes
+ * would read and multiply it. Each output's sum is the same, so the samples are too. Kept
+ * as built when no window fits (pos must not decrease). */
 static void trim_taps(VxScaleFilter *f)
 {
     const int taps = f->taps, n = f->n_out;
@@ -178,7 +179,7 @@ static void trim_taps(VxScaleFilter *f)
         if (p > f->pos[i] + a || p + need > f->n_src)
             goto keep;
         pos[i] = p;
-        for (int t = a; t < taps; t++)
+        for (int t = a; t <= b; t++)
             if (cf[t])
                 coef[(size_t)i * need + (f->pos[i] + t - p)] = cf[t];
     }

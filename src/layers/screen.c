@@ -49,7 +49,7 @@ typedef struct Change {
 
 /* A motion-blurred output's views (blur_begin). */
 typedef struct Blur {
-    int n, active;
+    int n;
     VxZoomView view[VX_BLUR_MAX];
     VxPlaneScaler y[VX_BLUR_MAX], c[VX_BLUR_MAX]; /* each view's luma and chroma scalers */
     uint8_t built[VX_BLUR_MAX];
@@ -98,7 +98,8 @@ typedef struct Screen {
     /* motion blur (docs/project-format.md, motion_blur): the views over the shutter */
     const VxScene *scene;
     double shutter;       /* seconds of recording time; 0: off */
-    int blurred;          /* the previous output was averaged over several views */
+    int blurred;          /* the output was averaged over several views: from begin on this
+                           * one (blur_begin), before it (changes) the previous one */
     uint16_t *acc;        /* sums of the rectangle's samples: luma rw x rh, then chroma */
     Blur bl;              /* the views of the output being drawn */
 } Screen;
@@ -691,7 +692,6 @@ static int blur_begin(Screen *c, const VxLayerFrame *fr, int n)
     if (!c->acc && !(c->acc = malloc(len * sizeof(*c->acc))))
         return VX_ERR(ENOMEM);
     bl->n = n;
-    bl->active = 1;
     memset(bl->built, 0, sizeof(bl->built));
     memset(bl->err, 0, sizeof(bl->err));
     for (int k = 0; k < n; k++)
@@ -764,7 +764,6 @@ static int blur_end(Screen *c)
         blur_view_free(c, v);
     for (int q = 0; q < 2 * VX_MAX_SLICES; q++)
         err |= bl->err[q];
-    bl->active = 0;
     return err ? VX_ERR(ENOMEM) : 0;
 }
 
@@ -844,7 +843,7 @@ static int screen_begin(VxLayer *ly, const VxLayerFrame *fr)
 static void screen_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
 {
     Screen *c = ly->priv;
-    if (c->bl.active) {
+    if (c->blurred) {
         if (phase == 0)
             blur_build(c, fr, i, k);
         else
@@ -865,7 +864,7 @@ static int screen_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
     (void)drawn; /* nothing needs redrawing under the screen */
     if (c->f->active)
         sliced_end(c, c->f);
-    if (c->bl.active) {
+    if (c->blurred) {
         int ret = blur_end(c);
         if (ret < 0)
             return ret;
