@@ -238,7 +238,8 @@ static int maps_init(VxPlaneScaler *s)
 
 /* A view of outputs [a, b) of the horizontal filter for the kernels: the per-output arrays
  * and the channel layout's grouped tables (a must be a whole number of blocks, or groups
- * when there are no blocks); the other layout's tables are hidden. */
+ * when there are no blocks) or wide blocks (hidden unless a starts one); the other layout's
+ * tables are hidden. */
 static VxScaleFilter filter_view(const VxScaleFilter *h, int channels, int a, int b)
 {
     VxScaleFilter view = *h;
@@ -264,6 +265,17 @@ static VxScaleFilter filter_view(const VxScaleFilter *h, int channels, int a, in
         }
         if (g->n <= 0)
             g->n = g->nfull = g->nb = 0;
+    }
+    VxScaleWide *w = channels == 2 ? &view.w2 : &view.w1;
+    (channels == 2 ? &view.w1 : &view.w2)->nb = 0;
+    if (w->nb && a % w->outs) {
+        w->nb = 0; /* not at a block's start: the per-output path */
+    } else if (w->nb) {
+        const int wa = a / w->outs, wn = (b - a + w->outs - 1) / w->outs;
+        w->nb = w->nb - wa < wn ? w->nb - wa : wn;
+        w->base += wa;
+        w->idx += (size_t)wa * 64;
+        w->coef += (size_t)wa * 32;
     }
     return view;
 }
@@ -299,9 +311,11 @@ void vx_scale_job_h(const VxScaleJob *jb, int y0, int y1)
     VxScaleKeep *k = jb->k;
     const int n = s->h.n_out, channels = jb->channels, nc = n * channels;
     const VxScaleGroups *g = channels == 2 ? &s->h.g2 : &s->h.g1;
-    /* the grouped kernels work in groups, blocks of 4 groups: a span is widened to whole
-     * ones (the extra outputs read no changed sample, so they are rewritten unchanged) */
-    const int al = g->n ? (g->nb ? 4 : 1) * g->outs : 1;
+    /* the grouped kernels work in groups, blocks of 4 groups or wide blocks: a span is
+     * widened to whole ones (the extra outputs read no changed sample, so they are rewritten
+     * unchanged) */
+    const VxScaleWide *w = channels == 2 ? &s->h.w2 : &s->h.w1;
+    const int al = g->n ? (g->nb ? 4 : 1) * g->outs : w->nb ? w->outs : 1;
     int va = -1, vb = -1;
     VxScaleFilter view;
     /* rows no output reads (above and below a zoomed view) are not filtered */

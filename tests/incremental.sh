@@ -29,6 +29,8 @@ run() { # name input extra-args...
 }
 run shrink "$MEDIA/screen.mp4" --preset ultrafast --size 1280x720 --padding 0.06 --radius 18 --shadow 20 \
     --background 'gradient:30:#000000:#ffffff'
+# a strong shrink (4.4x): the AVX-512 kernels' wide blocks, over spans of changed samples
+run strong "$MEDIA/screen.mp4" --preset ultrafast --size 320x180 --padding 0.05 --radius 6
 run repeat60 "$MEDIA/screen.mp4" --preset ultrafast --size 1920x1080 --fps 60 --padding 0.04 --radius 31
 # a budget of 8 threads: drawn in slices of rows on 2 (against one full redraw per frame)
 run slices "$MEDIA/screen.mp4" --preset ultrafast --size 1280x720 --padding 0.06 --radius 18 \

@@ -49,10 +49,26 @@ typedef struct VxScaleFilter {
                          * (+ inc per pair); the odd bytes are 0x80 (zero) */
         int16_t *coef;  /* [pair][group][lane][2], zero groups padding n to whole blocks */
     } g1, g2;
-    unsigned gbuilt; /* bit 0: g1 built (or tried), bit 1: g2 */
+    /* Where the groups do not fit (shrinking by 3x and more: a camera into its bubble, 4K
+     * into 720p), the filter in blocks of up to 16 int32 lanes (outputs of one channel, or
+     * outputs x 2 interleaved channels) whose taps all lie in one 128-byte window, for a byte
+     * permute over two 64-byte loads (AVX-512 VBMI); w1 one channel at step 1, w2 two. */
+    struct VxScaleWide {
+        int nb;         /* blocks, the last one partial; 0 when not built or no block of 4
+                         * lanes fits 128 bytes */
+        int outs;       /* outputs per block: as many as fit, at most 16 / channels */
+        int pairs, inc, bytes; /* as in VxScaleGroups */
+        int32_t *base;  /* byte offset of each block's window */
+        uint8_t *idx;   /* [block][64] byte indices from base: lane j reads bytes idx[4j],
+                         * idx[4j+2] (+ inc per pair; odd bytes are zeroed) */
+        ptrdiff_t cstride; /* int16s from one pair's coefficients to the next's: 32 * nb */
+        int16_t *coef;  /* [pair][block][lane][2] */
+    } w1, w2;
+    unsigned gbuilt; /* bit 0: g1 (or w1) built or tried, bit 1: g2 (w2) */
 } VxScaleFilter;
 
 typedef struct VxScaleGroups VxScaleGroups;
+typedef struct VxScaleWide VxScaleWide;
 
 /* Filter kinds: the high-quality one (Catmull-Rom, widened when shrinking) and bilinear
  * (a triangle, widened when shrinking: an area-like average). */
@@ -67,7 +83,8 @@ int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, dou
  * horizontal one whose tables are built on first use by vx_scale_filter_groups) */
 int vx_scale_filter_build3(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,
                            double offset);
-/* Builds g1 (channels 1) or g2 (channels 2) once; build2 builds both. */
+/* Builds g1 (channels 1) or g2 (channels 2) once, or w1 / w2 where those do not fit; build2
+ * builds both layouts. */
 int vx_scale_filter_groups(VxScaleFilter *f, int channels);
 void vx_scale_filter_free(VxScaleFilter *f);
 

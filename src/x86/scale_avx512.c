@@ -82,6 +82,41 @@ static int groups_avx512(int16_t *dst, const uint8_t *src, const VxScaleGroups *
     return 4 * n;
 }
 
+/* The wide blocks (VxScaleWide): up to 16 lanes whose taps lie in a 128-byte window, two
+ * 64-byte loads (masked at the row's end) and a two-source byte permute per tap pair; every
+ * output is done here. Per 16 outputs of a 19-tap shrink: 10 permutes and 10 dot-product
+ * accumulates, where the per-output path takes 3 multiply-adds and a horizontal sum for each
+ * output. lanes: the outputs times the channels. */
+static void wide_avx512(int16_t *dst, const uint8_t *src, const VxScaleWide *w, int lanes)
+{
+    const int per = w->outs * w->inc / 2; /* lanes per block */
+    const __m512i rnd = _mm512_set1_epi32(1 << (MID_SHIFT - 1));
+    const __m512i inc = _mm512_set1_epi8((char)w->inc);
+    for (int b = 0; b < w->nb; b++) {
+        const int b0 = w->base[b], rem = w->bytes - b0;
+        __m512i lo, hi;
+        if (rem >= 128) {
+            lo = _mm512_loadu_si512(src + b0);
+            hi = _mm512_loadu_si512(src + b0 + 64);
+        } else {
+            lo = _mm512_maskz_loadu_epi8(rem >= 64 ? ~0ull : (1ull << rem) - 1, src + b0);
+            hi = _mm512_maskz_loadu_epi8(rem <= 64 ? 0 : (1ull << (rem - 64)) - 1, src + b0 + 64);
+        }
+        const int16_t *c = w->coef + (size_t)b * 32;
+        __m512i acc = rnd;
+        __m512i x = _mm512_loadu_si512(w->idx + (size_t)b * 64);
+        for (int p = 0; p < w->pairs; p++, c += w->cstride) {
+            __m512i px = _mm512_maskz_permutex2var_epi8(0x5555555555555555ull, lo, x, hi);
+            acc = _mm512_dpwssd_epi32(acc, px, _mm512_loadu_si512(c));
+            x = _mm512_add_epi8(x, inc);
+        }
+        /* |sum| < 2^15 after the shift, as in groups_avx512 */
+        __m256i r = _mm512_cvtepi32_epi16(_mm512_srai_epi32(acc, MID_SHIFT));
+        const int left = lanes - per * b, k = left < per ? left : per;
+        _mm256_mask_storeu_epi16(dst + per * b, (__mmask16)((1u << k) - 1), r);
+    }
+}
+
 static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, int taps)
 {
     int sum = 0;
@@ -92,6 +127,10 @@ static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, i
 
 void vx_hscale_avx512(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
 {
+    if (step == 1 && !f->g1.n && f->w1.nb) {
+        wide_avx512(dst, src, &f->w1, f->n_out);
+        return;
+    }
     if (step != 1 || !f->g1.n) {
         vx_hscale_avx2(dst, src, step, f);
         return;
@@ -103,6 +142,10 @@ void vx_hscale_avx512(int16_t *dst, const uint8_t *src, int step, const VxScaleF
 
 void vx_hscale2_avx512(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 {
+    if (!f->g2.n && f->w2.nb) {
+        wide_avx512(dst, src, &f->w2, 2 * f->n_out);
+        return;
+    }
     if (!f->g2.n) {
         vx_hscale2_avx2(dst, src, f);
         return;
