@@ -2,7 +2,7 @@
 """Styled export vs "the floor" (a bare ffmpeg decode + encode of the same clip).
 
     python3 bench/floor.py [--runs 5] [--size 1920x1080] [--fps 60] [--seconds 10]
-                           [--preset veryfast] [--crf 23] [--clip FILE]
+                           [--preset veryfast] [--crf 23] [--clip FILE] [--out WxH]
 
 Without --clip it generates a screen-like clip (the demo's synthetic desktop: windows,
 scrolling text, a moving pointer) with `vexport synth`. Runs the floor and vexport
@@ -15,6 +15,10 @@ made by auto_zoom from a click), i.e. docs/demo-project.json without its timelin
 captions. Its clip is generated with the
 pointer left out and a cursor track beside it (`vexport synth --no-pointer --cursor-track
 --webcam`); the floor encodes that same clip. --effects style runs only the styled export.
+
+--out WxH exports at another size than the clip's (a Retina or 4K recording into 1080p): the
+floor then scales as the public protocol's floor does (`-vf scale=W:H:flags=bicubic,
+format=yuv420p`), and the styled export is made at that size.
 
 --same-picture adds a run whose picture is the floor's own (no padding, so the screen fills
 the output unscaled; --no-passthrough): its output is byte-identical to the floor's, so its
@@ -59,10 +63,11 @@ def make_clip(vexport, path, size, fps, seconds, audio=False):
     return path
 
 
-def floor_cmd(clip, out, preset="veryfast", crf="23"):
-    """The floor: a bare decode + x264 encode of the clip."""
-    return ["ffmpeg", "-v", "error", "-y", "-i", clip, "-an", "-c:v", "libx264", "-preset",
-            preset, "-crf", str(crf), "-f", "mp4", out]
+def floor_cmd(clip, out, preset="veryfast", crf="23", size=None):
+    """The floor: a bare decode + x264 encode of the clip (scaled to size, WxH, if given)."""
+    scale = ["-vf", "scale=%s:flags=bicubic,format=yuv420p" % size.replace("x", ":")] if size else []
+    return ["ffmpeg", "-v", "error", "-y", "-i", clip, "-an", *scale, "-c:v", "libx264",
+            "-preset", preset, "-crf", str(crf), "-f", "mp4", out]
 
 
 def styled_cmd(vexport, clip, size, out, preset="veryfast", crf="23", background=GRADIENT,
@@ -132,6 +137,7 @@ def main():
     ap.add_argument("--preset", default="veryfast")
     ap.add_argument("--crf", default="23")
     ap.add_argument("--clip")
+    ap.add_argument("--out", help="the export's size, WxH, when not the clip's")
     ap.add_argument("--effects", choices=("all", "style"),
                     help="all: also every effect (default without --clip); style: styling only")
     ap.add_argument("--same-picture", action="store_true",
@@ -143,6 +149,9 @@ def main():
     if effects == "all" and a.clip:
         ap.error("--effects all generates its clip (with a cursor track and a webcam); "
                  "leave out --clip")
+    if a.out and (effects == "all" or a.same_picture):
+        ap.error("--out goes with the styled export alone: add --effects style, leave out "
+                 "--same-picture")
     out = os.path.join(tmp, "out.mp4")
     if a.clip:
         clip = a.clip
@@ -155,8 +164,8 @@ def main():
         project = effects_project(tmp, clip, a.size, a.fps, cursor, camera, a.crf)
     else:
         clip = make_clip(a.vexport, os.path.join(tmp, "clip.mp4"), a.size, a.fps, a.seconds)
-    runs = [("floor", floor_cmd(clip, out, a.preset, a.crf)),
-            ("styled", styled_cmd(a.vexport, clip, a.size, out, a.preset, a.crf))]
+    runs = [("floor", floor_cmd(clip, out, a.preset, a.crf, a.out)),
+            ("styled", styled_cmd(a.vexport, clip, a.out or a.size, out, a.preset, a.crf))]
     if effects == "all":
         runs.append(("all effects", [a.vexport, "render", project,
                                      "--preset", a.preset, "-q", "-o", out]))
@@ -165,8 +174,8 @@ def main():
                                                 padding="0", radius="0", shadow=None,
                                                 extra=("--no-passthrough",))))
     res = alternate(runs, a.runs)
-    print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), libx264 {a.preset} crf {a.crf}, "
-          f"{a.runs} alternating runs")
+    print(f"clip {clip} ({a.size}, {a.fps} fps, {a.seconds} s), export {a.out or a.size}, "
+          f"libx264 {a.preset} crf {a.crf}, {a.runs} alternating runs")
     tf, rf, cf = res["floor"]
     mf = statistics.median(tf)
     for name, _ in runs:
