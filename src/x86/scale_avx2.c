@@ -43,6 +43,59 @@ static inline __m128i dotp(const uint8_t *s, const int16_t *c, int ptaps)
     return q < ptaps ? _mm_add_epi32(r, dot8(s + q, c + q)) : r;
 }
 
+/* As dotp for ptaps >= 16, left as 8 partial int32 sums: no fold per output (sum8 folds 8
+ * outputs' partials at once). */
+static inline __m256i dotp256(const uint8_t *s, const int16_t *c, int ptaps)
+{
+    __m256i acc = _mm256_madd_epi16(_mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)s)),
+                                    _mm256_loadu_si256((const __m256i *)c));
+    int q = 16;
+    for (; q + 16 <= ptaps; q += 16) {
+        const __m256i px = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(s + q)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(px, _mm256_loadu_si256((const __m256i *)(c + q))));
+    }
+    if (q < ptaps)
+        acc = _mm256_add_epi32(acc, _mm256_zextsi128_si256(dot8(s + q, c + q)));
+    return acc;
+}
+
+/* The sums of 8 vectors of partial sums, in order: m[k]'s 8 lanes add up to result k. */
+static inline __m256i sum8(const __m256i m[8])
+{
+    /* a: per 128-bit half, the sums of that half of m[0..3]; b: of m[4..7] */
+    const __m256i a = _mm256_hadd_epi32(_mm256_hadd_epi32(m[0], m[1]), _mm256_hadd_epi32(m[2], m[3]));
+    const __m256i b = _mm256_hadd_epi32(_mm256_hadd_epi32(m[4], m[5]), _mm256_hadd_epi32(m[6], m[7]));
+    return _mm256_add_epi32(_mm256_permute2x128_si256(a, b, 0x20),
+                            _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+/* Both channels of ptaps (>= 16) interleaved pairs: per 16 taps one 32-byte load split into
+ * each half's 8 first-channel and 8 second-channel samples, widened against the 16
+ * coefficients as they lie (no broadcast); *u and *v get 8 partial sums each. */
+static inline void dotp2w(const uint8_t *s, const int16_t *c, int ptaps, __m256i *u, __m256i *v)
+{
+    const __m256i split = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15,
+                                           0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i au = zero, av = zero;
+    int q = 0;
+    for (; q + 16 <= ptaps; q += 16) {
+        const __m256i px = _mm256_shuffle_epi8(_mm256_loadu_si256((const __m256i *)(s + 2 * q)), split);
+        const __m256i cf = _mm256_loadu_si256((const __m256i *)(c + q));
+        au = _mm256_add_epi32(au, _mm256_madd_epi16(_mm256_unpacklo_epi8(px, zero), cf));
+        av = _mm256_add_epi32(av, _mm256_madd_epi16(_mm256_unpackhi_epi8(px, zero), cf));
+    }
+    if (q < ptaps) { /* 8 more: the low half sums the first channel, the high half the second */
+        const __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 2 * q)),
+                                            _mm256_castsi256_si128(split));
+        const __m256i cf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(c + q)));
+        const __m256i m = _mm256_madd_epi16(_mm256_cvtepu8_epi16(px), cf);
+        au = _mm256_add_epi32(au, _mm256_zextsi128_si256(_mm256_castsi256_si128(m)));
+        av = _mm256_add_epi32(av, _mm256_zextsi128_si256(_mm256_extracti128_si256(m, 1)));
+    }
+    *u = au, *v = av;
+}
+
 /* Both channels of ptaps interleaved pairs (2 * ptaps bytes) with the same zero-padded
  * coefficients: per 8 taps, the 16 bytes are split into the 8 first-channel samples and the
  * 8 second-channel ones, so the low lane sums the first channel, the high lane the second. */
@@ -110,6 +163,19 @@ void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
          * row's end goes through the scalar path */
         const int ptaps = f->ptaps;
         const __m256i rnd = _mm256_set1_epi32(1 << (MID_SHIFT - 1));
+        for (; ptaps >= 16 && i + 4 <= n; i += 4) { /* 16 taps of both channels per load */
+            if (f->pos[i + 3] + ptaps > f->n_src)
+                break;
+            const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+            __m256i m[8];
+            for (int k = 0; k < 4; k++)
+                dotp2w(src + (ptrdiff_t)f->pos[i + k] * 2, c + k * ptaps, ptaps, &m[2 * k],
+                       &m[2 * k + 1]);
+            /* first channel of output i, second, first of i + 1, ...: dst's order */
+            __m256i sum = _mm256_srai_epi32(_mm256_add_epi32(sum8(m), rnd), MID_SHIFT);
+            sum = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
+            _mm_storeu_si128((__m128i *)(dst + 2 * i), _mm256_castsi256_si128(sum));
+        }
         for (; i + 4 <= n; i += 4) {
             if (f->pos[i + 3] + ptaps > f->n_src)
                 break;
@@ -204,6 +270,18 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
             __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
             _mm_storeu_si128((__m128i *)(dst + i), _mm256_castsi256_si128(w));
         }
+    }
+    for (; ptaps >= 16 && i + 8 <= n; i += 8) { /* 8 outputs, their partials folded at once */
+        if (f->pos[i + 7] + ptaps > f->n_src)
+            break;
+        const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+        __m256i m[8];
+        for (int k = 0; k < 8; k++)
+            m[k] = dotp256(src + f->pos[i + k], c + k * ptaps, ptaps);
+        __m256i sum = _mm256_srai_epi32(_mm256_add_epi32(sum8(m), _mm256_set1_epi32(1 << (MID_SHIFT - 1))),
+                                        MID_SHIFT);
+        sum = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
+        _mm_storeu_si128((__m128i *)(dst + i), _mm256_castsi256_si128(sum));
     }
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i + 3] + ptaps > f->n_src)
