@@ -117,8 +117,9 @@ static int wide_fits(const VxScaleFilter *f, int ch, int outs, int pairs)
 }
 
 /* The filter in blocks over a 128-byte window (see VxScaleWide); ch = channels = step. A
- * block holds as many outputs as fit, 16 lanes' worth down to 4: a 1080p camera into a 280
- * pixel bubble (6.9x, 28 taps) fits 12. Left empty (nb 0) when not even 4 do. */
+ * block holds as many outputs as fit, 16 lanes' worth down to 4 lanes': a 1080p camera into
+ * a 280 pixel bubble (6.9x, 28 taps) fits 15 luma outputs, or 6 pairs of NV12 chroma (12
+ * lanes). Left empty (nb 0) when not even 4 lanes do. */
 static int wide_build(VxScaleWide *w, const VxScaleFilter *f, int ch)
 {
     memset(w, 0, sizeof(*w));
