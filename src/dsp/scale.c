@@ -36,6 +36,17 @@ static void groups_free(VxScaleGroups *g)
     free(g->bidx);
 }
 
+/* One lane's coefficient pairs of output o for the pair-wise kernels: dst[p * cstride + e]
+ * is tap 2p + e (0 past the last tap). */
+static void lane_coefs(int16_t *dst, ptrdiff_t cstride, const VxScaleFilter *f, int o,
+                       int pairs)
+{
+    const int taps = f->taps;
+    for (int p = 0; p < pairs; p++)
+        for (int e = 0; e < 2; e++)
+            dst[p * cstride + e] = 2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
+}
+
 /* Regroups the filter for the shuffle kernels (see VxScaleGroups); ch = channels = step. */
 static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
 {
@@ -57,7 +68,6 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
     g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch;
     g->cstride = (ptrdiff_t)n4 * 8;
     g->bytes = f->n_src * ch;
-    const int taps = f->taps;
     int w64 = 1;
     for (int k = 0; k < n; k++) {
         const int o0 = k * outs;
@@ -70,10 +80,7 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
             const int o = o0 + j / ch, b = (f->pos[o] - f->pos[o0]) * ch + j % ch;
             uint8_t *ix = g->idx + (size_t)k * 16 + 4 * j;
             ix[0] = (uint8_t)b, ix[1] = 0x80, ix[2] = (uint8_t)(b + ch), ix[3] = 0x80;
-            for (int p = 0; p < pairs; p++)
-                for (int e = 0; e < 2; e++)
-                    g->coef[p * g->cstride + k * 8 + 2 * j + e] =
-                        2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
+            lane_coefs(g->coef + k * 8 + 2 * j, g->cstride, f, o, pairs);
         }
     }
     if (w64) {
@@ -147,10 +154,7 @@ static int wide_build(VxScaleWide *w, const VxScaleFilter *f, int ch)
             const int o = o0 + j / ch, d = (f->pos[o] - f->pos[o0]) * ch + j % ch;
             uint8_t *ix = w->idx + (size_t)b * 64 + 4 * j;
             ix[0] = (uint8_t)d, ix[2] = (uint8_t)(d + ch);
-            for (int p = 0; p < pairs; p++)
-                for (int e = 0; e < 2; e++)
-                    w->coef[p * w->cstride + b * 32 + 2 * j + e] =
-                        2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
+            lane_coefs(w->coef + b * 32 + 2 * j, w->cstride, f, o, pairs);
         }
     }
     return 0;

@@ -13,6 +13,16 @@ static inline int16_t hscale_one(const uint8_t *s, int step, const int16_t *c, i
     return (int16_t)((sum + (1 << (MID_SHIFT - 1))) >> MID_SHIFT);
 }
 
+/* 8 int32 sums with their rounding term added: shifted to the middle precision, narrowed
+ * (|sums| < 2^15: the saturating pack equals the C reference's int16 cast) and stored in
+ * order at dst. */
+static inline void shift_store8(int16_t *dst, __m256i sums)
+{
+    sums = _mm256_srai_epi32(sums, MID_SHIFT);
+    sums = _mm256_permute4x64_epi64(_mm256_packs_epi32(sums, sums), 0x08);
+    _mm_storeu_si128((__m128i *)dst, _mm256_castsi256_si128(sums));
+}
+
 /* Dot product of 8 source bytes with 8 coefficients, as 4 partial int32 sums. */
 static inline __m128i dot8(const uint8_t *s, const int16_t *c)
 {
@@ -69,6 +79,21 @@ static inline __m256i sum8(const __m256i m[8])
                             _mm256_permute2x128_si256(a, b, 0x31));
 }
 
+/* Both channels of ptaps interleaved pairs (2 * ptaps bytes) with the same zero-padded
+ * coefficients: per 8 taps, the 16 bytes are split into the 8 first-channel samples and the
+ * 8 second-channel ones, so the low lane sums the first channel, the high lane the second. */
+static inline __m256i dotp2(const uint8_t *s, const int16_t *c, int ptaps)
+{
+    const __m128i split = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+    __m256i acc = _mm256_setzero_si256();
+    for (int q = 0; q < ptaps; q += 8) {
+        const __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 2 * q)), split);
+        const __m256i cf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(c + q)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_cvtepu8_epi16(px), cf));
+    }
+    return acc;
+}
+
 /* Both channels of ptaps (>= 16) interleaved pairs: per 16 taps one 32-byte load split into
  * each half's 8 first-channel and 8 second-channel samples, widened against the 16
  * coefficients as they lie (no broadcast); *u and *v get 8 partial sums each. */
@@ -85,30 +110,12 @@ static inline void dotp2w(const uint8_t *s, const int16_t *c, int ptaps, __m256i
         au = _mm256_add_epi32(au, _mm256_madd_epi16(_mm256_unpacklo_epi8(px, zero), cf));
         av = _mm256_add_epi32(av, _mm256_madd_epi16(_mm256_unpackhi_epi8(px, zero), cf));
     }
-    if (q < ptaps) { /* 8 more: the low half sums the first channel, the high half the second */
-        const __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 2 * q)),
-                                            _mm256_castsi256_si128(split));
-        const __m256i cf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(c + q)));
-        const __m256i m = _mm256_madd_epi16(_mm256_cvtepu8_epi16(px), cf);
+    if (q < ptaps) { /* 8 more: dotp2's low half sums the first channel, its high half the second */
+        const __m256i m = dotp2(s + 2 * q, c + q, 8);
         au = _mm256_add_epi32(au, _mm256_zextsi128_si256(_mm256_castsi256_si128(m)));
         av = _mm256_add_epi32(av, _mm256_zextsi128_si256(_mm256_extracti128_si256(m, 1)));
     }
     *u = au, *v = av;
-}
-
-/* Both channels of ptaps interleaved pairs (2 * ptaps bytes) with the same zero-padded
- * coefficients: per 8 taps, the 16 bytes are split into the 8 first-channel samples and the
- * 8 second-channel ones, so the low lane sums the first channel, the high lane the second. */
-static inline __m256i dotp2(const uint8_t *s, const int16_t *c, int ptaps)
-{
-    const __m128i split = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
-    __m256i acc = _mm256_setzero_si256();
-    for (int q = 0; q < ptaps; q += 8) {
-        const __m128i px = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 2 * q)), split);
-        const __m256i cf = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(c + q)));
-        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_cvtepu8_epi16(px), cf));
-    }
-    return acc;
 }
 
 /* The grouped filter (VxScaleGroups): per group one 16-byte load, then per tap pair one
@@ -132,9 +139,7 @@ int vx_hscale_groups_avx2(int16_t *dst, const uint8_t *src, const VxScaleGroups 
                                                           _mm256_loadu_si256((const __m256i *)c)));
             idx = _mm256_add_epi8(idx, inc);
         }
-        acc = _mm256_srai_epi32(acc, MID_SHIFT);
-        __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(acc, acc), 0x08);
-        _mm_storeu_si128((__m128i *)(dst + 4 * k), _mm256_castsi256_si128(w));
+        shift_store8(dst + 4 * k, acc);
     }
     if (k < n) {
         __m128i s = _mm_loadu_si128((const __m128i *)(src + g->base[k]));
@@ -172,9 +177,7 @@ void vx_hscale2_avx2(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
                 dotp2w(src + (ptrdiff_t)f->pos[i + k] * 2, c + k * ptaps, ptaps, &m[2 * k],
                        &m[2 * k + 1]);
             /* first channel of output i, second, first of i + 1, ...: dst's order */
-            __m256i sum = _mm256_srai_epi32(_mm256_add_epi32(sum8(m), rnd), MID_SHIFT);
-            sum = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
-            _mm_storeu_si128((__m128i *)(dst + 2 * i), _mm256_castsi256_si128(sum));
+            shift_store8(dst + 2 * i, _mm256_add_epi32(sum8(m), rnd));
         }
         for (; i + 4 <= n; i += 4) {
             if (f->pos[i + 3] + ptaps > f->n_src)
@@ -266,9 +269,7 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
             }
             __m256i sum = _mm256_hadd_epi32(_mm256_hadd_epi32(m[0], m[1]),
                                             _mm256_hadd_epi32(m[2], m[3]));
-            sum = _mm256_srai_epi32(_mm256_add_epi32(sum, rnd8), MID_SHIFT);
-            __m256i w = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
-            _mm_storeu_si128((__m128i *)(dst + i), _mm256_castsi256_si128(w));
+            shift_store8(dst + i, _mm256_add_epi32(sum, rnd8));
         }
     }
     for (; ptaps >= 16 && i + 8 <= n; i += 8) { /* 8 outputs, their partials folded at once */
@@ -278,10 +279,7 @@ void vx_hscale_avx2(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
         __m256i m[8];
         for (int k = 0; k < 8; k++)
             m[k] = dotp256(src + f->pos[i + k], c + k * ptaps, ptaps);
-        __m256i sum = _mm256_srai_epi32(_mm256_add_epi32(sum8(m), _mm256_set1_epi32(1 << (MID_SHIFT - 1))),
-                                        MID_SHIFT);
-        sum = _mm256_permute4x64_epi64(_mm256_packs_epi32(sum, sum), 0x08);
-        _mm_storeu_si128((__m128i *)(dst + i), _mm256_castsi256_si128(sum));
+        shift_store8(dst + i, _mm256_add_epi32(sum8(m), _mm256_set1_epi32(1 << (MID_SHIFT - 1))));
     }
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i + 3] + ptaps > f->n_src)
