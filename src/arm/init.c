@@ -7,6 +7,8 @@ void vx_scale_dsp_init_arm(VxScaleDSP *d, unsigned cpu_flags)
 {
     if (cpu_flags & VX_CPU_NEON) {
         d->hscale = vx_hscale_neon;
+        d->hscale2 = vx_hscale2_neon;
+        d->hscale_rows = vx_hscale_rows_neon;
         d->vscale = vx_vscale_neon;
     }
 }

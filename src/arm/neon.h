@@ -7,6 +7,9 @@
 #include "dsp/scale.h"
 
 void vx_hscale_neon(int16_t *dst, const uint8_t *src, int src_step, const VxScaleFilter *f);
+void vx_hscale2_neon(int16_t *dst, const uint8_t *src, const VxScaleFilter *f);
+void vx_hscale_rows_neon(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                         const VxScaleFilter *f);
 void vx_vscale_neon(uint8_t *dst, int dst_step, const int16_t *const *rows, const int16_t *coef,
                     int taps, int w);
 void vx_blend_mask_neon(uint8_t *dst, const uint8_t *under, const uint8_t *m, int step, int w);

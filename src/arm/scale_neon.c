@@ -20,11 +20,22 @@ static inline uint8x8_t load8(const uint8_t *s, int step)
 }
 
 /* dot product of 8 samples with 8 coefficients, as 4 partial int32 sums */
-static inline int32x4_t dot8(uint8x8_t px, const int16_t *c)
+static inline int32x4_t dot8c(uint8x8_t px, int16x8_t cf)
 {
     const int16x8_t p = vreinterpretq_s16_u16(vmovl_u8(px));
-    const int16x8_t cf = vld1q_s16(c);
     return vmlal_high_s16(vmull_s16(vget_low_s16(p), vget_low_s16(cf)), p, cf);
+}
+
+static inline int32x4_t dot8(uint8x8_t px, const int16_t *c)
+{
+    return dot8c(px, vld1q_s16(c));
+}
+
+/* the 4 outputs' sums, m[k] output k's partial sums: (sum + 128) >> 8 without overflow, then
+ * truncated to 16 bits like the C cast */
+static inline int16x4_t narrow4(const int32x4_t m[4])
+{
+    return vrshrn_n_s32(vpaddq_s32(vpaddq_s32(m[0], m[1]), vpaddq_s32(m[2], m[3])), MID_SHIFT);
 }
 
 static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
@@ -47,9 +58,7 @@ static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
             for (int q = 8; q < ptaps; q += 8)
                 m[k] = vaddq_s32(m[k], dot8(load8(s + q * step, step), c + k * ptaps + q));
         }
-        const int32x4_t sum = vpaddq_s32(vpaddq_s32(m[0], m[1]), vpaddq_s32(m[2], m[3]));
-        /* (sum + 128) >> 8 without overflow, then truncated to 16 bits like the C cast */
-        vst1_s16(dst + i, vrshrn_n_s32(sum, MID_SHIFT));
+        vst1_s16(dst + i, narrow4(m));
     }
     for (; i < n; i++)
         dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step, f->coef + (size_t)i * taps,
@@ -66,6 +75,71 @@ void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
         for (int i = 0; i < f->n_out; i++)
             dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
                                 f->coef + (size_t)i * f->taps, f->taps);
+    }
+}
+
+/* Both channels of interleaved pairs (NV12 UV), 4 outputs at a time: one deinterleaving
+ * load of 8 pairs feeds both channels' dot products with the same coefficients. */
+static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
+    const int limit = f->n_src - ptaps; /* the 2 * ptaps bytes read stay inside the row */
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        if (f->pos[i] > limit || f->pos[i + 1] > limit || f->pos[i + 2] > limit ||
+            f->pos[i + 3] > limit)
+            break;
+        const int16_t *c = f->coef_pad + (size_t)i * ptaps;
+        int32x4_t mu[4], mv[4];
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *s = src + (ptrdiff_t)f->pos[i + k] * 2;
+            const int16_t *ck = c + k * ptaps;
+            int16x8_t cf = vld1q_s16(ck);
+            uint8x8x2_t px = vld2_u8(s);
+            mu[k] = dot8c(px.val[0], cf);
+            mv[k] = dot8c(px.val[1], cf);
+            for (int q = 8; q < ptaps; q += 8) {
+                cf = vld1q_s16(ck + q);
+                px = vld2_u8(s + 2 * q);
+                mu[k] = vaddq_s32(mu[k], dot8c(px.val[0], cf));
+                mv[k] = vaddq_s32(mv[k], dot8c(px.val[1], cf));
+            }
+        }
+        const int16x4x2_t uv = {{narrow4(mu), narrow4(mv)}};
+        vst2_s16(dst + 2 * i, uv); /* u0 v0 u1 v1 ... */
+    }
+    for (; i < n; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * taps;
+        dst[2 * i] = hscale_one(s, 2, c, taps);
+        dst[2 * i + 1] = hscale_one(s + 1, 2, c, taps);
+    }
+}
+
+void vx_hscale2_neon(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+{
+    if (f->ptaps) {
+        hscale2_padded(dst, src, f);
+        return;
+    }
+    for (int i = 0; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * f->taps;
+        dst[2 * i] = hscale_one(s, 2, c, f->taps);
+        dst[2 * i + 1] = hscale_one(s + 1, 2, c, f->taps);
+    }
+}
+
+/* Rows through one filter (the band and whole-plane passes call this; without it they took
+ * the C reference): one channel at step 1, or interleaved pairs. */
+void vx_hscale_rows_neon(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
+                         const VxScaleFilter *f)
+{
+    for (int r = 0; r < nr; r++) {
+        if (channels == 2)
+            vx_hscale2_neon(dst[r], src[r], f);
+        else
+            vx_hscale_neon(dst[r], src[r], 1, f);
     }
 }
 

@@ -456,6 +456,30 @@ static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *prev, const VxDiffD
     }
 }
 
+/* The first SIMD level of each architecture (AVX2, NEON) must replace every scaling and
+ * blending entry: one left unset silently stays the C reference there (NEON lacked hscale2
+ * and hscale_rows until 2026-12-06: every NV12 chroma pass ran scalar on Apple Silicon). The
+ * change search (VxDiffDSP) is exempt: its C reference is memcmp, which libc vectorises. */
+static void test_complete(const VxScaleDSP *sref, const VxBlendDSP *bref, const VxScaleDSP *s,
+                          const VxBlendDSP *b, const char *isa)
+{
+    const struct { const char *name; int same; } e[] = {
+        {"hscale", s->hscale == sref->hscale},
+        {"hscale2", s->hscale2 == sref->hscale2},
+        {"hscale_rows", s->hscale_rows == sref->hscale_rows},
+        {"vscale", s->vscale == sref->vscale},
+        {"blend_mask", b->mask == bref->mask},
+        {"blend_over", b->over == bref->over},
+        {"blend_over_uv", b->over_uv == bref->over_uv},
+        {"blend_rgba_nv12", b->rgba_nv12 == bref->rgba_nv12},
+    };
+    for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+        checks++;
+        if (e[i].same)
+            fail(e[i].name, isa, 0, "still the C reference at this level (no SIMD version)");
+    }
+}
+
 int main(int argc, char **argv)
 {
     /* --list: only say which levels would run (checks that VEXPORT_CPU masks them) */
@@ -509,6 +533,8 @@ int main(int argc, char **argv)
             test_over(&bref, &bb, &b, levels[l].name);
             test_rgba_nv12(&bref, &bb, &b, levels[l].name);
         }
+        if (!strcmp(levels[l].name, "avx2") || !strcmp(levels[l].name, "neon"))
+            test_complete(&sref, &bref, &s, &b, levels[l].name);
         if (level_fns[0])
             level_fns[strlen(level_fns) - 1] = 0; /* the last comma */
         if (!level_n)
