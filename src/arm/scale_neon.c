@@ -39,13 +39,12 @@ static inline int16x4_t narrow4(const int32x4_t m[4])
 }
 
 static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
-                          const VxScaleFilter *f)
+                          const VxScaleFilter *f, int i)
 {
     const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
     /* the padded read of an output spans ptaps samples, and with step 2 one byte more than
      * the last of them: such reads must stay inside the row, or the output goes scalar */
     const int limit = f->n_src - ptaps - (step - 1);
-    int i = 0;
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i] > limit || f->pos[i + 1] > limit || f->pos[i + 2] > limit ||
             f->pos[i + 3] > limit)
@@ -65,14 +64,78 @@ static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
                             taps);
 }
 
+/* A byte lookup in the first nt registers of t (indices past them give 0). */
+static inline uint8x16_t lookup(const uint8x16x4_t t, const int nt, const uint8x16_t idx)
+{
+    switch (nt) {
+    case 1: return vqtbl1q_u8(t.val[0], idx);
+    case 2: return vqtbl2q_u8((uint8x16x2_t){{t.val[0], t.val[1]}}, idx);
+    case 3: return vqtbl3q_u8((uint8x16x3_t){{t.val[0], t.val[1], t.val[2]}}, idx);
+    default: return vqtbl4q_u8(t, idx);
+    }
+}
+
+/* The grouped filter (VxScaleGroups, built for every architecture) over nr (1 or 2) rows
+ * that share each load of the tables: per group of 4 int32 lanes one load of each row's
+ * window (nt registers of 16 bytes), then per tap pair one table lookup that places each
+ * lane's two samples as 16-bit words (the indices 0x80 and up give 0) and a multiply-
+ * accumulate with the lanes' coefficient pairs, lanes 0-1 and 2-3 in two accumulators whose
+ * neighbours are added at the end. Writes g->nfull * 4 values (outputs, or pairs of channels)
+ * per row, returns that. */
+static inline int groups_nt(int16_t *const *dst, const uint8_t *const *src, const int nr,
+                            const int nt, const VxScaleGroups *g)
+{
+    const uint8x16_t inc = vdupq_n_u8((uint8_t)g->inc);
+    const int n = g->nfull, pairs = g->pairs;
+    for (int k = 0; k < n; k++) {
+        uint8x16x4_t s[2];
+        int32x4_t lo[2], hi[2];
+        for (int r = 0; r < nr; r++) {
+            for (int j = 0; j < nt; j++)
+                s[r].val[j] = vld1q_u8(src[r] + g->base[k] + 16 * j);
+            for (int j = nt; j < 4; j++)
+                s[r].val[j] = vdupq_n_u8(0);
+            lo[r] = hi[r] = vdupq_n_s32(0);
+        }
+        uint8x16_t idx = vld1q_u8(g->idx + (size_t)k * 16);
+        const int16_t *c = g->coef + (size_t)k * 8;
+        for (int p = 0; p < pairs; p++, c += g->cstride) {
+            const int16x8_t cf = vld1q_s16(c);
+            for (int r = 0; r < nr; r++) {
+                const int16x8_t x = vreinterpretq_s16_u8(lookup(s[r], nt, idx));
+                lo[r] = vmlal_s16(lo[r], vget_low_s16(x), vget_low_s16(cf));
+                hi[r] = vmlal_high_s16(hi[r], x, cf);
+            }
+            idx = vaddq_u8(idx, inc);
+        }
+        for (int r = 0; r < nr; r++)
+            vst1_s16(dst[r] + 4 * k, vrshrn_n_s32(vpaddq_s32(lo[r], hi[r]), MID_SHIFT));
+    }
+    return 4 * n;
+}
+
+/* groups_nt for the group's window (g->win bytes), each size its own loop */
+static inline int groups_neon(int16_t *const *dst, const uint8_t *const *src, const int nr,
+                              const VxScaleGroups *g)
+{
+    switch (g->win) {
+    case 16: return groups_nt(dst, src, nr, 1, g);
+    case 32: return groups_nt(dst, src, nr, 2, g);
+    case 48: return groups_nt(dst, src, nr, 3, g);
+    default: return groups_nt(dst, src, nr, 4, g);
+    }
+}
+
 void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f)
 {
+    /* the groups first where they fit (step 1), then 4 outputs at a time */
+    int i = step == 1 && f->g1.n ? groups_neon(&dst, &src, 1, &f->g1) : 0;
     if (f->ptaps && step == 1) {
-        hscale_padded(dst, src, 1, f);
+        hscale_padded(dst, src, 1, f, i);
     } else if (f->ptaps && step == 2) {
-        hscale_padded(dst, src, 2, f);
+        hscale_padded(dst, src, 2, f, i);
     } else {
-        for (int i = 0; i < f->n_out; i++)
+        for (; i < f->n_out; i++)
             dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
                                 f->coef + (size_t)i * f->taps, f->taps);
     }
@@ -80,11 +143,10 @@ void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
 
 /* Both channels of interleaved pairs (NV12 UV), 4 outputs at a time: one deinterleaving
  * load of 8 pairs feeds both channels' dot products with the same coefficients. */
-static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
+static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter *f, int i)
 {
     const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
     const int limit = f->n_src - ptaps; /* the 2 * ptaps bytes read stay inside the row */
-    int i = 0;
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i] > limit || f->pos[i + 1] > limit || f->pos[i + 2] > limit ||
             f->pos[i + 3] > limit)
@@ -119,7 +181,7 @@ static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter
 void vx_hscale2_neon(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 {
     if (f->ptaps) {
-        hscale2_padded(dst, src, f);
+        hscale2_padded(dst, src, f, f->g2.n ? groups_neon(&dst, &src, 1, &f->g2) / 2 : 0);
         return;
     }
     for (int i = 0; i < f->n_out; i++) {
@@ -131,11 +193,23 @@ void vx_hscale2_neon(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 }
 
 /* Rows through one filter (the band and whole-plane passes call this; without it they took
- * the C reference): one channel at step 1, or interleaved pairs. */
+ * the C reference): one channel at step 1, or interleaved pairs; two rows at a time share
+ * the group tables' loads. */
 void vx_hscale_rows_neon(int16_t *const *dst, const uint8_t *const *src, int nr, int channels,
                          const VxScaleFilter *f)
 {
-    for (int r = 0; r < nr; r++) {
+    const VxScaleGroups *g = channels == 2 ? &f->g2 : &f->g1;
+    int r = 0;
+    for (; g->n && f->ptaps && r + 2 <= nr; r += 2) {
+        const int i = groups_neon(dst + r, src + r, 2, g) / channels;
+        for (int q = r; q < r + 2; q++) {
+            if (channels == 2)
+                hscale2_padded(dst[q], src[q], f, i);
+            else
+                hscale_padded(dst[q], src[q], 1, f, i);
+        }
+    }
+    for (; r < nr; r++) {
         if (channels == 2)
             vx_hscale2_neon(dst[r], src[r], f);
         else

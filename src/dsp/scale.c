@@ -47,16 +47,18 @@ static void lane_coefs(int16_t *dst, ptrdiff_t cstride, const VxScaleFilter *f, 
             dst[p * cstride + e] = 2 * p + e < taps ? f->coef[(size_t)o * taps + 2 * p + e] : 0;
 }
 
-/* Regroups the filter for the shuffle kernels (see VxScaleGroups); ch = channels = step. */
-static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
+/* Regroups the filter for the shuffle kernels (see VxScaleGroups) over windows of win bytes
+ * (16; NEON's table lookups also take 32, 48 and 64); ch = channels = step. */
+static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch, int win)
 {
     memset(g, 0, sizeof(*g));
     const int outs = 4 / ch, n = f->n_out / outs, pairs = (f->taps + 1) / 2;
-    if (n < 1 || 2 * pairs * ch > 16)
+    if (n < 1 || 2 * pairs * ch > win)
         return 0;
-    for (int k = 0; k < n; k++) { /* every group's taps in one 16-byte window? */
+    for (int k = 0; k < n; k++) { /* every group's taps in one window? */
         const int o0 = k * outs;
-        if ((f->pos[o0 + outs - 1] - f->pos[o0]) * ch + (ch - 1) + (2 * pairs - 1) * ch > 15)
+        if ((f->pos[o0 + outs - 1] - f->pos[o0]) * ch + (ch - 1) + (2 * pairs - 1) * ch >
+            win - 1)
             return 0;
     }
     const int n4 = (n + 3) & ~3;
@@ -65,14 +67,14 @@ static int groups_build(VxScaleGroups *g, const VxScaleFilter *f, int ch)
     g->coef = calloc((size_t)n4 * 8 * pairs, sizeof(*g->coef));
     if (!g->base || !g->idx || !g->coef)
         goto fail;
-    g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch;
+    g->n = n, g->outs = outs, g->pairs = pairs, g->inc = 2 * ch, g->win = win;
     g->cstride = (ptrdiff_t)n4 * 8;
     g->bytes = f->n_src * ch;
-    int w64 = 1;
+    int w64 = win == 16; /* the blocks of 4 groups: 16-byte groups only */
     for (int k = 0; k < n; k++) {
         const int o0 = k * outs;
         g->base[k] = f->pos[o0] * ch;
-        if (g->base[k] + 16 <= g->bytes)
+        if (g->base[k] + win <= g->bytes)
             g->nfull = k + 1;
         if (k % 4 && g->base[k] - g->base[k & ~3] > 48)
             w64 = 0;
@@ -184,9 +186,20 @@ int vx_scale_filter_groups(VxScaleFilter *f, int channels)
         return 0;
     f->gbuilt |= bit;
     VxScaleGroups *g = channels == 2 ? &f->g2 : &f->g1;
-    if (groups_build(g, f, channels) < 0)
+    if (groups_build(g, f, channels, 16) < 0)
         return -1;
-    return g->n ? 0 : wide_build(channels == 2 ? &f->w2 : &f->w1, f, channels);
+    /* NEON looks up bytes in up to 4 registers: where 16 bytes do not hold a group (a shrink
+     * by about 2x for chroma, 3x for luma: Retina and 4K into 1080p, a camera into its bubble),
+     * windows of 32, 48 or 64 bytes; the wide blocks are for AVX-512 */
+#if defined(VX_ARCH_AARCH64)
+    const int neon = 1;
+#else
+    const int neon = 0;
+#endif
+    for (int win = 32; neon && !g->n && win <= 64; win += 16)
+        if (groups_build(g, f, channels, win) < 0)
+            return -1;
+    return g->n || neon ? 0 : wide_build(channels == 2 ? &f->w2 : &f->w1, f, channels);
 }
 
 int vx_scale_filter_build2(VxScaleFilter *f, int kind, int n_src, int n_out, double ratio,

@@ -28,15 +28,18 @@ typedef struct VxScaleFilter {
     int identity;   /* 1 when output i is exactly source i */
     /* The same filter regrouped for shuffle-based SIMD kernels: a group is 4 int32 lanes
      * (4 outputs of one channel, or 2 outputs x 2 interleaved channels) whose taps all lie in
-     * one 16-byte load; g1 serves one channel at step 1, g2 two interleaved channels (NV12
-     * UV). n is 0 when some group does not fit (strong shrinking): the kernels then fall back
-     * to the per-output path. */
+     * one 16-byte load (on aarch64, where those do not fit, one of 32, 48 or 64 bytes: win);
+     * g1 serves one channel at step 1, g2 two interleaved channels (NV12 UV). n is 0 when
+     * some group does not fit (strong shrinking): the kernels then fall back to the wide
+     * blocks or the per-output path. */
     struct VxScaleGroups {
         int n;          /* full groups (outputs beyond n * outs take the per-output path) */
-        int nfull;      /* leading groups whose 16-byte load stays inside the row */
+        int nfull;      /* leading groups whose load (win bytes) stays inside the row */
         int outs;       /* outputs per group: 4 or 2 */
         int pairs;      /* tap pairs: (taps + 1) / 2 */
         int inc;        /* shuffle index step from one tap pair to the next (2 * step) */
+        int win;        /* bytes a group's load covers: 16 (on aarch64 also 32, 48 or 64,
+                         * for NEON's lookups in 2 to 4 registers, where 16 do not fit) */
         int bytes;      /* bytes in a source row (n_src * step) */
         /* blocks of 4 groups from group 0, for a byte permute over one 64-byte load */
         int nb;         /* ceil(n / 4) blocks; 0 when some block's bytes span more than 64 */
@@ -44,7 +47,7 @@ typedef struct VxScaleFilter {
         uint8_t *bidx;  /* [block][64] byte indices from base[4 * block]: lane j reads bytes
                          * bidx[4j], bidx[4j+2] (+ inc per pair; odd bytes are zeroed) */
         ptrdiff_t cstride; /* int16s from one pair's coefficients to the next's */
-        int32_t *base;  /* byte offset of each group's 16-byte load */
+        int32_t *base;  /* byte offset of each group's load */
         uint8_t *idx;   /* 16 shuffle indices per group: lane j reads bytes idx[4j], idx[4j+2]
                          * (+ inc per pair); the odd bytes are 0x80 (zero) */
         int16_t *coef;  /* [pair][group][lane][2], zero groups padding n to whole blocks */
