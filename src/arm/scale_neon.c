@@ -38,10 +38,21 @@ static inline int16x4_t narrow4(const int32x4_t m[4])
     return vrshrn_n_s32(vpaddq_s32(vpaddq_s32(m[0], m[1]), vpaddq_s32(m[2], m[3])), MID_SHIFT);
 }
 
-static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
-                          const VxScaleFilter *f, int i)
+/* Outputs i.. through the scalar path (of one channel at the given step). */
+static void hscale_tail(int16_t *dst, const uint8_t *src, int step, const VxScaleFilter *f,
+                        int i)
 {
-    const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
+    for (; i < f->n_out; i++)
+        dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
+                            f->coef + (size_t)i * f->taps, f->taps);
+}
+
+/* Outputs from i on, 4 at a time while their padded reads stay in the row; returns where it
+ * stopped (hscale_tail does the rest). */
+static int hscale_padded(int16_t *dst, const uint8_t *src, const int step,
+                         const VxScaleFilter *f, int i)
+{
+    const int ptaps = f->ptaps, n = f->n_out;
     /* the padded read of an output spans ptaps samples, and with step 2 one byte more than
      * the last of them: such reads must stay inside the row, or the output goes scalar */
     const int limit = f->n_src - ptaps - (step - 1);
@@ -59,9 +70,7 @@ static void hscale_padded(int16_t *dst, const uint8_t *src, const int step,
         }
         vst1_s16(dst + i, narrow4(m));
     }
-    for (; i < n; i++)
-        dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step, f->coef + (size_t)i * taps,
-                            taps);
+    return i;
 }
 
 /* A byte lookup in the first nt registers of t (indices past them give 0). */
@@ -130,22 +139,30 @@ void vx_hscale_neon(int16_t *dst, const uint8_t *src, int step, const VxScaleFil
 {
     /* the groups first where they fit (step 1), then 4 outputs at a time */
     int i = step == 1 && f->g1.n ? groups_neon(&dst, &src, 1, &f->g1) : 0;
-    if (f->ptaps && step == 1) {
-        hscale_padded(dst, src, 1, f, i);
-    } else if (f->ptaps && step == 2) {
-        hscale_padded(dst, src, 2, f, i);
-    } else {
-        for (; i < f->n_out; i++)
-            dst[i] = hscale_one(src + (ptrdiff_t)f->pos[i] * step, step,
-                                f->coef + (size_t)i * f->taps, f->taps);
+    if (f->ptaps && step == 1)
+        i = hscale_padded(dst, src, 1, f, i);
+    else if (f->ptaps && step == 2)
+        i = hscale_padded(dst, src, 2, f, i);
+    hscale_tail(dst, src, step, f, i);
+}
+
+/* Both channels of interleaved pairs (NV12 UV), outputs i.. through the scalar path. */
+static void hscale2_tail(int16_t *dst, const uint8_t *src, const VxScaleFilter *f, int i)
+{
+    for (; i < f->n_out; i++) {
+        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
+        const int16_t *c = f->coef + (size_t)i * f->taps;
+        dst[2 * i] = hscale_one(s, 2, c, f->taps);
+        dst[2 * i + 1] = hscale_one(s + 1, 2, c, f->taps);
     }
 }
 
-/* Both channels of interleaved pairs (NV12 UV), 4 outputs at a time: one deinterleaving
- * load of 8 pairs feeds both channels' dot products with the same coefficients. */
-static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter *f, int i)
+/* Both channels of interleaved pairs, from output i on, 4 outputs at a time: one
+ * deinterleaving load of 8 pairs feeds both channels' dot products with the same
+ * coefficients. Returns where it stopped (hscale2_tail does the rest). */
+static int hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter *f, int i)
 {
-    const int ptaps = f->ptaps, n = f->n_out, taps = f->taps;
+    const int ptaps = f->ptaps, n = f->n_out;
     const int limit = f->n_src - ptaps; /* the 2 * ptaps bytes read stay inside the row */
     for (; i + 4 <= n; i += 4) {
         if (f->pos[i] > limit || f->pos[i + 1] > limit || f->pos[i + 2] > limit ||
@@ -170,26 +187,15 @@ static void hscale2_padded(int16_t *dst, const uint8_t *src, const VxScaleFilter
         const int16x4x2_t uv = {{narrow4(mu), narrow4(mv)}};
         vst2_s16(dst + 2 * i, uv); /* u0 v0 u1 v1 ... */
     }
-    for (; i < n; i++) {
-        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
-        const int16_t *c = f->coef + (size_t)i * taps;
-        dst[2 * i] = hscale_one(s, 2, c, taps);
-        dst[2 * i + 1] = hscale_one(s + 1, 2, c, taps);
-    }
+    return i;
 }
 
 void vx_hscale2_neon(int16_t *dst, const uint8_t *src, const VxScaleFilter *f)
 {
-    if (f->ptaps) {
-        hscale2_padded(dst, src, f, f->g2.n ? groups_neon(&dst, &src, 1, &f->g2) / 2 : 0);
-        return;
-    }
-    for (int i = 0; i < f->n_out; i++) {
-        const uint8_t *s = src + (ptrdiff_t)f->pos[i] * 2;
-        const int16_t *c = f->coef + (size_t)i * f->taps;
-        dst[2 * i] = hscale_one(s, 2, c, f->taps);
-        dst[2 * i + 1] = hscale_one(s + 1, 2, c, f->taps);
-    }
+    int i = f->g2.n ? groups_neon(&dst, &src, 1, &f->g2) / 2 : 0;
+    if (f->ptaps)
+        i = hscale2_padded(dst, src, f, i);
+    hscale2_tail(dst, src, f, i);
 }
 
 /* Rows through one filter (the band and whole-plane passes call this; without it they took
@@ -204,9 +210,9 @@ void vx_hscale_rows_neon(int16_t *const *dst, const uint8_t *const *src, int nr,
         const int i = groups_neon(dst + r, src + r, 2, g) / channels;
         for (int q = r; q < r + 2; q++) {
             if (channels == 2)
-                hscale2_padded(dst[q], src[q], f, i);
+                hscale2_tail(dst[q], src[q], f, hscale2_padded(dst[q], src[q], f, i));
             else
-                hscale_padded(dst[q], src[q], 1, f, i);
+                hscale_tail(dst[q], src[q], 1, f, hscale_padded(dst[q], src[q], 1, f, i));
         }
     }
     for (; r < nr; r++) {
