@@ -47,22 +47,15 @@ static int fail_line(VxContext *ctx, const char *file, int line, const char *why
                       line, why);
 }
 
-int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
+/* Parses buf (len bytes, NUL-terminated, taken over: freed here). */
+static int parse(VxContext *ctx, const char *file, char *buf, size_t len, VxCue **cues,
+                 int *ncues)
 {
-    *cues = NULL, *ncues = 0;
     struct {
         VxCue *cues;
         int n;
     } cc = {NULL, 0}, *c = &cc;
-    char *buf;
-    size_t len;
-    int ret = vx_read_file(file, 64u << 20, &buf, &len);
-    if (ret == VX_ERR(EFBIG))
-        return vx_fail(ctx, VX_ERR(EINVAL), "%s: sources.captions: larger than 64 MiB", file);
-    if (ret < 0)
-        return ret == VX_ERR(ENOMEM) ? ret
-                                     : vx_fail(ctx, ret, "%s: sources.captions: cannot read the "
-                                               "file: %s", file, strerror(-ret));
+    int ret = 0;
     /* UTF-8 only (a BOM is skipped), checked whole first so the line can be named */
     int line = 1;
     for (size_t i = 0; i < len;) {
@@ -159,6 +152,33 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
     }
     *cues = c->cues, *ncues = c->n;
     return 0;
+}
+
+int vx_cues_parse(VxContext *ctx, const char *file, const char *data, size_t size, VxCue **cues,
+                  int *ncues)
+{
+    *cues = NULL, *ncues = 0;
+    char *buf = malloc(size + 1);
+    if (!buf)
+        return VX_ERR(ENOMEM);
+    memcpy(buf, data, size);
+    buf[size] = 0;
+    return parse(ctx, file, buf, size, cues, ncues);
+}
+
+int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
+{
+    *cues = NULL, *ncues = 0;
+    char *buf;
+    size_t len;
+    int ret = vx_read_file(file, 64u << 20, &buf, &len);
+    if (ret == VX_ERR(EFBIG))
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: sources.captions: larger than 64 MiB", file);
+    if (ret < 0)
+        return ret == VX_ERR(ENOMEM) ? ret
+                                     : vx_fail(ctx, ret, "%s: sources.captions: cannot read the "
+                                               "file: %s", file, strerror(-ret));
+    return parse(ctx, file, buf, len, cues, ncues);
 }
 
 void vx_cues_free(VxCue *cues, int n)

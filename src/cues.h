@@ -14,6 +14,10 @@ typedef struct VxCue {
 /* Reads the SRT or WebVTT file: *cues (n of them, in file order), or an error naming the
  * file and line (not UTF-8, a malformed timing, no cue). */
 int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *n);
+/* The same for the file's bytes already in memory (data, size bytes; file names it in
+ * errors). */
+int vx_cues_parse(VxContext *ctx, const char *file, const char *data, size_t size, VxCue **cues,
+                  int *n);
 void vx_cues_free(VxCue *cues, int n);
 
 #endif

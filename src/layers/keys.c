@@ -18,39 +18,12 @@
 #include <string.h>
 
 #include "../layer.h"
+#include "../keys_track.h"
 #include "text.h"
 
-#define MAX_T 86400.0
 #define MAX_SHOWN 8   /* keys.max at most */
 #define N_CACHE 16    /* rasterised badges kept */
 #define TEXT_MAX 1024 /* bytes of a badge's text, escaped: 100 characters of 4 bytes and more */
-
-enum { M_CTRL = 1, M_ALT = 2, M_SHIFT = 4, M_CMD = 8, M_FN = 16 };
-
-/* The modifiers, in the order a badge shows them (as macOS does: ⌃ ⌥ ⇧ ⌘; fn first). */
-static const struct { const char *name, *sym, *txt; int bit; } mods[] = {
-    {"fn", "fn\\h", "Fn+", M_FN},   {"ctrl", "\xe2\x8c\x83", "Ctrl+", M_CTRL},
-    {"alt", "\xe2\x8c\xa5", "Alt+", M_ALT}, {"shift", "\xe2\x87\xa7", "Shift+", M_SHIFT},
-    {"cmd", "\xe2\x8c\x98", "Cmd+", M_CMD}};
-
-/* Named keys: symbol and text forms. Space and the modifiers pressed alone are special
- * cases (see badge rules). */
-static const struct { const char *name, *sym, *txt; } named[] = {
-    {"enter", "\xe2\x8f\x8e", "Enter"},      {"backspace", "\xe2\x8c\xab", "Backspace"},
-    {"delete", "\xe2\x8c\xa6", "Del"},       {"tab", "\xe2\x87\xa5", "Tab"},
-    {"escape", "esc", "Esc"},                {"space", "\xe2\x90\xa3", "Space"},
-    {"up", "\xe2\x86\x91", "Up"},            {"down", "\xe2\x86\x93", "Down"},
-    {"left", "\xe2\x86\x90", "Left"},        {"right", "\xe2\x86\x92", "Right"},
-    {"home", "\xe2\x86\x96", "Home"},        {"end", "\xe2\x86\x98", "End"},
-    {"pageup", "\xe2\x87\x9e", "PgUp"},      {"pagedown", "\xe2\x87\x9f", "PgDn"},
-    {"capslock", "\xe2\x87\xaa", "CapsLock"}, {"insert", "Ins", "Ins"},
-    {"f1", "F1", "F1"},   {"f2", "F2", "F2"},   {"f3", "F3", "F3"},   {"f4", "F4", "F4"},
-    {"f5", "F5", "F5"},   {"f6", "F6", "F6"},   {"f7", "F7", "F7"},   {"f8", "F8", "F8"},
-    {"f9", "F9", "F9"},   {"f10", "F10", "F10"}, {"f11", "F11", "F11"}, {"f12", "F12", "F12"},
-};
-#define N_NAMED ((int)(sizeof(named) / sizeof(named[0])))
-#define N_MODS ((int)(sizeof(mods) / sizeof(mods[0])))
-#define K_SPACE 5 /* named[K_SPACE] is "space" */
 
 typedef struct Style {
     char font[128];
@@ -176,168 +149,6 @@ static int keys_check(VxContext *ctx, const char *file, json_object *section)
     return parse_style(ctx, file, section, &s);
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* The track (docs/keys-track.md) */
-
-typedef struct KeyEv {
-    double t;
-    int named;   /* index in named[], -1: a character (ch), -2: a modifier pressed alone */
-    char ch[8];  /* one code point, UTF-8 */
-    int mods;
-} KeyEv;
-
-typedef struct TrackParser {
-    VxContext *ctx;
-    const char *file;
-    int line;
-    int err;
-} TrackParser;
-
-/* The first error: "FILE:LINE: message" */
-#define terr(tp, ...) \
-    vx_fail_line((tp)->ctx, &(tp)->err, (tp)->file, (tp)->line, "sources.keys", __VA_ARGS__)
-
-/* Bytes of the one UTF-8 code point that is all of s, 0 if s is not exactly one printable
- * code point. */
-static int one_char(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    const size_t n = strlen(s);
-    const int len = n ? vx_utf8_len(p, n) : 0;
-    if (!len || (size_t)len != n || (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)))
-        return 0;
-    return len;
-}
-
-/* One line's object; a key-down is appended to *ev. */
-static int parse_line(TrackParser *tp, json_object *o, KeyEv **ev, int *n, int64_t *cap,
-                      double *last_t)
-{
-    static const char *const keys[] = {"t", "key", "down", "modifiers", NULL};
-    json_object *v, *jkey, *jdown;
-    if (!json_object_is_type(o, json_type_object))
-        return terr(tp, "expected a JSON object per line");
-    json_object_object_foreach(o, k, val) {
-        (void)val;
-        int ok = 0;
-        for (int i = 0; keys[i]; i++)
-            ok |= !strcmp(keys[i], k);
-        if (!ok)
-            return terr(tp, "unknown key \"%.40s\" (expected \"t\", \"key\", \"down\", \"modifiers\")", k);
-    }
-    if (!json_object_object_get_ex(o, "t", &v))
-        return terr(tp, "missing \"t\" (seconds of the recording)");
-    if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-        return terr(tp, "\"t\": expected a number");
-    const double t = json_object_get_double(v);
-    if (!(t >= 0 && t <= MAX_T))
-        return terr(tp, "\"t\": %g is out of range (0 to 86400)", t);
-    if (t < *last_t)
-        return terr(tp, "time %.9g is before the previous event's %.9g (times must not decrease)",
-                    t, *last_t);
-    *last_t = t;
-    if (!json_object_object_get_ex(o, "key", &jkey))
-        return terr(tp, "missing \"key\"");
-    if (!json_object_object_get_ex(o, "down", &jdown))
-        return terr(tp, "missing \"down\" (true: pressed, false: released)");
-    if (!json_object_is_type(jdown, json_type_boolean))
-        return terr(tp, "\"down\": expected true or false");
-    KeyEv e = {t, -1, "", 0};
-    if (json_object_object_get_ex(o, "modifiers", &v)) {
-        if (!json_object_is_type(v, json_type_array))
-            return terr(tp, "\"modifiers\": expected an array of \"cmd\", \"ctrl\", \"alt\", \"shift\", \"fn\"");
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            json_object *m = json_object_array_get_idx(v, i);
-            const char *s = json_object_is_type(m, json_type_string) ? json_object_get_string(m) : NULL;
-            int bit = 0;
-            for (int j = 0; s && j < N_MODS; j++)
-                bit = !strcmp(s, mods[j].name) ? mods[j].bit : bit;
-            if (!bit)
-                return terr(tp, "\"modifiers\": unknown modifier \"%.40s\" (expected \"cmd\", "
-                            "\"ctrl\", \"alt\", \"shift\" or \"fn\")", s ? s : json_object_to_json_string(m));
-            if (e.mods & bit)
-                return terr(tp, "\"modifiers\": \"%s\" given twice", s);
-            e.mods |= bit;
-        }
-    }
-    const char *name = json_object_is_type(jkey, json_type_string) ? json_object_get_string(jkey) : NULL;
-    if (!name)
-        return terr(tp, "\"key\": expected a string (a key name or one character)");
-    int len = 0;
-    for (int j = 0; j < N_MODS; j++)
-        e.named = !strcmp(name, mods[j].name) ? -2 : e.named;
-    for (int j = 0; j < N_NAMED && e.named == -1; j++)
-        e.named = !strcmp(name, named[j].name) ? j : -1;
-    if (e.named == -1) {
-        if (strlen(name) != (size_t)json_object_get_string_len(jkey) || !(len = one_char(name)))
-            return terr(tp, "\"key\": unknown key \"%.40s\" (a key name of docs/keys-track.md "
-                        "or one printable character)", name);
-        memcpy(e.ch, name, (size_t)len + 1);
-    }
-    if (!json_object_get_boolean(jdown))
-        return 0; /* releases are checked, not shown */
-    if (vx_grow((void **)ev, cap, *n, sizeof(**ev), INT_MAX / 2))
-        return tp->err = VX_ERR(ENOMEM);
-    (*ev)[(*n)++] = e;
-    return 0;
-}
-
-/* Reads the track's key-downs, or an error naming the file and line. */
-static int read_track(VxContext *ctx, const char *file, KeyEv **ev, int *n)
-{
-    TrackParser tp = {ctx, file, 0, 0};
-    FILE *f = fopen(file, "rb");
-    if (!f)
-        return vx_fail(ctx, VX_ERR(ENOENT), "%s: sources.keys: cannot open the file", file);
-    json_tokener *tok = json_tokener_new();
-    char *buf = NULL;
-    size_t bcap = 0;
-    int64_t cap = 0;
-    double last_t = 0;
-    *ev = NULL, *n = 0;
-    if (!tok)
-        tp.err = VX_ERR(ENOMEM);
-    ssize_t got;
-    while (!tp.err && (got = getline(&buf, &bcap, f)) >= 0) {
-        tp.line++;
-        size_t a = 0, e = (size_t)got;
-        if (memchr(buf, 0, e)) {
-            terr(&tp, "NUL byte in the line");
-            break;
-        }
-        while (e > 0 && (buf[e - 1] == '\n' || buf[e - 1] == '\r' || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
-            e--;
-        while (a < e && (buf[a] == ' ' || buf[a] == '\t'))
-            a++;
-        if (a == e)
-            continue; /* blank line */
-        if (e - a > (1 << 20)) {
-            terr(&tp, "line too long");
-            break;
-        }
-        json_tokener_reset(tok);
-        json_object *o = json_tokener_parse_ex(tok, buf + a, (int)(e - a));
-        enum json_tokener_error je = json_tokener_get_error(tok);
-        if (!o || je != json_tokener_success)
-            terr(&tp, "not valid JSON (%s)", je == json_tokener_continue ?
-                 "the object is not closed on this line" : json_tokener_error_desc(je));
-        else if (a + json_tokener_get_parse_end(tok) < e)
-            terr(&tp, "text after the JSON object");
-        else
-            parse_line(&tp, o, ev, n, &cap, &last_t);
-        json_object_put(o);
-    }
-    free(buf);
-    fclose(f);
-    if (tok)
-        json_tokener_free(tok);
-    if (tp.err) {
-        free(*ev);
-        *ev = NULL, *n = 0;
-    }
-    return tp.err;
-}
-
 #ifdef VX_HAVE_LIBASS
 /* A badge: shown from t0 to last + duration; its text is upd[u0..u1) (a typing run's grows:
  * text i from upd[i].t). */
@@ -390,14 +201,14 @@ static void put(char *b, const char *s, int esc)
 }
 
 /* A combo's text: the modifiers in order, then the key. */
-static void combo_text(const Style *s, const KeyEv *e, char *b)
+static void combo_text(const Style *s, const VxKeyEv *e, char *b)
 {
     b[0] = 0;
-    for (int j = 0; j < N_MODS; j++)
-        if (e->mods & mods[j].bit)
-            put(b, s->text_style ? mods[j].txt : mods[j].sym, 0);
+    for (int j = 0; j < VX_KEY_N_MODS; j++)
+        if (e->mods & vx_key_mods[j].bit)
+            put(b, s->text_style ? vx_key_mods[j].txt : vx_key_mods[j].sym, 0);
     if (e->named >= 0) {
-        put(b, s->text_style ? named[e->named].txt : named[e->named].sym, 0);
+        put(b, s->text_style ? vx_key_named[e->named].txt : vx_key_named[e->named].sym, 0);
     } else {
         char c[8];
         memcpy(c, e->ch, sizeof(c));
@@ -430,7 +241,7 @@ static int add_upd(Keys *k, int64_t *cap, double t, const char *text)
 }
 
 /* The badges of the key-downs (docs/keys-track.md, "What is shown"). */
-static int make_badges(Keys *k, const KeyEv *ev, int n)
+static int make_badges(Keys *k, const VxKeyEv *ev, int n)
 {
     const Style *s = &k->s;
     int64_t bcap = 0, ucap = 0;
@@ -438,12 +249,12 @@ static int make_badges(Keys *k, const KeyEv *ev, int n)
     int run = -1;        /* the badge of the typing run going on; -2: a hidden run */
     double run_t = -1e9; /* its last key */
     for (int i = 0; i < n; i++) {
-        const KeyEv *e = &ev[i];
+        const VxKeyEv *e = &ev[i];
         if (e->named == -2)
             continue; /* a modifier pressed alone */
-        const int plain = !(e->mods & ~M_SHIFT);
+        const int plain = !(e->mods & ~VX_KEY_SHIFT);
         const int in_run = run != -1 && e->t - run_t < s->typing_gap;
-        const int typing = plain && (e->named == -1 || (e->named == K_SPACE && in_run));
+        const int typing = plain && (e->named == -1 || (e->named == VX_KEY_SPACE && in_run));
         if (typing) {
             const char *c = e->named == -1 ? e->ch : " ";
             if (!in_run)
@@ -663,17 +474,17 @@ static int keys_open(VxLayer *ly, const VxLayerOpen *o)
     if (!o->p->keys)
         return 0;
 #ifndef VX_HAVE_LIBASS
-    (void)ly, (void)read_track;
+    (void)ly;
     return vx_fail(o->ctx, VX_ERR(ENOSYS), "sources.keys: this vexport was built without libass");
 #else
     Keys *k = calloc(1, sizeof(*k));
     if (!k)
         return VX_ERR(ENOMEM);
-    KeyEv *ev = NULL;
+    VxKeyEv *ev = NULL;
     int n = 0;
     int ret = parse_style(o->ctx, NULL, o->section, &k->s);
     if (ret >= 0)
-        ret = read_track(o->ctx, o->p->keys, &ev, &n);
+        ret = vx_keys_track_read(o->ctx, o->p->keys, &ev, &n);
     if (ret >= 0)
         ret = make_badges(k, ev, n);
     free(ev);

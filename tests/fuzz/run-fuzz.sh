@@ -2,9 +2,9 @@
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.c) with clang, ASan and UBSan in their own
 # build folder and runs each for a bounded time from the checked-in seed corpus.
 #   tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET]      (default 60, or $FUZZ_SECONDS)
-# Environment: FUZZ_BUILD (default build-fuzz), FUZZ_TARGETS (default "project render").
-# Both targets read project JSON: tests/fuzz/project.dict gives libFuzzer its tokens and keys
-# (a target reading another format needs its own dictionary).
+# Environment: FUZZ_BUILD (default build-fuzz), FUZZ_TARGETS (default "project render cursor
+# cues keys"). libFuzzer gets each target's tokens from tests/fuzz/TARGET.dict, or
+# tests/fuzz/project.dict (project JSON) where the target has none of its own.
 # Exit: 0 no crash, 1 a crash (its input is saved under FUZZ_BUILD/crashes/; copy it into
 # tests/fuzz/regressions/TARGET/ and fix the bug: the replay tests then keep it fixed),
 # 77 clang or its libFuzzer is missing.
@@ -16,7 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-${FUZZ_SECONDS:-60}}
 build=${FUZZ_BUILD:-build-fuzz}
-targets=${FUZZ_TARGETS:-project render cursor}
+targets=${FUZZ_TARGETS:-project render cursor cues keys}
 
 skip() { echo "run-fuzz: SKIP: $*"; exit 77; }
 command -v clang >/dev/null 2>&1 || skip "clang not installed (scripts/setup.sh --tests installs it)"
@@ -44,10 +44,12 @@ mkdir -p "$build/crashes"
 rc=0
 for t in $targets; do
     mkdir -p "$build/corpus/$t"
+    dict=tests/fuzz/$t.dict
+    [ -f "$dict" ] || dict=tests/fuzz/project.dict
     echo "== fuzz_$t for $secs s"
     # -close_fd_mask=3: the encoders' chatter (x265) does not drown the report
     "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=3072 \
-        -max_len=4096 -close_fd_mask=3 -print_final_stats=1 -dict=tests/fuzz/project.dict \
+        -max_len=4096 -close_fd_mask=3 -print_final_stats=1 -dict="$dict" \
         -artifact_prefix="$build/crashes/$t-" \
         "$build/corpus/$t" "tests/fuzz/corpus/$t" 2>"$build/fuzz-$t.log"
     r=$?
