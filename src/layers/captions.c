@@ -7,9 +7,11 @@
  * output. Without libass (the FFmpeg-free core build) a project with captions is refused. */
 #include <json-c/json.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../cues.h"
 #include "../layer.h"
@@ -299,12 +301,25 @@ static ASS_Image *show(Captions *c, const char *text)
     return ass_render_frame(c->text.r, c->tr, 1000, &ch);
 }
 
-/* The lines libass laid `text` out in: its glyphs come as one image per line. */
+/* The lines libass laid `text` out in. Its glyphs come as one image per line and style run;
+ * images whose rows overlap by more than half the shorter one's height are one line (runs of
+ * one line share most of their rows, the lines below share none). */
 static int lines_of(Captions *c, const char *text)
 {
-    int n = 0;
-    for (ASS_Image *m = show(c, text); m; m = m->next)
-        n += m->type == IMAGE_TYPE_CHARACTER && m->w && m->h;
+    int n = 0, y0[64], y1[64];
+    for (ASS_Image *m = show(c, text); m; m = m->next) {
+        if (m->type != IMAGE_TYPE_CHARACTER || !m->w || !m->h)
+            continue;
+        const int a = m->dst_y, b = m->dst_y + m->h;
+        int k = 0;
+        while (k < n && 2 * ((b < y1[k] ? b : y1[k]) - (a > y0[k] ? a : y0[k])) <=
+                            (b - a < y1[k] - y0[k] ? b - a : y1[k] - y0[k]))
+            k++;
+        if (k < n)
+            y0[k] = a < y0[k] ? a : y0[k], y1[k] = b > y1[k] ? b : y1[k];
+        else if (n < 64)
+            y0[n] = a, y1[n++] = b;
+    }
     return n;
 }
 
@@ -317,18 +332,123 @@ static int chars_of(const char *src, size_t n)
     return k;
 }
 
+enum { ST_B = 1, ST_I = 2, ST_U = 4, ST_S = 8 };
+
+/* The length of the markup at s (docs/project-format.md, "Captions", Files), 0 when s does not
+ * start one; *bit: the style it turns on (> 0) or off (< 0), 0 for markup that is dropped. */
+static size_t tag_at(const char *s, int *bit)
+{
+    *bit = 0;
+    if (s[0] == '{' && s[1] == '\\') { /* an ASS override block of an SRT file: {\an8} */
+        size_t n = strcspn(s + 1, "{}\n");
+        return s[1 + n] == '}' ? n + 2 : 0;
+    }
+    if (s[0] != '<')
+        return 0;
+    const size_t n = strcspn(s + 1, "<>\n");
+    if (s[1 + n] != '>' || !n)
+        return 0;
+    const char *t = s + 1;
+    if (strspn(t, "0123456789:.") == n && t[0] >= '0' && t[0] <= '9')
+        return n + 2; /* a WebVTT timestamp: <00:01.500> */
+    const int close = t[0] == '/';
+    t += close;
+    static const struct { const char *name; int bit; } names[] = {
+        {"b", ST_B}, {"i", ST_I}, {"u", ST_U}, {"s", ST_S}, {"v", 0},
+        {"c", 0},    {"lang", 0}, {"ruby", 0}, {"rt", 0}, {"font", 0}};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        const size_t l = strlen(names[k].name);
+        if (strncasecmp(t, names[k].name, l) || !t[l] || !strchr(">. \t", t[l]))
+            continue;
+        *bit = close ? -names[k].bit : names[k].bit;
+        return n + 2;
+    }
+    return 0;
+}
+
+/* The cue's text as drawn: its markup taken out (<b> <i> <u> <s> as the style of each byte in
+ * sty, other tags, WebVTT timestamps and {\...} blocks dropped) and the character references
+ * &amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; replaced. *plain and *sty: free(). */
+static int markup(const char *in, char **plain, uint8_t **sty)
+{
+    static const struct { const char *ref, *utf8; } refs[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
+        {"&nbsp;", "\xc2\xa0"}, {"&lrm;", "\xe2\x80\x8e"}, {"&rlm;", "\xe2\x80\x8f"}};
+    const size_t len = strlen(in);
+    char *p = *plain = malloc(len + 1);
+    uint8_t *st = *sty = malloc(len + 1);
+    if (!p || !st) {
+        free(p), free(st);
+        *plain = NULL, *sty = NULL;
+        return VX_ERR(ENOMEM);
+    }
+    size_t o = 0;
+    int cur = 0;
+    for (size_t i = 0; i < len;) {
+        int bit;
+        const size_t tl = tag_at(in + i, &bit);
+        if (tl) {
+            cur = bit > 0 ? cur | bit : cur & ~-bit;
+            i += tl;
+            continue;
+        }
+        const char *rep = NULL;
+        size_t rl = 0;
+        for (size_t k = 0; in[i] == '&' && k < sizeof(refs) / sizeof(refs[0]) && !rep; k++)
+            if (!strncmp(in + i, refs[k].ref, rl = strlen(refs[k].ref)))
+                rep = refs[k].utf8;
+        if (rep) { /* never longer than the reference */
+            for (const char *r = rep; *r; r++)
+                p[o] = *r, st[o++] = (uint8_t)cur;
+            i += rl;
+        } else {
+            p[o] = in[i++], st[o++] = (uint8_t)cur;
+        }
+    }
+    p[o] = 0;
+    return 0;
+}
+
+/* Appends plain[0, n) with the styles sty[0, n) as ASS (vx_text_put, with an override block
+ * where the style changes; a page starts unstyled). b has room for 16 n + 1 bytes. */
+static void put_styled(char *b, size_t *o, const char *plain, const uint8_t *sty, size_t n)
+{
+    int cur = 0;
+    b[*o] = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && sty[j] == sty[i])
+            j++;
+        if (sty[i] != cur) {
+            static const char tag[] = "bius";
+            *o += (size_t)sprintf(b + *o, "{");
+            for (int k = 0; k < 4; k++)
+                if ((sty[i] ^ cur) >> k & 1)
+                    *o += (size_t)sprintf(b + *o, "\\%c%d", tag[k], sty[i] >> k & 1);
+            *o += (size_t)sprintf(b + *o, "}");
+            cur = sty[i];
+        }
+        vx_text_put(b, o, plain + i, j - i);
+        i = j;
+    }
+}
+
 /* Cue i's pages (docs/project-format.md, "Captions", max_lines): the fewest words that do not
  * fit in max_lines lines start a new page; a page is shown for a share of the cue's time in
  * proportion to its characters. */
 static int paginate(Captions *c, int i)
 {
     const VxCue *q = &c->cues[i];
-    const char *t = q->text;
+    char *t = NULL;
+    uint8_t *sty = NULL;
+    int ret = markup(q->text, &t, &sty);
+    if (ret < 0)
+        return ret;
     const size_t len = strlen(t);
     Pages *pg = &c->pages[i];
-    char *buf = malloc(2 * len + 1);
+    char *buf = malloc(16 * len + 1);
     size_t *ws = malloc(sizeof(size_t) * (len + 1)), *we = malloc(sizeof(size_t) * (len + 1));
-    int nw = 0, ret = 0;
+    int nw = 0;
     if (!buf || !ws || !we) {
         ret = VX_ERR(ENOMEM);
         goto done;
@@ -353,25 +473,25 @@ static int paginate(Captions *c, int i)
         total += chars_of(t + ws[w], we[w] - ws[w]);
     int start = 0, done_chars = 0;
     pg->t[0] = q->a;
+#define PUT(a, b) (o = 0, put_styled(buf, &o, t + ws[a], sty + ws[a], we[b] - ws[a]))
     while (start < nw || pg->n == 0) {
         int end = nw; /* words [start, end) on this page */
         size_t o = 0;
         if (nw) {
-            vx_text_put(buf, &o, t + ws[start], we[nw - 1] - ws[start]);
+            PUT(start, nw - 1);
             if (lines_of(c, buf) > c->s.max_lines) { /* the most words that fit, one at least */
                 for (end = start + 1; end < nw; end++) {
-                    o = 0;
-                    vx_text_put(buf, &o, t + ws[start], we[end] - ws[start]);
+                    PUT(start, end);
                     if (lines_of(c, buf) > c->s.max_lines)
                         break;
                 }
             }
         }
-        o = 0;
         if (nw)
-            vx_text_put(buf, &o, t + ws[start], we[end - 1] - ws[start]);
+            PUT(start, end - 1);
         else
             buf[0] = 0;
+#undef PUT
         if (!(pg->text[pg->n] = strdup(buf))) {
             ret = VX_ERR(ENOMEM);
             goto done;
@@ -383,7 +503,7 @@ static int paginate(Captions *c, int i)
         start = end;
     }
 done:
-    free(buf), free(ws), free(we);
+    free(t), free(sty), free(buf), free(ws), free(we);
     return ret;
 }
 

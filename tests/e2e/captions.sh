@@ -5,7 +5,8 @@
 # decoded with ffmpeg: the bottom band differs from the export without captions during each cue
 # and only then; a cut that keeps half of a cue keeps that half. Bad subtitle files (not UTF-8,
 # a malformed timing) are refused with the file, the line and the problem. A cue longer than
-# max_lines lines is shown in pages at their share of the cue's time.
+# max_lines lines is shown in pages at their share of the cue's time. Markup (<i> <b> <u> <s>,
+# dropped tags, character references) is read as the document says, its style kept across pages.
 # Environment: VEXPORT, MEDIA. Exit 0 pass, 1 fail, 77 skip.
 set -u
 : "${VEXPORT:?}" "${MEDIA:?}" "${CHECK_CAPTIONS:?}"
@@ -63,6 +64,30 @@ mk pages '[ { "start": 0, "end": 2 } ]' ', "captions": "long.srt"'
 cat "$tmp/pages.log"
 np=$(sed -n 's/.*(\([0-9]*\) pages of at most 2 lines).*/\1/p' "$tmp/pages.log")
 [ "${np:-0}" -ge 2 ] || { echo "FAIL: the long cue was not shown in pages (${np:-no} pages)"; exit 1; }
+# markup (docs/project-format.md, "Captions", Files): <i> <b> <u> <s> style the text; other
+# tags, WebVTT timestamps and {\...} blocks are dropped; character references become their
+# characters; a style open across a page break goes on on the next page. The checker draws its
+# own translation of the file; the same cues without markup must look different.
+printf '1\n00:00:00,200 --> 00:00:00,900\n{\\an8}<i>Italic</i> <b>bold</b> &amp; <u>under</u>\n<v Ana><s>struck</s></v> &lt;3 <00:00:00.500><c.yellow>now</c>\n\n2\n00:00:01,000 --> 00:00:02,000\nOne two <i>three four five six seven eight nine ten eleven twelve thirteen fourteen</i> <b>fifteen</b>\n' >"$tmp/tags.srt"
+printf '1\n00:00:00,200 --> 00:00:00,900\nItalic bold & under\nstruck <3 now\n\n2\n00:00:01,000 --> 00:00:02,000\nOne two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen\n' >"$tmp/plain.srt"
+mk tags '[ { "start": 0, "end": 2 } ]' ', "captions": "tags.srt"'
+mk plain '[ { "start": 0, "end": 2 } ]' ', "captions": "plain.srt"'
+"$CHECK_CAPTIONS" "$tmp/tags.mp4" "$tmp/ref.mp4" "$tmp/tags.srt" 10 0.1 2 >"$tmp/tags.log" ||
+    { cat "$tmp/tags.log"; echo "FAIL: captions with markup are not drawn as the document says"; exit 1; }
+python3 - "$tmp" <<'PY' || exit 1
+import sys
+d = sys.argv[1]; W, H = 320, 180
+def frames(n):
+    b = open(f"{d}/{n}.y", "rb").read(); return [b[i:i + W * H] for i in range(0, len(b), W * H)]
+T, P = frames("tags"), frames("plain")
+if len(T) != len(P): print(f"FAIL: markup: {len(T)} frames against {len(P)}"); sys.exit(1)
+for i, (a, b) in enumerate(zip(T, P)):
+    t = i / 10; on = 0.2 <= t < 0.9 or 1.0 <= t < 2.0
+    if on == (a == b):
+        print(f"FAIL: frame {i} (t={t:.1f}): the styled cue {'looks like the plain one' if on else 'left a mark'}")
+        sys.exit(1)
+print("markup: styled captions differ from the plain ones during their cues, and only then")
+PY
 refuse() { # name, expected text
     echo "{ $base, \"sources\": { \"screen\": \"rec.mp4\", \"captions\": \"$1\" } }" >"$tmp/bad.json"
     if "$VEXPORT" render "$tmp/bad.json" -o "$tmp/bad.mp4" >"$tmp/bad.log" 2>&1; then

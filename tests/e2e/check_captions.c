@@ -12,7 +12,8 @@
  * SIZE, "max_lines": MAX_LINES (default 2)} (every other style key at its default), REF
  * without captions. A cue is shown in pages, as the document says: the most words (at least
  * one) that libass lays out in at most MAX_LINES lines (counted here as the boxes libass draws,
- * one per line), then the next page from the next word; page k from a + (b - a) C_k / C, C_k
+ * one per line and style run, those sharing most of their rows taken as one line), then the
+ * next page from the next word; page k from a + (b - a) C_k / C, C_k
  * the characters (code points but spaces and line breaks) of the pages before it, C the cue's.
  * For each frame at t = n / FPS:
  *  - no cue at t: OUT's frame equals REF's exactly;
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CHECKER "check_captions"
 #include "decode.h"
@@ -52,16 +54,29 @@ static ASS_Image *show(ASS_Renderer *r, ASS_Track *tr, const char *text)
     return ass_render_frame(r, tr, 1000, NULL);
 }
 
-/* lines = the boxes (BorderStyle 3) libass draws */
+/* lines = the boxes (BorderStyle 3) libass draws, one per line and style run: boxes that
+ * share more than half of the shorter one's rows are one line */
 static int box_lines(ASS_Renderer *r, ASS_Track *tr, const char *text)
 {
-    int n = 0;
-    for (ASS_Image *m = show(r, tr, text); m; m = m->next)
-        n += m->type == IMAGE_TYPE_OUTLINE && m->w && m->h;
+    int top[64], bottom[64], n = 0;
+    for (ASS_Image *m = show(r, tr, text); m; m = m->next) {
+        if (m->type != IMAGE_TYPE_OUTLINE || !m->w || !m->h)
+            continue;
+        int same = -1;
+        for (int k = 0; k < n && same < 0; k++) {
+            const int lo = m->dst_y > top[k] ? m->dst_y : top[k];
+            const int hi = m->dst_y + m->h < bottom[k] ? m->dst_y + m->h : bottom[k];
+            const int shorter = m->h < bottom[k] - top[k] ? m->h : bottom[k] - top[k];
+            if (2 * (hi - lo) > shorter)
+                same = k;
+        }
+        if (same < 0 && n < 64)
+            top[n] = m->dst_y, bottom[n++] = m->dst_y + m->h;
+    }
     return n;
 }
 
-/* the ASS text's characters in [a, b): code points but spaces and \N */
+/* the ASS text's characters in [a, b): code points but spaces, \N and {override blocks} */
 static int count_chars(const char *s, int a, int b)
 {
     int k = 0;
@@ -70,9 +85,65 @@ static int count_chars(const char *s, int a, int b)
             i++;
             continue;
         }
+        if (s[i] == '{') {
+            while (i < b && s[i] != '}')
+                i++;
+            continue;
+        }
         k += ((unsigned char)s[i] & 0xc0) != 0x80 && s[i] != ' ';
     }
     return k;
+}
+
+/* The document's markup rules for burnt-in captions, as ASS: <b> <i> <u> <s> and their
+ * closing tags become \b \i \u \s overrides, <v ...>, <c...>, <lang ...>, <ruby>, <rt>,
+ * <font ...> (and their closings), WebVTT timestamps and {\...} blocks are dropped, and the
+ * character references become their characters. Braces left in the text are drawn as
+ * parentheses. */
+static void markup(const char *in, char *out, size_t cap)
+{
+    static const char *const rep[][2] = {
+        {"<i>", "{\\i1}"}, {"</i>", "{\\i0}"}, {"<b>", "{\\b1}"}, {"</b>", "{\\b0}"},
+        {"<u>", "{\\u1}"}, {"</u>", "{\\u0}"}, {"<s>", "{\\s1}"}, {"</s>", "{\\s0}"},
+        {"&amp;", "&"},  {"&lt;", "<"},     {"&gt;", ">"},  {"&quot;", "\""}, {"&apos;", "'"},
+        {"&nbsp;", "\xc2\xa0"}, {"&lrm;", "\xe2\x80\x8e"}, {"&rlm;", "\xe2\x80\x8f"}};
+    static const char *const drop[] = {"<v ", "</v>", "<c.", "<c>", "</c>", "<lang ", "</lang>",
+                                       "<ruby>", "</ruby>", "<rt>", "</rt>", "<font ",
+                                       "</font>", "{\\", "<0", "<1", "<2", "<3", "<4", "<5"};
+    size_t o = 0;
+    for (const char *p = in; *p && o + 8 < cap;) {
+        int done = 0;
+        for (size_t k = 0; k < sizeof(rep) / sizeof(rep[0]) && !done; k++)
+            if (!strncasecmp(p, rep[k][0], strlen(rep[k][0]))) {
+                o += (size_t)snprintf(out + o, cap - o, "%s", rep[k][1]);
+                p += strlen(rep[k][0]);
+                done = 1;
+            }
+        for (size_t k = 0; k < sizeof(drop) / sizeof(drop[0]) && !done; k++)
+            if (!strncasecmp(p, drop[k], strlen(drop[k]))) {
+                const char *e = strchr(p, drop[k][0] == '{' ? '}' : '>');
+                if (e)
+                    p = e + 1, done = 1;
+            }
+        if (!done) {
+            out[o++] = *p == '{' ? '(' : *p == '}' ? ')' : *p;
+            p++;
+        }
+    }
+    out[o] = 0;
+}
+
+/* The overrides in force at s[at] (those of s before it), as one block. */
+static const char *style_at(const char *s, int at)
+{
+    static char b[32];
+    int on[4] = {0, 0, 0, 0};
+    for (int i = 0; i + 4 < at; i++)
+        for (int k = 0; k < 4; k++)
+            if (!strncmp(s + i, "{\\", 2) && s[i + 2] == "bius"[k] && s[i + 4] == '}')
+                on[k] = s[i + 3] == '1';
+    snprintf(b, sizeof(b), "{\\b%d\\i%d\\u%d\\s%d}", on[0], on[1], on[2], on[3]);
+    return b;
 }
 
 /* the cue's pages, from the document's rule */
@@ -98,12 +169,14 @@ static void paginate(ASS_Renderer *r, ASS_Track *tr, Cue *c, int max_lines)
         int end = start + 1;
         char buf[1024];
         while (end < nw) {
-            snprintf(buf, sizeof(buf), "%.*s", we[end] - ws[start], s + ws[start]);
+            snprintf(buf, sizeof(buf), "%s%.*s", style_at(s, ws[start]), we[end] - ws[start],
+                     s + ws[start]);
             if (box_lines(r, tr, buf) > max_lines)
                 break;
             end++;
         }
-        snprintf(c->page[c->np], sizeof(c->page[0]), "%.*s", we[end - 1] - ws[start], s + ws[start]);
+        snprintf(c->page[c->np], sizeof(c->page[0]), "%s%.*s", style_at(s, ws[start]),
+                 we[end - 1] - ws[start], s + ws[start]);
         before += count_chars(s, ws[start], we[end - 1]);
         c->np++;
         c->t[c->np] = end == nw ? c->b : c->a + (c->b - c->a) * before / total;
@@ -144,9 +217,10 @@ static int read_srt(const char *path, Cue *cues)
                 n++, state = 0;
                 continue;
             }
-            char *tx = cues[n].text;
+            char *tx = cues[n].text, ass[1024];
             const size_t used = strlen(tx);
-            snprintf(tx + used, sizeof(cues[n].text) - used, "%s%s", used ? "\\N" : "", line);
+            markup(line, ass, sizeof(ass));
+            snprintf(tx + used, sizeof(cues[n].text) - used, "%s%s", used ? "\\N" : "", ass);
         }
     }
     if (state == 2)
