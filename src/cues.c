@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cues.h"
 
@@ -179,6 +180,129 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
                                      : vx_fail(ctx, ret, "%s: sources.captions: cannot read the "
                                                "file: %s", file, strerror(-ret));
     return parse(ctx, file, buf, len, cues, ncues);
+}
+
+/* The length of the markup at s (docs/project-format.md, "Captions", Files), 0 when s does not
+ * start one; *bit: the style it turns on (> 0) or off (< 0), 0 for markup that is dropped. */
+static size_t tag_at(const char *s, int *bit)
+{
+    *bit = 0;
+    if (s[0] == '{' && s[1] == '\\') { /* an ASS override block of an SRT file: {\an8} */
+        size_t n = strcspn(s + 1, "{}\n");
+        return s[1 + n] == '}' ? n + 2 : 0;
+    }
+    if (s[0] != '<')
+        return 0;
+    const size_t n = strcspn(s + 1, "<>\n");
+    if (s[1 + n] != '>' || !n)
+        return 0;
+    const char *t = s + 1;
+    if (strspn(t, "0123456789:.") == n && t[0] >= '0' && t[0] <= '9')
+        return n + 2; /* a WebVTT timestamp: <00:01.500> */
+    const int close = t[0] == '/';
+    t += close;
+    static const struct { const char *name; int bit; } names[] = {
+        {"b", VX_CUE_B}, {"i", VX_CUE_I}, {"u", VX_CUE_U}, {"s", VX_CUE_S}, {"v", 0},
+        {"c", 0},    {"lang", 0}, {"ruby", 0}, {"rt", 0}, {"font", 0}};
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+        const size_t l = strlen(names[k].name);
+        if (strncasecmp(t, names[k].name, l) || !t[l] || !strchr(">. \t", t[l]))
+            continue;
+        *bit = close ? -names[k].bit : names[k].bit;
+        return n + 2;
+    }
+    return 0;
+}
+
+int vx_cue_markup(const char *in, char **plain, uint8_t **sty)
+{
+    static const struct { const char *ref, *utf8; } refs[] = {
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
+        {"&nbsp;", "\xc2\xa0"}, {"&lrm;", "\xe2\x80\x8e"}, {"&rlm;", "\xe2\x80\x8f"}};
+    const size_t len = strlen(in);
+    char *p = *plain = malloc(len + 1);
+    uint8_t *st = *sty = malloc(len + 1);
+    if (!p || !st) {
+        free(p), free(st);
+        *plain = NULL, *sty = NULL;
+        return VX_ERR(ENOMEM);
+    }
+    size_t o = 0;
+    int cur = 0;
+    for (size_t i = 0; i < len;) {
+        int bit;
+        const size_t tl = tag_at(in + i, &bit);
+        if (tl) {
+            cur = bit > 0 ? cur | bit : cur & ~-bit;
+            i += tl;
+            continue;
+        }
+        const char *rep = NULL;
+        size_t rl = 0;
+        for (size_t k = 0; in[i] == '&' && k < sizeof(refs) / sizeof(refs[0]) && !rep; k++)
+            if (!strncmp(in + i, refs[k].ref, rl = strlen(refs[k].ref)))
+                rep = refs[k].utf8;
+        if (rep) { /* never longer than the reference */
+            for (const char *r = rep; *r; r++)
+                p[o] = *r, st[o++] = (uint8_t)cur;
+            i += rl;
+        } else {
+            p[o] = in[i++], st[o++] = (uint8_t)cur;
+        }
+    }
+    /* lines left empty (a line that was all markup) go: a blank line would end the cue */
+    size_t w = 0;
+    for (size_t r = 0; r < o; r++)
+        if (p[r] != '\n' || (w && p[w - 1] != '\n' && r + 1 < o))
+            p[w] = p[r], st[w++] = st[r];
+    while (w && p[w - 1] == '\n')
+        w--;
+    for (size_t r = 0; r < w; r++)
+        if (p[r] == '\n') /* a line break takes the style of the line after it */
+            st[r] = st[r + 1];
+    p[w] = 0;
+    return 0;
+}
+
+
+char *vx_cue_text(const char *text, int format)
+{
+    char *plain;
+    uint8_t *sty;
+    if (vx_cue_markup(text, &plain, &sty) < 0)
+        return NULL;
+    if (!format) {
+        free(sty);
+        return plain;
+    }
+    /* at most: per byte a character reference (5) and the tags closed and opened (28) */
+    const size_t n = strlen(plain);
+    char *b = malloc(40 * n + 32), *o = b;
+    const int keep = format == 1 ? 15 : VX_CUE_B | VX_CUE_I | VX_CUE_U;
+    int cur = 0;
+    for (size_t i = 0; b && i <= n; i++) {
+        const int want = i < n ? sty[i] & keep : 0;
+        if (want != cur) { /* close what is open, open what is wanted: always nested */
+            for (int k = 3; k >= 0; k--)
+                if (cur >> k & 1)
+                    o += sprintf(o, "</%c>", "bius"[k]);
+            for (int k = 0; k < 4; k++)
+                if (want >> k & 1)
+                    o += sprintf(o, "<%c>", "bius"[k]);
+            cur = want;
+        }
+        if (i == n)
+            break;
+        const char c = plain[i];
+        if (format == 2 && (c == '&' || c == '<' || c == '>'))
+            o += sprintf(o, "%s", c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;");
+        else
+            *o++ = c;
+    }
+    if (b)
+        *o = 0;
+    free(plain), free(sty);
+    return b;
 }
 
 void vx_cues_free(VxCue *cues, int n)

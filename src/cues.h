@@ -4,6 +4,8 @@
 #ifndef VX_CUES_H
 #define VX_CUES_H
 
+#include <stdint.h>
+
 #include "internal.h"
 
 typedef struct VxCue {
@@ -19,5 +21,16 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *n);
 int vx_cues_parse(VxContext *ctx, const char *file, const char *data, size_t size, VxCue **cues,
                   int *n);
 void vx_cues_free(VxCue *cues, int n);
+
+/* Styles of the markup (docs/project-format.md, "Captions", Markup). */
+enum { VX_CUE_B = 1, VX_CUE_I = 2, VX_CUE_U = 4, VX_CUE_S = 8 };
+/* A cue's text as drawn: *plain, its markup taken out (<b> <i> <u> <s> kept as the styles of
+ * its bytes in *sty, VX_CUE_*; other tags, WebVTT timestamps and {\...} blocks dropped),
+ * the character references &amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; replaced, and
+ * the lines left empty taken out. Both free(); an error only when out of memory. */
+int vx_cue_markup(const char *text, char **plain, uint8_t **sty);
+/* A cue's text for a soft track or sidecar (free(); NULL when out of memory): format 0 plain
+ * (mov_text), 1 SRT (<b> <i> <u> <s> kept), 2 WebVTT (<b> <i> <u> kept, & < > escaped). */
+char *vx_cue_text(const char *text, int format);
 
 #endif

@@ -9,6 +9,7 @@
 #include <libavutil/intreadwrite.h>
 
 #include "averror.h"
+#include "cues.h"
 #include "internal.h"
 #include "media.h"
 #include "mux.h"
@@ -153,16 +154,24 @@ int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
         return VX_ERR(ENOMEM);
     int ret = 0;
     for (int i = 0; i < s->n && ret >= 0; i++) {
-        size_t len = strlen(s->cues[i].text);
+        /* mov_text: plain text; WebVTT: its own tags and escapes (docs/project-format.md) */
+        char *text = vx_cue_text(s->cues[i].text, tx3g ? 0 : 2);
+        if (!text) {
+            ret = VX_ERR(ENOMEM);
+            break;
+        }
+        size_t len = strlen(text);
         if (len > 65000)
             len = 65000; /* a 3GPP sample's text length is 16 bits */
         if ((ret = av_new_packet(pkt, (int)len + (tx3g ? 2 : 0))) < 0) {
+            free(text);
             ret = VX_ERR(ENOMEM);
             break;
         }
         if (tx3g)
             AV_WB16(pkt->data, (unsigned)len);
-        memcpy(pkt->data + (tx3g ? 2 : 0), s->cues[i].text, len);
+        memcpy(pkt->data + (tx3g ? 2 : 0), text, len);
+        free(text);
         pkt->pts = pkt->dts = s->cues[i].start_ms;
         pkt->duration = s->cues[i].end_ms - s->cues[i].start_ms;
         pkt->flags |= AV_PKT_FLAG_KEY;

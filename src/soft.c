@@ -182,7 +182,13 @@ static int write_sidecar(VxContext *ctx, const VxSoft *s)
         put_time(f, s->cues[i].start_ms, s->sidecar == 1 ? ',' : '.');
         fputs(" --> ", f);
         put_time(f, s->cues[i].end_ms, s->sidecar == 1 ? ',' : '.');
-        fprintf(f, "\n%s\n\n", s->cues[i].text);
+        char *t = vx_cue_text(s->cues[i].text, s->sidecar);
+        if (!t) {
+            fclose(f);
+            return VX_ERR(ENOMEM);
+        }
+        fprintf(f, "\n%s\n\n", t);
+        free(t);
     }
     const int err = ferror(f);
     if (fclose(f) || err)

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../cues.h"
 #include "../layer.h"
@@ -332,83 +331,6 @@ static int chars_of(const char *src, size_t n)
     return k;
 }
 
-enum { ST_B = 1, ST_I = 2, ST_U = 4, ST_S = 8 };
-
-/* The length of the markup at s (docs/project-format.md, "Captions", Files), 0 when s does not
- * start one; *bit: the style it turns on (> 0) or off (< 0), 0 for markup that is dropped. */
-static size_t tag_at(const char *s, int *bit)
-{
-    *bit = 0;
-    if (s[0] == '{' && s[1] == '\\') { /* an ASS override block of an SRT file: {\an8} */
-        size_t n = strcspn(s + 1, "{}\n");
-        return s[1 + n] == '}' ? n + 2 : 0;
-    }
-    if (s[0] != '<')
-        return 0;
-    const size_t n = strcspn(s + 1, "<>\n");
-    if (s[1 + n] != '>' || !n)
-        return 0;
-    const char *t = s + 1;
-    if (strspn(t, "0123456789:.") == n && t[0] >= '0' && t[0] <= '9')
-        return n + 2; /* a WebVTT timestamp: <00:01.500> */
-    const int close = t[0] == '/';
-    t += close;
-    static const struct { const char *name; int bit; } names[] = {
-        {"b", ST_B}, {"i", ST_I}, {"u", ST_U}, {"s", ST_S}, {"v", 0},
-        {"c", 0},    {"lang", 0}, {"ruby", 0}, {"rt", 0}, {"font", 0}};
-    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-        const size_t l = strlen(names[k].name);
-        if (strncasecmp(t, names[k].name, l) || !t[l] || !strchr(">. \t", t[l]))
-            continue;
-        *bit = close ? -names[k].bit : names[k].bit;
-        return n + 2;
-    }
-    return 0;
-}
-
-/* The cue's text as drawn: its markup taken out (<b> <i> <u> <s> as the style of each byte in
- * sty, other tags, WebVTT timestamps and {\...} blocks dropped) and the character references
- * &amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; replaced. *plain and *sty: free(). */
-static int markup(const char *in, char **plain, uint8_t **sty)
-{
-    static const struct { const char *ref, *utf8; } refs[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"},
-        {"&nbsp;", "\xc2\xa0"}, {"&lrm;", "\xe2\x80\x8e"}, {"&rlm;", "\xe2\x80\x8f"}};
-    const size_t len = strlen(in);
-    char *p = *plain = malloc(len + 1);
-    uint8_t *st = *sty = malloc(len + 1);
-    if (!p || !st) {
-        free(p), free(st);
-        *plain = NULL, *sty = NULL;
-        return VX_ERR(ENOMEM);
-    }
-    size_t o = 0;
-    int cur = 0;
-    for (size_t i = 0; i < len;) {
-        int bit;
-        const size_t tl = tag_at(in + i, &bit);
-        if (tl) {
-            cur = bit > 0 ? cur | bit : cur & ~-bit;
-            i += tl;
-            continue;
-        }
-        const char *rep = NULL;
-        size_t rl = 0;
-        for (size_t k = 0; in[i] == '&' && k < sizeof(refs) / sizeof(refs[0]) && !rep; k++)
-            if (!strncmp(in + i, refs[k].ref, rl = strlen(refs[k].ref)))
-                rep = refs[k].utf8;
-        if (rep) { /* never longer than the reference */
-            for (const char *r = rep; *r; r++)
-                p[o] = *r, st[o++] = (uint8_t)cur;
-            i += rl;
-        } else {
-            p[o] = in[i++], st[o++] = (uint8_t)cur;
-        }
-    }
-    p[o] = 0;
-    return 0;
-}
-
 /* Appends plain[0, n) with the styles sty[0, n) as ASS (vx_text_put, with an override block
  * where the style changes; a page starts unstyled). b has room for 16 n + 1 bytes. */
 static void put_styled(char *b, size_t *o, const char *plain, const uint8_t *sty, size_t n)
@@ -441,7 +363,7 @@ static int paginate(Captions *c, int i)
     const VxCue *q = &c->cues[i];
     char *t = NULL;
     uint8_t *sty = NULL;
-    int ret = markup(q->text, &t, &sty);
+    int ret = vx_cue_markup(q->text, &t, &sty);
     if (ret < 0)
         return ret;
     const size_t len = strlen(t);

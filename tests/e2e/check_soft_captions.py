@@ -12,12 +12,20 @@ against the project, computed here from docs/project-format.md (no library code)
   from the output time of its first frame to that of the frame after its last, in whole
   milliseconds rounded down.
 
+- markup ("Markup"): <b> <i> <u> <s> (classes allowed) style the text; <v ...>, <c...>,
+  <lang ...>, <ruby>, <rt>, <font ...>, their closings, timestamps and {\\...} blocks go;
+  the eight character references become characters; lines left empty go. A mov_text sample
+  holds the plain text; an .srt the text with <b> <i> <u> <s>, a WebVTT track or .vtt with
+  <b> <i> <u> and & < > escaped, the tags of a style change being all open ones closed
+  (innermost first) and then those of the new style opened in the order b, i, u, s.
+
 Each FILE is checked against those cues: an MP4/MOV/WebM's subtitle stream (ffprobe: codec
 mov_text or webvtt, language LANG, its packets' text and times, relative to the video's
 start), or a sidecar .srt (numbered from 1, HH:MM:SS,mmm) or .vtt (WEBVTT header,
 HH:MM:SS.mmm). Exit 0 when all match, 1 otherwise."""
 import json
 import math
+import re
 from fractions import Fraction as F
 import subprocess
 import sys
@@ -82,6 +90,56 @@ def expected(project, cues):
             ev.append((math.floor(n * 1000 / fps), math.floor(m * 1000 / fps), texts[n], n, m))
         n = m
     return ev, fps
+
+
+REFS = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'",
+        "&nbsp;": "\u00a0", "&lrm;": "\u200e", "&rlm;": "\u200f"}
+MARKUP = re.compile(r"<(/?)([biusBIUS])(?:\.[^<>\n]*)?>"
+                    r"|</?(?:v|c|lang|ruby|rt|font)(?:[ .\t][^<>\n]*)?>"
+                    r"|<[0-9][0-9:.]*>|\{\\[^{}\n]*\}|&[a-z]+;", re.I)
+
+
+def as_written(text, form):
+    """The cue text as a FILE of this form holds it: "plain", "srt" or "vtt"."""
+    chars, style, i = [], set(), 0
+    while i < len(text):
+        m = MARKUP.match(text, i)
+        if m and m.group(0).startswith("&") and m.group(0) not in REFS:
+            m = None
+        if not m:
+            chars.append((text[i], frozenset(style)))
+            i += 1
+            continue
+        tok = m.group(0)
+        if tok in REFS:
+            chars.append((REFS[tok], frozenset(style)))
+        elif m.group(2):
+            (style.discard if m.group(1) else style.add)(m.group(2).lower())
+        i = m.end()
+    lines, cur = [], []
+    for c, st in chars + [("\n", frozenset())]:
+        if c == "\n":
+            if cur:
+                lines.append(cur)
+            cur = []
+        else:
+            cur.append((c, st))
+    flat = []
+    for k, line in enumerate(lines):
+        if k:
+            flat.append(("\n", line[0][1]))
+        flat += line
+    if form == "plain":
+        return "".join(c for c, _ in flat)
+    keep = "bius" if form == "srt" else "biu"
+    out, open_ = "", []
+    for c, st in flat + [("", frozenset())]:
+        want = [t for t in keep if t in st]
+        if want != open_:
+            out += "".join(f"</{t}>" for t in reversed(open_)) + "".join(f"<{t}>" for t in want)
+            open_ = want
+        out += {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(c, c) if form == "vtt" else c
+    return out
 
 
 def ffprobe(path, *args):
@@ -150,7 +208,8 @@ def main():
             print(f"FAIL: {f}: {e}")
             bad = 1
             continue
-        want = [(a, b, t) for a, b, t, _, _ in ev]
+        form = "srt" if f.endswith(".srt") else "vtt" if f.endswith((".vtt", ".webm")) else "plain"
+        want = [(a, b, as_written(t, form)) for a, b, t, _, _ in ev]
         # a WebM's times are in whole ms after the muxer's shift: within 1 ms
         ok = len(got) == len(want) and all(
             g[2] == w[2] and abs(g[0] - w[0]) <= 1 and abs(g[1] - w[1]) <= 1 for g, w in zip(got, want))
