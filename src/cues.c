@@ -182,7 +182,7 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
     return parse(ctx, file, buf, len, cues, ncues);
 }
 
-/* The length of the markup at s (docs/project-format.md, "Captions", Files), 0 when s does not
+/* The length of the markup at s (docs/project-format.md, "Captions", Markup), 0 when s does not
  * start one; *bit: the style it turns on (> 0) or off (< 0), 0 for markup that is dropped. */
 static size_t tag_at(const char *s, int *bit)
 {
@@ -250,20 +250,25 @@ int vx_cue_markup(const char *in, char **plain, uint8_t **sty)
             p[o] = in[i++], st[o++] = (uint8_t)cur;
         }
     }
-    /* lines left empty (a line that was all markup) go: a blank line would end the cue */
+    /* lines left blank (all markup, or spaces) go: a blank line would end the cue */
+    p[o] = 0;
     size_t w = 0;
-    for (size_t r = 0; r < o; r++)
-        if (p[r] != '\n' || (w && p[w - 1] != '\n' && r + 1 < o))
-            p[w] = p[r], st[w++] = st[r];
-    while (w && p[w - 1] == '\n')
-        w--;
+    for (size_t a = 0, e; a < o; a = e + 1) {
+        for (e = a; e < o && p[e] != '\n'; e++)
+            ;
+        if (strspn(p + a, " \t") >= e - a)
+            continue;
+        if (w)
+            p[w] = '\n', st[w++] = 0;
+        memmove(p + w, p + a, e - a), memmove(st + w, st + a, e - a);
+        w += e - a;
+    }
     for (size_t r = 0; r < w; r++)
         if (p[r] == '\n') /* a line break takes the style of the line after it */
             st[r] = st[r + 1];
     p[w] = 0;
     return 0;
 }
-
 
 char *vx_cue_text(const char *text, int format)
 {
@@ -278,7 +283,7 @@ char *vx_cue_text(const char *text, int format)
     /* at most: per byte a character reference (5) and the tags closed and opened (28) */
     const size_t n = strlen(plain);
     char *b = malloc(40 * n + 32), *o = b;
-    const int keep = format == 1 ? 15 : VX_CUE_B | VX_CUE_I | VX_CUE_U;
+    const int keep = VX_CUE_B | VX_CUE_I | VX_CUE_U | (format == 1 ? VX_CUE_S : 0);
     int cur = 0;
     for (size_t i = 0; b && i <= n; i++) {
         const int want = i < n ? sty[i] & keep : 0;

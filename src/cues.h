@@ -27,7 +27,8 @@ enum { VX_CUE_B = 1, VX_CUE_I = 2, VX_CUE_U = 4, VX_CUE_S = 8 };
 /* A cue's text as drawn: *plain, its markup taken out (<b> <i> <u> <s> kept as the styles of
  * its bytes in *sty, VX_CUE_*; other tags, WebVTT timestamps and {\...} blocks dropped),
  * the character references &amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; replaced, and
- * the lines left empty taken out. Both free(); an error only when out of memory. */
+ * the lines left blank (empty or spaces) taken out. Both free(); an error only when out of
+ * memory. */
 int vx_cue_markup(const char *text, char **plain, uint8_t **sty);
 /* A cue's text for a soft track or sidecar (free(); NULL when out of memory): format 0 plain
  * (mov_text), 1 SRT (<b> <i> <u> <s> kept), 2 WebVTT (<b> <i> <u> kept, & < > escaped). */

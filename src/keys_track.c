@@ -8,23 +8,26 @@
 #include "keys_track.h"
 
 const VxKeyName vx_key_mods[VX_KEY_N_MODS] = {
-    {"fn", "fn\\h", "Fn+", VX_KEY_FN},         {"ctrl", "\xe2\x8c\x83", "Ctrl+", VX_KEY_CTRL},
-    {"alt", "\xe2\x8c\xa5", "Alt+", VX_KEY_ALT}, {"shift", "\xe2\x87\xa7", "Shift+", VX_KEY_SHIFT},
+    {"fn", "fn\\h", "Fn+", VX_KEY_FN},
+    {"ctrl", "\xe2\x8c\x83", "Ctrl+", VX_KEY_CTRL},
+    {"alt", "\xe2\x8c\xa5", "Alt+", VX_KEY_ALT},
+    {"shift", "\xe2\x87\xa7", "Shift+", VX_KEY_SHIFT},
     {"cmd", "\xe2\x8c\x98", "Cmd+", VX_KEY_CMD}};
 
 /* Space and the modifiers pressed alone are special cases of the badge rules (layers/keys.c). */
 const VxKeyName vx_key_named[VX_KEY_N_NAMED] = {
-    {"enter", "\xe2\x8f\x8e", "Enter", 0},      {"backspace", "\xe2\x8c\xab", "Backspace", 0},
-    {"delete", "\xe2\x8c\xa6", "Del", 0},       {"tab", "\xe2\x87\xa5", "Tab", 0},
-    {"escape", "esc", "Esc", 0},                {"space", "\xe2\x90\xa3", "Space", 0},
-    {"up", "\xe2\x86\x91", "Up", 0},            {"down", "\xe2\x86\x93", "Down", 0},
-    {"left", "\xe2\x86\x90", "Left", 0},        {"right", "\xe2\x86\x92", "Right", 0},
-    {"home", "\xe2\x86\x96", "Home", 0},        {"end", "\xe2\x86\x98", "End", 0},
-    {"pageup", "\xe2\x87\x9e", "PgUp", 0},      {"pagedown", "\xe2\x87\x9f", "PgDn", 0},
+    {"enter", "\xe2\x8f\x8e", "Enter", 0},       {"backspace", "\xe2\x8c\xab", "Backspace", 0},
+    {"delete", "\xe2\x8c\xa6", "Del", 0},        {"tab", "\xe2\x87\xa5", "Tab", 0},
+    {"escape", "esc", "Esc", 0},                 {"space", "\xe2\x90\xa3", "Space", 0},
+    {"up", "\xe2\x86\x91", "Up", 0},             {"down", "\xe2\x86\x93", "Down", 0},
+    {"left", "\xe2\x86\x90", "Left", 0},         {"right", "\xe2\x86\x92", "Right", 0},
+    {"home", "\xe2\x86\x96", "Home", 0},         {"end", "\xe2\x86\x98", "End", 0},
+    {"pageup", "\xe2\x87\x9e", "PgUp", 0},       {"pagedown", "\xe2\x87\x9f", "PgDn", 0},
     {"capslock", "\xe2\x87\xaa", "CapsLock", 0}, {"insert", "Ins", "Ins", 0},
-    {"f1", "F1", "F1", 0},   {"f2", "F2", "F2", 0},   {"f3", "F3", "F3", 0},   {"f4", "F4", "F4", 0},
-    {"f5", "F5", "F5", 0},   {"f6", "F6", "F6", 0},   {"f7", "F7", "F7", 0},   {"f8", "F8", "F8", 0},
-    {"f9", "F9", "F9", 0},   {"f10", "F10", "F10", 0}, {"f11", "F11", "F11", 0}, {"f12", "F12", "F12", 0},
+    {"f1", "F1", "F1", 0},   {"f2", "F2", "F2", 0},   {"f3", "F3", "F3", 0},
+    {"f4", "F4", "F4", 0},   {"f5", "F5", "F5", 0},   {"f6", "F6", "F6", 0},
+    {"f7", "F7", "F7", 0},   {"f8", "F8", "F8", 0},   {"f9", "F9", "F9", 0},
+    {"f10", "F10", "F10", 0}, {"f11", "F11", "F11", 0}, {"f12", "F12", "F12", 0},
 };
 
 typedef struct TrackParser {

@@ -14,7 +14,8 @@ against the project, computed here from docs/project-format.md (no library code)
 
 - markup ("Markup"): <b> <i> <u> <s> (classes allowed) style the text; <v ...>, <c...>,
   <lang ...>, <ruby>, <rt>, <font ...>, their closings, timestamps and {\\...} blocks go;
-  the eight character references become characters; lines left empty go. A mov_text sample
+  the eight character references become characters; lines left blank (empty or
+  spaces) go. A mov_text sample
   holds the plain text; an .srt the text with <b> <i> <u> <s>, a WebVTT track or .vtt with
   <b> <i> <u> and & < > escaped, the tags of a style change being all open ones closed
   (innermost first) and then those of the new style opened in the order b, i, u, s.
@@ -119,7 +120,7 @@ def as_written(text, form):
     lines, cur = [], []
     for c, st in chars + [("\n", frozenset())]:
         if c == "\n":
-            if cur:
+            if any(ch not in " \t" for ch, _ in cur):
                 lines.append(cur)
             cur = []
         else:
