@@ -172,14 +172,8 @@ int vx_cues_read(VxContext *ctx, const char *file, VxCue **cues, int *ncues)
     *cues = NULL, *ncues = 0;
     char *buf;
     size_t len;
-    int ret = vx_read_file(file, 64u << 20, &buf, &len);
-    if (ret == VX_ERR(EFBIG))
-        return vx_fail(ctx, VX_ERR(EINVAL), "%s: sources.captions: larger than 64 MiB", file);
-    if (ret < 0)
-        return ret == VX_ERR(ENOMEM) ? ret
-                                     : vx_fail(ctx, ret, "%s: sources.captions: cannot read the "
-                                               "file: %s", file, strerror(-ret));
-    return parse(ctx, file, buf, len, cues, ncues);
+    const int ret = vx_read_source(ctx, file, "sources.captions", 64, &buf, &len);
+    return ret < 0 ? ret : parse(ctx, file, buf, len, cues, ncues);
 }
 
 /* The length of the markup at s (docs/project-format.md, "Captions", Markup), 0 when s does not

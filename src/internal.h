@@ -49,6 +49,11 @@ int vx_path_special(const char *path);
  * 0, or VX_ERR(errno) of the open or the read (EISDIR: a folder), VX_ERR(EFBIG) past max
  * bytes, VX_ERR(ENOMEM); *buf is NULL then. Logs nothing: the caller names the file's role. */
 int vx_read_file(const char *path, size_t max, char **buf, size_t *len);
+/* vx_read_file for a source file of the project key `key` ("sources.captions"), at most
+ * max_mib MiB: the failure is the context's error, "PATH: KEY: cannot read the file: why" or
+ * "PATH: KEY: larger than N MiB" (EINVAL). */
+int vx_read_source(VxContext *ctx, const char *path, const char *key, size_t max_mib, char **buf,
+                   size_t *len);
 
 #include "cpu.h"
 

@@ -182,13 +182,9 @@ int vx_keys_track_read(VxContext *ctx, const char *file, VxKeyEv **ev, int *n)
     char *buf;
     size_t len;
     *ev = NULL, *n = 0;
-    int ret = vx_read_file(file, 256u << 20, &buf, &len);
-    if (ret == VX_ERR(EFBIG))
-        return vx_fail(ctx, VX_ERR(EINVAL), "%s: sources.keys: larger than 256 MiB", file);
+    int ret = vx_read_source(ctx, file, "sources.keys", 256, &buf, &len);
     if (ret < 0)
-        return ret == VX_ERR(ENOMEM) ? ret
-                                     : vx_fail(ctx, ret, "%s: sources.keys: cannot read the file: %s",
-                                               file, strerror(-ret));
+        return ret;
     ret = vx_keys_track_parse(ctx, file, buf, len, ev, n);
     free(buf);
     return ret;

@@ -150,6 +150,17 @@ int vx_read_file(const char *path, size_t max, char **buf, size_t *len)
     return 0;
 }
 
+int vx_read_source(VxContext *ctx, const char *path, const char *key, size_t max_mib, char **buf,
+                   size_t *len)
+{
+    const int ret = vx_read_file(path, max_mib << 20, buf, len);
+    if (ret == VX_ERR(EFBIG))
+        return vx_fail(ctx, VX_ERR(EINVAL), "%s: %s: larger than %zu MiB", path, key, max_mib);
+    if (ret < 0 && ret != VX_ERR(ENOMEM))
+        return vx_fail(ctx, ret, "%s: %s: cannot read the file: %s", path, key, strerror(-ret));
+    return ret;
+}
+
 const char *vx_strerror(int code)
 {
     switch (-code) {

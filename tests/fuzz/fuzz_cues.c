@@ -9,19 +9,13 @@
 #include <string.h>
 
 #include "cues.h"
-#include "vexport/vexport.h"
+#include "fuzz_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static VxContext *ctx;
-    if (!ctx) {
-        VxSettings s;
-        vx_default_settings(&s);
-        if (vx_open(&ctx, &s) < 0)
-            abort();
-    }
+    VxContext *ctx = fuzz_ctx();
     VxCue *c = NULL;
     int n = -1;
     int ret = vx_cues_parse(ctx, "fuzz.srt", (const char *)data, size, &c, &n);

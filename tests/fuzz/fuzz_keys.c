@@ -7,19 +7,13 @@
 #include <string.h>
 
 #include "keys_track.h"
-#include "vexport/vexport.h"
+#include "fuzz_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static VxContext *ctx;
-    if (!ctx) {
-        VxSettings s;
-        vx_default_settings(&s);
-        if (vx_open(&ctx, &s) < 0)
-            abort();
-    }
+    VxContext *ctx = fuzz_ctx();
     VxKeyEv *ev = NULL;
     int n = -1;
     int ret = vx_keys_track_parse(ctx, "fuzz.jsonl", (const char *)data, size, &ev, &n);

@@ -5,19 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vexport/vexport.h"
+#include "fuzz_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static VxContext *ctx;
-    if (!ctx) {
-        VxSettings s;
-        vx_default_settings(&s);
-        if (vx_open(&ctx, &s) < 0)
-            abort();
-    }
+    VxContext *ctx = fuzz_ctx();
     char *json = malloc(size + 1);
     if (!json)
         return 0;
