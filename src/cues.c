@@ -264,6 +264,18 @@ int vx_cue_markup(const char *in, char **plain, uint8_t **sty)
     return 0;
 }
 
+int vx_cue_align(const char *text)
+{
+    for (const char *p = text; (p = strstr(p, "{\\")); p++) {
+        int bit;
+        const size_t n = tag_at(p, &bit);
+        for (size_t k = 1; k + 3 < n; k++)
+            if (!strncmp(p + k, "\\an", 3) && p[k + 3] >= '1' && p[k + 3] <= '9')
+                return p[k + 3] - '0';
+    }
+    return 0;
+}
+
 char *vx_cue_text(const char *text, int format)
 {
     char *plain;

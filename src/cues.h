@@ -30,6 +30,9 @@ enum { VX_CUE_B = 1, VX_CUE_I = 2, VX_CUE_U = 4, VX_CUE_S = 8 };
  * the lines left blank (empty or spaces) taken out. Both free(); an error only when out of
  * memory. */
 int vx_cue_markup(const char *text, char **plain, uint8_t **sty);
+/* The place a cue's first {\anN} block asks for (N: 1 to 9, ASS's numpad: 7 8 9 top, 1 2 3
+ * bottom), 0 when it has none. */
+int vx_cue_align(const char *text);
 /* A cue's text for a soft track or sidecar (free(); NULL when out of memory): format 0 plain
  * (mov_text), 1 SRT (<b> <i> <u> <s> kept), 2 WebVTT (<b> <i> <u> kept, & < > escaped). */
 char *vx_cue_text(const char *text, int format);

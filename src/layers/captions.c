@@ -368,7 +368,7 @@ static int paginate(Captions *c, int i)
         return ret;
     const size_t len = strlen(t);
     Pages *pg = &c->pages[i];
-    char *buf = malloc(16 * len + 1);
+    char *buf = malloc(16 * len + 16);
     size_t *ws = malloc(sizeof(size_t) * (len + 1)), *we = malloc(sizeof(size_t) * (len + 1));
     int nw = 0;
     if (!buf || !ws || !we) {
@@ -395,7 +395,14 @@ static int paginate(Captions *c, int i)
         total += chars_of(t + ws[w], we[w] - ws[w]);
     int start = 0, done_chars = 0;
     pg->t[0] = q->a;
-#define PUT(a, b) (o = 0, put_styled(buf, &o, t + ws[a], sty + ws[a], we[b] - ws[a]))
+    /* a cue's own {\anN} places it, unless the section gives the place */
+    const int an = c->s.has_pos ? 0 : vx_cue_align(q->text);
+    char at[16] = "";
+    if (an && an != c->s.align)
+        snprintf(at, sizeof(at), "{\\an%d}", an);
+    const size_t atn = strlen(at);
+#define PUT(a, b)                                                                              \
+    (memcpy(buf, at, atn + 1), o = atn, put_styled(buf, &o, t + ws[a], sty + ws[a], we[b] - ws[a]))
     while (start < nw || pg->n == 0) {
         int end = nw; /* words [start, end) on this page */
         size_t o = 0;
@@ -412,7 +419,7 @@ static int paginate(Captions *c, int i)
         if (nw)
             PUT(start, end - 1);
         else
-            buf[0] = 0;
+            memcpy(buf, at, atn + 1);
 #undef PUT
         if (!(pg->text[pg->n] = strdup(buf))) {
             ret = VX_ERR(ENOMEM);

@@ -65,8 +65,9 @@ cat "$tmp/pages.log"
 np=$(sed -n 's/.*(\([0-9]*\) pages of at most 2 lines).*/\1/p' "$tmp/pages.log")
 [ "${np:-0}" -ge 2 ] || { echo "FAIL: the long cue was not shown in pages (${np:-no} pages)"; exit 1; }
 # markup (docs/project-format.md, "Captions", Files): <i> <b> <u> <s> style the text; other
-# tags, WebVTT timestamps and {\...} blocks are dropped; character references become their
-# characters; a style open across a page break goes on on the next page. The checker draws its
+# tags, WebVTT timestamps and {\...} blocks are dropped, a cue's {\an8} puts it at the top;
+# character references become their characters; a style open across a page break goes on on
+# the next page. The checker draws its
 # own translation of the file; the same cues without markup must look different.
 printf '1\n00:00:00,200 --> 00:00:00,900\n{\\an8}<i>Italic</i> <b>bold</b> &amp; <u>under</u>\n<v Ana><s>struck</s></v> &lt;3 <00:00:00.500><c.yellow>now</c>\n\n2\n00:00:01,000 --> 00:00:02,000\nOne two <i>three four five six seven eight nine ten eleven twelve thirteen fourteen</i> <b>fifteen</b>\n' >"$tmp/tags.srt"
 printf '1\n00:00:00,200 --> 00:00:00,900\nItalic bold & under\nstruck <3 now\n\n2\n00:00:01,000 --> 00:00:02,000\nOne two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen\n' >"$tmp/plain.srt"

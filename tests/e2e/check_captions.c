@@ -3,7 +3,9 @@
  * decode), libass (to shape and rasterise, as docs/project-format.md says the captions are)
  * and libc; it reads the SRT file itself and writes its own ASS script from the document's
  * "Captions, exactly" rules (PlayRes = output size, Fontsize = size x H, box = BorderStyle 3
- * with the padding as its outline, margins, alignment).
+ * with the padding as its outline, margins, alignment; a cue's own {\anN} as its pages' first
+ * override; the markup as the document's "Markup" says, translated here by string
+ * replacement).
  *
  *   check_captions OUT.mp4 REF.mp4 SUBS.srt FPS SIZE [MAX_LINES]
  *
@@ -39,6 +41,7 @@
 typedef struct Cue {
     double a, b;
     char text[1024];
+    int an;                       /* the cue's own {\anN}, 0: none */
     int np;                       /* pages, 0: not worked out yet */
     char page[MAX_PAGES][1024];
     double t[MAX_PAGES + 1];
@@ -163,19 +166,22 @@ static void paginate(ASS_Renderer *r, ASS_Track *tr, Cue *c, int max_lines)
         we[nw++] = i;
     }
     const int total = count_chars(s, 0, len);
+    char place[16] = ""; /* the document: a cue's own {\anN} places it (2 is the style's) */
+    if (c->an && c->an != 2)
+        snprintf(place, sizeof(place), "{\\an%d}", c->an);
     int start = 0, before = 0;
     c->t[0] = c->a;
     while (start < nw && c->np < MAX_PAGES) {
         int end = start + 1;
         char buf[1024];
         while (end < nw) {
-            snprintf(buf, sizeof(buf), "%s%.*s", style_at(s, ws[start]), we[end] - ws[start],
-                     s + ws[start]);
+            snprintf(buf, sizeof(buf), "%s%s%.*s", place, style_at(s, ws[start]),
+                     we[end] - ws[start], s + ws[start]);
             if (box_lines(r, tr, buf) > max_lines)
                 break;
             end++;
         }
-        snprintf(c->page[c->np], sizeof(c->page[0]), "%s%.*s", style_at(s, ws[start]),
+        snprintf(c->page[c->np], sizeof(c->page[0]), "%s%s%.*s", place, style_at(s, ws[start]),
                  we[end - 1] - ws[start], s + ws[start]);
         before += count_chars(s, ws[start], we[end - 1]);
         c->np++;
@@ -210,7 +216,7 @@ static int read_srt(const char *path, Cue *cues)
                 fclose(f);
                 return -1;
             }
-            cues[n].a = srt_time(a), cues[n].b = srt_time(b), cues[n].text[0] = 0;
+            cues[n].a = srt_time(a), cues[n].b = srt_time(b), cues[n].text[0] = 0, cues[n].an = 0;
             state = 2;
         } else if (state == 2) {
             if (!line[0]) {
@@ -219,6 +225,10 @@ static int read_srt(const char *path, Cue *cues)
             }
             char *tx = cues[n].text, ass[1024];
             const size_t used = strlen(tx);
+            const char *an = strstr(line, "\\an");
+            if (!cues[n].an && an && an > line && strchr(line, '{') && strchr(line, '{') < an &&
+                an[3] >= '1' && an[3] <= '9')
+                cues[n].an = an[3] - '0';
             markup(line, ass, sizeof(ass));
             snprintf(tx + used, sizeof(cues[n].text) - used, "%s%s", used ? "\\N" : "", ass);
         }

@@ -56,6 +56,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sty[k] & ~(VX_CUE_B | VX_CUE_I | VX_CUE_U | VX_CUE_S))
                 abort();
         free(plain), free(sty);
+        const int an = vx_cue_align(c[i].text);
+        if (an < 0 || an > 9)
+            abort();
         for (int f = 0; f < 3; f++) {
             char *t = vx_cue_text(c[i].text, f);
             if (!t)

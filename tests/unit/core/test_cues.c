@@ -87,6 +87,10 @@ static void markup(void)
             free(t);
         }
     }
+    /* a cue's own place: the first {\anN} */
+    CHECK(vx_cue_align("{\\an8}top") == 8 && vx_cue_align("a\n{\\i1\\an7}b {\\an2}") == 7 &&
+              !vx_cue_align("{\\an0} \\an8 {an8} {\\an8") && !vx_cue_align("plain"),
+          "the cue's {\\anN}");
     /* the styles drawn: bold on "b", italic on "c" and the line break before it */
     char *plain;
     uint8_t *sty;
