@@ -289,6 +289,9 @@ char *vx_cue_text(const char *text, int format)
     /* at most: per byte a character reference (5) and the tags closed and opened (28) */
     const size_t n = strlen(plain);
     char *b = malloc(40 * n + 32), *o = b;
+    const int an = format == 1 ? vx_cue_align(text) : 0;
+    if (b && an) /* SRT players place a cue by its {\anN} too */
+        o += sprintf(o, "{\\an%d}", an);
     const int keep = VX_CUE_B | VX_CUE_I | VX_CUE_U | (format == 1 ? VX_CUE_S : 0);
     int cur = 0;
     for (size_t i = 0; b && i <= n; i++) {

@@ -34,7 +34,8 @@ int vx_cue_markup(const char *text, char **plain, uint8_t **sty);
  * bottom), 0 when it has none. */
 int vx_cue_align(const char *text);
 /* A cue's text for a soft track or sidecar (free(); NULL when out of memory): format 0 plain
- * (mov_text), 1 SRT (<b> <i> <u> <s> kept), 2 WebVTT (<b> <i> <u> kept, & < > escaped). */
+ * (mov_text), 1 SRT (<b> <i> <u> <s> kept, and the cue's first {\anN} at its start), 2 WebVTT
+ * (<b> <i> <u> kept, & < > escaped). */
 char *vx_cue_text(const char *text, int format);
 
 #endif

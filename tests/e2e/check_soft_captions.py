@@ -14,11 +14,11 @@ against the project, computed here from docs/project-format.md (no library code)
 
 - markup ("Markup"): <b> <i> <u> <s> (classes allowed) style the text; <v ...>, <c...>,
   <lang ...>, <ruby>, <rt>, <font ...>, their closings, timestamps and {\\...} blocks go;
-  the eight character references become characters; lines left blank (empty or
-  spaces) go. A mov_text sample
-  holds the plain text; an .srt the text with <b> <i> <u> <s>, a WebVTT track or .vtt with
-  <b> <i> <u> and & < > escaped, the tags of a style change being all open ones closed
-  (innermost first) and then those of the new style opened in the order b, i, u, s.
+  the eight character references become characters; lines left blank (empty or spaces) go.
+  A mov_text sample holds the plain text; an .srt the text with <b> <i> <u> <s>, starting
+  with the cue's first {\\anN}; a WebVTT track or .vtt the text with <b> <i> <u> and & < >
+  escaped. Where the style changes, all open tags are closed (innermost first) and then
+  those of the new style opened in the order b, i, u, s.
 
 Each FILE is checked against those cues: an MP4/MOV/WebM's subtitle stream (ffprobe: codec
 mov_text or webvtt, language LANG, its packets' text and times, relative to the video's
@@ -134,6 +134,9 @@ def as_written(text, form):
         return "".join(c for c, _ in flat)
     keep = "bius" if form == "srt" else "biu"
     out, open_ = "", []
+    place = re.search(r"\{(?=\\)[^{}\n]*?\\an([1-9])[^{}\n]*\}", text)
+    if form == "srt" and place:  # an .srt keeps the cue's place
+        out = "{\\an%s}" % place.group(1)
     for c, st in flat + [("", frozenset())]:
         want = [t for t in keep if t in st]
         if want != open_:

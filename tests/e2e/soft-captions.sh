@@ -6,7 +6,7 @@
 # and checks the mov_text track of the MP4 and the MOV, the WebVTT track of the WebM, the .srt
 # and .vtt sidecars, that of a GIF too (text, times to the frame, numbering, header, language
 # tag). The soft cues lie on the frames where the burnt-in captions are drawn (lossless
-# exports with and without the SRT, bottom band); the video and audio are those of the export without soft captions
+# exports with and without the SRT, whole frames); the video and audio are those of the export without soft captions
 # (frame count, durations, decoded video). The MP4 with its track and the WebM still play in
 # headless Chromium, and a <track> of the .vtt sidecar loads its cues there. Refused, naming
 # the key and leaving nothing behind: a GIF with captions.soft, --chunk, a bad
@@ -87,7 +87,7 @@ d = sys.argv[1]; W, H = 320, 180
 def frames(n):
     b = open(f"{d}/{n}.y", "rb").read(); return [b[i:i + W * H] for i in range(0, len(b), W * H)]
 B, N = frames("bl"), frames("nl")
-drawn = {i for i, (b, n) in enumerate(zip(B, N)) if b[W * H * 3 // 4:] != n[W * H * 3 // 4:]}
+drawn = {i for i, (b, n) in enumerate(zip(B, N)) if b != n}  # anywhere: cue 6 is at the top
 soft = set()
 for l in open(f"{d}/a.srt", encoding="utf-8"):
     if "-->" in l:

@@ -64,7 +64,7 @@ static void markup(void)
         /* dropped: voices, classes, language, ruby, fonts, timestamps, ASS blocks */
         {"{\\an8}<v Ana>hi</v> <c.yellow>you</c> <lang en>x</lang> <ruby>a<rt>b</rt></ruby> "
          "<font color=\"red\">r</font> <00:00:01.500>t",
-         "hi you x ab r t", "hi you x ab r t", "hi you x ab r t"},
+         "hi you x ab r t", "{\\an8}hi you x ab r t", "hi you x ab r t"},
         /* references; unknown ones and stray brackets stay */
         {"&lt;b&gt; &quot;&apos; &nbsp;&lrm;&rlm; &foo; a>b {x}", "<b> \"' \xc2\xa0\xe2\x80\x8e"
          "\xe2\x80\x8f &foo; a>b {x}", "<b> \"' \xc2\xa0\xe2\x80\x8e\xe2\x80\x8f &foo; a>b {x}",
@@ -72,7 +72,7 @@ static void markup(void)
         /* a style across lines; a line break takes the style of the line after it; lines left
          * blank go */
         {"{\\an8}\n<i>one\ntwo</i>\n  <b> </b>\nthree", "one\ntwo\nthree",
-         "<i>one\ntwo</i>\nthree", "<i>one\ntwo</i>\nthree"},
+         "{\\an8}<i>one\ntwo</i>\nthree", "<i>one\ntwo</i>\nthree"},
         /* nothing left */
         {"<i></i>", "", "", ""},
         /* "-->" in a WebVTT cue would start a timing */
