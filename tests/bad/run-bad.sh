@@ -554,7 +554,10 @@ sigterm|sigkill)
     say "  exit $rc, $ms ms after SIG$sig"
     if [ $sig = TERM ]; then
         [ $rc -eq 143 ] || fail "exit code $rc after SIGTERM, expected 143"
-        [ $ms -le 1000 ] || fail "took $ms ms to stop, expected <= 1000"
+        # prompt, not timed: a 4K preset-medium export runs for tens of seconds, and x264 must
+        # finish its frames in flight (0.3-0.6 s here; 1.0-1.4 s under meson's MALLOC_PERTURB_,
+        # which fills the freed buffers; BENCHMARKS.md "cancel latency" has the figures)
+        [ $ms -le 3000 ] || fail "took $ms ms to stop, expected <= 3000"
         only_files "$out" out.mp4
     else
         [ $rc -eq 137 ] || fail "exit code $rc after SIGKILL, expected 137"
