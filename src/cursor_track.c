@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "cursor.h"
+#include "jsonl.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -35,72 +36,63 @@
 /* ------------------------------------------------------------------------------------------ */
 /* Track parsing */
 
-typedef struct TrackParser {
-    VxContext *ctx;
-    const char *name;
-    int line;
-    int err;
-} TrackParser;
+/* Errors: "FILE:LINE: message" (jsonl.h) */
 
-/* The first error: "FILE:LINE: message" */
-#define terr(tp, ...) \
-    vx_fail_line((tp)->ctx, &(tp)->err, (tp)->name, (tp)->line, "sources.cursor", __VA_ARGS__)
-
-static int get_num(TrackParser *tp, json_object *v, const char *key, double lo, double hi,
+static int get_num(VxJsonLines *tp, json_object *v, const char *key, double lo, double hi,
                    double *out)
 {
     json_type ty = json_object_get_type(v);
     if (ty != json_type_double && ty != json_type_int)
-        return terr(tp, "\"%s\": expected a number", key);
+        return vx_jsonl_fail(tp, "\"%s\": expected a number", key);
     double d = json_object_get_double(v);
     if (!isfinite(d))
-        return terr(tp, "\"%s\": expected a finite number", key);
+        return vx_jsonl_fail(tp, "\"%s\": expected a finite number", key);
     if (d < lo || d > hi)
-        return terr(tp, "\"%s\": %g is out of range (%g to %g)", key, d, lo, hi);
+        return vx_jsonl_fail(tp, "\"%s\": %g is out of range (%g to %g)", key, d, lo, hi);
     *out = d;
     return 0;
 }
 
-static int get_button(TrackParser *tp, json_object *v, const char *key, int *out)
+static int get_button(VxJsonLines *tp, json_object *v, const char *key, int *out)
 {
     static const char *const names[] = {"left", "right", "middle"};
     if (!json_object_is_type(v, json_type_string))
-        return terr(tp, "\"%s\": expected a button name (\"left\", \"right\", \"middle\")", key);
+        return vx_jsonl_fail(tp, "\"%s\": expected a button name (\"left\", \"right\", \"middle\")", key);
     const char *s = json_object_get_string(v);
     for (int i = 0; i < 3; i++)
         if (!strcmp(s, names[i])) {
             *out = i;
             return 0;
         }
-    return terr(tp, "\"%s\": unknown button \"%.40s\" (expected \"left\", \"right\" or "
+    return vx_jsonl_fail(tp, "\"%s\": unknown button \"%.40s\" (expected \"left\", \"right\" or "
                 "\"middle\")", key, s);
 }
 
 typedef struct Caps { int64_t moves, buttons, images, paths; } Caps;
 
-static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps *caps,
+static int parse_event(VxJsonLines *tp, json_object *o, VxCursorTrack *tr, Caps *caps,
                        double *last_t)
 {
     static const char *const keys[] = {"t", "x", "y", "down", "up", "image", "hotspot", NULL};
     json_object *v, *jx = NULL, *jy = NULL, *jdown = NULL, *jup = NULL, *jimg = NULL,
                     *jhot = NULL;
     if (!json_object_is_type(o, json_type_object))
-        return terr(tp, "expected a JSON object per line");
+        return vx_jsonl_fail(tp, "expected a JSON object per line");
     json_object_object_foreach(o, k, val) {
         (void)val;
         int ok = 0;
         for (const char *const *p = keys; *p; p++)
             ok |= !strcmp(*p, k);
         if (!ok)
-            return terr(tp, "unknown key \"%.40s\"", k);
+            return vx_jsonl_fail(tp, "unknown key \"%.40s\"", k);
     }
     double t = 0, x = 0, y = 0;
     if (!json_object_object_get_ex(o, "t", &v))
-        return terr(tp, "missing \"t\" (seconds of the recording)");
+        return vx_jsonl_fail(tp, "missing \"t\" (seconds of the recording)");
     if (get_num(tp, v, "t", 0, MAX_T, &t))
         return tp->err;
     if (t < *last_t)
-        return terr(tp, "time %.9g is before the previous event's %.9g (times must not "
+        return vx_jsonl_fail(tp, "time %.9g is before the previous event's %.9g (times must not "
                     "decrease)", t, *last_t);
     *last_t = t;
     json_object_object_get_ex(o, "x", &jx);
@@ -110,16 +102,16 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
     json_object_object_get_ex(o, "image", &jimg);
     json_object_object_get_ex(o, "hotspot", &jhot);
     if (!!jdown + !!jup + !!jimg > 1)
-        return terr(tp, "one event per line: \"down\", \"up\" and \"image\" do not go together");
+        return vx_jsonl_fail(tp, "one event per line: \"down\", \"up\" and \"image\" do not go together");
     if (!jx != !jy)
-        return terr(tp, "\"x\" and \"y\" go together");
+        return vx_jsonl_fail(tp, "\"x\" and \"y\" go together");
     if (!jx && !jdown && !jup && !jimg)
-        return terr(tp, "a move needs \"x\" and \"y\"");
+        return vx_jsonl_fail(tp, "a move needs \"x\" and \"y\"");
     if (jx && (get_num(tp, jx, "x", -MAX_COORD, MAX_COORD, &x) ||
                get_num(tp, jy, "y", -MAX_COORD, MAX_COORD, &y)))
         return tp->err;
     if (jhot && !jimg)
-        return terr(tp, "\"hotspot\" belongs to an \"image\" event");
+        return vx_jsonl_fail(tp, "\"hotspot\" belongs to an \"image\" event");
     if (jx) {
         if (tr->n_moves && tr->moves[tr->n_moves - 1].t == t) {
             tr->moves[tr->n_moves - 1].x = x; /* same instant: the later line wins */
@@ -143,17 +135,17 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
     if (jimg) {
         VxTrackImage im = {t, -1, 0, 0, tp->line};
         if (!json_object_is_type(jimg, json_type_string))
-            return terr(tp, "\"image\": expected a file name or \"default\"");
+            return vx_jsonl_fail(tp, "\"image\": expected a file name or \"default\"");
         const char *s = json_object_get_string(jimg);
         if (!*s)
-            return terr(tp, "\"image\": must not be empty");
+            return vx_jsonl_fail(tp, "\"image\": must not be empty");
         if (strlen(s) != (size_t)json_object_get_string_len(jimg))
-            return terr(tp, "\"image\": file name contains a NUL character");
+            return vx_jsonl_fail(tp, "\"image\": file name contains a NUL character");
         if (strcmp(s, "default")) {
             if (jhot) {
                 if (!json_object_is_type(jhot, json_type_array) ||
                     json_object_array_length(jhot) != 2)
-                    return terr(tp, "\"hotspot\": expected [x, y] in image pixels");
+                    return vx_jsonl_fail(tp, "\"hotspot\": expected [x, y] in image pixels");
                 if (get_num(tp, json_object_array_get_idx(jhot, 0), "hotspot", 0, 65536, &im.hx) ||
                     get_num(tp, json_object_array_get_idx(jhot, 1), "hotspot", 0, 65536, &im.hy))
                     return tp->err;
@@ -170,7 +162,7 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
                 im.image = tr->n_paths++;
             }
         } else if (jhot) {
-            return terr(tp, "\"hotspot\": the default arrow has its own");
+            return vx_jsonl_fail(tp, "\"hotspot\": the default arrow has its own");
         }
         if (vx_grow((void **)&tr->images, &caps->images, tr->n_images,
                     sizeof(*tr->images), INT_MAX))
@@ -180,70 +172,34 @@ static int parse_event(TrackParser *tp, json_object *o, VxCursorTrack *tr, Caps 
     return 0;
 }
 
+typedef struct Events {
+    VxCursorTrack *tr;
+    Caps *caps;
+    double *last_t;
+} Events;
+
+static void each_event(VxJsonLines *jl, json_object *o, void *user)
+{
+    Events *e = user;
+    parse_event(jl, o, e->tr, e->caps, e->last_t);
+}
+
 int vx_cursor_track_parse(VxContext *ctx, const char *name, const char *buf, size_t len,
                           VxCursorTrack **out)
 {
-    TrackParser tp = {ctx, name ? name : "cursor track", 0, 0};
+    VxJsonLines tp = {ctx, name ? name : "cursor track", "sources.cursor", 0, 0};
     Caps caps = {0, 0, 0, 0};
     double last_t = 0;
     *out = NULL;
     VxCursorTrack *tr = calloc(1, sizeof(*tr));
-    json_tokener *tok = json_tokener_new();
-    if (!tr || !tok) {
-        tp.err = VX_ERR(ENOMEM);
-        goto end;
-    }
-    size_t pos = 0;
-    while (pos < len && !tp.err) {
-        size_t e = pos;
-        while (e < len && buf[e] != '\n')
-            e++;
-        const char *line = buf + pos;
-        size_t n = e - pos;
-        pos = e + 1;
-        tp.line++;
-        if (tp.line == INT_MAX) {
-            terr(&tp, "too many lines");
-            break;
-        }
-        if (memchr(line, '\0', n)) {
-            terr(&tp, "NUL byte in the line");
-            break;
-        }
-        size_t a = 0;
-        while (a < n && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r'))
-            a++;
-        if (a == n)
-            continue; /* blank line */
-        if (n - a > INT_MAX) {
-            terr(&tp, "line too long");
-            break;
-        }
-        json_tokener_reset(tok);
-        json_object *o = json_tokener_parse_ex(tok, line + a, (int)(n - a));
-        enum json_tokener_error je = json_tokener_get_error(tok);
-        if (!o || je != json_tokener_success) {
-            json_object_put(o);
-            terr(&tp, "not valid JSON (%s)", je == json_tokener_continue ?
-                 "the object is not closed on this line" : json_tokener_error_desc(je));
-            break;
-        }
-        size_t end = a + json_tokener_get_parse_end(tok);
-        while (end < n && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r'))
-            end++;
-        if (end < n)
-            terr(&tp, "text after the JSON object");
-        else
-            parse_event(&tp, o, tr, &caps, &last_t);
-        json_object_put(o);
-    }
+    if (!tr)
+        return VX_ERR(ENOMEM);
+    Events ev = {tr, &caps, &last_t};
+    vx_jsonl_each(&tp, buf, len, INT_MAX, each_event, &ev);
     if (!tp.err && tr->n_moves == 0 && tp.line >= 0) {
         tp.line = tp.line ? tp.line : 1;
-        terr(&tp, "the track has no moves (lines with \"t\", \"x\" and \"y\")");
+        vx_jsonl_fail(&tp, "the track has no moves (lines with \"t\", \"x\" and \"y\")");
     }
-end:
-    if (tok)
-        json_tokener_free(tok);
     if (tp.err) {
         vx_cursor_track_free(&tr);
         return tp.err;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonl.h"
 #include "keys_track.h"
 
 const VxKeyName vx_key_mods[VX_KEY_N_MODS] = {
@@ -30,17 +31,6 @@ const VxKeyName vx_key_named[VX_KEY_N_NAMED] = {
     {"f10", "F10", "F10", 0}, {"f11", "F11", "F11", 0}, {"f12", "F12", "F12", 0},
 };
 
-typedef struct TrackParser {
-    VxContext *ctx;
-    const char *file;
-    int line;
-    int err;
-} TrackParser;
-
-/* The first error: "FILE:LINE: message" */
-#define terr(tp, ...) \
-    vx_fail_line((tp)->ctx, &(tp)->err, (tp)->file, (tp)->line, "sources.keys", __VA_ARGS__)
-
 /* Bytes of the one UTF-8 code point that is all of s, 0 if s is not exactly one printable
  * code point. */
 static int one_char(const char *s)
@@ -54,42 +44,42 @@ static int one_char(const char *s)
 }
 
 /* One line's object; a key-down is appended to *ev. */
-static int parse_line(TrackParser *tp, json_object *o, VxKeyEv **ev, int *n, int64_t *cap,
+static int parse_line(VxJsonLines *tp, json_object *o, VxKeyEv **ev, int *n, int64_t *cap,
                       double *last_t)
 {
     static const char *const keys[] = {"t", "key", "down", "modifiers", NULL};
     json_object *v, *jkey, *jdown;
     if (!json_object_is_type(o, json_type_object))
-        return terr(tp, "expected a JSON object per line");
+        return vx_jsonl_fail(tp, "expected a JSON object per line");
     json_object_object_foreach(o, k, val) {
         (void)val;
         int ok = 0;
         for (int i = 0; keys[i]; i++)
             ok |= !strcmp(keys[i], k);
         if (!ok)
-            return terr(tp, "unknown key \"%.40s\" (expected \"t\", \"key\", \"down\", \"modifiers\")", k);
+            return vx_jsonl_fail(tp, "unknown key \"%.40s\" (expected \"t\", \"key\", \"down\", \"modifiers\")", k);
     }
     if (!json_object_object_get_ex(o, "t", &v))
-        return terr(tp, "missing \"t\" (seconds of the recording)");
+        return vx_jsonl_fail(tp, "missing \"t\" (seconds of the recording)");
     if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
-        return terr(tp, "\"t\": expected a number");
+        return vx_jsonl_fail(tp, "\"t\": expected a number");
     const double t = json_object_get_double(v);
     if (!(t >= 0 && t <= 86400.0))
-        return terr(tp, "\"t\": %g is out of range (0 to 86400)", t);
+        return vx_jsonl_fail(tp, "\"t\": %g is out of range (0 to 86400)", t);
     if (t < *last_t)
-        return terr(tp, "time %.9g is before the previous event's %.9g (times must not decrease)",
+        return vx_jsonl_fail(tp, "time %.9g is before the previous event's %.9g (times must not decrease)",
                     t, *last_t);
     *last_t = t;
     if (!json_object_object_get_ex(o, "key", &jkey))
-        return terr(tp, "missing \"key\"");
+        return vx_jsonl_fail(tp, "missing \"key\"");
     if (!json_object_object_get_ex(o, "down", &jdown))
-        return terr(tp, "missing \"down\" (true: pressed, false: released)");
+        return vx_jsonl_fail(tp, "missing \"down\" (true: pressed, false: released)");
     if (!json_object_is_type(jdown, json_type_boolean))
-        return terr(tp, "\"down\": expected true or false");
+        return vx_jsonl_fail(tp, "\"down\": expected true or false");
     VxKeyEv e = {t, -1, "", 0};
     if (json_object_object_get_ex(o, "modifiers", &v)) {
         if (!json_object_is_type(v, json_type_array))
-            return terr(tp, "\"modifiers\": expected an array of \"cmd\", \"ctrl\", \"alt\", \"shift\", \"fn\"");
+            return vx_jsonl_fail(tp, "\"modifiers\": expected an array of \"cmd\", \"ctrl\", \"alt\", \"shift\", \"fn\"");
         for (size_t i = 0; i < json_object_array_length(v); i++) {
             json_object *m = json_object_array_get_idx(v, i);
             const char *s = json_object_is_type(m, json_type_string) ? json_object_get_string(m) : NULL;
@@ -97,16 +87,16 @@ static int parse_line(TrackParser *tp, json_object *o, VxKeyEv **ev, int *n, int
             for (int j = 0; s && j < VX_KEY_N_MODS; j++)
                 bit = !strcmp(s, vx_key_mods[j].name) ? vx_key_mods[j].bit : bit;
             if (!bit)
-                return terr(tp, "\"modifiers\": unknown modifier \"%.40s\" (expected \"cmd\", "
+                return vx_jsonl_fail(tp, "\"modifiers\": unknown modifier \"%.40s\" (expected \"cmd\", "
                             "\"ctrl\", \"alt\", \"shift\" or \"fn\")", s ? s : json_object_to_json_string(m));
             if (e.mods & bit)
-                return terr(tp, "\"modifiers\": \"%s\" given twice", s);
+                return vx_jsonl_fail(tp, "\"modifiers\": \"%s\" given twice", s);
             e.mods |= bit;
         }
     }
     const char *name = json_object_is_type(jkey, json_type_string) ? json_object_get_string(jkey) : NULL;
     if (!name)
-        return terr(tp, "\"key\": expected a string (a key name or one character)");
+        return vx_jsonl_fail(tp, "\"key\": expected a string (a key name or one character)");
     int len = 0;
     for (int j = 0; j < VX_KEY_N_MODS; j++)
         e.named = !strcmp(name, vx_key_mods[j].name) ? -2 : e.named;
@@ -114,7 +104,7 @@ static int parse_line(TrackParser *tp, json_object *o, VxKeyEv **ev, int *n, int
         e.named = !strcmp(name, vx_key_named[j].name) ? j : -1;
     if (e.named == -1) {
         if (strlen(name) != (size_t)json_object_get_string_len(jkey) || !(len = one_char(name)))
-            return terr(tp, "\"key\": unknown key \"%.40s\" (a key name of docs/keys-track.md "
+            return vx_jsonl_fail(tp, "\"key\": unknown key \"%.40s\" (a key name of docs/keys-track.md "
                         "or one printable character)", name);
         memcpy(e.ch, name, (size_t)len + 1);
     }
@@ -126,55 +116,30 @@ static int parse_line(TrackParser *tp, json_object *o, VxKeyEv **ev, int *n, int
     return 0;
 }
 
+typedef struct Downs {
+    VxKeyEv **ev;
+    int *n;
+    int64_t cap;
+    double last_t;
+} Downs;
+
+static void each_line(VxJsonLines *jl, json_object *o, void *user)
+{
+    Downs *d = user;
+    parse_line(jl, o, d->ev, d->n, &d->cap, &d->last_t);
+}
+
 int vx_keys_track_parse(VxContext *ctx, const char *file, const char *data, size_t size,
                         VxKeyEv **ev, int *n)
 {
-    TrackParser tp = {ctx, file, 0, 0};
-    json_tokener *tok = json_tokener_new();
-    int64_t cap = 0;
-    double last_t = 0;
+    VxJsonLines jl = {ctx, file, "sources.keys", 0, 0};
+    Downs d = {ev, n, 0, 0};
     *ev = NULL, *n = 0;
-    if (!tok)
-        tp.err = VX_ERR(ENOMEM);
-    for (size_t at = 0; !tp.err && at < size;) {
-        const char *buf = data + at;
-        const char *nl = memchr(buf, '\n', size - at);
-        size_t a = 0, e = nl ? (size_t)(nl - buf) : size - at;
-        at += e + 1;
-        tp.line++;
-        if (memchr(buf, 0, e)) {
-            terr(&tp, "NUL byte in the line");
-            break;
-        }
-        while (e > 0 && (buf[e - 1] == '\r' || buf[e - 1] == ' ' || buf[e - 1] == '\t'))
-            e--;
-        while (a < e && (buf[a] == ' ' || buf[a] == '\t'))
-            a++;
-        if (a == e)
-            continue; /* blank line */
-        if (e - a > (1 << 20)) {
-            terr(&tp, "line too long");
-            break;
-        }
-        json_tokener_reset(tok);
-        json_object *o = json_tokener_parse_ex(tok, buf + a, (int)(e - a));
-        enum json_tokener_error je = json_tokener_get_error(tok);
-        if (!o || je != json_tokener_success)
-            terr(&tp, "not valid JSON (%s)", je == json_tokener_continue ?
-                 "the object is not closed on this line" : json_tokener_error_desc(je));
-        else if (a + json_tokener_get_parse_end(tok) < e)
-            terr(&tp, "text after the JSON object");
-        else
-            parse_line(&tp, o, ev, n, &cap, &last_t);
-        json_object_put(o);
-    }
-    if (tok)
-        json_tokener_free(tok);
-    if (tp.err) {
+    if (vx_jsonl_each(&jl, data, size, 1 << 20, each_line, &d) < 0) {
         free(*ev);
         *ev = NULL, *n = 0;
     }
-    return tp.err;
+    return jl.err;
 }
 
 int vx_keys_track_read(VxContext *ctx, const char *file, VxKeyEv **ev, int *n)
