@@ -9,7 +9,7 @@
  * to full size, written back inside the shape.
  * Only samples of the mask's box (rounded out to even output pixels, within the screen) are
  * read or written: nothing outside a mask changes. A pixelated mask is filled with the mean of
- * each block. Still while no mask appears, moves or goes: outputs nothing changes in cost
+ * each block (the output's blocks, as the blur's reduction: see Plane). Still while no mask appears, moves or goes: outputs nothing changes in cost
  * nothing, and where no mask is shown the layer draws nothing.
  *
  * A mask that holds still over a part of the recording that does not change keeps what it
@@ -477,7 +477,11 @@ static int grow(void **p, size_t *cap, size_t need)
 
 /* One plane of a mask's box: samples `step` bytes apart in dst, and its scratch. A blur works
  * on the plane reduced f times (the mean of each f x f block), blurred there with radius lr,
- * and brought back to full size bilinearly: the result is smooth at the scale of r anyway. */
+ * and brought back to full size bilinearly: the result is smooth at the scale of r anyway.
+ * The blocks, of a blur's reduction or of a pixelated mask, are the output's: multiples of
+ * their size from its top-left corner, cut by the box, whose first sample lies (gx, gy) into
+ * its block. So where a mask moves over a still picture, what it draws away from its edges
+ * stays the same: the blocks do not swim with it (and the encoder has only the edges to code). */
 typedef struct Plane {
     uint8_t *d;            /* the box's first sample */
     ptrdiff_t stride;
@@ -488,16 +492,27 @@ typedef struct Plane {
     const uint32_t *xt;    /* per column: reduced column << 8 | weight of the next (0..255) */
     uint16_t *hx;          /* lh x w: each reduced row brought across, in 256ths */
     double cx, cy, rx, ry; /* the ellipse in this plane's samples; rx = 0: the whole box */
+    int gx, gy;            /* the box's first sample, into its block (see above) */
 } Plane;
 
-static void reduce_of(int w, int h, int r, Plane *p)
+/* A blur's reduction of a w x h box at (x0, y0) of its plane. */
+static void reduce_of(int x0, int y0, int w, int h, int r, Plane *p)
 {
     p->r = r;
     p->f = r / 2 > 1 ? r / 2 : 1;
     p->lr = (int)lrint((double)r / p->f);
     p->lr = p->lr > 0 ? p->lr : 1;
     p->w = w, p->h = h;
-    p->lw = (w + p->f - 1) / p->f, p->lh = (h + p->f - 1) / p->f;
+    p->gx = x0 % p->f, p->gy = y0 % p->f;
+    p->lw = (p->gx + w + p->f - 1) / p->f, p->lh = (p->gy + h + p->f - 1) / p->f;
+}
+
+/* The samples [*a, *b) of block i (size f) of a box whose first sample is g into block 0, and
+ * n samples long. */
+static inline void block_span(int i, int f, int g, int n, int *a, int *b)
+{
+    *a = i ? i * f - g : 0;
+    *b = (i + 1) * f - g < n ? (i + 1) * f - g : n;
 }
 
 static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
@@ -509,10 +524,11 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
     Plane pl = {.step = p ? d.step : 1};
     if (m->s.pixelate) {
         pl.w = bw >> s, pl.h = bh >> s, pl.r = p ? q->r / 2 : q->r;
+        pl.gx = (q->box.x0 >> s) % pl.r, pl.gy = (q->box.y0 >> s) % pl.r;
     } else {
         Plane l = {0}; /* copied whole into pl for luma: the ellipse fields must start empty */
-        reduce_of(bw, bh, q->r, &l);
-        reduce_of(bw / 2, bh / 2, (q->r + 1) / 2, &pl);
+        reduce_of(q->box.x0, q->box.y0, bw, bh, q->r, &l);
+        reduce_of(q->box.x0 / 2, q->box.y0 / 2, bw / 2, bh / 2, (q->r + 1) / 2, &pl);
         pl.step = p ? d.step : 1;
         const size_t nl = (size_t)l.lw * l.lh, nc = (size_t)pl.lw * pl.lh;
         if (!p)
@@ -592,8 +608,9 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
             continue;
         const int bw = m->now.box.x1 - m->now.box.x0, bh = m->now.box.y1 - m->now.box.y0;
         Plane l, ch;
-        reduce_of(bw, bh, m->now.r, &l);
-        reduce_of(bw / 2, bh / 2, (m->now.r + 1) / 2, &ch);
+        const VxRect b = m->now.box;
+        reduce_of(b.x0, b.y0, bw, bh, m->now.r, &l);
+        reduce_of(b.x0 / 2, b.y0 / 2, bw / 2, bh / 2, (m->now.r + 1) / 2, &ch);
         const size_t need = (size_t)l.lw * l.lh + 2 * (size_t)ch.lw * ch.lh;
         size_t cap = m->cap;
         if (grow((void **)&m->a, &cap, need) < 0 || grow((void **)&m->b, &m->cap, need) < 0 ||
@@ -605,9 +622,9 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
             return VX_ERR(ENOMEM);
         m->sum_stride = l.lw > ch.lw ? l.lw : ch.lw;
         for (int x = 0; x < bw; x++)
-            m->xt[x] = lerp_pos(x, l.f, l.lw);
+            m->xt[x] = lerp_pos(x + l.gx, l.f, l.lw);
         for (int x = 0; x < bw / 2; x++)
-            m->xt[bw + x] = lerp_pos(x, ch.f, ch.lw);
+            m->xt[bw + x] = lerp_pos(x + ch.gx, ch.f, ch.lw);
     }
     return 0;
 }
@@ -678,7 +695,9 @@ static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, i
 static void reduce_row(const Plane *p, int j, uint8_t *out)
 {
     uint32_t col[8192]; /* w <= 8192: outputs at most 8192 wide */
-    const int y0 = j * p->f, y1 = y0 + p->f < p->h ? y0 + p->f : p->h, w = p->w;
+    const int w = p->w;
+    int y0, y1;
+    block_span(j, p->f, p->gy, p->h, &y0, &y1);
     const uint8_t *r = p->d + y0 * p->stride;
     if (p->step == 1) {
         for (int x = 0; x < w; x++)
@@ -698,7 +717,8 @@ static void reduce_row(const Plane *p, int j, uint8_t *out)
         }
     }
     for (int i = 0; i < p->lw; i++) {
-        const int x0 = i * p->f, x1 = x0 + p->f < w ? x0 + p->f : w;
+        int x0, x1;
+        block_span(i, p->f, p->gx, w, &x0, &x1);
         uint32_t s = 0;
         for (int x = x0; x < x1; x++)
             s += col[x];
@@ -732,7 +752,7 @@ static void expand_rows(const Plane *p, int y0, int y1)
         shape_span(p, y, &lo, &hi);
         if (lo >= hi)
             continue;
-        const uint32_t py = lerp_pos(y, p->f, p->lh), fy = py & 255;
+        const uint32_t py = lerp_pos(y + p->gy, p->f, p->lh), fy = py & 255;
         uint8_t *o = p->d + y * p->stride;
         if (p->f == 1) { /* nothing reduced: the blurred plane itself */
             const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
@@ -755,25 +775,28 @@ static void expand_rows(const Plane *p, int y0, int y1)
 /* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
 static void pixelate(const Plane *p, int j0, int j1)
 {
-    const int bs = p->r, nb = (p->w + bs - 1) / bs;
-    uint32_t acc[4096]; /* blocks of at least 2 samples, planes at most 8192 wide */
-    uint8_t mean[4096];
+    const int bs = p->r, nb = (p->gx + p->w + bs - 1) / bs;
+    uint32_t acc[4097]; /* blocks of at least 2 samples, planes at most 8192 wide */
+    uint8_t mean[4097];
     for (int j = j0; j < j1; j++) {
-        const int y0 = j * bs, y1 = y0 + bs < p->h ? y0 + bs : p->h;
+        int y0, y1;
+        block_span(j, bs, p->gy, p->h, &y0, &y1);
         memset(acc, 0, (size_t)nb * sizeof(*acc));
         for (int y = y0; y < y1; y++) {
             const uint8_t *r = p->d + y * p->stride;
             for (int b = 0, x = 0; b < nb; b++) {
-                const int x1 = x + bs < p->w ? x + bs : p->w;
+                int x0, x1;
+                block_span(b, bs, p->gx, p->w, &x0, &x1);
                 uint32_t t = 0;
-                for (; x < x1; x++)
+                for (x = x0; x < x1; x++)
                     t += r[x * p->step];
                 acc[b] += t;
             }
         }
         for (int b = 0; b < nb; b++) {
-            const int bw = (b + 1) * bs < p->w ? bs : p->w - b * bs;
-            const uint32_t n = (uint32_t)(bw * (y1 - y0));
+            int x0, x1;
+            block_span(b, bs, p->gx, p->w, &x0, &x1);
+            const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
             mean[b] = (uint8_t)((acc[b] + n / 2) / n);
         }
         for (int y = y0; y < y1; y++) {
@@ -781,8 +804,10 @@ static void pixelate(const Plane *p, int j0, int j1)
             shape_span(p, y, &lo, &hi);
             uint8_t *r = p->d + y * p->stride;
             for (int x = lo; x < hi;) {
-                const int b = x / bs, x1 = (b + 1) * bs < hi ? (b + 1) * bs : hi;
-                for (; x < x1; x++)
+                const int b = (x + p->gx) / bs;
+                int x0, x1;
+                block_span(b, bs, p->gx, hi, &x0, &x1);
+                for (x = x > x0 ? x : x0; x < x1; x++)
                     r[x * p->step] = mean[b];
             }
         }
@@ -806,7 +831,7 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
             int a, b;
             if (m->s.pixelate) {
                 if (phase == 3) {
-                    vx_slice_rows((p.h + p.r - 1) / p.r, i, k, &a, &b);
+                    vx_slice_rows((p.gy + p.h + p.r - 1) / p.r, i, k, &a, &b);
                     pixelate(&p, a, b);
                 }
             } else if (phase == 0) { /* reduced rows: three passes across, a -> b -> a -> b */

@@ -45,4 +45,28 @@ render zref 1
 render zmask 8
 "$CHECK_MASKS" "$tmp/zmask.mp4" "$tmp/zref.mp4" 30 2 rect:0.61:1.39:0,60,80,400,200 ||
     { echo "FAIL: the mask does not follow the zoom"; exit 1; }
-echo "PASS: masks blur and pixelate their places only, a keyframed one follows its rectangle, one follows the zoom"
+# two masks moving over a still recording (the first frame of the screen, held 2 s), apart:
+# the blur and the blocks stay put over what they hide, and only the moving edges change, from frame to frame
+# (docs/project-format.md: the blocks are the output's). Inside: 26 output pixels, the blur's
+# reach at radius 12 (6 output pixels: 3 passes of 2 reduced samples of 3, and the edge
+# block and the expansion), more than a pixelated block (8) and the rounding (2).
+ffmpeg -v error -i "$MEDIA/screen.mp4" -frames:v 1 -f image2 -c:v png "$tmp/still.png" &&
+    ffmpeg -v error -loop 1 -framerate 30 -i "$tmp/still.png" -t 2 -pix_fmt yuv420p \
+        -c:v libx264 -preset ultrafast -crf 0 "$tmp/still.mp4" ||
+    { echo "FAIL: cannot make the still recording"; exit 1; }
+still='"version": 1, "output": { "width": 640, "height": 360, "fps": 30 }, "sources": { "screen": "still.mp4" },
+  "background": "#1e293b", "padding": 0, "radius": 0'
+moving='"masks": [
+  { "type": "blur", "rect": [40, 40, 500, 240],
+    "keyframes": [ { "t": 0.2, "rect": [40, 40, 500, 240] }, { "t": 1.8, "rect": [700, 120, 500, 240] } ] },
+  { "type": "pixelate", "shape": "ellipse", "rect": [700, 460, 500, 240],
+    "keyframes": [ { "t": 0.2, "rect": [700, 460, 500, 240] }, { "t": 1.8, "rect": [80, 380, 500, 240] } ] } ]'
+echo "{ $still }" >"$tmp/sref.json"
+echo "{ $still, $moving }" >"$tmp/smask.json"
+render sref 1
+render smask 8
+"$CHECK_MASKS" --still 26 "$tmp/smask.mp4" "$tmp/sref.mp4" 30 2 \
+    rect:0:2:0.2,20,20,250,120:1.8,350,60,250,120 \
+    ellipse:0:2:0.2,350,230,250,120:1.8,40,190,250,120 ||
+    { echo "FAIL: a moving mask's blur or blocks swim over a still recording"; exit 1; }
+echo "PASS: masks blur and pixelate their places only, a keyframed one follows its rectangle, one follows the zoom, a moving one stays put over a still picture"
