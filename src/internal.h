@@ -42,6 +42,8 @@ int vx_grow(void **p, int64_t *cap, int64_t n, size_t size, int64_t max);
 /* The length of the valid UTF-8 sequence at p (n >= 1 bytes left), 0 if invalid (overlong,
  * a surrogate, past U+10FFFF, cut short). */
 int vx_utf8_len(const unsigned char *p, size_t n);
+/* The length of UTF-8 text s (len bytes) cut to at most max bytes at a character's start. */
+size_t vx_utf8_cut(const char *s, size_t len, size_t max);
 /* 1 when path exists and is neither a regular file nor a folder (/dev/null, a FIFO): an
  * output there is written in place, never through a temporary file renamed onto it. */
 int vx_path_special(const char *path);

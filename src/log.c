@@ -106,6 +106,15 @@ int vx_utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+size_t vx_utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    while (max && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return max;
+}
+
 int vx_path_special(const char *path)
 {
     struct stat st;

@@ -160,9 +160,8 @@ int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
             ret = VX_ERR(ENOMEM);
             break;
         }
-        size_t len = strlen(text);
-        if (len > 65000)
-            len = 65000; /* a 3GPP sample's text length is 16 bits */
+        /* a 3GPP sample's text length is 16 bits */
+        const size_t len = tx3g ? vx_utf8_cut(text, strlen(text), 65000) : strlen(text);
         if ((ret = av_new_packet(pkt, (int)len + (tx3g ? 2 : 0))) < 0) {
             free(text);
             ret = VX_ERR(ENOMEM);

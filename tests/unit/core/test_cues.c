@@ -144,11 +144,30 @@ static void keys(void)
     }
 }
 
+/* vx_utf8_cut: a mov_text sample's 65,000 bytes end at a character, never inside one. */
+static void cut(void)
+{
+    static const struct {
+        const char *s;
+        size_t max, want;
+    } c[] = {
+        {"abc", 5, 3},           {"abc", 2, 2},           {"a\xc3\xa9" "b", 2, 1},
+        {"a\xc3\xa9" "b", 3, 3},    {"\xe4\xbd\xa0\xe5\xa5\xbd", 5, 3},
+        {"\xf0\x9f\x98\x80!", 3, 0}, {"\xf0\x9f\x98\x80!", 4, 4}, {"", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        const size_t got = vx_utf8_cut(c[i].s, strlen(c[i].s), c[i].max);
+        CHECK(got == c[i].want, "cut %zu: %zu bytes of %zu at most %zu (wanted %zu)", i, got,
+              strlen(c[i].s), c[i].max, c[i].want);
+    }
+}
+
 int main(void)
 {
     cues();
     markup();
     keys();
+    cut();
     if (!failures)
         printf("cues, markup and keys tracks: all as documented\n");
     return failures != 0;
