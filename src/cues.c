@@ -276,6 +276,18 @@ int vx_cue_align(const char *text)
     return 0;
 }
 
+const char *vx_cue_vtt_settings(const char *text)
+{
+    /* ASS's numpad: 7 8 9 top (the first line), 4 5 6 from the middle, 1 2 3 bottom (the
+     * default); 1 4 7 left, 3 6 9 right */
+    static const char *const set[10] = {
+        "", "align:left", "", "align:right",
+        "line:50% align:left", "line:50%", "line:50% align:right",
+        "line:0 align:left", "line:0", "line:0 align:right",
+    };
+    return set[vx_cue_align(text)];
+}
+
 char *vx_cue_text(const char *text, int format)
 {
     char *plain;

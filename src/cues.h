@@ -33,6 +33,9 @@ int vx_cue_markup(const char *text, char **plain, uint8_t **sty);
 /* The place a cue's first {\anN} block asks for (N: 1 to 9, ASS's numpad: 7 8 9 top, 1 2 3
  * bottom), 0 when it has none. */
 int vx_cue_align(const char *text);
+/* The WebVTT cue settings that place a cue as its first {\anN} asks ("line:0" for {\an8},
+ * "line:0 align:left" for {\an7}, ...; "" without one, or for {\an2}). */
+const char *vx_cue_vtt_settings(const char *text);
 /* A cue's text for a soft track or sidecar (free(); NULL when out of memory): format 0 plain
  * (mov_text), 1 SRT (<b> <i> <u> <s> kept, and the cue's first {\anN} at its start), 2 WebVTT
  * (<b> <i> <u> kept, & < > escaped). */

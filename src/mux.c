@@ -171,6 +171,17 @@ int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
             AV_WB16(pkt->data, (unsigned)len);
         memcpy(pkt->data + (tx3g ? 2 : 0), text, len);
         free(text);
+        /* WebVTT: the cue's place ({\anN}) as its settings, which the muxer writes beside */
+        const char *set = tx3g ? "" : vx_cue_vtt_settings(s->cues[i].text);
+        uint8_t *sd = *set ? av_packet_new_side_data(pkt, AV_PKT_DATA_WEBVTT_SETTINGS,
+                                                     strlen(set)) : NULL;
+        if (*set && !sd) {
+            av_packet_unref(pkt);
+            ret = VX_ERR(ENOMEM);
+            break;
+        }
+        if (sd)
+            memcpy(sd, set, strlen(set));
         pkt->pts = pkt->dts = s->cues[i].start_ms;
         pkt->duration = s->cues[i].end_ms - s->cues[i].start_ms;
         pkt->flags |= AV_PKT_FLAG_KEY;

@@ -182,6 +182,9 @@ static int write_sidecar(VxContext *ctx, const VxSoft *s)
         put_time(f, s->cues[i].start_ms, s->sidecar == 1 ? ',' : '.');
         fputs(" --> ", f);
         put_time(f, s->cues[i].end_ms, s->sidecar == 1 ? ',' : '.');
+        const char *set = s->sidecar == 2 ? vx_cue_vtt_settings(s->cues[i].text) : "";
+        if (*set) /* WebVTT places a cue by its settings ({\anN}) */
+            fprintf(f, " %s", set);
         char *t = vx_cue_text(s->cues[i].text, s->sidecar);
         if (!t) {
             fclose(f);

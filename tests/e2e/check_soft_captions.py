@@ -19,6 +19,10 @@ against the project, computed here from docs/project-format.md (no library code)
   with the cue's first {\\anN}; a WebVTT track or .vtt the text with <b> <i> <u> and & < >
   escaped. Where the style changes, all open tags are closed (innermost first) and then
   those of the new style opened in the order b, i, u, s.
+- place ("Soft captions"): a WebVTT cue carries the settings of the cue's first {\\anN}
+  (ASS's numpad): line:0 for 7 8 9, line:50% for 4 5 6, none for 1 2 3; align:left for
+  1 4 7, align:right for 3 6 9; none without one. A WebM's are read back through ffmpeg's
+  WebVTT muxer.
 
 Each FILE is checked against those cues: an MP4/MOV/WebM's subtitle stream (ffprobe: codec
 mov_text or webvtt, language LANG, its packets' text and times, relative to the video's
@@ -30,6 +34,24 @@ import re
 from fractions import Fraction as F
 import subprocess
 import sys
+
+
+def settings_of(path):
+    """The cue settings of a WebVTT file (after the end time), one string per cue."""
+    lines = open(path, encoding="utf-8").read().replace("\r\n", "\n").split("\n")
+    return [" ".join(l.split("-->")[1].split()[1:]) for l in lines if "-->" in l]
+
+
+def vtt_settings(text):
+    """The settings a WebVTT cue of this text must carry."""
+    place = re.search(r"\{(?=\\)[^{}\n]*?\\an([1-9])[^{}\n]*\}", text)
+    if not place:
+        return ""
+    n = int(place.group(1))
+    line = {7: "line:0", 8: "line:0", 9: "line:0", 4: "line:50%", 5: "line:50%", 6: "line:50%"}
+    align = {1: "align:left", 4: "align:left", 7: "align:left",
+             3: "align:right", 6: "align:right", 9: "align:right"}
+    return " ".join(x for x in (line.get(n, ""), align.get(n, "")) if x)
 
 
 def read_subs(path):
@@ -195,6 +217,7 @@ def sidecar(path):
     for l in lines:
         if "-->" in l:
             a, b = l.split(" --> ")
+            b = b.split(" ")[0]  # the settings after it are checked apart (.vtt)
             for x in (a, b):
                 if len(x) != 12 or x[2] != ":" or x[5] != ":" or x[8] != sep:
                     raise ValueError(f"timing {l!r}: expected HH:MM:SS{sep}mmm --> HH:MM:SS{sep}mmm")
@@ -226,6 +249,17 @@ def main():
                     print(f"FAIL: {f}: a cue {a}..{b} ms covers frames {first}..{end - 1}, "
                           f"expected {n0}..{n1 - 1}")
                     ok = False
+        if ok and form == "vtt":
+            if f.endswith(".webm"):
+                vtt = f + ".vtt"
+                subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", f, "-map", "0:s:0", "-c:s",
+                                "copy", "-f", "webvtt", vtt], check=True)
+            else:
+                vtt = f
+            got_set, want_set = settings_of(vtt), [vtt_settings(t) for _, _, t, _, _ in ev]
+            if got_set != want_set:
+                print(f"FAIL: {f}: cue settings {got_set}, expected {want_set}")
+                ok = False
         if not ok:
             print(f"FAIL: {f}: cues\n  got      {got}\n  expected {want}")
             bad = 1

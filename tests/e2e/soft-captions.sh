@@ -101,7 +101,7 @@ print(f"ok: soft cues on the burnt-in captions' frames ({len(soft)} frames)")
 PY
 
 # in headless Chromium: the MP4 with its mov_text track and the WebM with its WebVTT track
-# play, and a <track> of the .vtt sidecar loads its cues
+# play, and a <track> of the .vtt sidecar loads its cues, the {\an8} one on the top line
 for f in a.mp4 b.webm; do
     bash "$PLAY" "$tmp/$f" 1 >"$tmp/play.log" 2>&1
     r=$?
@@ -121,7 +121,9 @@ const k = document.getElementById('k');
 const report = m => console.log('RESULT ' + m);
 k.addEventListener('load', () => {
   const c = k.track.cues;
-  report('OK ' + c.length + ' ' + (c.length ? c[0].startTime.toFixed(3) + ' ' + encodeURIComponent(c[0].text) : ''));
+  const end = Array.from(c).filter(x => x.text.includes('end')); /* the cue with {\an8} */
+  report('OK ' + c.length + ' ' + (c.length ? c[0].startTime.toFixed(3) + ' ' + encodeURIComponent(c[0].text) +
+         ' ' + c[0].line + ' ' + end.map(x => x.line).join(',') : ''));
 });
 k.addEventListener('error', () => report('ERROR the track did not load'));
 setTimeout(() => report('ERROR no load event'), 20000);
@@ -140,12 +142,12 @@ HTML
     done
     kill -TERM -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
     set -- $line
-    [ "${2:-}" = OK ] && [ "$3" = "$want" ] && [ "$4" = 0.300 ] ||
-        { tail -n 5 "$tmp/chr.err"; fail "the .vtt sidecar in a <track>: '$line', expected $want cues, the first at 0.300"; }
+    [ "${2:-}" = OK ] && [ "$3" = "$want" ] && [ "$4" = 0.300 ] && [ "${6:-}" = auto ] && [ "${7:-}" = 0 ] ||
+        { tail -n 5 "$tmp/chr.err"; fail "the .vtt sidecar in a <track>: '$line', expected $want cues, the first at 0.300 on line auto, the {\an8} one on line 0"; }
     first=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$5")
     [ "$first" = "Café" ] || [ "$first" = "Café déjà vu Привет" ] ||
         fail "the first cue in Chromium reads '$first'"
-    echo "ok: the .vtt sidecar in a <track>: $3 cues, the first at $4 s: $first"
+    echo "ok: the .vtt sidecar in a <track>: $3 cues, the first at $4 s: $first; the {\an8} cue on line $7 (the top)"
 else
     echo "skip: no Chromium, the <track> not loaded"
 fi

@@ -162,12 +162,38 @@ static void cut(void)
     }
 }
 
+/* vx_cue_vtt_settings: a cue's {\anN} as WebVTT's settings (docs/project-format.md). */
+static void vtt(void)
+{
+    static const char *const c[][2] = {
+        {"plain", ""},
+        {"{\\an8}top", "line:0"},
+        {"{\\an7}top left", "line:0 align:left"},
+        {"x{\\an9}", "line:0 align:right"},
+        {"{\\an5}middle", "line:50%"},
+        {"{\\an4}", "line:50% align:left"},
+        {"{\\an6}", "line:50% align:right"},
+        {"{\\an1}", "align:left"},
+        {"{\\an2}bottom", ""},
+        {"{\\an3}", "align:right"},
+        {"{\\i1}{\\an8}", "line:0"},
+        {"{\\an0}", ""},
+        {"an8", ""},
+    };
+    for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        const char *got = vx_cue_vtt_settings(c[i][0]);
+        CHECK(!strcmp(got, c[i][1]), "vtt settings of \"%s\": \"%s\" (wanted \"%s\")", c[i][0],
+              got, c[i][1]);
+    }
+}
+
 int main(void)
 {
     cues();
     markup();
     keys();
     cut();
+    vtt();
     if (!failures)
         printf("cues, markup and keys tracks: all as documented\n");
     return failures != 0;
