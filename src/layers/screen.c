@@ -5,8 +5,12 @@
  * buffer an output is drawn into still holds an older output (its generation), so what the
  * outputs in between changed (remembered for VX_HISTORY outputs) is copied over from the
  * previous output, and nothing else: a still screen costs no copy at all. What the layers
- * above drew over the previous output is redrawn under them, but where one of them overwrites
- * it whole again in this output (fr->covered: a mask that writes back the box it kept).
+ * above drew over the previous output is brought back under them, but where one of them
+ * overwrites it whole again in this output (fr->covered: a mask that writes back the box it
+ * kept): from what the screen drew there in the previous output, kept at its end (the layers
+ * above draw where they drew before, mostly), where that covers it and the view is the same,
+ * and the outputs that read changed source samples are rescaled as everywhere; else by
+ * rescaling it.
  *
  * With threads, an output is drawn in slices of rows: first each slice's source rows (change
  * search, horizontal pass), then, once all are done, each slice's output rows (vertical pass,
@@ -57,6 +61,12 @@ typedef struct Blur {
     VxScaleRing ring[VX_MAX_SLICES]; /* by slice, kept between outputs */
 } Blur;
 
+/* A rectangle of what the screen drew, kept (see Screen.under). */
+typedef struct Kept {
+    VxRect y, uv; /* luma and chroma samples, rectangle-relative */
+    size_t at;    /* where its bytes start in under */
+} Kept;
+
 typedef struct Screen {
     VxContext *ctx;
     VxLayout l;
@@ -92,6 +102,17 @@ typedef struct Screen {
     int n_above;
     const VxRect *covered; /* what the layers above overwrite whole in this output */
     int n_covered;
+    /* what the screen drew under the layers above (where they drew over the output before),
+     * kept at its end for the next output: rectangle-relative luma rectangles, clipped to it,
+     * each at its offset into `under` (its luma rows, then its chroma rows: u and v
+     * interleaved as NV12 holds them, or the u rows then the v rows) */
+    uint8_t *under;
+    size_t under_cap;
+    struct Kept *kept;
+    int n_kept, kept_cap;
+    int64_t kept_seq;     /* the output they are from; 0: none */
+    int *restore;         /* per rectangle above: the kept one it lies in (brought back), or -1 */
+    int restore_cap;
     int changed;  /* drawn incrementally */
     int zoomed;
     struct Slices *f;
@@ -326,27 +347,178 @@ static int covered(const Screen *c, const VxRect *r)
     return 0;
 }
 
+/* What a layer above drew, r (output pixels), in the rectangle (rectangle-relative): the luma
+ * samples, y, and the chroma samples it may have changed, uv (chroma sample i covers luma
+ * columns 2i - 1 .. 2i + 1, left-sited, rows 2j and 2j + 1). Returns 0 when it lies outside. */
+static int overlay_box(const Screen *c, const VxRect *r, VxRect *y, VxRect *uv)
+{
+    const VxLayout *l = &c->l;
+    int a = r->x0 - l->x, b = r->x1 - l->x, r0 = r->y0 - l->y, r1 = r->y1 - l->y;
+    a = a < 0 ? 0 : a, r0 = r0 < 0 ? 0 : r0;
+    b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
+    if (a >= b || r0 >= r1)
+        return 0;
+    const int cb = (b + 2) / 2, cr1 = (r1 + 1) / 2;
+    *y = (VxRect){a, r0, b, r1};
+    *uv = (VxRect){a / 2, r0 / 2, cb > c->cw ? c->cw : cb, cr1 > c->ch ? c->ch : cr1};
+    return 1;
+}
+
 /* The screen under what the overlays drew over the previous output must be redrawn (but where
- * a layer above overwrites it whole again: a kept mask): marks source rows [y0, y1) and
- * chroma rows [c0, c1). */
+ * a layer above overwrites it whole again: a kept mask, or where what the screen drew there
+ * is brought back: c->restore): marks source rows [y0, y1) and chroma rows [c0, c1). */
 static void mark_overlays(Screen *c, const VxPlaneScaler *sy, const VxPlaneScaler *sc,
                           int y0, int y1, int c0, int c1)
 {
-    const VxLayout *l = &c->l;
     for (int i = 0; i < c->n_above; i++) {
-        const VxRect *r = &c->above[i];
-        if (covered(c, r))
+        VxRect by, buv;
+        if (c->restore[i] >= 0 || covered(c, &c->above[i]) ||
+            !overlay_box(c, &c->above[i], &by, &buv))
             continue;
-        int a = r->x0 - l->x, b = r->x1 - l->x, r0 = r->y0 - l->y, r1 = r->y1 - l->y;
-        a = a < 0 ? 0 : a, r0 = r0 < 0 ? 0 : r0;
-        b = b > l->rw ? l->rw : b, r1 = r1 > l->rh ? l->rh : r1;
-        if (a >= b || r0 >= r1)
+        mark_outputs(sy, &c->chg_y, by.x0, by.x1, by.y0, by.y1, y0, y1);
+        mark_outputs(sc, &c->chg_c, buv.x0, buv.x1, buv.y0, buv.y1, c0, c1);
+    }
+}
+
+/* The bytes of kept rectangle y (luma) with chroma uv: nv12, u and v interleaved. */
+static size_t kept_size(VxRect y, VxRect uv)
+{
+    return (size_t)(y.x1 - y.x0) * (y.y1 - y.y0) + (size_t)2 * (uv.x1 - uv.x0) * (uv.y1 - uv.y0);
+}
+
+/* Keeps what the screen drew under the rectangles of the layers above (they mostly draw there
+ * again over this output), for the next output; none when out of memory. */
+static void keep_under(Screen *c, const VxPicture *dst)
+{
+    ptrdiff_t oy, ouv;
+    const Planes d = dst_planes(c, dst, &oy, &ouv);
+    const int nv12 = d.step == 2 && d.v == d.u + 1;
+    c->kept_seq = 0, c->n_kept = 0;
+    size_t need = 0;
+    for (int i = 0; i < c->n_above; i++) {
+        VxRect by, buv;
+        if (!covered(c, &c->above[i]) && overlay_box(c, &c->above[i], &by, &buv))
+            need += kept_size(by, buv);
+    }
+    if (!need)
+        return;
+    if (c->kept_cap < c->n_above) {
+        Kept *k = realloc(c->kept, sizeof(*k) * (size_t)c->n_above);
+        if (!k)
+            return;
+        c->kept = k, c->kept_cap = c->n_above;
+    }
+    if (need > c->under_cap) {
+        uint8_t *u = realloc(c->under, need);
+        if (!u)
+            return;
+        c->under = u, c->under_cap = need;
+    }
+    size_t at = 0;
+    for (int i = 0; i < c->n_above; i++) {
+        VxRect by, buv;
+        if (covered(c, &c->above[i]) || !overlay_box(c, &c->above[i], &by, &buv))
             continue;
-        mark_outputs(sy, &c->chg_y, a, b, r0, r1, y0, y1);
-        /* chroma sample i covers luma columns 2i - 1 .. 2i + 1 (left-sited), rows 2j, 2j + 1 */
-        int ca = a / 2, cb = (b + 2) / 2, cr0 = r0 / 2, cr1 = (r1 + 1) / 2;
-        mark_outputs(sc, &c->chg_c, ca, cb > c->cw ? c->cw : cb, cr0, cr1 > c->ch ? c->ch : cr1,
-                     c0, c1);
+        c->kept[c->n_kept++] = (Kept){by, buv, at};
+        const int w = by.x1 - by.x0, cw = buv.x1 - buv.x0;
+        for (int j = by.y0; j < by.y1; j++, at += (size_t)w)
+            memcpy(c->under + at, d.y + oy + j * d.sy + by.x0, (size_t)w);
+        for (int j = buv.y0; j < buv.y1; j++) {
+            const ptrdiff_t o = ouv + j * d.suv;
+            if (nv12) {
+                memcpy(c->under + at, d.u + o + 2 * buv.x0, (size_t)2 * cw);
+            } else {
+                for (int x = 0; x < cw; x++)
+                    c->under[at + x] = d.u[o + (ptrdiff_t)(buv.x0 + x) * d.step];
+                for (int x = 0; x < cw; x++)
+                    c->under[at + cw + x] = d.v[o + (ptrdiff_t)(buv.x0 + x) * d.step];
+            }
+            at += (size_t)2 * cw;
+        }
+    }
+    c->kept_seq = c->seq;
+}
+
+/* Which rectangles above this output brings back from what was kept (c->restore): those that
+ * lie inside one kept at the output before, drawn through the same view (c->changed). */
+static int plan_restore(Screen *c)
+{
+    if (c->restore_cap < c->n_above) {
+        int *r = realloc(c->restore, sizeof(*r) * (size_t)c->n_above);
+        if (!r)
+            return VX_ERR(ENOMEM);
+        c->restore = r, c->restore_cap = c->n_above;
+    }
+    for (int i = 0; i < c->n_above; i++) {
+        VxRect by, buv;
+        c->restore[i] = -1;
+        if (!c->changed || c->kept_seq != c->seq - 1 || covered(c, &c->above[i]) ||
+            !overlay_box(c, &c->above[i], &by, &buv))
+            continue;
+        for (int k = 0; k < c->n_kept && c->restore[i] < 0; k++)
+            if (vx_rect_contains(c->kept[k].y, by))
+                c->restore[i] = k;
+    }
+    return 0;
+}
+
+/* Samples [a, b) of an output row (`step` bytes apart) from a kept row whose first sample is
+ * sample k0 of the row, but those in [lo, hi), just rescaled. */
+static void copy_kept(uint8_t *d, const uint8_t *k, int k0, int step, int a, int b, int lo,
+                      int hi)
+{
+    const int e = lo < hi && lo < b ? lo : b, s = lo < hi ? (hi > a ? hi : a) : b;
+    if (a < e) /* left of [lo, hi), or all */
+        memcpy(d + (ptrdiff_t)a * step, k + (ptrdiff_t)(a - k0) * step, (size_t)(e - a) * step);
+    if (s < b && lo < hi) /* right of it */
+        memcpy(d + (ptrdiff_t)s * step, k + (ptrdiff_t)(s - k0) * step, (size_t)(b - s) * step);
+}
+
+/* Output rows [j0, j1) and chroma rows [q0, q1) of the rectangles brought back: what was kept,
+ * but the samples just rescaled (those read changed source samples); then they count as
+ * written (this output differs from the one before there). */
+static void restore_rows(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv, int j0, int j1,
+                         int q0, int q1)
+{
+    const int nv12 = d->step == 2 && d->v == d->u + 1;
+    for (int i = 0; i < c->n_above; i++) {
+        VxRect by, buv;
+        if (c->restore[i] < 0 || !overlay_box(c, &c->above[i], &by, &buv))
+            continue;
+        const Kept *kp = &c->kept[c->restore[i]];
+        const int kw = kp->y.x1 - kp->y.x0, kcw = kp->uv.x1 - kp->uv.x0;
+        const uint8_t *ku = c->under + kp->at + (size_t)kw * (kp->y.y1 - kp->y.y0);
+        const int ya = by.y0 > j0 ? by.y0 : j0, yb = by.y1 < j1 ? by.y1 : j1;
+        for (int j = ya; j < yb; j++) {
+            const uint8_t *k = c->under + kp->at + (size_t)(j - kp->y.y0) * kw;
+            copy_kept(d->y + oy + j * d->sy, k, kp->y.x0, 1, by.x0, by.x1, c->wr_y.lo[j],
+                      c->wr_y.hi[j]);
+        }
+        const int qa = buv.y0 > q0 ? buv.y0 : q0, qb = buv.y1 < q1 ? buv.y1 : q1;
+        for (int j = qa; j < qb; j++) {
+            const uint8_t *k = ku + (size_t)(j - kp->uv.y0) * 2 * kcw;
+            const ptrdiff_t o = ouv + j * d->suv;
+            const int lo = c->wr_c.lo[j], hi = c->wr_c.hi[j];
+            if (nv12) {
+                copy_kept(d->u + o, k, kp->uv.x0, 2, buv.x0, buv.x1, lo, hi);
+            } else {
+                for (int x = buv.x0; x < buv.x1; x++)
+                    if (lo >= hi || x < lo || x >= hi) {
+                        d->u[o + (ptrdiff_t)x * d->step] = k[x - kp->uv.x0];
+                        d->v[o + (ptrdiff_t)x * d->step] = k[kcw + x - kp->uv.x0];
+                    }
+            }
+        }
+    }
+    /* then, all brought back, what this output wrote (the spans above are what it rescaled) */
+    for (int i = 0; i < c->n_above; i++) {
+        VxRect by, buv;
+        if (c->restore[i] < 0 || !overlay_box(c, &c->above[i], &by, &buv))
+            continue;
+        for (int j = by.y0 > j0 ? by.y0 : j0; j < (by.y1 < j1 ? by.y1 : j1); j++)
+            span_add(&c->wr_y, j, by.x0, by.x1);
+        for (int j = buv.y0 > q0 ? buv.y0 : q0; j < (buv.y1 < q1 ? buv.y1 : q1); j++)
+            span_add(&c->wr_c, j, buv.x0, buv.x1);
     }
 }
 
@@ -537,6 +709,7 @@ static void slice_output(void *opaque, int i, int k)
             copy_around(d->v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         }
     }
+    restore_rows(c, d, f->oy, f->ouv, j0, j1, q0, q1); /* after the copies: over them */
 }
 
 /* Draws src into dst: only what changed since the previous source frame, and the rest kept
@@ -784,6 +957,8 @@ static void screen_reused(VxLayer *ly, const VxLayerFrame *fr)
     Screen *c = ly->priv;
     c->seq = fr->seq;
     remember(c, 0, 0);
+    if (c->kept_seq == fr->seq - 1) /* the same output again: the same under the overlays */
+        c->kept_seq = fr->seq;
 }
 
 /* Picks the scalers for the view and draws what is not drawn in slices (compose_full). */
@@ -825,6 +1000,8 @@ static int screen_begin(VxLayer *ly, const VxLayerFrame *fr)
         c->ky.valid = c->ku.valid = c->kv.valid = 0; /* kept passes of another scaler */
     c->changed = c->incremental && !view_changed && fr->prev && c->prev_src.buf &&
                  c->prev_src.layout == fr->src->layout;
+    if (plan_restore(c) < 0)
+        return VX_ERR(ENOMEM);
     ly->sliced = 0;
     if (c->changed || (c->incremental && fr->threads > 1)) {
         int ret = sliced_begin(c, c->f, sy, sc, fr, !c->changed);
@@ -871,6 +1048,9 @@ static int screen_end(VxLayer *ly, const VxLayerFrame *fr, VxRect *drawn)
     }
     c->prev_view = fr->view;
     c->prev_zoomed = c->zoomed;
+    c->kept_seq = 0;
+    if (c->incremental && !c->blurred)
+        keep_under(c, fr->dst);
     if (c->incremental) {
         remember(c, !c->changed, 1);
         vx_picture_unref(&c->prev_src);
@@ -887,6 +1067,7 @@ static void screen_close(VxLayer *ly)
     vx_picture_unref(&c->prev_src);
     spans_free(&c->chg_y), spans_free(&c->chg_c), spans_free(&c->wr_y), spans_free(&c->wr_c);
     free(c->force_y), free(c->force_c);
+    free(c->under), free(c->kept), free(c->restore);
     vx_scale_keep_free(&c->ky), vx_scale_keep_free(&c->ku), vx_scale_keep_free(&c->kv);
     spans_free(&c->stale_y), spans_free(&c->stale_c);
     for (int i = 0; i < VX_HISTORY; i++)
