@@ -180,8 +180,8 @@ OVERLAYS = {"masks": ("masks", MASKS), "annotations": ("annotations", ANNOTATION
             "spotlight": ("annotations", SPOTLIGHT)}
 
 
-def main():
-    ap = argparse.ArgumentParser()
+def arguments(ap):
+    """The options that choose the projects (shared with bench/encoder_alone.py)."""
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=14)
     ap.add_argument("--preset", default="veryfast")
@@ -193,7 +193,11 @@ def main():
                                        "scene-transitions"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
-    a = ap.parse_args()
+
+
+def projects(a):
+    """Makes the inputs and the two projects (base.json, features.json) in a new folder, and
+    returns the folder."""
     tmp = tempfile.mkdtemp(prefix="vexport-features-")
     subprocess.run([a.vexport, "synth", "-o", os.path.join(tmp, "screen.mp4"),
                     "--seconds", str(a.seconds), "--no-pointer",
@@ -262,6 +266,14 @@ def main():
     for name, proj in (("base", base), ("features", feat)):
         with open(os.path.join(tmp, name + ".json"), "w") as f:
             json.dump(proj, f, indent=1)
+    return tmp
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    arguments(ap)
+    a = ap.parse_args()
+    tmp = projects(a)
     out = os.path.join(tmp, "out.mp4")
     names = ("base", "features")  # "features": all of them, or the --only one
     cmds = {n: [a.vexport, "render", os.path.join(tmp, n + ".json"), "--preset", a.preset,
