@@ -772,44 +772,53 @@ static void expand_rows(const Plane *p, int y0, int y1)
     }
 }
 
-/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. */
+/* Block rows [j0, j1) of a pixelated plane (block size p->r samples): each block's mean. A
+ * block row's columns are summed down first, then each block's columns; its means make one
+ * row, copied into each of its rows inside the shape. */
 static void pixelate(const Plane *p, int j0, int j1)
 {
-    const int bs = p->r, nb = (p->gx + p->w + bs - 1) / bs;
-    uint32_t acc[4097]; /* blocks of at least 2 samples, planes at most 8192 wide */
-    uint8_t mean[4097];
+    const int bs = p->r, w = p->w, st = p->step, nb = (p->gx + w + bs - 1) / bs;
+    uint32_t col[8192]; /* planes at most 8192 wide */
+    uint8_t line[8192];
     for (int j = j0; j < j1; j++) {
         int y0, y1;
         block_span(j, bs, p->gy, p->h, &y0, &y1);
-        memset(acc, 0, (size_t)nb * sizeof(*acc));
-        for (int y = y0; y < y1; y++) {
-            const uint8_t *r = p->d + y * p->stride;
-            for (int b = 0, x = 0; b < nb; b++) {
-                int x0, x1;
-                block_span(b, bs, p->gx, p->w, &x0, &x1);
-                uint32_t t = 0;
-                for (x = x0; x < x1; x++)
-                    t += r[x * p->step];
-                acc[b] += t;
+        const uint8_t *r = p->d + y0 * p->stride;
+        if (st == 1) {
+            for (int x = 0; x < w; x++)
+                col[x] = r[x];
+            for (int y = y0 + 1; y < y1; y++) {
+                r += p->stride;
+                for (int x = 0; x < w; x++)
+                    col[x] += r[x];
+            }
+        } else {
+            for (int x = 0; x < w; x++)
+                col[x] = r[x * st];
+            for (int y = y0 + 1; y < y1; y++) {
+                r += p->stride;
+                for (int x = 0; x < w; x++)
+                    col[x] += r[x * st];
             }
         }
         for (int b = 0; b < nb; b++) {
             int x0, x1;
-            block_span(b, bs, p->gx, p->w, &x0, &x1);
+            block_span(b, bs, p->gx, w, &x0, &x1);
+            uint32_t t = 0;
+            for (int x = x0; x < x1; x++)
+                t += col[x];
             const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
-            mean[b] = (uint8_t)((acc[b] + n / 2) / n);
+            memset(line + x0, (int)((t + n / 2) / n), (size_t)(x1 - x0));
         }
         for (int y = y0; y < y1; y++) {
             int lo, hi;
             shape_span(p, y, &lo, &hi);
-            uint8_t *r = p->d + y * p->stride;
-            for (int x = lo; x < hi;) {
-                const int b = (x + p->gx) / bs;
-                int x0, x1;
-                block_span(b, bs, p->gx, hi, &x0, &x1);
-                for (x = x > x0 ? x : x0; x < x1; x++)
-                    r[x * p->step] = mean[b];
-            }
+            uint8_t *o = p->d + y * p->stride;
+            if (st == 1 && lo < hi)
+                memcpy(o + lo, line + lo, (size_t)(hi - lo));
+            else if (st != 1)
+                for (int x = lo; x < hi; x++)
+                    o[x * st] = line[x];
         }
     }
 }
