@@ -690,16 +690,12 @@ static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, i
     }
 }
 
-/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom):
- * the block's rows summed down per column first, then each block's columns. */
-static void reduce_row(const Plane *p, int j, uint8_t *out)
+/* col[x]: the sum of the plane's column x over rows [y0, y1) (y1 > y0). */
+static void sum_columns(const Plane *p, int y0, int y1, uint32_t *col)
 {
-    uint32_t col[8192]; /* w <= 8192: outputs at most 8192 wide */
-    const int w = p->w;
-    int y0, y1;
-    block_span(j, p->f, p->gy, p->h, &y0, &y1);
     const uint8_t *r = p->d + y0 * p->stride;
-    if (p->step == 1) {
+    const int w = p->w, st = p->step;
+    if (st == 1) {
         for (int x = 0; x < w; x++)
             col[x] = r[x];
         for (int y = y0 + 1; y < y1; y++) {
@@ -709,13 +705,24 @@ static void reduce_row(const Plane *p, int j, uint8_t *out)
         }
     } else {
         for (int x = 0; x < w; x++)
-            col[x] = r[x * p->step];
+            col[x] = r[x * st];
         for (int y = y0 + 1; y < y1; y++) {
             r += p->stride;
             for (int x = 0; x < w; x++)
-                col[x] += r[x * p->step];
+                col[x] += r[x * st];
         }
     }
+}
+
+/* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom):
+ * the block's rows summed down per column first, then each block's columns. */
+static void reduce_row(const Plane *p, int j, uint8_t *out)
+{
+    uint32_t col[8192]; /* w <= 8192: outputs at most 8192 wide */
+    int y0, y1;
+    block_span(j, p->f, p->gy, p->h, &y0, &y1);
+    sum_columns(p, y0, y1, col);
+    const int w = p->w;
     for (int i = 0; i < p->lw; i++) {
         int x0, x1;
         block_span(i, p->f, p->gx, w, &x0, &x1);
@@ -783,24 +790,7 @@ static void pixelate(const Plane *p, int j0, int j1)
     for (int j = j0; j < j1; j++) {
         int y0, y1;
         block_span(j, bs, p->gy, p->h, &y0, &y1);
-        const uint8_t *r = p->d + y0 * p->stride;
-        if (st == 1) {
-            for (int x = 0; x < w; x++)
-                col[x] = r[x];
-            for (int y = y0 + 1; y < y1; y++) {
-                r += p->stride;
-                for (int x = 0; x < w; x++)
-                    col[x] += r[x];
-            }
-        } else {
-            for (int x = 0; x < w; x++)
-                col[x] = r[x * st];
-            for (int y = y0 + 1; y < y1; y++) {
-                r += p->stride;
-                for (int x = 0; x < w; x++)
-                    col[x] += r[x * st];
-            }
-        }
+        sum_columns(p, y0, y1, col);
         for (int b = 0; b < nb; b++) {
             int x0, x1;
             block_span(b, bs, p->gx, w, &x0, &x1);
