@@ -9,8 +9,9 @@
  * to full size, written back inside the shape.
  * Only samples of the mask's box (rounded out to even output pixels, within the screen) are
  * read or written: nothing outside a mask changes. A pixelated mask is filled with the mean of
- * each block (the output's blocks, as the blur's reduction: see Plane). Still while no mask appears, moves or goes: outputs nothing changes in cost
- * nothing, and where no mask is shown the layer draws nothing.
+ * each block (the output's blocks, as the blur's reduction: see Plane). Still while no mask
+ * appears, moves or goes: outputs nothing changes in cost nothing, and where no mask is shown
+ * the layer draws nothing.
  *
  * A mask that holds still over a part of the recording that does not change keeps what it
  * drew (its box, masked) and writes that again instead of masking anew: the result is the

@@ -225,7 +225,8 @@ int main(int argc, char **argv)
     check(frames > 0, "%ld frames decoded, %dx%d", frames, W, H);
     check(bad == 0, "%ld samples outside the masks (beyond %g px) differ from the export "
           "without masks", bad, margin);
-    check(shown > 0 && (inner >= 0 || energy_frames > 0), "masks shown in %ld frame-masks, energy measured in %ld",
+    check(shown > 0 && (inner >= 0 || energy_frames > 0),
+          "masks shown in %ld frame-masks, energy measured in %ld",
           shown, energy_frames);
     if (inner < 0)
         printf("check_masks: worst energy ratio inside a mask %.2f%% (limit 10%%)\n", 100 * worst);
