@@ -278,6 +278,12 @@ static void blend_corners(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ou
                 c->cw, ca, cb);
 }
 
+/* Whether d's u and v are interleaved, as NV12 holds them. */
+static int interleaved(const Planes *d)
+{
+    return d->step == 2 && d->v == d->u + 1;
+}
+
 /* The channels the chroma scaler works in: 2 from NV12 into NV12, else 1. */
 static int chroma_channels(const SrcPlanes *s, const Planes *d)
 {
@@ -392,7 +398,7 @@ static void keep_under(Screen *c, const VxPicture *dst)
 {
     ptrdiff_t oy, ouv;
     const Planes d = dst_planes(c, dst, &oy, &ouv);
-    const int nv12 = d.step == 2 && d.v == d.u + 1;
+    const int nv12 = interleaved(&d);
     c->kept_seq = 0, c->n_kept = 0;
     size_t need = 0;
     for (int i = 0; i < c->n_above; i++) {
@@ -462,15 +468,16 @@ static int plan_restore(Screen *c)
     return 0;
 }
 
-/* Samples [a, b) of an output row (`step` bytes apart) from a kept row whose first sample is
- * sample k0 of the row, but those in [lo, hi), just rescaled. */
-static void copy_kept(uint8_t *d, const uint8_t *k, int k0, int step, int a, int b, int lo,
-                      int hi)
+/* Copies samples [a, b) of an output row (`step` bytes apart) from row k, whose first sample
+ * is sample k0 of the row (the previous output's row: 0; a kept rectangle's: its left edge),
+ * except those in [lo, hi), just written. */
+static void copy_around(uint8_t *d, const uint8_t *k, int k0, int step, int a, int b, int lo,
+                        int hi)
 {
     const int e = lo < hi && lo < b ? lo : b, s = lo < hi ? (hi > a ? hi : a) : b;
     if (a < e) /* left of [lo, hi), or all */
         memcpy(d + (ptrdiff_t)a * step, k + (ptrdiff_t)(a - k0) * step, (size_t)(e - a) * step);
-    if (s < b && lo < hi) /* right of it */
+    if (s < b) /* right of it */
         memcpy(d + (ptrdiff_t)s * step, k + (ptrdiff_t)(s - k0) * step, (size_t)(b - s) * step);
 }
 
@@ -480,7 +487,7 @@ static void copy_kept(uint8_t *d, const uint8_t *k, int k0, int step, int a, int
 static void restore_rows(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv, int j0, int j1,
                          int q0, int q1)
 {
-    const int nv12 = d->step == 2 && d->v == d->u + 1;
+    const int nv12 = interleaved(d);
     for (int i = 0; i < c->n_above; i++) {
         VxRect by, buv;
         if (c->restore[i] < 0 || !overlay_box(c, &c->above[i], &by, &buv))
@@ -491,7 +498,7 @@ static void restore_rows(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv
         const int ya = by.y0 > j0 ? by.y0 : j0, yb = by.y1 < j1 ? by.y1 : j1;
         for (int j = ya; j < yb; j++) {
             const uint8_t *k = c->under + kp->at + (size_t)(j - kp->y.y0) * kw;
-            copy_kept(d->y + oy + j * d->sy, k, kp->y.x0, 1, by.x0, by.x1, c->wr_y.lo[j],
+            copy_around(d->y + oy + j * d->sy, k, kp->y.x0, 1, by.x0, by.x1, c->wr_y.lo[j],
                       c->wr_y.hi[j]);
         }
         const int qa = buv.y0 > q0 ? buv.y0 : q0, qb = buv.y1 < q1 ? buv.y1 : q1;
@@ -500,7 +507,7 @@ static void restore_rows(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv
             const ptrdiff_t o = ouv + j * d->suv;
             const int lo = c->wr_c.lo[j], hi = c->wr_c.hi[j];
             if (nv12) {
-                copy_kept(d->u + o, k, kp->uv.x0, 2, buv.x0, buv.x1, lo, hi);
+                copy_around(d->u + o, k, kp->uv.x0, 2, buv.x0, buv.x1, lo, hi);
             } else {
                 for (int x = buv.x0; x < buv.x1; x++)
                     if (lo >= hi || x < lo || x >= hi) {
@@ -535,21 +542,6 @@ static void changed_span(const Screen *c, const uint8_t *a, const uint8_t *b, in
                  &l, &r);
     if (l < r)
         *lo = l / step + x0, *hi = (r - 1) / step + 1 + x0;
-}
-
-/* Copies samples [a, b) of an output row (`step` bytes apart) from the previous output,
- * except those in [lo, hi), just written. */
-static void copy_around(uint8_t *d, const uint8_t *prev, int step, int a, int b, int lo, int hi)
-{
-    if (lo < hi) {
-        const int e = b < lo ? b : lo, s = a > hi ? a : hi; /* left of it, right of it */
-        if (a < e)
-            memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(e - a) * step);
-        if (s < b)
-            memcpy(d + (ptrdiff_t)s * step, prev + (ptrdiff_t)s * step, (size_t)(b - s) * step);
-    } else if (a < b) {
-        memcpy(d + (ptrdiff_t)a * step, prev + (ptrdiff_t)a * step, (size_t)(b - a) * step);
-    }
 }
 
 /* Into stale_y/stale_c: what the outputs after `gen` (the one a pooled buffer holds) up to the
@@ -695,7 +687,7 @@ static void slice_output(void *opaque, int i, int k)
     for (int j = j0; j < j1; j++) {
         const int a = f->aged ? c->stale_y.lo[j] : 0, b = f->aged ? c->stale_y.hi[j] : l->rw;
         const int lo = c->wr_y.lo[j], hi = c->wr_y.hi[j];
-        copy_around(d->y + f->oy + j * d->sy, py + j * d->sy, 1, a, b, lo, hi);
+        copy_around(d->y + f->oy + j * d->sy, py + j * d->sy, 0, 1, a, b, lo, hi);
         f->scaled[i] += lo < hi;
         f->copied[i] += a < b && (lo >= hi || a < lo || b > hi);
     }
@@ -703,10 +695,10 @@ static void slice_output(void *opaque, int i, int k)
         const ptrdiff_t o = f->ouv + j * d->suv;
         const int a = f->aged ? c->stale_c.lo[j] : 0, b = f->aged ? c->stale_c.hi[j] : c->cw;
         if (d->step == 2) {
-            copy_around(d->u + o, po->data[1] + o, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->u + o, po->data[1] + o, 0, 2, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         } else {
-            copy_around(d->u + o, po->data[1] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
-            copy_around(d->v + o, po->data[2] + o, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->u + o, po->data[1] + o, 0, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
+            copy_around(d->v + o, po->data[2] + o, 0, 1, a, b, c->wr_c.lo[j], c->wr_c.hi[j]);
         }
     }
     restore_rows(c, d, f->oy, f->ouv, j0, j1, q0, q1); /* after the copies: over them */
@@ -831,7 +823,7 @@ static void blur_rows(Screen *c, VxPicture *dst, int add, int n, int a, int b, i
         else
             acc_mean(r, s, rw, n);
     }
-    const int nv12 = d.step == 2 && d.v == d.u + 1;
+    const int nv12 = interleaved(&d);
     for (int j = ca; j < cb; j++) {
         uint16_t *s = c->acc + (size_t)rw * rh + (size_t)j * 2 * cw;
         uint8_t *u = d.u + ouv + j * d.suv, *v = d.v + ouv + j * d.suv;
