@@ -14,7 +14,8 @@ x264's motion search does), so this says where the work goes, and features.py wh
 
 Under valgrind the programs see no AVX-512 (valgrind runs AVX2 at most): both vexport and x264
 take their AVX2 paths, on both sides alike. Threads run one at a time there, which changes no
-count. One export of 8 s of 1080p60 takes about 8 minutes.
+count. One export of 8 s of 1080p60 took 4.5 minutes here alone (about 9 with another run
+beside it on the 2 cores), so a pair takes 9 to 18.
 
 Prints, per library: the instructions without and with the feature, the difference, and that
 difference as a share of the whole export without it.
