@@ -217,3 +217,18 @@ void vx_blend_rgba_nv12_neon(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_
         memcpy(uv + x, tuv, (size_t)2 * nc);
     }
 }
+
+/* lerp16: the products widened to 32 bits, the rounding shift narrowing them back */
+void vx_blend_lerp16_neon(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n)
+{
+    const uint16_t wa = (uint16_t)(256 - f), wb = (uint16_t)f;
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const uint16x8_t va = vld1q_u16(a + x), vb = vld1q_u16(b + x);
+        const uint32x4_t lo = vmlal_n_u16(vmull_n_u16(vget_low_u16(va), wa), vget_low_u16(vb), wb);
+        const uint32x4_t hi = vmlal_high_n_u16(vmull_high_n_u16(va, wa), vb, wb);
+        vst1_u8(dst + x, vmovn_u16(vcombine_u16(vrshrn_n_u32(lo, 16), vrshrn_n_u32(hi, 16))));
+    }
+    for (; x < n; x++)
+        dst[x] = (uint8_t)((a[x] * (uint32_t)wa + b[x] * (uint32_t)wb + 32768) >> 16);
+}

@@ -20,6 +20,7 @@ void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
         d->over = vx_blend_over_neon;
         d->over_uv = vx_blend_over_uv_neon;
         d->rgba_nv12 = vx_blend_rgba_nv12_neon;
+        d->lerp16 = vx_blend_lerp16_neon;
     }
 }
 

@@ -17,6 +17,7 @@ void vx_blend_over_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, int 
 void vx_blend_over_uv_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, int w);
 void vx_blend_rgba_nv12_neon(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_t *s0,
                              const uint8_t *s1, int w, const VxConvCoefs *c, int premultiplied);
+void vx_blend_lerp16_neon(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n);
 void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
                            uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
 void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,

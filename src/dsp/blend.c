@@ -70,12 +70,20 @@ static void rgba_nv12_c(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_t *s0
     }
 }
 
+static void lerp16_c(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n)
+{
+    const uint32_t wa = (uint32_t)(256 - f), wb = (uint32_t)f;
+    for (int x = 0; x < n; x++)
+        dst[x] = (uint8_t)((a[x] * wa + b[x] * wb + 32768) >> 16);
+}
+
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags)
 {
     d->mask = mask_c;
     d->over = over_c;
     d->over_uv = over_uv_c;
     d->rgba_nv12 = rgba_nv12_c;
+    d->lerp16 = lerp16_c;
 #if defined(VX_ARCH_X86)
     vx_blend_dsp_init_x86(d, cpu_flags);
 #elif defined(VX_ARCH_AARCH64)

@@ -96,6 +96,10 @@ typedef struct VxBlendDSP {
      * c is VxConvCoefs (dsp/convert.h), read only through vx_blend_coefs_from. */
     void (*rgba_nv12)(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_t *s0,
                       const uint8_t *s1, int w, const VxConvCoefs *c, int premultiplied);
+    /* dst[x] = (a[x] * (256 - f) + b[x] * f + 32768) >> 16 for x < n: two rows of samples in
+     * 256ths (a[x], b[x] <= 65280) mixed f/256 of the way from a to b (0 <= f <= 256) and
+     * rounded to 8 bits. The masks' blur brought back to full size (a bilinear step down). */
+    void (*lerp16)(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n);
 } VxBlendDSP;
 
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags);

@@ -248,3 +248,26 @@ void vx_blend_rgba_nv12_avx2(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_
         memcpy(uv + x, tuv, (size_t)2 * nc);
     }
 }
+
+/* lerp16: one multiply-add per pair (a, b) with (256 - f, f). The samples are taken as signed
+ * by subtracting 32768 (flipping the top bit), which takes 32768 * 256 off the sum: added back
+ * with the rounding. */
+void vx_blend_lerp16_avx2(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n)
+{
+    const __m256i w = _mm256_set1_epi32((int)((uint32_t)f << 16 | (uint32_t)(256 - f)));
+    const __m256i flip = _mm256_set1_epi16((short)0x8000);
+    const __m256i add = _mm256_set1_epi32(32768 * 256 + 32768);
+    int x = 0;
+    for (; x + 16 <= n; x += 16) {
+        const __m256i va = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + x)), flip);
+        const __m256i vb = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(b + x)), flip);
+        __m256i lo = _mm256_madd_epi16(_mm256_unpacklo_epi16(va, vb), w);
+        __m256i hi = _mm256_madd_epi16(_mm256_unpackhi_epi16(va, vb), w);
+        lo = _mm256_srli_epi32(_mm256_add_epi32(lo, add), 16);
+        hi = _mm256_srli_epi32(_mm256_add_epi32(hi, add), 16);
+        /* per 128-bit lane: samples 0-3 | 4-7, then 8-11 | 12-15: in order */
+        _mm_storeu_si128((__m128i *)(dst + x), pack16(_mm256_packus_epi32(lo, hi)));
+    }
+    for (; x < n; x++)
+        dst[x] = (uint8_t)((a[x] * (uint32_t)(256 - f) + b[x] * (uint32_t)f + 32768) >> 16);
+}

@@ -419,6 +419,33 @@ static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *prev,
 
 /* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
  * of differences, on inputs that end where a page does */
+static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxBlendDSP *simd,
+                        const char *isa)
+{
+    if (!REPLACED(prev->lerp16, simd->lerp16, "blend_lerp16"))
+        return;
+    cur_what = "lerp16", cur_isa = isa;
+    static const int fs[] = {0, 1, 64, 128, 200, 255, 256};
+    for (int wi = 0; wi < n_widths; wi++) {
+        const int n = widths[wi];
+        /* inputs end where a page does */
+        uint16_t *a = (uint16_t *)edge_alloc(2 * (size_t)n), *b = (uint16_t *)edge_alloc(2 * (size_t)n);
+        uint8_t *o0 = malloc((size_t)n + 2 * GUARD), *o1 = malloc((size_t)n + 2 * GUARD);
+        for (size_t fi = 0; fi < sizeof(fs) / sizeof(fs[0]); fi++) {
+            for (int i = 0; i < n; i++) { /* the extremes, then anything up to 65280 */
+                a[i] = (uint16_t)(i % 7 == 0 ? 65280 : i % 7 == 1 ? 0 : rnd() % 65281);
+                b[i] = (uint16_t)(i % 5 == 0 ? 65280 : i % 5 == 1 ? 0 : rnd() % 65281);
+            }
+            memset(o0, GUARD_BYTE, (size_t)n + 2 * GUARD);
+            memset(o1, GUARD_BYTE, (size_t)n + 2 * GUARD);
+            ref->lerp16(o0 + GUARD, a, b, fs[fi], n);
+            simd->lerp16(o1 + GUARD, a, b, fs[fi], n);
+            check_same(o0, o1, (size_t)n, "blend_lerp16", isa, n);
+        }
+        edge_free(a, 2 * (size_t)n), edge_free(b, 2 * (size_t)n), free(o0), free(o1);
+    }
+}
+
 static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *prev, const VxDiffDSP *simd,
                       const char *isa)
 {
@@ -472,6 +499,7 @@ static void test_complete(const VxScaleDSP *sref, const VxBlendDSP *bref, const 
         {"blend_over", b->over == bref->over},
         {"blend_over_uv", b->over_uv == bref->over_uv},
         {"blend_rgba_nv12", b->rgba_nv12 == bref->rgba_nv12},
+        {"blend_lerp16", b->lerp16 == bref->lerp16},
     };
     for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
         checks++;
@@ -532,6 +560,7 @@ int main(int argc, char **argv)
             test_diff(&dref, &db, &dd, levels[l].name);
             test_over(&bref, &bb, &b, levels[l].name);
             test_rgba_nv12(&bref, &bb, &b, levels[l].name);
+            test_lerp16(&bref, &bb, &b, levels[l].name);
         }
         if (!strcmp(levels[l].name, "avx2") || !strcmp(levels[l].name, "neon"))
             test_complete(&sref, &bref, &s, &b, levels[l].name);
