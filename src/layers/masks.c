@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dsp/blend.h"
 #include "../layer.h"
 #include "../scene.h"
 
@@ -81,6 +82,7 @@ typedef struct Masks {
     const VxScene *scene;       /* the views over the screen's motion-blur shutter */
     double shutter;             /* seconds of recording time; 0: no motion blur */
     int keep;                   /* caches kept (with incremental compose, as the screen's) */
+    VxBlendDSP dsp;             /* lerp16: the expansion down */
 } Masks;
 
 static int bad(VxContext *ctx, const char *file, const char *key, const char *why)
@@ -355,6 +357,7 @@ static int masks_open(VxLayer *ly, const VxLayerOpen *o)
     ly->sliced = 1;
     c->keep = o->incremental;
     c->scene = o->scene;
+    vx_blend_dsp_init(&c->dsp, o->ctx->cpu_flags);
     if (o->scene && o->p->mb_screen > 0)
         c->shutter = o->p->mb_screen * vx_scene_frame_interval(o->scene);
     return 0;
@@ -476,7 +479,8 @@ static int grow(void **p, size_t *cap, size_t need)
     return 0;
 }
 
-/* One plane of a mask's box: samples `step` bytes apart in dst, and its scratch. A blur works
+/* One plane of a mask's box, and its scratch: nc components interleaved sample by sample (NV12's
+ * chroma: u and v in turn, worked on together), or one (luma, a planar chroma). A blur works
  * on the plane reduced f times (the mean of each f x f block), blurred there with radius lr,
  * and brought back to full size bilinearly: the result is smooth at the scale of r anyway.
  * The blocks, of a blur's reduction or of a pixelated mask, are the output's: multiples of
@@ -486,12 +490,12 @@ static int grow(void **p, size_t *cap, size_t need)
 typedef struct Plane {
     uint8_t *d;            /* the box's first sample */
     ptrdiff_t stride;
-    int step, w, h;
+    int nc, w, h;          /* w: samples of one component across */
     int r;                 /* blur radius or block size, samples */
     int f, lr, lw, lh;     /* blur: reduction, radius there, reduced size */
-    uint8_t *a, *b;        /* lw x lh scratch each */
+    uint8_t *a, *b;        /* lw x lh scratch each (times nc, interleaved as the plane) */
     const uint32_t *xt;    /* per column: reduced column << 8 | weight of the next (0..255) */
-    uint16_t *hx;          /* lh x w: each reduced row brought across, in 256ths */
+    uint16_t *hx;          /* lh x w (times nc): each reduced row brought across, in 256ths */
     double cx, cy, rx, ry; /* the ellipse in this plane's samples; rx = 0: the whole box */
     int gx, gy;            /* the box's first sample, into its block (see above) */
 } Plane;
@@ -516,13 +520,16 @@ static inline void block_span(int i, int f, int g, int n, int *a, int *b)
     *b = (i + 1) * f - g < n ? (i + 1) * f - g : n;
 }
 
+/* The planes a mask works on in d: luma and NV12's interleaved chroma, or luma, u and v. */
+static int planes_of(const VxPlanes *d) { return d->step == 2 ? 2 : 3; }
+
 static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
 {
     const VxPlanes d = vx_planes(dst);
     const Place *q = &m->now;
-    const int s = p ? 1 : 0;
+    const int s = p ? 1 : 0, nc = p ? d.step : 1;
     const int bw = q->box.x1 - q->box.x0, bh = q->box.y1 - q->box.y0;
-    Plane pl = {.step = p ? d.step : 1};
+    Plane pl = {0};
     if (m->s.pixelate) {
         pl.w = bw >> s, pl.h = bh >> s, pl.r = p ? q->r / 2 : q->r;
         pl.gx = (q->box.x0 >> s) % pl.r, pl.gy = (q->box.y0 >> s) % pl.r;
@@ -530,18 +537,18 @@ static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
         Plane l = {0}; /* copied whole into pl for luma: the ellipse fields must start empty */
         reduce_of(q->box.x0, q->box.y0, bw, bh, q->r, &l);
         reduce_of(q->box.x0 / 2, q->box.y0 / 2, bw / 2, bh / 2, (q->r + 1) / 2, &pl);
-        pl.step = p ? d.step : 1;
-        const size_t nl = (size_t)l.lw * l.lh, nc = (size_t)pl.lw * pl.lh;
+        const size_t nl = (size_t)l.lw * l.lh, nch = (size_t)pl.lw * pl.lh * nc;
         if (!p)
-            pl = l, pl.step = 1;
-        const size_t off = p ? nl + (size_t)(p - 1) * nc : 0;
+            pl = l;
+        const size_t off = p ? nl + (size_t)(p - 1) * nch : 0;
         pl.a = m->a + off, pl.b = m->b + off;
         pl.xt = m->xt + (p ? (size_t)bw : 0);
-        pl.hx = m->hx + (p ? (size_t)l.w * l.lh + (size_t)(p - 1) * pl.w * pl.lh : 0);
+        pl.hx = m->hx + (p ? (size_t)l.w * l.lh + (size_t)(p - 1) * pl.w * pl.lh * nc : 0);
     }
+    pl.nc = nc;
     pl.stride = p ? d.suv : d.sy;
     uint8_t *base = p == 0 ? d.y : p == 1 ? d.u : d.v;
-    pl.d = base + (q->box.y0 >> s) * pl.stride + (q->box.x0 >> s) * pl.step;
+    pl.d = base + (q->box.y0 >> s) * pl.stride + (q->box.x0 >> s) * nc;
     if (m->s.ellipse) {
         const double k = p ? 0.5 : 1;
         pl.cx = ((q->ex0 + q->ex1) / 2 - q->box.x0) * k, pl.cy = ((q->ey0 + q->ey1) / 2 - q->box.y0) * k;
@@ -619,9 +626,9 @@ static int masks_begin(VxLayer *ly, const VxLayerFrame *fr)
             grow((void **)&m->hx, &m->hx_cap, ((size_t)l.w * l.lh + 2 * (size_t)ch.w * ch.lh) *
                  sizeof(*m->hx)) < 0 ||
             grow((void **)&m->sum, &m->sum_cap,
-                 3 * (size_t)(l.lw > ch.lw ? l.lw : ch.lw) * sizeof(*m->sum)) < 0)
+                 3 * (size_t)(l.lw > 2 * ch.lw ? l.lw : 2 * ch.lw) * sizeof(*m->sum)) < 0)
             return VX_ERR(ENOMEM);
-        m->sum_stride = l.lw > ch.lw ? l.lw : ch.lw;
+        m->sum_stride = l.lw > 2 * ch.lw ? l.lw : 2 * ch.lw; /* NV12's chroma: u and v */
         for (int x = 0; x < bw; x++)
             m->xt[x] = lerp_pos(x + l.gx, l.f, l.lw);
         for (int x = 0; x < bw / 2; x++)
@@ -654,17 +661,32 @@ static inline uint8_t mean_of(uint32_t sum, uint32_t inv)
     return (uint8_t)(v > 255 ? 255 : v);
 }
 
-/* One horizontal box pass over n samples: out[i] = mean of in[i - r .. i + r] (edges held). */
-static void hbox(const uint8_t *in, uint8_t *out, int n, int r)
+/* One horizontal box pass over n samples of each of nc interleaved components: out[i] = mean of
+ * in[i - r .. i + r] (edges held), component by component. */
+static void hbox(const uint8_t *in, uint8_t *out, int n, int nc, int r)
 {
     const uint32_t inv = inv_of(r);
-    uint32_t s = 0;
-    for (int j = -r; j <= r; j++)
-        s += in[clampi(j, 0, n - 1)];
-    for (int i = 0; i < n; i++) {
-        out[i] = mean_of(s, inv);
-        s += in[clampi(i + r + 1, 0, n - 1)];
-        s -= in[clampi(i - r, 0, n - 1)];
+    /* [a, b): the window's both ends inside the row, no clamping */
+    const int a = r < n ? r : n, b = n - 1 - r > a ? n - 1 - r : a;
+    for (int c = 0; c < nc; c++) {
+        const uint8_t *p = in + c;
+        uint8_t *o = out + c;
+        uint32_t s = 0;
+        for (int j = -r; j <= r; j++)
+            s += p[clampi(j, 0, n - 1) * nc];
+        int i = 0;
+        for (; i < a; i++) {
+            o[i * nc] = mean_of(s, inv);
+            s += (uint32_t)p[clampi(i + r + 1, 0, n - 1) * nc] - p[0];
+        }
+        for (; i < b; i++) {
+            o[i * nc] = mean_of(s, inv);
+            s += (uint32_t)p[(i + r + 1) * nc] - p[(i - r) * nc];
+        }
+        for (; i < n; i++) {
+            o[i * nc] = mean_of(s, inv);
+            s += (uint32_t)p[(n - 1) * nc] - p[clampi(i - r, 0, n - 1) * nc];
+        }
     }
 }
 
@@ -691,92 +713,104 @@ static void vbox(const uint8_t *in, uint8_t *out, uint32_t *sum, int w, int h, i
     }
 }
 
-/* col[x]: the sum of the plane's column x over rows [y0, y1) (y1 > y0). */
+/* col[x]: the sum of the plane's column x over rows [y0, y1) (y1 > y0), its components'
+ * columns in turn as the plane holds them. */
 static void sum_columns(const Plane *p, int y0, int y1, uint32_t *col)
 {
     const uint8_t *r = p->d + y0 * p->stride;
-    const int w = p->w, st = p->step;
-    if (st == 1) {
-        for (int x = 0; x < w; x++)
-            col[x] = r[x];
-        for (int y = y0 + 1; y < y1; y++) {
-            r += p->stride;
-            for (int x = 0; x < w; x++)
-                col[x] += r[x];
-        }
-    } else {
-        for (int x = 0; x < w; x++)
-            col[x] = r[x * st];
-        for (int y = y0 + 1; y < y1; y++) {
-            r += p->stride;
-            for (int x = 0; x < w; x++)
-                col[x] += r[x * st];
+    const int n = p->w * p->nc;
+    for (int x = 0; x < n; x++)
+        col[x] = r[x];
+    for (int y = y0 + 1; y < y1; y++) {
+        r += p->stride;
+        for (int x = 0; x < n; x++)
+            col[x] += r[x];
+    }
+}
+
+/* The means of block row [y0, y1)'s blocks of size f, first one g samples in, from its column
+ * sums: out[i * nc + c] for block i of component c. (Inlined for nc 1 and 2 apart: block_means.) */
+static inline void means_of(const Plane *p, const uint32_t *col, int f, int g, int y0, int y1,
+                            uint8_t *out, const int nc)
+{
+    const int nb = (g + p->w + f - 1) / f;
+    for (int i = 0; i < nb; i++) {
+        int x0, x1;
+        block_span(i, f, g, p->w, &x0, &x1);
+        const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
+        for (int c = 0; c < nc; c++) {
+            uint32_t s = 0;
+            for (int x = x0; x < x1; x++)
+                s += col[x * nc + c];
+            out[i * nc + c] = (uint8_t)((s + n / 2) / n);
         }
     }
+}
+
+static void block_means(const Plane *p, const uint32_t *col, int f, int g, int y0, int y1,
+                        uint8_t *out)
+{
+    if (p->nc == 2)
+        means_of(p, col, f, g, y0, y1, out, 2);
+    else
+        means_of(p, col, f, g, y0, y1, out, 1);
 }
 
 /* Reduced row j: the mean of each f x f block of the plane (fewer at the right and bottom):
  * the block's rows summed down per column first, then each block's columns. */
 static void reduce_row(const Plane *p, int j, uint8_t *out)
 {
-    uint32_t col[8192]; /* w <= 8192: outputs at most 8192 wide */
+    uint32_t col[8192]; /* w * nc <= 8192: outputs at most 8192 wide */
     int y0, y1;
     block_span(j, p->f, p->gy, p->h, &y0, &y1);
     sum_columns(p, y0, y1, col);
-    const int w = p->w;
-    for (int i = 0; i < p->lw; i++) {
-        int x0, x1;
-        block_span(i, p->f, p->gx, w, &x0, &x1);
-        uint32_t s = 0;
-        for (int x = x0; x < x1; x++)
-            s += col[x];
-        const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
-        out[i] = (uint8_t)((s + n / 2) / n);
-    }
+    block_means(p, col, p->f, p->gx, y0, y1, out);
 }
 
 /* The blurred reduced plane (in b) brought back bilinearly, in two steps. Across first:
  * reduced rows [j0, j1) to full width, in 256ths (hx). Then down, output rows [y0, y1) inside
  * the shape. The products are the same as down-then-across, so is the result, with one
  * rounding; across costs reduced rows only, and down is the same blend at every sample. */
-static void expand_across(const Plane *p, int j0, int j1)
+static inline void across_of(const Plane *p, int j0, int j1, const int nc)
 {
+    const int last = p->lw - 1;
     for (int j = j0; j < j1; j++) {
-        const uint8_t *r = p->b + (size_t)j * p->lw;
-        uint16_t *h = p->hx + (size_t)j * p->w;
-        const int last = p->lw - 1;
+        const uint8_t *r = p->b + (size_t)j * p->lw * nc;
+        uint16_t *h = p->hx + (size_t)j * p->w * nc;
         for (int x = 0; x < p->w; x++) {
-            const uint32_t px = p->xt[x], i = px >> 8, fx = px & 255;
-            const uint32_t r1 = r[(int)i < last ? i + 1 : (uint32_t)last];
-            h[x] = (uint16_t)(r[i] * (256 - fx) + r1 * fx);
+            const uint32_t px = p->xt[x], fx = px & 255;
+            const int i = (int)(px >> 8), i1 = i < last ? i + 1 : last;
+            for (int c = 0; c < nc; c++)
+                h[x * nc + c] = (uint16_t)(r[i * nc + c] * (256 - fx) + r[i1 * nc + c] * fx);
         }
     }
 }
 
-static void expand_rows(const Plane *p, int y0, int y1)
+static void expand_across(const Plane *p, int j0, int j1)
 {
+    if (p->nc == 2)
+        across_of(p, j0, j1, 2);
+    else
+        across_of(p, j0, j1, 1);
+}
+
+static void expand_rows(const Plane *p, const VxBlendDSP *dsp, int y0, int y1)
+{
+    const int nc = p->nc, n = p->w * nc;
     for (int y = y0; y < y1; y++) {
         int lo, hi;
         shape_span(p, y, &lo, &hi);
         if (lo >= hi)
             continue;
+        lo *= nc, hi *= nc; /* bytes of the interleaved row */
         const uint32_t py = lerp_pos(y + p->gy, p->f, p->lh), fy = py & 255;
         uint8_t *o = p->d + y * p->stride;
         if (p->f == 1) { /* nothing reduced: the blurred plane itself */
-            const uint8_t *r0 = p->b + (size_t)(py >> 8) * p->lw;
-            for (int x = lo; x < hi; x++)
-                o[x * p->step] = r0[x];
+            memcpy(o + lo, p->b + (size_t)(py >> 8) * n + lo, (size_t)(hi - lo));
             continue;
         }
-        const uint16_t *restrict h0 = p->hx + (size_t)(py >> 8) * p->w;
-        const uint16_t *restrict h1 = fy ? h0 + p->w : h0;
-        if (p->step == 1) {
-            for (int x = lo; x < hi; x++)
-                o[x] = (uint8_t)((h0[x] * (256 - fy) + h1[x] * fy + 32768) >> 16);
-        } else {
-            for (int x = lo; x < hi; x++)
-                o[x * p->step] = (uint8_t)((h0[x] * (256 - fy) + h1[x] * fy + 32768) >> 16);
-        }
+        const uint16_t *h0 = p->hx + (size_t)(py >> 8) * n;
+        dsp->lerp16(o + lo, h0 + lo, (fy ? h0 + n : h0) + lo, (int)fy, hi - lo);
     }
 }
 
@@ -785,31 +819,30 @@ static void expand_rows(const Plane *p, int y0, int y1)
  * row, copied into each of its rows inside the shape. */
 static void pixelate(const Plane *p, int j0, int j1)
 {
-    const int bs = p->r, w = p->w, st = p->step, nb = (p->gx + w + bs - 1) / bs;
-    uint32_t col[8192]; /* planes at most 8192 wide */
-    uint8_t line[8192];
+    const int bs = p->r, w = p->w, nc = p->nc, nb = (p->gx + w + bs - 1) / bs;
+    uint32_t col[8192]; /* w * nc <= 8192: outputs at most 8192 wide */
+    uint8_t mean[8192], line[8192];
     for (int j = j0; j < j1; j++) {
         int y0, y1;
         block_span(j, bs, p->gy, p->h, &y0, &y1);
         sum_columns(p, y0, y1, col);
+        block_means(p, col, bs, p->gx, y0, y1, mean);
         for (int b = 0; b < nb; b++) {
             int x0, x1;
             block_span(b, bs, p->gx, w, &x0, &x1);
-            uint32_t t = 0;
+            if (nc == 1) {
+                memset(line + x0, mean[b], (size_t)(x1 - x0));
+                continue;
+            }
             for (int x = x0; x < x1; x++)
-                t += col[x];
-            const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
-            memset(line + x0, (int)((t + n / 2) / n), (size_t)(x1 - x0));
+                for (int c = 0; c < nc; c++)
+                    line[x * nc + c] = mean[b * nc + c];
         }
         for (int y = y0; y < y1; y++) {
             int lo, hi;
             shape_span(p, y, &lo, &hi);
-            uint8_t *o = p->d + y * p->stride;
-            if (st == 1 && lo < hi)
-                memcpy(o + lo, line + lo, (size_t)(hi - lo));
-            else if (st != 1)
-                for (int x = lo; x < hi; x++)
-                    o[x * st] = line[x];
+            if (lo < hi)
+                memcpy(p->d + y * p->stride + lo * nc, line + lo * nc, (size_t)(hi - lo) * nc);
         }
     }
 }
@@ -824,7 +857,8 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
         Mask *m = &c->m[n];
         if (!m->now.on || m->reuse)
             continue;
-        for (int pi = 0; pi < 3; pi++) {
+        const VxPlanes d = vx_planes(fr->dst);
+        for (int pi = 0; pi < planes_of(&d); pi++) {
             const Plane p = plane_of(m, fr->dst, pi);
             if (p.w <= 0 || p.h <= 0)
                 continue;
@@ -836,19 +870,21 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 }
             } else if (phase == 0) { /* reduced rows: three passes across, a -> b -> a -> b */
                 vx_slice_rows(p.lh, i, k, &a, &b);
+                const size_t n = (size_t)p.lw * p.nc;
                 for (int y = a; y < b; y++) {
-                    uint8_t *ra = p.a + (size_t)y * p.lw, *rb = p.b + (size_t)y * p.lw;
+                    uint8_t *ra = p.a + (size_t)y * n, *rb = p.b + (size_t)y * n;
                     reduce_row(&p, y, ra);
-                    hbox(ra, rb, p.lw, p.lr);
-                    hbox(rb, ra, p.lw, p.lr);
-                    hbox(ra, rb, p.lw, p.lr);
+                    hbox(ra, rb, p.lw, p.nc, p.lr);
+                    hbox(rb, ra, p.lw, p.nc, p.lr);
+                    hbox(ra, rb, p.lw, p.nc, p.lr);
                 }
             } else if (phase == 1) { /* reduced columns: three passes down, b -> a -> b -> a */
-                vx_slice_rows(p.lw, i, k, &a, &b);
+                const int n = p.lw * p.nc; /* each component's columns alike */
+                vx_slice_rows(n, i, k, &a, &b);
                 uint32_t *sum = m->sum + (size_t)pi * m->sum_stride;
-                vbox(p.b, p.a, sum, p.lw, p.lh, p.lr, a, b);
-                vbox(p.a, p.b, sum, p.lw, p.lh, p.lr, a, b);
-                vbox(p.b, p.a, sum, p.lw, p.lh, p.lr, a, b);
+                vbox(p.b, p.a, sum, n, p.lh, p.lr, a, b);
+                vbox(p.a, p.b, sum, n, p.lh, p.lr, a, b);
+                vbox(p.b, p.a, sum, n, p.lh, p.lr, a, b);
             } else if (phase == 2) { /* across: reduced rows to full width */
                 Plane q = p;
                 q.b = p.a; /* the result */
@@ -859,7 +895,7 @@ static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, in
                 Plane q = p;
                 q.b = p.a;
                 vx_slice_rows(p.h, i, k, &a, &b);
-                expand_rows(&q, a, b);
+                expand_rows(&q, &c->dsp, a, b);
             }
         }
     }
