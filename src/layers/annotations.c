@@ -10,6 +10,7 @@
  * (libass, through the text path the captions use: text.h) over a rounded box, rasterised once
  * per size it is shown at (once for an output-placed one) and blended with the blend kernels. */
 #include <json-c/json.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,32 +381,53 @@ static double ellipse_dist(double px, double py, const double g[4])
     return (q - 1) * q / gl;
 }
 
-/* The share of the sample at (px, py) the arrow covers: a shaft of width w from `from` to the
- * head's base, and a triangular head (length head, as wide as 0.8 head) ending at `to`. */
-static double arrow_cov(const Look *k, double px, double py)
+/* An arrow's measures: a shaft of width w from `from` to the head's base, and a triangular head
+ * (length head, as wide as 0.8 head) ending at `to`. */
+typedef struct Arrow {
+    double ux, uy, len, head, shaft_end, hw, el;
+    double reach; /* farther than this across the arrow, a sample is not covered at all */
+} Arrow;
+
+static Arrow arrow_of(const Look *k)
 {
-    const double dx = k->g[2] - k->g[0], dy = k->g[3] - k->g[1], len = hypot(dx, dy);
-    const double ux = dx / len, uy = dy / len, head = fmin(k->head, len);
+    Arrow a;
+    const double dx = k->g[2] - k->g[0], dy = k->g[3] - k->g[1];
+    a.len = hypot(dx, dy);
+    a.ux = dx / a.len, a.uy = dy / a.len, a.head = fmin(k->head, a.len);
+    a.shaft_end = a.len - a.head * 0.9;
+    a.hw = 0.4 * a.head, a.el = hypot(a.head, a.hw);
+    /* the shaft's distance is at least |n| - w / 2; the head's edges (e1 below) are at least
+     * 0.5 outside from |n| >= hw + 0.5 (hw + el) / head = hw + 0.74 on, where t <= head + 0.5,
+     * and its base (e2) beyond that */
+    a.reach = fmax(k->w / 2 + 0.5, a.hw + 0.75);
+    return a;
+}
+
+/* The share of the sample at (px, py) the arrow covers. */
+static double arrow_cov(const Look *k, const Arrow *a, double px, double py)
+{
     /* along and across the arrow, from `from` */
-    const double s = (px - k->g[0]) * ux + (py - k->g[1]) * uy;
-    const double n = -(px - k->g[0]) * uy + (py - k->g[1]) * ux;
-    const double shaft_end = len - head * 0.9;
-    const double sc = fmin(fmax(s, 0), fmax(shaft_end, 0));
+    const double n = -(px - k->g[0]) * a->uy + (py - k->g[1]) * a->ux;
+    if (fabs(n) >= a->reach)
+        return 0;
+    const double s = (px - k->g[0]) * a->ux + (py - k->g[1]) * a->uy;
+    const double sc = fmin(fmax(s, 0), fmax(a->shaft_end, 0));
     const double d_shaft = hypot(s - sc, n) - k->w / 2;
     /* the head: inside when behind the tip's two edges and ahead of its base */
-    const double hw = 0.4 * head, el = hypot(head, hw);
-    const double t = len - s; /* distance back from the tip */
-    const double e1 = (t * hw - fabs(n) * head) / el; /* signed distance inside the side edges */
-    const double e2 = head - t;                       /* inside the base */
+    const double t = a->len - s; /* distance back from the tip */
+    const double e1 = (t * a->hw - fabs(n) * a->head) / a->el; /* inside the side edges */
+    const double e2 = a->head - t;                              /* inside the base */
     const double d_head = -fmin(e1, e2);
     return clamp01(0.5 - fmin(d_shaft, d_head));
 }
 
-/* The share of the sample at (px, py) that annotation k (type) changes. */
-static double coverage(int type, int lit_ellipse, const Look *k, double px, double py)
+/* The share of the sample at (px, py) that annotation k (type) changes; ar: an arrow's
+ * measures (arrow_of). */
+static double coverage(int type, int lit_ellipse, const Look *k, const Arrow *ar, double px,
+                       double py)
 {
     switch (type) {
-    case ARROW: return arrow_cov(k, px, py);
+    case ARROW: return arrow_cov(k, ar, px, py);
     case RECTANGLE: {
         const double h = k->w / 2;
         const double out = vx_rrect_coverage(px, py, k->g[0] - h, k->g[1] - h, k->g[2] + k->w,
@@ -628,26 +650,61 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
     return 0;
 }
 
-/* n samples mixed with colour c by coverage cov (0..255) times a (in
- * 65536 / 255ths of 256ths): out = (in (256 - m) + c m + 128) >> 8, m = (cov a + 32768) >> 16.
- * No branch, so that it vectorises: m = 0 leaves a sample as it is. */
-static void mix_row(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c, uint32_t a)
+/* The weight of coverage cov (0..255) at opacity a (0..256): m = (cov * a * 257 + 32768) >> 16,
+ * 0..256. In 16 bits, so that the loops below vectorise in 16-bit lanes: with P = cov * a,
+ * cov * a * 257 + 32768 = 256 (P + 128 + (P >> 8)) + (P & 255), so m = (P + 128 + (P >> 8)) >> 8,
+ * which fits 16 bits but at a = 256, where m = cov + (cov >> 7). */
+static inline uint16_t weight(uint8_t cov, uint16_t a)
 {
-    for (int i = 0; i < n; i++) {
-        const uint32_t m = (cov[i] * a + 32768) >> 16;
-        p[i] = (uint8_t)((p[i] * (256 - m) + (uint32_t)c * m + 128) >> 8);
-    }
+    if (a == 256)
+        return (uint16_t)(cov + (cov >> 7));
+    const uint16_t p = (uint16_t)(cov * a);
+    return (uint16_t)((uint16_t)(p + 128 + (p >> 8)) >> 8);
+}
+
+/* x mixed with colour c by weight m (0..256): (x (256 - m) + c m + 128) >> 8, at most 65408
+ * before the shift. */
+static inline uint8_t mix(uint8_t x, uint16_t c, uint16_t m)
+{
+    return (uint8_t)((uint16_t)(x * (uint16_t)(256 - m) + c * m + 128) >> 8);
+}
+
+/* n samples mixed with colour c by coverage cov times opacity a (weight). No branch inside the
+ * loop, so that it vectorises: a coverage of 0 leaves a sample as it is. (Inlined for a = 256,
+ * an opaque shape, and the rest apart: mix_row.) */
+static inline void mix_row_at(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c,
+                              uint16_t a)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = mix(p[i], (uint16_t)c, weight(cov[i], a));
+}
+
+static void mix_row(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c, int a)
+{
+    if (a == 256)
+        mix_row_at(p, cov, n, c, 256);
+    else
+        mix_row_at(p, cov, n, c, (uint16_t)a);
 }
 
 /* NV12 chroma: n Cb, Cr pairs mixed with (cb, cr) as mix_row does, both by one coverage. */
-static void mix_pairs(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb, int cr,
-                      uint32_t a)
+static inline void mix_pairs_at(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb,
+                                int cr, uint16_t a)
 {
     for (int i = 0; i < n; i++) {
-        const uint32_t m = (cov[i] * a + 32768) >> 16, k = 256 - m;
-        p[2 * i] = (uint8_t)((p[2 * i] * k + (uint32_t)cb * m + 128) >> 8);
-        p[2 * i + 1] = (uint8_t)((p[2 * i + 1] * k + (uint32_t)cr * m + 128) >> 8);
+        const uint16_t m = weight(cov[i], a);
+        p[2 * i] = mix(p[2 * i], (uint16_t)cb, m);
+        p[2 * i + 1] = mix(p[2 * i + 1], (uint16_t)cr, m);
     }
+}
+
+static void mix_pairs(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb, int cr,
+                      int a)
+{
+    if (a == 256)
+        mix_pairs_at(p, cov, n, cb, cr, 256);
+    else
+        mix_pairs_at(p, cov, n, cb, cr, (uint16_t)a);
 }
 
 /* Where coverage row c (n samples) is not 0, as one or two runs: [r[0], r[1]) and [r[2], r[3])
@@ -692,6 +749,7 @@ static void cover_rows(Ann *an, int y0, int y1)
         const double m = type == SPOTLIGHT ? 1 : -(k->w / 2 + k->r + 1);
         lx0 = k->g[0] - m, lx1 = k->g[0] + k->g[2] + m, ly0 = k->g[1] - m, ly1 = k->g[1] + k->g[3] + m;
     }
+    const Arrow ar = type == ARROW ? arrow_of(k) : (Arrow){0};
     for (int y = y0; y < y1; y++) {
         const int c = !(y & 1);
         uint8_t *ry = an->cov + (size_t)(y - k->box.y0) * bw;
@@ -707,7 +765,7 @@ static void cover_rows(Ann *an, int y0, int y1)
                 else if (type == RECTANGLE && in)
                     cv = 0;
                 else
-                    cv = coverage(type, lit, k, px, py);
+                    cv = coverage(type, lit, k, &ar, px, py);
                 const uint8_t q = (uint8_t)lrint(cv * 255);
                 if (ch)
                     rc[i / 2] = q;
@@ -729,7 +787,7 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
     const int bw = k->box.x1 - k->box.x0;
     if (an->dirty)
         cover_rows(an, y0, y1);
-    const uint32_t a = (uint32_t)k->a * 257; /* coverage 0..255 times this, >> 16: 0..a */
+    const int a = k->a;
     const int bh = k->box.y1 - k->box.y0;
     for (int y = y0; y < y1; y++) { /* only the runs: a coverage of 0 leaves a sample as it is */
         const uint8_t *cy = an->cov + (size_t)(y - k->box.y0) * bw;
@@ -792,17 +850,26 @@ static void shape_drawn(const Ann *an, VxRect *drawn, int *k)
     const int bh = l->box.y1 - l->box.y0;
     for (int b0 = 0; b0 < bh; b0 += 32) {
         const int b1 = b0 + 32 < bh ? b0 + 32 : bh;
-        VxRect s[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+        /* each run's span, then the rows that have one: the band's rectangles */
+        int x0[2] = {INT_MAX, INT_MAX}, x1[2] = {INT_MIN, INT_MIN}, y0[2] = {-1, -1}, y1[2] = {0, 0};
         for (int y = b0; y < b1; y++) {
             const int *r = an->runs + (size_t)y * 4;
             const int *rc = an->runs + (size_t)(bh + y / 2) * 4;
             for (int q = 0; q < 2; q++) {
-                if (r[2 * q] < r[2 * q + 1])
-                    vx_rect_union(&s[q], r[2 * q], y, r[2 * q + 1], y + 1);
-                if (rc[2 * q] < rc[2 * q + 1])
-                    vx_rect_union(&s[q], 2 * rc[2 * q], y, 2 * rc[2 * q + 1], y + 1);
+                const int a = r[2 * q], b = r[2 * q + 1], ca = 2 * rc[2 * q], cb = 2 * rc[2 * q + 1];
+                if (a >= b && ca >= cb)
+                    continue;
+                if (a < b)
+                    x0[q] = a < x0[q] ? a : x0[q], x1[q] = b > x1[q] ? b : x1[q];
+                if (ca < cb)
+                    x0[q] = ca < x0[q] ? ca : x0[q], x1[q] = cb > x1[q] ? cb : x1[q];
+                y0[q] = y0[q] < 0 ? y : y0[q], y1[q] = y + 1;
             }
         }
+        VxRect s[2] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+        for (int q = 0; q < 2; q++)
+            if (y0[q] >= 0)
+                s[q] = (VxRect){x0[q], y0[q], x1[q], y1[q]};
         if (!vx_rect_empty(s[0]) && !vx_rect_empty(s[1]) && s[1].x0 <= s[0].x1) {
             vx_rect_union(&s[0], s[1].x0, s[1].y0, s[1].x1, s[1].y1);
             s[1] = (VxRect){0, 0, 0, 0};
