@@ -851,12 +851,14 @@ static void shape_drawn(const Ann *an, VxRect *drawn, int *k)
     for (int b0 = 0; b0 < bh; b0 += 32) {
         const int b1 = b0 + 32 < bh ? b0 + 32 : bh;
         /* each run's span, then the rows that have one: the band's rectangles */
-        int x0[2] = {INT_MAX, INT_MAX}, x1[2] = {INT_MIN, INT_MIN}, y0[2] = {-1, -1}, y1[2] = {0, 0};
+        int x0[2] = {INT_MAX, INT_MAX}, x1[2] = {INT_MIN, INT_MIN};
+        int y0[2] = {-1, -1}, y1[2] = {0, 0};
         for (int y = b0; y < b1; y++) {
             const int *r = an->runs + (size_t)y * 4;
             const int *rc = an->runs + (size_t)(bh + y / 2) * 4;
             for (int q = 0; q < 2; q++) {
-                const int a = r[2 * q], b = r[2 * q + 1], ca = 2 * rc[2 * q], cb = 2 * rc[2 * q + 1];
+                const int a = r[2 * q], b = r[2 * q + 1];
+                const int ca = 2 * rc[2 * q], cb = 2 * rc[2 * q + 1];
                 if (a >= b && ca >= cb)
                     continue;
                 if (a < b)

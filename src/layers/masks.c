@@ -653,12 +653,13 @@ static void shape_span(const Plane *p, int y, int *lo, int *hi)
     *lo = a > 0 ? a : 0, *hi = b < p->w ? b : p->w;
 }
 
-/* 65536 / (2r + 1), rounded: out = (sum * inv + 32768) >> 16 is the window's mean. */
+/* 65536 / (2r + 1), rounded: out = (sum * inv + 32768) >> 16 is the window's mean. At most
+ * 255: sum <= 255 (2r + 1) makes it at most (255 * 65536 + 255 r + 32768) >> 16, which is 255
+ * for r <= 128, and the passes run at the reduced radius lr <= 3 (reduce_of: r / f <= 3). */
 static uint32_t inv_of(int r) { return (uint32_t)((65536 + r) / (2 * r + 1)); }
 static inline uint8_t mean_of(uint32_t sum, uint32_t inv)
 {
-    const uint32_t v = (sum * inv + 32768) >> 16;
-    return (uint8_t)(v > 255 ? 255 : v);
+    return (uint8_t)((sum * inv + 32768) >> 16);
 }
 
 /* One horizontal box pass over n samples of each of nc interleaved components: out[i] = mean of
@@ -734,16 +735,23 @@ static inline void means_of(const Plane *p, const uint32_t *col, int f, int g, i
                             uint8_t *out, const int nc)
 {
     const int nb = (g + p->w + f - 1) / f;
+    /* a whole block's (s + n / 2) / n by a multiply, without a division: with n < 2^20 and
+     * m = 2^48 / n + 1 (over 2^48 / n by at most 1), (s + n / 2) m >> 48 is over the quotient
+     * by less than 256 n / 2^48 < 1 / n (s + n / 2 < 256 n), less than what its fraction,
+     * at most (n - 1) / n, lacks to reach the next integer: it is the quotient */
+    const uint32_t nf = (uint32_t)(f * (y1 - y0));
+    const uint64_t mf = nf < 1u << 20 ? ((uint64_t)1 << 48) / nf + 1 : 0;
     for (int i = 0; i < nb; i++) {
         int x0, x1;
         block_span(i, f, g, p->w, &x0, &x1);
+        uint32_t s[2] = {0, 0};
+        for (int x = x0; x < x1; x++)
+            for (int c = 0; c < nc; c++)
+                s[c] += col[x * nc + c];
         const uint32_t n = (uint32_t)((x1 - x0) * (y1 - y0));
-        for (int c = 0; c < nc; c++) {
-            uint32_t s = 0;
-            for (int x = x0; x < x1; x++)
-                s += col[x * nc + c];
-            out[i * nc + c] = (uint8_t)((s + n / 2) / n);
-        }
+        for (int c = 0; c < nc; c++)
+            out[i * nc + c] = (uint8_t)(n == nf && mf ? (uint64_t)(s[c] + n / 2) * mf >> 48
+                                                       : (s[c] + n / 2) / n);
     }
 }
 

@@ -429,7 +429,8 @@ static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxB
     for (int wi = 0; wi < n_widths; wi++) {
         const int n = widths[wi];
         /* inputs end where a page does */
-        uint16_t *a = (uint16_t *)edge_alloc(2 * (size_t)n), *b = (uint16_t *)edge_alloc(2 * (size_t)n);
+        uint16_t *a = (uint16_t *)edge_alloc(2 * (size_t)n);
+        uint16_t *b = (uint16_t *)edge_alloc(2 * (size_t)n);
         uint8_t *o0 = malloc((size_t)n + 2 * GUARD), *o1 = malloc((size_t)n + 2 * GUARD);
         for (size_t fi = 0; fi < sizeof(fs) / sizeof(fs[0]); fi++) {
             for (int i = 0; i < n; i++) { /* the extremes, then anything up to 65280 */
