@@ -780,6 +780,23 @@ static void cover_rows(Ann *an, int y0, int y1)
     }
 }
 
+/* Runs r (row_runs, of a row n samples long) widened into w to whole vectors of v samples where
+ * the row leaves room, the first kept short of the second: the samples added have a coverage
+ * of 0, which leaves them as they are, and the mixing loops run without a scalar tail. */
+static void widened(const int *r, int n, int v, int *w)
+{
+    int lo = 0;
+    for (int q = 0; q < 4; q += 2) {
+        if (r[q] >= r[q + 1]) {
+            w[q] = w[q + 1] = r[q];
+            continue;
+        }
+        const int hi = q == 0 && r[2] < r[3] ? r[2] : n, len = (r[q + 1] - r[q] + v - 1) / v * v;
+        const int b = r[q] + len < hi ? r[q] + len : hi, a = b - len > lo ? b - len : lo;
+        w[q] = a, w[q + 1] = lo = b;
+    }
+}
+
 /* Rows [y0, y1) of annotation an mixed into d, through the cached coverage. */
 static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
 {
@@ -792,7 +809,8 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
     for (int y = y0; y < y1; y++) { /* only the runs: a coverage of 0 leaves a sample as it is */
         const uint8_t *cy = an->cov + (size_t)(y - k->box.y0) * bw;
         uint8_t *row = d->y + y * d->sy + k->box.x0;
-        const int *r = an->runs + (size_t)(y - k->box.y0) * 4;
+        int r[4];
+        widened(an->runs + (size_t)(y - k->box.y0) * 4, bw, 16, r);
         for (int q = 0; q < 4; q += 2)
             mix_row(row + r[q], cy + r[q], r[q + 1] - r[q], an->ycc[0], a);
         if (y & 1)
@@ -800,7 +818,7 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
         const uint8_t *cc = an->cov + (size_t)bw * bh + (size_t)((y - k->box.y0) / 2) * (bw / 2);
         uint8_t *u = d->u + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
         uint8_t *v = d->v + (y / 2) * d->suv + (k->box.x0 / 2) * d->step;
-        r = an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4;
+        widened(an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4, bw / 2, 16, r);
         for (int q = 0; q < 4; q += 2) {
             const int x = r[q], n = r[q + 1] - r[q];
             if (d->step == 2) {
