@@ -523,9 +523,9 @@ static inline void block_span(int i, int f, int g, int n, int *a, int *b)
 /* The planes a mask works on in d: luma and NV12's interleaved chroma, or luma, u and v. */
 static int planes_of(const VxPlanes *d) { return d->step == 2 ? 2 : 3; }
 
-static Plane plane_of(const Mask *m, const VxPicture *dst, int p)
+static Plane plane_of(const Mask *m, const VxPlanes *dp, int p)
 {
-    const VxPlanes d = vx_planes(dst);
+    const VxPlanes d = *dp;
     const Place *q = &m->now;
     const int s = p ? 1 : 0, nc = p ? d.step : 1;
     const int bw = q->box.x1 - q->box.x0, bh = q->box.y1 - q->box.y0;
@@ -861,13 +861,13 @@ static void pixelate(const Plane *p, int j0, int j1)
 static void masks_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int k)
 {
     Masks *c = ly->priv;
+    const VxPlanes d = vx_planes(fr->dst);
     for (int n = 0; n < c->n; n++) {
         Mask *m = &c->m[n];
         if (!m->now.on || m->reuse)
             continue;
-        const VxPlanes d = vx_planes(fr->dst);
         for (int pi = 0; pi < planes_of(&d); pi++) {
-            const Plane p = plane_of(m, fr->dst, pi);
+            const Plane p = plane_of(m, &d, pi);
             if (p.w <= 0 || p.h <= 0)
                 continue;
             int a, b;

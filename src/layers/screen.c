@@ -499,7 +499,7 @@ static void restore_rows(Screen *c, const Planes *d, ptrdiff_t oy, ptrdiff_t ouv
         for (int j = ya; j < yb; j++) {
             const uint8_t *k = c->under + kp->at + (size_t)(j - kp->y.y0) * kw;
             copy_around(d->y + oy + j * d->sy, k, kp->y.x0, 1, by.x0, by.x1, c->wr_y.lo[j],
-                      c->wr_y.hi[j]);
+                        c->wr_y.hi[j]);
         }
         const int qa = buv.y0 > q0 ? buv.y0 : q0, qb = buv.y1 < q1 ? buv.y1 : q1;
         for (int j = qa; j < qb; j++) {

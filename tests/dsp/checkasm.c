@@ -417,8 +417,8 @@ static void test_rgba_nv12(const VxBlendDSP *ref, const VxBlendDSP *prev,
     }
 }
 
-/* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
- * of differences, on inputs that end where a page does */
+/* lerp16: the extremes and random samples at seven weights, on inputs that end where a page
+ * does */
 static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxBlendDSP *simd,
                         const char *isa)
 {
@@ -428,7 +428,6 @@ static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxB
     static const int fs[] = {0, 1, 64, 128, 200, 255, 256};
     for (int wi = 0; wi < n_widths; wi++) {
         const int n = widths[wi];
-        /* inputs end where a page does */
         uint16_t *a = (uint16_t *)edge_alloc(2 * (size_t)n);
         uint16_t *b = (uint16_t *)edge_alloc(2 * (size_t)n);
         uint8_t *o0 = malloc((size_t)n + 2 * GUARD), *o1 = malloc((size_t)n + 2 * GUARD);
@@ -447,6 +446,8 @@ static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxB
     }
 }
 
+/* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
+ * of differences, on inputs that end where a page does */
 static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *prev, const VxDiffDSP *simd,
                       const char *isa)
 {
