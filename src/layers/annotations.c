@@ -367,6 +367,9 @@ static int same_look(const Look *a, const Look *b)
 }
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+/* fmin and fmax for numbers (no NaN here), inlined where they run per sample (libm's are calls) */
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+static inline double dmax(double a, double b) { return a > b ? a : b; }
 
 /* Signed distance from (px, py) to the ellipse inscribed in (x, y, w, h) (negative inside),
  * to first order: its implicit function over the length of its gradient. */
@@ -411,14 +414,14 @@ static double arrow_cov(const Look *k, const Arrow *a, double px, double py)
     if (fabs(n) >= a->reach)
         return 0;
     const double s = (px - k->g[0]) * a->ux + (py - k->g[1]) * a->uy;
-    const double sc = fmin(fmax(s, 0), fmax(a->shaft_end, 0));
+    const double sc = dmin(dmax(s, 0), dmax(a->shaft_end, 0));
     const double d_shaft = hypot(s - sc, n) - k->w / 2;
     /* the head: inside when behind the tip's two edges and ahead of its base */
     const double t = a->len - s; /* distance back from the tip */
     const double e1 = (t * a->hw - fabs(n) * a->head) / a->el; /* inside the side edges */
     const double e2 = a->head - t;                              /* inside the base */
-    const double d_head = -fmin(e1, e2);
-    return clamp01(0.5 - fmin(d_shaft, d_head));
+    const double d_head = -dmin(e1, e2);
+    return clamp01(0.5 - dmin(d_shaft, d_head));
 }
 
 /* The share of the sample at (px, py) that annotation k (type) changes; ar: an arrow's
@@ -434,7 +437,7 @@ static double coverage(int type, int lit_ellipse, const Look *k, const Arrow *ar
                                              k->g[3] + k->w, k->r + h);
         const double iw = k->g[2] - k->w, ih = k->g[3] - k->w;
         const double in = iw > 0 && ih > 0 ? vx_rrect_coverage(px, py, k->g[0] + h, k->g[1] + h,
-                                                               iw, ih, fmax(k->r - h, 0)) : 0;
+                                                               iw, ih, dmax(k->r - h, 0)) : 0;
         return clamp01(out - in);
     }
     case ELLIPSE: return clamp01(0.5 - (fabs(ellipse_dist(px, py, k->g)) - k->w / 2));
@@ -442,7 +445,7 @@ static double coverage(int type, int lit_ellipse, const Look *k, const Arrow *ar
         if (lit_ellipse)
             return clamp01(0.5 + ellipse_dist(px, py, k->g));
         return 1 - vx_rrect_coverage(px, py, k->g[0], k->g[1], k->g[2], k->g[3],
-                                     fmin(k->r, fmin(k->g[2], k->g[3]) / 2));
+                                     dmin(k->r, dmin(k->g[2], k->g[3]) / 2));
     }
 }
 
@@ -735,48 +738,179 @@ static void row_runs(const uint8_t *c, int n, int *r)
         r[1] = gs, r[2] = gs + gl;
 }
 
+/* The share of the sample at (px, py) annotation k covers, 0..255. l: outside it a spotlight
+ * dims fully; inside it a rectangle's stroke leaves nothing (cover_rows). */
+static uint8_t cover_at(int type, int lit, const Look *k, const Arrow *ar, const double l[4],
+                        double px, double py)
+{
+    const int in = px > l[0] && px < l[1] && py > l[2] && py < l[3];
+    double cv;
+    if (type == SPOTLIGHT && !in)
+        cv = 1;
+    else if (type == RECTANGLE && in)
+        cv = 0;
+    else
+        cv = coverage(type, lit, k, ar, px, py);
+    return (uint8_t)lrint(cv * 255);
+}
+
+/* Along a row: outside (x0, x1) a shape's coverage is `fill` (0; a spotlight's 255), inside
+ * [h0, h1] it is 0 (h0 > h1: nowhere), both with a sample to spare; between, cover_at works it
+ * out sample by sample. */
+typedef struct Bounds {
+    double x0, x1, h0, h1;
+    uint8_t fill;
+} Bounds;
+
+/* Where |q - 1| < t along row py, q = |(dx / a, dy / b)| (ellipse_dist's) from the centre of
+ * the ellipse in g: outside b->x0, b->x1; inside the hole, q <= 1 - t. With m = min(a, b), the
+ * distance ellipse_dist gives is (q - 1) q / |(dx / a^2, dy / b^2)|, and that gradient's length
+ * is at most q / m: so |distance| >= |q - 1| m, and a sample whose |distance| must reach T is
+ * one where |q - 1| >= T / m. */
+static void ellipse_bounds(const double g[4], double py, double t, Bounds *b)
+{
+    const double a = g[2] / 2, bb = g[3] / 2, cx = g[0] + a, v = (py - g[1] - bb) / bb;
+    const double out = (1 + t) * (1 + t) - v * v, in = (1 - t) * (1 - t) - v * v;
+    if (out <= 0) {
+        b->x0 = b->x1 = cx; /* all of the row: fill */
+        return;
+    }
+    b->x0 = cx - a * sqrt(out) - 1, b->x1 = cx + a * sqrt(out) + 1;
+    if (t < 1 && in > 0)
+        b->h0 = cx - a * sqrt(in) + 1, b->h1 = cx + a * sqrt(in) - 1;
+}
+
+/* The half width of the part of row py, about cx, that a rounded rectangle (centre (cx, cy), half
+ * sides hw and hh, radius r) covers whole (vx_rrect_coverage 1, within rounding), less a sample
+ * to spare; negative: none. With qy = |py - cy| - (hh - r), the distance is at most -0.5 where
+ * |py - cy| <= hh - 0.5 and: along the sides (qy <= 0), |px - cx| <= hw - 0.5; by the corners
+ * (qy > 0), |px - cx| <= hw - r + sqrt((r - 0.5)^2 - qy^2). */
+static double rrect_whole(double cy, double hw, double hh, double r, double py)
+{
+    const double ay = fabs(py - cy), qy = ay - (hh - r);
+    if (ay > hh - 0.5 - 1e-6)
+        return -1;
+    if (qy <= 0)
+        return hw - 0.5 - 1;
+    const double e = (r - 0.5) * (r - 0.5) - qy * qy;
+    return e > 0 ? hw - r + sqrt(e) - 1 : -1;
+}
+
+static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, const double l[4],
+                         double py)
+{
+    Bounds b = {-INFINITY, INFINITY, 1, 0, type == SPOTLIGHT ? 255 : 0};
+    const double m = fmin(k->g[2], k->g[3]) / 2; /* an ellipse's smaller half axis */
+    const double cx = k->g[0] + k->g[2] / 2, cy = k->g[1] + k->g[3] / 2;
+    switch (type) {
+    case ARROW: { /* not covered where |n| >= reach, n = c - px uy (arrow_cov) */
+        const double c = k->g[0] * ar->uy + (py - k->g[1]) * ar->ux, r = ar->reach + 1;
+        if (fabs(ar->uy) < 1e-6) { /* along the row: n moves by less than 0.01 */
+            if (fabs(c) >= r)
+                b.x0 = b.x1 = 0;
+        } else {
+            const double p = (c - r) / ar->uy, q = (c + r) / ar->uy;
+            b.x0 = fmin(p, q) - 1, b.x1 = fmax(p, q) + 1;
+        }
+        break;
+    }
+    case RECTANGLE: { /* nothing where the inside of the stroke covers a sample whole */
+        const double h = k->w / 2, iw = k->g[2] - k->w, ih = k->g[3] - k->w;
+        const double e = iw > 0 && ih > 0 ? rrect_whole(cy, iw / 2, ih / 2, fmax(k->r - h, 0), py)
+                                          : -1;
+        if (e >= 0)
+            b.h0 = cx - e, b.h1 = cx + e;
+        break;
+    }
+    case ELLIPSE: /* covered where |distance| < w / 2 + 0.5 */
+        if (m > 1e-3)
+            ellipse_bounds(k->g, py, (k->w / 2 + 0.5) / m, &b);
+        break;
+    default: /* spotlight */
+        if (lit) { /* 255 where the distance is 0.5 or more, 0 where it is -0.5 or less */
+            if (m > 1e-3)
+                ellipse_bounds(k->g, py, 0.5 / m, &b);
+        } else if (!(py > l[2] && py < l[3])) {
+            b.x0 = b.x1 = 0;
+        } else { /* 0 where the lit rectangle covers a sample whole */
+            const double e = rrect_whole(cy, k->g[2] / 2, k->g[3] / 2,
+                                         fmin(k->r, fmin(k->g[2], k->g[3]) / 2), py);
+            b.x0 = l[0] - 1, b.x1 = l[1] + 1;
+            if (e >= 0)
+                b.h0 = cx - e, b.h1 = cx + e;
+        }
+    }
+    return b;
+}
+
+/* Samples i < n of a row at px = base + i * step, py: through b, then cover_at. Returns the
+ * row's runs (row_runs) into r. */
+static void cover_row(uint8_t *row, int n, double base, int step, double py, int type, int lit,
+                      const Look *k, const Arrow *ar, const double l[4], int *r)
+{
+    const Bounds b = row_bounds(type, lit, k, ar, l, py);
+    /* [i0, i1): the samples inside (x0, x1), and more; [h0, h1): inside [h0, h1] */
+    const double f0 = floor((b.x0 - base) / step), f1 = ceil((b.x1 - base) / step) + 1;
+    const int i0 = f0 < 0 ? 0 : f0 > n ? n : (int)f0, i1 = f1 < i0 ? i0 : f1 > n ? n : (int)f1;
+    int h0 = i1, h1 = i1;
+    if (b.h0 <= b.h1) {
+        const double g0 = ceil((b.h0 - base) / step), g1 = floor((b.h1 - base) / step) + 1;
+        h0 = g0 < i0 ? i0 : g0 > i1 ? i1 : (int)g0;
+        h1 = g1 < h0 ? h0 : g1 > i1 ? i1 : (int)g1;
+    }
+    memset(row, b.fill, (size_t)i0);
+    for (int i = i0; i < h0; i++)
+        row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
+    memset(row + h0, 0, (size_t)(h1 - h0));
+    for (int i = h1; i < i1; i++)
+        row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
+    memset(row + i1, b.fill, (size_t)(n - i1));
+    if (b.fill) { /* a spotlight: 255 outside [i0, i1); the runs from a sample either side */
+        const int a = i0 > 0 ? i0 - 1 : 0, e = i1 < n ? i1 + 1 : n;
+        row_runs(row + a, e - a, r);
+        for (int q = 0; q < 4; q++)
+            r[q] += a;
+        if (a > 0)
+            r[0] = 0;
+        if (e < n && r[2] < r[3]) /* two runs: the second reaches the end */
+            r[3] = n;
+        else if (e < n)
+            r[1] = r[2] = r[3] = n;
+        return;
+    }
+    row_runs(row + i0, i1 - i0, r); /* 0 outside [i0, i1) */
+    const int empty = r[0] >= r[1];
+    for (int q = 0; q < 4; q++) /* an empty row's runs at its end, as row_runs puts them */
+        r[q] = empty ? n : r[q] + i0;
+}
+
 /* The coverage of luma rows [y0, y1) (and their chroma rows) of the box into the cache: luma
- * samples at their centres, chroma samples at the centre of their 2x2 block; 0..255. And the
- * runs of each row where it is not 0. */
+ * samples at their centres, chroma samples at the centre of their 2x2 block; 0..255. Worked out
+ * only along the part of each row the shape can reach (row_bounds). And the runs of each row
+ * where it is not 0. */
 static void cover_rows(Ann *an, int y0, int y1)
 {
     const Look *k = &an->now;
     const int type = an->s.type, lit = an->s.lit_ellipse, bw = k->box.x1 - k->box.x0;
-    /* outside [lx0, lx1) x [ly0, ly1) a spotlight dims fully; inside it a rectangle's stroke
-     * leaves nothing */
-    double lx0 = -1e9, lx1 = 1e9, ly0 = -1e9, ly1 = 1e9;
+    const int bh = k->box.y1 - k->box.y0;
+    /* outside l (x0, x1, y0, y1) a spotlight dims fully; inside it a rectangle's stroke leaves
+     * nothing */
+    double l[4] = {-1e9, 1e9, -1e9, 1e9};
     if (type == SPOTLIGHT || type == RECTANGLE) {
         const double m = type == SPOTLIGHT ? 1 : -(k->w / 2 + k->r + 1);
-        lx0 = k->g[0] - m, lx1 = k->g[0] + k->g[2] + m, ly0 = k->g[1] - m, ly1 = k->g[1] + k->g[3] + m;
+        l[0] = k->g[0] - m, l[1] = k->g[0] + k->g[2] + m;
+        l[2] = k->g[1] - m, l[3] = k->g[1] + k->g[3] + m;
     }
     const Arrow ar = type == ARROW ? arrow_of(k) : (Arrow){0};
     for (int y = y0; y < y1; y++) {
-        const int c = !(y & 1);
         uint8_t *ry = an->cov + (size_t)(y - k->box.y0) * bw;
-        uint8_t *rc = an->cov + (size_t)bw * (k->box.y1 - k->box.y0) +
-                      (size_t)((y - k->box.y0) / 2) * (bw / 2);
-        for (int i = 0; i < bw; i++) {
-            for (int ch = 0; ch <= (c && !(i & 1)); ch++) {
-                const double px = k->box.x0 + i + (ch ? 1.0 : 0.5), py = y + (ch ? 1.0 : 0.5);
-                const int in = px > lx0 && px < lx1 && py > ly0 && py < ly1;
-                double cv;
-                if (type == SPOTLIGHT && !in)
-                    cv = 1;
-                else if (type == RECTANGLE && in)
-                    cv = 0;
-                else
-                    cv = coverage(type, lit, k, &ar, px, py);
-                const uint8_t q = (uint8_t)lrint(cv * 255);
-                if (ch)
-                    rc[i / 2] = q;
-                else
-                    ry[i] = q;
-            }
-        }
-        const int bh = k->box.y1 - k->box.y0;
-        row_runs(ry, bw, an->runs + (size_t)(y - k->box.y0) * 4);
-        if (c)
-            row_runs(rc, bw / 2, an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4);
+        cover_row(ry, bw, k->box.x0 + 0.5, 1, y + 0.5, type, lit, k, &ar, l,
+                  an->runs + (size_t)(y - k->box.y0) * 4);
+        if (y & 1)
+            continue;
+        uint8_t *rc = an->cov + (size_t)bw * bh + (size_t)((y - k->box.y0) / 2) * (bw / 2);
+        cover_row(rc, bw / 2, k->box.x0 + 1.0, 2, y + 1.0, type, lit, k, &ar, l,
+                  an->runs + (size_t)(bh + (y - k->box.y0) / 2) * 4);
     }
 }
 
