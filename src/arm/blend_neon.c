@@ -232,3 +232,75 @@ void vx_blend_lerp16_neon(uint8_t *dst, const uint16_t *a, const uint16_t *b, in
     for (; x < n; x++)
         dst[x] = (uint8_t)((a[x] * (uint32_t)wa + b[x] * (uint32_t)wb + 32768) >> 16);
 }
+
+/* tint, 8 samples a lane vector: the weight m as tint_c works it out, then
+ * dst + (((c - dst) m + 128) >> 8), which is (dst (256 - m) + c m + 128) >> 8. vqrdmulh gives
+ * (2 u v + 2^15) >> 16; with u = (c - dst) * 128 and v = m, that is ((c - dst) m + 128) >> 8,
+ * arithmetic, exactly (no saturation: |u v| < 2^23). */
+static inline uint16x8_t tint_weight8(uint16x8_t cov, uint16_t a, int opaque)
+{
+    if (opaque)
+        return vaddq_u16(cov, vshrq_n_u16(cov, 7));
+    const uint16x8_t p = vmulq_n_u16(cov, a);
+    return vshrq_n_u16(vaddq_u16(vaddq_u16(p, vdupq_n_u16(128)), vshrq_n_u16(p, 8)), 8);
+}
+
+static inline uint8x8_t tint8(uint8x8_t x8, uint16x8_t m, int16x8_t c)
+{
+    const int16x8_t x = vreinterpretq_s16_u16(vmovl_u8(x8));
+    const int16x8_t d = vshlq_n_s16(vsubq_s16(c, x), 7);
+    return vqmovun_s16(vaddq_s16(x, vqrdmulhq_s16(d, vreinterpretq_s16_u16(m))));
+}
+
+static inline void tint_at(uint8_t *dst, const uint8_t *cov, int c, int a, int n, int opaque)
+{
+    const int16x8_t vc = vdupq_n_s16((int16_t)c);
+    int x = 0;
+    for (; x + 16 <= n; x += 16) {
+        const uint8x16_t cv = vld1q_u8(cov + x), d = vld1q_u8(dst + x);
+        const uint16x8_t m0 = tint_weight8(vmovl_u8(vget_low_u8(cv)), (uint16_t)a, opaque);
+        const uint16x8_t m1 = tint_weight8(vmovl_high_u8(cv), (uint16_t)a, opaque);
+        vst1q_u8(dst + x, vcombine_u8(tint8(vget_low_u8(d), m0, vc), tint8(vget_high_u8(d), m1, vc)));
+    }
+    for (; x < n; x++) {
+        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
+        dst[x] = (uint8_t)((dst[x] * (256 - m) + (unsigned)c * m + 128) >> 8);
+    }
+}
+
+void vx_blend_tint_neon(uint8_t *dst, const uint8_t *cov, int c, int a, int n)
+{
+    if (a == 256)
+        tint_at(dst, cov, c, a, n, 1);
+    else
+        tint_at(dst, cov, c, a, n, 0);
+}
+
+/* tint_uv: 8 pairs at a time, each weight twice (cb's lane and cr's) */
+static inline void tint_uv_at(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n,
+                              int opaque)
+{
+    const int16x8_t vc = vreinterpretq_s16_u32(vdupq_n_u32((uint32_t)cr << 16 | (uint32_t)cb));
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const uint8x8_t c8 = vld1_u8(cov + x);
+        const uint8x16_t d = vld1q_u8(dst + 2 * x);
+        const uint16x8_t m0 = tint_weight8(vmovl_u8(vzip1_u8(c8, c8)), (uint16_t)a, opaque);
+        const uint16x8_t m1 = tint_weight8(vmovl_u8(vzip2_u8(c8, c8)), (uint16_t)a, opaque);
+        vst1q_u8(dst + 2 * x,
+                 vcombine_u8(tint8(vget_low_u8(d), m0, vc), tint8(vget_high_u8(d), m1, vc)));
+    }
+    for (; x < n; x++) {
+        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
+        dst[2 * x] = (uint8_t)((dst[2 * x] * (256 - m) + (unsigned)cb * m + 128) >> 8);
+        dst[2 * x + 1] = (uint8_t)((dst[2 * x + 1] * (256 - m) + (unsigned)cr * m + 128) >> 8);
+    }
+}
+
+void vx_blend_tint_uv_neon(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n)
+{
+    if (a == 256)
+        tint_uv_at(dst, cov, cb, cr, a, n, 1);
+    else
+        tint_uv_at(dst, cov, cb, cr, a, n, 0);
+}

@@ -21,6 +21,8 @@ void vx_blend_dsp_init_arm(VxBlendDSP *d, unsigned cpu_flags)
         d->over_uv = vx_blend_over_uv_neon;
         d->rgba_nv12 = vx_blend_rgba_nv12_neon;
         d->lerp16 = vx_blend_lerp16_neon;
+        d->tint = vx_blend_tint_neon;
+        d->tint_uv = vx_blend_tint_uv_neon;
     }
 }
 

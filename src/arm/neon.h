@@ -18,6 +18,8 @@ void vx_blend_over_uv_neon(uint8_t *dst, const uint8_t *src, const uint8_t *m, i
 void vx_blend_rgba_nv12_neon(uint8_t *y0, uint8_t *y1, uint8_t *uv, const uint8_t *s0,
                              const uint8_t *s1, int w, const VxConvCoefs *c, int premultiplied);
 void vx_blend_lerp16_neon(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n);
+void vx_blend_tint_neon(uint8_t *dst, const uint8_t *cov, int c, int a, int n);
+void vx_blend_tint_uv_neon(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n);
 void vx_rgb_to_yuv420_neon(const uint8_t *s0, const uint8_t *s1, uint8_t *y0, uint8_t *y1,
                            uint8_t *u, uint8_t *v, int uvstep, int w, const VxConvCoefs *c);
 void vx_yuv420_to_rgb_neon(uint8_t *dst, const uint8_t *y, const uint8_t *u, const uint8_t *v,

@@ -77,6 +77,58 @@ static void lerp16_c(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, 
         dst[x] = (uint8_t)((a[x] * wa + b[x] * wb + 32768) >> 16);
 }
 
+/* tint's weight in 16 bits, so that the loops below vectorise in 16-bit lanes: with
+ * P = cov * a, cov * a * 257 + 32768 = 256 (P + 128 + (P >> 8)) + (P & 255), so
+ * m = (P + 128 + (P >> 8)) >> 8, which fits 16 bits but at a = 256, where m = cov + (cov >> 7). */
+static inline uint16_t tint_weight(uint8_t cov, uint16_t a)
+{
+    if (a == 256)
+        return (uint16_t)(cov + (cov >> 7));
+    const uint16_t p = (uint16_t)(cov * a);
+    return (uint16_t)((uint16_t)(p + 128 + (p >> 8)) >> 8);
+}
+
+/* x mixed with colour c by weight m (0..256); at most 65408 before the shift */
+static inline uint8_t tint_mix(uint8_t x, uint16_t c, uint16_t m)
+{
+    return (uint8_t)((uint16_t)(x * (uint16_t)(256 - m) + c * m + 128) >> 8);
+}
+
+/* No branch inside the loops, so that they vectorise; inlined for a = 256 (an opaque shape)
+ * and the rest apart. */
+static inline void tint_at(uint8_t *restrict dst, const uint8_t *restrict cov, int c, uint16_t a,
+                           int n)
+{
+    for (int x = 0; x < n; x++)
+        dst[x] = tint_mix(dst[x], (uint16_t)c, tint_weight(cov[x], a));
+}
+
+static void tint_c(uint8_t *dst, const uint8_t *cov, int c, int a, int n)
+{
+    if (a == 256)
+        tint_at(dst, cov, c, 256, n);
+    else
+        tint_at(dst, cov, c, (uint16_t)a, n);
+}
+
+static inline void tint_uv_at(uint8_t *restrict dst, const uint8_t *restrict cov, int cb, int cr,
+                              uint16_t a, int n)
+{
+    for (int x = 0; x < n; x++) {
+        const uint16_t m = tint_weight(cov[x], a);
+        dst[2 * x] = tint_mix(dst[2 * x], (uint16_t)cb, m);
+        dst[2 * x + 1] = tint_mix(dst[2 * x + 1], (uint16_t)cr, m);
+    }
+}
+
+static void tint_uv_c(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n)
+{
+    if (a == 256)
+        tint_uv_at(dst, cov, cb, cr, 256, n);
+    else
+        tint_uv_at(dst, cov, cb, cr, (uint16_t)a, n);
+}
+
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags)
 {
     d->mask = mask_c;
@@ -84,6 +136,8 @@ void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags)
     d->over_uv = over_uv_c;
     d->rgba_nv12 = rgba_nv12_c;
     d->lerp16 = lerp16_c;
+    d->tint = tint_c;
+    d->tint_uv = tint_uv_c;
 #if defined(VX_ARCH_X86)
     vx_blend_dsp_init_x86(d, cpu_flags);
 #elif defined(VX_ARCH_AARCH64)

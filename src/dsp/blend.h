@@ -100,6 +100,14 @@ typedef struct VxBlendDSP {
      * 256ths (a[x], b[x] <= 65280) mixed f/256 of the way from a to b (0 <= f <= 256) and
      * rounded to 8 bits. The masks' blur brought back to full size (a bilinear step down). */
     void (*lerp16)(uint8_t *dst, const uint16_t *a, const uint16_t *b, int f, int n);
+    /* dst[x] mixed with colour c (0..255) by coverage cov[x] (0..255) times opacity a (0..256),
+     * for x < n: with the weight m = (cov * a * 257 + 32768) >> 16 (0..256),
+     *   dst = (dst * (256 - m) + c * m + 128) >> 8,
+     * so that a coverage of 0 leaves a sample as it is. The annotations' shapes. */
+    void (*tint)(uint8_t *dst, const uint8_t *cov, int c, int a, int n);
+    /* The same for an interleaved UV row of n chroma samples (2 * n bytes): dst[2x] mixed with
+     * cb and dst[2x+1] with cr, both by cov[x]. */
+    void (*tint_uv)(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n);
 } VxBlendDSP;
 
 void vx_blend_dsp_init(VxBlendDSP *d, unsigned cpu_flags);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../dsp/blend.h"
 #include "../layer.h"
 #include "text.h"
 
@@ -68,6 +69,7 @@ typedef struct Ann {
 typedef struct Anns {
     Ann *a;
     int n;
+    VxBlendDSP dsp;       /* tint, tint_uv: the shapes mixed in */
     VxRect screen;        /* the screen rectangle (a spotlight dims it) */
     int W, H;
 #ifdef VX_HAVE_LIBASS
@@ -578,6 +580,7 @@ static int ann_open(VxLayer *ly, const VxLayerOpen *o)
     }
     c->W = o->l->W, c->H = o->l->H;
     c->screen = (VxRect){o->l->x, o->l->y, o->l->x + o->l->rw, o->l->y + o->l->rh};
+    vx_blend_dsp_init(&c->dsp, o->ctx->cpu_flags);
     ly->priv = c;
     ly->outside = outside;
     ly->sliced = 1;
@@ -651,63 +654,6 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
         a->dirty = 1;
     }
     return 0;
-}
-
-/* The weight of coverage cov (0..255) at opacity a (0..256): m = (cov * a * 257 + 32768) >> 16,
- * 0..256. In 16 bits, so that the loops below vectorise in 16-bit lanes: with P = cov * a,
- * cov * a * 257 + 32768 = 256 (P + 128 + (P >> 8)) + (P & 255), so m = (P + 128 + (P >> 8)) >> 8,
- * which fits 16 bits but at a = 256, where m = cov + (cov >> 7). */
-static inline uint16_t weight(uint8_t cov, uint16_t a)
-{
-    if (a == 256)
-        return (uint16_t)(cov + (cov >> 7));
-    const uint16_t p = (uint16_t)(cov * a);
-    return (uint16_t)((uint16_t)(p + 128 + (p >> 8)) >> 8);
-}
-
-/* x mixed with colour c by weight m (0..256): (x (256 - m) + c m + 128) >> 8, at most 65408
- * before the shift. */
-static inline uint8_t mix(uint8_t x, uint16_t c, uint16_t m)
-{
-    return (uint8_t)((uint16_t)(x * (uint16_t)(256 - m) + c * m + 128) >> 8);
-}
-
-/* n samples mixed with colour c by coverage cov times opacity a (weight). No branch inside the
- * loop, so that it vectorises: a coverage of 0 leaves a sample as it is. (Inlined for a = 256,
- * an opaque shape, and the rest apart: mix_row.) */
-static inline void mix_row_at(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c,
-                              uint16_t a)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = mix(p[i], (uint16_t)c, weight(cov[i], a));
-}
-
-static void mix_row(uint8_t *restrict p, const uint8_t *restrict cov, int n, int c, int a)
-{
-    if (a == 256)
-        mix_row_at(p, cov, n, c, 256);
-    else
-        mix_row_at(p, cov, n, c, (uint16_t)a);
-}
-
-/* NV12 chroma: n Cb, Cr pairs mixed with (cb, cr) as mix_row does, both by one coverage. */
-static inline void mix_pairs_at(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb,
-                                int cr, uint16_t a)
-{
-    for (int i = 0; i < n; i++) {
-        const uint16_t m = weight(cov[i], a);
-        p[2 * i] = mix(p[2 * i], (uint16_t)cb, m);
-        p[2 * i + 1] = mix(p[2 * i + 1], (uint16_t)cr, m);
-    }
-}
-
-static void mix_pairs(uint8_t *restrict p, const uint8_t *restrict cov, int n, int cb, int cr,
-                      int a)
-{
-    if (a == 256)
-        mix_pairs_at(p, cov, n, cb, cr, 256);
-    else
-        mix_pairs_at(p, cov, n, cb, cr, (uint16_t)a);
 }
 
 /* Where coverage row c (n samples) is not 0, as one or two runs: [r[0], r[1]) and [r[2], r[3])
@@ -931,8 +877,9 @@ static void widened(const int *r, int n, int v, int *w)
     }
 }
 
-/* Rows [y0, y1) of annotation an mixed into d, through the cached coverage. */
-static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
+/* Rows [y0, y1) of annotation an mixed into d, through the cached coverage (tint: a coverage
+ * of 0 leaves a sample as it is). */
+static void draw_rows(const VxBlendDSP *dsp, Ann *an, const VxPlanes *d, int y0, int y1)
 {
     const Look *k = &an->now;
     const int bw = k->box.x1 - k->box.x0;
@@ -940,13 +887,13 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
         cover_rows(an, y0, y1);
     const int a = k->a;
     const int bh = k->box.y1 - k->box.y0;
-    for (int y = y0; y < y1; y++) { /* only the runs: a coverage of 0 leaves a sample as it is */
+    for (int y = y0; y < y1; y++) { /* only the runs */
         const uint8_t *cy = an->cov + (size_t)(y - k->box.y0) * bw;
         uint8_t *row = d->y + y * d->sy + k->box.x0;
         int r[4];
         widened(an->runs + (size_t)(y - k->box.y0) * 4, bw, 16, r);
         for (int q = 0; q < 4; q += 2)
-            mix_row(row + r[q], cy + r[q], r[q + 1] - r[q], an->ycc[0], a);
+            dsp->tint(row + r[q], cy + r[q], an->ycc[0], a, r[q + 1] - r[q]);
         if (y & 1)
             continue;
         const uint8_t *cc = an->cov + (size_t)bw * bh + (size_t)((y - k->box.y0) / 2) * (bw / 2);
@@ -956,10 +903,10 @@ static void draw_rows(Ann *an, const VxPlanes *d, int y0, int y1)
         for (int q = 0; q < 4; q += 2) {
             const int x = r[q], n = r[q + 1] - r[q];
             if (d->step == 2) {
-                mix_pairs(u + 2 * x, cc + x, n, an->ycc[1], an->ycc[2], a);
+                dsp->tint_uv(u + 2 * x, cc + x, an->ycc[1], an->ycc[2], a, n);
             } else {
-                mix_row(u + x, cc + x, n, an->ycc[1], a);
-                mix_row(v + x, cc + x, n, an->ycc[2], a);
+                dsp->tint(u + x, cc + x, an->ycc[1], a, n);
+                dsp->tint(v + x, cc + x, an->ycc[2], a, n);
             }
         }
     }
@@ -988,7 +935,7 @@ static void ann_draw(VxLayer *ly, const VxLayerFrame *fr, int phase, int i, int 
             continue;
         }
 #endif
-        draw_rows(a, &d, a0, a1);
+        draw_rows(&c->dsp, a, &d, a0, a1);
     }
 }
 

@@ -271,3 +271,78 @@ void vx_blend_lerp16_avx2(uint8_t *dst, const uint16_t *a, const uint16_t *b, in
     for (; x < n; x++)
         dst[x] = (uint8_t)((a[x] * (uint32_t)(256 - f) + b[x] * (uint32_t)f + 32768) >> 16);
 }
+
+/* tint, 16 samples at a time in 16-bit lanes: the weight m as tint_c works it out, then
+ * dst + (((c - dst) m + 128) >> 8), which is (dst (256 - m) + c m + 128) >> 8 (256 dst is a
+ * multiple of 256). mulhrs gives (u v + 2^14) >> 15; with u = (c - dst) * 128 (at most 32640
+ * in size) and v = m, that is ((c - dst) m + 128) >> 8, arithmetic, exactly. */
+static inline __m256i tint_weight16(__m256i cov, __m256i a, int opaque)
+{
+    if (opaque)
+        return _mm256_add_epi16(cov, _mm256_srli_epi16(cov, 7));
+    const __m256i p = _mm256_mullo_epi16(cov, a);
+    const __m256i r = _mm256_add_epi16(_mm256_add_epi16(p, _mm256_set1_epi16(128)),
+                                       _mm256_srli_epi16(p, 8));
+    return _mm256_srli_epi16(r, 8);
+}
+
+static inline __m128i tint16(__m128i x8, __m256i m, __m256i c)
+{
+    const __m256i x = _mm256_cvtepu8_epi16(x8);
+    const __m256i d = _mm256_slli_epi16(_mm256_sub_epi16(c, x), 7);
+    const __m256i r = _mm256_add_epi16(x, _mm256_mulhrs_epi16(d, m));
+    return pack16(r);
+}
+
+static inline void tint_at(uint8_t *dst, const uint8_t *cov, int c, int a, int n, int opaque)
+{
+    const __m256i vc = _mm256_set1_epi16((short)c), va = _mm256_set1_epi16((short)a);
+    int x = 0;
+    for (; x + 16 <= n; x += 16) {
+        const __m256i m = tint_weight16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(cov + x))), va, opaque);
+        _mm_storeu_si128((__m128i *)(dst + x),
+                         tint16(_mm_loadu_si128((const __m128i *)(dst + x)), m, vc));
+    }
+    for (; x < n; x++) {
+        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
+        dst[x] = (uint8_t)((dst[x] * (256 - m) + (unsigned)c * m + 128) >> 8);
+    }
+}
+
+void vx_blend_tint_avx2(uint8_t *dst, const uint8_t *cov, int c, int a, int n)
+{
+    if (a == 256)
+        tint_at(dst, cov, c, a, n, 1);
+    else
+        tint_at(dst, cov, c, a, n, 0);
+}
+
+/* tint_uv: 8 pairs at a time, each weight twice (cb's lane and cr's) */
+static inline void tint_uv_at(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n,
+                              int opaque)
+{
+    const __m256i vc = _mm256_set1_epi32((int)((unsigned)cr << 16 | (unsigned)cb));
+    const __m256i va = _mm256_set1_epi16((short)a);
+    int x = 0;
+    for (; x + 8 <= n; x += 8) {
+        const __m128i c8 = _mm_loadl_epi64((const __m128i *)(cov + x));
+        const __m256i m = tint_weight16(_mm256_cvtepu8_epi16(_mm_unpacklo_epi8(c8, c8)), va,
+                                        opaque);
+        _mm_storeu_si128((__m128i *)(dst + 2 * x),
+                         tint16(_mm_loadu_si128((const __m128i *)(dst + 2 * x)), m, vc));
+    }
+    for (; x < n; x++) {
+        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
+        dst[2 * x] = (uint8_t)((dst[2 * x] * (256 - m) + (unsigned)cb * m + 128) >> 8);
+        dst[2 * x + 1] = (uint8_t)((dst[2 * x + 1] * (256 - m) + (unsigned)cr * m + 128) >> 8);
+    }
+}
+
+void vx_blend_tint_uv_avx2(uint8_t *dst, const uint8_t *cov, int cb, int cr, int a, int n)
+{
+    if (a == 256)
+        tint_uv_at(dst, cov, cb, cr, a, n, 1);
+    else
+        tint_uv_at(dst, cov, cb, cr, a, n, 0);
+}

@@ -446,6 +446,59 @@ static void test_lerp16(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxB
     }
 }
 
+/* tint and tint_uv: coverages from 0 to 255 (the extremes often) at eight opacities, inputs
+ * that end where a page does; and the C reference against the formula in blend.h, worked out
+ * here in 32 bits */
+static void test_tint(const VxBlendDSP *ref, const VxBlendDSP *prev, const VxBlendDSP *simd,
+                      const char *isa)
+{
+    const int do_y = REPLACED(prev->tint, simd->tint, "blend_tint");
+    const int do_uv = REPLACED(prev->tint_uv, simd->tint_uv, "blend_tint_uv");
+    if (!do_y && !do_uv)
+        return;
+    cur_what = "tint", cur_isa = isa;
+    static const int as[] = {0, 1, 77, 128, 200, 255, 256, 256};
+    for (int wi = 0; wi < n_widths; wi++) {
+        const int n = widths[wi];
+        const size_t len = 2 * (size_t)n; /* uv: 2 bytes a sample */
+        uint8_t *cov = edge_alloc((size_t)n);
+        uint8_t *base = malloc(len), *o0 = malloc(len + 2 * GUARD), *o1 = malloc(len + 2 * GUARD);
+        for (size_t ai = 0; ai < sizeof(as) / sizeof(as[0]); ai++) {
+            const int a = as[ai], c0 = (int)(rnd() % 256), c1 = (int)(rnd() % 256);
+            for (int i = 0; i < n; i++)
+                cov[i] = (uint8_t)(i % 5 == 0 ? 0 : i % 5 == 1 ? 255 : rnd() % 256);
+            for (size_t i = 0; i < len; i++)
+                base[i] = (uint8_t)(i % 11 == 0 ? 0 : i % 11 == 1 ? 255 : rnd() % 256);
+            for (int uv = 0; uv < 2; uv++) {
+                if (!(uv ? do_uv : do_y))
+                    continue;
+                const size_t bytes = uv ? len : (size_t)n;
+                const char *what = uv ? "blend_tint_uv" : "blend_tint";
+                memset(o0, GUARD_BYTE, len + 2 * GUARD), memset(o1, GUARD_BYTE, len + 2 * GUARD);
+                memcpy(o0 + GUARD, base, bytes), memcpy(o1 + GUARD, base, bytes);
+                if (uv) {
+                    ref->tint_uv(o0 + GUARD, cov, c0, c1, a, n);
+                    simd->tint_uv(o1 + GUARD, cov, c0, c1, a, n);
+                } else {
+                    ref->tint(o0 + GUARD, cov, c0, a, n);
+                    simd->tint(o1 + GUARD, cov, c0, a, n);
+                }
+                check_same(o0, o1, bytes, what, isa, n);
+                checks++;
+                for (size_t i = 0; i < bytes; i++) {
+                    const unsigned m = ((unsigned)cov[uv ? i / 2 : i] * (unsigned)a * 257 + 32768) >> 16;
+                    const unsigned c = uv && (i & 1) ? (unsigned)c1 : (unsigned)c0;
+                    if (o0[GUARD + i] != (base[i] * (256 - m) + c * m + 128) >> 8) {
+                        fail(what, "c", n, "the C reference differs from the formula");
+                        break;
+                    }
+                }
+            }
+        }
+        edge_free(cov, (size_t)n), free(base), free(o0), free(o1);
+    }
+}
+
 /* diff span: equal rows, one differing byte anywhere (both ends included), and random runs
  * of differences, on inputs that end where a page does */
 static void test_diff(const VxDiffDSP *ref, const VxDiffDSP *prev, const VxDiffDSP *simd,
@@ -502,6 +555,8 @@ static void test_complete(const VxScaleDSP *sref, const VxBlendDSP *bref, const 
         {"blend_over_uv", b->over_uv == bref->over_uv},
         {"blend_rgba_nv12", b->rgba_nv12 == bref->rgba_nv12},
         {"blend_lerp16", b->lerp16 == bref->lerp16},
+        {"blend_tint", b->tint == bref->tint},
+        {"blend_tint_uv", b->tint_uv == bref->tint_uv},
     };
     for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
         checks++;
@@ -563,6 +618,7 @@ int main(int argc, char **argv)
             test_over(&bref, &bb, &b, levels[l].name);
             test_rgba_nv12(&bref, &bb, &b, levels[l].name);
             test_lerp16(&bref, &bb, &b, levels[l].name);
+            test_tint(&bref, &bb, &b, levels[l].name);
         }
         if (!strcmp(levels[l].name, "avx2") || !strcmp(levels[l].name, "neon"))
             test_complete(&sref, &bref, &s, &b, levels[l].name);
