@@ -278,11 +278,11 @@ int vx_cue_align(const char *text)
 
 const char *vx_cue_vtt_settings(const char *text)
 {
-    /* ASS's numpad: 7 8 9 top (the first line), 4 5 6 from the middle, 1 2 3 bottom (the
-     * default); 1 4 7 left, 3 6 9 right */
+    /* ASS's numpad: 7 8 9 top (the first line), 4 5 6 centred on the middle (the line's
+     * centre at 50 %), 1 2 3 bottom (the default); 1 4 7 left, 3 6 9 right */
     static const char *const set[10] = {
         "", "align:left", "", "align:right",
-        "line:50% align:left", "line:50%", "line:50% align:right",
+        "line:50%,center align:left", "line:50%,center", "line:50%,center align:right",
         "line:0 align:left", "line:0", "line:0 align:right",
     };
     return set[vx_cue_align(text)];

@@ -20,7 +20,7 @@ against the project, computed here from docs/project-format.md (no library code)
   escaped. Where the style changes, all open tags are closed (innermost first) and then
   those of the new style opened in the order b, i, u, s.
 - place ("Soft captions"): a WebVTT cue carries the settings of the cue's first {\\anN}
-  (ASS's numpad): line:0 for 7 8 9, line:50% for 4 5 6, none for 1 2 3; align:left for
+  (ASS's numpad): line:0 for 7 8 9, line:50%,center for 4 5 6, none for 1 2 3; align:left for
   1 4 7, align:right for 3 6 9; none without one. A WebM's are read back through ffmpeg's
   WebVTT muxer.
 
@@ -48,7 +48,8 @@ def vtt_settings(text):
     if not place:
         return ""
     n = int(place.group(1))
-    line = {7: "line:0", 8: "line:0", 9: "line:0", 4: "line:50%", 5: "line:50%", 6: "line:50%"}
+    line = {7: "line:0", 8: "line:0", 9: "line:0", 4: "line:50%,center", 5: "line:50%,center",
+            6: "line:50%,center"}
     align = {1: "align:left", 4: "align:left", 7: "align:left",
              3: "align:right", 6: "align:right", 9: "align:right"}
     return " ".join(x for x in (line.get(n, ""), align.get(n, "")) if x)

@@ -27,7 +27,7 @@ ln -s "$MEDIA/screen.mp4" "$tmp/rec.mp4"
 # cue 7 of the range fading in (one soft cue of both texts); cue 4 is cut away; cue 5 spans
 # the fade to black; cue 6 runs past the end, its text in markup (docs/project-format.md,
 # "Markup": styled, dropped, escaped as each format asks)
-printf '1\r\n00:00:00,270 --> 00:00:00,630\r\nCafé déjà vu Привет\r\n\r\n2\r\n00:00:00,930 --> 00:00:01,070\r\nשלום مرحبا\r\nline two\r\n\r\n3\r\n00:00:01,530 --> 00:00:02,030\r\n你好，世界 ☺\r\n\r\n4\r\n00:00:01,250 --> 00:00:01,350\r\ngone\r\n\r\n5\r\n00:00:02,130 --> 00:00:02,770\r\nΕλληνικά 😀\r\n\r\n6\r\n00:00:03,330 --> 00:00:03,900\r\n<i>the</i> end &amp; <3\r\n{\\an8}\r\n\r\n7\r\n00:00:01,430 --> 00:00:01,520\r\nמעבר\r\n' >"$tmp/t.srt"
+printf '1\r\n00:00:00,270 --> 00:00:00,630\r\nCafé déjà vu Привет\r\n\r\n2\r\n00:00:00,930 --> 00:00:01,070\r\nשלום مرحبا\r\nline two\r\n\r\n3\r\n00:00:01,530 --> 00:00:02,030\r\n{\\an5}你好，世界 ☺\r\n\r\n4\r\n00:00:01,250 --> 00:00:01,350\r\ngone\r\n\r\n5\r\n00:00:02,130 --> 00:00:02,770\r\nΕλληνικά 😀\r\n\r\n6\r\n00:00:03,330 --> 00:00:03,900\r\n<i>the</i> end &amp; <3\r\n{\\an8}\r\n\r\n7\r\n00:00:01,430 --> 00:00:01,520\r\nמעבר\r\n' >"$tmp/t.srt"
 mk() { # name, sources extra, captions extra
     cat >"$tmp/$1.json" <<J
 { "version": 1, "output": { "width": 320, "height": 180, "fps": 10 }, "background": "#1e293b",
@@ -101,7 +101,9 @@ print(f"ok: soft cues on the burnt-in captions' frames ({len(soft)} frames)")
 PY
 
 # in headless Chromium: the MP4 with its mov_text track and the WebM with its WebVTT track
-# play, and a <track> of the .vtt sidecar loads its cues, the {\an8} one on the top line
+# play, and a <track> of the .vtt sidecar loads its cues, the {\an8} one on the top line and
+# the {\an5} one on the middle (centred on it where the browser reads a line's alignment:
+# Chromium has no VTTCue.lineAlign and gives undefined; the setting itself is checked above)
 for f in a.mp4 b.webm; do
     bash "$PLAY" "$tmp/$f" 1 >"$tmp/play.log" 2>&1
     r=$?
@@ -122,8 +124,10 @@ const report = m => console.log('RESULT ' + m);
 k.addEventListener('load', () => {
   const c = k.track.cues;
   const end = Array.from(c).filter(x => x.text.includes('end')); /* the cue with {\an8} */
+  const mid = Array.from(c).filter(x => x.text.includes('世界')); /* the cue with {\an5} */
   report('OK ' + c.length + ' ' + (c.length ? c[0].startTime.toFixed(3) + ' ' + encodeURIComponent(c[0].text) +
-         ' ' + c[0].line + ' ' + end.map(x => x.line).join(',') : ''));
+         ' ' + c[0].line + ' ' + end.map(x => x.line).join(',') + ' ' +
+         mid.map(x => x.line + ':' + x.lineAlign).join(',') : ''));
 });
 k.addEventListener('error', () => report('ERROR the track did not load'));
 setTimeout(() => report('ERROR no load event'), 20000);
@@ -142,12 +146,13 @@ HTML
     done
     kill -TERM -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null; pid=
     set -- $line
-    [ "${2:-}" = OK ] && [ "$3" = "$want" ] && [ "$4" = 0.300 ] && [ "${6:-}" = auto ] && [ "${7:-}" = 0 ] ||
-        { tail -n 5 "$tmp/chr.err"; fail "the .vtt sidecar in a <track>: '$line', expected $want cues, the first at 0.300 on line auto, the {\an8} one on line 0"; }
+    [ "${2:-}" = OK ] && [ "$3" = "$want" ] && [ "$4" = 0.300 ] && [ "${6:-}" = auto ] && [ "${7:-}" = 0 ] &&
+        { [ "${8:-}" = 50:center ] || [ "${8:-}" = 50:undefined ]; } ||
+        { tail -n 5 "$tmp/chr.err"; fail "the .vtt sidecar in a <track>: '$line', expected $want cues, the first at 0.300 on line auto, the {\an8} one on line 0, the {\an5} one on line 50 (50:center, or 50:undefined without lineAlign)"; }
     first=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$5")
     [ "$first" = "Café" ] || [ "$first" = "Café déjà vu Привет" ] ||
         fail "the first cue in Chromium reads '$first'"
-    echo "ok: the .vtt sidecar in a <track>: $3 cues, the first at $4 s: $first; the {\an8} cue on line $7 (the top)"
+    echo "ok: the .vtt sidecar in a <track>: $3 cues, the first at $4 s: $first; the {\an8} cue on line $7 (the top), the {\an5} one at $8"
 else
     echo "skip: no Chromium, the <track> not loaded"
 fi
