@@ -130,11 +130,13 @@ static int place(VxSoft *s, const VxTimeline *tl, const VxCue *c, int nc)
         const int64_t x = bd[k], y = bd[k + 1];
         if (x == y)
             continue;
-        /* the pieces covering [x, y), in cue order */
+        /* the pieces covering [x, y), in cue order, each cue's tags closed after its text (a
+         * tag one leaves open styles its own text only) */
+        static const char close[] = "</b></i></u></s>";
         size_t len = 0;
         for (int i = 0; i < np; i++)
             if (pc[i].n0 <= x && pc[i].n1 >= y)
-                len += strlen(c[pc[i].cue].text) + 1;
+                len += strlen(c[pc[i].cue].text) + sizeof(close);
         if (!len)
             continue;
         char *t = malloc(len);
@@ -144,7 +146,7 @@ static int place(VxSoft *s, const VxTimeline *tl, const VxCue *c, int nc)
         for (int i = 0; i < np; i++)
             if (pc[i].n0 <= x && pc[i].n1 >= y) {
                 if (*t)
-                    strcat(t, "\n");
+                    strcat(strcat(t, close), "\n");
                 strcat(t, c[pc[i].cue].text);
             }
         VxSoftCue *last = s->n ? &s->cues[s->n - 1] : NULL;

@@ -42,8 +42,9 @@ def settings_of(path):
     return [" ".join(l.split("-->")[1].split()[1:]) for l in lines if "-->" in l]
 
 
-def vtt_settings(text):
-    """The settings a WebVTT cue of this text must carry."""
+def vtt_settings(texts):
+    """The settings a WebVTT cue of these texts (one cue's, or those shown together) must carry."""
+    text = "\n".join(texts)
     place = re.search(r"\{(?=\\)[^{}\n]*?\\an([1-9])[^{}\n]*\}", text)
     if not place:
         return ""
@@ -104,7 +105,7 @@ def expected(project, cues):
                     if a <= r < b:
                         shown.add(k)
                         break
-        texts.append("\n".join(cues[k][2] for k in sorted(shown)))
+        texts.append(tuple(cues[k][2] for k in sorted(shown)))
     ev, n = [], 0
     while n < n_frames:
         m = n + 1
@@ -123,23 +124,30 @@ MARKUP = re.compile(r"<(/?)([biusBIUS])(?:\.[^<>\n]*)?>"
                     r"|<[0-9][0-9:.]*>|\{\\[^{}\n]*\}|&[a-z]+;", re.I)
 
 
-def as_written(text, form):
-    """The cue text as a FILE of this form holds it: "plain", "srt" or "vtt"."""
-    chars, style, i = [], set(), 0
-    while i < len(text):
-        m = MARKUP.match(text, i)
-        if m and m.group(0).startswith("&") and m.group(0) not in REFS:
-            m = None
-        if not m:
-            chars.append((text[i], frozenset(style)))
-            i += 1
-            continue
-        tok = m.group(0)
-        if tok in REFS:
-            chars.append((REFS[tok], frozenset(style)))
-        elif m.group(2):
-            (style.discard if m.group(1) else style.add)(m.group(2).lower())
-        i = m.end()
+def as_written(texts, form):
+    """The text of a soft cue, the texts of the subtitle cues it shows one per line, as a FILE
+    of this form holds it: "plain", "srt" or "vtt". Each cue's markup styles its own text only
+    (a tag it leaves open ends with it)."""
+    chars = []
+    for k, text in enumerate(texts):
+        if k:
+            chars.append(("\n", frozenset()))
+        style, i = set(), 0
+        while i < len(text):
+            m = MARKUP.match(text, i)
+            if m and m.group(0).startswith("&") and m.group(0) not in REFS:
+                m = None
+            if not m:
+                chars.append((text[i], frozenset(style)))
+                i += 1
+                continue
+            tok = m.group(0)
+            if tok in REFS:
+                chars.append((REFS[tok], frozenset(style)))
+            elif m.group(2):
+                (style.discard if m.group(1) else style.add)(m.group(2).lower())
+            i = m.end()
+    text = "\n".join(texts)
     lines, cur = [], []
     for c, st in chars + [("\n", frozenset())]:
         if c == "\n":
