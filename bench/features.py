@@ -6,7 +6,7 @@ medians, ratio. The base keeps the demo's background, padding, corners and shado
 motion blur either, so --only zoom is the zooms alone and --only motion-blur adds the blur to
 them.
 
-    python3 bench/features.py [--runs 5] [--seconds 14]
+    python3 bench/features.py [--runs 5] [--seconds 14] [--control]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
                                       annotations|annotations-text|spotlight|motion-blur|
                                       keys|auto-zoom|captions|scenes|scene-transitions|split-slide]
@@ -62,6 +62,11 @@ is what the slide costs over switching.
 
 --only motion-blur: both sides have the demo's zooms (as --only zoom); the other adds
 "motion_blur": {"screen": 0.5, "cursor": true}.
+
+--control: no feature; the base against itself (the same project, the same command, alternating
+as above). What that ratio strays from 1.000 is what the host's noise alone does to a ratio in
+that stretch: quote it beside a feature's. (An overlay's own cost, free of that noise, is counted
+in instructions by bench/instructions.py.)
 
 Inputs are the demo's (`vexport synth --cursor-track --no-pointer --webcam --mic`): a 1080p60
 synthetic desktop whose pointer is not baked in, its cursor track (a scripted path with pauses
@@ -193,6 +198,8 @@ def arguments(ap):
                                        "scene-transitions"),
                     help="add only this feature to the base")
     ap.add_argument("--vexport", default=os.path.join(ROOT, "build", "vexport"))
+    ap.add_argument("--control", action="store_true",
+                    help="the base against itself: the host's noise alone (no feature)")
 
 
 def projects(a):
@@ -276,8 +283,8 @@ def main():
     tmp = projects(a)
     out = os.path.join(tmp, "out.mp4")
     names = ("base", "features")  # "features": all of them, or the --only one
-    cmds = {n: [a.vexport, "render", os.path.join(tmp, n + ".json"), "--preset", a.preset,
-                "-q", "-o", out] for n in names}
+    cmds = {n: [a.vexport, "render", os.path.join(tmp, ("base" if a.control else n) + ".json"),
+                "--preset", a.preset, "-q", "-o", out] for n in names}
     times = {n: [] for n in names}
     cpu = {n: [] for n in names}
     for i in range(a.runs):
@@ -293,7 +300,8 @@ def main():
     for n in names:
         print(f"{n:8} median {statistics.median(times[n]):.2f} s  "
               f"(runs: {', '.join(f'{t:.2f}' for t in times[n])})")
-    what = f"{a.only} alone" if a.only else "features"
+    what = "the base against itself (--control)" if a.control else \
+        f"{a.only} alone" if a.only else "features"
     print(f"{what} cost: {mf / mb:.3f}x the export without them (CPU time: "
           f"{statistics.median(cpu['features']) / statistics.median(cpu['base']):.3f}x)")
     # each run against the base run just before it: a slow stretch of the machine slows both

@@ -708,11 +708,11 @@ typedef struct Bounds {
     uint8_t fill;
 } Bounds;
 
-/* Where |q - 1| < t along row py, q = |(dx / a, dy / b)| (ellipse_dist's) from the centre of
- * the ellipse in g: outside b->x0, b->x1; inside the hole, q <= 1 - t. With m = min(a, b), the
- * distance ellipse_dist gives is (q - 1) q / |(dx / a^2, dy / b^2)|, and that gradient's length
- * is at most q / m: so |distance| >= |q - 1| m, and a sample whose |distance| must reach T is
- * one where |q - 1| >= T / m. */
+/* Into b, along row py of the ellipse in g: the samples outside (x0, x1) have q >= 1 + t, those
+ * inside [h0, h1] q <= 1 - t, where q = |(dx / a, dy / b)| from its centre (ellipse_dist's).
+ * With m = min(a, b), the distance ellipse_dist gives is (q - 1) q / |(dx / a^2, dy / b^2)|,
+ * and that gradient's length is at most q / m: so |distance| >= |q - 1| m, and the samples
+ * nearer than T lie where |q - 1| < T / m (the t passed). */
 static void ellipse_bounds(const double g[4], double py, double t, Bounds *b)
 {
     const double a = g[2] / 2, bb = g[3] / 2, cx = g[0] + a, v = (py - g[1] - bb) / bb;
@@ -742,6 +742,7 @@ static double rrect_whole(double cy, double hw, double hh, double r, double py)
     return e > 0 ? hw - r + sqrt(e) - 1 : -1;
 }
 
+/* The bounds of row py for annotation k (type; ar, l: as cover_at takes them). */
 static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, const double l[4],
                          double py)
 {
