@@ -8,8 +8,9 @@ them.
 
     python3 bench/features.py [--runs 5] [--seconds 14] [--control]
                               [--only camera|cursor|zoom|audio|crossfade|fade-black|masks|
-                                      annotations|annotations-text|spotlight|motion-blur|
-                                      keys|auto-zoom|captions|scenes|scene-transitions|split-slide]
+                                      annotations|annotations-zoom|annotations-text|spotlight|
+                                      motion-blur|keys|auto-zoom|captions|scenes|
+                                      scene-transitions|split-slide]
 
 Besides the ratio of the medians it prints the median of the paired ratios (each run over the
 base run just before it), which a slow stretch of a shared machine moves less.
@@ -27,6 +28,10 @@ seconds: it dims the whole screen while shown).
 
 --only captions: the base plus an SRT file written by captions_srt below: a cue of one or two
 lines every 2 s, shown for 1.6 s (Latin, Cyrillic, CJK), the captions section at its defaults.
+
+--only annotations-zoom: both sides have the demo's zooms (as --only zoom); the other adds
+ANNOTATIONS, placed in recording pixels, so that they follow the zooms: while a zoom moves, each
+shown shape's coverage is worked out again every frame.
 
 --only crossfade / fade-black: both sides cut the recording into 2 s ranges 0.5 s apart
 (timeline_cuts below); the base cuts plainly, the other enters every range after the first with
@@ -193,7 +198,7 @@ def arguments(ap):
     ap.add_argument("--crf", default="23")
     ap.add_argument("--only", choices=("camera", "cursor", "zoom", "audio", "crossfade",
                                        "fade-black", "masks", "annotations",
-                                       "annotations-text", "spotlight", "motion-blur", "keys",
+                                       "annotations-zoom", "annotations-text", "spotlight", "motion-blur", "keys",
                                        "auto-zoom", "captions", "scenes", "split-slide",
                                        "scene-transitions"),
                     help="add only this feature to the base")
@@ -250,6 +255,12 @@ def projects(a):
             f.write(captions_srt(a.seconds))
         feat = json.loads(json.dumps(base))
         feat["sources"]["captions"] = "talk.srt"
+    elif a.only == "annotations-zoom":  # both zoom; recording-placed shapes follow it
+        base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
+        base["sources"]["cursor"] = feat["sources"]["cursor"]
+        base["cursor"] = {"draw": False}
+        feat = json.loads(json.dumps(base))
+        feat["annotations"] = ANNOTATIONS
     elif a.only == "motion-blur":
         base["zoom"], base["auto_zoom"] = feat["zoom"], feat["auto_zoom"]
         base["sources"]["cursor"] = feat["sources"]["cursor"]
