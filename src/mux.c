@@ -146,6 +146,44 @@ int vx_muxer_add_captions(VxMuxer *m, const VxSoft *s)
     return st->index;
 }
 
+/* A 3GPP text sample's style records (TS 26.245, 5.17.1.1, 'styl') for text's first len bytes,
+ * styled as sty says (VX_CUE_B, _I, _U: the same bits as the records' bold, italic and
+ * underline; strike-through has none): one record per stretch of one style that is not plain,
+ * in characters (code points), font 1, size and colour the sample entry's (tx3g_entry). Into
+ * out when it is not NULL; returns the box's size, 0 when all is plain. */
+static size_t tx3g_styles(uint8_t *out, const char *text, const uint8_t *sty, size_t len)
+{
+    size_t n = 0, chars = 0, start = 0;
+    int cur = 0;
+    for (size_t i = 0; i <= len; i++) {
+        const int cont = i < len && ((uint8_t)text[i] & 0xc0) == 0x80; /* within a character */
+        if (cont)
+            continue;
+        const int want = i < len ? sty[i] & (VX_CUE_B | VX_CUE_I | VX_CUE_U) : 0;
+        if (want != cur) {
+            if (cur && out) { /* the stretch [start, chars) */
+                uint8_t *e = out + 10 + 12 * n;
+                AV_WB16(e, (unsigned)start);
+                AV_WB16(e + 2, (unsigned)chars);
+                AV_WB16(e + 4, 1);
+                e[6] = (uint8_t)cur, e[7] = 18;
+                e[8] = e[9] = e[10] = e[11] = 0xff;
+            }
+            n += cur != 0;
+            start = chars, cur = want;
+        }
+        chars++;
+    }
+    if (!n)
+        return 0;
+    if (out) {
+        AV_WB32(out, (unsigned)(10 + 12 * n));
+        memcpy(out + 4, "styl", 4);
+        AV_WB16(out + 8, (unsigned)n);
+    }
+    return 10 + 12 * n;
+}
+
 int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
 {
     const int tx3g = m->oc->streams[idx]->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT;
@@ -154,23 +192,29 @@ int vx_muxer_write_captions(VxMuxer *m, int idx, const VxSoft *s)
         return VX_ERR(ENOMEM);
     int ret = 0;
     for (int i = 0; i < s->n && ret >= 0; i++) {
-        /* mov_text: plain text; WebVTT: its own tags and escapes (docs/project-format.md) */
-        char *text = vx_cue_text(s->cues[i].text, tx3g ? 0 : 2);
-        if (!text) {
+        /* mov_text: the plain text, then style records for its bold, italic and underlined
+         * stretches; WebVTT: its own tags and escapes (docs/project-format.md) */
+        char *text = NULL;
+        uint8_t *sty = NULL;
+        if (tx3g ? vx_cue_markup(s->cues[i].text, &text, &sty) < 0
+                 : !(text = vx_cue_text(s->cues[i].text, 2))) {
             ret = VX_ERR(ENOMEM);
             break;
         }
         /* a 3GPP sample's text length is 16 bits */
         const size_t len = tx3g ? vx_utf8_cut(text, strlen(text), 65000) : strlen(text);
-        if ((ret = av_new_packet(pkt, (int)len + (tx3g ? 2 : 0))) < 0) {
-            free(text);
+        const size_t styl = tx3g ? tx3g_styles(NULL, text, sty, len) : 0;
+        if ((ret = av_new_packet(pkt, (int)(len + styl) + (tx3g ? 2 : 0))) < 0) {
+            free(text), free(sty);
             ret = VX_ERR(ENOMEM);
             break;
         }
         if (tx3g)
             AV_WB16(pkt->data, (unsigned)len);
         memcpy(pkt->data + (tx3g ? 2 : 0), text, len);
-        free(text);
+        if (styl)
+            tx3g_styles(pkt->data + 2 + len, text, sty, len);
+        free(text), free(sty);
         /* WebVTT: the cue's place ({\anN}) as its settings, which the muxer writes beside */
         const char *set = tx3g ? "" : vx_cue_vtt_settings(s->cues[i].text);
         uint8_t *sd = *set ? av_packet_new_side_data(pkt, AV_PKT_DATA_WEBVTT_SETTINGS,

@@ -15,7 +15,8 @@ against the project, computed here from docs/project-format.md (no library code)
 - markup ("Markup"): <b> <i> <u> <s> (classes allowed) style the text; <v ...>, <c...>,
   <lang ...>, <ruby>, <rt>, <font ...>, their closings, timestamps and {\\...} blocks go;
   the eight character references become characters; lines left blank (empty or spaces) go.
-  A mov_text sample holds the plain text; an .srt the text with <b> <i> <u> <s>, starting
+  A mov_text sample holds the plain text and style records ('styl', 3GPP TS 26.245) for its
+  bold, italic and underlined stretches (in characters; font 1, size 18, white); an .srt the text with <b> <i> <u> <s>, starting
   with the cue's first {\\anN}; a WebVTT track or .vtt the text with <b> <i> <u> and & < >
   escaped. Where the style changes, all open tags are closed (innermost first) and then
   those of the new style opened in the order b, i, u, s.
@@ -124,6 +125,47 @@ MARKUP = re.compile(r"<(/?)([biusBIUS])(?:\.[^<>\n]*)?>"
                     r"|<[0-9][0-9:.]*>|\{\\[^{}\n]*\}|&[a-z]+;", re.I)
 
 
+def tagged(chars):
+    """Characters [(c, styles)] as text with <b> <i> <u> where a style changes: all open tags
+    closed (innermost first), then the new ones opened in the order b, i, u. How a mov_text
+    sample is compared: its text and its style records written so, and the cue's so."""
+    out, open_ = "", []
+    for c, st in chars + [("", set())]:
+        want = [t for t in "biu" if t in st]
+        if want != open_:
+            out += "".join(f"</{t}>" for t in reversed(open_)) + "".join(f"<{t}>" for t in want)
+            open_ = want
+        out += c
+    return out
+
+
+def tx3g_sample(data):
+    """A 3GPP text sample (16-bit length, UTF-8 text, then boxes): its text with the stretches
+    its style records ('styl') make bold, italic or underlined as tagged() writes them. The
+    records must use font 1 at size 18 in opaque white, as the track's sample entry."""
+    n = int.from_bytes(data[:2], "big")
+    text = data[2:2 + n].decode("utf-8")
+    styles = [set() for _ in text]
+    pos = 2 + n
+    while pos + 8 <= len(data):
+        size, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        if size < 8 or pos + size > len(data):
+            raise ValueError(f"a box of {size} bytes at {pos} in a {len(data)}-byte sample")
+        if kind == b"styl":
+            count = int.from_bytes(data[pos + 8:pos + 10], "big")
+            if size != 10 + 12 * count:
+                raise ValueError(f"a styl box of {size} bytes for {count} records")
+            for r in range(count):
+                e = data[pos + 10 + 12 * r:pos + 22 + 12 * r]
+                a, b = int.from_bytes(e[0:2], "big"), int.from_bytes(e[2:4], "big")
+                if not a < b <= len(text) or e[4:6] != b"\0\1" or e[7] != 18 or e[8:] != b"\xff" * 4:
+                    raise ValueError(f"style record {r}: {e.hex()} (text of {len(text)} characters)")
+                for i in range(a, b):
+                    styles[i] |= {t for t, bit in (("b", 1), ("i", 2), ("u", 4)) if e[6] & bit}
+        pos += size
+    return tagged(list(zip(text, styles)))
+
+
 def as_written(texts, form):
     """The text of a soft cue, the texts of the subtitle cues it shows one per line, as a FILE
     of this form holds it: "plain", "srt" or "vtt". Each cue's markup styles its own text only
@@ -163,6 +205,8 @@ def as_written(texts, form):
         flat += line
     if form == "plain":
         return "".join(c for c, _ in flat)
+    if form == "tx3g":  # styled stretches as tags, to compare with a sample's style records
+        return tagged([(c, set(st)) for c, st in flat])
     keep = "bius" if form == "srt" else "biu"
     out, open_ = "", []
     place = re.search(r"\{(?=\\)[^{}\n]*?\\an([1-9])[^{}\n]*\}", text)
@@ -200,14 +244,11 @@ def track(path, lang):
     out = []
     for k in pk:
         data = bytes.fromhex("".join(l[10:49].replace(" ", "") for l in k["data"].splitlines()))
-        if want == "mov_text":
-            n = int.from_bytes(data[:2], "big")
-            data = data[2:2 + n]
-        if not data:
+        text = tx3g_sample(data) if want == "mov_text" else data.decode("utf-8")
+        if not text:
             continue  # the empty samples between cues
         a = float(k["pts_time"]) - v0
-        out.append((round(a * 1000), round((a + float(k["duration_time"])) * 1000),
-                    data.decode("utf-8")))
+        out.append((round(a * 1000), round((a + float(k["duration_time"])) * 1000), text))
     return out
 
 
@@ -244,7 +285,7 @@ def main():
             print(f"FAIL: {f}: {e}")
             bad = 1
             continue
-        form = "srt" if f.endswith(".srt") else "vtt" if f.endswith((".vtt", ".webm")) else "plain"
+        form = "srt" if f.endswith(".srt") else "vtt" if f.endswith((".vtt", ".webm")) else "tx3g"
         want = [(a, b, as_written(t, form)) for a, b, t, _, _ in ev]
         # a WebM's times are in whole ms after the muxer's shift: within 1 ms
         ok = len(got) == len(want) and all(
