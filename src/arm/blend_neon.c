@@ -262,10 +262,8 @@ static inline void tint_at(uint8_t *dst, const uint8_t *cov, int c, int a, int n
         const uint16x8_t m1 = tint_weight8(vmovl_high_u8(cv), (uint16_t)a, opaque);
         vst1q_u8(dst + x, vcombine_u8(tint8(vget_low_u8(d), m0, vc), tint8(vget_high_u8(d), m1, vc)));
     }
-    for (; x < n; x++) {
-        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
-        dst[x] = (uint8_t)((dst[x] * (256 - m) + (unsigned)c * m + 128) >> 8);
-    }
+    for (; x < n; x++)
+        dst[x] = vx_tint_mix(dst[x], (unsigned)c, vx_tint_weight(cov[x], (unsigned)a));
 }
 
 void vx_blend_tint_neon(uint8_t *dst, const uint8_t *cov, int c, int a, int n)
@@ -291,9 +289,9 @@ static inline void tint_uv_at(uint8_t *dst, const uint8_t *cov, int cb, int cr, 
                  vcombine_u8(tint8(vget_low_u8(d), m0, vc), tint8(vget_high_u8(d), m1, vc)));
     }
     for (; x < n; x++) {
-        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
-        dst[2 * x] = (uint8_t)((dst[2 * x] * (256 - m) + (unsigned)cb * m + 128) >> 8);
-        dst[2 * x + 1] = (uint8_t)((dst[2 * x + 1] * (256 - m) + (unsigned)cr * m + 128) >> 8);
+        const unsigned m = vx_tint_weight(cov[x], (unsigned)a);
+        dst[2 * x] = vx_tint_mix(dst[2 * x], (unsigned)cb, m);
+        dst[2 * x + 1] = vx_tint_mix(dst[2 * x + 1], (unsigned)cr, m);
     }
 }
 

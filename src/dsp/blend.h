@@ -23,6 +23,19 @@ static inline unsigned vx_div255(unsigned v)
     return (v + (v >> 8)) >> 8;
 }
 
+/* tint's weight (0..256) of coverage cov (0..255) at opacity a (0..256), and sample x mixed
+ * with colour c by it: the formula in VxBlendDSP.tint, as the SIMD versions' last samples
+ * work it out */
+static inline unsigned vx_tint_weight(unsigned cov, unsigned a)
+{
+    return (cov * a * 257 + 32768) >> 16;
+}
+
+static inline uint8_t vx_tint_mix(unsigned x, unsigned c, unsigned m)
+{
+    return (uint8_t)((x * (256 - m) + c * m + 128) >> 8);
+}
+
 /* The RGB -> Y'CbCr coefficients the blend kernels use: 15 fractional bits, so that each fits
  * a signed 16-bit multiply (SIMD multiply-adds). Derived from VxConvCoefs by
  * vx_blend_coefs_from, the one place that reads VxConvCoefs' fields and precision. */

@@ -304,10 +304,8 @@ static inline void tint_at(uint8_t *dst, const uint8_t *cov, int c, int a, int n
         _mm_storeu_si128((__m128i *)(dst + x),
                          tint16(_mm_loadu_si128((const __m128i *)(dst + x)), m, vc));
     }
-    for (; x < n; x++) {
-        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
-        dst[x] = (uint8_t)((dst[x] * (256 - m) + (unsigned)c * m + 128) >> 8);
-    }
+    for (; x < n; x++)
+        dst[x] = vx_tint_mix(dst[x], (unsigned)c, vx_tint_weight(cov[x], (unsigned)a));
 }
 
 void vx_blend_tint_avx2(uint8_t *dst, const uint8_t *cov, int c, int a, int n)
@@ -333,9 +331,9 @@ static inline void tint_uv_at(uint8_t *dst, const uint8_t *cov, int cb, int cr, 
                          tint16(_mm_loadu_si128((const __m128i *)(dst + 2 * x)), m, vc));
     }
     for (; x < n; x++) {
-        const unsigned p = (unsigned)cov[x] * (unsigned)a, m = (p * 257 + 32768) >> 16;
-        dst[2 * x] = (uint8_t)((dst[2 * x] * (256 - m) + (unsigned)cb * m + 128) >> 8);
-        dst[2 * x + 1] = (uint8_t)((dst[2 * x + 1] * (256 - m) + (unsigned)cr * m + 128) >> 8);
+        const unsigned m = vx_tint_weight(cov[x], (unsigned)a);
+        dst[2 * x] = vx_tint_mix(dst[2 * x], (unsigned)cb, m);
+        dst[2 * x + 1] = vx_tint_mix(dst[2 * x + 1], (unsigned)cr, m);
     }
 }
 
