@@ -700,30 +700,67 @@ static uint8_t cover_at(int type, int lit, const Look *k, const Arrow *ar, const
     return (uint8_t)lrint(cv * 255);
 }
 
-/* Along a row: outside (x0, x1) a shape's coverage is `fill` (0; a spotlight's 255), inside
- * [h0, h1] it is 0 (h0 > h1: nowhere), both with a sample to spare; between, cover_at works it
- * out sample by sample. */
+/* Along a row: outside (x0, x1) a shape's coverage is `fill` (0; a spotlight's 255), and inside
+ * each known stretch [k[i][0], k[i][1]] it is v[i] (0 inside an outline or a spotlight's lit
+ * shape; 255 inside a stroke), all with a sample to spare; elsewhere cover_at works it out
+ * sample by sample. */
+#define MAX_KNOWN 4
 typedef struct Bounds {
-    double x0, x1, h0, h1;
-    uint8_t fill;
+    double x0, x1;
+    double k[MAX_KNOWN][2];
+    uint8_t v[MAX_KNOWN], fill;
+    int n;
 } Bounds;
 
-/* Into b, along row py of the ellipse in g: the samples outside (x0, x1) have q >= 1 + t, those
- * inside [h0, h1] q <= 1 - t, where q = |(dx / a, dy / b)| from its centre (ellipse_dist's).
- * With m = min(a, b), the distance ellipse_dist gives is (q - 1) q / |(dx / a^2, dy / b^2)|,
- * and that gradient's length is at most q / m: so |distance| >= |q - 1| m, and the samples
- * nearer than T lie where |q - 1| < T / m (the t passed). */
-static void ellipse_bounds(const double g[4], double py, double t, Bounds *b)
+/* [a, b] known to be v (a > b: nothing) */
+static void known(Bounds *b, double a, double e, uint8_t v)
 {
-    const double a = g[2] / 2, bb = g[3] / 2, cx = g[0] + a, v = (py - g[1] - bb) / bb;
-    const double out = (1 + t) * (1 + t) - v * v, in = (1 - t) * (1 - t) - v * v;
-    if (out <= 0) {
+    if (a <= e && b->n < MAX_KNOWN)
+        b->k[b->n][0] = a, b->k[b->n][1] = e, b->v[b->n++] = v;
+}
+
+/* Both sides of centre cx from half width i out to half width o (i < 0: one stretch). */
+static void known_sides(Bounds *b, double cx, double i, double o, uint8_t v)
+{
+    if (i < 0) {
+        known(b, cx - o, cx + o, v);
+    } else {
+        known(b, cx - o, cx - i, v);
+        known(b, cx + i, cx + o, v);
+    }
+}
+
+/* The half width of ellipse g's row py (the centre's distance along the row) where
+ * q = |(dx / a, dy / b)| = t; negative: the row does not reach t. */
+static double ellipse_half(const double g[4], double py, double t)
+{
+    const double bb = g[3] / 2, v = (py - g[1] - bb) / bb, e = t * t - v * v;
+    return e > 0 ? g[2] / 2 * sqrt(e) : -1;
+}
+
+/* Into b, along row py of the ellipse in g: the samples outside (x0, x1) have q >= 1 + t, those
+ * inside the hole q <= 1 - t (known 0), where q = |(dx / a, dy / b)| from its centre
+ * (ellipse_dist's). With m = min(a, b) and M = max(a, b), the distance ellipse_dist gives is
+ * (q - 1) q / |(dx / a^2, dy / b^2)|, and that gradient's length is from q / M to q / m: so
+ * |q - 1| m <= |distance| <= |q - 1| M. The samples nearer than T lie where |q - 1| < T / m (the
+ * t passed); those nearer than F where |q - 1| <= F / M (tf: known 255 there; none when
+ * tf <= 0). */
+static void ellipse_bounds(const double g[4], double py, double t, double tf, Bounds *b)
+{
+    const double cx = g[0] + g[2] / 2, o = ellipse_half(g, py, 1 + t);
+    if (o < 0) {
         b->x0 = b->x1 = cx; /* all of the row: fill */
         return;
     }
-    b->x0 = cx - a * sqrt(out) - 1, b->x1 = cx + a * sqrt(out) + 1;
-    if (t < 1 && in > 0)
-        b->h0 = cx - a * sqrt(in) + 1, b->h1 = cx + a * sqrt(in) - 1;
+    b->x0 = cx - o - 1, b->x1 = cx + o + 1;
+    const double h = t < 1 ? ellipse_half(g, py, 1 - t) : -1;
+    if (h >= 0)
+        known(b, cx - h + 1, cx + h - 1, 0);
+    const double fo = tf > 0 ? ellipse_half(g, py, 1 + tf) : -1;
+    if (fo >= 1) {
+        const double fi = tf < 1 ? ellipse_half(g, py, 1 - tf) : -1;
+        known_sides(b, cx, fi < 0 ? -1 : fi + 1, fo - 1, 255);
+    }
 }
 
 /* The half width of the part of row py, about cx, that a rounded rectangle (centre (cx, cy), half
@@ -742,11 +779,26 @@ static double rrect_whole(double cy, double hw, double hh, double r, double py)
     return e > 0 ? hw - r + sqrt(e) - 1 : -1;
 }
 
+/* The half width of the part of row py beyond which that rounded rectangle covers nothing
+ * (vx_rrect_coverage 0: the distance 0.5 or more), and a sample to spare; negative: it covers
+ * nothing on the row. Along the sides (qy <= 0), |px - cx| < hw + 0.5; by the corners,
+ * |px - cx| < hw - r + sqrt((r + 0.5)^2 - qy^2). */
+static double rrect_reach(double cy, double hw, double hh, double r, double py)
+{
+    const double ay = fabs(py - cy), qy = ay - (hh - r);
+    if (ay >= hh + 0.5 + 1e-6)
+        return -1;
+    if (qy <= 0)
+        return hw + 0.5 + 1;
+    const double e = (r + 0.5) * (r + 0.5) - qy * qy;
+    return hw - r + sqrt(e > 0 ? e : 0) + 1;
+}
+
 /* The bounds of row py for annotation k (type; ar, l: as cover_at takes them). */
 static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, const double l[4],
                          double py)
 {
-    Bounds b = {-INFINITY, INFINITY, 1, 0, type == SPOTLIGHT ? 255 : 0};
+    Bounds b = {.x0 = -INFINITY, .x1 = INFINITY, .fill = type == SPOTLIGHT ? 255 : 0};
     const double m = fmin(k->g[2], k->g[3]) / 2; /* an ellipse's smaller half axis */
     const double cx = k->g[0] + k->g[2] / 2, cy = k->g[1] + k->g[3] / 2;
     switch (type) {
@@ -759,24 +811,39 @@ static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, cons
             const double p = (c - r) / ar->uy, q = (c + r) / ar->uy;
             b.x0 = fmin(p, q) - 1, b.x1 = fmax(p, q) + 1;
         }
+        /* covered whole along the shaft: where 0 <= s <= shaft_end and |n| <= w / 2 - 0.5,
+         * the shaft's distance is at most -0.5; s = (px - from x) ux + (py - from y) uy */
+        const double f = k->w / 2 - 1, s0 = (py - k->g[1]) * ar->uy, se = ar->shaft_end - 0.5;
+        if (f <= 0 || se <= 0.5 || fabs(ar->uy) < 1e-6 || fabs(ar->ux) < 1e-6)
+            break; /* (a shaft along a row or a column: the samples one by one) */
+        const double p = (c - f) / ar->uy, q = (c + f) / ar->uy;
+        const double u = k->g[0] + (0.5 - s0) / ar->ux, v = k->g[0] + (se - s0) / ar->ux;
+        known(&b, fmax(fmin(p, q), fmin(u, v)) + 1, fmin(fmax(p, q), fmax(u, v)) - 1, 255);
         break;
     }
-    case RECTANGLE: { /* nothing where the inside of the stroke covers a sample whole */
-        const double h = k->w / 2, iw = k->g[2] - k->w, ih = k->g[3] - k->w;
-        const double e = iw > 0 && ih > 0 ? rrect_whole(cy, iw / 2, ih / 2, fmax(k->r - h, 0), py)
-                                          : -1;
+    case RECTANGLE: {
+        /* nothing where the inside of the stroke covers a sample whole; all of it where the
+         * outside covers it whole and the inside nothing */
+        const double h = k->w / 2, iw = k->g[2] - k->w, ih = k->g[3] - k->w, ri = fmax(k->r - h, 0);
+        const int inner = iw > 0 && ih > 0;
+        const double e = inner ? rrect_whole(cy, iw / 2, ih / 2, ri, py) : -1;
         if (e >= 0)
-            b.h0 = cx - e, b.h1 = cx + e;
+            known(&b, cx - e, cx + e, 0);
+        const double o = rrect_whole(cy, k->g[2] / 2 + h, k->g[3] / 2 + h, k->r + h, py);
+        const double i = inner ? rrect_reach(cy, iw / 2, ih / 2, ri, py) : -1;
+        if (o >= 0)
+            known_sides(&b, cx, i, o, 255);
         break;
     }
-    case ELLIPSE: /* covered where |distance| < w / 2 + 0.5 */
+    case ELLIPSE: /* covered where |distance| < w / 2 + 0.5, whole where it is <= w / 2 - 0.5 */
         if (m > 1e-3)
-            ellipse_bounds(k->g, py, (k->w / 2 + 0.5) / m, &b);
+            ellipse_bounds(k->g, py, (k->w / 2 + 0.5) / m,
+                           (k->w / 2 - 0.5) / fmax(k->g[2], k->g[3]) * 2, &b);
         break;
     default: /* spotlight */
         if (lit) { /* 255 where the distance is 0.5 or more, 0 where it is -0.5 or less */
             if (m > 1e-3)
-                ellipse_bounds(k->g, py, 0.5 / m, &b);
+                ellipse_bounds(k->g, py, 0.5 / m, 0, &b);
         } else if (!(py > l[2] && py < l[3])) {
             b.x0 = b.x1 = 0;
         } else { /* 0 where the lit rectangle covers a sample whole */
@@ -784,10 +851,18 @@ static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, cons
                                          fmin(k->r, fmin(k->g[2], k->g[3]) / 2), py);
             b.x0 = l[0] - 1, b.x1 = l[1] + 1;
             if (e >= 0)
-                b.h0 = cx - e, b.h1 = cx + e;
+                known(&b, cx - e, cx + e, 0);
         }
     }
     return b;
+}
+
+/* Samples [a, e) of a row at px = base + i * step, py, one by one (cover_at). */
+static void cover_span(uint8_t *row, int a, int e, double base, int step, double py, int type,
+                       int lit, const Look *k, const Arrow *ar, const double l[4])
+{
+    for (int i = a; i < e; i++)
+        row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
 }
 
 /* Samples i < n of a row at px = base + i * step, py: through b, then cover_at. Returns the
@@ -796,21 +871,32 @@ static void cover_row(uint8_t *row, int n, double base, int step, double py, int
                       const Look *k, const Arrow *ar, const double l[4], int *r)
 {
     const Bounds b = row_bounds(type, lit, k, ar, l, py);
-    /* [i0, i1): the samples inside (x0, x1), and more; [h0, h1): inside [h0, h1] */
+    /* [i0, i1): the samples inside (x0, x1), and more */
     const double f0 = floor((b.x0 - base) / step), f1 = ceil((b.x1 - base) / step) + 1;
     const int i0 = f0 < 0 ? 0 : f0 > n ? n : (int)f0, i1 = f1 < i0 ? i0 : f1 > n ? n : (int)f1;
-    int h0 = i1, h1 = i1;
-    if (b.h0 <= b.h1) {
-        const double g0 = ceil((b.h0 - base) / step), g1 = floor((b.h1 - base) / step) + 1;
-        h0 = g0 < i0 ? i0 : g0 > i1 ? i1 : (int)g0;
-        h1 = g1 < h0 ? h0 : g1 > i1 ? i1 : (int)g1;
+    /* the known stretches as samples within [i0, i1), in order along the row */
+    int ka[MAX_KNOWN], ke[MAX_KNOWN], nk = 0;
+    uint8_t kv[MAX_KNOWN];
+    for (int q = 0; q < b.n; q++) {
+        const double g0 = ceil((b.k[q][0] - base) / step), g1 = floor((b.k[q][1] - base) / step) + 1;
+        const int a = g0 < i0 ? i0 : g0 > i1 ? i1 : (int)g0, e = g1 < a ? a : g1 > i1 ? i1 : (int)g1;
+        if (a >= e)
+            continue;
+        int j = nk++;
+        for (; j > 0 && ka[j - 1] > a; j--)
+            ka[j] = ka[j - 1], ke[j] = ke[j - 1], kv[j] = kv[j - 1];
+        ka[j] = a, ke[j] = e, kv[j] = b.v[q];
     }
     memset(row, b.fill, (size_t)i0);
-    for (int i = i0; i < h0; i++)
-        row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
-    memset(row + h0, 0, (size_t)(h1 - h0));
-    for (int i = h1; i < i1; i++)
-        row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
+    int at = i0;
+    for (int q = 0; q < nk; q++) {
+        const int a = ka[q] > at ? ka[q] : at; /* (they do not overlap; if they did, the first) */
+        cover_span(row, at, a, base, step, py, type, lit, k, ar, l);
+        if (ke[q] > a)
+            memset(row + a, kv[q], (size_t)(ke[q] - a));
+        at = ke[q] > a ? ke[q] : a;
+    }
+    cover_span(row, at, i1, base, step, py, type, lit, k, ar, l);
     memset(row + i1, b.fill, (size_t)(n - i1));
     if (b.fill) { /* a spotlight: 255 outside [i0, i1); the runs from a sample either side */
         const int a = i0 > 0 ? i0 - 1 : 0, e = i1 < n ? i1 + 1 : n;
