@@ -656,24 +656,47 @@ static int ann_begin(VxLayer *ly, const VxLayerFrame *fr)
     return 0;
 }
 
+/* 8 samples at c: all 0, or none 0 (the classic test for a zero byte in a word) */
+static inline uint64_t word_at(const uint8_t *c)
+{
+    uint64_t v;
+    memcpy(&v, c, 8);
+    return v;
+}
+
+static inline int none_zero(uint64_t v)
+{
+    return !((v - 0x0101010101010101u) & ~v & 0x8080808080808080u);
+}
+
 /* Where coverage row c (n samples) is not 0, as one or two runs: [r[0], r[1]) and [r[2], r[3])
  * (empty when r[2] = r[3]), split at the longest stretch of zeros between the first and the
- * last sample that is not 0, when it is 16 samples or more (a stroke's two sides). */
+ * last sample that is not 0, when it is 16 samples or more (a stroke's two sides). The
+ * stretches are crossed 8 samples at a time. */
 static void row_runs(const uint8_t *c, int n, int *r)
 {
     int lo = 0, hi = n;
+    while (lo + 8 <= n && !word_at(c + lo))
+        lo += 8;
     while (lo < n && !c[lo])
         lo++;
+    while (hi - 8 >= lo && !word_at(c + hi - 8))
+        hi -= 8;
     while (hi > lo && !c[hi - 1])
         hi--;
     r[0] = lo, r[1] = r[2] = r[3] = hi;
     int gs = 0, gl = 0;
     for (int i = lo; i < hi;) {
         if (c[i]) {
-            i++;
+            while (i + 8 <= hi && none_zero(word_at(c + i)))
+                i += 8;
+            while (i < hi && c[i])
+                i++;
             continue;
         }
         int j = i;
+        while (j + 8 <= hi && !word_at(c + j))
+            j += 8;
         while (j < hi && !c[j])
             j++;
         if (j - i > gl)

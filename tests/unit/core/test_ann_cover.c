@@ -2,14 +2,38 @@
  * each row a shape can reach (row_bounds); this checks that part against every sample of the
  * row worked out one by one (cover_at), for random arrows, rectangles, ellipses and spotlights
  * (rectangle and ellipse), near-circles and rows through their middles, luma and chroma
- * spacing; and the runs where a row is not 0 against those of the whole row. A bound drawn a
- * sample too tight makes a stroke lose its edge: the check fails then. The file is included
- * whole, to reach its static functions. FFmpeg-free (core suite). */
+ * spacing; and the runs where a row is not 0 (row_runs, also on random rows) against a
+ * search of the whole row one sample at a time. A bound drawn a sample too tight makes a stroke
+ * lose its edge: the check fails then. The file is included whole, to reach its static
+ * functions. FFmpeg-free (core suite). */
 #include "../../../src/layers/annotations.c"
 
 #include "../check.h"
 
 static double rnd(double a, double b) { return a + (b - a) * (rand() / (double)RAND_MAX); }
+
+/* row_runs as documented, one sample at a time: the first and last samples not 0, and the
+ * first longest stretch of zeros between them when it is 16 or more */
+static void runs_ref(const uint8_t *c, int n, int *r)
+{
+    int lo = 0, hi = n, gs = 0, gl = 0;
+    while (lo < n && !c[lo])
+        lo++;
+    while (hi > lo && !c[hi - 1])
+        hi--;
+    r[0] = lo, r[1] = r[2] = r[3] = hi;
+    for (int i = lo, z = -1; i <= hi; i++) {
+        if (i < hi && !c[i]) {
+            z = z < 0 ? i : z;
+        } else if (z >= 0) {
+            if (i - z > gl)
+                gs = z, gl = i - z;
+            z = -1;
+        }
+    }
+    if (gl >= 16)
+        r[1] = gs, r[2] = gs + gl;
+}
 
 int main(void)
 {
@@ -61,13 +85,28 @@ int main(void)
                       "%g at x %g is %d, one by one %d", type, lit, k.g[0], k.g[1], k.g[2],
                       k.g[3], k.w, k.r, i, py, base + i * step, row[i], want);
         }
-        row_runs(row, n, want_runs);
+        runs_ref(row, n, want_runs);
         if (memcmp(runs, want_runs, sizeof(runs)) && bad++ < 5)
             CHECK(0, "type %d: the runs [%d, %d) [%d, %d), over the whole row [%d, %d) [%d, %d)",
                   type, runs[0], runs[1], runs[2], runs[3], want_runs[0], want_runs[1],
                   want_runs[2], want_runs[3]);
     }
-    CHECK(!bad, "%ld of %ld samples differ", bad, total);
+    for (int it = 0; it < 20000; it++) { /* row_runs on rows of stretches of every length */
+        uint8_t row[300];
+        const int n = 1 + rand() % 300;
+        for (int i = 0; i < n;) {
+            const int len = 1 + rand() % (rand() % 3 ? 12 : 40), v = rand() % 2 ? 1 + rand() % 255 : 0;
+            for (int j = 0; j < len && i < n; j++, i++)
+                row[i] = (uint8_t)(v && rand() % 8 == 0 ? 0 : v);
+        }
+        int got[4], want[4];
+        row_runs(row, n, got);
+        runs_ref(row, n, want);
+        if (memcmp(got, want, sizeof(got)) && bad++ < 5)
+            CHECK(0, "row_runs of a random row of %d: [%d, %d) [%d, %d), one by one [%d, %d) "
+                  "[%d, %d)", n, got[0], got[1], got[2], got[3], want[0], want[1], want[2], want[3]);
+    }
+    CHECK(!bad, "%ld of %ld samples or runs differ", bad, total);
     for (int t = 0; t < 4; t++)
         CHECK(seen[t], "no edge of shape type %d was drawn: the check saw none", t);
     printf("%ld samples, %ld differ\n", total, bad);
