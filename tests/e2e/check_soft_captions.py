@@ -16,10 +16,10 @@ against the project, computed here from docs/project-format.md (no library code)
   <lang ...>, <ruby>, <rt>, <font ...>, their closings, timestamps and {\\...} blocks go;
   the eight character references become characters; lines left blank (empty or spaces) go.
   A mov_text sample holds the plain text and style records ('styl', 3GPP TS 26.245) for its
-  bold, italic and underlined stretches (in characters; font 1, size 18, white); an .srt the text with <b> <i> <u> <s>, starting
-  with the cue's first {\\anN}; a WebVTT track or .vtt the text with <b> <i> <u> and & < >
-  escaped. Where the style changes, all open tags are closed (innermost first) and then
-  those of the new style opened in the order b, i, u, s.
+  bold, italic and underlined stretches (in characters; font 1, size 18, white); an .srt the
+  text with <b> <i> <u> <s>, starting with the cue's first {\\anN}; a WebVTT track or .vtt
+  the text with <b> <i> <u> and & < > escaped. Where the style changes, all open tags are
+  closed (innermost first) and then those of the new style opened in the order b, i, u, s.
 - place ("Soft captions"): a WebVTT cue carries the settings of the cue's first {\\anN}
   (ASS's numpad): line:0 for 7 8 9, line:50%,center for 4 5 6, none for 1 2 3; align:left for
   1 4 7, align:right for 3 6 9; none without one. A WebM's are read back through ffmpeg's
@@ -125,17 +125,18 @@ MARKUP = re.compile(r"<(/?)([biusBIUS])(?:\.[^<>\n]*)?>"
                     r"|<[0-9][0-9:.]*>|\{\\[^{}\n]*\}|&[a-z]+;", re.I)
 
 
-def tagged(chars):
-    """Characters [(c, styles)] as text with <b> <i> <u> where a style changes: all open tags
-    closed (innermost first), then the new ones opened in the order b, i, u. How a mov_text
-    sample is compared: its text and its style records written so, and the cue's so."""
+def tagged(chars, keep="biu", escape=False):
+    """Characters [(c, styles)] as text with tags for the styles in keep where a style changes:
+    all open tags closed (innermost first), then the new ones opened in keep's order; with
+    escape, & < > written as WebVTT's references. How each form writes a cue's styled text; a
+    mov_text sample is compared as its text and its style records written so (<b> <i> <u>)."""
     out, open_ = "", []
     for c, st in chars + [("", set())]:
-        want = [t for t in "biu" if t in st]
+        want = [t for t in keep if t in st]
         if want != open_:
             out += "".join(f"</{t}>" for t in reversed(open_)) + "".join(f"<{t}>" for t in want)
             open_ = want
-        out += c
+        out += {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(c, c) if escape else c
     return out
 
 
@@ -158,8 +159,10 @@ def tx3g_sample(data):
             for r in range(count):
                 e = data[pos + 10 + 12 * r:pos + 22 + 12 * r]
                 a, b = int.from_bytes(e[0:2], "big"), int.from_bytes(e[2:4], "big")
-                if not a < b <= len(text) or e[4:6] != b"\0\1" or e[7] != 18 or e[8:] != b"\xff" * 4:
-                    raise ValueError(f"style record {r}: {e.hex()} (text of {len(text)} characters)")
+                if (not a < b <= len(text) or e[4:6] != b"\0\1" or e[7] != 18
+                        or e[8:] != b"\xff" * 4):
+                    raise ValueError(f"style record {r}: {e.hex()} "
+                                     f"(text of {len(text)} characters)")
                 for i in range(a, b):
                     styles[i] |= {t for t, bit in (("b", 1), ("i", 2), ("u", 4)) if e[6] & bit}
         pos += size
@@ -168,8 +171,8 @@ def tx3g_sample(data):
 
 def as_written(texts, form):
     """The text of a soft cue, the texts of the subtitle cues it shows one per line, as a FILE
-    of this form holds it: "plain", "srt" or "vtt". Each cue's markup styles its own text only
-    (a tag it leaves open ends with it)."""
+    of this form holds it: "tx3g" (mov_text), "srt" or "vtt". Each cue's markup styles its own
+    text only (a tag it leaves open ends with it)."""
     chars = []
     for k, text in enumerate(texts):
         if k:
@@ -203,22 +206,11 @@ def as_written(texts, form):
         if k:
             flat.append(("\n", line[0][1]))
         flat += line
-    if form == "plain":
-        return "".join(c for c, _ in flat)
     if form == "tx3g":  # styled stretches as tags, to compare with a sample's style records
-        return tagged([(c, set(st)) for c, st in flat])
-    keep = "bius" if form == "srt" else "biu"
-    out, open_ = "", []
+        return tagged(flat)
     place = re.search(r"\{(?=\\)[^{}\n]*?\\an([1-9])[^{}\n]*\}", text)
-    if form == "srt" and place:  # an .srt keeps the cue's place
-        out = "{\\an%s}" % place.group(1)
-    for c, st in flat + [("", frozenset())]:
-        want = [t for t in keep if t in st]
-        if want != open_:
-            out += "".join(f"</{t}>" for t in reversed(open_)) + "".join(f"<{t}>" for t in want)
-            open_ = want
-        out += {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(c, c) if form == "vtt" else c
-    return out
+    out = "{\\an%s}" % place.group(1) if form == "srt" and place else ""  # an .srt keeps it
+    return out + tagged(flat, "bius" if form == "srt" else "biu", form == "vtt")
 
 
 def ffprobe(path, *args):
