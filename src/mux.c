@@ -85,6 +85,20 @@ int vx_muxer_set_tag(VxMuxer *m, const char *key, const char *value)
     return av_dict_set(&m->oc->metadata, key, value, 0) < 0 ? VX_ERR(ENOMEM) : 0;
 }
 
+/* The text style of the captions track: the sample entry's default and every style record's */
+enum { TX3G_FONT = 1, TX3G_SIZE = 18 };
+
+/* A style record (TS 26.245, 5.16): characters [start, end), the track's font, size and white,
+ * face flags (bold 1, italic 2, underline 4) */
+static void tx3g_style_record(uint8_t *e, unsigned start, unsigned end, int flags)
+{
+    AV_WB16(e, start);
+    AV_WB16(e + 2, end);
+    AV_WB16(e + 4, TX3G_FONT);
+    e[6] = (uint8_t)flags, e[7] = TX3G_SIZE;
+    e[8] = e[9] = e[10] = e[11] = 0xff;
+}
+
 /* The 3GPP timed text sample entry's fields after its data reference index (TS 26.245, 5.16):
  * no display flags, centred at the bottom, no background, the default text box, one style
  * (white, 18, font 1) and a font table naming font 1. */
@@ -100,16 +114,13 @@ static int tx3g_entry(AVCodecParameters *par)
     e[4] = 1;    /* horizontal justification: centre */
     e[5] = 0xff; /* vertical: bottom */
     /* 6..9 background rgba, 10..17 the text box (top, left, bottom, right): 0 */
-    /* the style record: startChar, endChar 0 (18..21), font 1, face flags 0, size 18, white */
-    AV_WB16(e + 22, 1);
-    e[25] = 18;
-    e[26] = e[27] = e[28] = e[29] = 0xff;
+    tx3g_style_record(e + 18, 0, 0, 0); /* the default style */
     uint8_t *q = e + 30;
     AV_WB32(q, (unsigned)fb);
     memcpy(q + 4, "ftab", 4);
-    AV_WB16(q + 8, 1);  /* one font: */
-    AV_WB16(q + 10, 1); /* font 1, */
-    q[12] = (uint8_t)nf; /* its name */
+    AV_WB16(q + 8, 1);          /* one font: */
+    AV_WB16(q + 10, TX3G_FONT); /* font 1, */
+    q[12] = (uint8_t)nf;        /* its name */
     memcpy(q + 13, font, (size_t)nf);
     par->extradata = e;
     par->extradata_size = n;
@@ -161,14 +172,8 @@ static size_t tx3g_styles(uint8_t *out, const char *text, const uint8_t *sty, si
             continue;
         const int want = i < len ? sty[i] & (VX_CUE_B | VX_CUE_I | VX_CUE_U) : 0;
         if (want != cur) {
-            if (cur && out) { /* the stretch [start, chars) */
-                uint8_t *e = out + 10 + 12 * n;
-                AV_WB16(e, (unsigned)start);
-                AV_WB16(e + 2, (unsigned)chars);
-                AV_WB16(e + 4, 1);
-                e[6] = (uint8_t)cur, e[7] = 18;
-                e[8] = e[9] = e[10] = e[11] = 0xff;
-            }
+            if (cur && out) /* the stretch [start, chars) */
+                tx3g_style_record(out + 10 + 12 * n, (unsigned)start, (unsigned)chars, cur);
             n += cur != 0;
             start = chars, cur = want;
         }

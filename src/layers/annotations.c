@@ -786,35 +786,23 @@ static void ellipse_bounds(const double g[4], double py, double t, double tf, Bo
     }
 }
 
-/* The half width of the part of row py, about cx, that a rounded rectangle (centre (cx, cy), half
- * sides hw and hh, radius r) covers whole (vx_rrect_coverage 1, within rounding), less a sample
- * to spare; negative: none. With qy = |py - cy| - (hh - r), the distance is at most -0.5 where
- * |py - cy| <= hh - 0.5 and: along the sides (qy <= 0), |px - cx| <= hw - 0.5; by the corners
- * (qy > 0), |px - cx| <= hw - r + sqrt((r - 0.5)^2 - qy^2). */
-static double rrect_whole(double cy, double hw, double hh, double r, double py)
+/* The half width of the part of row py, about cx, where a rounded rectangle's distance
+ * (vx_rrect_coverage's: centre (cx, cy), half sides hw and hh, radius r) is at most d, moved by
+ * `spare` samples (-1: inward, so that all of it surely is; +1: outward, so that nothing beyond
+ * it is); negative: nowhere on the row. With qy = |py - cy| - (hh - r), that part is where
+ * |py - cy| <= hh + d and: along the sides (qy <= 0), |px - cx| <= hw + d; by the corners
+ * (qy > 0), |px - cx| <= hw - r + sqrt((r + d)^2 - qy^2). At d = -0.5 the rectangle covers the
+ * samples whole (coverage 1); beyond d = 0.5 it covers nothing (0). */
+static double rrect_within(double cy, double hw, double hh, double r, double d, double spare,
+                           double py)
 {
     const double ay = fabs(py - cy), qy = ay - (hh - r);
-    if (ay > hh - 0.5 - 1e-6)
+    if (ay > hh + d + spare * 1e-6)
         return -1;
     if (qy <= 0)
-        return hw - 0.5 - 1;
-    const double e = (r - 0.5) * (r - 0.5) - qy * qy;
-    return e > 0 ? hw - r + sqrt(e) - 1 : -1;
-}
-
-/* The half width of the part of row py beyond which that rounded rectangle covers nothing
- * (vx_rrect_coverage 0: the distance 0.5 or more), and a sample to spare; negative: it covers
- * nothing on the row. Along the sides (qy <= 0), |px - cx| < hw + 0.5; by the corners,
- * |px - cx| < hw - r + sqrt((r + 0.5)^2 - qy^2). */
-static double rrect_reach(double cy, double hw, double hh, double r, double py)
-{
-    const double ay = fabs(py - cy), qy = ay - (hh - r);
-    if (ay >= hh + 0.5 + 1e-6)
-        return -1;
-    if (qy <= 0)
-        return hw + 0.5 + 1;
-    const double e = (r + 0.5) * (r + 0.5) - qy * qy;
-    return hw - r + sqrt(e > 0 ? e : 0) + 1;
+        return hw + d + spare;
+    const double e = (r + d) * (r + d) - qy * qy;
+    return hw - r + sqrt(e > 0 ? e : 0) + spare;
 }
 
 /* The bounds of row py for annotation k (type; ar, l: as cover_at takes them). */
@@ -849,11 +837,11 @@ static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, cons
          * outside covers it whole and the inside nothing */
         const double h = k->w / 2, iw = k->g[2] - k->w, ih = k->g[3] - k->w, ri = fmax(k->r - h, 0);
         const int inner = iw > 0 && ih > 0;
-        const double e = inner ? rrect_whole(cy, iw / 2, ih / 2, ri, py) : -1;
+        const double e = inner ? rrect_within(cy, iw / 2, ih / 2, ri, -0.5, -1, py) : -1;
         if (e >= 0)
             known(&b, cx - e, cx + e, 0);
-        const double o = rrect_whole(cy, k->g[2] / 2 + h, k->g[3] / 2 + h, k->r + h, py);
-        const double i = inner ? rrect_reach(cy, iw / 2, ih / 2, ri, py) : -1;
+        const double o = rrect_within(cy, k->g[2] / 2 + h, k->g[3] / 2 + h, k->r + h, -0.5, -1, py);
+        const double i = inner ? rrect_within(cy, iw / 2, ih / 2, ri, 0.5, 1, py) : -1;
         if (o >= 0)
             known_sides(&b, cx, i, o, 255);
         break;
@@ -870,8 +858,8 @@ static Bounds row_bounds(int type, int lit, const Look *k, const Arrow *ar, cons
         } else if (!(py > l[2] && py < l[3])) {
             b.x0 = b.x1 = 0;
         } else { /* 0 where the lit rectangle covers a sample whole */
-            const double e = rrect_whole(cy, k->g[2] / 2, k->g[3] / 2,
-                                         fmin(k->r, fmin(k->g[2], k->g[3]) / 2), py);
+            const double e = rrect_within(cy, k->g[2] / 2, k->g[3] / 2,
+                                          fmin(k->r, fmin(k->g[2], k->g[3]) / 2), -0.5, -1, py);
             b.x0 = l[0] - 1, b.x1 = l[1] + 1;
             if (e >= 0)
                 known(&b, cx - e, cx + e, 0);
@@ -888,6 +876,12 @@ static void cover_span(uint8_t *row, int a, int e, double base, int step, double
         row[i] = cover_at(type, lit, k, ar, l, base + i * step, py);
 }
 
+/* v (a sample's index, perhaps far outside, or infinite) clamped to [lo, hi] */
+static int index_in(double v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
 /* Samples i < n of a row at px = base + i * step, py: through b, then cover_at. Returns the
  * row's runs (row_runs) into r. */
 static void cover_row(uint8_t *row, int n, double base, int step, double py, int type, int lit,
@@ -895,14 +889,14 @@ static void cover_row(uint8_t *row, int n, double base, int step, double py, int
 {
     const Bounds b = row_bounds(type, lit, k, ar, l, py);
     /* [i0, i1): the samples inside (x0, x1), and more */
-    const double f0 = floor((b.x0 - base) / step), f1 = ceil((b.x1 - base) / step) + 1;
-    const int i0 = f0 < 0 ? 0 : f0 > n ? n : (int)f0, i1 = f1 < i0 ? i0 : f1 > n ? n : (int)f1;
+    const int i0 = index_in(floor((b.x0 - base) / step), 0, n);
+    const int i1 = index_in(ceil((b.x1 - base) / step) + 1, i0, n);
     /* the known stretches as samples within [i0, i1), in order along the row */
     int ka[MAX_KNOWN], ke[MAX_KNOWN], nk = 0;
     uint8_t kv[MAX_KNOWN];
     for (int q = 0; q < b.n; q++) {
-        const double g0 = ceil((b.k[q][0] - base) / step), g1 = floor((b.k[q][1] - base) / step) + 1;
-        const int a = g0 < i0 ? i0 : g0 > i1 ? i1 : (int)g0, e = g1 < a ? a : g1 > i1 ? i1 : (int)g1;
+        const int a = index_in(ceil((b.k[q][0] - base) / step), i0, i1);
+        const int e = index_in(floor((b.k[q][1] - base) / step) + 1, a, i1);
         if (a >= e)
             continue;
         int j = nk++;
